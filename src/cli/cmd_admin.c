@@ -1,0 +1,277 @@
+/*
+ * cmd_admin.c — subcommands for accounts: init, user add/list/disable,
+ * passwd, and demo (a throw-away database with one account per role).
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "store/audit.h"
+#include "store/keyfile.h"
+
+#define DEMO_PASSPHRASE "demo"
+
+/* The first administrator's passphrase: fd or env if given, else asked twice. */
+static char *first_passphrase(cli *c, const char *login, cc_err *err)
+{
+    char prompt[96];
+    if (c->pass_fd >= 0)
+        return pass_read(c, "", err);
+    snprintf(prompt, sizeof prompt, "New passphrase for %s: ", login);
+    return pass_read_new("CARECOORD_PASSPHRASE", prompt, err);
+}
+
+static int cmd_init(cli *c, int argc, char **argv)
+{
+    const char *admin = NULL, *full_name = "";
+    const struct cli_opt opts[] = {{"--admin", &admin, NULL},
+                                   {"--full-name", &full_name, NULL},
+                                   {NULL, NULL, NULL}};
+    static const char help_text[] =
+        "usage: carecoord init --admin NAME [--full-name TEXT]\n"
+        "Create a new encrypted database and its key file, with NAME as the first\n"
+        "administrator. The passphrase (at least 10 characters) comes from\n"
+        "--passphrase-fd, CARECOORD_PASSPHRASE, or a prompt.\n";
+    cc_err err = {0};
+    int rc;
+    if (!cli_args(argc, argv, opts, NULL, 0, 0, help_text, &rc))
+        return rc;
+    if (!admin)
+        return cc_err_set(&err, CC_EUSAGE, "init needs --admin NAME"), cli_fail(&err);
+    if (!keyfile_login_valid(admin))
+        return cc_err_set(&err, CC_EUSAGE, "invalid login name '%s'", admin), cli_fail(&err);
+    char *pass = first_passphrase(c, admin, &err);
+    if (!pass)
+        return cli_fail(&err);
+    if (strlen(pass) < STAFF_MIN_PASSPHRASE) {
+        pass_free(pass);
+        cc_err_set(&err, CC_EUSAGE, "a passphrase needs at least %d characters",
+                   STAFF_MIN_PASSPHRASE);
+        return cli_fail(&err);
+    }
+    rc = store_create(c->db_path, admin, pass, &c->st, &err);
+    pass_free(pass);
+    if (rc == CC_OK)
+        rc = staff_add(c->st, 0, admin, "admin", full_name, NULL, 0, &err);
+    if (rc != CC_OK)
+        return cli_fail(&err);
+    printf("created %s with administrator %s\n", cli_s(store_path(c->st)), cli_s(admin));
+    return CC_OK;
+}
+
+static int cmd_user_add(cli *c, int argc, char **argv)
+{
+    const char *role = NULL, *full_name = "", *pos[1];
+    const struct cli_opt opts[] = {{"--role", &role, NULL},
+                                   {"--full-name", &full_name, NULL},
+                                   {NULL, NULL, NULL}};
+    static const char help_text[] =
+        "usage: carecoord user add NAME --role ROLE [--full-name TEXT]\n"
+        "Add a staff account (administrators only). Roles: coach, nurse, scheduler,\n"
+        "social-worker, program-manager, supervisor, admin. The initial passphrase\n"
+        "comes from CARECOORD_NEW_PASSPHRASE or a prompt; it must be changed at the\n"
+        "first login (carecoord passwd).\n";
+    cc_err err = {0};
+    int rc;
+    if (!cli_args(argc, argv, opts, pos, 1, 1, help_text, &rc))
+        return rc;
+    if (!role)
+        return cc_err_set(&err, CC_EUSAGE, "user add needs --role ROLE"), cli_fail(&err);
+    if (cli_open(c, "staff.manage", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    char prompt[96];
+    snprintf(prompt, sizeof prompt, "Initial passphrase for %s: ", pos[0]);
+    char *pass = pass_read_new("CARECOORD_NEW_PASSPHRASE", prompt, &err);
+    if (!pass)
+        return cli_fail(&err);
+    rc = staff_add(c->st, c->me.id, pos[0], role, full_name, pass, 1, &err);
+    pass_free(pass);
+    if (rc != CC_OK)
+        return cli_fail(&err);
+    printf("added %s (%s); the passphrase must be changed at first login\n", cli_s(pos[0]),
+           cli_s(role));
+    return CC_OK;
+}
+
+static void print_staff(const staff *list, int n)
+{
+    printf("%-20s %-16s %-8s %-4s %s\n", "LOGIN", "ROLE", "STATE", "SLOT", "NAME");
+    for (int i = 0; i < n; i++)
+        printf("%-20s %-16s %-8s %-4s %s\n", cli_s(list[i].login), cli_s(list[i].role),
+               list[i].active ? "active" : "disabled", list[i].has_slot ? "yes" : "no",
+               cli_s(list[i].full_name));
+}
+
+static int cmd_user_list(cli *c, int argc, char **argv)
+{
+    cc_err err = {0};
+    int rc, n;
+    staff *list;
+    if (!cli_args(argc, argv, NULL, NULL, 0, 0,
+                  "usage: carecoord user list\nList staff accounts.\n", &rc))
+        return rc;
+    if (cli_open(c, "staff.list", 0, &err) != CC_OK || staff_list(c->st, &list, &n, &err))
+        return cli_fail(&err);
+    print_staff(list, n);
+    free(list);
+    return CC_OK;
+}
+
+static int cmd_user_disable(cli *c, int argc, char **argv)
+{
+    const char *pos[1];
+    cc_err err = {0};
+    int rc;
+    if (!cli_args(argc, argv, NULL, pos, 1, 1,
+                  "usage: carecoord user disable NAME\n"
+                  "Deactivate an account and remove its key slot: its passphrase no "
+                  "longer opens\nthe database. Consider 'carecoord rekey' afterwards.\n",
+                  &rc))
+        return rc;
+    if (cli_open(c, "staff.manage", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    if (!strcmp(pos[0], c->me.login))
+        return cc_err_set(&err, CC_EUSAGE, "you cannot disable your own account"),
+               cli_fail(&err);
+    if (staff_disable(c->st, c->me.id, pos[0], &err) != CC_OK)
+        return cli_fail(&err);
+    printf("disabled %s and removed its key slot\n", cli_s(pos[0]));
+    return CC_OK;
+}
+
+static int cmd_passwd(cli *c, int argc, char **argv)
+{
+    cc_err err = {0};
+    int rc;
+    if (!cli_args(argc, argv, NULL, NULL, 0, 0,
+                  "usage: carecoord passwd\nChange your passphrase. The new one comes "
+                  "from CARECOORD_NEW_PASSPHRASE or a prompt.\n",
+                  &rc))
+        return rc;
+    if (cli_open(c, "self.passwd", 1, &err) != CC_OK)
+        return cli_fail(&err);
+    char *pass = pass_read_new("CARECOORD_NEW_PASSPHRASE", "New passphrase: ", &err);
+    if (!pass)
+        return cli_fail(&err);
+    rc = staff_passwd(c->st, &c->me, c->pass, pass, &err);
+    pass_free(pass);
+    if (rc != CC_OK)
+        return cli_fail(&err);
+    printf("passphrase changed for %s\n", cli_s(c->me.login));
+    return CC_OK;
+}
+
+/* ---- demo -------------------------------------------------------------- */
+
+static const struct {
+    const char *login, *role, *name;
+} demo_staff[] = {
+    {"demo-admin", "admin", "Demo Administrator"},
+    {"demo-coach", "coach", "Demo Coach"},
+    {"demo-nurse", "nurse", "Demo Nurse"},
+    {"demo-scheduler", "scheduler", "Demo Scheduler"},
+    {"demo-social-worker", "social-worker", "Demo Social Worker"},
+    {"demo-manager", "program-manager", "Demo Manager"},
+    {"demo-supervisor", "supervisor", "Demo Supervisor"},
+};
+
+static void remove_db_files(const char *path)
+{
+    static const char *const sfx[] = {"", "-wal", "-shm", "-journal", ".keys", ".lock"};
+    char p[4200];
+    for (size_t i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+        snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+        unlink(p);
+    }
+}
+
+/* --force replaces only a database that opens as demo-admin/"demo". */
+static int replace_demo(const char *path, cc_err *err)
+{
+    store *s;
+    char demo[8] = "";
+    if (access(path, F_OK) != 0) {
+        remove_db_files(path);
+        return CC_OK;
+    }
+    if (store_open(path, "demo-admin", DEMO_PASSPHRASE, &s, err) != CC_OK)
+        return cc_err_set(err, CC_EREFUSED,
+                          "%s is not a demo database: --force replaces only demo databases",
+                          path);
+    store_meta_get(s, "demo", demo, sizeof demo, err);
+    store_close(s);
+    if (strcmp(demo, "1") != 0)
+        return cc_err_set(err, CC_EREFUSED, "%s is not a demo database", path);
+    remove_db_files(path);
+    return CC_OK;
+}
+
+static int demo_build(store *s, cc_err *err)
+{
+    if (store_begin(s, err) != CC_OK)
+        return err->code;
+    if (store_meta_set(s, "demo", "1", err) != CC_OK ||
+        audit_append(s, 0, "store.init", "database", "demo", err) != CC_OK) {
+        store_rollback(s);
+        return err->code;
+    }
+    if (store_commit(s, err) != CC_OK)
+        return err->code;
+    for (size_t i = 0; i < sizeof demo_staff / sizeof *demo_staff; i++)
+        if (staff_add(s, 0, demo_staff[i].login, demo_staff[i].role, demo_staff[i].name,
+                      i ? DEMO_PASSPHRASE : NULL, 0, err) != CC_OK)
+            return err->code;
+    return CC_OK;
+}
+
+static void demo_report(cli *c)
+{
+    staff *list;
+    int n;
+    cc_err err = {0};
+    printf("Demo database: %s (synthetic data only)\n\n", cli_s(store_path(c->st)));
+    if (staff_list(c->st, &list, &n, &err) == CC_OK) {
+        print_staff(list, n);
+        free(list);
+    }
+    printf("\nEvery demo account's passphrase is \"%s\". Try, for example:\n"
+           "  carecoord --db %s --user demo-admin user list\n"
+           "  carecoord --db %s --user demo-supervisor audit verify\n",
+           DEMO_PASSPHRASE, cli_s(store_path(c->st)), cli_s(store_path(c->st)));
+}
+
+static int cmd_demo(cli *c, int argc, char **argv)
+{
+    int force = 0, no_tui = 0, rc;
+    const struct cli_opt opts[] = {
+        {"--force", NULL, &force}, {"--no-tui", NULL, &no_tui}, {NULL, NULL, NULL}};
+    cc_err err = {0};
+    if (!cli_args(argc, argv, opts, NULL, 0, 0,
+                  "usage: carecoord demo [--force] [--no-tui]\n"
+                  "Build a demo database (synthetic data) with one account per role, "
+                  "each with\nthe passphrase \"demo\". --force replaces an existing demo "
+                  "database.\n",
+                  &rc))
+        return rc;
+    if (force && replace_demo(c->db_path, &err) != CC_OK)
+        return cli_fail(&err);
+    if (store_create(c->db_path, demo_staff[0].login, DEMO_PASSPHRASE, &c->st, &err) !=
+            CC_OK ||
+        demo_build(c->st, &err) != CC_OK)
+        return cli_fail(&err);
+    demo_report(c);
+    return CC_OK;
+}
+
+const struct cli_command cli_admin_commands[] = {
+    {"init", NULL, cmd_init, "init --admin NAME", "create a new encrypted database"},
+    {"user", "add", cmd_user_add, "user add NAME --role ROLE", "add a staff account"},
+    {"user", "list", cmd_user_list, "user list", "list staff accounts"},
+    {"user", "disable", cmd_user_disable, "user disable NAME",
+     "disable an account, remove its key slot"},
+    {"passwd", NULL, cmd_passwd, "passwd", "change your passphrase"},
+    {"demo", NULL, cmd_demo, "demo [--force]", "build a demo database"},
+    {NULL, NULL, NULL, NULL, NULL},
+};

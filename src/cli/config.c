@@ -1,0 +1,138 @@
+/*
+ * config.c — the site configuration file and how the database path and the
+ * acting staff account are chosen.
+ *
+ * /etc/carecoord/carecoord.conf holds "key = value" lines ('#' comments):
+ *   database = /var/lib/carecoord/carecoord.db
+ *   bind_users = yes          # --user may not name another account
+ *   idle_lock_minutes = 10
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "util/clock.h"
+
+#define SITE_CONFIG "/etc/carecoord/carecoord.conf"
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+static int parse_bool(const char *v)
+{
+    return !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "on");
+}
+
+static int config_line(cli_config *cfg, char *line, const char *path, int lineno,
+                       cc_err *err)
+{
+    char *hash = strchr(line, '#'), *eq, *key, *val;
+    if (hash)
+        *hash = '\0';
+    if (!*trim(line))
+        return CC_OK;
+    if (!(eq = strchr(line, '=')))
+        return cc_err_set(err, CC_EUSAGE, "%s:%d: expected key = value", path, lineno);
+    *eq = '\0';
+    key = trim(line);
+    val = trim(eq + 1);
+    if (!strcmp(key, "database"))
+        snprintf(cfg->database, sizeof cfg->database, "%s", val);
+    else if (!strcmp(key, "bind_users"))
+        cfg->bind_users = parse_bool(val);
+    else if (!strcmp(key, "idle_lock_minutes"))
+        cfg->idle_lock_minutes = atoi(val) > 0 ? atoi(val) : cfg->idle_lock_minutes;
+    else
+        return cc_err_set(err, CC_EUSAGE, "%s:%d: unknown setting '%s'", path, lineno, key);
+    return CC_OK;
+}
+
+int config_load(cli_config *cfg, cc_err *err)
+{
+    const char *path = SITE_CONFIG, *env = getenv("CARECOORD_CONF");
+    char line[4200];
+    int lineno = 0;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->idle_lock_minutes = 10;
+    if (env && *env && !clock_privileged())
+        path = env;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return errno == ENOENT ? CC_OK
+                               : cc_err_set(err, CC_EUSAGE, "cannot read %s: %s", path,
+                                            strerror(errno));
+    while (fgets(line, sizeof line, f))
+        if (config_line(cfg, line, path, ++lineno, err) != CC_OK)
+            break;
+    fclose(f);
+    return err->code;
+}
+
+static const char *home_dir(void)
+{
+    const char *home = clock_privileged() ? NULL : getenv("HOME");
+    struct passwd *pw = home ? NULL : getpwuid(getuid());
+    return home ? home : pw ? pw->pw_dir : "/tmp";
+}
+
+static int per_user_path(char *out, size_t n, cc_err *err)
+{
+    const char *xdg = clock_privileged() ? NULL : getenv("XDG_DATA_HOME");
+    char dir[3900];
+    if (xdg && *xdg)
+        snprintf(dir, sizeof dir, "%s/carecoord", xdg);
+    else
+        snprintf(dir, sizeof dir, "%s/.local/share/carecoord", home_dir());
+    for (char *p = dir + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0700);
+            *p = '/';
+        }
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return cc_err_set(err, CC_EUSAGE, "cannot create %s: %s", dir, strerror(errno));
+    snprintf(out, n, "%s/carecoord.db", dir);
+    return CC_OK;
+}
+
+int config_db_path(cli *c, cc_err *err)
+{
+    const char *env = getenv("CARECOORD_DB");
+    const char *p = c->db_opt ? c->db_opt
+                    : env && *env ? env
+                    : c->config.database[0] ? c->config.database
+                                            : NULL;
+    if (p) {
+        snprintf(c->db_path, sizeof c->db_path, "%s", p);
+        return CC_OK;
+    }
+    return per_user_path(c->db_path, sizeof c->db_path, err);
+}
+
+int cli_resolve_login(cli *c, cc_err *err)
+{
+    struct passwd *pw = getpwuid(getuid());
+    if (!pw)
+        return cc_err_set(err, CC_EREFUSED, "cannot tell who you are (uid %u)",
+                          (unsigned)getuid());
+    snprintf(c->os_login, sizeof c->os_login, "%s", pw->pw_name);
+    if (c->user_opt && strcmp(c->user_opt, c->os_login) != 0 && c->config.bind_users)
+        return cc_err_set(err, CC_EREFUSED,
+                          "this site binds accounts to system logins: --user %s refused",
+                          c->user_opt);
+    snprintf(c->login, sizeof c->login, "%s", c->user_opt ? c->user_opt : c->os_login);
+    return CC_OK;
+}

@@ -1,0 +1,179 @@
+/*
+ * main.c — carecoord's entry point: process hardening, global options, and
+ * dispatch to a subcommand from the command tables.
+ *
+ *   carecoord [--db PATH] [--user NAME] [--passphrase-fd N] [--no-color]
+ *             SUBCOMMAND [OPTIONS]
+ *
+ * Exit codes: 0 ok, 1 usage, 2 refused, 3 data error, 4 conflict, 5 busy.
+ */
+#include <locale.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "core/access.h"
+#include "util/clock.h"
+#include "util/text.h"
+
+static const struct cli_command *const tables[] = {cli_admin_commands, cli_store_commands};
+
+/* ---- output ------------------------------------------------------------ */
+
+void cli_put(FILE *f, const char *s)
+{
+    char buf[4096];
+    text_sanitize(s ? s : "", buf, sizeof buf, 0);
+    fputs(buf, f);
+}
+
+int cli_fail(const cc_err *err)
+{
+    char buf[sizeof err->msg];
+    text_sanitize(err->msg, buf, sizeof buf, 0);
+    fprintf(stderr, "carecoord: %s\n", buf);
+    return err->code ? err->code : CC_EDATA;
+}
+
+const char *cli_s(const char *s)
+{
+    static char ring[8][1024];
+    static unsigned next;
+    char *buf = ring[next++ % 8];
+    text_sanitize(s ? s : "", buf, sizeof ring[0], 0);
+    return buf;
+}
+
+/* ---- sessions ---------------------------------------------------------- */
+
+int cli_open(cli *c, const char *action, int allow_must_change, cc_err *err)
+{
+    char prompt[128], how[96];
+    if (cli_resolve_login(c, err) != CC_OK)
+        return err->code;
+    snprintf(prompt, sizeof prompt, "Passphrase for %s: ", c->login);
+    c->pass = pass_read(c, prompt, err);
+    if (!c->pass)
+        return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
+    int rc = store_open(c->db_path, c->login, c->pass, &c->st, err);
+    if (rc != CC_OK)
+        return rc;
+    snprintf(how, sizeof how, "cli %s", c->command);
+    if (staff_login(c->st, c->login, how, &c->me, err) != CC_OK)
+        return err->code;
+    if (c->me.must_change && !allow_must_change)
+        return cc_err_set(err, CC_EREFUSED,
+                          "%s must change the initial passphrase first: carecoord passwd",
+                          c->login);
+    return action ? access_check(c->me.role, action, err) : CC_OK;
+}
+
+void cli_close(cli *c)
+{
+    store_close(c->st);
+    c->st = NULL;
+    pass_free(c->pass);
+    c->pass = NULL;
+    sodium_memzero(&c->me, sizeof c->me);
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+    fputs("usage: carecoord [--db PATH] [--user NAME] [--passphrase-fd N] [--no-color]\n"
+          "                 SUBCOMMAND [OPTIONS]\n\nsubcommands:\n",
+          f);
+    for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+        for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
+            fprintf(f, "  %-28s %s\n", cmd->usage, cmd->summary);
+    fputs("\n'carecoord SUBCOMMAND --help' tells more. Exit codes: 0 ok, 1 usage, "
+          "2 refused,\n3 data error, 4 conflict, 5 busy.\n",
+          f);
+}
+
+static const struct cli_command *find_command(const char *name, const char *sub)
+{
+    for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+        for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
+            if (!strcmp(cmd->name, name) &&
+                (!cmd->sub || (sub && !strcmp(cmd->sub, sub))))
+                return cmd;
+    return NULL;
+}
+
+static int parse_globals(cli *c, int argc, char **argv, int *next, cc_err *err)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        int has_val = i + 1 < argc;
+        if (!strcmp(a, "--db") && has_val)
+            c->db_opt = argv[++i];
+        else if (!strcmp(a, "--user") && has_val)
+            c->user_opt = argv[++i];
+        else if (!strcmp(a, "--passphrase-fd") && has_val)
+            c->pass_fd = atoi(argv[++i]);
+        else if (!strcmp(a, "--no-color"))
+            c->no_color = 1;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+            return *next = -1, CC_OK;
+        else
+            return cc_err_set(err, CC_EUSAGE, "unknown or incomplete option %s", a);
+    }
+    *next = i;
+    return CC_OK;
+}
+
+static void harden_process(void)
+{
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    umask(clock_privileged() ? 007 : 077);
+}
+
+static int run(cli *c, int argc, char **argv, cc_err *err)
+{
+    int next = 0;
+    if (parse_globals(c, argc, argv, &next, err) != CC_OK)
+        return err->code;
+    if (next < 0 || next >= argc) {
+        usage(next < 0 ? stdout : stderr);
+        return next < 0 ? CC_OK : CC_EUSAGE;
+    }
+    const char *sub = next + 1 < argc ? argv[next + 1] : NULL;
+    const struct cli_command *cmd = find_command(argv[next], sub);
+    if (!cmd)
+        return cc_err_set(err, CC_EUSAGE, "unknown subcommand '%s %s' (try --help)",
+                          argv[next], sub ? sub : "");
+    static char name[64];
+    snprintf(name, sizeof name, "%s%s%s", cmd->name, cmd->sub ? " " : "",
+             cmd->sub ? cmd->sub : "");
+    c->command = name;
+    if (config_load(&c->config, err) != CC_OK || config_db_path(c, err) != CC_OK)
+        return err->code;
+    int skip = next + (cmd->sub ? 2 : 1);
+    return cmd->run(c, argc - skip + 1, argv + skip - 1);
+}
+
+int main(int argc, char **argv)
+{
+    cli c = {.pass_fd = -1};
+    cc_err err = {0};
+    harden_process();
+    setlocale(LC_ALL, "");
+    if (sodium_init() < 0) {
+        fputs("carecoord: libsodium failed to initialise\n", stderr);
+        return CC_EDATA;
+    }
+    int rc = run(&c, argc, argv, &err);
+    cli_close(&c);
+    if (rc != CC_OK && err.code)
+        return cli_fail(&err);
+    return rc;
+}

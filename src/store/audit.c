@@ -1,0 +1,272 @@
+/*
+ * audit.c — appending to and verifying the hash-chained audit log.
+ *
+ * hash(n) = BLAKE2b-256 keyed with the chain key over
+ *   "cc-audit-1" | be64 seq | str at | be64 staff | str action | str object |
+ *   str details | hash(n-1)
+ * where str is a be32 length followed by the bytes. Entry 1 chains to 32
+ * zero bytes. The encoding is unambiguous, so no two different entries hash
+ * alike by shifting text between fields.
+ */
+#include "audit.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/clock.h"
+#include "store_int.h"
+
+static int load_key(store *s, cc_err *err)
+{
+    sqlite3_stmt *st;
+    if (s->audit_key)
+        return CC_OK;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT value FROM secret WHERE name = 'audit_key'",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "reading the audit key", err);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == crypto_generichash_KEYBYTES) {
+        s->audit_key = sodium_malloc(crypto_generichash_KEYBYTES);
+        if (s->audit_key)
+            memcpy(s->audit_key, sqlite3_column_blob(st, 0), crypto_generichash_KEYBYTES);
+    }
+    sqlite3_finalize(st);
+    if (!s->audit_key)
+        return rc == SQLITE_ROW || rc == SQLITE_DONE
+                   ? cc_err_set(err, CC_EDATA, "the audit key is missing or damaged")
+                   : store_fail(s, rc, "reading the audit key", err);
+    return CC_OK;
+}
+
+static void put_be64(crypto_generichash_state *h, int64_t v)
+{
+    uint8_t b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (uint8_t)((uint64_t)v >> (56 - 8 * i));
+    crypto_generichash_update(h, b, sizeof b);
+}
+
+static void put_str(crypto_generichash_state *h, const char *s, size_t n)
+{
+    uint8_t b[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n};
+    crypto_generichash_update(h, b, sizeof b);
+    crypto_generichash_update(h, (const uint8_t *)s, n);
+}
+
+typedef struct entry {
+    int64_t seq, staff;
+    const char *at, *action, *object, *details;
+    size_t at_n, action_n, object_n, details_n;
+    const uint8_t *prev;
+} entry;
+
+static void entry_hash(const store *s, const entry *e, uint8_t out[AUDIT_HASH_BYTES])
+{
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, s->audit_key, crypto_generichash_KEYBYTES,
+                            AUDIT_HASH_BYTES);
+    crypto_generichash_update(&h, (const uint8_t *)"cc-audit-1", 10);
+    put_be64(&h, e->seq);
+    put_str(&h, e->at, e->at_n);
+    put_be64(&h, e->staff);
+    put_str(&h, e->action, e->action_n);
+    put_str(&h, e->object, e->object_n);
+    put_str(&h, e->details, e->details_n);
+    crypto_generichash_update(&h, e->prev, AUDIT_HASH_BYTES);
+    crypto_generichash_final(&h, out, AUDIT_HASH_BYTES);
+}
+
+int audit_head(store *s, audit_anchor *out, cc_err *err)
+{
+    sqlite3_stmt *st;
+    memset(out, 0, sizeof *out);
+    int rc = sqlite3_prepare_v2(s->db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "reading the audit log", err);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->seq = sqlite3_column_int64(st, 0);
+        if (sqlite3_column_bytes(st, 1) == AUDIT_HASH_BYTES)
+            memcpy(out->hash, sqlite3_column_blob(st, 1), AUDIT_HASH_BYTES);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, rc, "reading the audit log", err);
+    return CC_OK;
+}
+
+static int insert_entry(store *s, const entry *e, const uint8_t hash[AUDIT_HASH_BYTES],
+                        cc_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "INSERT INTO audit (seq, at, staff_id, action, object, "
+                                "details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "writing the audit log", err);
+    sqlite3_bind_int64(st, 1, e->seq);
+    sqlite3_bind_text(st, 2, e->at, (int)e->at_n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, e->staff);
+    sqlite3_bind_text(st, 4, e->action, (int)e->action_n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, e->object, (int)e->object_n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, e->details, (int)e->details_n, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 7, e->prev, AUDIT_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 8, hash, AUDIT_HASH_BYTES, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? CC_OK : store_fail(s, rc, "writing the audit log", err);
+}
+
+int audit_append(store *s, int64_t staff_id, const char *action, const char *object,
+                 const char *details, cc_err *err)
+{
+    audit_anchor head;
+    uint8_t hash[AUDIT_HASH_BYTES];
+    char at[21];
+    if (sqlite3_get_autocommit(s->db))
+        return cc_err_set(err, CC_EDATA, "internal: audit entry outside a transaction");
+    if (load_key(s, err) != CC_OK || audit_head(s, &head, err) != CC_OK)
+        return err->code;
+    clock_format_iso(clock_now(), at);
+    details = details ? details : "";
+    entry e = {head.seq + 1, staff_id, at, action, object, details, strlen(at),
+               strlen(action), strlen(object), strlen(details), head.hash};
+    entry_hash(s, &e, hash);
+    return insert_entry(s, &e, hash, err);
+}
+
+/* ---- verification ------------------------------------------------------ */
+
+static int64_t count_entries(store *s)
+{
+    sqlite3_stmt *st;
+    int64_t n = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM audit", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static int bad(audit_result *res, int64_t seq, const char *why)
+{
+    if (!res->first_bad) {
+        res->first_bad = seq;
+        snprintf(res->why, sizeof res->why, "%s", why);
+    }
+    return 1;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i, size_t *n)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    *n = (size_t)sqlite3_column_bytes(st, i);
+    return t ? t : "";
+}
+
+/* Check one row against the running chain state; updates prev. */
+static int check_row(store *s, sqlite3_stmt *st, int64_t expect, uint8_t prev[32],
+                     audit_result *res)
+{
+    uint8_t hash[AUDIT_HASH_BYTES];
+    entry e;
+    e.seq = sqlite3_column_int64(st, 0);
+    e.at = col_text(st, 1, &e.at_n);
+    e.staff = sqlite3_column_int64(st, 2);
+    e.action = col_text(st, 3, &e.action_n);
+    e.object = col_text(st, 4, &e.object_n);
+    e.details = col_text(st, 5, &e.details_n);
+    e.prev = prev;
+    if (e.seq != expect)
+        return bad(res, expect, e.seq > expect ? "entry missing (gap in the sequence)"
+                                               : "sequence out of order");
+    if (sqlite3_column_bytes(st, 6) != AUDIT_HASH_BYTES ||
+        sqlite3_column_bytes(st, 7) != AUDIT_HASH_BYTES ||
+        memcmp(sqlite3_column_blob(st, 6), prev, AUDIT_HASH_BYTES) != 0)
+        return bad(res, e.seq, "does not chain to the entry before it");
+    entry_hash(s, &e, hash);
+    if (sodium_memcmp(hash, sqlite3_column_blob(st, 7), AUDIT_HASH_BYTES) != 0)
+        return bad(res, e.seq, "contents do not match its hash (altered)");
+    memcpy(prev, hash, AUDIT_HASH_BYTES);
+    return 0;
+}
+
+static void check_anchor(const audit_anchor *anchor, int64_t seq, const uint8_t *hash,
+                         int *seen, audit_result *res)
+{
+    if (anchor && seq == anchor->seq) {
+        *seen = 1;
+        if (memcmp(hash, anchor->hash, AUDIT_HASH_BYTES) != 0)
+            bad(res, seq, "differs from the anchor (history rewritten)");
+    }
+}
+
+static int walk_chain(store *s, const audit_anchor *anchor, audit_result *res,
+                      audit_progress_fn progress, void *arg, cc_err *err)
+{
+    sqlite3_stmt *st;
+    uint8_t prev[AUDIT_HASH_BYTES] = {0};
+    int64_t expect = 1, total = count_entries(s);
+    int seen = 0, rc = sqlite3_prepare_v2(s->db,
+                                          "SELECT seq, at, staff_id, action, object, "
+                                          "details, prev_hash, hash FROM audit ORDER BY seq",
+                                          -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "reading the audit log", err);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && !res->first_bad) {
+        if (check_row(s, st, expect, prev, res))
+            break;
+        check_anchor(anchor, expect, prev, &seen, res);
+        res->entries = expect++;
+        if (progress && res->entries % 4096 == 0 && progress(arg, res->entries, total))
+            break;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, rc, "reading the audit log", err);
+    if (anchor && !seen && !res->first_bad)
+        bad(res, anchor->seq, "is gone: the log was cut short before the anchor");
+    return CC_OK;
+}
+
+int audit_verify(store *s, const audit_anchor *anchor, audit_result *res,
+                 audit_progress_fn progress, void *arg, cc_err *err)
+{
+    memset(res, 0, sizeof *res);
+    if (load_key(s, err) != CC_OK)
+        return err->code;
+    int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL); /* one snapshot */
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "reading the audit log", err);
+    rc = walk_chain(s, anchor, res, progress, arg, err);
+    if (rc == CC_OK)
+        rc = audit_head(s, &res->head, err);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
+void audit_anchor_format(const audit_anchor *a, char *out, size_t outsz)
+{
+    char hex[AUDIT_HASH_BYTES * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, a->hash, AUDIT_HASH_BYTES);
+    snprintf(out, outsz, "carecoord-audit-anchor 1 %lld %s\n", (long long)a->seq, hex);
+}
+
+int audit_anchor_parse(const char *text, audit_anchor *out)
+{
+    char hex[AUDIT_HASH_BYTES * 2 + 2];
+    long long seq;
+    size_t n;
+    if (sscanf(text, "carecoord-audit-anchor 1 %lld %65s", &seq, hex) != 2 || seq < 1)
+        return -1;
+    if (sodium_hex2bin(out->hash, AUDIT_HASH_BYTES, hex, strlen(hex), NULL, &n, NULL) != 0 ||
+        n != AUDIT_HASH_BYTES)
+        return -1;
+    out->seq = seq;
+    return 0;
+}

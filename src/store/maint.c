@@ -1,0 +1,405 @@
+/*
+ * maint.c — checking, copying and rekeying the whole encrypted store.
+ *
+ * Copies go through SQLite (the backup API or VACUUM INTO) into a file that
+ * has its own key attached in the VFS, so a copy is never plaintext, not even
+ * for a moment. A rekey copies into <db>.rekey under a new master key, adds
+ * that key as a second generation to the key file, renames the copy over the
+ * database (the commit point), then drops the old generation. Opening
+ * resolves any interrupted rekey from the database file's own id.
+ */
+#include "maint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "store_int.h"
+
+static int crash_step;
+
+void store_rekey_crash_after(int n)
+{
+    crash_step = n;
+}
+
+static void maybe_crash(int step)
+{
+    if (crash_step == step)
+        _exit(77);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* fsync a file (not open in SQLite) and its directory. */
+static int sync_file_and_dir(const char *path, cc_err *err)
+{
+    char dir[4200];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return cc_err_set(err, CC_EDATA, "cannot sync %s: %s", path, strerror(errno));
+    }
+    close(fd);
+    snprintf(dir, sizeof dir, "%s", path);
+    fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    return CC_OK;
+}
+
+static void remove_with_sidecars(const char *path)
+{
+    static const char *const sfx[] = {"", "-journal", "-wal", "-shm"};
+    char p[4200];
+    for (size_t i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+        snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+        unlink(p);
+    }
+}
+
+/* ---- copying ----------------------------------------------------------- */
+
+/* Open a fresh encrypted file at path under (id, master) for writing. */
+static int open_copy(const char *path, const uint8_t id[VFS_DBID_BYTES],
+                     const uint8_t *master, sqlite3 **out, cc_err *err)
+{
+    uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
+    int reserve = VFS_RESERVE, rc;
+    if (!pk)
+        return cc_err_set(err, CC_EDATA, "out of memory");
+    store_page_key(master, pk);
+    vfs_key_attach(path, id, pk);
+    sodium_free(pk);
+    vfs_clear_error();
+    rc = sqlite3_open_v2(path, out,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+                         NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_file_control(*out, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+        rc = sqlite3_exec(*out,
+                          "PRAGMA journal_mode = OFF; PRAGMA synchronous = FULL;"
+                          "PRAGMA temp_store = MEMORY;",
+                          NULL, NULL, NULL);
+    }
+    if (rc != SQLITE_OK) {
+        cc_err_set(err, CC_EDATA, "cannot create %s: %s", path,
+                   vfs_last_error()[0] ? vfs_last_error() : sqlite3_errmsg(*out));
+        sqlite3_close_v2(*out);
+        *out = NULL;
+        vfs_key_detach(path);
+    }
+    return rc == SQLITE_OK ? CC_OK : CC_EDATA;
+}
+
+/* Copy s's database into path, encrypted under (id, master). */
+static int copy_to(store *s, const char *path, const uint8_t id[VFS_DBID_BYTES],
+                   const uint8_t *master, cc_err *err)
+{
+    sqlite3 *dst;
+    if (open_copy(path, id, master, &dst, err) != CC_OK)
+        return err->code;
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+    int rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);
+    if (b)
+        sqlite3_backup_finish(b);
+    if (rc == SQLITE_DONE)
+        rc = sqlite3_errcode(dst);
+    if (rc != SQLITE_OK && rc != SQLITE_DONE)
+        store_fail(s, rc, "copying the database", err);
+    sqlite3_close_v2(dst);
+    vfs_key_detach(path);
+    if (rc != SQLITE_OK && rc != SQLITE_DONE)
+        return err->code;
+    return sync_file_and_dir(path, err);
+}
+
+/* Write a key file for a copy: the same slots, the copy's own id. */
+static int copy_keys(store *s, const uint8_t id[VFS_DBID_BYTES], const char *dest,
+                     cc_err *err)
+{
+    keyfile *kf;
+    char path[4200];
+    snprintf(path, sizeof path, "%s.keys", dest);
+    if (keyfile_load(s->keys_path, &kf, err) != CC_OK)
+        return err->code;
+    int rc = keyfile_keep_gen(kf, keyfile_gen_id(s->kf, s->active_gen), err);
+    if (rc == CC_OK)
+        rc = keyfile_set_single_gen_id(kf, id, err);
+    if (rc == CC_OK)
+        rc = keyfile_save(kf, path, err);
+    keyfile_free(kf);
+    return rc;
+}
+
+static int refuse_dest(const char *dest, cc_err *err)
+{
+    char keys[4200];
+    snprintf(keys, sizeof keys, "%s.keys", dest);
+    if (exists(dest) || exists(keys))
+        return cc_err_set(err, CC_EUSAGE, "%s already exists: refusing to overwrite it",
+                          exists(dest) ? dest : keys);
+    return CC_OK;
+}
+
+static int audit_copy(store *s, const char *action, const char *dest, cc_err *err)
+{
+    if (store_begin(s, err) != CC_OK)
+        return err->code;
+    if (audit_append(s, s->actor, action, "database", dest, err) != CC_OK) {
+        store_rollback(s);
+        return err->code;
+    }
+    return store_commit(s, err);
+}
+
+int store_backup(store *s, const char *dest, cc_err *err)
+{
+    char tmp[4200], full[4096];
+    uint8_t id[VFS_DBID_BYTES];
+    if (vfs_full_path(dest, full, sizeof full) != SQLITE_OK)
+        return cc_err_set(err, CC_EUSAGE, "cannot use backup path %s", dest);
+    if (refuse_dest(full, err) != CC_OK)
+        return err->code;
+    snprintf(tmp, sizeof tmp, "%s.tmp", full);
+    remove_with_sidecars(tmp);
+    randombytes_buf(id, sizeof id);
+    if (copy_to(s, tmp, id, store_master(s), err) != CC_OK ||
+        copy_keys(s, id, full, err) != CC_OK) {
+        remove_with_sidecars(tmp);
+        return err->code;
+    }
+    if (rename(tmp, full) != 0) {
+        remove_with_sidecars(tmp);
+        return cc_err_set(err, CC_EDATA, "cannot rename backup into %s: %s", full,
+                          strerror(errno));
+    }
+    sync_file_and_dir(full, err);
+    return audit_copy(s, "store.backup", full, err);
+}
+
+int store_vacuum_into(store *s, const char *dest, cc_err *err)
+{
+    char full[4096];
+    uint8_t id[VFS_DBID_BYTES], *pk;
+    sqlite3_stmt *st;
+    if (vfs_full_path(dest, full, sizeof full) != SQLITE_OK)
+        return cc_err_set(err, CC_EUSAGE, "cannot use path %s", dest);
+    if (refuse_dest(full, err) != CC_OK)
+        return err->code;
+    randombytes_buf(id, sizeof id);
+    if (!(pk = sodium_malloc(VFS_KEY_BYTES)))
+        return cc_err_set(err, CC_EDATA, "out of memory");
+    store_page_key(store_master(s), pk);
+    vfs_key_attach(full, id, pk);
+    sodium_free(pk);
+    sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 1); /* VACUUM INTO attaches */
+    vfs_clear_error();
+    int rc = sqlite3_prepare_v2(s->db, "VACUUM INTO ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, full, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 0);
+    vfs_key_detach(full);
+    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+        store_fail(s, rc, "VACUUM INTO", err);
+        remove_with_sidecars(full);
+        return err->code;
+    }
+    if (copy_keys(s, id, full, err) != CC_OK || sync_file_and_dir(full, err) != CC_OK)
+        return err->code;
+    return audit_copy(s, "store.vacuum_into", full, err);
+}
+
+/* ---- rekey ------------------------------------------------------------- */
+
+int store_finish_rekey(store *s, cc_err *err)
+{
+    char leftover[4200];
+    snprintf(leftover, sizeof leftover, "%s.rekey", s->path);
+    remove_with_sidecars(leftover); /* we hold the lock shared: no rekey runs */
+    if (keyfile_gen_count(s->kf) < 2)
+        return CC_OK;
+    keyfile *kf;
+    if (keyfile_load(s->keys_path, &kf, err) != CC_OK)
+        return err->code;
+    int rc = keyfile_keep_gen(kf, keyfile_gen_id(s->kf, s->active_gen), err);
+    if (rc == CC_OK)
+        rc = keyfile_save(kf, s->keys_path, err);
+    keyfile_free(kf);
+    return rc;
+}
+
+/* Reopen s on the key file and master keys it now holds. */
+static int reopen(store *s, cc_err *err)
+{
+    sqlite3_close_v2(s->db);
+    s->db = NULL;
+    vfs_key_detach(s->path);
+    uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
+    if (!pk)
+        return cc_err_set(err, CC_EDATA, "out of memory");
+    store_page_key(s->masters, pk);
+    vfs_key_attach(s->path, keyfile_gen_id(s->kf, 0), pk);
+    sodium_free(pk);
+    s->active_gen = 0;
+    vfs_clear_error();
+    int rc = sqlite3_open_v2(s->path, &s->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+                                 SQLITE_OPEN_EXRESCODE,
+                             NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "reopening the database", err);
+    return store_configure(s, err);
+}
+
+/* Steps 2-4: copy under the new key, add it to the key file, swap files. */
+static int rekey_swap(store *s, const uint8_t *id, const uint8_t *master, cc_err *err)
+{
+    char tmp[4200];
+    keyfile *kf;
+    snprintf(tmp, sizeof tmp, "%s.rekey", s->path);
+    remove_with_sidecars(tmp);
+    if (copy_to(s, tmp, id, master, err) != CC_OK)
+        return err->code;
+    maybe_crash(1);
+    if (keyfile_load(s->keys_path, &kf, err) != CC_OK)
+        return err->code;
+    int rc = keyfile_add_gen(kf, id, master, err);
+    if (rc == CC_OK)
+        rc = keyfile_save(kf, s->keys_path, err);
+    if (rc != CC_OK) {
+        keyfile_free(kf);
+        return rc;
+    }
+    maybe_crash(2);
+    sqlite3_close_v2(s->db); /* last connection: the old WAL is checkpointed away */
+    s->db = NULL;
+    if (rename(tmp, s->path) != 0) {
+        keyfile_free(kf);
+        return cc_err_set(err, CC_EDATA, "rekey: cannot rename: %s", strerror(errno));
+    }
+    sync_file_and_dir(s->path, err);
+    maybe_crash(3);
+    rc = keyfile_keep_gen(kf, id, err);
+    if (rc == CC_OK)
+        rc = keyfile_save(kf, s->keys_path, err);
+    maybe_crash(4);
+    keyfile_free(s->kf);
+    s->kf = kf;
+    return rc;
+}
+
+int store_rekey(store *s, cc_err *err)
+{
+    uint8_t id[VFS_DBID_BYTES], *master = sodium_malloc(STORE_KEY_BYTES);
+    if (!master)
+        return cc_err_set(err, CC_EDATA, "out of memory");
+    if (keyfile_gen_count(s->kf) != 1 || store_lock(s, 1, err) != CC_OK) {
+        sodium_free(master);
+        return keyfile_gen_count(s->kf) != 1
+                   ? cc_err_set(err, CC_EBUSY, "a rekey is already in progress")
+                   : err->code;
+    }
+    int rc = store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", err);
+    randombytes_buf(master, STORE_KEY_BYTES);
+    randombytes_buf(id, sizeof id);
+    if (rc == CC_OK)
+        rc = rekey_swap(s, id, master, err);
+    if (rc == CC_OK) {
+        memcpy(s->masters, master, STORE_KEY_BYTES);
+        rc = reopen(s, err);
+    }
+    sodium_free(master);
+    flock(s->lock_fd, LOCK_SH);
+    if (rc != CC_OK)
+        return rc;
+    return audit_copy(s, "store.rekey", "new master key", err);
+}
+
+/* ---- check ------------------------------------------------------------- */
+
+static void note_bad(store_check_result *res)
+{
+    if (!res->bad_pages++)
+        snprintf(res->first_bad, sizeof res->first_bad, "%s", vfs_last_error());
+}
+
+/* Read every page (or frame) of one file through the VFS. */
+static int scan_file(const char *path, int flags, int64_t hdr, int64_t unit,
+                     int64_t *count, store_check_result *res, cc_err *err)
+{
+    sqlite3_vfs *v = sqlite3_vfs_find(VFS_NAME);
+    sqlite3_file *f = calloc(1, (size_t)v->szOsFile);
+    uint8_t *buf = malloc((size_t)unit);
+    sqlite3_int64 size = 0;
+    int out = 0;
+    if (!f || !buf || v->xOpen(v, path, f, flags | SQLITE_OPEN_READONLY, &out) != SQLITE_OK) {
+        int missing = f && buf && !exists(path);
+        free(f);
+        free(buf);
+        return missing ? CC_OK : cc_err_set(err, CC_EDATA, "cannot read %s", path);
+    }
+    f->pMethods->xFileSize(f, &size);
+    for (int64_t off = hdr; off + unit <= size; off += unit) {
+        vfs_clear_error();
+        if (f->pMethods->xRead(f, buf, (int)unit, off) == SQLITE_OK)
+            (*count)++;
+        else
+            note_bad(res);
+    }
+    f->pMethods->xClose(f);
+    sodium_memzero(buf, (size_t)unit);
+    free(buf);
+    free(f);
+    return CC_OK;
+}
+
+static int integrity(store *s, store_check_result *res, cc_err *err)
+{
+    sqlite3_stmt *st;
+    vfs_clear_error();
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA integrity_check(1)", -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        snprintf(res->integrity, sizeof res->integrity, "%s", sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return CC_OK;
+    if (rc == SQLITE_IOERR_DATA) {
+        note_bad(res);
+        snprintf(res->integrity, sizeof res->integrity, "not run: damaged page");
+        return CC_OK;
+    }
+    return store_fail(s, rc, "integrity check", err);
+}
+
+int store_check(store *s, store_check_result *res, cc_err *err)
+{
+    char wal[4200];
+    memset(res, 0, sizeof *res);
+    snprintf(wal, sizeof wal, "%s-wal", s->path);
+    if (integrity(s, res, err) != CC_OK ||
+        scan_file(s->path, SQLITE_OPEN_MAIN_DB, 0, VFS_PAGE_SIZE, &res->pages, res, err) !=
+            CC_OK ||
+        scan_file(wal, SQLITE_OPEN_WAL, 32, 24 + VFS_PAGE_SIZE, &res->wal_frames, res,
+                  err) != CC_OK)
+        return err->code;
+    return CC_OK;
+}

@@ -1,0 +1,534 @@
+/*
+ * store.c — opening, configuring and transacting on the encrypted store.
+ *
+ * Opening is: read the key file, unlock a slot (Argon2id), derive page keys,
+ * attach them to the VFS, take a shared lock on <db>.lock (a rekey takes it
+ * exclusively), open SQLite, apply the connection settings, authenticate
+ * page 1, migrate. Every write transaction is BEGIN IMMEDIATE with a jittered
+ * busy handler, so callers only see "busy" after the limit.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../util/clock.h"
+#include "audit.h"
+#include "keyfile.h"
+#include "migrate.h"
+#include "store_int.h"
+#include "vfs.h"
+
+static unsigned long long pwhash_ops;
+
+void store_set_pwhash_cost(unsigned long long opslimit)
+{
+    pwhash_ops = opslimit;
+}
+
+sqlite3 *store_db(store *s)
+{
+    return s->db;
+}
+
+const char *store_path(const store *s)
+{
+    return s->path;
+}
+
+const char *store_keys_path(const store *s)
+{
+    return s->keys_path;
+}
+
+const char *store_login(const store *s)
+{
+    return s->login;
+}
+
+const uint8_t *store_master(const store *s)
+{
+    return s->masters + (size_t)s->active_gen * STORE_KEY_BYTES;
+}
+
+void store_set_actor(store *s, int64_t staff_id)
+{
+    s->actor = staff_id;
+}
+
+void store_set_busy_limit(store *s, int ms)
+{
+    s->busy_ms = ms;
+}
+
+void store_page_key(const uint8_t *master, uint8_t out[VFS_KEY_BYTES])
+{
+    crypto_kdf_derive_from_key(out, VFS_KEY_BYTES, 1, "cc-pages", master);
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+int store_fail(store *s, int rc, const char *what, cc_err *err)
+{
+    const char *vfs = vfs_last_error();
+    const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return cc_err_set(err, CC_EBUSY, "database busy, try again (%s)", what);
+    case SQLITE_CONSTRAINT:
+        return cc_err_set(err, CC_EDATA, "%s: %s", what, msg);
+    default:
+        break;
+    }
+    if (rc == SQLITE_IOERR_DATA || (vfs[0] && (rc & 0xff) == SQLITE_IOERR))
+        return cc_err_set(err, CC_EDATA, "%s: %s", what, vfs[0] ? vfs : msg);
+    if ((rc & 0xff) == SQLITE_CANTOPEN && vfs[0])
+        return cc_err_set(err, CC_EDATA, "%s: %s", what, vfs);
+    if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+        return cc_err_set(err, CC_EDATA, "%s: database is damaged (%s)", what, msg);
+    return cc_err_set(err, CC_EDATA, "%s: %s", what, msg);
+}
+
+int store_exec(store *s, const char *sql, cc_err *err)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? CC_OK : store_fail(s, rc, "database", err);
+}
+
+/* ---- busy handling ----------------------------------------------------- */
+
+static void sleep_us(long us)
+{
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* Exponential back-off with full jitter, capped at 25 ms a wait. */
+static int busy_wait(void *arg, int count)
+{
+    store *s = arg;
+    if (count == 0)
+        s->busy_start = clock_mono_ms();
+    if (clock_mono_ms() - s->busy_start >= s->busy_ms)
+        return 0;
+    int cap = count < 8 ? 1000 << (count / 2) : 25000;
+    if (cap > 25000)
+        cap = 25000;
+    sleep_us(200 + (long)randombytes_uniform((uint32_t)cap));
+    return 1;
+}
+
+int store_begin(store *s, cc_err *err)
+{
+    int64_t start = clock_mono_ms();
+    for (;;) {
+        vfs_clear_error();
+        int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return CC_OK;
+        if ((rc & 0xff) != SQLITE_BUSY || clock_mono_ms() - start >= s->busy_ms)
+            return store_fail(s, rc, "begin", err);
+        sleep_us(1000 + (long)randombytes_uniform(20000));
+    }
+}
+
+int store_commit(store *s, cc_err *err)
+{
+    int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        return CC_OK;
+    store_fail(s, rc, "commit", err);
+    store_rollback(s);
+    return err ? err->code : CC_EDATA;
+}
+
+void store_rollback(store *s)
+{
+    if (s && s->db && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- meta -------------------------------------------------------------- */
+
+int store_meta_get(store *s, const char *key, char *out, size_t outsz, cc_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?1", -1, &st,
+                                NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "reading settings", err);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    out[0] = '\0';
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, rc, "reading settings", err);
+    return CC_OK;
+}
+
+int store_meta_set(store *s, const char *key, const char *value, cc_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "saving settings", err);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? CC_OK : store_fail(s, rc, "saving settings", err);
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+static store *store_alloc(const char *path, cc_err *err)
+{
+    store *s = calloc(1, sizeof *s);
+    if (!s) {
+        cc_err_set(err, CC_EDATA, "out of memory");
+        return NULL;
+    }
+    s->lock_fd = -1;
+    s->busy_ms = STORE_BUSY_DEFAULT;
+    if (vfs_install(0) != SQLITE_OK ||
+        vfs_full_path(path, s->path, sizeof s->path) != SQLITE_OK) {
+        cc_err_set(err, CC_EUSAGE, "cannot use database path %s", path);
+        free(s);
+        return NULL;
+    }
+    snprintf(s->keys_path, sizeof s->keys_path, "%s.keys", s->path);
+    snprintf(s->lock_path, sizeof s->lock_path, "%s.lock", s->path);
+    return s;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    if (s->db) {
+        store_rollback(s);
+        sqlite3_close_v2(s->db);
+    }
+    vfs_key_detach(s->path);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
+    keyfile_free(s->kf);
+    if (s->masters)
+        sodium_free(s->masters);
+    if (s->audit_key)
+        sodium_free(s->audit_key);
+    sodium_memzero(s, sizeof *s);
+    free(s);
+}
+
+/* Take <db>.lock shared (exclusive for a rekey), waiting up to the busy
+ * limit while a rekey holds it. */
+int store_lock(store *s, int exclusive, cc_err *err)
+{
+    if (s->lock_fd < 0)
+        s->lock_fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660);
+    if (s->lock_fd < 0)
+        return cc_err_set(err, CC_EDATA, "cannot open %s: %s", s->lock_path,
+                          strerror(errno));
+    if (exclusive)
+        return flock(s->lock_fd, LOCK_EX | LOCK_NB) == 0
+                   ? CC_OK
+                   : cc_err_set(err, CC_EBUSY,
+                                "others have the database open; rekey needs it alone");
+    int64_t start = clock_mono_ms();
+    while (flock(s->lock_fd, LOCK_SH | LOCK_NB) != 0) {
+        if (clock_mono_ms() - start >= s->busy_ms)
+            return cc_err_set(err, CC_EBUSY, "database busy (being rekeyed), try again");
+        sleep_us(50000);
+    }
+    return CC_OK;
+}
+
+int store_configure(store *s, cc_err *err)
+{
+    static const char *const pragmas =
+        "PRAGMA journal_mode = WAL;"
+        "PRAGMA synchronous = FULL;"
+        "PRAGMA foreign_keys = ON;"
+        "PRAGMA trusted_schema = OFF;"
+        "PRAGMA secure_delete = ON;"
+        "PRAGMA temp_store = MEMORY;"
+        "PRAGMA mmap_size = 0;"
+        "PRAGMA cell_size_check = ON;";
+    sqlite3 *db = s->db;
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+    sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+    sqlite3_busy_handler(db, busy_wait, s);
+    sqlite3_extended_result_codes(db, 1);
+    int reserve = VFS_RESERVE;
+    sqlite3_file_control(db, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+    vfs_clear_error();
+    int rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? CC_OK : store_fail(s, rc, "opening the database", err);
+}
+
+/* Attach the page key of every generation, open SQLite, configure, migrate. */
+static int open_db(store *s, int create, cc_err *err)
+{
+    uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
+    int n = keyfile_gen_count(s->kf), rc;
+    if (!pk)
+        return cc_err_set(err, CC_EDATA, "out of memory");
+    for (int i = 0; i < n; i++) {
+        store_page_key(s->masters + (size_t)i * STORE_KEY_BYTES, pk);
+        vfs_key_attach(s->path, keyfile_gen_id(s->kf, i), pk);
+    }
+    sodium_free(pk);
+    if (store_lock(s, 0, err) != CC_OK)
+        return err->code;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
+                (create ? SQLITE_OPEN_CREATE : 0);
+    vfs_clear_error();
+    rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "opening the database", err);
+    if (store_configure(s, err) != CC_OK)
+        return err->code;
+    const uint8_t *active = vfs_active_id(s->path);
+    for (int i = 0; active && i < n; i++)
+        if (memcmp(active, keyfile_gen_id(s->kf, i), VFS_DBID_BYTES) == 0)
+            s->active_gen = i;
+    if (migrate_apply(s, err) != CC_OK)
+        return err->code;
+    return store_finish_rekey(s, err);
+}
+
+static int load_keys(store *s, cc_err *err)
+{
+    if (keyfile_load(s->keys_path, &s->kf, err) != CC_OK)
+        return err->code;
+    s->masters = sodium_malloc((size_t)keyfile_gen_count(s->kf) * STORE_KEY_BYTES);
+    return s->masters ? CC_OK : cc_err_set(err, CC_EDATA, "out of memory");
+}
+
+static int require_db_file(store *s, cc_err *err)
+{
+    struct stat st;
+    if (stat(s->path, &st) != 0)
+        return cc_err_set(err, CC_EUSAGE, "no database at %s (create one with init or demo)",
+                          s->path);
+    return CC_OK;
+}
+
+static void log_failed_unlock(const char *login, const char *path)
+{
+    openlog("carecoord", LOG_PID, LOG_AUTH);
+    syslog(LOG_WARNING, "failed unlock for %s by uid %u on %s", login,
+           (unsigned)getuid(), path);
+    closelog();
+}
+
+static int finish_open(store *s, int create, store **out, cc_err *err)
+{
+    if (open_db(s, create, err) != CC_OK) {
+        store_close(s);
+        return err->code;
+    }
+    *out = s;
+    return CC_OK;
+}
+
+int store_open(const char *path, const char *login, const char *passphrase,
+               store **out, cc_err *err)
+{
+    store *s = store_alloc(path, err);
+    *out = NULL;
+    if (!s)
+        return err->code;
+    if (require_db_file(s, err) != CC_OK || load_keys(s, err) != CC_OK) {
+        store_close(s);
+        return err->code;
+    }
+    if (keyfile_unlock(s->kf, login, passphrase, s->masters, err) != CC_OK) {
+        log_failed_unlock(login, s->path);
+        store_close(s);
+        return err->code;
+    }
+    snprintf(s->login, sizeof s->login, "%s", login);
+    return finish_open(s, 0, out, err);
+}
+
+int store_open_with_key(const char *path, const uint8_t master[STORE_KEY_BYTES],
+                        store **out, cc_err *err)
+{
+    store *s = store_alloc(path, err);
+    *out = NULL;
+    if (!s)
+        return err->code;
+    if (require_db_file(s, err) != CC_OK || load_keys(s, err) != CC_OK) {
+        store_close(s);
+        return err->code;
+    }
+    for (int i = 0; i < keyfile_gen_count(s->kf); i++)
+        memcpy(s->masters + (size_t)i * STORE_KEY_BYTES, master, STORE_KEY_BYTES);
+    return finish_open(s, 0, out, err);
+}
+
+static int refuse_existing(store *s, cc_err *err)
+{
+    struct stat st;
+    if (stat(s->path, &st) == 0 || stat(s->keys_path, &st) == 0)
+        return cc_err_set(err, CC_EUSAGE, "%s already exists: refusing to overwrite it",
+                          stat(s->path, &st) == 0 ? s->path : s->keys_path);
+    return CC_OK;
+}
+
+/* Make the key file for a new database under master; slot for login if any. */
+static int create_keys(store *s, const uint8_t *master, const char *login,
+                       const char *passphrase, cc_err *err)
+{
+    uint8_t id[VFS_DBID_BYTES];
+    randombytes_buf(id, sizeof id);
+    s->kf = keyfile_new(id);
+    s->masters = sodium_malloc(STORE_KEY_BYTES);
+    if (!s->kf || !s->masters)
+        return cc_err_set(err, CC_EDATA, "out of memory");
+    memcpy(s->masters, master, STORE_KEY_BYTES);
+    if (login) {
+        const uint8_t *const masters[1] = {s->masters};
+        if (keyfile_add_slot(s->kf, login, passphrase, masters, pwhash_ops, 0, err) != CC_OK)
+            return err->code;
+        snprintf(s->login, sizeof s->login, "%s", login);
+    }
+    return keyfile_save(s->kf, s->keys_path, err);
+}
+
+static int create_common(const char *path, const uint8_t *master, const char *login,
+                         const char *passphrase, store **out, cc_err *err)
+{
+    store *s = store_alloc(path, err);
+    *out = NULL;
+    if (!s)
+        return err->code;
+    if (refuse_existing(s, err) != CC_OK ||
+        create_keys(s, master, login, passphrase, err) != CC_OK) {
+        store_close(s);
+        return err->code;
+    }
+    if (open_db(s, 1, err) != CC_OK) {
+        char tmp[4200];
+        store_close(s);
+        unlink(path);
+        snprintf(tmp, sizeof tmp, "%s.keys", path);
+        unlink(tmp);
+        return err->code;
+    }
+    *out = s;
+    return CC_OK;
+}
+
+int store_create(const char *path, const char *login, const char *passphrase,
+                 store **out, cc_err *err)
+{
+    uint8_t *master = sodium_malloc(STORE_KEY_BYTES);
+    if (!master)
+        return cc_err_set(err, CC_EDATA, "out of memory");
+    randombytes_buf(master, STORE_KEY_BYTES);
+    int rc = create_common(path, master, login, passphrase, out, err);
+    sodium_free(master);
+    return rc;
+}
+
+int store_create_with_key(const char *path, const uint8_t master[STORE_KEY_BYTES],
+                          store **out, cc_err *err)
+{
+    return create_common(path, master, NULL, NULL, out, err);
+}
+
+/* ---- key slots --------------------------------------------------------- */
+
+/* Reload the key file (another process may have changed it since we opened)
+ * and apply fn to it, then save atomically. Caller holds the write lock. */
+static int slot_update(store *s, int (*fn)(store *, keyfile *, const void *, cc_err *),
+                       const void *arg, cc_err *err)
+{
+    keyfile *kf;
+    if (keyfile_load(s->keys_path, &kf, err) != CC_OK)
+        return err->code;
+    if (fn(s, kf, arg, err) != CC_OK || keyfile_save(kf, s->keys_path, err) != CC_OK) {
+        keyfile_free(kf);
+        return err->code;
+    }
+    keyfile_free(s->kf);
+    s->kf = kf;
+    return CC_OK;
+}
+
+struct slot_args {
+    const char *login, *pass, *new_pass;
+};
+
+static int do_slot_add(store *s, keyfile *kf, const void *arg, cc_err *err)
+{
+    const struct slot_args *a = arg;
+    const uint8_t *masters[KF_MAX_GENS];
+    int n = keyfile_gen_count(kf);
+    if (n != 1)
+        return cc_err_set(err, CC_EBUSY, "a rekey is in progress; try again");
+    masters[0] = store_master(s);
+    return keyfile_add_slot(kf, a->login, a->pass, masters, pwhash_ops, 0, err);
+}
+
+static int do_slot_remove(store *s, keyfile *kf, const void *arg, cc_err *err)
+{
+    const struct slot_args *a = arg;
+    (void)s;
+    if (!keyfile_has_slot(kf, a->login))
+        return CC_OK;
+    return keyfile_remove_slot(kf, a->login, err);
+}
+
+static int do_slot_passwd(store *s, keyfile *kf, const void *arg, cc_err *err)
+{
+    const struct slot_args *a = arg;
+    (void)s;
+    return keyfile_change_passphrase(kf, a->login, a->pass, a->new_pass, err);
+}
+
+int store_slot_add(store *s, const char *login, const char *passphrase, cc_err *err)
+{
+    struct slot_args a = {login, passphrase, NULL};
+    return slot_update(s, do_slot_add, &a, err);
+}
+
+int store_slot_remove(store *s, const char *login, cc_err *err)
+{
+    struct slot_args a = {login, NULL, NULL};
+    return slot_update(s, do_slot_remove, &a, err);
+}
+
+int store_slot_passwd(store *s, const char *login, const char *old_pass,
+                      const char *new_pass, cc_err *err)
+{
+    struct slot_args a = {login, old_pass, new_pass};
+    return slot_update(s, do_slot_passwd, &a, err);
+}
+
+int store_slot_exists(store *s, const char *login)
+{
+    return keyfile_has_slot(s->kf, login);
+}

@@ -1,0 +1,44 @@
+/*
+ * store_int.h — the store's private state, shared by the store's own files
+ * (store.c, audit.c, migrate.c, maint.c) and by nothing above them.
+ */
+#ifndef CC_STORE_INT_H
+#define CC_STORE_INT_H
+
+#include <stdint.h>
+
+#include "keyfile.h"
+#include "store.h"
+#include "vfs.h"
+
+struct store {
+    sqlite3 *db;
+    char path[4096];
+    char keys_path[4160];
+    char lock_path[4160];
+    char login[KF_MAX_LOGIN + 1];
+    int lock_fd;
+    keyfile *kf;
+    uint8_t *masters; /* sodium_malloc: one master key per key-file generation */
+    int active_gen;   /* the generation the database file uses */
+    int busy_ms;
+    int64_t busy_start;
+    uint8_t *audit_key; /* sodium_malloc, loaded on first append/verify */
+    int64_t actor;      /* staff id that store-level audit entries name */
+};
+
+/* Derive the page-encryption key from a master key. */
+void store_page_key(const uint8_t *master, uint8_t out[VFS_KEY_BYTES]);
+
+/* Take <db>.lock shared, or exclusive without waiting (for a rekey). */
+int store_lock(store *s, int exclusive, cc_err *err);
+
+/* Apply the connection settings (WAL, synchronous=FULL, defensive...). */
+int store_configure(store *s, cc_err *err);
+
+/* After opening: if the key file still lists two generations (a rekey was
+ * interrupted), keep only the one the database file uses and remove the
+ * rekey's leftovers. */
+int store_finish_rekey(store *s, cc_err *err);
+
+#endif

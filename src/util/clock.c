@@ -1,0 +1,119 @@
+/*
+ * clock.c — wall time (overridable by CARECOORD_NOW for tests) and ISO 8601
+ * parsing and formatting, all in UTC.
+ */
+#include "clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int clock_privileged(void)
+{
+    return getuid() != geteuid() || getgid() != getegid();
+}
+
+int64_t clock_now(void)
+{
+    const char *fixed = getenv("CARECOORD_NOW");
+    int64_t t;
+    if (fixed && *fixed && !clock_privileged() && clock_parse_iso(fixed, &t) == 0)
+        return t;
+    return (int64_t)time(NULL);
+}
+
+int64_t clock_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dim[m - 1];
+}
+
+static int parse_digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++, (*p)++) {
+        if (**p < '0' || **p > '9')
+            return -1;
+        v = v * 10 + (**p - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_offset(const char *p, int *secs)
+{
+    int sign, hh, mm;
+    if (*p == 'Z' && p[1] == '\0') {
+        *secs = 0;
+        return 0;
+    }
+    if (*p != '+' && *p != '-')
+        return -1;
+    sign = *p++ == '-' ? -1 : 1;
+    if (parse_digits(&p, 2, &hh) || *p++ != ':' || parse_digits(&p, 2, &mm) || *p)
+        return -1;
+    if (hh > 23 || mm > 59)
+        return -1;
+    *secs = sign * (hh * 3600 + mm * 60);
+    return 0;
+}
+
+int clock_parse_iso(const char *s, int64_t *out)
+{
+    const char *p = s;
+    int y, mo, d, h, mi, sec = 0, off;
+    if (parse_digits(&p, 4, &y) || *p++ != '-' || parse_digits(&p, 2, &mo) ||
+        *p++ != '-' || parse_digits(&p, 2, &d) || *p++ != 'T' || parse_digits(&p, 2, &h) ||
+        *p++ != ':' || parse_digits(&p, 2, &mi))
+        return -1;
+    if (*p == ':') {
+        p++;
+        if (parse_digits(&p, 2, &sec))
+            return -1;
+        if (*p == '.')
+            for (p++; *p >= '0' && *p <= '9'; p++)
+                ;
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
+        sec > 59 || parse_offset(p, &off))
+        return -1;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+    return 0;
+}
+
+void clock_format_iso(int64_t t, char out[21])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void clock_format_date(int64_t t, char out[11])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}

@@ -1,0 +1,33 @@
+/*
+ * clock.h — the one clock every rule that depends on "now" reads.
+ *
+ * Real time, unless CARECOORD_NOW (ISO 8601 with Z or an offset) fixes it for
+ * tests and demos; that variable is ignored when the program runs with
+ * elevated privilege (setgid/setuid), so staff cannot backdate entries.
+ */
+#ifndef CC_CLOCK_H
+#define CC_CLOCK_H
+
+#include <stdint.h>
+
+/* Seconds since the epoch, UTC: CARECOORD_NOW if set and allowed, else the
+ * system clock. */
+int64_t clock_now(void);
+
+/* True when running with elevated user or group privilege. */
+int clock_privileged(void);
+
+/* Parse "YYYY-MM-DDTHH:MM:SS" followed by "Z" or "+HH:MM"/"-HH:MM" (seconds
+ * and fraction optional: "YYYY-MM-DDTHH:MMZ"). Returns 0 on success. */
+int clock_parse_iso(const char *s, int64_t *out);
+
+/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
+void clock_format_iso(int64_t t, char out[21]);
+
+/* Format the UTC date of t as "YYYY-MM-DD" into out (at least 11 bytes). */
+void clock_format_date(int64_t t, char out[11]);
+
+/* Milliseconds of a monotonic clock, for timeouts only. */
+int64_t clock_mono_ms(void);
+
+#endif
