@@ -444,6 +444,8 @@ static int create_common(const char *path, const uint8_t *master, const char *lo
 int store_create(const char *path, const char *login, const char *passphrase,
                  store **out, cc_err *err)
 {
+    if (sodium_init() < 0)
+        return cc_err_set(err, CC_EDATA, "libsodium failed to initialise");
     uint8_t *master = sodium_malloc(STORE_KEY_BYTES);
     if (!master)
         return cc_err_set(err, CC_EDATA, "out of memory");

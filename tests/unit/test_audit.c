@@ -1,0 +1,239 @@
+/*
+ * test_audit.c — the hash-chained audit log: an intact chain verifies, and
+ * altering, deleting, reordering or inserting an entry (done here with the
+ * key, through SQL, as an insider would) is detected at the right entry; a
+ * cut tail or a fully recomputed chain is caught against an anchor.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/audit.h"
+#include "testutil.h"
+
+typedef struct fixture {
+    char *dir, *db;
+    store *s;
+} fixture;
+
+static void append_n(store *s, int n)
+{
+    cc_err err = {0};
+    char details[64];
+    assert_int_equal(store_begin(s, &err), CC_OK);
+    for (int i = 0; i < n; i++) {
+        snprintf(details, sizeof details, "entry %d", i);
+        assert_int_equal(audit_append(s, 7, "client.view", "client:42", details, &err),
+                         CC_OK);
+    }
+    assert_int_equal(store_commit(s, &err), CC_OK);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = tu_tmpdir();
+    f->db = tu_path(f->dir, "a.db");
+    f->s = tu_create(f->db);
+    append_n(f->s, 20);
+    /* the insider's first move: lift the append-only triggers */
+    tu_exec(f->s, "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    tu_rmrf(f->dir);
+    free(f->dir), free(f->db), free(f);
+    return 0;
+}
+
+static audit_result verify(store *s, const audit_anchor *anchor)
+{
+    audit_result res;
+    cc_err err = {0};
+    assert_int_equal(audit_verify(s, anchor, &res, NULL, NULL, &err), CC_OK);
+    return res;
+}
+
+static void test_intact(void **state)
+{
+    fixture *f = *state;
+    audit_result res = verify(f->s, NULL);
+    assert_int_equal(res.first_bad, 0);
+    assert_int_equal(res.entries, tu_int(f->s, "SELECT count(*) FROM audit"));
+    assert_int_equal(res.head.seq, res.entries);
+}
+
+static void test_triggers_block_changes(void **state)
+{
+    fixture *f = *state;
+    char *path = tu_path(f->dir, "fresh.db");
+    store *s = tu_create(path);
+    sqlite3 *db = store_db(s);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET details = 'x'", NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_non_null(strstr(sqlite3_errmsg(db), "append-only"));
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+    assert_non_null(strstr(sqlite3_errmsg(db), "append-only"));
+    store_close(s);
+    free(path);
+}
+
+static void test_append_outside_txn_refused(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    assert_int_equal(audit_append(f->s, 1, "x", "y", "z", &err), CC_EDATA);
+}
+
+static void test_altered(void **state)
+{
+    fixture *f = *state;
+    tu_exec(f->s, "UPDATE audit SET details = 'entry 99' WHERE seq = 12");
+    audit_result res = verify(f->s, NULL);
+    assert_int_equal(res.first_bad, 12);
+    assert_non_null(strstr(res.why, "altered"));
+}
+
+static void test_altered_staff_only(void **state)
+{
+    fixture *f = *state;
+    tu_exec(f->s, "UPDATE audit SET staff_id = 8 WHERE seq = 5");
+    assert_int_equal(verify(f->s, NULL).first_bad, 5);
+}
+
+static void test_deleted(void **state)
+{
+    fixture *f = *state;
+    tu_exec(f->s, "DELETE FROM audit WHERE seq = 9");
+    audit_result res = verify(f->s, NULL);
+    assert_int_equal(res.first_bad, 9);
+    assert_non_null(strstr(res.why, "missing"));
+}
+
+static void test_reordered(void **state)
+{
+    fixture *f = *state;
+    tu_exec(f->s, "UPDATE audit SET seq = -1 WHERE seq = 10;"
+                  "UPDATE audit SET seq = 10 WHERE seq = 11;"
+                  "UPDATE audit SET seq = 11 WHERE seq = -1;");
+    assert_int_equal(verify(f->s, NULL).first_bad, 10);
+}
+
+static void test_inserted(void **state)
+{
+    fixture *f = *state;
+    /* shift the tail up by one and slip a forged entry in at 15 */
+    for (int seq = 30; seq >= 15; seq--) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "UPDATE audit SET seq = seq + 1 WHERE seq = %d", seq);
+        tu_exec(f->s, sql);
+    }
+    tu_exec(f->s, "INSERT INTO audit SELECT 15, at, 1, 'client.view', 'client:43', '', "
+                  "hash, hash FROM audit WHERE seq = 14");
+    audit_result res = verify(f->s, NULL);
+    assert_int_equal(res.first_bad, 15);
+}
+
+static void test_cut_tail_needs_anchor(void **state)
+{
+    fixture *f = *state;
+    audit_anchor anchor;
+    cc_err err = {0};
+    char text[160];
+    assert_int_equal(audit_head(f->s, &anchor, &err), CC_OK);
+    audit_anchor_format(&anchor, text, sizeof text);
+    audit_anchor parsed;
+    assert_int_equal(audit_anchor_parse(text, &parsed), 0);
+    assert_int_equal(parsed.seq, anchor.seq);
+    assert_memory_equal(parsed.hash, anchor.hash, AUDIT_HASH_BYTES);
+    assert_int_equal(verify(f->s, &parsed).first_bad, 0);
+
+    tu_exec(f->s, "DELETE FROM audit WHERE seq > (SELECT max(seq) - 3 FROM audit)");
+    assert_int_equal(verify(f->s, NULL).first_bad, 0); /* a cut tail looks intact... */
+    audit_result res = verify(f->s, &parsed);         /* ...but not against the anchor */
+    assert_int_equal(res.first_bad, anchor.seq);
+    assert_non_null(strstr(res.why, "cut short"));
+}
+
+/* An insider with the chain key recomputes every hash after altering an
+ * entry: the chain verifies, the anchor does not. */
+static void test_recomputed_chain_caught_by_anchor(void **state)
+{
+    fixture *f = *state;
+    audit_anchor anchor;
+    cc_err err = {0};
+    assert_int_equal(audit_head(f->s, &anchor, &err), CC_OK);
+    char *copy = tu_path(f->dir, "b.db");
+    store *b = tu_create(copy);
+    /* replay the same entries with one changed, under b's own chain key,
+     * then give b the original key so hashes are what an insider computes */
+    tu_exec(b, "DELETE FROM secret");
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(store_db(f->s),
+                                        "SELECT value FROM secret WHERE name='audit_key'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    sqlite3_stmt *ins;
+    assert_int_equal(sqlite3_prepare_v2(store_db(b),
+                                        "INSERT INTO secret VALUES ('audit_key', ?1)", -1,
+                                        &ins, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_blob(ins, 1, sqlite3_column_blob(st, 0), 32, SQLITE_TRANSIENT);
+    assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(st);
+    store_close(b);
+    b = tu_open(copy); /* reload the key */
+    tu_exec(b, "DROP TRIGGER audit_no_delete; DELETE FROM audit;");
+    append_n(b, (int)anchor.seq);
+    assert_int_equal(verify(b, NULL).first_bad, 0);
+    audit_result res = verify(b, &anchor);
+    assert_int_equal(res.first_bad, anchor.seq);
+    assert_non_null(strstr(res.why, "anchor"));
+    store_close(b);
+    free(copy);
+}
+
+static void test_anchor_parse_rejects_garbage(void **state)
+{
+    audit_anchor a;
+    (void)state;
+    assert_int_not_equal(audit_anchor_parse("", &a), 0);
+    assert_int_not_equal(audit_anchor_parse("carecoord-audit-anchor 1 0 00", &a), 0);
+    assert_int_not_equal(audit_anchor_parse("carecoord-audit-anchor 2 5 "
+                                            "0000000000000000000000000000000000000000000"
+                                            "000000000000000000000",
+                                            &a),
+                         0);
+    assert_int_not_equal(audit_anchor_parse("carecoord-audit-anchor 1 5 zz", &a), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_intact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_triggers_block_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_append_outside_txn_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_altered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_altered_staff_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deleted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reordered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inserted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cut_tail_needs_anchor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recomputed_chain_caught_by_anchor, setup,
+                                        teardown),
+        cmocka_unit_test(test_anchor_parse_rejects_garbage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,332 @@
+/*
+ * test_store.c — opening the store with key slots: wrong and empty
+ * passphrases change nothing, slots are added, changed and removed, a rekey
+ * leaves the old master key useless, an interrupted rekey always opens under
+ * exactly one key, and a database newer than the program is refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/staff.h"
+#include "store/audit.h"
+#include "store/keyfile.h"
+#include "store/maint.h"
+#include "testutil.h"
+
+#define ADMIN_PASS "correct horse battery"
+#define NURSE_PASS "staple of the day 42"
+
+typedef struct fixture {
+    char *dir, *db, *keys;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = tu_tmpdir();
+    f->db = tu_path(f->dir, "s.db");
+    f->keys = tu_path(f->dir, "s.db.keys");
+    store_set_pwhash_cost(1); /* 64 MiB, one pass: quick enough for tests */
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    tu_rmrf(f->dir);
+    free(f->dir), free(f->db), free(f->keys), free(f);
+    return 0;
+}
+
+static store *create_admin(const fixture *f)
+{
+    store *s;
+    cc_err err = {0};
+    assert_int_equal(store_create(f->db, "admin1", ADMIN_PASS, &s, &err), CC_OK);
+    assert_int_equal(staff_add(s, 0, "admin1", "admin", "First Admin", NULL, 0, &err),
+                     CC_OK);
+    tu_exec(s, "CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)");
+    tu_exec(s, "INSERT INTO note (body) VALUES ('kept across rekeys')");
+    return s;
+}
+
+static int open_as(const fixture *f, const char *login, const char *pass, cc_err *err)
+{
+    store *s;
+    int rc = store_open(f->db, login, pass, &s, err);
+    if (rc == CC_OK) {
+        assert_int_equal(tu_int(s, "SELECT count(*) FROM note"), 1);
+        store_close(s);
+    }
+    return rc;
+}
+
+/* A listing of every file in dir with its bytes, to compare before/after. */
+static char *snapshot(const char *dir)
+{
+    size_t cap = 1 << 20, len = 0;
+    char *out = calloc(1, cap);
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    for (int i = 0; i < n; i++) {
+        char *p = tu_path(dir, names[i]->d_name);
+        size_t sz = 0;
+        uint8_t *buf = names[i]->d_name[0] == '.' ? NULL : tu_read(p, &sz);
+        char hash[crypto_generichash_BYTES * 2 + 1] = "";
+        if (buf) {
+            uint8_t h[crypto_generichash_BYTES];
+            crypto_generichash(h, sizeof h, buf, sz, NULL, 0);
+            sodium_bin2hex(hash, sizeof hash, h, sizeof h);
+        }
+        len += (size_t)snprintf(out + len, cap - len, "%s %zu %s\n", names[i]->d_name, sz,
+                                hash);
+        free(buf), free(p), free(names[i]);
+    }
+    free(names);
+    return out;
+}
+
+static void test_wrong_and_empty_passphrase(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    store_close(create_admin(f));
+    char *before = snapshot(f->dir);
+    assert_int_equal(open_as(f, "admin1", "not the passphrase", &err), CC_EREFUSED);
+    assert_string_equal(err.msg, "wrong passphrase for admin1");
+    assert_int_equal(open_as(f, "admin1", "", &err), CC_EREFUSED);
+    assert_string_equal(err.msg, "wrong passphrase for admin1");
+    assert_int_equal(open_as(f, "nobody", ADMIN_PASS, &err), CC_EREFUSED);
+    assert_string_equal(err.msg, "no key slot for nobody");
+    char *after = snapshot(f->dir);
+    assert_string_equal(before, after);
+    free(before), free(after);
+    assert_int_equal(open_as(f, "admin1", ADMIN_PASS, &err), CC_OK);
+}
+
+static void test_slots_add_change_disable(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    store *s = create_admin(f);
+    assert_int_equal(staff_add(s, 1, "nurse1", "nurse", "", NURSE_PASS, 1, &err), CC_OK);
+    store_close(s);
+    assert_int_equal(open_as(f, "nurse1", NURSE_PASS, &err), CC_OK);
+
+    staff me;
+    assert_int_equal(store_open(f->db, "nurse1", NURSE_PASS, &s, &err), CC_OK);
+    assert_int_equal(staff_login(s, "nurse1", "test", &me, &err), CC_OK);
+    assert_true(me.must_change);
+    assert_int_equal(staff_passwd(s, &me, NURSE_PASS, "short", &err), CC_EUSAGE);
+    assert_int_equal(staff_passwd(s, &me, NURSE_PASS, "a much better one", &err), CC_OK);
+    store_close(s);
+    assert_int_equal(open_as(f, "nurse1", NURSE_PASS, &err), CC_EREFUSED);
+    assert_int_equal(open_as(f, "nurse1", "a much better one", &err), CC_OK);
+
+    assert_int_equal(store_open(f->db, "admin1", ADMIN_PASS, &s, &err), CC_OK);
+    assert_int_equal(staff_disable(s, 1, "nurse1", &err), CC_OK);
+    assert_int_equal(staff_find(s, "nurse1", &me, &err), CC_OK);
+    assert_false(me.active);
+    assert_false(me.has_slot);
+    assert_true(tu_int(s, "SELECT count(*) FROM audit WHERE action = 'keyslot.remove'") ==
+                1);
+    store_close(s);
+    assert_int_equal(open_as(f, "nurse1", "a much better one", &err), CC_EREFUSED);
+    assert_string_equal(err.msg, "no key slot for nurse1");
+}
+
+/* After a rekey the old master key decrypts no page of the database. */
+static void test_rekey(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    store *s = create_admin(f);
+    assert_int_equal(staff_add(s, 1, "nurse1", "nurse", "", NURSE_PASS, 0, &err), CC_OK);
+    size_t n_before;
+    uint8_t *old_file = tu_read(f->db, &n_before);
+    store_close(s);
+
+    keyfile *kf;
+    uint8_t *old_master = sodium_malloc(32), *new_master = sodium_malloc(32);
+    assert_int_equal(keyfile_load(f->keys, &kf, &err), CC_OK);
+    assert_int_equal(keyfile_unlock(kf, "admin1", ADMIN_PASS, old_master, &err), CC_OK);
+    keyfile_free(kf);
+
+    assert_int_equal(store_open(f->db, "admin1", ADMIN_PASS, &s, &err), CC_OK);
+    assert_int_equal(store_rekey(s, &err), CC_OK);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM note"), 1);
+    store_close(s);
+
+    assert_int_equal(keyfile_load(f->keys, &kf, &err), CC_OK);
+    assert_int_equal(keyfile_gen_count(kf), 1);
+    assert_int_equal(keyfile_unlock(kf, "nurse1", NURSE_PASS, new_master, &err), CC_OK);
+    keyfile_free(kf);
+    assert_memory_not_equal(old_master, new_master, 32);
+    assert_int_equal(open_as(f, "nurse1", NURSE_PASS, &err), CC_OK); /* resealed */
+    assert_int_equal(store_open_with_key(f->db, old_master, &s, &err), CC_EDATA);
+    store_check_result res;
+    assert_int_equal(store_open_with_key(f->db, new_master, &s, &err), CC_OK);
+    assert_int_equal(store_check(s, &res, &err), CC_OK);
+    assert_int_equal(res.bad_pages, 0);
+    assert_true(res.pages >= 4);
+    store_close(s);
+    free(old_file);
+    sodium_free(old_master), sodium_free(new_master);
+}
+
+static void test_rekey_needs_database_alone(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    store *s = create_admin(f), *other;
+    assert_int_equal(store_open(f->db, "admin1", ADMIN_PASS, &other, &err), CC_OK);
+    assert_int_equal(store_rekey(s, &err), CC_EBUSY);
+    assert_non_null(strstr(err.msg, "others have the database open"));
+    store_close(other);
+    store_close(s);
+}
+
+/* Kill a rekey after each step: the database opens with the passphrase,
+ * under exactly one of the two keys, and the leftovers are cleaned up. */
+static void test_interrupted_rekey(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    store_close(create_admin(f));
+    for (int step = 1; step <= 4; step++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            store *s;
+            if (store_open(f->db, "admin1", ADMIN_PASS, &s, &err) != CC_OK)
+                _exit(3);
+            store_rekey_crash_after(step);
+            store_rekey(s, &err);
+            _exit(4); /* not reached */
+        }
+        int status;
+        waitpid(pid, &status, 0);
+        assert_int_equal(WEXITSTATUS(status), 77);
+        keyfile *kf;
+        assert_int_equal(keyfile_load(f->keys, &kf, &err), CC_OK);
+        assert_int_equal(keyfile_gen_count(kf), step == 1 || step == 4 ? 1 : 2);
+        keyfile_free(kf);
+        assert_int_equal(open_as(f, "admin1", ADMIN_PASS, &err), CC_OK);
+        assert_int_equal(keyfile_load(f->keys, &kf, &err), CC_OK);
+        assert_int_equal(keyfile_gen_count(kf), 1); /* resolved on open */
+        keyfile_free(kf);
+        char *leftover = tu_path(f->dir, "s.db.rekey");
+        assert_true(tu_size(leftover) < 0);
+        free(leftover);
+    }
+}
+
+static void test_newer_schema_refused(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    store *s = tu_create(f->db);
+    tu_exec(s, "PRAGMA user_version = 999");
+    store_close(s);
+    assert_int_equal(store_open_with_key(f->db, tu_master, &s, &err), CC_EDATA);
+    assert_non_null(strstr(err.msg, "newer than this program"));
+}
+
+static void test_migrations_audited_once(void **state)
+{
+    fixture *f = *state;
+    store *s = tu_create(f->db);
+    long long n = tu_int(s, "SELECT count(*) FROM audit WHERE action = 'schema.migrate'");
+    assert_true(n >= 1);
+    store_close(s);
+    s = tu_open(f->db);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM audit WHERE action = 'schema.migrate'"),
+                     n);
+    assert_int_equal(tu_int(s, "PRAGMA journal_mode = WAL") >= 0, 1);
+    store_close(s);
+}
+
+static void test_settings(void **state)
+{
+    fixture *f = *state;
+    store *s = tu_create(f->db);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(store_db(s), "PRAGMA journal_mode", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    assert_int_equal(tu_int(s, "PRAGMA synchronous"), 2);
+    assert_int_equal(tu_int(s, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(tu_int(s, "PRAGMA trusted_schema"), 0);
+    assert_int_equal(tu_int(s, "PRAGMA secure_delete"), 1);
+    assert_int_equal(tu_int(s, "PRAGMA temp_store"), 2);
+    int on = -1;
+    sqlite3_db_config(store_db(s), SQLITE_DBCONFIG_DEFENSIVE, -1, &on);
+    assert_int_equal(on, 1);
+    /* no ATTACH outside the store's own copies */
+    assert_int_not_equal(
+        sqlite3_exec(store_db(s), "ATTACH ':memory:' AS m", NULL, NULL, NULL), SQLITE_OK);
+    store_close(s);
+}
+
+static void test_create_refuses_existing_and_open_missing(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    store *s;
+    store_close(tu_create(f->db));
+    assert_int_equal(store_create_with_key(f->db, tu_master, &s, &err), CC_EUSAGE);
+    assert_non_null(strstr(err.msg, "refusing to overwrite"));
+    char *missing = tu_path(f->dir, "missing.db");
+    assert_int_equal(store_open_with_key(missing, tu_master, &s, &err), CC_EUSAGE);
+    assert_non_null(strstr(err.msg, "no database"));
+    free(missing);
+}
+
+static void test_backup_opens_with_same_slots(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    store *s = create_admin(f);
+    char *bak = tu_path(f->dir, "b.db");
+    assert_int_equal(store_backup(s, bak, &err), CC_OK);
+    assert_int_equal(store_backup(s, bak, &err), CC_EUSAGE);
+    store_close(s);
+    store *b;
+    assert_int_equal(store_open(bak, "admin1", ADMIN_PASS, &b, &err), CC_OK);
+    assert_int_equal(tu_int(b, "SELECT count(*) FROM note"), 1);
+    audit_result res;
+    assert_int_equal(audit_verify(b, NULL, &res, NULL, NULL, &err), CC_OK);
+    assert_int_equal(res.first_bad, 0);
+    store_close(b);
+    free(bak);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_wrong_and_empty_passphrase, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slots_add_change_disable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rekey, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rekey_needs_database_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interrupted_rekey, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrations_audited_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_refuses_existing_and_open_missing,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backup_opens_with_same_slots, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
