@@ -26,6 +26,9 @@ CREATE TABLE staff (
     active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     must_change_passphrase INTEGER NOT NULL DEFAULT 0
                 CHECK (must_change_passphrase IN (0, 1)),
+    -- public key of the account's key slot: a slot forged in the key file
+    -- under this login (with someone else's key pair) does not match it
+    slot_pk     BLOB,
     created_at  TEXT NOT NULL,
     version     INTEGER NOT NULL DEFAULT 1
 ) STRICT;

@@ -84,6 +84,25 @@ struct login_args {
     staff *out;
 };
 
+/* The slot that unlocked the store must be the one recorded for the
+ * account (stores opened with a raw key, in tests, have no unlocking slot). */
+static int slot_matches(store *s, const char *login, int64_t id)
+{
+    const uint8_t *pk = store_slot_pk(s, login);
+    sqlite3_stmt *st;
+    int ok = 0;
+    if (!*store_login(s))
+        return 1;
+    if (!pk || sqlite3_prepare_v2(store_db(s), "SELECT slot_pk FROM staff WHERE id = ?1", -1,
+                                  &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
+        ok = memcmp(sqlite3_column_blob(st, 0), pk, 32) == 0;
+    sqlite3_finalize(st);
+    return ok;
+}
+
 static int do_login(store *s, void *arg, cc_err *err)
 {
     struct login_args *a = arg;
@@ -91,6 +110,14 @@ static int do_login(store *s, void *arg, cc_err *err)
         return err->code;
     if (!a->out->active)
         return cc_err_set(err, CC_EREFUSED, "the account %s is disabled", a->login);
+    if (strcmp(store_login(s), a->login) != 0 && *store_login(s))
+        return cc_err_set(err, CC_EREFUSED, "unlocked as %s, not %s", store_login(s),
+                          a->login);
+    if (!slot_matches(s, a->login, a->out->id))
+        return cc_err_set(err, CC_EREFUSED,
+                          "the key slot for %s does not match its account (key file "
+                          "altered?)",
+                          a->login);
     store_set_actor(s, a->out->id);
     return audit_append(s, a->out->id, "login", "session", a->how, err);
 }
@@ -141,6 +168,24 @@ static int insert_staff(store *s, const struct add_args *a, cc_err *err)
     return rc == SQLITE_DONE ? CC_OK : store_fail(s, rc, "adding staff", err);
 }
 
+/* Remember the public key of login's slot in its staff row. */
+static int record_slot_pk(store *s, const char *login, cc_err *err)
+{
+    const uint8_t *pk = store_slot_pk(s, login);
+    sqlite3_stmt *st;
+    if (!pk)
+        return CC_OK;
+    int rc = sqlite3_prepare_v2(store_db(s), "UPDATE staff SET slot_pk = ?1 WHERE login = ?2",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "adding staff", err);
+    sqlite3_bind_blob(st, 1, pk, 32, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, login, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? CC_OK : store_fail(s, rc, "adding staff", err);
+}
+
 static int do_add(store *s, void *arg, cc_err *err)
 {
     struct add_args *a = arg;
@@ -154,7 +199,9 @@ static int do_add(store *s, void *arg, cc_err *err)
     /* The key file is written last, while we hold the write lock: if the
      * commit then fails, the slot is removed again below. No passphrase
      * means the slot exists already (the first administrator's). */
-    return a->pass ? store_slot_add(s, a->login, a->pass, err) : CC_OK;
+    if (a->pass && store_slot_add(s, a->login, a->pass, err) != CC_OK)
+        return err->code;
+    return record_slot_pk(s, a->login, err);
 }
 
 int staff_add(store *s, int64_t actor_id, const char *login, const char *role,

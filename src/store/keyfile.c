@@ -279,6 +279,12 @@ const char *keyfile_slot_login(const keyfile *kf, int i)
     return (i >= 0 && i < kf->nslots) ? kf->slots[i].login : NULL;
 }
 
+const uint8_t *keyfile_slot_pk(const keyfile *kf, const char *login)
+{
+    int i = login ? slot_find(kf, login) : -1;
+    return i >= 0 ? kf->slots[i].pk : NULL;
+}
+
 int keyfile_has_slot(const keyfile *kf, const char *login)
 {
     return login && slot_find(kf, login) >= 0;

@@ -59,6 +59,11 @@ const uint8_t *keyfile_gen_id(const keyfile *kf, int i);
 int keyfile_slot_count(const keyfile *kf);
 const char *keyfile_slot_login(const keyfile *kf, int i);
 
+/* The X25519 public key of login's slot (32 bytes), or NULL if none. The
+ * database records it per account, so a slot forged under another login
+ * (by someone able to write the key file) is refused at login. */
+const uint8_t *keyfile_slot_pk(const keyfile *kf, const char *login);
+
 /* True if login has a slot. */
 int keyfile_has_slot(const keyfile *kf, const char *login);
 

@@ -530,6 +530,11 @@ int store_slot_passwd(store *s, const char *login, const char *old_pass,
     return slot_update(s, do_slot_passwd, &a, err);
 }
 
+const uint8_t *store_slot_pk(store *s, const char *login)
+{
+    return keyfile_slot_pk(s->kf, login);
+}
+
 int store_slot_exists(store *s, const char *login)
 {
     return keyfile_has_slot(s->kf, login);

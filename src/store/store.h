@@ -93,6 +93,9 @@ int store_slot_remove(store *s, const char *login, cc_err *err);
 int store_slot_passwd(store *s, const char *login, const char *old_pass,
                       const char *new_pass, cc_err *err);
 
+/* The public key of login's slot (32 bytes) or NULL. */
+const uint8_t *store_slot_pk(store *s, const char *login);
+
 /* True if login has a key slot. */
 int store_slot_exists(store *s, const char *login);
 

@@ -146,6 +146,36 @@ static void test_slots_add_change_disable(void **state)
     assert_string_equal(err.msg, "no key slot for nurse1");
 }
 
+/* Someone who can write the key file and knows the master key (any staff
+ * member) replaces the admin's slot with one of their own: the key file now
+ * unlocks "admin1" with the nurse's passphrase, but the login is refused. */
+static void test_forged_slot_refused(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    store *s = create_admin(f);
+    staff me;
+    assert_int_equal(staff_add(s, 1, "nurse1", "nurse", "", NURSE_PASS, 0, &err), CC_OK);
+    store_close(s);
+    keyfile *kf;
+    uint8_t *master = sodium_malloc(32);
+    assert_int_equal(keyfile_load(f->keys, &kf, &err), CC_OK);
+    assert_int_equal(keyfile_unlock(kf, "nurse1", NURSE_PASS, master, &err), CC_OK);
+    const uint8_t *masters[1] = {master};
+    assert_int_equal(keyfile_add_slot(kf, "admin1", NURSE_PASS, masters, 1, 0, &err), CC_OK);
+    assert_int_equal(keyfile_save(kf, f->keys, &err), CC_OK);
+    keyfile_free(kf);
+    sodium_free(master);
+    assert_int_equal(store_open(f->db, "admin1", NURSE_PASS, &s, &err), CC_OK);
+    assert_int_equal(staff_login(s, "admin1", "test", &me, &err), CC_EREFUSED);
+    assert_non_null(strstr(err.msg, "does not match"));
+    store_close(s);
+    assert_int_equal(store_open(f->db, "nurse1", NURSE_PASS, &s, &err), CC_OK);
+    assert_int_equal(staff_login(s, "nurse1", "test", &me, &err), CC_OK);
+    assert_int_equal(staff_login(s, "admin1", "test", &me, &err), CC_EREFUSED);
+    store_close(s);
+}
+
 /* After a rekey the old master key decrypts no page of the database. */
 static void test_rekey(void **state)
 {
@@ -318,6 +348,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_wrong_and_empty_passphrase, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slots_add_change_disable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forged_slot_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rekey, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rekey_needs_database_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupted_rekey, setup, teardown),
