@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# quickstart.sh — install what is missing, build carecoord, build a demo
+# database (synthetic people only) and show what it holds.
+set -eu
+cd "$(dirname "$0")/.."
+tools/deps.sh
+tools/build.sh build
+db=${CARECOORD_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/carecoord/demo.db}
+mkdir -p "$(dirname "$db")"
+./build/carecoord --db "$db" demo --force
