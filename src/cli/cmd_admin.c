@@ -42,6 +42,10 @@ static int cmd_init(cli *c, int argc, char **argv)
         return cc_err_set(&err, CC_EUSAGE, "init needs --admin NAME"), cli_fail(&err);
     if (!keyfile_login_valid(admin))
         return cc_err_set(&err, CC_EUSAGE, "invalid login name '%s'", admin), cli_fail(&err);
+    if (access(c->db_path, F_OK) == 0)
+        return cc_err_set(&err, CC_EUSAGE, "%s already exists: refusing to overwrite it",
+                          c->db_path),
+               cli_fail(&err);
     char *pass = first_passphrase(c, admin, &err);
     if (!pass)
         return cli_fail(&err);
@@ -133,7 +137,7 @@ static int cmd_user_disable(cli *c, int argc, char **argv)
     if (cli_open(c, "staff.manage", 0, &err) != CC_OK)
         return cli_fail(&err);
     if (!strcmp(pos[0], c->me.login))
-        return cc_err_set(&err, CC_EUSAGE, "you cannot disable your own account"),
+        return cc_err_set(&err, CC_EREFUSED, "you cannot disable your own account"),
                cli_fail(&err);
     if (staff_disable(c->st, c->me.id, pos[0], &err) != CC_OK)
         return cli_fail(&err);
@@ -179,7 +183,9 @@ static const struct {
 
 static void remove_db_files(const char *path)
 {
-    static const char *const sfx[] = {"", "-wal", "-shm", "-journal", ".keys", ".lock"};
+    static const char *const sfx[] = {"",       "-wal",       "-shm",       "-journal",
+                                      ".keys",  ".lock",      ".rekey",     ".rekey-journal",
+                                      ".rekey-wal", ".rekey-shm"};
     char p[4200];
     for (size_t i = 0; i < sizeof sfx / sizeof *sfx; i++) {
         snprintf(p, sizeof p, "%s%s", path, sfx[i]);
@@ -192,8 +198,13 @@ static int replace_demo(const char *path, cc_err *err)
 {
     store *s;
     char demo[8] = "";
+    char keys[4200];
+    snprintf(keys, sizeof keys, "%s.keys", path);
     if (access(path, F_OK) != 0) {
-        remove_db_files(path);
+        if (access(keys, F_OK) == 0)
+            return cc_err_set(err, CC_EREFUSED,
+                              "%s exists without its database: refusing to replace it",
+                              keys);
         return CC_OK;
     }
     if (store_open(path, "demo-admin", DEMO_PASSPHRASE, &s, err) != CC_OK)

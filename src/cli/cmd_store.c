@@ -24,6 +24,7 @@ static int cmd_check(cli *c, int argc, char **argv)
         return rc;
     if (cli_open(c, "store.check", 0, &err) != CC_OK || store_check(c->st, &res, &err))
         return cli_fail(&err);
+    res.integrity[strcspn(res.integrity, "\n")] = '\0';
     printf("integrity: %s\n", cli_s(res.integrity));
     printf("authenticated: %lld database pages, %lld WAL frames; %lld failed\n",
            (long long)res.pages, (long long)res.wal_frames, (long long)res.bad_pages);

@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/access.h"
@@ -55,6 +56,9 @@ int cli_open(cli *c, const char *action, int allow_must_change, cc_err *err)
     char prompt[128], how[96];
     if (cli_resolve_login(c, err) != CC_OK)
         return err->code;
+    if (access(c->db_path, F_OK) != 0)
+        return cc_err_set(err, CC_EUSAGE, "no database at %s (create one with init or demo)",
+                          c->db_path);
     snprintf(prompt, sizeof prompt, "Passphrase for %s: ", c->login);
     c->pass = pass_read(c, prompt, err);
     if (!c->pass)
@@ -116,8 +120,12 @@ static int parse_globals(cli *c, int argc, char **argv, int *next, cc_err *err)
             c->db_opt = argv[++i];
         else if (!strcmp(a, "--user") && has_val)
             c->user_opt = argv[++i];
-        else if (!strcmp(a, "--passphrase-fd") && has_val)
-            c->pass_fd = atoi(argv[++i]);
+        else if (!strcmp(a, "--passphrase-fd") && has_val) {
+            const char *v = argv[++i];
+            if (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 6)
+                return cc_err_set(err, CC_EUSAGE, "--passphrase-fd needs a descriptor number");
+            c->pass_fd = atoi(v);
+        }
         else if (!strcmp(a, "--no-color"))
             c->no_color = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
@@ -149,8 +157,9 @@ static int run(cli *c, int argc, char **argv, cc_err *err)
     const char *sub = next + 1 < argc ? argv[next + 1] : NULL;
     const struct cli_command *cmd = find_command(argv[next], sub);
     if (!cmd)
-        return cc_err_set(err, CC_EUSAGE, "unknown subcommand '%s %s' (try --help)",
-                          argv[next], sub ? sub : "");
+        return cc_err_set(err, CC_EUSAGE, "unknown subcommand '%s%s%s' (try --help)",
+                          argv[next], sub && sub[0] != '-' ? " " : "",
+                          sub && sub[0] != '-' ? sub : "");
     static char name[64];
     snprintf(name, sizeof name, "%s%s%s", cmd->name, cmd->sub ? " " : "",
              cmd->sub ? cmd->sub : "");

@@ -38,7 +38,9 @@ static int read_line(int fd, char *p)
         ssize_t r = read(fd, &ch, 1);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0 || ch == '\n')
+        if (r < 0)
+            return -2;
+        if (r == 0 || ch == '\n')
             break;
         if (n == PASS_MAX)
             return -1;
@@ -50,14 +52,13 @@ static int read_line(int fd, char *p)
     return 0;
 }
 
-static int prompt_tty(const char *prompt, char *p, cc_err *err)
+static int prompt_tty(const char *prompt, const char *hint, char *p, cc_err *err)
 {
     struct termios old, quiet;
     int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return cc_err_set(err, CC_EUSAGE,
-                          "no passphrase: run on a terminal, or give --passphrase-fd N "
-                          "or CARECOORD_PASSPHRASE");
+        return cc_err_set(err, CC_EUSAGE, "no passphrase: run on a terminal, or give %s",
+                          hint);
     int have_tc = tcgetattr(fd, &old) == 0;
     quiet = old;
     quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
@@ -97,8 +98,10 @@ char *pass_read(cli *c, const char *prompt, cc_err *err)
     if (c->pass_fd >= 0) {
         if (!(p = pass_alloc()))
             return NULL;
-        if (read_line(c->pass_fd, p) != 0) {
-            cc_err_set(err, CC_EUSAGE, "passphrase from fd %d too long", c->pass_fd);
+        int rc = read_line(c->pass_fd, p);
+        if (rc != 0) {
+            cc_err_set(err, CC_EUSAGE, "cannot read a passphrase from descriptor %d: %s",
+                       c->pass_fd, rc == -1 ? "too long" : strerror(errno));
             pass_free(p);
             return NULL;
         }
@@ -108,7 +111,7 @@ char *pass_read(cli *c, const char *prompt, cc_err *err)
         return p;
     if (!(p = pass_alloc()))
         return NULL;
-    if (prompt_tty(prompt, p, err) != CC_OK) {
+    if (prompt_tty(prompt, "--passphrase-fd N or CARECOORD_PASSPHRASE", p, err) != CC_OK) {
         pass_free(p);
         return NULL;
     }
@@ -126,8 +129,8 @@ char *pass_read_new(const char *env_name, const char *prompt, cc_err *err)
         cc_err_set(err, CC_EDATA, "out of memory");
         return NULL;
     }
-    if (prompt_tty(prompt, p, err) == CC_OK &&
-        prompt_tty("Repeat it: ", again, err) == CC_OK && strcmp(p, again) != 0)
+    if (prompt_tty(prompt, env_name, p, err) == CC_OK &&
+        prompt_tty("Repeat it: ", env_name, again, err) == CC_OK && strcmp(p, again) != 0)
         cc_err_set(err, CC_EUSAGE, "the two passphrases differ");
     pass_free(again);
     if (err->code) {

@@ -277,8 +277,10 @@ static int rekey_swap(store *s, const uint8_t *id, const uint8_t *master, cc_err
     keyfile *kf;
     snprintf(tmp, sizeof tmp, "%s.rekey", s->path);
     remove_with_sidecars(tmp);
-    if (copy_to(s, tmp, id, master, err) != CC_OK)
+    if (copy_to(s, tmp, id, master, err) != CC_OK) {
+        remove_with_sidecars(tmp);
         return err->code;
+    }
     maybe_crash(1);
     if (keyfile_load(s->keys_path, &kf, err) != CC_OK)
         return err->code;

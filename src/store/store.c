@@ -95,7 +95,8 @@ int store_fail(store *s, int rc, const char *what, cc_err *err)
     if ((rc & 0xff) == SQLITE_CANTOPEN && vfs[0])
         return cc_err_set(err, CC_EDATA, "%s: %s", what, vfs);
     if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
-        return cc_err_set(err, CC_EDATA, "%s: database is damaged (%s)", what, msg);
+        return cc_err_set(err, CC_EDATA, "%s: database %s is damaged (%s)", what,
+                          s ? s->path : "", msg);
     return cc_err_set(err, CC_EDATA, "%s: %s", what, msg);
 }
 
@@ -331,6 +332,9 @@ static int require_db_file(store *s, cc_err *err)
     if (stat(s->path, &st) != 0)
         return cc_err_set(err, CC_EUSAGE, "no database at %s (create one with init or demo)",
                           s->path);
+    if (st.st_size < VFS_PAGE_SIZE)
+        return cc_err_set(err, CC_EDATA, "database %s is empty or truncated (%lld bytes)",
+                          s->path, (long long)st.st_size);
     return CC_OK;
 }
 
@@ -364,7 +368,13 @@ int store_open(const char *path, const char *login, const char *passphrase,
         return err->code;
     }
     if (keyfile_unlock(s->kf, login, passphrase, s->masters, err) != CC_OK) {
-        log_failed_unlock(login, s->path);
+        if (err->code == CC_EREFUSED) {
+            log_failed_unlock(login, s->path);
+        } else {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            cc_err_set(err, err->code, "%s: %s", s->keys_path, msg);
+        }
         store_close(s);
         return err->code;
     }
