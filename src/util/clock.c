@@ -4,6 +4,7 @@
  */
 #include "clock.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,41 @@ static int parse_offset(const char *p, int *secs)
         return -1;
     *secs = sign * (hh * 3600 + mm * 60);
     return 0;
+}
+
+int clock_parse_date(const char *s, int64_t *days)
+{
+    const char *p = s;
+    int y, mo, d;
+    if (!s || parse_digits(&p, 4, &y) || *p++ != '-' || parse_digits(&p, 2, &mo) ||
+        *p++ != '-' || parse_digits(&p, 2, &d) || *p)
+        return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+        return -1;
+    *days = days_from_civil(y, mo, d);
+    return 0;
+}
+
+void clock_date_of_days(int64_t days, char out[11])
+{
+    clock_format_date(days * 86400, out);
+}
+
+int clock_date_add(const char *date, int64_t n, char out[11])
+{
+    int64_t d;
+    if (clock_parse_date(date, &d) != 0)
+        return -1;
+    clock_date_of_days(d + n, out);
+    return 0;
+}
+
+int64_t clock_date_diff(const char *a, const char *b)
+{
+    int64_t da, db;
+    if (clock_parse_date(a, &da) != 0 || clock_parse_date(b, &db) != 0)
+        return INT64_MIN;
+    return db - da;
 }
 
 int clock_parse_iso(const char *s, int64_t *out)

@@ -27,6 +27,18 @@ void clock_format_iso(int64_t t, char out[21]);
 /* Format the UTC date of t as "YYYY-MM-DD" into out (at least 11 bytes). */
 void clock_format_date(int64_t t, char out[11]);
 
+/* Days since 1970-01-01 of "YYYY-MM-DD" (strictly checked). 0 on success. */
+int clock_parse_date(const char *s, int64_t *days);
+
+/* "YYYY-MM-DD" of a day number into out (at least 11 bytes). */
+void clock_date_of_days(int64_t days, char out[11]);
+
+/* out = date + n days (n may be negative). 0 on success. */
+int clock_date_add(const char *date, int64_t n, char out[11]);
+
+/* b - a in days, or INT64_MIN if either is not a date. */
+int64_t clock_date_diff(const char *a, const char *b);
+
 /* Milliseconds of a monotonic clock, for timeouts only. */
 int64_t clock_mono_ms(void);
 

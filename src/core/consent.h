@@ -1,0 +1,77 @@
+/*
+ * consent.h — consent to participate (or a recorded decline) and consents to
+ * release information to named recipients, with expiry and revocation.
+ *
+ * State is derived from the dates against today, never stored:
+ *   declined | revoked (from the revocation date) | expired (the day after
+ *   the expiry date) | expiring (expiry within 30 days) | active.
+ */
+#ifndef CC_CONSENT_H
+#define CC_CONSENT_H
+
+#include "ctx.h"
+
+#define CONSENT_MAX_RECIPIENTS 16
+#define CONSENT_EXPIRING_DAYS  30
+
+enum consent_state {
+    CONSENT_ACTIVE,
+    CONSENT_EXPIRING,
+    CONSENT_EXPIRED,
+    CONSENT_REVOKED,
+    CONSENT_DECLINED,
+};
+
+typedef struct consent {
+    int64_t id;
+    int64_t client_id;
+    char kind[16];     /* participation | release */
+    char decision[10]; /* granted | declined (participation only) */
+    char decline_reason[256];
+    char purpose[128];
+    char information[256]; /* what may be released */
+    int substance_use;     /* covers substance-use information */
+    char signed_date[11];
+    int64_t recorded_by;
+    char witness[96];
+    char expires_date[11]; /* "" = no date */
+    char expires_event[96];
+    char revoked_date[11]; /* "" = not revoked */
+    char revoke_reason[256];
+    int nrecipients;
+    int64_t recipients[CONSENT_MAX_RECIPIENTS]; /* organization ids */
+    int64_t version;
+} consent;
+
+/* The derived state of c on today. */
+enum consent_state consent_state(const consent *c, const char *today);
+
+/* "active", "expiring", "expired", "revoked", "declined". */
+const char *consent_state_name(enum consent_state s);
+
+/* Record c (sets id; recorded_by is the acting staff member). A release
+ * names at least one recipient; a decline needs a reason. Audited. */
+int consent_record(cc_ctx *ctx, consent *c, cc_err *err);
+
+/* Revoke consent id from date (YYYY-MM-DD, not before it was signed) with a
+ * reason. Audited. */
+int consent_revoke(cc_ctx *ctx, int64_t id, const char *date, const char *reason,
+                   cc_err *err);
+
+/* Read one consent with its recipients. */
+int consent_get(cc_ctx *ctx, int64_t id, consent *out, cc_err *err);
+
+/* True if the client's latest participation record is a grant that is
+ * active (or expiring) today. */
+int consent_participation_active(cc_ctx *ctx, int64_t client_id);
+
+/* CC_OK if an active release consent of the client names organization
+ * org_id (and, when substance_use, covers substance-use information);
+ * otherwise CC_EREFUSED with a message saying which consent is missing. */
+int consent_covers(cc_ctx *ctx, int64_t client_id, int64_t org_id, int substance_use,
+                   cc_err *err);
+
+/* Ids of the client's consents, newest first (at most max). */
+int consent_list(cc_ctx *ctx, int64_t client_id, int64_t *ids, int max, cc_err *err);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * ctx.c — the helpers every core module shares: the clock's date, one
+ * transaction wrapper, statement helpers and the audit shortcut.
+ */
+#include "ctx.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/audit.h"
+#include "util/clock.h"
+
+void ctx_today(const cc_ctx *c, char out[11])
+{
+    time_t t = (time_t)clock_now();
+    struct tm tm;
+    (void)c;
+    localtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void ctx_now(const cc_ctx *c, char out[21])
+{
+    (void)c;
+    clock_format_iso(clock_now(), out);
+}
+
+int ctx_txn(cc_ctx *c, int (*fn)(cc_ctx *, void *, cc_err *), void *arg, cc_err *err)
+{
+    if (store_begin(c->st, err) != CC_OK)
+        return err->code;
+    if (fn(c, arg, err) != CC_OK) {
+        store_rollback(c->st);
+        return err->code ? err->code : CC_EDATA;
+    }
+    return store_commit(c->st, err);
+}
+
+sqlite3_stmt *ctx_prepare(cc_ctx *c, const char *sql, cc_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(store_db(c->st), sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        store_fail(c->st, rc, "database", err);
+        return NULL;
+    }
+    return st;
+}
+
+int ctx_done(cc_ctx *c, sqlite3_stmt *st, const char *what, cc_err *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? CC_OK : store_fail(c->st, rc, what, err);
+}
+
+int ctx_audit(cc_ctx *c, const char *action, const char *kind, int64_t id,
+              const char *details, cc_err *err)
+{
+    char object[64];
+    snprintf(object, sizeof object, "%s:%lld", kind, (long long)id);
+    return audit_append(c->st, c->staff_id, action, object, details, err);
+}
+
+void ctx_col(sqlite3_stmt *st, int col, char *out, size_t outsz)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(out, outsz, "%s", t ? (const char *)t : "");
+}
+
+void ctx_bind_opt(sqlite3_stmt *st, int idx, const char *s)
+{
+    if (s && *s)
+        sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, idx);
+}
+
+int ctx_in_list(const char *word, const char *list)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && strncmp(p, word, n) == 0)
+            return 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}

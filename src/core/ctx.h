@@ -1,0 +1,51 @@
+/*
+ * ctx.h — the context every core operation runs in: the open store, the
+ * acting staff member, and the one clock. Also the small helpers the core
+ * modules share (transactions, prepared statements, audit, today's date).
+ */
+#ifndef CC_CTX_H
+#define CC_CTX_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/err.h"
+
+typedef struct cc_ctx {
+    store *st;
+    int64_t staff_id; /* the acting staff member (0 = the system) */
+    char role[24];
+} cc_ctx;
+
+/* Today's date ("YYYY-MM-DD", local time of the server) from the clock. */
+void ctx_today(const cc_ctx *c, char out[11]);
+
+/* Now as "YYYY-MM-DDTHH:MM:SSZ". */
+void ctx_now(const cc_ctx *c, char out[21]);
+
+/* Run fn in one write transaction (BEGIN IMMEDIATE ... COMMIT); rolled back
+ * if fn fails. Returns fn's code or the commit's. */
+int ctx_txn(cc_ctx *c, int (*fn)(cc_ctx *, void *, cc_err *), void *arg, cc_err *err);
+
+/* Prepare sql; NULL with err set on failure. */
+sqlite3_stmt *ctx_prepare(cc_ctx *c, const char *sql, cc_err *err);
+
+/* Step st to completion expecting no rows, finalize it. */
+int ctx_done(cc_ctx *c, sqlite3_stmt *st, const char *what, cc_err *err);
+
+/* Append an audit entry for the acting staff member: action on object
+ * ("client:12"), details. Must run inside the write transaction. */
+int ctx_audit(cc_ctx *c, const char *action, const char *kind, int64_t id,
+              const char *details, cc_err *err);
+
+/* Copy column col of st (text, or "" for NULL) into out. */
+void ctx_col(sqlite3_stmt *st, int col, char *out, size_t outsz);
+
+/* Bind text or NULL when s is NULL or empty (for optional dates). */
+void ctx_bind_opt(sqlite3_stmt *st, int idx, const char *s);
+
+/* True if word is one of the comma-separated words of list. */
+int ctx_in_list(const char *word, const char *list);
+
+#endif
