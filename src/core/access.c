@@ -39,8 +39,8 @@ int access_check(const char *role, const char *action, cc_err *err)
             continue;
         if (word_in(role, rules[i].roles))
             return CC_OK;
-        return cc_err_set(err, CC_EREFUSED, "not allowed for role %s: %s needs %s", role,
-                          action, rules[i].roles);
+        return cc_err_set(err, CC_EREFUSED, "not allowed for role %s: %s needs %s",
+                          role, action, rules[i].roles);
     }
     return cc_err_set(err, CC_EREFUSED, "unknown action %s", action);
 }

@@ -15,8 +15,8 @@
 #include "util/clock.h"
 #include "util/text.h"
 
-static const char *const payers[] = {"medicare", "dual", "medicaid", "commercial",
-                                     "uninsured-ineligible", NULL};
+static const char *const payers[] = {
+    "medicare", "dual", "medicaid", "commercial", "uninsured-ineligible", NULL};
 static const char *const settings[] = {"home", "senior-living", "snf", NULL};
 
 static int in_set(const char *s, const char *const *set)
@@ -36,7 +36,8 @@ int client_validate(const client *c, cc_err *err)
 {
     int64_t d;
     if (!valid_name(c->family_name) || !valid_name(c->given_name))
-        return cc_err_set(err, CC_EUSAGE, "a name is empty, too long or has control characters");
+        return cc_err_set(err, CC_EUSAGE,
+                          "a name is empty, too long or has control characters");
     if (clock_parse_date(c->dob, &d) != 0)
         return cc_err_set(err, CC_EUSAGE, "date of birth must be YYYY-MM-DD");
     if (strlen(c->zip) != 5 || strspn(c->zip, "0123456789") != 5)
@@ -50,7 +51,8 @@ int client_validate(const client *c, cc_err *err)
     if (c->tier < 0 || c->tier > 2)
         return cc_err_set(err, CC_EUSAGE, "tier must be 1, 2 or none");
     if (!c->language[0] || !text_is_clean(c->language))
-        return cc_err_set(err, CC_EUSAGE, "language is empty or has control characters");
+        return cc_err_set(err, CC_EUSAGE,
+                          "language is empty or has control characters");
     return CC_OK;
 }
 
@@ -59,7 +61,8 @@ int client_validate(const client *c, cc_err *err)
 /* Fold one UTF-8 Latin-1 letter (U+00C0..U+00FF) to ASCII, or 0. */
 static char fold_latin1(unsigned cp)
 {
-    static const char map[] = "AAAAAAACEEEEIIIIDNOOOOO*OUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+    static const char map[] =
+        "AAAAAAACEEEEIIIIDNOOOOO*OUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
     if (cp < 0xC0 || cp > 0xFF)
         return 0;
     char ch = map[cp - 0xC0];
@@ -135,7 +138,7 @@ static int similar(const client *a, const char *fam, const char *giv)
 
 /* ---- reading ----------------------------------------------------------- */
 
-#define CLIENT_COLS                                                                     \
+#define CLIENT_COLS                                                                    \
     "id, family_name, given_name, dob, zip, payer, language, interpreter, setting, "   \
     "coalesce(setting_org_id, 0), coalesce(tier, 0), coalesce(owner_id, 0), "          \
     "coalesce(program_id, 0), version"
@@ -160,7 +163,8 @@ static void row_to_client(sqlite3_stmt *st, client *c)
 
 int client_get(cc_ctx *ctx, int64_t id, client *out, cc_err *err)
 {
-    sqlite3_stmt *st = ctx_prepare(ctx, "SELECT " CLIENT_COLS " FROM client WHERE id = ?1", err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "SELECT " CLIENT_COLS " FROM client WHERE id = ?1", err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, id);
@@ -201,8 +205,10 @@ static int find_dups(cc_ctx *ctx, const client *c, client_intake *out, cc_err *e
     client other;
     key_of(c->family_name, fam, sizeof fam, 0);
     key_of(c->given_name, giv, sizeof giv, 0);
-    sqlite3_stmt *st = ctx_prepare(ctx, "SELECT " CLIENT_COLS " FROM client WHERE dob = ?1 "
-                                        "AND id <> ?2 ORDER BY id", err);
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "SELECT " CLIENT_COLS " FROM client WHERE dob = ?1 "
+                                   "AND id <> ?2 ORDER BY id",
+                                   err);
     if (!st)
         return err->code;
     sqlite3_bind_text(st, 1, c->dob, -1, SQLITE_STATIC);
@@ -214,13 +220,15 @@ static int find_dups(cc_ctx *ctx, const client *c, client_intake *out, cc_err *e
             out->dup_ids[out->ndups++] = other.id;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? CC_OK
-                                                 : store_fail(ctx->st, rc, "intake", err);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? CC_OK
+               : store_fail(ctx->st, rc, "intake", err);
 }
 
 static int zip_outside(cc_ctx *ctx, const char *zip, int *outside, cc_err *err)
 {
-    sqlite3_stmt *st = ctx_prepare(ctx, "SELECT 1 FROM service_zip WHERE zip = ?1", err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "SELECT 1 FROM service_zip WHERE zip = ?1", err);
     if (!st)
         return err->code;
     sqlite3_bind_text(st, 1, zip, -1, SQLITE_STATIC);
@@ -232,7 +240,8 @@ static int zip_outside(cc_ctx *ctx, const char *zip, int *outside, cc_err *err)
 int client_check_intake(cc_ctx *ctx, const client *c, client_intake *out, cc_err *err)
 {
     memset(out, 0, sizeof *out);
-    if (client_validate(c, err) != CC_OK || zip_outside(ctx, c->zip, &out->zip_outside, err))
+    if (client_validate(c, err) != CC_OK ||
+        zip_outside(ctx, c->zip, &out->zip_outside, err))
         return err->code;
     return find_dups(ctx, c, out, err);
 }
@@ -264,15 +273,17 @@ struct create_args {
     client_intake *intake;
 };
 
-static int intake_refusal(const client *c, const client_intake *in, int flags, cc_err *err)
+static int intake_refusal(const client *c, const client_intake *in, int flags,
+                          cc_err *err)
 {
     if (in->zip_outside && !(flags & CLIENT_ALLOW_OUTSIDE_ZIP))
         return cc_err_set(err, CC_EUSAGE, "ZIP %s is outside the service area", c->zip);
     if (in->ndups && !(flags & CLIENT_ACCEPT_DUPLICATE))
-        return cc_err_set(err, CC_EUSAGE,
-                          "possible duplicate of client %lld (same date of birth, similar "
-                          "name)",
-                          (long long)in->dup_ids[0]);
+        return cc_err_set(
+            err, CC_EUSAGE,
+            "possible duplicate of client %lld (same date of birth, similar "
+            "name)",
+            (long long)in->dup_ids[0]);
     return CC_OK;
 }
 
@@ -333,11 +344,12 @@ static int do_update(cc_ctx *ctx, void *arg, cc_err *err)
     if (sqlite3_changes(store_db(ctx->st)) == 0) {
         if (client_get(ctx, a->edited->id, a->theirs, err) != CC_OK)
             return err->code;
-        return cc_err_set(err, CC_ECONFLICT,
-                          "client %lld was changed by someone else (version %lld, yours "
-                          "%lld)",
-                          (long long)a->edited->id, (long long)a->theirs->version,
-                          (long long)a->edited->version);
+        return cc_err_set(
+            err, CC_ECONFLICT,
+            "client %lld was changed by someone else (version %lld, yours "
+            "%lld)",
+            (long long)a->edited->id, (long long)a->theirs->version,
+            (long long)a->edited->version);
     }
     a->edited->version++;
     return ctx_audit(ctx, "client.update", "client", a->edited->id, "", err);
@@ -359,11 +371,12 @@ struct ident_args {
 static int do_identifier(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct ident_args *a = arg;
-    sqlite3_stmt *st = ctx_prepare(ctx,
-                                   "INSERT INTO client_identifier (client_id, facility_id, "
-                                   "value) SELECT ?1, id, ?3 FROM organization WHERE "
-                                   "facility_code = ?2",
-                                   err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "INSERT INTO client_identifier (client_id, facility_id, "
+                    "value) SELECT ?1, id, ?3 FROM organization WHERE "
+                    "facility_code = ?2",
+                    err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, a->client_id);
@@ -372,8 +385,9 @@ static int do_identifier(cc_ctx *ctx, void *arg, cc_err *err)
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        return cc_err_set(err, CC_EUSAGE, "identifier %s at %s belongs to another client",
-                          a->value, a->code);
+        return cc_err_set(err, CC_EUSAGE,
+                          "identifier %s at %s belongs to another client", a->value,
+                          a->code);
     if (rc != SQLITE_DONE)
         return store_fail(ctx->st, rc, "adding identifier", err);
     if (sqlite3_changes(store_db(ctx->st)) == 0)

@@ -28,8 +28,8 @@ typedef struct client {
 #define CLIENT_MAX_DUPS 8
 
 typedef struct client_intake {
-    int zip_outside;                 /* ZIP not in the service area */
-    int ndups;                       /* possible duplicates found */
+    int zip_outside; /* ZIP not in the service area */
+    int ndups;       /* possible duplicates found */
     int64_t dup_ids[CLIENT_MAX_DUPS];
 } client_intake;
 
@@ -47,7 +47,8 @@ int client_check_intake(cc_ctx *ctx, const client *c, client_intake *out, cc_err
 
 /* Create the client (sets c->id, c->version). Refuses an out-of-area ZIP or a
  * possible duplicate unless flags say the person confirmed it. Audited. */
-int client_create(cc_ctx *ctx, client *c, int flags, client_intake *intake, cc_err *err);
+int client_create(cc_ctx *ctx, client *c, int flags, client_intake *intake,
+                  cc_err *err);
 
 /* Read one client (not audited: use client_view for a person's view). */
 int client_get(cc_ctx *ctx, int64_t id, client *out, cc_err *err);

@@ -42,7 +42,8 @@ static int validate(const consent *c, cc_err *err)
 {
     int release = !strcmp(c->kind, "release");
     if (!release && strcmp(c->kind, "participation"))
-        return cc_err_set(err, CC_EUSAGE, "consent kind must be participation or release");
+        return cc_err_set(err, CC_EUSAGE,
+                          "consent kind must be participation or release");
     if (strcmp(c->decision, "granted") && (release || strcmp(c->decision, "declined")))
         return cc_err_set(err, CC_EUSAGE, "a %s consent can only be granted%s", c->kind,
                           release ? "" : " or declined");
@@ -54,7 +55,8 @@ static int validate(const consent *c, cc_err *err)
         (!is_date(c->expires_date) || strcmp(c->expires_date, c->signed_date) < 0))
         return cc_err_set(err, CC_EUSAGE, "expiry must be a date on or after signing");
     if (release && c->nrecipients < 1)
-        return cc_err_set(err, CC_EUSAGE, "a release consent names at least one recipient");
+        return cc_err_set(err, CC_EUSAGE,
+                          "a release consent names at least one recipient");
     if (!release && (c->nrecipients || c->substance_use))
         return cc_err_set(err, CC_EUSAGE, "participation consent names no recipients");
     if (!text_is_clean(c->purpose) || !text_is_clean(c->information) ||
@@ -90,7 +92,8 @@ static int do_record(cc_ctx *ctx, void *arg, cc_err *err)
         ctx,
         "INSERT INTO consent (client_id, kind, decision, decline_reason, purpose, "
         "information, substance_use, signed_date, recorded_by, witness, expires_date, "
-        "expires_event, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+        "expires_event, created_at) VALUES "
+        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
         err);
     if (!st)
         return err->code;
@@ -130,10 +133,11 @@ int consent_record(cc_ctx *ctx, consent *c, cc_err *err)
 
 static int load_recipients(cc_ctx *ctx, consent *c, cc_err *err)
 {
-    sqlite3_stmt *st = ctx_prepare(ctx,
-                                   "SELECT organization_id FROM consent_recipient WHERE "
-                                   "consent_id = ?1 ORDER BY organization_id",
-                                   err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "SELECT organization_id FROM consent_recipient WHERE "
+                    "consent_id = ?1 ORDER BY organization_id",
+                    err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, c->id);
@@ -145,8 +149,8 @@ static int load_recipients(cc_ctx *ctx, consent *c, cc_err *err)
 }
 
 #define CONSENT_COLS                                                                   \
-    "id, client_id, kind, decision, decline_reason, purpose, information, "           \
-    "substance_use, signed_date, recorded_by, witness, coalesce(expires_date, ''), "  \
+    "id, client_id, kind, decision, decline_reason, purpose, information, "            \
+    "substance_use, signed_date, recorded_by, witness, coalesce(expires_date, ''), "   \
     "expires_event, coalesce(revoked_date, ''), revoke_reason, version"
 
 static void row_to_consent(sqlite3_stmt *st, consent *c)
@@ -207,10 +211,11 @@ static int do_revoke(cc_ctx *ctx, void *arg, cc_err *err)
     if (strcmp(a->date, c.signed_date) < 0)
         return cc_err_set(err, CC_EUSAGE, "revocation cannot precede signing (%s)",
                           c.signed_date);
-    sqlite3_stmt *st = ctx_prepare(ctx,
-                                   "UPDATE consent SET revoked_date = ?1, revoke_reason = "
-                                   "?2, revoked_by = ?3, version = version + 1 WHERE id = ?4",
-                                   err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "UPDATE consent SET revoked_date = ?1, revoke_reason = "
+                    "?2, revoked_by = ?3, version = version + 1 WHERE id = ?4",
+                    err);
     if (!st)
         return err->code;
     sqlite3_bind_text(st, 1, a->date, -1, SQLITE_STATIC);
@@ -239,11 +244,12 @@ int consent_participation_active(cc_ctx *ctx, int64_t client_id)
     consent c;
     char today[11];
     int found = 0;
-    sqlite3_stmt *st = ctx_prepare(ctx,
-                                   "SELECT " CONSENT_COLS " FROM consent WHERE client_id = "
-                                   "?1 AND kind = 'participation' ORDER BY signed_date "
-                                   "DESC, id DESC LIMIT 1",
-                                   &err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "SELECT " CONSENT_COLS " FROM consent WHERE client_id = "
+                    "?1 AND kind = 'participation' ORDER BY signed_date "
+                    "DESC, id DESC LIMIT 1",
+                    &err);
     if (!st)
         return 0;
     sqlite3_bind_int64(st, 1, client_id);
@@ -263,12 +269,13 @@ int consent_covers(cc_ctx *ctx, int64_t client_id, int64_t org_id, int substance
     int named = 0, named_su = 0;
     consent c;
     ctx_today(ctx, today);
-    sqlite3_stmt *st = ctx_prepare(ctx,
-                                   "SELECT " CONSENT_COLS " FROM consent c WHERE client_id "
-                                   "= ?1 AND kind = 'release' AND EXISTS (SELECT 1 FROM "
-                                   "consent_recipient r WHERE r.consent_id = c.id AND "
-                                   "r.organization_id = ?2)",
-                                   err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "SELECT " CONSENT_COLS " FROM consent c WHERE client_id "
+                    "= ?1 AND kind = 'release' AND EXISTS (SELECT 1 FROM "
+                    "consent_recipient r WHERE r.consent_id = c.id AND "
+                    "r.organization_id = ?2)",
+                    err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, client_id);
@@ -287,20 +294,22 @@ int consent_covers(cc_ctx *ctx, int64_t client_id, int64_t org_id, int substance
                           "%lld",
                           (long long)org_id);
     if (substance_use && !named_su)
-        return cc_err_set(err, CC_EREFUSED,
-                          "substance-use information needs a consent naming organization "
-                          "%lld for it",
-                          (long long)org_id);
+        return cc_err_set(
+            err, CC_EREFUSED,
+            "substance-use information needs a consent naming organization "
+            "%lld for it",
+            (long long)org_id);
     return CC_OK;
 }
 
 int consent_list(cc_ctx *ctx, int64_t client_id, int64_t *ids, int max, cc_err *err)
 {
     int n = 0;
-    sqlite3_stmt *st = ctx_prepare(ctx,
-                                   "SELECT id FROM consent WHERE client_id = ?1 ORDER BY "
-                                   "signed_date DESC, id DESC",
-                                   err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "SELECT id FROM consent WHERE client_id = ?1 ORDER BY "
+                    "signed_date DESC, id DESC",
+                    err);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, client_id);

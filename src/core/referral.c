@@ -10,9 +10,14 @@
 #include "util/clock.h"
 #include "util/text.h"
 
-static const char *const sources[] = {"resident-counselor", "ems", "pcp",
-                                      "discharge-planner",  "snf", "payer",
-                                      "self",               "other"};
+static const char *const sources[] = {"resident-counselor",
+                                      "ems",
+                                      "pcp",
+                                      "discharge-planner",
+                                      "snf",
+                                      "payer",
+                                      "self",
+                                      "other"};
 
 /* from -> the statuses that may follow it (space-separated). */
 static const struct {
@@ -67,7 +72,7 @@ int referral_terminal(const char *status)
     return next && !*next;
 }
 
-#define REFERRAL_COLS                                                                   \
+#define REFERRAL_COLS                                                                  \
     "id, client_id, program_id, source_type, coalesce(source_org_id, 0), "             \
     "source_person, criteria, received_date, status, status_at, reason, version"
 
@@ -106,10 +111,11 @@ int referral_get(cc_ctx *ctx, int64_t id, referral *out, cc_err *err)
 static int add_event(cc_ctx *ctx, int64_t id, const char *status, const char *at,
                      const char *reason, cc_err *err)
 {
-    sqlite3_stmt *st = ctx_prepare(ctx,
-                                   "INSERT INTO referral_event (referral_id, status, at, "
-                                   "staff_id, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
-                                   err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "INSERT INTO referral_event (referral_id, status, at, "
+                    "staff_id, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, id);
@@ -123,9 +129,10 @@ static int add_event(cc_ctx *ctx, int64_t id, const char *status, const char *at
 static int validate(const referral *r, cc_err *err)
 {
     if (!referral_source_valid(r->source_type))
-        return cc_err_set(err, CC_EUSAGE,
-                          "source must be resident-counselor, ems, pcp, discharge-planner, "
-                          "snf, payer, self or other");
+        return cc_err_set(
+            err, CC_EUSAGE,
+            "source must be resident-counselor, ems, pcp, discharge-planner, "
+            "snf, payer, self or other");
     if (!text_is_clean(r->source_person) || !text_is_clean(r->criteria))
         return cc_err_set(err, CC_EUSAGE, "referral text has control characters");
     int64_t d;
@@ -240,12 +247,13 @@ int64_t referral_open_for(cc_ctx *ctx, int64_t client_id, int64_t program_id)
 {
     cc_err err;
     int64_t id = 0;
-    sqlite3_stmt *st = ctx_prepare(ctx,
-                                   "SELECT id FROM referral WHERE client_id = ?1 AND "
-                                   "program_id = ?2 AND status IN ('received', "
-                                   "'contacted', 'consented', 'assessed') ORDER BY id DESC "
-                                   "LIMIT 1",
-                                   &err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "SELECT id FROM referral WHERE client_id = ?1 AND "
+                    "program_id = ?2 AND status IN ('received', "
+                    "'contacted', 'consented', 'assessed') ORDER BY id DESC "
+                    "LIMIT 1",
+                    &err);
     if (!st)
         return 0;
     sqlite3_bind_int64(st, 1, client_id);

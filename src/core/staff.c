@@ -12,9 +12,9 @@
 #include "store/keyfile.h"
 #include "util/clock.h"
 
-static const char *const roles[] = {"coach",           "nurse",      "scheduler",
-                                    "social-worker",   "program-manager",
-                                    "supervisor",      "admin"};
+static const char *const roles[] = {"coach",         "nurse",           "scheduler",
+                                    "social-worker", "program-manager", "supervisor",
+                                    "admin"};
 
 int staff_role_valid(const char *role)
 {
@@ -68,7 +68,8 @@ int staff_find(store *s, const char *login, staff *out, cc_err *err)
 }
 
 /* Run fn inside one write transaction; rolls back on failure. */
-static int in_txn(store *s, int (*fn)(store *, void *, cc_err *), void *arg, cc_err *err)
+static int in_txn(store *s, int (*fn)(store *, void *, cc_err *), void *arg,
+                  cc_err *err)
 {
     if (store_begin(s, err) != CC_OK)
         return err->code;
@@ -93,8 +94,9 @@ static int slot_matches(store *s, const char *login, int64_t id)
     int ok = 0;
     if (!*store_login(s))
         return 1;
-    if (!pk || sqlite3_prepare_v2(store_db(s), "SELECT slot_pk FROM staff WHERE id = ?1", -1,
-                                  &st, NULL) != SQLITE_OK)
+    if (!pk ||
+        sqlite3_prepare_v2(store_db(s), "SELECT slot_pk FROM staff WHERE id = ?1", -1,
+                           &st, NULL) != SQLITE_OK)
         return 0;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
@@ -150,10 +152,11 @@ static int insert_staff(store *s, const struct add_args *a, cc_err *err)
     sqlite3_stmt *st;
     char now[21];
     clock_format_iso(clock_now(), now);
-    int rc = sqlite3_prepare_v2(store_db(s),
-                                "INSERT INTO staff (login, full_name, role, "
-                                "must_change_passphrase, created_at) VALUES (?1,?2,?3,?4,?5)",
-                                -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(
+        store_db(s),
+        "INSERT INTO staff (login, full_name, role, "
+        "must_change_passphrase, created_at) VALUES (?1,?2,?3,?4,?5)",
+        -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "adding staff", err);
     sqlite3_bind_text(st, 1, a->login, -1, SQLITE_STATIC);
@@ -164,7 +167,8 @@ static int insert_staff(store *s, const struct add_args *a, cc_err *err)
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        return cc_err_set(err, CC_EUSAGE, "a staff account %s exists already", a->login);
+        return cc_err_set(err, CC_EUSAGE, "a staff account %s exists already",
+                          a->login);
     return rc == SQLITE_DONE ? CC_OK : store_fail(s, rc, "adding staff", err);
 }
 
@@ -175,8 +179,8 @@ static int record_slot_pk(store *s, const char *login, cc_err *err)
     sqlite3_stmt *st;
     if (!pk)
         return CC_OK;
-    int rc = sqlite3_prepare_v2(store_db(s), "UPDATE staff SET slot_pk = ?1 WHERE login = ?2",
-                                -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(
+        store_db(s), "UPDATE staff SET slot_pk = ?1 WHERE login = ?2", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "adding staff", err);
     sqlite3_bind_blob(st, 1, pk, 32, SQLITE_TRANSIENT);
@@ -292,7 +296,8 @@ int staff_passwd(store *s, const staff *me, const char *old_pass, const char *ne
     if (staff_passphrase_ok(s, new_pass, err) != CC_OK)
         return err->code;
     if (strcmp(old_pass, new_pass) == 0)
-        return cc_err_set(err, CC_EUSAGE, "the new passphrase must differ from the old one");
+        return cc_err_set(err, CC_EUSAGE,
+                          "the new passphrase must differ from the old one");
     return in_txn(s, do_passwd, &a, err);
 }
 
@@ -304,8 +309,8 @@ int staff_list(store *s, staff **out, int *n, cc_err *err)
     *out = malloc((size_t)cap * sizeof **out);
     if (!*out)
         return cc_err_set(err, CC_EDATA, "out of memory");
-    rc = sqlite3_prepare_v2(store_db(s), "SELECT " STAFF_COLS " FROM staff ORDER BY login",
-                            -1, &st, NULL);
+    rc = sqlite3_prepare_v2(
+        store_db(s), "SELECT " STAFF_COLS " FROM staff ORDER BY login", -1, &st, NULL);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             staff *p = realloc(*out, (size_t)(cap *= 2) * sizeof **out);

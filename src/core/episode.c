@@ -1,0 +1,456 @@
+/*
+ * episode.c — starting, extending and closing intensive episodes, and the
+ * light-touch monitoring a client returns to between them. Starting an
+ * episode creates the program's protocol tasks.
+ */
+#include "episode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "consent.h"
+#include "program.h"
+#include "task.h"
+#include "util/clock.h"
+#include "util/text.h"
+
+static const char *const outcomes[] = {"goals-met",   "readmitted", "declined-further",
+                                       "unreachable", "moved",      "died",
+                                       "transferred"};
+
+int episode_outcome_valid(const char *outcome)
+{
+    for (size_t i = 0; i < sizeof outcomes / sizeof *outcomes; i++)
+        if (!strcmp(outcome, outcomes[i]))
+            return 1;
+    return 0;
+}
+
+/* Outcomes after which the client is no longer followed at all. */
+static int leaves_care(const char *outcome)
+{
+    return ctx_in_list(outcome, "moved,died,transferred,declined-further");
+}
+
+void episode_day_of(const episode *e, const char *today, episode_day *out)
+{
+    int64_t d = clock_date_diff(e->start_date, today);
+    out->day = d == INT64_MIN ? 0 : (int)d + 1;
+    out->length = e->target_days + e->extended_days;
+    out->past_target = out->day > out->length;
+    clock_date_add(e->start_date, out->length - 1, out->target_end);
+}
+
+#define EPISODE_COLS                                                                   \
+    "id, client_id, program_id, start_date, target_days, extended_days, "              \
+    "coalesce(closed_date, ''), coalesce(outcome, ''), version"
+
+int episode_get(cc_ctx *ctx, int64_t id, episode *out, cc_err *err)
+{
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "SELECT " EPISODE_COLS " FROM episode WHERE id = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->client_id = sqlite3_column_int64(st, 1);
+        out->program_id = sqlite3_column_int64(st, 2);
+        ctx_col(st, 3, out->start_date, sizeof out->start_date);
+        out->target_days = sqlite3_column_int(st, 4);
+        out->extended_days = sqlite3_column_int(st, 5);
+        ctx_col(st, 6, out->closed_date, sizeof out->closed_date);
+        ctx_col(st, 7, out->outcome, sizeof out->outcome);
+        out->version = sqlite3_column_int64(st, 8);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return cc_err_set(err, CC_EUSAGE, "no episode %lld", (long long)id);
+    return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading episode", err);
+}
+
+static int64_t one_id(cc_ctx *ctx, const char *sql, int64_t a, int64_t b)
+{
+    cc_err err;
+    int64_t id = 0;
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, &err);
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
+}
+
+int64_t episode_open_for(cc_ctx *ctx, int64_t client_id, int64_t program_id)
+{
+    return one_id(ctx,
+                  "SELECT id FROM episode WHERE client_id = ?1 AND program_id = ?2 AND "
+                  "closed_date IS NULL",
+                  client_id, program_id);
+}
+
+int monitoring_get_open(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                        monitoring *out, cc_err *err)
+{
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "SELECT id, since_date, rescreen_date FROM monitoring "
+                    "WHERE client_id = ?1 AND program_id = ?2 AND ended_date "
+                    "IS NULL",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_int64(st, 2, program_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = sqlite3_column_int64(st, 0);
+        out->client_id = client_id;
+        out->program_id = program_id;
+        ctx_col(st, 1, out->since_date, sizeof out->since_date);
+        ctx_col(st, 2, out->rescreen_date, sizeof out->rescreen_date);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? CC_OK : cc_err_set(err, CC_EUSAGE, "not on monitoring");
+}
+
+/* ---- monitoring -------------------------------------------------------- */
+
+static int end_monitoring(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                          const char *date, cc_err *err)
+{
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "UPDATE monitoring SET ended_date = ?3, version = "
+                    "version + 1 WHERE client_id = ?1 AND program_id = ?2 "
+                    "AND ended_date IS NULL",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_int64(st, 2, program_id);
+    sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
+    return ctx_done(ctx, st, "ending monitoring", err);
+}
+
+int monitoring_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                        const char *since, cc_err *err)
+{
+    program p;
+    char rescreen[11];
+    monitoring m;
+    cc_err ignore;
+    if (monitoring_get_open(ctx, client_id, program_id, &m, &ignore) == CC_OK)
+        return CC_OK;
+    if (program_get(ctx, program_id, &p, err) != CC_OK)
+        return err->code;
+    clock_date_add(since, p.rescreen_days, rescreen);
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "INSERT INTO monitoring (client_id, program_id, "
+                                   "since_date, rescreen_date) VALUES (?1, ?2, ?3, ?4)",
+                                   err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_int64(st, 2, program_id);
+    sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, rescreen, -1, SQLITE_STATIC);
+    if (ctx_done(ctx, st, "starting monitoring", err) != CC_OK)
+        return err->code;
+    return ctx_audit(ctx, "monitoring.start", "client", client_id, rescreen, err);
+}
+
+/* ---- starting ---------------------------------------------------------- */
+
+/* The owner of new tasks: the client's owner, else the actor. */
+static int64_t task_owner(cc_ctx *ctx, int64_t client_id)
+{
+    int64_t owner = one_id(
+        ctx, "SELECT coalesce(owner_id, 0) FROM client WHERE id = ?1", client_id, 0);
+    return owner ? owner : ctx->staff_id;
+}
+
+static int add_protocol_tasks(cc_ctx *ctx, int64_t client_id, int64_t episode_id,
+                              int64_t program_id, const char *start_date,
+                              const char *anchor_at, cc_err *err)
+{
+    protocol_task *pt;
+    int n, rc = CC_OK;
+    int64_t start_t, discharge_t;
+    char start_iso[21];
+    snprintf(start_iso, sizeof start_iso, "%sT00:00:00Z", start_date);
+    clock_parse_iso(start_iso, &start_t);
+    if (!anchor_at || clock_parse_iso(anchor_at, &discharge_t) != 0)
+        discharge_t = start_t;
+    if (program_tasks(ctx, program_id, &pt, &n, err) != CC_OK)
+        return err->code;
+    for (int i = 0; i < n && rc == CC_OK; i++) {
+        int64_t base = strcmp(pt[i].anchor, "discharge") ? start_t : discharge_t;
+        for (int k = 0; k < pt[i].repeat_count && rc == CC_OK; k++) {
+            task t = {0};
+            t.client_id = client_id;
+            t.episode_id = episode_id;
+            snprintf(t.title, sizeof t.title, "%s", pt[i].title);
+            clock_format_iso(base + (int64_t)pt[i].offset_hours * 3600 +
+                                 (int64_t)k * pt[i].repeat_days * 86400,
+                             t.due_at);
+            t.owner_id = task_owner(ctx, client_id);
+            snprintf(t.origin, sizeof t.origin, "protocol");
+            snprintf(t.origin_ref, sizeof t.origin_ref, "%s", pt[i].code);
+            rc = task_add_in(ctx, &t, err);
+        }
+    }
+    free(pt);
+    return rc;
+}
+
+static int check_start(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                       const char *start_date, cc_err *err)
+{
+    int64_t d;
+    if (clock_parse_date(start_date, &d) != 0)
+        return cc_err_set(err, CC_EUSAGE, "start date must be YYYY-MM-DD");
+    if (!consent_participation_active(ctx, client_id))
+        return cc_err_set(
+            err, CC_EUSAGE,
+            "no enrollment without active participation consent (client %lld)",
+            (long long)client_id);
+    int64_t open = episode_open_for(ctx, client_id, program_id);
+    if (open)
+        return cc_err_set(err, CC_EUSAGE, "client %lld already has open episode %lld",
+                          (long long)client_id, (long long)open);
+    return CC_OK;
+}
+
+int episode_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                     const char *start_date, const char *anchor_at, int64_t *id,
+                     cc_err *err)
+{
+    program p;
+    if (check_start(ctx, client_id, program_id, start_date, err) != CC_OK ||
+        program_get(ctx, program_id, &p, err) != CC_OK ||
+        end_monitoring(ctx, client_id, program_id, start_date, err) != CC_OK)
+        return err->code;
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "INSERT INTO episode (client_id, program_id, start_date, "
+                    "target_days) VALUES (?1, ?2, ?3, ?4)",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_int64(st, 2, program_id);
+    sqlite3_bind_text(st, 3, start_date, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, p.episode_days);
+    if (ctx_done(ctx, st, "starting episode", err) != CC_OK)
+        return err->code;
+    *id = sqlite3_last_insert_rowid(store_db(ctx->st));
+    if (add_protocol_tasks(ctx, client_id, *id, program_id, start_date, anchor_at, err))
+        return err->code;
+    return ctx_audit(ctx, "episode.start", "episode", *id, p.code, err);
+}
+
+struct start_args {
+    int64_t client_id, program_id;
+    const char *start_date, *anchor_at;
+    int64_t *id;
+};
+
+static int do_start(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct start_args *a = arg;
+    return episode_start_in(ctx, a->client_id, a->program_id, a->start_date,
+                            a->anchor_at, a->id, err);
+}
+
+int episode_start(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                  const char *start_date, const char *anchor_at, int64_t *id,
+                  cc_err *err)
+{
+    struct start_args a = {client_id, program_id, start_date, anchor_at, id};
+    return ctx_txn(ctx, do_start, &a, err);
+}
+
+/* ---- extending and closing --------------------------------------------- */
+
+static int stale(cc_ctx *ctx, const episode *e, int64_t version, cc_err *err)
+{
+    (void)ctx;
+    if (e->version != version)
+        return cc_err_set(
+            err, CC_ECONFLICT,
+            "episode %lld was changed by someone else (version %lld, yours "
+            "%lld)",
+            (long long)e->id, (long long)e->version, (long long)version);
+    if (e->closed_date[0])
+        return cc_err_set(err, CC_EUSAGE, "episode %lld is closed", (long long)e->id);
+    return CC_OK;
+}
+
+struct extend_args {
+    int64_t id, version;
+    int days;
+    const char *reason;
+};
+
+static int record_extension(cc_ctx *ctx, const struct extend_args *a, cc_err *err)
+{
+    char now[21];
+    ctx_now(ctx, now);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "INSERT INTO episode_extension (episode_id, days, reason, "
+                    "at, staff_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, a->id);
+    sqlite3_bind_int(st, 2, a->days);
+    sqlite3_bind_text(st, 3, a->reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, ctx->staff_id);
+    return ctx_done(ctx, st, "extending episode", err);
+}
+
+static int do_extend(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct extend_args *a = arg;
+    episode e;
+    program p;
+    if (episode_get(ctx, a->id, &e, err) != CC_OK || stale(ctx, &e, a->version, err) ||
+        program_get(ctx, e.program_id, &p, err) != CC_OK)
+        return err->code;
+    if (e.target_days + e.extended_days + a->days > p.max_days)
+        return cc_err_set(err, CC_EUSAGE,
+                          "%s episodes last at most %d days: %d + %d more would be %d",
+                          p.code, p.max_days, e.target_days + e.extended_days, a->days,
+                          e.target_days + e.extended_days + a->days);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "UPDATE episode SET extended_days = extended_days + ?1, "
+                    "version = version + 1 WHERE id = ?2",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int(st, 1, a->days);
+    sqlite3_bind_int64(st, 2, a->id);
+    if (ctx_done(ctx, st, "extending episode", err) != CC_OK ||
+        record_extension(ctx, a, err) != CC_OK)
+        return err->code;
+    return ctx_audit(ctx, "episode.extend", "episode", a->id, a->reason, err);
+}
+
+int episode_extend(cc_ctx *ctx, int64_t id, int64_t version, int days,
+                   const char *reason, cc_err *err)
+{
+    struct extend_args a = {id, version, days, reason};
+    if (days < 1)
+        return cc_err_set(err, CC_EUSAGE, "an extension is at least one day");
+    if (!reason || !*reason || !text_is_clean(reason))
+        return cc_err_set(err, CC_EUSAGE, "an extension needs a reason");
+    return ctx_txn(ctx, do_extend, &a, err);
+}
+
+struct close_args {
+    int64_t id, version;
+    const char *date, *outcome;
+};
+
+static int do_close(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct close_args *a = arg;
+    episode e;
+    if (episode_get(ctx, a->id, &e, err) != CC_OK || stale(ctx, &e, a->version, err))
+        return err->code;
+    if (strcmp(a->date, e.start_date) < 0)
+        return cc_err_set(err, CC_EUSAGE,
+                          "an episode cannot close before it started (%s)",
+                          e.start_date);
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "UPDATE episode SET closed_date = ?1, outcome = ?2, "
+                                   "version = version + 1 WHERE id = ?3",
+                                   err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, a->date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, a->id);
+    if (ctx_done(ctx, st, "closing episode", err) != CC_OK ||
+        ctx_audit(ctx, "episode.close", "episode", a->id, a->outcome, err) != CC_OK)
+        return err->code;
+    if (leaves_care(a->outcome))
+        return CC_OK;
+    return monitoring_start_in(ctx, e.client_id, e.program_id, a->date, err);
+}
+
+int episode_close(cc_ctx *ctx, int64_t id, int64_t version, const char *date,
+                  const char *outcome, cc_err *err)
+{
+    struct close_args a = {id, version, date, outcome};
+    int64_t d;
+    if (clock_parse_date(date, &d) != 0)
+        return cc_err_set(err, CC_EUSAGE, "close date must be YYYY-MM-DD");
+    if (!episode_outcome_valid(outcome))
+        return cc_err_set(err, CC_EUSAGE,
+                          "outcome must be goals-met, readmitted, declined-further, "
+                          "unreachable, moved, died or transferred");
+    return ctx_txn(ctx, do_close, &a, err);
+}
+
+/* ---- the SNF path ------------------------------------------------------ */
+
+struct snf_args {
+    int64_t client_id, program_id;
+    const char *date;
+    int64_t *episode_id;
+};
+
+static int latest_level_high(cc_ctx *ctx, int64_t client_id, int64_t program_id)
+{
+    return one_id(ctx,
+                  "SELECT level = 'high' FROM assessment WHERE client_id = ?1 AND "
+                  "program_id = ?2 ORDER BY at DESC, id DESC LIMIT 1",
+                  client_id, program_id) == 1;
+}
+
+static int do_snf_discharge(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct snf_args *a = arg;
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "UPDATE client SET setting = 'home', setting_org_id = "
+                    "NULL, version = version + 1 WHERE id = ?1 AND setting = "
+                    "'snf'",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, a->client_id);
+    if (ctx_done(ctx, st, "recording SNF discharge", err) != CC_OK)
+        return err->code;
+    if (sqlite3_changes(store_db(ctx->st)) == 0)
+        return cc_err_set(err, CC_EUSAGE, "client %lld is not in a SNF",
+                          (long long)a->client_id);
+    if (ctx_audit(ctx, "client.snf_discharge", "client", a->client_id, a->date, err))
+        return err->code;
+    *a->episode_id = 0;
+    if (!latest_level_high(ctx, a->client_id, a->program_id))
+        return monitoring_start_in(ctx, a->client_id, a->program_id, a->date, err);
+    return episode_start_in(ctx, a->client_id, a->program_id, a->date, NULL,
+                            a->episode_id, err);
+}
+
+int episode_snf_discharge(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                          const char *date, int64_t *episode_id, cc_err *err)
+{
+    struct snf_args a = {client_id, program_id, date, episode_id};
+    int64_t d;
+    if (clock_parse_date(date, &d) != 0)
+        return cc_err_set(err, CC_EUSAGE, "discharge date must be YYYY-MM-DD");
+    return ctx_txn(ctx, do_snf_discharge, &a, err);
+}

@@ -1,0 +1,246 @@
+/*
+ * task.c — tasks with owners and due times, and the append-only contact log.
+ */
+#include "task.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/clock.h"
+#include "util/text.h"
+
+int task_overdue(const task *t, const char *now)
+{
+    return !t->completed_at[0] && strcmp(t->due_at, now) < 0;
+}
+
+static int validate_task(const task *t, cc_err *err)
+{
+    int64_t when;
+    if (!t->title[0] || !text_is_clean(t->title))
+        return cc_err_set(err, CC_EUSAGE,
+                          "a task needs a title without control characters");
+    if (clock_parse_iso(t->due_at, &when) != 0)
+        return cc_err_set(err, CC_EUSAGE, "due time must be YYYY-MM-DDTHH:MM:SSZ");
+    if (t->origin[0] && !ctx_in_list(t->origin, "protocol,alert,manual"))
+        return cc_err_set(err, CC_EUSAGE,
+                          "task origin must be protocol, alert or manual");
+    return CC_OK;
+}
+
+int task_add_in(cc_ctx *ctx, task *t, cc_err *err)
+{
+    char now[21];
+    if (validate_task(t, err) != CC_OK)
+        return err->code;
+    if (!t->origin[0])
+        snprintf(t->origin, sizeof t->origin, "manual");
+    if (!t->owner_id)
+        t->owner_id = ctx->staff_id;
+    ctx_now(ctx, now);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "INSERT INTO task (client_id, episode_id, title, due_at, "
+                    "owner_id, origin, origin_ref, created_at, created_by) "
+                    "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, t->client_id);
+    if (t->episode_id)
+        sqlite3_bind_int64(st, 2, t->episode_id);
+    sqlite3_bind_text(st, 3, t->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, t->due_at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, t->owner_id);
+    sqlite3_bind_text(st, 6, t->origin, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, t->origin_ref, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, ctx->staff_id);
+    if (ctx_done(ctx, st, "adding task", err) != CC_OK)
+        return err->code;
+    t->id = sqlite3_last_insert_rowid(store_db(ctx->st));
+    t->version = 1;
+    return ctx_audit(ctx, "task.add", "task", t->id, t->origin, err);
+}
+
+static int do_add(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    return task_add_in(ctx, arg, err);
+}
+
+int task_add(cc_ctx *ctx, task *t, cc_err *err)
+{
+    return ctx_txn(ctx, do_add, t, err);
+}
+
+int task_get(cc_ctx *ctx, int64_t id, task *out, cc_err *err)
+{
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "SELECT id, client_id, coalesce(episode_id, 0), title, "
+                    "due_at, owner_id, origin, origin_ref, "
+                    "coalesce(completed_at, ''), coalesce(completed_by, 0), "
+                    "version FROM task WHERE id = ?1",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->client_id = sqlite3_column_int64(st, 1);
+        out->episode_id = sqlite3_column_int64(st, 2);
+        ctx_col(st, 3, out->title, sizeof out->title);
+        ctx_col(st, 4, out->due_at, sizeof out->due_at);
+        out->owner_id = sqlite3_column_int64(st, 5);
+        ctx_col(st, 6, out->origin, sizeof out->origin);
+        ctx_col(st, 7, out->origin_ref, sizeof out->origin_ref);
+        ctx_col(st, 8, out->completed_at, sizeof out->completed_at);
+        out->completed_by = sqlite3_column_int64(st, 9);
+        out->version = sqlite3_column_int64(st, 10);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return cc_err_set(err, CC_EUSAGE, "no task %lld", (long long)id);
+    return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading task", err);
+}
+
+struct complete_args {
+    int64_t id, version;
+    task *theirs;
+};
+
+static int do_complete(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct complete_args *a = arg;
+    char now[21];
+    ctx_now(ctx, now);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "UPDATE task SET completed_at = ?1, completed_by = ?2, "
+                    "version = version + 1 WHERE id = ?3 AND version = ?4 AND "
+                    "completed_at IS NULL",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, ctx->staff_id);
+    sqlite3_bind_int64(st, 3, a->id);
+    sqlite3_bind_int64(st, 4, a->version);
+    if (ctx_done(ctx, st, "completing task", err) != CC_OK)
+        return err->code;
+    if (sqlite3_changes(store_db(ctx->st)) == 0) {
+        if (task_get(ctx, a->id, a->theirs, err) != CC_OK)
+            return err->code;
+        return cc_err_set(err, CC_ECONFLICT, "task %lld was %s by someone else first",
+                          (long long)a->id,
+                          a->theirs->completed_at[0] ? "completed" : "changed");
+    }
+    return ctx_audit(ctx, "task.complete", "task", a->id, "", err);
+}
+
+int task_complete(cc_ctx *ctx, int64_t id, int64_t version, task *theirs, cc_err *err)
+{
+    struct complete_args a = {id, version, theirs};
+    return ctx_txn(ctx, do_complete, &a, err);
+}
+
+/* ---- contacts ---------------------------------------------------------- */
+
+static int validate_contact(const contact *c, cc_err *err)
+{
+    int64_t when;
+    if (!ctx_in_list(c->kind,
+                     "call,home-visit,accompanied-appointment,snf-visit,message"))
+        return cc_err_set(
+            err, CC_EUSAGE,
+            "contact kind must be call, home-visit, accompanied-appointment, "
+            "snf-visit or message");
+    if (c->at[0] && clock_parse_iso(c->at, &when) != 0)
+        return cc_err_set(err, CC_EUSAGE, "contact time must be YYYY-MM-DDTHH:MM:SSZ");
+    if (c->duration_min < 0 || c->duration_min > 24 * 60)
+        return cc_err_set(err, CC_EUSAGE, "duration must be 0 to 1440 minutes");
+    if (!text_is_clean(c->note)) {
+        char clean[2048];
+        text_sanitize(c->note, clean, sizeof clean, 1);
+        if (strcmp(clean, c->note) != 0)
+            return cc_err_set(err, CC_EUSAGE, "the note has control characters");
+    }
+    return CC_OK;
+}
+
+static int insert_contact(cc_ctx *ctx, contact *c, cc_err *err)
+{
+    char now[21];
+    ctx_now(ctx, now);
+    if (!c->at[0])
+        snprintf(c->at, sizeof c->at, "%s", now);
+    c->staff_id = ctx->staff_id;
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "INSERT INTO contact (client_id, kind, at, duration_min, "
+                    "note, staff_id, corrects_id, created_at) VALUES "
+                    "(?1,?2,?3,?4,?5,?6,?7,?8)",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, c->client_id);
+    sqlite3_bind_text(st, 2, c->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, c->at, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, c->duration_min);
+    sqlite3_bind_text(st, 5, c->note, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, c->staff_id);
+    if (c->corrects_id)
+        sqlite3_bind_int64(st, 7, c->corrects_id);
+    sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+    if (ctx_done(ctx, st, "logging contact", err) != CC_OK)
+        return err->code;
+    c->id = sqlite3_last_insert_rowid(store_db(ctx->st));
+    return ctx_audit(ctx, c->corrects_id ? "contact.correct" : "contact.log", "contact",
+                     c->id, c->kind, err);
+}
+
+static int do_log(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    return insert_contact(ctx, arg, err);
+}
+
+int contact_log(cc_ctx *ctx, contact *c, cc_err *err)
+{
+    if (validate_contact(c, err) != CC_OK)
+        return err->code;
+    c->corrects_id = 0;
+    return ctx_txn(ctx, do_log, c, err);
+}
+
+struct correct_args {
+    int64_t old_id;
+    contact *c;
+};
+
+static int do_correct(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct correct_args *a = arg;
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "SELECT client_id FROM contact WHERE id = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, a->old_id);
+    int rc = sqlite3_step(st);
+    int64_t client = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (!client)
+        return cc_err_set(err, CC_EUSAGE, "no contact %lld", (long long)a->old_id);
+    if (client != a->c->client_id)
+        return cc_err_set(err, CC_EUSAGE, "a correction must be for the same client");
+    a->c->corrects_id = a->old_id;
+    return insert_contact(ctx, a->c, err);
+}
+
+int contact_correct(cc_ctx *ctx, int64_t old_id, contact *c, cc_err *err)
+{
+    struct correct_args a = {old_id, c};
+    if (validate_contact(c, err) != CC_OK)
+        return err->code;
+    return ctx_txn(ctx, do_correct, &a, err);
+}

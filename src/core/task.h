@@ -1,0 +1,56 @@
+/*
+ * task.h — tasks (due date, owner, origin, completion; overdue is derived)
+ * and contacts (calls, visits, accompanied appointments, messages:
+ * append-only, corrected by new entries that name the old one).
+ */
+#ifndef CC_TASK_H
+#define CC_TASK_H
+
+#include "ctx.h"
+
+typedef struct task {
+    int64_t id;
+    int64_t client_id;
+    int64_t episode_id; /* 0 = none */
+    char title[128];
+    char due_at[21];
+    int64_t owner_id;
+    char origin[12]; /* protocol | alert | manual */
+    char origin_ref[64];
+    char completed_at[21]; /* "" while open */
+    int64_t completed_by;
+    int64_t version;
+} task;
+
+typedef struct contact {
+    int64_t id;
+    int64_t client_id;
+    char kind[28]; /* call home-visit accompanied-appointment snf-visit message */
+    char at[21];
+    int duration_min;
+    char note[2048];
+    int64_t staff_id;
+    int64_t corrects_id; /* 0 = an original entry */
+} contact;
+
+/* True if t is open and its due time is before now (ISO instant). */
+int task_overdue(const task *t, const char *now);
+
+/* Add a task (origin defaults to manual; owner defaults to the actor). */
+int task_add(cc_ctx *ctx, task *t, cc_err *err);
+int task_add_in(cc_ctx *ctx, task *t, cc_err *err);
+
+/* Complete task id read at version; CC_ECONFLICT (theirs filled) if it was
+ * changed or completed by someone else first. */
+int task_complete(cc_ctx *ctx, int64_t id, int64_t version, task *theirs, cc_err *err);
+
+int task_get(cc_ctx *ctx, int64_t id, task *out, cc_err *err);
+
+/* Log a contact (staff is the actor; at defaults to now). */
+int contact_log(cc_ctx *ctx, contact *c, cc_err *err);
+
+/* Correct contact old_id with a new entry c (same client); the old one
+ * stays. */
+int contact_correct(cc_ctx *ctx, int64_t old_id, contact *c, cc_err *err);
+
+#endif
