@@ -48,8 +48,8 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char **po
     return CC_OK;
 }
 
-int cli_args(int argc, char **argv, const struct cli_opt *opts, const char **pos, int npos,
-             int nreq, const char *help_text, int *exit_code)
+int cli_args(int argc, char **argv, const struct cli_opt *opts, const char **pos,
+             int npos, int nreq, const char *help_text, int *exit_code)
 {
     cc_err err = {0};
     int help;

@@ -10,8 +10,7 @@
 #include "cli.h"
 #include "store/audit.h"
 #include "store/keyfile.h"
-
-#define DEMO_PASSPHRASE "demo"
+#include "io/demo.h"
 
 /* The first administrator's passphrase: fd or env if given, else asked twice. */
 static char *first_passphrase(cli *c, const char *login, cc_err *err)
@@ -41,10 +40,11 @@ static int cmd_init(cli *c, int argc, char **argv)
     if (!admin)
         return cc_err_set(&err, CC_EUSAGE, "init needs --admin NAME"), cli_fail(&err);
     if (!keyfile_login_valid(admin))
-        return cc_err_set(&err, CC_EUSAGE, "invalid login name '%s'", admin), cli_fail(&err);
+        return cc_err_set(&err, CC_EUSAGE, "invalid login name '%s'", admin),
+               cli_fail(&err);
     if (access(c->db_path, F_OK) == 0)
-        return cc_err_set(&err, CC_EUSAGE, "%s already exists: refusing to overwrite it",
-                          c->db_path),
+        return cc_err_set(&err, CC_EUSAGE,
+                          "%s already exists: refusing to overwrite it", c->db_path),
                cli_fail(&err);
     char *pass = first_passphrase(c, admin, &err);
     if (!pass)
@@ -61,16 +61,16 @@ static int cmd_init(cli *c, int argc, char **argv)
         rc = staff_add(c->st, 0, admin, "admin", full_name, NULL, 0, &err);
     if (rc != CC_OK)
         return cli_fail(&err);
-    printf("created %s with administrator %s\n", cli_s(store_path(c->st)), cli_s(admin));
+    printf("created %s with administrator %s\n", cli_s(store_path(c->st)),
+           cli_s(admin));
     return CC_OK;
 }
 
 static int cmd_user_add(cli *c, int argc, char **argv)
 {
     const char *role = NULL, *full_name = "", *pos[1];
-    const struct cli_opt opts[] = {{"--role", &role, NULL},
-                                   {"--full-name", &full_name, NULL},
-                                   {NULL, NULL, NULL}};
+    const struct cli_opt opts[] = {
+        {"--role", &role, NULL}, {"--full-name", &full_name, NULL}, {NULL, NULL, NULL}};
     static const char help_text[] =
         "usage: carecoord user add NAME --role ROLE [--full-name TEXT]\n"
         "Add a staff account (administrators only). Roles: coach, nurse, scheduler,\n"
@@ -82,7 +82,8 @@ static int cmd_user_add(cli *c, int argc, char **argv)
     if (!cli_args(argc, argv, opts, pos, 1, 1, help_text, &rc))
         return rc;
     if (!role)
-        return cc_err_set(&err, CC_EUSAGE, "user add needs --role ROLE"), cli_fail(&err);
+        return cc_err_set(&err, CC_EUSAGE, "user add needs --role ROLE"),
+               cli_fail(&err);
     if (cli_open(c, "staff.manage", 0, &err) != CC_OK)
         return cli_fail(&err);
     char prompt[96];
@@ -94,8 +95,8 @@ static int cmd_user_add(cli *c, int argc, char **argv)
     pass_free(pass);
     if (rc != CC_OK)
         return cli_fail(&err);
-    printf("added %s (%s); the passphrase must be changed at first login\n", cli_s(pos[0]),
-           cli_s(role));
+    printf("added %s (%s); the passphrase must be changed at first login\n",
+           cli_s(pos[0]), cli_s(role));
     return CC_OK;
 }
 
@@ -116,7 +117,8 @@ static int cmd_user_list(cli *c, int argc, char **argv)
     if (!cli_args(argc, argv, NULL, NULL, 0, 0,
                   "usage: carecoord user list\nList staff accounts.\n", &rc))
         return rc;
-    if (cli_open(c, "staff.list", 0, &err) != CC_OK || staff_list(c->st, &list, &n, &err))
+    if (cli_open(c, "staff.list", 0, &err) != CC_OK ||
+        staff_list(c->st, &list, &n, &err))
         return cli_fail(&err);
     print_staff(list, n);
     free(list);
@@ -128,11 +130,12 @@ static int cmd_user_disable(cli *c, int argc, char **argv)
     const char *pos[1];
     cc_err err = {0};
     int rc;
-    if (!cli_args(argc, argv, NULL, pos, 1, 1,
-                  "usage: carecoord user disable NAME\n"
-                  "Deactivate an account and remove its key slot: its passphrase no "
-                  "longer opens\nthe database. Consider 'carecoord rekey' afterwards.\n",
-                  &rc))
+    if (!cli_args(
+            argc, argv, NULL, pos, 1, 1,
+            "usage: carecoord user disable NAME\n"
+            "Deactivate an account and remove its key slot: its passphrase no "
+            "longer opens\nthe database. Consider 'carecoord rekey' afterwards.\n",
+            &rc))
         return rc;
     if (cli_open(c, "staff.manage", 0, &err) != CC_OK)
         return cli_fail(&err);
@@ -169,23 +172,11 @@ static int cmd_passwd(cli *c, int argc, char **argv)
 
 /* ---- demo -------------------------------------------------------------- */
 
-static const struct {
-    const char *login, *role, *name;
-} demo_staff[] = {
-    {"demo-admin", "admin", "Demo Administrator"},
-    {"demo-coach", "coach", "Demo Coach"},
-    {"demo-nurse", "nurse", "Demo Nurse"},
-    {"demo-scheduler", "scheduler", "Demo Scheduler"},
-    {"demo-social-worker", "social-worker", "Demo Social Worker"},
-    {"demo-manager", "program-manager", "Demo Manager"},
-    {"demo-supervisor", "supervisor", "Demo Supervisor"},
-};
-
 static void remove_db_files(const char *path)
 {
-    static const char *const sfx[] = {"",       "-wal",       "-shm",       "-journal",
-                                      ".keys",  ".lock",      ".rekey",     ".rekey-journal",
-                                      ".rekey-wal", ".rekey-shm"};
+    static const char *const sfx[] = {
+        "",      "-wal",   "-shm",           "-journal",   ".keys",
+        ".lock", ".rekey", ".rekey-journal", ".rekey-wal", ".rekey-shm"};
     char p[4200];
     for (size_t i = 0; i < sizeof sfx / sizeof *sfx; i++) {
         snprintf(p, sizeof p, "%s%s", path, sfx[i]);
@@ -208,9 +199,9 @@ static int replace_demo(const char *path, cc_err *err)
         return CC_OK;
     }
     if (store_open(path, "demo-admin", DEMO_PASSPHRASE, &s, err) != CC_OK)
-        return cc_err_set(err, CC_EREFUSED,
-                          "%s is not a demo database: --force replaces only demo databases",
-                          path);
+        return cc_err_set(
+            err, CC_EREFUSED,
+            "%s is not a demo database: --force replaces only demo databases", path);
     store_meta_get(s, "demo", demo, sizeof demo, err);
     store_close(s);
     if (strcmp(demo, "1") != 0)
@@ -219,60 +210,80 @@ static int replace_demo(const char *path, cc_err *err)
     return CC_OK;
 }
 
-static int demo_build(store *s, cc_err *err)
+static void demo_report(cli *c, const demo_summary *sum)
 {
-    if (store_begin(s, err) != CC_OK)
-        return err->code;
-    if (store_meta_set(s, "demo", "1", err) != CC_OK ||
-        audit_append(s, 0, "store.init", "database", "demo", err) != CC_OK) {
-        store_rollback(s);
-        return err->code;
-    }
-    if (store_commit(s, err) != CC_OK)
-        return err->code;
-    for (size_t i = 0; i < sizeof demo_staff / sizeof *demo_staff; i++)
-        if (staff_add(s, 0, demo_staff[i].login, demo_staff[i].role, demo_staff[i].name,
-                      i ? DEMO_PASSPHRASE : NULL, 0, err) != CC_OK)
-            return err->code;
-    return CC_OK;
+    const char *db = cli_s(store_path(c->st));
+    printf("Demo database: %s (synthetic people only)\n"
+           "  %d clients, %d staff in %d teams; %d open intensive episodes, %d on "
+           "light-touch\n  monitoring, %d declined, %d referrals waiting; demo-coach "
+           "carries %d clients.\n\n",
+           db, sum->clients, sum->staff, sum->teams, sum->open_episodes,
+           sum->monitoring, sum->declined, sum->referrals_open,
+           sum->demo_coach_caseload);
+    printf(
+        "Accounts for trying it, each with the passphrase \"%s\":\n"
+        "  demo-coach  demo-nurse  demo-scheduler  demo-social-worker  demo-manager\n"
+        "  demo-supervisor  demo-admin\n"
+        "Open the program as one of them, for example:\n"
+        "  carecoord --db %s --user demo-coach\n"
+        "  carecoord --db %s --user demo-supervisor export --what clients\n",
+        DEMO_PASSPHRASE, db, db);
 }
 
-static void demo_report(cli *c)
+static int parse_demo_numbers(const char *clients, const char *seed, demo_opts *o,
+                              cc_err *err)
 {
-    staff *list;
-    int n;
-    cc_err err = {0};
-    printf("Demo database: %s (synthetic data only)\n\n", cli_s(store_path(c->st)));
-    if (staff_list(c->st, &list, &n, &err) == CC_OK) {
-        print_staff(list, n);
-        free(list);
+    char *end;
+    o->clients = 400;
+    o->seed = 1;
+    if (clients) {
+        long n = strtol(clients, &end, 10);
+        if (*end || n < 1 || n > 1000000)
+            return cc_err_set(err, CC_EUSAGE, "--clients takes 1 to 1000000");
+        o->clients = (int)n;
     }
-    printf("\nEvery demo account's passphrase is \"%s\". Try, for example:\n"
-           "  carecoord --db %s --user demo-admin user list\n"
-           "  carecoord --db %s --user demo-supervisor audit verify\n",
-           DEMO_PASSPHRASE, cli_s(store_path(c->st)), cli_s(store_path(c->st)));
+    if (seed) {
+        unsigned long long v = strtoull(seed, &end, 10);
+        if (*end || !*seed)
+            return cc_err_set(err, CC_EUSAGE, "--seed takes a whole number");
+        o->seed = v;
+    }
+    return CC_OK;
 }
 
 static int cmd_demo(cli *c, int argc, char **argv)
 {
     int force = 0, no_tui = 0, rc;
-    const struct cli_opt opts[] = {
-        {"--force", NULL, &force}, {"--no-tui", NULL, &no_tui}, {NULL, NULL, NULL}};
+    const char *clients = NULL, *seed = NULL;
+    const struct cli_opt opts[] = {{"--force", NULL, &force},
+                                   {"--no-tui", NULL, &no_tui},
+                                   {"--clients", &clients, NULL},
+                                   {"--seed", &seed, NULL},
+                                   {NULL, NULL, NULL}};
+    demo_opts dopts;
+    demo_summary sum;
     cc_err err = {0};
-    if (!cli_args(argc, argv, opts, NULL, 0, 0,
-                  "usage: carecoord demo [--force] [--no-tui]\n"
-                  "Build a demo database (synthetic data) with one account per role, "
-                  "each with\nthe passphrase \"demo\". --force replaces an existing demo "
-                  "database.\n",
-                  &rc))
+    if (!cli_args(
+            argc, argv, opts, NULL, 0, 0,
+            "usage: carecoord demo [--clients N] [--seed S] [--no-tui] [--force]\n"
+            "Build a demo database of N synthetic clients (default 400) with staff in "
+            "teams\nand one account per role, each with the passphrase \"demo\". "
+            "Never prompts.\nWith CARECOORD_NOW fixed, the same seed gives the same "
+            "data. --force replaces\nan existing demo database (never a real one).\n",
+            &rc))
         return rc;
-    if (force && replace_demo(c->db_path, &err) != CC_OK)
+    if (parse_demo_numbers(clients, seed, &dopts, &err) != CC_OK ||
+        (force && replace_demo(c->db_path, &err) != CC_OK))
         return cli_fail(&err);
-    if (store_create(c->db_path, demo_staff[0].login, DEMO_PASSPHRASE, &c->st, &err) !=
-            CC_OK ||
-        demo_build(c->st, &err) != CC_OK)
+    if (store_create(c->db_path, "demo-admin", DEMO_PASSPHRASE, &c->st, &err) != CC_OK)
         return cli_fail(&err);
-    demo_report(c);
+    if (demo_build(c->st, &dopts, &sum, &err) != CC_OK) {
+        cli_fail(&err);
+        cli_close(c);
+        remove_db_files(c->db_path);
+        return err.code;
+    }
+    demo_report(c, &sum);
     return CC_OK;
 }
 
@@ -283,6 +294,6 @@ const struct cli_command cli_admin_commands[] = {
     {"user", "disable", cmd_user_disable, "user disable NAME",
      "disable an account, remove its key slot"},
     {"passwd", NULL, cmd_passwd, "passwd", "change your passphrase"},
-    {"demo", NULL, cmd_demo, "demo [--force]", "build a demo database"},
+    {"demo", NULL, cmd_demo, "demo [--clients N] [--seed S]", "build a demo database"},
     {NULL, NULL, NULL, NULL, NULL},
 };

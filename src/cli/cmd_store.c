@@ -41,11 +41,12 @@ static int cmd_backup(cli *c, int argc, char **argv)
     const char *pos[1];
     cc_err err = {0};
     int rc;
-    if (!cli_args(argc, argv, NULL, pos, 1, 1,
-                  "usage: carecoord backup DEST\nWrite an encrypted, consistent copy of "
-                  "the database to DEST and its key\nfile to DEST.keys while others keep "
-                  "working. Staff open it with their usual\npassphrases.\n",
-                  &rc))
+    if (!cli_args(
+            argc, argv, NULL, pos, 1, 1,
+            "usage: carecoord backup DEST\nWrite an encrypted, consistent copy of "
+            "the database to DEST and its key\nfile to DEST.keys while others keep "
+            "working. Staff open it with their usual\npassphrases.\n",
+            &rc))
         return rc;
     if (cli_open(c, "store.backup", 0, &err) != CC_OK ||
         store_backup(c->st, pos[0], &err) != CC_OK)
@@ -58,13 +59,15 @@ static int cmd_rekey(cli *c, int argc, char **argv)
 {
     cc_err err = {0};
     int rc;
-    if (!cli_args(argc, argv, NULL, NULL, 0, 0,
-                  "usage: carecoord rekey\nRe-encrypt every page under a new master key "
-                  "and seal it to every remaining\nkey slot (after offboarding). Needs "
-                  "everyone else logged out.\n",
-                  &rc))
+    if (!cli_args(
+            argc, argv, NULL, NULL, 0, 0,
+            "usage: carecoord rekey\nRe-encrypt every page under a new master key "
+            "and seal it to every remaining\nkey slot (after offboarding). Needs "
+            "everyone else logged out.\n",
+            &rc))
         return rc;
-    if (cli_open(c, "store.rekey", 0, &err) != CC_OK || store_rekey(c->st, &err) != CC_OK)
+    if (cli_open(c, "store.rekey", 0, &err) != CC_OK ||
+        store_rekey(c->st, &err) != CC_OK)
         return cli_fail(&err);
     puts("rekeyed: every page re-encrypted under a new master key");
     return CC_OK;
@@ -95,7 +98,8 @@ static int verify_progress(void *arg, int64_t done, int64_t total)
 static int cmd_audit_verify(cli *c, int argc, char **argv)
 {
     const char *anchor_path = NULL;
-    const struct cli_opt opts[] = {{"--anchor", &anchor_path, NULL}, {NULL, NULL, NULL}};
+    const struct cli_opt opts[] = {{"--anchor", &anchor_path, NULL},
+                                   {NULL, NULL, NULL}};
     audit_anchor anchor;
     audit_result res;
     cc_err err = {0};
@@ -129,11 +133,12 @@ static int cmd_audit_anchor(cli *c, int argc, char **argv)
     char line[160];
     cc_err err = {0};
     int rc;
-    if (!cli_args(argc, argv, NULL, NULL, 0, 0,
-                  "usage: carecoord audit anchor\nPrint the head of the audit chain "
-                  "(sequence and hash). Keep it somewhere\nelse; 'audit verify --anchor "
-                  "FILE' later proves nothing before it changed.\n",
-                  &rc))
+    if (!cli_args(
+            argc, argv, NULL, NULL, 0, 0,
+            "usage: carecoord audit anchor\nPrint the head of the audit chain "
+            "(sequence and hash). Keep it somewhere\nelse; 'audit verify --anchor "
+            "FILE' later proves nothing before it changed.\n",
+            &rc))
         return rc;
     if (cli_open(c, "audit.anchor", 0, &err) != CC_OK || audit_head(c->st, &head, &err))
         return cli_fail(&err);

@@ -32,7 +32,8 @@ static char *trim(char *s)
 
 static int parse_bool(const char *v)
 {
-    return !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "on");
+    return !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") ||
+           !strcmp(v, "on");
 }
 
 static int config_line(cli_config *cfg, char *line, const char *path, int lineno,
@@ -55,7 +56,8 @@ static int config_line(cli_config *cfg, char *line, const char *path, int lineno
     else if (!strcmp(key, "idle_lock_minutes"))
         cfg->idle_lock_minutes = atoi(val) > 0 ? atoi(val) : cfg->idle_lock_minutes;
     else
-        return cc_err_set(err, CC_EUSAGE, "%s:%d: unknown setting '%s'", path, lineno, key);
+        return cc_err_set(err, CC_EUSAGE, "%s:%d: unknown setting '%s'", path, lineno,
+                          key);
     return CC_OK;
 }
 
@@ -111,8 +113,8 @@ static int per_user_path(char *out, size_t n, cc_err *err)
 int config_db_path(cli *c, cc_err *err)
 {
     const char *env = getenv("CARECOORD_DB");
-    const char *p = c->db_opt ? c->db_opt
-                    : env && *env ? env
+    const char *p = c->db_opt               ? c->db_opt
+                    : env && *env           ? env
                     : c->config.database[0] ? c->config.database
                                             : NULL;
     if (p) {
@@ -130,9 +132,10 @@ int cli_resolve_login(cli *c, cc_err *err)
                           (unsigned)getuid());
     snprintf(c->os_login, sizeof c->os_login, "%s", pw->pw_name);
     if (c->user_opt && strcmp(c->user_opt, c->os_login) != 0 && c->config.bind_users)
-        return cc_err_set(err, CC_EREFUSED,
-                          "this site binds accounts to system logins: --user %s refused",
-                          c->user_opt);
+        return cc_err_set(
+            err, CC_EREFUSED,
+            "this site binds accounts to system logins: --user %s refused",
+            c->user_opt);
     snprintf(c->login, sizeof c->login, "%s", c->user_opt ? c->user_opt : c->os_login);
     return CC_OK;
 }

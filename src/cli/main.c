@@ -21,7 +21,8 @@
 #include "util/clock.h"
 #include "util/text.h"
 
-static const struct cli_command *const tables[] = {cli_admin_commands, cli_store_commands};
+static const struct cli_command *const tables[] = {
+    cli_admin_commands, cli_case_commands, cli_store_commands};
 
 /* ---- output ------------------------------------------------------------ */
 
@@ -57,7 +58,8 @@ int cli_open(cli *c, const char *action, int allow_must_change, cc_err *err)
     if (cli_resolve_login(c, err) != CC_OK)
         return err->code;
     if (access(c->db_path, F_OK) != 0)
-        return cc_err_set(err, CC_EUSAGE, "no database at %s (create one with init or demo)",
+        return cc_err_set(err, CC_EUSAGE,
+                          "no database at %s (create one with init or demo)",
                           c->db_path);
     snprintf(prompt, sizeof prompt, "Passphrase for %s: ", c->login);
     c->pass = pass_read(c, prompt, err);
@@ -70,9 +72,9 @@ int cli_open(cli *c, const char *action, int allow_must_change, cc_err *err)
     if (staff_login(c->st, c->login, how, &c->me, err) != CC_OK)
         return err->code;
     if (c->me.must_change && !allow_must_change)
-        return cc_err_set(err, CC_EREFUSED,
-                          "%s must change the initial passphrase first: carecoord passwd",
-                          c->login);
+        return cc_err_set(
+            err, CC_EREFUSED,
+            "%s must change the initial passphrase first: carecoord passwd", c->login);
     return action ? access_check(c->me.role, action, err) : CC_OK;
 }
 
@@ -89,9 +91,10 @@ void cli_close(cli *c)
 
 static void usage(FILE *f)
 {
-    fputs("usage: carecoord [--db PATH] [--user NAME] [--passphrase-fd N] [--no-color]\n"
-          "                 SUBCOMMAND [OPTIONS]\n\nsubcommands:\n",
-          f);
+    fputs(
+        "usage: carecoord [--db PATH] [--user NAME] [--passphrase-fd N] [--no-color]\n"
+        "                 SUBCOMMAND [OPTIONS]\n\nsubcommands:\n",
+        f);
     for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
         for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
             fprintf(f, "  %-28s %s\n", cmd->usage, cmd->summary);
@@ -123,10 +126,10 @@ static int parse_globals(cli *c, int argc, char **argv, int *next, cc_err *err)
         else if (!strcmp(a, "--passphrase-fd") && has_val) {
             const char *v = argv[++i];
             if (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 6)
-                return cc_err_set(err, CC_EUSAGE, "--passphrase-fd needs a descriptor number");
+                return cc_err_set(err, CC_EUSAGE,
+                                  "--passphrase-fd needs a descriptor number");
             c->pass_fd = atoi(v);
-        }
-        else if (!strcmp(a, "--no-color"))
+        } else if (!strcmp(a, "--no-color"))
             c->no_color = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return *next = -1, CC_OK;

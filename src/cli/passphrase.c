@@ -57,8 +57,8 @@ static int prompt_tty(const char *prompt, const char *hint, char *p, cc_err *err
     struct termios old, quiet;
     int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return cc_err_set(err, CC_EUSAGE, "no passphrase: run on a terminal, or give %s",
-                          hint);
+        return cc_err_set(err, CC_EUSAGE,
+                          "no passphrase: run on a terminal, or give %s", hint);
     int have_tc = tcgetattr(fd, &old) == 0;
     quiet = old;
     quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
@@ -100,8 +100,9 @@ char *pass_read(cli *c, const char *prompt, cc_err *err)
             return NULL;
         int rc = read_line(c->pass_fd, p);
         if (rc != 0) {
-            cc_err_set(err, CC_EUSAGE, "cannot read a passphrase from descriptor %d: %s",
-                       c->pass_fd, rc == -1 ? "too long" : strerror(errno));
+            cc_err_set(err, CC_EUSAGE,
+                       "cannot read a passphrase from descriptor %d: %s", c->pass_fd,
+                       rc == -1 ? "too long" : strerror(errno));
             pass_free(p);
             return NULL;
         }
@@ -111,7 +112,8 @@ char *pass_read(cli *c, const char *prompt, cc_err *err)
         return p;
     if (!(p = pass_alloc()))
         return NULL;
-    if (prompt_tty(prompt, "--passphrase-fd N or CARECOORD_PASSPHRASE", p, err) != CC_OK) {
+    if (prompt_tty(prompt, "--passphrase-fd N or CARECOORD_PASSPHRASE", p, err) !=
+        CC_OK) {
         pass_free(p);
         return NULL;
     }
@@ -130,7 +132,8 @@ char *pass_read_new(const char *env_name, const char *prompt, cc_err *err)
         return NULL;
     }
     if (prompt_tty(prompt, env_name, p, err) == CC_OK &&
-        prompt_tty("Repeat it: ", env_name, again, err) == CC_OK && strcmp(p, again) != 0)
+        prompt_tty("Repeat it: ", env_name, again, err) == CC_OK &&
+        strcmp(p, again) != 0)
         cc_err_set(err, CC_EUSAGE, "the two passphrases differ");
     pass_free(again);
     if (err->code) {

@@ -19,6 +19,10 @@ static const struct rule rules[] = {
     {"store.check", "admin supervisor"},
     {"audit.verify", "admin supervisor"},
     {"audit.anchor", "admin supervisor"},
+    {"data.export", "supervisor program-manager"},
+    {"program.view",
+     "coach nurse scheduler social-worker program-manager supervisor admin"},
+    {"program.manage", "admin"},
     {"self.passwd",
      "coach nurse scheduler social-worker program-manager supervisor admin"},
 };

@@ -433,3 +433,42 @@ int client_age_on(const client *c, const char *date)
         return -1;
     return y2 - y1 - (m2 < m1 || (m2 == m1 && d2 < d1));
 }
+
+int client_assign_in(cc_ctx *ctx, int64_t client_id, int64_t staff_id,
+                     int64_t program_id, cc_err *err)
+{
+    char details[64];
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "UPDATE client SET owner_id = ?1, program_id = ?2, "
+                                   "version = version + 1 WHERE id = ?3",
+                                   err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, staff_id);
+    sqlite3_bind_int64(st, 2, program_id);
+    sqlite3_bind_int64(st, 3, client_id);
+    if (ctx_done(ctx, st, "assigning client", err) != CC_OK)
+        return err->code;
+    if (sqlite3_changes(store_db(ctx->st)) == 0)
+        return cc_err_set(err, CC_EUSAGE, "no client %lld", (long long)client_id);
+    snprintf(details, sizeof details, "owner staff:%lld program:%lld",
+             (long long)staff_id, (long long)program_id);
+    return ctx_audit(ctx, "client.assign", "client", client_id, details, err);
+}
+
+struct assign_args {
+    int64_t client_id, staff_id, program_id;
+};
+
+static int do_assign(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct assign_args *a = arg;
+    return client_assign_in(ctx, a->client_id, a->staff_id, a->program_id, err);
+}
+
+int client_assign(cc_ctx *ctx, int64_t client_id, int64_t staff_id, int64_t program_id,
+                  cc_err *err)
+{
+    struct assign_args a = {client_id, staff_id, program_id};
+    return ctx_txn(ctx, do_assign, &a, err);
+}

@@ -68,6 +68,13 @@ int client_add_identifier(cc_ctx *ctx, int64_t client_id, const char *facility_c
 /* The client holding identifier value at facility_code, or 0. */
 int64_t client_by_identifier(cc_ctx *ctx, const char *facility_code, const char *value);
 
+/* Make staff_id (in program_id) the owner of the client. Audited. The team
+ * core builds warm hand-offs on top of this. */
+int client_assign(cc_ctx *ctx, int64_t client_id, int64_t staff_id, int64_t program_id,
+                  cc_err *err);
+int client_assign_in(cc_ctx *ctx, int64_t client_id, int64_t staff_id, int64_t program_id,
+                     cc_err *err);
+
 /* Lower-case letters only, common Latin accents folded: the key duplicates
  * and searches compare. */
 void client_name_key(const char *family, const char *given, char *out, size_t outsz);

@@ -11,19 +11,22 @@
 #include "store/audit.h"
 #include "util/clock.h"
 
+int64_t ctx_clock(const cc_ctx *c)
+{
+    return c->clock ? c->clock : clock_now();
+}
+
 void ctx_today(const cc_ctx *c, char out[11])
 {
-    time_t t = (time_t)clock_now();
+    time_t t = (time_t)ctx_clock(c);
     struct tm tm;
-    (void)c;
     localtime_r(&t, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 void ctx_now(const cc_ctx *c, char out[21])
 {
-    (void)c;
-    clock_format_iso(clock_now(), out);
+    clock_format_iso(ctx_clock(c), out);
 }
 
 int ctx_txn(cc_ctx *c, int (*fn)(cc_ctx *, void *, cc_err *), void *arg, cc_err *err)

@@ -16,7 +16,12 @@ typedef struct cc_ctx {
     store *st;
     int64_t staff_id; /* the acting staff member (0 = the system) */
     char role[24];
+    int64_t clock; /* 0: the real (or CARECOORD_NOW) clock; else a fixed instant,
+                      used by the demo generator to replay months of work */
 } cc_ctx;
+
+/* The context's "now" in seconds since the epoch. */
+int64_t ctx_clock(const cc_ctx *c);
 
 /* Today's date ("YYYY-MM-DD", local time of the server) from the clock. */
 void ctx_today(const cc_ctx *c, char out[11]);

@@ -100,6 +100,12 @@ int store_fail(store *s, int rc, const char *what, cc_err *err)
     return cc_err_set(err, CC_EDATA, "%s: %s", what, msg);
 }
 
+int store_set_durable(store *s, int durable, cc_err *err)
+{
+    return store_exec(s, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF",
+                      err);
+}
+
 int store_exec(store *s, const char *sql, cc_err *err)
 {
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);

@@ -105,6 +105,10 @@ int store_meta_get(store *s, const char *key, char *out, size_t outsz, cc_err *e
 /* Set a meta value (inside a write transaction). */
 int store_meta_set(store *s, const char *key, const char *value, cc_err *err);
 
+/* synchronous=FULL (durable, the default) or OFF (bulk building of
+ * throw-away demo data only). */
+int store_set_durable(store *s, int durable, cc_err *err);
+
 /* Override Argon2id cost for new slots (tests); 0 restores the defaults. */
 void store_set_pwhash_cost(unsigned long long opslimit);
 

@@ -1,0 +1,278 @@
+/*
+ * cmd_case.c — subcommands over the case data: export (JSON Lines) and the
+ * program templates (list, show as JSON, load from JSON: administrators
+ * change programs without a rebuild).
+ */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/program.h"
+#include "io/export.h"
+
+static cc_ctx ctx_of(cli *c)
+{
+    cc_ctx ctx = {.st = c->st, .staff_id = c->me.id};
+    snprintf(ctx.role, sizeof ctx.role, "%s", c->me.role);
+    return ctx;
+}
+
+static int print_line(void *arg, const char *line)
+{
+    (void)arg;
+    return puts(line) < 0 ? -1 : 0;
+}
+
+static int cmd_export(cli *c, int argc, char **argv)
+{
+    const char *format = "jsonl", *what = "clients";
+    const struct cli_opt opts[] = {
+        {"--format", &format, NULL}, {"--what", &what, NULL}, {NULL, NULL, NULL}};
+    cc_err err = {0};
+    int64_t n;
+    int rc;
+    if (!cli_args(
+            argc, argv, opts, NULL, 0, 0,
+            "usage: carecoord export [--format jsonl] [--what KIND]\n"
+            "Write one JSON object per line to standard output. KIND: clients "
+            "(default),\nreferrals, consents, assessments, episodes, tasks, contacts. "
+            "Every export is\naudited; it holds client data: send it only where it "
+            "may go.\n",
+            &rc))
+        return rc;
+    if (strcmp(format, "jsonl") != 0)
+        return cc_err_set(&err, CC_EUSAGE, "only --format jsonl is supported"),
+               cli_fail(&err);
+    if (!export_known(what))
+        return cc_err_set(&err, CC_EUSAGE, "cannot export '%s' (choose %s)", what,
+                          export_kinds()),
+               cli_fail(&err);
+    if (cli_open(c, "data.export", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = ctx_of(c);
+    if (export_jsonl(&ctx, what, print_line, NULL, &n, &err) != CC_OK)
+        return cli_fail(&err);
+    return fflush(stdout) == 0 ? CC_OK : CC_EDATA;
+}
+
+/* ---- programs ---------------------------------------------------------- */
+
+static int cmd_program_list(cli *c, int argc, char **argv)
+{
+    program *list;
+    int n, rc;
+    cc_err err = {0};
+    if (!cli_args(
+            argc, argv, NULL, NULL, 0, 0,
+            "usage: carecoord program list\nThe programs (interventions) and their "
+            "rules.\n",
+            &rc))
+        return rc;
+    if (cli_open(c, "program.view", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = ctx_of(c);
+    if (program_list(&ctx, &list, &n, &err) != CC_OK)
+        return cli_fail(&err);
+    printf("%-8s %-22s %-15s %5s %4s %4s %7s  %s\n", "CODE", "KIND", "STARTS ON",
+           "DAYS", "MAX", "CAP", "RESCR", "NAME");
+    for (int i = 0; i < n; i++)
+        printf("%-8s %-22s %-15s %5d %4d %4d %7d  %s\n", cli_s(list[i].code),
+               cli_s(list[i].kind), cli_s(list[i].episode_start), list[i].episode_days,
+               list[i].max_days, list[i].capacity, list[i].rescreen_days,
+               cli_s(list[i].name));
+    free(list);
+    return CC_OK;
+}
+
+static cJSON *program_json(const program *p, const protocol_task *t, int n)
+{
+    cJSON *o = cJSON_CreateObject(), *tasks;
+    cJSON_AddStringToObject(o, "code", p->code);
+    cJSON_AddStringToObject(o, "name", p->name);
+    cJSON_AddStringToObject(o, "kind", p->kind);
+    cJSON_AddNumberToObject(o, "min_age", p->min_age);
+    cJSON_AddStringToObject(o, "payers", p->payers);
+    cJSON_AddStringToObject(o, "settings", p->settings);
+    cJSON_AddStringToObject(o, "episode_start", p->episode_start);
+    cJSON_AddNumberToObject(o, "episode_days", p->episode_days);
+    cJSON_AddNumberToObject(o, "max_days", p->max_days);
+    cJSON_AddNumberToObject(o, "capacity", p->capacity);
+    cJSON_AddNumberToObject(o, "rescreen_days", p->rescreen_days);
+    cJSON_AddStringToObject(o, "overlap_group", p->overlap_group);
+    cJSON_AddBoolToObject(o, "active", p->active);
+    tasks = cJSON_AddArrayToObject(o, "tasks");
+    for (int i = 0; i < n; i++) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "code", t[i].code);
+        cJSON_AddStringToObject(x, "title", t[i].title);
+        cJSON_AddStringToObject(x, "anchor", t[i].anchor);
+        cJSON_AddNumberToObject(x, "offset_hours", t[i].offset_hours);
+        cJSON_AddNumberToObject(x, "repeat_days", t[i].repeat_days);
+        cJSON_AddNumberToObject(x, "repeat_count", t[i].repeat_count);
+        cJSON_AddItemToArray(tasks, x);
+    }
+    return o;
+}
+
+static int cmd_program_show(cli *c, int argc, char **argv)
+{
+    const char *pos[1];
+    program p;
+    protocol_task *t;
+    int n, rc;
+    cc_err err = {0};
+    if (!cli_args(
+            argc, argv, NULL, pos, 1, 1,
+            "usage: carecoord program show CODE\nPrint a program and its protocol "
+            "tasks as JSON (the format 'program load' reads).\n",
+            &rc))
+        return rc;
+    if (cli_open(c, "program.view", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = ctx_of(c);
+    if (program_by_code(&ctx, pos[0], &p, &err) != CC_OK ||
+        program_tasks(&ctx, p.id, &t, &n, &err) != CC_OK)
+        return cli_fail(&err);
+    cJSON *o = program_json(&p, t, n);
+    char *text = cJSON_Print(o);
+    puts(text ? text : "{}");
+    free(text);
+    cJSON_Delete(o);
+    free(t);
+    return CC_OK;
+}
+
+/* ---- loading a program from JSON --------------------------------------- */
+
+static int json_str(const cJSON *o, const char *key, char *out, size_t n, int required)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v)
+        return required ? -1 : 0;
+    if (!cJSON_IsString(v) || strlen(v->valuestring) >= n)
+        return -1;
+    snprintf(out, n, "%s", v->valuestring);
+    return 0;
+}
+
+static int json_int(const cJSON *o, const char *key, int *out, int required)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v)
+        return required ? -1 : 0;
+    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble)
+        return -1;
+    *out = (int)v->valuedouble;
+    return 0;
+}
+
+static int parse_task(const cJSON *x, protocol_task *t)
+{
+    memset(t, 0, sizeof *t);
+    t->repeat_count = 1;
+    return json_str(x, "code", t->code, sizeof t->code, 1) ||
+           json_str(x, "title", t->title, sizeof t->title, 1) ||
+           json_str(x, "anchor", t->anchor, sizeof t->anchor, 1) ||
+           json_int(x, "offset_hours", &t->offset_hours, 1) ||
+           json_int(x, "repeat_days", &t->repeat_days, 0) ||
+           json_int(x, "repeat_count", &t->repeat_count, 0);
+}
+
+static int parse_program(const cJSON *o, program *p, protocol_task **tasks, int *n,
+                         cc_err *err)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "tasks"), *x;
+    const cJSON *act = cJSON_GetObjectItemCaseSensitive(o, "active");
+    memset(p, 0, sizeof *p);
+    p->capacity = 35, p->rescreen_days = 90, p->active = 1;
+    if (json_str(o, "code", p->code, sizeof p->code, 1) ||
+        json_str(o, "name", p->name, sizeof p->name, 1) ||
+        json_str(o, "kind", p->kind, sizeof p->kind, 1) ||
+        json_str(o, "episode_start", p->episode_start, sizeof p->episode_start, 1) ||
+        json_int(o, "episode_days", &p->episode_days, 1) ||
+        json_int(o, "max_days", &p->max_days, 1) ||
+        json_int(o, "min_age", &p->min_age, 0) ||
+        json_int(o, "capacity", &p->capacity, 0) ||
+        json_int(o, "rescreen_days", &p->rescreen_days, 0) ||
+        json_str(o, "payers", p->payers, sizeof p->payers, 0) ||
+        json_str(o, "settings", p->settings, sizeof p->settings, 0) ||
+        json_str(o, "overlap_group", p->overlap_group, sizeof p->overlap_group, 0) ||
+        (act && !cJSON_IsBool(act)) || (arr && !cJSON_IsArray(arr)))
+        return cc_err_set(err, CC_EUSAGE,
+                          "program JSON: a field is missing or has the "
+                          "wrong type (see 'program show')");
+    p->active = act ? cJSON_IsTrue(act) : 1;
+    *n = arr ? cJSON_GetArraySize(arr) : 0;
+    *tasks = calloc((size_t)(*n ? *n : 1), sizeof **tasks);
+    int i = 0;
+    cJSON_ArrayForEach(x, arr)
+    {
+        if (parse_task(x, &(*tasks)[i++]))
+            return cc_err_set(err, CC_EUSAGE, "program JSON: task %d is malformed", i);
+    }
+    return CC_OK;
+}
+
+static char *read_file(const char *path, cc_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1 << 20) ||
+        fseek(f, 0, SEEK_SET) || !(buf = calloc(1, (size_t)n + 1)) ||
+        fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        cc_err_set(err, CC_EUSAGE, "cannot read %s", path);
+        free(buf);
+        buf = NULL;
+    }
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+static int cmd_program_load(cli *c, int argc, char **argv)
+{
+    const char *pos[1];
+    program p;
+    protocol_task *tasks = NULL;
+    int n = 0, rc;
+    cc_err err = {0};
+    if (!cli_args(
+            argc, argv, NULL, pos, 1, 1,
+            "usage: carecoord program load FILE.json\nCreate or replace a program "
+            "(by its code) and its protocol tasks from JSON\nin the format 'program "
+            "show' prints. Administrators only; audited.\n",
+            &rc))
+        return rc;
+    char *text = read_file(pos[0], &err);
+    cJSON *o = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    if (!o)
+        return (err.code ? 0
+                         : cc_err_set(&err, CC_EUSAGE, "%s is not valid JSON", pos[0])),
+               cli_fail(&err);
+    rc = parse_program(o, &p, &tasks, &n, &err);
+    cJSON_Delete(o);
+    if (rc == CC_OK && cli_open(c, "program.manage", 0, &err) == CC_OK) {
+        cc_ctx ctx = ctx_of(c);
+        rc = program_save(&ctx, &p, tasks, n, &err);
+    } else {
+        rc = err.code;
+    }
+    free(tasks);
+    if (rc != CC_OK)
+        return cli_fail(&err);
+    printf("program %s saved with %d protocol tasks\n", cli_s(p.code), n);
+    return CC_OK;
+}
+
+const struct cli_command cli_case_commands[] = {
+    {"export", NULL, cmd_export, "export [--what KIND]",
+     "JSON Lines to stdout (audited)"},
+    {"program", "list", cmd_program_list, "program list", "programs and their rules"},
+    {"program", "show", cmd_program_show, "program show CODE", "one program as JSON"},
+    {"program", "load", cmd_program_load, "program load FILE",
+     "create or change a program"},
+    {NULL, NULL, NULL, NULL, NULL},
+};

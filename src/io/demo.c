@@ -1,0 +1,895 @@
+/*
+ * demo.c — the demo generator: synthetic staff, teams and clients whose
+ * referral -> consent -> assessment -> episode/monitoring journeys are played
+ * through the core API with the context clock moved to each step's moment.
+ *
+ * Proportions follow DOMAIN.md: most clients in senior stabilization and the
+ * hospital programs; about 78% of assessed seniors high or moderate; some
+ * declines, unreachable and ineligible referrals; expired, expiring and
+ * revoked consents; open and overdue tasks; episodes at every day, some
+ * past target, some extended. Names come from syllables: no real person.
+ */
+#include "demo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/assessment.h"
+#include "core/client.h"
+#include "core/consent.h"
+#include "core/episode.h"
+#include "core/program.h"
+#include "core/referral.h"
+#include "core/staff.h"
+#include "core/task.h"
+#include "store/audit.h"
+#include "util/clock.h"
+
+#define DAY         86400
+#define TARGET_LOAD 33
+
+/* ---- deterministic randomness ------------------------------------------ */
+
+typedef struct rng {
+    uint64_t s;
+} rng;
+
+static uint64_t rng_next(rng *r)
+{
+    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [lo, hi]. */
+static int rng_int(rng *r, int lo, int hi)
+{
+    return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
+}
+
+static int rng_pct(rng *r, int pct)
+{
+    return rng_int(r, 0, 99) < pct;
+}
+
+static const char *rng_pick(rng *r, const char *const *list, int n)
+{
+    return list[rng_int(r, 0, n - 1)];
+}
+
+#define PICK(r, list) rng_pick(r, list, (int)(sizeof list / sizeof *list))
+
+/* ---- synthetic names --------------------------------------------------- */
+
+static const char *const fam_a[] = {"Bar", "Cor", "Del", "Fen", "Gar",   "Hal", "Kes",
+                                    "Lor", "Mar", "Nor", "Pel", "Quen",  "Ros", "Sal",
+                                    "Tor", "Val", "Wen", "Yar", "Ab",    "Ek",  "Ol",
+                                    "Um",  "Dra", "Bri", "Cal", "O'Dun", "Mc"};
+static const char *const fam_b[] = {
+    "ton", "ley", "wick", "berg", "dale", "ford", "more", "ridge", "wood",  "stein",
+    "ner", "ski", "ez",   "ini",  "son",  "ova",  "ard",  "ello",  "quist", "ani"};
+static const char *const given[] = {
+    "Ada",   "Bram",   "Cleo",  "Dario",  "Elin",  "Fitz",    "Greta", "Hugo",
+    "Ines",  "Jora",   "Kemal", "Lupe",   "Mavis", "Nils",    "Odile", "Pavel",
+    "Quinn", "Rosa",   "Soren", "Tamsin", "Ulla",  "Viggo",   "Wren",  "Xiomara",
+    "Yusuf", "Zoë",    "José",  "Renée",  "Björn", "Thi Lan", "Minh",  "Amara",
+    "Femi",  "Oksana", "Ruth",  "Walt"};
+static const char *const languages[] = {"en", "en", "en", "en", "es", "es",
+                                        "vi", "zh", "am", "fr", "ko", "ru"};
+
+static void make_name(rng *r, char *family, size_t fn, char *giv, size_t gn)
+{
+    snprintf(family, fn, "%s%s", PICK(r, fam_a), PICK(r, fam_b));
+    snprintf(giv, gn, "%s", PICK(r, given));
+}
+
+/* ---- the generator's state --------------------------------------------- */
+
+typedef struct coach {
+    int64_t id;
+    int load;
+} coach;
+
+typedef struct team {
+    int64_t program_id;
+    coach coaches[6];
+} team;
+
+typedef struct gen {
+    cc_ctx ctx;
+    rng r;
+    int64_t today_t; /* the real "now" of the run */
+    questionnaire hra;
+    program *programs;
+    int nprograms;
+    team *teams;
+    int nteams, cap_teams;
+    int staff_seq;
+    int64_t demo_coach, demo_nurse, demo_scheduler;
+    int64_t pcp[2], hie, senior_living[3], snf[2];
+    demo_summary *sum;
+} gen;
+
+static void at_time(gen *g, int64_t t)
+{
+    g->ctx.clock = t < g->today_t ? t : g->today_t;
+}
+
+static void date_of(int64_t t, char out[11])
+{
+    clock_format_date(t, out);
+}
+
+static int64_t org_id(gen *g, const char *code)
+{
+    sqlite3_stmt *st;
+    int64_t id = 0;
+    if (sqlite3_prepare_v2(store_db(g->ctx.st),
+                           "SELECT id FROM organization WHERE facility_code = ?1", -1,
+                           &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
+}
+
+static const program *program_named(gen *g, const char *code)
+{
+    for (int i = 0; i < g->nprograms; i++)
+        if (!strcmp(g->programs[i].code, code))
+            return &g->programs[i];
+    return NULL;
+}
+
+/* ---- staff and teams --------------------------------------------------- */
+
+static int add_staff(gen *g, const char *login, const char *role, const char *pass,
+                     int64_t *id, cc_err *err)
+{
+    char fam[64], giv[64], name[140];
+    staff s;
+    make_name(&g->r, fam, sizeof fam, giv, sizeof giv);
+    snprintf(name, sizeof name, "%s %s", giv, fam);
+    if (staff_add(g->ctx.st, 0, login, role, name, pass, 0, err) != CC_OK ||
+        staff_find(g->ctx.st, login, &s, err) != CC_OK)
+        return err->code;
+    *id = s.id;
+    g->sum->staff++;
+    return CC_OK;
+}
+
+static int team_add_member(gen *g, int64_t team_id, int64_t staff_id, cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(&g->ctx,
+                                   "INSERT INTO team_member (team_id, staff_id) VALUES "
+                                   "(?1, ?2)",
+                                   err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, team_id);
+    sqlite3_bind_int64(st, 2, staff_id);
+    return ctx_done(&g->ctx, st, "building teams", err);
+}
+
+static int team_row(gen *g, const program *p, int n, int64_t *team_id, cc_err *err)
+{
+    char name[96];
+    snprintf(name, sizeof name, "%s team %d", p->code, n);
+    sqlite3_stmt *st = ctx_prepare(
+        &g->ctx, "INSERT INTO team (name, program_id) VALUES (?1, ?2)", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, p->id);
+    if (ctx_done(&g->ctx, st, "building teams", err) != CC_OK)
+        return err->code;
+    *team_id = sqlite3_last_insert_rowid(store_db(g->ctx.st));
+    return ctx_audit(&g->ctx, "team.create", "team", *team_id, name, err);
+}
+
+/* A new team for program p: 1 nurse, 1 scheduler, 6 coaches. The first
+ * senior-stabilization team is the demo accounts' team. */
+static int new_team(gen *g, const program *p, team **out, cc_err *err)
+{
+    int64_t team_id = 0, ids[8];
+    int first_demo = !g->demo_coach && !strcmp(p->code, "hss");
+    char login[32];
+    if (g->nteams == g->cap_teams) {
+        team *t = realloc(g->teams,
+                          (size_t)(g->cap_teams = g->cap_teams * 2 + 8) * sizeof *t);
+        if (!t)
+            return cc_err_set(err, CC_EDATA, "out of memory");
+        g->teams = t;
+    }
+    if (store_begin(g->ctx.st, err) != CC_OK)
+        return err->code;
+    int rc = team_row(g, p, g->nteams + 1, &team_id, err);
+    if (rc != CC_OK) {
+        store_rollback(g->ctx.st);
+        return rc;
+    }
+    if (store_commit(g->ctx.st, err) != CC_OK)
+        return err->code;
+    for (int i = 0; i < 8; i++) {
+        const char *role = i == 0 ? "nurse" : i == 1 ? "scheduler" : "coach";
+        const char *pass = NULL;
+        snprintf(login, sizeof login, "%s-%03d", role, ++g->staff_seq);
+        if (first_demo && i <= 2) {
+            snprintf(login, sizeof login, "demo-%s", role);
+            pass = DEMO_PASSPHRASE;
+        }
+        if (add_staff(g, login, role, pass, &ids[i], err) != CC_OK)
+            return err->code;
+    }
+    if (first_demo) {
+        g->demo_nurse = ids[0], g->demo_scheduler = ids[1], g->demo_coach = ids[2];
+    }
+    team *t = &g->teams[g->nteams++];
+    memset(t, 0, sizeof *t);
+    t->program_id = p->id;
+    for (int i = 0; i < 6; i++)
+        t->coaches[i].id = ids[i + 2];
+    if (store_begin(g->ctx.st, err) != CC_OK)
+        return err->code;
+    for (int i = 0; i < 8 && rc == CC_OK; i++)
+        rc = team_add_member(g, team_id, ids[i], err);
+    if (rc != CC_OK) {
+        store_rollback(g->ctx.st);
+        return rc;
+    }
+    g->sum->teams++;
+    *out = t;
+    return store_commit(g->ctx.st, err);
+}
+
+/* The coach for a new active client of program p: demo-coach first up to
+ * the target load, then the least-loaded coach under it, else a new team. */
+static int pick_coach(gen *g, const program *p, coach **out, cc_err *err)
+{
+    coach *best = NULL;
+    for (int t = 0; t < g->nteams; t++) {
+        if (g->teams[t].program_id != p->id)
+            continue;
+        for (int i = 0; i < 6; i++) {
+            coach *c = &g->teams[t].coaches[i];
+            if (c->id == g->demo_coach && c->load < TARGET_LOAD) {
+                *out = c;
+                return CC_OK;
+            }
+            if (c->load < TARGET_LOAD && (!best || c->load < best->load))
+                best = c;
+        }
+    }
+    if (!best) {
+        team *t;
+        if (new_team(g, p, &t, err) != CC_OK)
+            return err->code;
+        return pick_coach(g, p, out, err);
+    }
+    *out = best;
+    return CC_OK;
+}
+
+/* Manager and social worker accounts cover the demo team. */
+static int add_cover_accounts(gen *g, cc_err *err)
+{
+    int64_t mgr, sw, sup, team_id = 1;
+    if (add_staff(g, "demo-manager", "program-manager", DEMO_PASSPHRASE, &mgr, err) ||
+        add_staff(g, "demo-social-worker", "social-worker", DEMO_PASSPHRASE, &sw,
+                  err) ||
+        add_staff(g, "demo-supervisor", "supervisor", DEMO_PASSPHRASE, &sup, err))
+        return err->code;
+    if (store_begin(g->ctx.st, err) != CC_OK)
+        return err->code;
+    int rc = team_add_member(g, team_id, mgr, err);
+    if (rc == CC_OK)
+        rc = team_add_member(g, team_id, sw, err);
+    if (rc != CC_OK) {
+        store_rollback(g->ctx.st);
+        return rc;
+    }
+    return store_commit(g->ctx.st, err);
+}
+
+/* ---- clients ----------------------------------------------------------- */
+
+static const struct {
+    const char *code;
+    int pct; /* cumulative */
+} mix[] = {{"hss", 45},    {"ct-ngh", 52}, {"ct-lmc", 59}, {"ct-cvh", 66},
+           {"ct-mch", 73}, {"ct-hph", 79}, {"ct-erm", 85}, {"pasc", 90},
+           {"act", 96},    {"crisis", 100}};
+
+static const program *pick_program(gen *g)
+{
+    int r = rng_int(&g->r, 0, 99);
+    for (size_t i = 0; i < sizeof mix / sizeof *mix; i++)
+        if (r < mix[i].pct)
+            return program_named(g, mix[i].code);
+    return program_named(g, "hss");
+}
+
+static const char *pick_payer(gen *g, const program *p)
+{
+    static const char *const senior[] = {"medicare", "medicare", "medicare", "dual",
+                                         "dual"};
+    static const char *const all[] = {
+        "medicare",   "medicare",   "dual",       "medicaid", "medicaid",
+        "commercial", "commercial", "commercial", "medicare", "commercial"};
+    static const char *const smi[] = {"medicaid", "medicaid", "medicaid", "dual"};
+    if (!strcmp(p->kind, "senior-stabilization"))
+        return PICK(&g->r, senior);
+    if (!strcmp(p->kind, "specialty-navigation"))
+        return "uninsured-ineligible";
+    if (!strncmp(p->kind, "smi", 3))
+        return PICK(&g->r, smi);
+    return PICK(&g->r, all);
+}
+
+static void pick_setting(gen *g, const program *p, client *c)
+{
+    snprintf(c->setting, sizeof c->setting, "home");
+    if (strcmp(p->code, "hss") != 0)
+        return;
+    int r = rng_int(&g->r, 0, 99);
+    if (r < 45) {
+        snprintf(c->setting, sizeof c->setting, "senior-living");
+        c->setting_org_id = g->senior_living[rng_int(&g->r, 0, 2)];
+    } else if (r < 55) {
+        snprintf(c->setting, sizeof c->setting, "snf");
+        c->setting_org_id = g->snf[rng_int(&g->r, 0, 1)];
+    }
+}
+
+static void pick_dob(gen *g, const program *p, client *c)
+{
+    int lo = 25, hi = 90;
+    if (!strcmp(p->code, "hss"))
+        lo = 66, hi = 96;
+    else if (!strncmp(p->kind, "smi", 3))
+        lo = 19, hi = 70;
+    else if (!strcmp(p->code, "pasc"))
+        lo = 22, hi = 64;
+    int64_t days = (int64_t)rng_int(&g->r, lo, hi) * 365 + rng_int(&g->r, 0, 364);
+    clock_date_of_days(g->today_t / DAY - days, c->dob);
+}
+
+static int zip_list(gen *g, char zips[][6], int max)
+{
+    sqlite3_stmt *st;
+    int n = 0;
+    if (sqlite3_prepare_v2(store_db(g->ctx.st),
+                           "SELECT zip FROM service_zip ORDER BY zip", -1, &st,
+                           NULL) != SQLITE_OK)
+        return 0;
+    while (n < max && sqlite3_step(st) == SQLITE_ROW)
+        ctx_col(st, 0, zips[n++], 6);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static int make_client(gen *g, const program *p, client *c, cc_err *err)
+{
+    static char zips[64][6];
+    static int nzips;
+    memset(c, 0, sizeof *c);
+    if (!nzips)
+        nzips = zip_list(g, zips, 64);
+    make_name(&g->r, c->family_name, sizeof c->family_name, c->given_name,
+              sizeof c->given_name);
+    pick_dob(g, p, c);
+    snprintf(c->zip, sizeof c->zip, "%s", zips[rng_int(&g->r, 0, nzips - 1)]);
+    snprintf(c->payer, sizeof c->payer, "%s", pick_payer(g, p));
+    snprintf(c->language, sizeof c->language, "%s", PICK(&g->r, languages));
+    c->interpreter = strcmp(c->language, "en") != 0 && rng_pct(&g->r, 60);
+    pick_setting(g, p, c);
+    c->tier = rng_pct(&g->r, strcmp(p->code, "hss") ? 50 : 20) ? 1
+              : rng_pct(&g->r, 70)                             ? 2
+                                                               : 0;
+    if (client_create(&g->ctx, c, CLIENT_ALLOW_OUTSIDE_ZIP | CLIENT_ACCEPT_DUPLICATE,
+                      NULL, err) != CC_OK)
+        return err->code;
+    g->sum->clients++;
+    if (p->hospital_id) {
+        char mrn[24];
+        snprintf(mrn, sizeof mrn, "MRN%07d", rng_int(&g->r, 0, 9999999));
+        sqlite3_stmt *st = ctx_prepare(
+            &g->ctx, "SELECT facility_code FROM organization WHERE id = ?1", err);
+        char code[16] = "";
+        if (!st)
+            return err->code;
+        sqlite3_bind_int64(st, 1, p->hospital_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            ctx_col(st, 0, code, sizeof code);
+        sqlite3_finalize(st);
+        if (client_add_identifier(&g->ctx, c->id, code, mrn, err) != CC_OK &&
+            err->code != CC_EUSAGE)
+            return err->code;
+    }
+    return CC_OK;
+}
+
+static int make_referral(gen *g, const program *p, const client *c, referral *r,
+                         int64_t t, cc_err *err)
+{
+    static const char *const crit_senior[] = {"worsening-condition", "frequent-ems",
+                                              "little-family-support",
+                                              "functional-decline"};
+    static const char *const src_senior[] = {
+        "resident-counselor", "resident-counselor", "resident-counselor", "pcp", "ems",
+        "discharge-planner"};
+    memset(r, 0, sizeof *r);
+    r->client_id = c->id;
+    r->program_id = p->id;
+    date_of(t, r->received_date);
+    if (!strcmp(p->code, "hss")) {
+        snprintf(r->source_type, sizeof r->source_type, "%s",
+                 !strcmp(c->setting, "snf") ? "discharge-planner"
+                                            : PICK(&g->r, src_senior));
+        r->source_org_id = !strcmp(r->source_type, "resident-counselor")
+                               ? c->setting_org_id
+                           : !strcmp(r->source_type, "pcp") ? g->pcp[0]
+                                                            : 0;
+        snprintf(r->criteria, sizeof r->criteria, "%s,%s", PICK(&g->r, crit_senior),
+                 PICK(&g->r, crit_senior));
+        if (!strcmp(r->source_type, "resident-counselor") && !r->source_org_id)
+            snprintf(r->source_type, sizeof r->source_type, "pcp");
+    } else {
+        snprintf(r->source_type, sizeof r->source_type, "%s",
+                 strncmp(p->kind, "smi", 3) ? "discharge-planner" : "other");
+        r->source_org_id = p->hospital_id;
+        snprintf(r->criteria, sizeof r->criteria, "%s",
+                 rng_pct(&g->r, 50) ? "high-utilizer" : "readmission-risk");
+    }
+    snprintf(r->source_person, sizeof r->source_person, "%s", "referral desk");
+    return referral_create(&g->ctx, r, err);
+}
+
+static int record_consents(gen *g, const program *p, const client *c, int64_t t,
+                           cc_err *err)
+{
+    consent pc = {0}, rc = {0};
+    char revoke[11];
+    pc.client_id = c->id;
+    snprintf(pc.kind, sizeof pc.kind, "participation");
+    snprintf(pc.decision, sizeof pc.decision, "granted");
+    date_of(t, pc.signed_date);
+    date_of(t + (int64_t)(rng_pct(&g->r, 85) ? 365 : 180) * DAY, pc.expires_date);
+    if (consent_record(&g->ctx, &pc, err) != CC_OK || !rng_pct(&g->r, 85))
+        return err->code;
+    rc.client_id = c->id;
+    snprintf(rc.kind, sizeof rc.kind, "release");
+    snprintf(rc.decision, sizeof rc.decision, "granted");
+    snprintf(rc.purpose, sizeof rc.purpose, "care coordination");
+    snprintf(rc.information, sizeof rc.information,
+             "risk assessment, care plan, contacts, medications");
+    date_of(t, rc.signed_date);
+    date_of(t + (int64_t)rng_int(&g->r, 100, 365) * DAY, rc.expires_date);
+    rc.recipients[rc.nrecipients++] = g->pcp[rng_int(&g->r, 0, 1)];
+    rc.recipients[rc.nrecipients++] = g->hie;
+    if (p->hospital_id)
+        rc.recipients[rc.nrecipients++] = p->hospital_id;
+    rc.substance_use = rng_pct(&g->r, 10);
+    if (consent_record(&g->ctx, &rc, err) != CC_OK)
+        return err->code;
+    int64_t span = (g->today_t - t) / DAY;
+    if (span < 2 || !rng_pct(&g->r, 5))
+        return CC_OK;
+    date_of(t + (int64_t)rng_int(&g->r, 1, (int)span) * DAY, revoke);
+    return consent_revoke(&g->ctx, rc.id, revoke, "client asked to stop sharing", err);
+}
+
+/* Answers that land in level (3 high, 2 moderate, 1 low). */
+static void make_answers(gen *g, int level, int *answers)
+{
+    static const int lo[] = {0, 0, 5, 10}, hi[] = {0, 4, 9, 18};
+    hra_result res;
+    for (int attempt = 0; attempt < 50; attempt++) {
+        int target = rng_int(&g->r, lo[level], hi[level]), score = 0,
+            order[HRA_MAX_QUESTIONS];
+        for (int i = 0; i < g->hra.n; i++)
+            order[i] = i, answers[i] = 0;
+        for (int i = g->hra.n - 1; i > 0; i--) {
+            int j = rng_int(&g->r, 0, i), tmp = order[i];
+            order[i] = order[j], order[j] = tmp;
+        }
+        for (int k = 0; k < g->hra.n; k++)
+            if (score + g->hra.q[order[k]].weight <= target) {
+                answers[order[k]] = 1;
+                score += g->hra.q[order[k]].weight;
+            }
+        hra_score(&g->hra, answers, &res);
+        if (hra_level_rank(res.level) == level)
+            return;
+    }
+}
+
+static int assess(gen *g, const client *c, const program *p, int level,
+                  assessment_outcome *out, cc_err *err)
+{
+    int answers[HRA_MAX_QUESTIONS];
+    make_answers(g, level, answers);
+    return assessment_record(&g->ctx, c->id, p->id, &g->hra, answers, out, err);
+}
+
+static int senior_level(gen *g)
+{
+    int r = rng_int(&g->r, 0, 99);
+    return r < 45 ? 3 : r < 78 ? 2 : 1; /* ~78% high or moderate */
+}
+
+/* ---- the months after the start ---------------------------------------- */
+
+static int complete_tasks(gen *g, int64_t client_id, int64_t until, int pct,
+                          cc_err *err)
+{
+    int64_t ids[256], vers[256], due[256];
+    int n = 0;
+    sqlite3_stmt *st =
+        ctx_prepare(&g->ctx,
+                    "SELECT id, version, due_at FROM task WHERE client_id = "
+                    "?1 AND completed_at IS NULL ORDER BY due_at, id",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    while (n < 256 && sqlite3_step(st) == SQLITE_ROW) {
+        char iso[21];
+        ids[n] = sqlite3_column_int64(st, 0);
+        vers[n] = sqlite3_column_int64(st, 1);
+        ctx_col(st, 2, iso, sizeof iso);
+        clock_parse_iso(iso, &due[n]);
+        n++;
+    }
+    sqlite3_finalize(st);
+    for (int i = 0; i < n; i++) {
+        if (due[i] > until || !rng_pct(&g->r, pct))
+            continue;
+        task theirs;
+        at_time(g, due[i] - rng_int(&g->r, 0, 20) * 3600);
+        if (task_complete(&g->ctx, ids[i], vers[i], &theirs, err) != CC_OK)
+            return err->code;
+    }
+    return CC_OK;
+}
+
+static int log_contacts(gen *g, int64_t client_id, const program *p, int64_t from,
+                        int64_t to, cc_err *err)
+{
+    static const char *const notes[] = {
+        "Reviewed medications with the client; no changes.",
+        "Client reports feeling steadier on their feet this week.",
+        "Confirmed ride to the primary care appointment.",
+        "Discussed warning signs and who to call at night.",
+        "Left a message; will try again tomorrow.",
+        "Helped complete a benefits application.",
+        "Daughter joined the call; agreed on a weekly check-in."};
+    static const char *const kinds[] = {
+        "call", "call", "call", "home-visit", "accompanied-appointment", "message"};
+    int weeks = (int)((to - from) / (7 * DAY));
+    int n = weeks < 1 ? 1 : weeks > 12 ? 12 : weeks;
+    for (int i = 0; i < n; i++) {
+        contact c = {0};
+        c.client_id = client_id;
+        int64_t t = from + (int64_t)i * 7 * DAY + rng_int(&g->r, 1, 6) * DAY +
+                    rng_int(&g->r, 8, 17) * 3600;
+        if (t > g->today_t)
+            break;
+        snprintf(c.kind, sizeof c.kind, "%s",
+                 !strcmp(p->code, "hss") || rng_pct(&g->r, 70) ? PICK(&g->r, kinds)
+                                                               : "call");
+        clock_format_iso(t, c.at);
+        c.duration_min = rng_int(&g->r, 5, 90);
+        snprintf(c.note, sizeof c.note, "%s", PICK(&g->r, notes));
+        at_time(g, t);
+        if (contact_log(&g->ctx, &c, err) != CC_OK)
+            return err->code;
+    }
+    return CC_OK;
+}
+
+/* An open episode that has run past its target: close it, extend it, or
+ * (sometimes) leave it open past target, as happens. Returns in *active
+ * whether the client is still followed. */
+static int age_episode(gen *g, const program *p, int64_t eid, int *active, cc_err *err)
+{
+    static const char *const outcomes[] = {
+        "goals-met",   "goals-met", "goals-met", "goals-met",       "readmitted",
+        "unreachable", "moved",     "died",      "declined-further"};
+    episode e;
+    episode_day d;
+    char today[11], date[11];
+    date_of(g->today_t, today);
+    if (episode_get(&g->ctx, eid, &e, err) != CC_OK)
+        return err->code;
+    episode_day_of(&e, today, &d);
+    *active = 1;
+    if (!d.past_target)
+        return CC_OK;
+    int64_t start_t = g->today_t - (int64_t)(d.day - 1) * DAY;
+    int r = rng_int(&g->r, 0, 99);
+    if (r < 20 && p->max_days > e.target_days + e.extended_days) {
+        at_time(g, start_t + (int64_t)(e.target_days - 3) * DAY);
+        int room = p->max_days - e.target_days - e.extended_days;
+        if (room < 1)
+            return CC_OK;
+        int more = rng_int(&g->r, room < 7 ? 1 : 7, room);
+        if (episode_extend(&g->ctx, eid, e.version, more, "goals not yet met", err))
+            return err->code;
+        return age_episode(g, p, eid, active, err);
+    }
+    if (r < 35)
+        return CC_OK; /* past target, nobody has closed it yet */
+    int64_t close_t = start_t + (int64_t)(d.length - 1 + rng_int(&g->r, -5, 3)) * DAY;
+    at_time(g, close_t);
+    date_of(g->ctx.clock, date);
+    if (strcmp(date, e.start_date) < 0)
+        snprintf(date, sizeof date, "%s", e.start_date);
+    const char *outcome = PICK(&g->r, outcomes);
+    if (complete_tasks(g, e.client_id, g->ctx.clock, 95, err) != CC_OK ||
+        episode_close(&g->ctx, eid, e.version, date, outcome, err) != CC_OK)
+        return err->code;
+    *active = ctx_in_list(outcome, "goals-met,readmitted,unreachable");
+    return CC_OK;
+}
+
+/* Monitoring whose re-screen is due: often re-screened; high starts a new
+ * episode. */
+static int rescreen(gen *g, const client *c, const program *p, int64_t *eid,
+                    cc_err *err)
+{
+    monitoring m;
+    int64_t due;
+    cc_err ignore;
+    *eid = 0;
+    if (monitoring_get_open(&g->ctx, c->id, p->id, &m, &ignore) != CC_OK)
+        return CC_OK;
+    char iso[24];
+    snprintf(iso, sizeof iso, "%sT10:00:00Z", m.rescreen_date);
+    if (clock_parse_iso(iso, &due) != 0 || due > g->today_t || !rng_pct(&g->r, 60))
+        return CC_OK;
+    assessment_outcome out;
+    int r = rng_int(&g->r, 0, 99);
+    at_time(g, due);
+    if (!consent_participation_active(&g->ctx, c->id))
+        return CC_OK;
+    if (assess(g, c, p, r < 30 ? 3 : r < 70 ? 2 : 1, &out, err) != CC_OK)
+        return err->code;
+    *eid = out.episode_id;
+    return CC_OK;
+}
+
+/* ---- one client's journey ---------------------------------------------- */
+
+typedef struct journey {
+    client c;
+    referral r;
+    const program *p;
+    int64_t t_ref, t_consent, t_start;
+    coach *owner;
+} journey;
+
+static int early_exit(gen *g, journey *j, int fate, cc_err *err)
+{
+    static const char *const why_inel[] = {"lives outside the service area",
+                                           "already served by another program",
+                                           "does not meet the age criterion"};
+    static const char *const why_decl[] = {
+        "prefers family to help", "not interested now", "already has a case manager"};
+    at_time(g, j->t_ref + DAY);
+    if (fate < 4) {
+        g->sum->referrals_open++;
+        return CC_OK; /* received, waiting to be worked */
+    }
+    if (fate < 12 && referral_transition(&g->ctx, j->r.id, "contacted", NULL, err))
+        return err->code;
+    if (fate < 8) {
+        g->sum->referrals_open++;
+        return CC_OK;
+    }
+    if (fate < 12)
+        return referral_transition(&g->ctx, j->r.id, "unreachable", NULL, err);
+    if (fate < 16)
+        return referral_transition(&g->ctx, j->r.id, "ineligible",
+                                   PICK(&g->r, why_inel), err);
+    consent d = {0};
+    d.client_id = j->c.id;
+    snprintf(d.kind, sizeof d.kind, "participation");
+    snprintf(d.decision, sizeof d.decision, "declined");
+    snprintf(d.decline_reason, sizeof d.decline_reason, "%s", PICK(&g->r, why_decl));
+    date_of(g->ctx.clock, d.signed_date);
+    g->sum->declined++;
+    if (referral_transition(&g->ctx, j->r.id, "contacted", NULL, err) != CC_OK ||
+        consent_record(&g->ctx, &d, err) != CC_OK)
+        return err->code;
+    return referral_transition(&g->ctx, j->r.id, "declined", d.decline_reason, err);
+}
+
+/* Contact, consent, owner. */
+static int engage(gen *g, journey *j, cc_err *err)
+{
+    at_time(g, j->t_consent);
+    if (referral_transition(&g->ctx, j->r.id, "contacted", NULL, err) != CC_OK ||
+        record_consents(g, j->p, &j->c, j->t_consent, err) != CC_OK ||
+        referral_transition(&g->ctx, j->r.id, "consented", NULL, err) != CC_OK ||
+        pick_coach(g, j->p, &j->owner, err) != CC_OK)
+        return err->code;
+    at_time(g, j->t_consent);
+    return client_assign(&g->ctx, j->c.id, j->owner->id, j->p->id, err);
+}
+
+/* The first assessment and what it starts. Sets *eid to an open episode. */
+static int start_care(gen *g, journey *j, int64_t *eid, cc_err *err)
+{
+    assessment_outcome out;
+    char start[11];
+    int senior = !strcmp(j->p->code, "hss");
+    at_time(g, j->t_consent + (senior ? rng_int(&g->r, 0, 5) * DAY : 3600));
+    if (assess(g, &j->c, j->p, senior ? senior_level(g) : rng_int(&g->r, 2, 3), &out,
+               err))
+        return err->code;
+    *eid = out.episode_id;
+    j->t_start = g->ctx.clock;
+    if (senior) {
+        if (!strcmp(j->c.setting, "snf") && !strcmp(out.result.level, "high") &&
+            rng_pct(&g->r, 70)) {
+            at_time(g, g->ctx.clock + rng_int(&g->r, 5, 25) * DAY);
+            date_of(g->ctx.clock, start);
+            j->t_start = g->ctx.clock;
+            return episode_snf_discharge(&g->ctx, j->c.id, j->p->id, start, eid, err);
+        }
+        return CC_OK;
+    }
+    char anchor[21];
+    at_time(g, j->t_start = j->t_ref + 2 * DAY + 14 * 3600); /* the discharge */
+    date_of(g->ctx.clock, start);
+    clock_format_iso(g->ctx.clock, anchor);
+    if (episode_start(&g->ctx, j->c.id, j->p->id, start, anchor, eid, err) != CC_OK)
+        return err->code;
+    return referral_transition(&g->ctx, j->r.id, "enrolled", NULL, err);
+}
+
+static int follow(gen *g, journey *j, int64_t eid, cc_err *err)
+{
+    int active = 1;
+    if (eid && age_episode(g, j->p, eid, &active, err) != CC_OK)
+        return err->code;
+    if (active && !strcmp(j->p->code, "hss")) {
+        int64_t again;
+        if (rescreen(g, &j->c, j->p, &again, err) != CC_OK)
+            return err->code;
+        if (again)
+            eid = again;
+    }
+    if (log_contacts(g, j->c.id, j->p, j->t_start, g->today_t, err) != CC_OK ||
+        complete_tasks(g, j->c.id, g->today_t - DAY, 85, err) != CC_OK)
+        return err->code;
+    if (active)
+        j->owner->load++;
+    return CC_OK;
+}
+
+static int one_client(gen *g, cc_err *err)
+{
+    journey j = {0};
+    j.p = pick_program(g);
+    int fate = rng_int(&g->r, 0, 99);
+    j.t_ref = g->today_t - (int64_t)rng_int(&g->r, 3, 240) * DAY +
+              rng_int(&g->r, 8, 16) * 3600;
+    j.t_consent = j.t_ref + (int64_t)rng_int(&g->r, 0, 2) * DAY + 3600;
+    int64_t eid = 0;
+    at_time(g, j.t_ref);
+    if (make_client(g, j.p, &j.c, err) != CC_OK ||
+        make_referral(g, j.p, &j.c, &j.r, j.t_ref, err) != CC_OK)
+        return err->code;
+    if (fate < 24)
+        return early_exit(g, &j, fate, err);
+    if (engage(g, &j, err) != CC_OK || start_care(g, &j, &eid, err) != CC_OK)
+        return err->code;
+    return follow(g, &j, eid, err);
+}
+
+/* ---- the whole demo ---------------------------------------------------- */
+
+static int load_refs(gen *g, cc_err *err)
+{
+    static const char *const sl[] = {"SL-MT", "SL-RB", "SL-OC"};
+    if (program_list(&g->ctx, &g->programs, &g->nprograms, err) != CC_OK ||
+        questionnaire_load(&g->ctx, "hra", &g->hra, err) != CC_OK)
+        return err->code;
+    g->pcp[0] = org_id(g, "PCP-FV");
+    g->pcp[1] = org_id(g, "PCP-SI");
+    g->hie = org_id(g, "HIE");
+    g->snf[0] = org_id(g, "SNF-WC");
+    g->snf[1] = org_id(g, "SNF-BW");
+    for (int i = 0; i < 3; i++)
+        g->senior_living[i] = org_id(g, sl[i]);
+    return CC_OK;
+}
+
+static int count(gen *g, const char *sql, int64_t arg)
+{
+    sqlite3_stmt *st;
+    int n = 0;
+    if (sqlite3_prepare_v2(store_db(g->ctx.st), sql, -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(st, 1, arg);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void summarize(gen *g)
+{
+    g->sum->open_episodes =
+        count(g,
+              "SELECT count(*) FROM episode WHERE closed_date IS NULL "
+              "AND ?1 = ?1",
+              0);
+    g->sum->monitoring =
+        count(g,
+              "SELECT count(*) FROM monitoring WHERE ended_date IS NULL "
+              "AND ?1 = ?1",
+              0);
+    g->sum->demo_coach_caseload = count(
+        g,
+        "SELECT count(*) FROM client c WHERE c.owner_id = ?1 AND (EXISTS (SELECT 1 "
+        "FROM episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR "
+        "EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND "
+        "m.ended_date IS NULL))",
+        g->demo_coach);
+}
+
+static int mark_demo(store *s, cc_err *err)
+{
+    if (store_begin(s, err) != CC_OK)
+        return err->code;
+    if (store_meta_set(s, "demo", "1", err) != CC_OK ||
+        audit_append(s, 0, "store.init", "database", "demo", err) != CC_OK) {
+        store_rollback(s);
+        return err->code;
+    }
+    return store_commit(s, err);
+}
+
+static int build(gen *g, const demo_opts *opts, cc_err *err)
+{
+    int64_t admin;
+    team *t;
+    if (mark_demo(g->ctx.st, err) != CC_OK || load_refs(g, err) != CC_OK ||
+        add_staff(g, "demo-admin", "admin", NULL, &admin, err) != CC_OK ||
+        new_team(g, program_named(g, "hss"), &t, err) != CC_OK ||
+        add_cover_accounts(g, err) != CC_OK)
+        return err->code;
+    g->ctx.staff_id = g->demo_coach;
+    for (int i = 0; i < opts->clients; i++)
+        if (one_client(g, err) != CC_OK)
+            return err->code;
+    summarize(g);
+    return CC_OK;
+}
+
+int demo_build(store *s, const demo_opts *opts, demo_summary *sum, cc_err *err)
+{
+    gen g;
+    memset(&g, 0, sizeof g);
+    memset(sum, 0, sizeof *sum);
+    g.ctx.st = s;
+    g.r.s = opts->seed;
+    g.today_t = clock_now();
+    g.sum = sum;
+    if (store_set_durable(s, 0, err) != CC_OK)
+        return err->code;
+    int rc = build(&g, opts, err);
+    cc_err ignore;
+    store_set_durable(s, 1, &ignore);
+    store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", &ignore);
+    free(g.programs);
+    free(g.teams);
+    return rc;
+}

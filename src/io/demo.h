@@ -1,0 +1,32 @@
+/*
+ * demo.h — a demo database of synthetic people, built through the core API
+ * (never raw SQL on case data) by replaying months of work with a moving
+ * clock. With the clock fixed (CARECOORD_NOW) the same seed gives the same
+ * data, so two runs export identically.
+ */
+#ifndef CC_DEMO_H
+#define CC_DEMO_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define DEMO_PASSPHRASE "demo"
+
+typedef struct demo_opts {
+    int clients;   /* clients in all */
+    uint64_t seed; /* PRNG seed */
+} demo_opts;
+
+typedef struct demo_summary {
+    int clients, staff, teams;
+    int open_episodes, monitoring, declined, referrals_open;
+    int demo_coach_caseload;
+} demo_summary;
+
+/* Fill a freshly created store (whose first slot is demo-admin) with staff
+ * in teams (1 nurse, 1 scheduler, 6 coaches each), one account per role
+ * with the passphrase "demo", and opts->clients clients. */
+int demo_build(store *s, const demo_opts *opts, demo_summary *sum, cc_err *err);
+
+#endif

@@ -1,0 +1,408 @@
+/*
+ * export.c — JSON Lines export of the case data, one object per line, built
+ * with cJSON (escaping is the library's job, not ours). References use ids
+ * for clients and records, codes for programs and organizations, logins for
+ * staff. States derived from dates (consent state, episode day, overdue)
+ * are computed as of the context's today. The export is audited before any
+ * line is written, then read in one snapshot.
+ */
+#include "export.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/consent.h"
+#include "core/episode.h"
+#include "util/clock.h"
+#include "util/text.h"
+
+typedef struct exporter {
+    cc_ctx *ctx;
+    char today[11];
+    char now[21];
+    export_sink sink;
+    void *arg;
+    int64_t count;
+} exporter;
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static void add_text(cJSON *o, const char *key, sqlite3_stmt *st, int col)
+{
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    if (!t) {
+        cJSON_AddNullToObject(o, key);
+        return;
+    }
+    size_t n = strlen(t) + 1;
+    char *clean = malloc(n);
+    if (!clean)
+        return;
+    text_sanitize(t, clean, n, 1);
+    cJSON_AddStringToObject(o, key, clean);
+    free(clean);
+}
+
+static void add_int(cJSON *o, const char *key, sqlite3_stmt *st, int col)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        cJSON_AddNullToObject(o, key);
+    else
+        cJSON_AddNumberToObject(o, key, (double)sqlite3_column_int64(st, col));
+}
+
+static void add_bool(cJSON *o, const char *key, sqlite3_stmt *st, int col)
+{
+    cJSON_AddBoolToObject(o, key, sqlite3_column_int(st, col) != 0);
+}
+
+/* A comma list column as a JSON array of strings ("; " for drivers). */
+static void add_list(cJSON *o, const char *key, sqlite3_stmt *st, int col,
+                     const char *sep)
+{
+    cJSON *arr = cJSON_AddArrayToObject(o, key);
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    char item[256];
+    size_t sl = strlen(sep);
+    while (t && *t) {
+        const char *end = strstr(t, sep);
+        size_t n = end ? (size_t)(end - t) : strlen(t);
+        if (n >= sizeof item)
+            n = sizeof item - 1;
+        memcpy(item, t, n);
+        item[n] = '\0';
+        char clean[256];
+        text_sanitize(item, clean, sizeof clean, 0);
+        cJSON_AddItemToArray(arr, cJSON_CreateString(clean));
+        t = end ? end + sl : NULL;
+    }
+}
+
+/* A JSON array of strings from a one-column query bound to id. */
+static void add_sub_strings(exporter *x, cJSON *o, const char *key, const char *sql,
+                            int64_t id)
+{
+    cc_err err;
+    cJSON *arr = cJSON_AddArrayToObject(o, key);
+    sqlite3_stmt *st = ctx_prepare(x->ctx, sql, &err);
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char clean[256];
+        text_sanitize((const char *)sqlite3_column_text(st, 0), clean, sizeof clean, 0);
+        cJSON_AddItemToArray(arr, cJSON_CreateString(clean));
+    }
+    sqlite3_finalize(st);
+}
+
+/* ---- one row -> one object, per kind ------------------------------------ */
+
+static void client_identifiers(exporter *x, cJSON *o, int64_t id)
+{
+    cc_err err;
+    cJSON *arr = cJSON_AddArrayToObject(o, "identifiers");
+    sqlite3_stmt *st =
+        ctx_prepare(x->ctx,
+                    "SELECT o.facility_code, ci.value FROM client_identifier "
+                    "ci JOIN organization o ON o.id = ci.facility_id WHERE "
+                    "ci.client_id = ?1 ORDER BY o.facility_code, ci.value",
+                    &err);
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *pair = cJSON_CreateObject();
+        add_text(pair, "facility", st, 0);
+        add_text(pair, "value", st, 1);
+        cJSON_AddItemToArray(arr, pair);
+    }
+    sqlite3_finalize(st);
+}
+
+static cJSON *row_client(exporter *x, sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    int64_t id = sqlite3_column_int64(st, 0);
+    add_int(o, "id", st, 0);
+    add_text(o, "family_name", st, 1);
+    add_text(o, "given_name", st, 2);
+    add_text(o, "dob", st, 3);
+    add_text(o, "zip", st, 4);
+    add_text(o, "payer", st, 5);
+    add_text(o, "language", st, 6);
+    add_bool(o, "interpreter", st, 7);
+    add_text(o, "setting", st, 8);
+    add_text(o, "setting_org", st, 9);
+    add_int(o, "tier", st, 10);
+    add_text(o, "owner", st, 11);
+    add_text(o, "program", st, 12);
+    client_identifiers(x, o, id);
+    add_int(o, "version", st, 13);
+    return o;
+}
+
+static cJSON *row_referral(exporter *x, sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_int(o, "id", st, 0);
+    add_int(o, "client", st, 1);
+    add_text(o, "program", st, 2);
+    add_text(o, "source_type", st, 3);
+    add_text(o, "source_org", st, 4);
+    add_text(o, "source_person", st, 5);
+    add_list(o, "criteria", st, 6, ",");
+    add_text(o, "received_date", st, 7);
+    add_text(o, "status", st, 8);
+    add_text(o, "status_at", st, 9);
+    add_text(o, "reason", st, 10);
+    add_sub_strings(
+        x, o, "history",
+        "SELECT e.status || ' ' || e.at || ' ' || coalesce(s.login, 'system') "
+        "FROM referral_event e LEFT JOIN staff s ON s.id = e.staff_id WHERE "
+        "e.referral_id = ?1 ORDER BY e.id",
+        sqlite3_column_int64(st, 0));
+    return o;
+}
+
+static cJSON *row_consent(exporter *x, sqlite3_stmt *st)
+{
+    consent c = {0};
+    cJSON *o = cJSON_CreateObject();
+    add_int(o, "id", st, 0);
+    add_int(o, "client", st, 1);
+    add_text(o, "kind", st, 2);
+    add_text(o, "decision", st, 3);
+    add_text(o, "decline_reason", st, 4);
+    add_text(o, "purpose", st, 5);
+    add_text(o, "information", st, 6);
+    add_bool(o, "substance_use", st, 7);
+    add_text(o, "signed_date", st, 8);
+    add_text(o, "recorded_by", st, 9);
+    add_text(o, "witness", st, 10);
+    add_text(o, "expires_date", st, 11);
+    add_text(o, "expires_event", st, 12);
+    add_text(o, "revoked_date", st, 13);
+    add_text(o, "revoke_reason", st, 14);
+    add_sub_strings(
+        x, o, "recipients",
+        "SELECT coalesce(o.facility_code, o.name) FROM consent_recipient r JOIN "
+        "organization o ON o.id = r.organization_id WHERE r.consent_id = ?1 "
+        "ORDER BY 1",
+        sqlite3_column_int64(st, 0));
+    ctx_col(st, 3, c.decision, sizeof c.decision);
+    ctx_col(st, 11, c.expires_date, sizeof c.expires_date);
+    ctx_col(st, 13, c.revoked_date, sizeof c.revoked_date);
+    cJSON_AddStringToObject(o, "state",
+                            consent_state_name(consent_state(&c, x->today)));
+    return o;
+}
+
+static cJSON *row_assessment(exporter *x, sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_int(o, "id", st, 0);
+    add_int(o, "client", st, 1);
+    add_text(o, "program", st, 2);
+    add_text(o, "questionnaire", st, 3);
+    add_text(o, "at", st, 4);
+    add_text(o, "staff", st, 5);
+    add_text(o, "setting", st, 6);
+    add_int(o, "score", st, 7);
+    add_text(o, "level", st, 8);
+    add_list(o, "drivers", st, 9, "; ");
+    add_sub_strings(x, o, "answers",
+                    "SELECT CASE a.answer WHEN 1 THEN 'yes' ELSE 'no' END FROM "
+                    "assessment_answer a JOIN question q ON q.id = a.question_id WHERE "
+                    "a.assessment_id = ?1 ORDER BY q.position",
+                    sqlite3_column_int64(st, 0));
+    return o;
+}
+
+static cJSON *row_episode(exporter *x, sqlite3_stmt *st)
+{
+    episode e = {0};
+    episode_day d;
+    cJSON *o = cJSON_CreateObject();
+    add_int(o, "id", st, 0);
+    add_int(o, "client", st, 1);
+    add_text(o, "program", st, 2);
+    add_text(o, "start_date", st, 3);
+    add_int(o, "target_days", st, 4);
+    add_int(o, "extended_days", st, 5);
+    ctx_col(st, 3, e.start_date, sizeof e.start_date);
+    e.target_days = sqlite3_column_int(st, 4);
+    e.extended_days = sqlite3_column_int(st, 5);
+    episode_day_of(&e, x->today, &d);
+    cJSON_AddNumberToObject(o, "length", d.length);
+    cJSON_AddStringToObject(o, "target_end", d.target_end);
+    add_text(o, "closed_date", st, 6);
+    add_text(o, "outcome", st, 7);
+    int open = sqlite3_column_type(st, 6) == SQLITE_NULL;
+    cJSON_AddStringToObject(o, "state", open ? "open" : "closed");
+    if (open) {
+        cJSON_AddNumberToObject(o, "day", d.day);
+        cJSON_AddBoolToObject(o, "past_target", d.past_target);
+    }
+    return o;
+}
+
+static cJSON *row_task(exporter *x, sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_int(o, "id", st, 0);
+    add_int(o, "client", st, 1);
+    add_int(o, "episode", st, 2);
+    add_text(o, "title", st, 3);
+    add_text(o, "due_at", st, 4);
+    add_text(o, "owner", st, 5);
+    add_text(o, "origin", st, 6);
+    add_text(o, "origin_ref", st, 7);
+    add_text(o, "completed_at", st, 8);
+    add_text(o, "completed_by", st, 9);
+    const char *due = (const char *)sqlite3_column_text(st, 4);
+    int open = sqlite3_column_type(st, 8) == SQLITE_NULL;
+    cJSON_AddBoolToObject(o, "overdue", open && due && strcmp(due, x->now) < 0);
+    return o;
+}
+
+static cJSON *row_contact(exporter *x, sqlite3_stmt *st)
+{
+    (void)x;
+    cJSON *o = cJSON_CreateObject();
+    add_int(o, "id", st, 0);
+    add_int(o, "client", st, 1);
+    add_text(o, "kind", st, 2);
+    add_text(o, "at", st, 3);
+    add_int(o, "duration_min", st, 4);
+    add_text(o, "note", st, 5);
+    add_text(o, "staff", st, 6);
+    add_int(o, "corrects", st, 7);
+    return o;
+}
+
+static const struct export_kind {
+    const char *what;
+    const char *sql;
+    cJSON *(*row)(exporter *x, sqlite3_stmt *st);
+} kinds[] = {
+    {"clients",
+     "SELECT c.id, c.family_name, c.given_name, c.dob, c.zip, c.payer, c.language, "
+     "c.interpreter, c.setting, o.facility_code, c.tier, s.login, p.code, c.version "
+     "FROM client c LEFT JOIN organization o ON o.id = c.setting_org_id LEFT JOIN "
+     "staff "
+     "s ON s.id = c.owner_id LEFT JOIN program p ON p.id = c.program_id ORDER BY c.id",
+     row_client},
+    {"referrals",
+     "SELECT r.id, r.client_id, p.code, r.source_type, o.facility_code, "
+     "r.source_person, "
+     "r.criteria, r.received_date, r.status, r.status_at, r.reason FROM referral r "
+     "JOIN "
+     "program p ON p.id = r.program_id LEFT JOIN organization o ON o.id = "
+     "r.source_org_id "
+     "ORDER BY r.id",
+     row_referral},
+    {"consents",
+     "SELECT c.id, c.client_id, c.kind, c.decision, c.decline_reason, c.purpose, "
+     "c.information, c.substance_use, c.signed_date, s.login, c.witness, "
+     "c.expires_date, "
+     "c.expires_event, c.revoked_date, c.revoke_reason FROM consent c JOIN staff s ON "
+     "s.id = c.recorded_by ORDER BY c.id",
+     row_consent},
+    {"assessments",
+     "SELECT a.id, a.client_id, p.code, q.code || '/' || q.version, a.at, s.login, "
+     "a.setting, a.score, a.level, a.drivers FROM assessment a JOIN program p ON p.id "
+     "= "
+     "a.program_id JOIN questionnaire q ON q.id = a.questionnaire_id JOIN staff s ON "
+     "s.id "
+     "= a.staff_id ORDER BY a.id",
+     row_assessment},
+    {"episodes",
+     "SELECT e.id, e.client_id, p.code, e.start_date, e.target_days, e.extended_days, "
+     "e.closed_date, e.outcome FROM episode e JOIN program p ON p.id = e.program_id "
+     "ORDER BY e.id",
+     row_episode},
+    {"tasks",
+     "SELECT t.id, t.client_id, t.episode_id, t.title, t.due_at, s.login, t.origin, "
+     "t.origin_ref, t.completed_at, c.login FROM task t JOIN staff s ON s.id = "
+     "t.owner_id "
+     "LEFT JOIN staff c ON c.id = t.completed_by ORDER BY t.id",
+     row_task},
+    {"contacts",
+     "SELECT k.id, k.client_id, k.kind, k.at, k.duration_min, k.note, s.login, "
+     "k.corrects_id FROM contact k JOIN staff s ON s.id = k.staff_id ORDER BY k.id",
+     row_contact},
+};
+
+const char *export_kinds(void)
+{
+    return "clients, referrals, consents, assessments, episodes, tasks, contacts";
+}
+
+static const struct export_kind *find_kind(const char *what)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (!strcmp(kinds[i].what, what))
+            return &kinds[i];
+    return NULL;
+}
+
+int export_known(const char *what)
+{
+    return find_kind(what) != NULL;
+}
+
+static int emit_all(exporter *x, const struct export_kind *k, cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(x->ctx, k->sql, err);
+    int rc = CC_OK, step;
+    if (!st)
+        return err->code;
+    while (rc == CC_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *o = k->row(x, st);
+        char *line = o ? cJSON_PrintUnformatted(o) : NULL;
+        rc = line && x->sink(x->arg, line) == 0
+                 ? CC_OK
+                 : cc_err_set(err, CC_EDATA, "export: cannot write output");
+        x->count++;
+        free(line);
+        cJSON_Delete(o);
+    }
+    sqlite3_finalize(st);
+    if (rc == CC_OK && step != SQLITE_DONE)
+        return store_fail(x->ctx->st, step, "export", err);
+    return rc;
+}
+
+struct audit_args {
+    const char *what;
+};
+
+static int do_audit(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct audit_args *a = arg;
+    return ctx_audit(ctx, "export.jsonl", "export", 0, a->what, err);
+}
+
+int export_jsonl(cc_ctx *ctx, const char *what, export_sink sink, void *arg,
+                 int64_t *count, cc_err *err)
+{
+    const struct export_kind *k = find_kind(what);
+    struct audit_args a = {what};
+    exporter x = {ctx, "", "", sink, arg, 0};
+    if (!k)
+        return cc_err_set(err, CC_EUSAGE, "cannot export '%s' (choose %s)", what,
+                          export_kinds());
+    if (ctx_txn(ctx, do_audit, &a, err) != CC_OK)
+        return err->code;
+    ctx_today(ctx, x.today);
+    ctx_now(ctx, x.now);
+    if (sqlite3_exec(store_db(ctx->st), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(ctx->st, SQLITE_ERROR, "export", err);
+    int rc = emit_all(&x, k, err);
+    sqlite3_exec(store_db(ctx->st), "COMMIT", NULL, NULL, NULL);
+    if (count)
+        *count = x.count;
+    return rc;
+}

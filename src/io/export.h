@@ -1,0 +1,26 @@
+/*
+ * export.h — JSON Lines export of clients, referrals, consents, assessments,
+ * episodes, tasks and contacts (one object per line, each with an "id").
+ */
+#ifndef CC_EXPORT_H
+#define CC_EXPORT_H
+
+#include <stdint.h>
+
+#include "core/ctx.h"
+
+/* Receives one line (without newline); returns 0 to go on. */
+typedef int (*export_sink)(void *arg, const char *line);
+
+/* The kinds that can be exported, comma-separated (for messages). */
+const char *export_kinds(void);
+
+/* True if what names an exportable kind. */
+int export_known(const char *what);
+
+/* Audit the export, then write every object of kind what to sink from one
+ * consistent snapshot; *count gets the number of objects. */
+int export_jsonl(cc_ctx *ctx, const char *what, export_sink sink, void *arg,
+                 int64_t *count, cc_err *err);
+
+#endif
