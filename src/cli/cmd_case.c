@@ -267,7 +267,55 @@ static int cmd_program_load(cli *c, int argc, char **argv)
     return CC_OK;
 }
 
+/* ---- the service area -------------------------------------------------- */
+
+static int cmd_area(cli *c, int argc, char **argv, int change)
+{
+    const char *pos[1];
+    char list[8192];
+    int rc;
+    cc_err err = {0};
+    if (!cli_args(argc, argv, NULL, pos, 1, change ? 1 : 0,
+                  "usage: carecoord area list | area add ZIP | area remove ZIP\n"
+                  "The service-area ZIP codes intake checks against (changes: "
+                  "administrators).\n",
+                  &rc))
+        return rc;
+    if (cli_open(c, change ? "program.manage" : "program.view", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = ctx_of(c);
+    rc = change > 0   ? area_add(&ctx, pos[0], &err)
+         : change < 0 ? area_remove(&ctx, pos[0], &err)
+                      : area_list(&ctx, list, sizeof list, &err);
+    if (rc != CC_OK)
+        return cli_fail(&err);
+    if (change)
+        printf("ZIP %s %s the service area\n", cli_s(pos[0]),
+               change > 0 ? "added to" : "removed from");
+    else
+        printf("%s\n", cli_s(list));
+    return CC_OK;
+}
+
+static int cmd_area_list(cli *c, int argc, char **argv)
+{
+    return cmd_area(c, argc, argv, 0);
+}
+
+static int cmd_area_add(cli *c, int argc, char **argv)
+{
+    return cmd_area(c, argc, argv, 1);
+}
+
+static int cmd_area_remove(cli *c, int argc, char **argv)
+{
+    return cmd_area(c, argc, argv, -1);
+}
+
 const struct cli_command cli_case_commands[] = {
+    {"area", "list", cmd_area_list, "area list", "service-area ZIP codes"},
+    {"area", "add", cmd_area_add, "area add ZIP", "add a ZIP to the service area"},
+    {"area", "remove", cmd_area_remove, "area remove ZIP", "remove a ZIP from it"},
     {"export", NULL, cmd_export, "export [--what KIND]",
      "JSON Lines to stdout (audited)"},
     {"program", "list", cmd_program_list, "program list", "programs and their rules"},

@@ -270,3 +270,63 @@ int program_save(cc_ctx *ctx, program *p, const protocol_task *tasks, int ntasks
         return err->code;
     return ctx_txn(ctx, do_save, &a, err);
 }
+
+/* ---- the service area -------------------------------------------------- */
+
+struct zip_args {
+    const char *zip;
+    int add;
+};
+
+static int do_zip(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct zip_args *a = arg;
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    a->add ? "INSERT OR IGNORE INTO service_zip (zip) VALUES (?1)"
+                           : "DELETE FROM service_zip WHERE zip = ?1",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, a->zip, -1, SQLITE_STATIC);
+    if (ctx_done(ctx, st, "changing the service area", err) != CC_OK)
+        return err->code;
+    if (sqlite3_changes(store_db(ctx->st)) == 0)
+        return cc_err_set(err, CC_EUSAGE, "ZIP %s is %s the service area", a->zip,
+                          a->add ? "already in" : "not in");
+    return ctx_audit(ctx, a->add ? "area.add" : "area.remove", "zip", atoi(a->zip),
+                     a->zip, err);
+}
+
+static int zip_change(cc_ctx *ctx, const char *zip, int add, cc_err *err)
+{
+    struct zip_args a = {zip, add};
+    if (strlen(zip) != 5 || strspn(zip, "0123456789") != 5)
+        return cc_err_set(err, CC_EUSAGE, "a ZIP code is 5 digits");
+    return ctx_txn(ctx, do_zip, &a, err);
+}
+
+int area_add(cc_ctx *ctx, const char *zip, cc_err *err)
+{
+    return zip_change(ctx, zip, 1, err);
+}
+
+int area_remove(cc_ctx *ctx, const char *zip, cc_err *err)
+{
+    return zip_change(ctx, zip, 0, err);
+}
+
+int area_list(cc_ctx *ctx, char *out, size_t outsz, cc_err *err)
+{
+    size_t len = 0;
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "SELECT zip FROM service_zip ORDER BY zip", err);
+    if (!st)
+        return err->code;
+    out[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW && len + 7 < outsz)
+        len += (size_t)snprintf(out + len, outsz - len, "%s%s", len ? "," : "",
+                                (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return CC_OK;
+}

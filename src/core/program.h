@@ -48,6 +48,12 @@ typedef struct protocol_task {
 int program_save(cc_ctx *ctx, program *p, const protocol_task *tasks, int ntasks,
                  cc_err *err);
 
+/* The service area: add or remove a 5-digit ZIP (audited), list them into
+ * out (comma-separated). */
+int area_add(cc_ctx *ctx, const char *zip, cc_err *err);
+int area_remove(cc_ctx *ctx, const char *zip, cc_err *err);
+int area_list(cc_ctx *ctx, char *out, size_t outsz, cc_err *err);
+
 /* The protocol tasks of a program; *out malloc'd. */
 int program_tasks(cc_ctx *ctx, int64_t program_id, protocol_task **out, int *n,
                   cc_err *err);
