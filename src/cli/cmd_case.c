@@ -85,12 +85,16 @@ static int cmd_program_list(cli *c, int argc, char **argv)
     return CC_OK;
 }
 
-static cJSON *program_json(const program *p, const protocol_task *t, int n)
+static cJSON *program_json(cc_ctx *ctx, const program *p, const protocol_task *t, int n)
 {
     cJSON *o = cJSON_CreateObject(), *tasks;
+    char hospital[32];
     cJSON_AddStringToObject(o, "code", p->code);
     cJSON_AddStringToObject(o, "name", p->name);
     cJSON_AddStringToObject(o, "kind", p->kind);
+    organization_code(ctx, p->hospital_id, hospital, sizeof hospital);
+    if (hospital[0])
+        cJSON_AddStringToObject(o, "hospital", hospital);
     cJSON_AddNumberToObject(o, "min_age", p->min_age);
     cJSON_AddStringToObject(o, "payers", p->payers);
     cJSON_AddStringToObject(o, "settings", p->settings);
@@ -134,7 +138,7 @@ static int cmd_program_show(cli *c, int argc, char **argv)
     if (program_by_code(&ctx, pos[0], &p, &err) != CC_OK ||
         program_tasks(&ctx, p.id, &t, &n, &err) != CC_OK)
         return cli_fail(&err);
-    cJSON *o = program_json(&p, t, n);
+    cJSON *o = program_json(&ctx, &p, t, n);
     char *text = cJSON_Print(o);
     puts(text ? text : "{}");
     free(text);
@@ -179,8 +183,8 @@ static int parse_task(const cJSON *x, protocol_task *t)
            json_int(x, "repeat_count", &t->repeat_count, 0);
 }
 
-static int parse_program(const cJSON *o, program *p, protocol_task **tasks, int *n,
-                         cc_err *err)
+static int parse_program(const cJSON *o, program *p, char *hospital, size_t hn,
+                         protocol_task **tasks, int *n, cc_err *err)
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "tasks"), *x;
     const cJSON *act = cJSON_GetObjectItemCaseSensitive(o, "active");
@@ -198,7 +202,8 @@ static int parse_program(const cJSON *o, program *p, protocol_task **tasks, int 
         json_str(o, "payers", p->payers, sizeof p->payers, 0) ||
         json_str(o, "settings", p->settings, sizeof p->settings, 0) ||
         json_str(o, "overlap_group", p->overlap_group, sizeof p->overlap_group, 0) ||
-        (act && !cJSON_IsBool(act)) || (arr && !cJSON_IsArray(arr)))
+        json_str(o, "hospital", hospital, hn, 0) || (act && !cJSON_IsBool(act)) ||
+        (arr && !cJSON_IsArray(arr)))
         return cc_err_set(err, CC_EUSAGE,
                           "program JSON: a field is missing or has the "
                           "wrong type (see 'program show')");
@@ -236,6 +241,7 @@ static int cmd_program_load(cli *c, int argc, char **argv)
     const char *pos[1];
     program p;
     protocol_task *tasks = NULL;
+    char hospital[32] = "";
     int n = 0, rc;
     cc_err err = {0};
     if (!cli_args(
@@ -252,11 +258,14 @@ static int cmd_program_load(cli *c, int argc, char **argv)
         return (err.code ? 0
                          : cc_err_set(&err, CC_EUSAGE, "%s is not valid JSON", pos[0])),
                cli_fail(&err);
-    rc = parse_program(o, &p, &tasks, &n, &err);
+    rc = parse_program(o, &p, hospital, sizeof hospital, &tasks, &n, &err);
     cJSON_Delete(o);
     if (rc == CC_OK && cli_open(c, "program.manage", 0, &err) == CC_OK) {
         cc_ctx ctx = ctx_of(c);
-        rc = program_save(&ctx, &p, tasks, n, &err);
+        p.hospital_id = hospital[0] ? organization_by_code(&ctx, hospital) : 0;
+        rc = hospital[0] && !p.hospital_id
+                 ? cc_err_set(&err, CC_EUSAGE, "no hospital with code %s", hospital)
+                 : program_save(&ctx, &p, tasks, n, &err);
     } else {
         rc = err.code;
     }

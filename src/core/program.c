@@ -330,3 +330,32 @@ int area_list(cc_ctx *ctx, char *out, size_t outsz, cc_err *err)
     sqlite3_finalize(st);
     return CC_OK;
 }
+
+int64_t organization_by_code(cc_ctx *ctx, const char *code)
+{
+    cc_err err;
+    int64_t id = 0;
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "SELECT id FROM organization WHERE facility_code = ?1", &err);
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
+}
+
+void organization_code(cc_ctx *ctx, int64_t id, char *out, size_t outsz)
+{
+    cc_err err;
+    out[0] = '\0';
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "SELECT facility_code FROM organization WHERE id = ?1", &err);
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        ctx_col(st, 0, out, outsz);
+    sqlite3_finalize(st);
+}

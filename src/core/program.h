@@ -48,6 +48,11 @@ typedef struct protocol_task {
 int program_save(cc_ctx *ctx, program *p, const protocol_task *tasks, int ntasks,
                  cc_err *err);
 
+/* The id of the organization with facility code, or 0; and back (out "" if
+ * none). */
+int64_t organization_by_code(cc_ctx *ctx, const char *code);
+void organization_code(cc_ctx *ctx, int64_t id, char *out, size_t outsz);
+
 /* The service area: add or remove a 5-digit ZIP (audited), list them into
  * out (comma-separated). */
 int area_add(cc_ctx *ctx, const char *zip, cc_err *err);

@@ -1,0 +1,298 @@
+/*
+ * test_demo.c — the demo generator at 2,000 clients, checked through its
+ * own export: no enrollment before consent, every target end is day M, at
+ * most one open intensive episode per client and program, realistic
+ * proportions, demo-coach's full caseload; and the same seed with a fixed
+ * clock exports identically (a different seed does not).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/ctx.h"
+#include "io/demo.h"
+#include "io/export.h"
+#include "testutil.h"
+#include "util/clock.h"
+
+#define NOW   "2026-11-22T12:00:00Z"
+#define TODAY "2026-11-22"
+
+typedef struct lines {
+    char **v;
+    int n, cap;
+} lines;
+
+static int collect(void *arg, const char *line)
+{
+    lines *l = arg;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 1024;
+        l->v = realloc(l->v, (size_t)l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = strdup(line);
+    return 0;
+}
+
+static void lines_free(lines *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+typedef struct built {
+    char *dir, *db;
+    store *s;
+    demo_summary sum;
+} built;
+
+static built build(int clients, uint64_t seed)
+{
+    built b = {0};
+    cc_err err = {0};
+    demo_opts o = {clients, seed};
+    b.dir = tu_tmpdir();
+    b.db = tu_path(b.dir, "demo.db");
+    b.s = tu_create(b.db);
+    int rc = demo_build(b.s, &o, &b.sum, &err);
+    if (rc != CC_OK)
+        fail_msg("demo_build: %s", err.msg);
+    return b;
+}
+
+static void built_free(built *b)
+{
+    store_close(b->s);
+    tu_rmrf(b->dir);
+    free(b->dir), free(b->db);
+}
+
+static lines export_of(built *b, const char *what)
+{
+    lines l = {0};
+    cc_err err = {0};
+    cc_ctx ctx = {.st = b->s, .staff_id = 1};
+    assert_int_equal(export_jsonl(&ctx, what, collect, &l, NULL, &err), CC_OK);
+    return l;
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int num(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? v->valueint : -1;
+}
+
+/* The earliest granted participation consent date per client. */
+static char (*consent_dates(built *b, int nclients))[11]
+{
+    char(*d)[11] = calloc((size_t)nclients + 1, sizeof *d);
+    lines l = export_of(b, "consents");
+    for (int i = 0; i < l.n; i++) {
+        cJSON *o = cJSON_Parse(l.v[i]);
+        int c = num(o, "client");
+        if (!strcmp(str(o, "kind"), "participation") && !strcmp(str(o, "decision"), "granted") &&
+            c >= 1 && c <= nclients && (!d[c][0] || strcmp(str(o, "signed_date"), d[c]) < 0))
+            snprintf(d[c], 11, "%s", str(o, "signed_date"));
+        cJSON_Delete(o);
+    }
+    lines_free(&l);
+    return d;
+}
+
+static built big;
+
+static int setup_big(void **state)
+{
+    (void)state;
+    big = build(2000, 42);
+    return 0;
+}
+
+static int teardown_big(void **state)
+{
+    (void)state;
+    built_free(&big);
+    return 0;
+}
+
+static void test_no_enrollment_before_consent(void **state)
+{
+    (void)state;
+    char(*signed_on)[11] = consent_dates(&big, 2000);
+    lines l = export_of(&big, "episodes");
+    assert_true(l.n > 300);
+    for (int i = 0; i < l.n; i++) {
+        cJSON *o = cJSON_Parse(l.v[i]);
+        int c = num(o, "client");
+        assert_true(c >= 1 && c <= 2000);
+        if (!signed_on[c][0] || strcmp(str(o, "start_date"), signed_on[c]) < 0)
+            fail_msg("episode %d of client %d starts %s before consent '%s'", num(o, "id"), c,
+                     str(o, "start_date"), signed_on[c]);
+        cJSON_Delete(o);
+    }
+    lines_free(&l);
+    free(signed_on);
+}
+
+static void test_target_end_is_day_m(void **state)
+{
+    (void)state;
+    lines l = export_of(&big, "episodes");
+    int open = 0, past = 0, extended = 0;
+    for (int i = 0; i < l.n; i++) {
+        cJSON *o = cJSON_Parse(l.v[i]);
+        char expect[11];
+        int m = num(o, "target_days") + num(o, "extended_days");
+        assert_int_equal(num(o, "length"), m);
+        clock_date_add(str(o, "start_date"), m - 1, expect);
+        assert_string_equal(str(o, "target_end"), expect);
+        extended += num(o, "extended_days") > 0;
+        if (!strcmp(str(o, "state"), "open")) {
+            int day = (int)clock_date_diff(str(o, "start_date"), TODAY) + 1;
+            assert_int_equal(num(o, "day"), day);
+            int is_past = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "past_target"));
+            assert_int_equal(is_past, day > m);
+            open++;
+            past += is_past;
+        } else {
+            assert_non_null(str(o, "outcome"));
+            assert_true(strcmp(str(o, "closed_date"), str(o, "start_date")) >= 0);
+        }
+        cJSON_Delete(o);
+    }
+    assert_true(open > 100);
+    assert_true(past > 0);     /* some run past target, as in life */
+    assert_true(extended > 0); /* and some were extended */
+    lines_free(&l);
+}
+
+static void test_one_open_episode_per_client_and_program(void **state)
+{
+    (void)state;
+    lines l = export_of(&big, "episodes");
+    for (int i = 0; i < l.n; i++) {
+        cJSON *a = cJSON_Parse(l.v[i]);
+        if (!strcmp(str(a, "state"), "open"))
+            for (int j = i + 1; j < l.n; j++) {
+                cJSON *b = cJSON_Parse(l.v[j]);
+                if (!strcmp(str(b, "state"), "open") && num(a, "client") == num(b, "client") &&
+                    !strcmp(str(a, "program"), str(b, "program")))
+                    fail_msg("client %d has two open %s episodes", num(a, "client"),
+                             str(a, "program"));
+                cJSON_Delete(b);
+            }
+        cJSON_Delete(a);
+    }
+    lines_free(&l);
+}
+
+/* Among seniors' first assessments, about 78% are high or moderate. */
+static void test_proportions(void **state)
+{
+    (void)state;
+    lines l = export_of(&big, "assessments");
+    static char seen[2001];
+    int first = 0, high_mod = 0;
+    for (int i = 0; i < l.n; i++) {
+        cJSON *o = cJSON_Parse(l.v[i]);
+        int c = num(o, "client");
+        if (!strcmp(str(o, "program"), "hss") && !seen[c]) {
+            seen[c] = 1;
+            first++;
+            high_mod += strcmp(str(o, "level"), "low") != 0;
+        }
+        cJSON_Delete(o);
+    }
+    lines_free(&l);
+    assert_true(first > 400);
+    double share = (double)high_mod / first;
+    if (share < 0.70 || share > 0.86)
+        fail_msg("high/moderate share %.2f of %d", share, first);
+    assert_true(big.sum.declined > 50);
+    assert_true(big.sum.monitoring > 100);
+    lines c = export_of(&big, "consents"), t = export_of(&big, "tasks");
+    int states[5] = {0}, overdue = 0;
+    static const char *const names[] = {"active", "expiring", "expired", "revoked", "declined"};
+    for (int i = 0; i < c.n; i++)
+        for (int k = 0; k < 5; k++)
+            states[k] += strstr(c.v[i], names[k]) && strstr(c.v[i], "\"state\"") &&
+                         strstr(strstr(c.v[i], "\"state\""), names[k]);
+    for (int i = 0; i < t.n; i++)
+        overdue += strstr(t.v[i], "\"overdue\":true") != NULL;
+    for (int k = 0; k < 5; k++)
+        if (!states[k])
+            fail_msg("no %s consents in the demo", names[k]);
+    assert_true(overdue > 0 && overdue < t.n / 2);
+    lines_free(&c), lines_free(&t);
+}
+
+static void test_demo_coach_caseload(void **state)
+{
+    (void)state;
+    assert_in_range(big.sum.demo_coach_caseload, 30, 35);
+    built small = build(300, 9);
+    assert_in_range(small.sum.demo_coach_caseload, 30, 35);
+    assert_int_equal(tu_int(small.s, "SELECT count(*) FROM client"), 300);
+    /* demo-coach's team: one nurse, one scheduler, six coaches (and cover) */
+    assert_int_equal(tu_int(small.s, "SELECT count(*) FROM team_member tm JOIN staff s ON "
+                                     "s.id = tm.staff_id WHERE tm.team_id = (SELECT team_id "
+                                     "FROM team_member JOIN staff ON staff.id = staff_id "
+                                     "WHERE login = 'demo-coach') AND s.role = 'coach'"),
+                     6);
+    built_free(&small);
+}
+
+static void test_same_seed_same_export(void **state)
+{
+    static const char *const kinds[] = {"clients",  "referrals", "consents", "assessments",
+                                        "episodes", "tasks",     "contacts"};
+    (void)state;
+    built a = build(150, 5), b = build(150, 5), c = build(150, 6);
+    int differs = 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        lines la = export_of(&a, kinds[k]), lb = export_of(&b, kinds[k]),
+              lc = export_of(&c, kinds[k]);
+        assert_int_equal(la.n, lb.n);
+        for (int i = 0; i < la.n; i++)
+            assert_string_equal(la.v[i], lb.v[i]);
+        differs |= la.n != lc.n || (la.n && strcmp(la.v[0], lc.v[0]) != 0);
+        lines_free(&la), lines_free(&lb), lines_free(&lc);
+    }
+    assert_true(differs);
+    /* each export was audited */
+    assert_int_equal(tu_int(a.s, "SELECT count(*) FROM audit WHERE action = 'export.jsonl'"),
+                     7);
+    built_free(&a), built_free(&b), built_free(&c);
+}
+
+int main(void)
+{
+    setenv("CARECOORD_NOW", NOW, 1);
+    setenv("TZ", "UTC", 1);
+    tzset();
+    store_set_pwhash_cost(1);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_enrollment_before_consent),
+        cmocka_unit_test(test_target_end_is_day_m),
+        cmocka_unit_test(test_one_open_episode_per_client_and_program),
+        cmocka_unit_test(test_proportions),
+        cmocka_unit_test(test_demo_coach_caseload),
+        cmocka_unit_test(test_same_seed_same_export),
+    };
+    return cmocka_run_group_tests(tests, setup_big, teardown_big);
+}
