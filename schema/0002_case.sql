@@ -278,6 +278,7 @@ CREATE TABLE task (
     created_by   INTEGER NOT NULL,
     completed_at TEXT,
     completed_by INTEGER,
+    cancelled_at TEXT,  -- the episode closed before the task was done
     version      INTEGER NOT NULL DEFAULT 1
 ) STRICT;
 CREATE INDEX task_open ON task (owner_id, completed_at, due_at);

@@ -40,7 +40,7 @@ static int cmd_init(cli *c, int argc, char **argv)
     if (!admin)
         return cc_err_set(&err, CC_EUSAGE, "init needs --admin NAME"), cli_fail(&err);
     if (!keyfile_login_valid(admin))
-        return cc_err_set(&err, CC_EUSAGE, "invalid login name '%s'", admin),
+        return cc_err_set(&err, CC_EINPUT, "invalid login name '%s'", admin),
                cli_fail(&err);
     if (access(c->db_path, F_OK) == 0)
         return cc_err_set(&err, CC_EUSAGE,
@@ -51,7 +51,7 @@ static int cmd_init(cli *c, int argc, char **argv)
         return cli_fail(&err);
     if (strlen(pass) < STAFF_MIN_PASSPHRASE) {
         pass_free(pass);
-        cc_err_set(&err, CC_EUSAGE, "a passphrase needs at least %d characters",
+        cc_err_set(&err, CC_EINPUT, "a passphrase needs at least %d characters",
                    STAFF_MIN_PASSPHRASE);
         return cli_fail(&err);
     }

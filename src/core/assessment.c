@@ -36,7 +36,7 @@ int questionnaire_load(cc_ctx *ctx, const char *code, questionnaire *out, cc_err
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
-        return cc_err_set(err, CC_EUSAGE, "no active questionnaire '%s'", code);
+        return cc_err_set(err, CC_EINPUT, "no active questionnaire '%s'", code);
     st =
         ctx_prepare(ctx,
                     "SELECT id, position, category, text, driver, weight FROM question "
@@ -261,7 +261,7 @@ static int do_record(cc_ctx *ctx, void *arg, cc_err *err)
         return err->code;
     if (!consent_participation_active(ctx, a->client_id))
         return cc_err_set(
-            err, CC_EUSAGE,
+            err, CC_EINPUT,
             "no assessment without active participation consent (client %lld)",
             (long long)a->client_id);
     int before = previous_rank(ctx, a->client_id);

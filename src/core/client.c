@@ -35,23 +35,28 @@ static int valid_name(const char *s)
 int client_validate(const client *c, cc_err *err)
 {
     int64_t d;
-    if (!valid_name(c->family_name) || !valid_name(c->given_name))
-        return cc_err_set(err, CC_EUSAGE,
-                          "a name is empty, too long or has control characters");
+    if (!valid_name(c->family_name))
+        return cc_err_set(err, CC_EINPUT,
+                          "family name is empty, too long or has control characters");
+    if (!valid_name(c->given_name))
+        return cc_err_set(err, CC_EINPUT,
+                          "given name is empty, too long or has control characters");
     if (clock_parse_date(c->dob, &d) != 0)
-        return cc_err_set(err, CC_EUSAGE, "date of birth must be YYYY-MM-DD");
+        return cc_err_set(err, CC_EINPUT, "date of birth must be YYYY-MM-DD");
     if (strlen(c->zip) != 5 || strspn(c->zip, "0123456789") != 5)
-        return cc_err_set(err, CC_EUSAGE, "ZIP code must be 5 digits");
+        return cc_err_set(err, CC_EINPUT, "ZIP code must be 5 digits");
     if (!in_set(c->payer, payers))
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "payer must be medicare, dual, medicaid, commercial or "
                           "uninsured-ineligible");
     if (!in_set(c->setting, settings))
-        return cc_err_set(err, CC_EUSAGE, "setting must be home, senior-living or snf");
+        return cc_err_set(err, CC_EINPUT, "setting must be home, senior-living or snf");
+    if (c->interpreter != 0 && c->interpreter != 1)
+        return cc_err_set(err, CC_EINPUT, "interpreter must be yes or no");
     if (c->tier < 0 || c->tier > 2)
-        return cc_err_set(err, CC_EUSAGE, "tier must be 1, 2 or none");
+        return cc_err_set(err, CC_EINPUT, "tier must be 1, 2 or none");
     if (!c->language[0] || !text_is_clean(c->language))
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "language is empty or has control characters");
     return CC_OK;
 }
@@ -173,7 +178,7 @@ int client_get(cc_ctx *ctx, int64_t id, client *out, cc_err *err)
         row_to_client(st, out);
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
-        return cc_err_set(err, CC_EUSAGE, "no client %lld", (long long)id);
+        return cc_err_set(err, CC_EINPUT, "no client %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading client", err);
 }
 
@@ -239,10 +244,14 @@ static int zip_outside(cc_ctx *ctx, const char *zip, int *outside, cc_err *err)
 
 int client_check_intake(cc_ctx *ctx, const client *c, client_intake *out, cc_err *err)
 {
+    char today[11];
     memset(out, 0, sizeof *out);
     if (client_validate(c, err) != CC_OK ||
         zip_outside(ctx, c->zip, &out->zip_outside, err))
         return err->code;
+    ctx_today(ctx, today);
+    if (strcmp(c->dob, today) > 0)
+        return cc_err_set(err, CC_EINPUT, "date of birth %s is in the future", c->dob);
     return find_dups(ctx, c, out, err);
 }
 
@@ -277,10 +286,10 @@ static int intake_refusal(const client *c, const client_intake *in, int flags,
                           cc_err *err)
 {
     if (in->zip_outside && !(flags & CLIENT_ALLOW_OUTSIDE_ZIP))
-        return cc_err_set(err, CC_EUSAGE, "ZIP %s is outside the service area", c->zip);
+        return cc_err_set(err, CC_EINPUT, "ZIP %s is outside the service area", c->zip);
     if (in->ndups && !(flags & CLIENT_ACCEPT_DUPLICATE))
         return cc_err_set(
-            err, CC_EUSAGE,
+            err, CC_EINPUT,
             "possible duplicate of client %lld (same date of birth, similar "
             "name)",
             (long long)in->dup_ids[0]);
@@ -371,6 +380,12 @@ struct ident_args {
 static int do_identifier(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct ident_args *a = arg;
+    client c;
+    if (client_get(ctx, a->client_id, &c, err) != CC_OK)
+        return err->code;
+    if (client_by_identifier(ctx, a->code, a->value) == a->client_id)
+        return cc_err_set(err, CC_EINPUT, "client %lld already has %s at %s",
+                          (long long)a->client_id, a->value, a->code);
     sqlite3_stmt *st =
         ctx_prepare(ctx,
                     "INSERT INTO client_identifier (client_id, facility_id, "
@@ -385,13 +400,13 @@ static int do_identifier(cc_ctx *ctx, void *arg, cc_err *err)
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "identifier %s at %s belongs to another client", a->value,
                           a->code);
     if (rc != SQLITE_DONE)
         return store_fail(ctx->st, rc, "adding identifier", err);
     if (sqlite3_changes(store_db(ctx->st)) == 0)
-        return cc_err_set(err, CC_EUSAGE, "no facility with code %s", a->code);
+        return cc_err_set(err, CC_EINPUT, "no facility with code %s", a->code);
     return ctx_audit(ctx, "client.identifier", "client", a->client_id, a->code, err);
 }
 
@@ -400,7 +415,7 @@ int client_add_identifier(cc_ctx *ctx, int64_t client_id, const char *facility_c
 {
     struct ident_args a = {client_id, facility_code, value};
     if (!value[0] || !text_is_clean(value) || strlen(value) > 64)
-        return cc_err_set(err, CC_EUSAGE, "identifier is empty, too long or unclean");
+        return cc_err_set(err, CC_EINPUT, "identifier is empty, too long or unclean");
     return ctx_txn(ctx, do_identifier, &a, err);
 }
 
@@ -450,7 +465,7 @@ int client_assign_in(cc_ctx *ctx, int64_t client_id, int64_t staff_id,
     if (ctx_done(ctx, st, "assigning client", err) != CC_OK)
         return err->code;
     if (sqlite3_changes(store_db(ctx->st)) == 0)
-        return cc_err_set(err, CC_EUSAGE, "no client %lld", (long long)client_id);
+        return cc_err_set(err, CC_EINPUT, "no client %lld", (long long)client_id);
     snprintf(details, sizeof details, "owner staff:%lld program:%lld",
              (long long)staff_id, (long long)program_id);
     return ctx_audit(ctx, "client.assign", "client", client_id, details, err);

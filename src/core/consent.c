@@ -42,27 +42,27 @@ static int validate(const consent *c, cc_err *err)
 {
     int release = !strcmp(c->kind, "release");
     if (!release && strcmp(c->kind, "participation"))
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "consent kind must be participation or release");
     if (strcmp(c->decision, "granted") && (release || strcmp(c->decision, "declined")))
-        return cc_err_set(err, CC_EUSAGE, "a %s consent can only be granted%s", c->kind,
+        return cc_err_set(err, CC_EINPUT, "a %s consent can only be granted%s", c->kind,
                           release ? "" : " or declined");
     if (!strcmp(c->decision, "declined") && !c->decline_reason[0])
-        return cc_err_set(err, CC_EUSAGE, "a decline needs a reason");
+        return cc_err_set(err, CC_EINPUT, "a decline needs a reason");
     if (!is_date(c->signed_date))
-        return cc_err_set(err, CC_EUSAGE, "signed date must be YYYY-MM-DD");
+        return cc_err_set(err, CC_EINPUT, "signed date must be YYYY-MM-DD");
     if (c->expires_date[0] &&
         (!is_date(c->expires_date) || strcmp(c->expires_date, c->signed_date) < 0))
-        return cc_err_set(err, CC_EUSAGE, "expiry must be a date on or after signing");
+        return cc_err_set(err, CC_EINPUT, "expiry must be a date on or after signing");
     if (release && c->nrecipients < 1)
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "a release consent names at least one recipient");
     if (!release && (c->nrecipients || c->substance_use))
-        return cc_err_set(err, CC_EUSAGE, "participation consent names no recipients");
+        return cc_err_set(err, CC_EINPUT, "participation consent names no recipients");
     if (!text_is_clean(c->purpose) || !text_is_clean(c->information) ||
         !text_is_clean(c->witness) || !text_is_clean(c->decline_reason) ||
         !text_is_clean(c->expires_event))
-        return cc_err_set(err, CC_EUSAGE, "consent text has control characters");
+        return cc_err_set(err, CC_EINPUT, "consent text has control characters");
     return CC_OK;
 }
 
@@ -78,7 +78,7 @@ static int add_recipients(cc_ctx *ctx, const consent *c, cc_err *err)
         sqlite3_bind_int64(st, 1, c->id);
         sqlite3_bind_int64(st, 2, c->recipients[i]);
         if (ctx_done(ctx, st, "recording consent recipients", err) != CC_OK)
-            return cc_err_set(err, CC_EUSAGE, "unknown or repeated recipient %lld",
+            return cc_err_set(err, CC_EINPUT, "unknown or repeated recipient %lld",
                               (long long)c->recipients[i]);
     }
     return CC_OK;
@@ -126,8 +126,14 @@ static int do_record(cc_ctx *ctx, void *arg, cc_err *err)
 
 int consent_record(cc_ctx *ctx, consent *c, cc_err *err)
 {
+    char today[11];
     if (validate(c, err) != CC_OK)
         return err->code;
+    ctx_today(ctx, today);
+    if (strcmp(c->signed_date, today) > 0)
+        return cc_err_set(err, CC_EINPUT,
+                          "a consent cannot be signed in the future (%s)",
+                          c->signed_date);
     return ctx_txn(ctx, do_record, c, err);
 }
 
@@ -186,7 +192,7 @@ int consent_get(cc_ctx *ctx, int64_t id, consent *out, cc_err *err)
         row_to_consent(st, out);
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
-        return cc_err_set(err, CC_EUSAGE, "no consent %lld", (long long)id);
+        return cc_err_set(err, CC_EINPUT, "no consent %lld", (long long)id);
     if (rc != SQLITE_ROW)
         return store_fail(ctx->st, rc, "reading consent", err);
     return load_recipients(ctx, out, err);
@@ -204,12 +210,12 @@ static int do_revoke(cc_ctx *ctx, void *arg, cc_err *err)
     if (consent_get(ctx, a->id, &c, err) != CC_OK)
         return err->code;
     if (c.revoked_date[0])
-        return cc_err_set(err, CC_EUSAGE, "consent %lld was revoked on %s",
+        return cc_err_set(err, CC_EINPUT, "consent %lld was revoked on %s",
                           (long long)a->id, c.revoked_date);
     if (!strcmp(c.decision, "declined"))
-        return cc_err_set(err, CC_EUSAGE, "a decline cannot be revoked");
+        return cc_err_set(err, CC_EINPUT, "a decline cannot be revoked");
     if (strcmp(a->date, c.signed_date) < 0)
-        return cc_err_set(err, CC_EUSAGE, "revocation cannot precede signing (%s)",
+        return cc_err_set(err, CC_EINPUT, "revocation cannot precede signing (%s)",
                           c.signed_date);
     sqlite3_stmt *st =
         ctx_prepare(ctx,
@@ -232,9 +238,9 @@ int consent_revoke(cc_ctx *ctx, int64_t id, const char *date, const char *reason
 {
     struct revoke_args a = {id, date, reason};
     if (!is_date(date))
-        return cc_err_set(err, CC_EUSAGE, "revocation date must be YYYY-MM-DD");
+        return cc_err_set(err, CC_EINPUT, "revocation date must be YYYY-MM-DD");
     if (!reason || !*reason || !text_is_clean(reason))
-        return cc_err_set(err, CC_EUSAGE, "a revocation needs a reason");
+        return cc_err_set(err, CC_EINPUT, "a revocation needs a reason");
     return ctx_txn(ctx, do_revoke, &a, err);
 }
 

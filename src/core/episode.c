@@ -67,7 +67,7 @@ int episode_get(cc_ctx *ctx, int64_t id, episode *out, cc_err *err)
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
-        return cc_err_set(err, CC_EUSAGE, "no episode %lld", (long long)id);
+        return cc_err_set(err, CC_EINPUT, "no episode %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading episode", err);
 }
 
@@ -117,7 +117,7 @@ int monitoring_get_open(cc_ctx *ctx, int64_t client_id, int64_t program_id,
         ctx_col(st, 2, out->rescreen_date, sizeof out->rescreen_date);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? CC_OK : cc_err_set(err, CC_EUSAGE, "not on monitoring");
+    return rc == SQLITE_ROW ? CC_OK : cc_err_set(err, CC_EINPUT, "not on monitoring");
 }
 
 /* ---- monitoring -------------------------------------------------------- */
@@ -139,6 +139,56 @@ static int end_monitoring(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     return ctx_done(ctx, st, "ending monitoring", err);
 }
 
+/* A re-screen while on monitoring sets the next one. */
+static int set_rescreen(cc_ctx *ctx, const monitoring *m, const char *rescreen,
+                        cc_err *err)
+{
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "UPDATE monitoring SET rescreen_date = ?1, version = "
+                    "version + 1 WHERE id = ?2",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, rescreen, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, m->id);
+    if (ctx_done(ctx, st, "scheduling re-screen", err) != CC_OK)
+        return err->code;
+    return ctx_audit(ctx, "monitoring.rescreen", "client", m->client_id, rescreen, err);
+}
+
+/* No double enrollment: a client active (open episode or monitoring) in one
+ * program of an overlap group is not also taken on by another of it. */
+static int check_overlap(cc_ctx *ctx, int64_t client_id, const program *p, cc_err *err)
+{
+    char other[32] = "";
+    if (!p->overlap_group[0])
+        return CC_OK;
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "SELECT p.code FROM program p WHERE p.overlap_group = ?2 AND p.id <> ?3 AND "
+        "(EXISTS (SELECT 1 FROM episode e WHERE e.client_id = ?1 AND e.program_id = "
+        "p.id "
+        "AND e.closed_date IS NULL) OR EXISTS (SELECT 1 FROM monitoring m WHERE "
+        "m.client_id = ?1 AND m.program_id = p.id AND m.ended_date IS NULL)) LIMIT 1",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_text(st, 2, p->overlap_group, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, p->id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        ctx_col(st, 0, other, sizeof other);
+    sqlite3_finalize(st);
+    if (other[0])
+        return cc_err_set(
+            err, CC_EINPUT,
+            "client %lld is active in %s, which overlaps %s: hand the client "
+            "off instead of enrolling twice",
+            (long long)client_id, other, p->code);
+    return CC_OK;
+}
+
 int monitoring_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
                         const char *since, cc_err *err)
 {
@@ -146,11 +196,13 @@ int monitoring_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     char rescreen[11];
     monitoring m;
     cc_err ignore;
-    if (monitoring_get_open(ctx, client_id, program_id, &m, &ignore) == CC_OK)
-        return CC_OK;
     if (program_get(ctx, program_id, &p, err) != CC_OK)
         return err->code;
     clock_date_add(since, p.rescreen_days, rescreen);
+    if (monitoring_get_open(ctx, client_id, program_id, &m, &ignore) == CC_OK)
+        return set_rescreen(ctx, &m, rescreen, err);
+    if (check_overlap(ctx, client_id, &p, err) != CC_OK)
+        return err->code;
     sqlite3_stmt *st = ctx_prepare(ctx,
                                    "INSERT INTO monitoring (client_id, program_id, "
                                    "since_date, rescreen_date) VALUES (?1, ?2, ?3, ?4)",
@@ -182,10 +234,7 @@ static int add_protocol_tasks(cc_ctx *ctx, int64_t client_id, int64_t episode_id
 {
     protocol_task *pt;
     int n, rc = CC_OK;
-    int64_t start_t, discharge_t;
-    char start_iso[21];
-    snprintf(start_iso, sizeof start_iso, "%sT00:00:00Z", start_date);
-    clock_parse_iso(start_iso, &start_t);
+    int64_t start_t = clock_local_midnight(start_date), discharge_t;
     if (!anchor_at || clock_parse_iso(anchor_at, &discharge_t) != 0)
         discharge_t = start_t;
     if (program_tasks(ctx, program_id, &pt, &n, err) != CC_OK)
@@ -211,19 +260,27 @@ static int add_protocol_tasks(cc_ctx *ctx, int64_t client_id, int64_t episode_id
 }
 
 static int check_start(cc_ctx *ctx, int64_t client_id, int64_t program_id,
-                       const char *start_date, cc_err *err)
+                       const char *start_date, const char *anchor_at, cc_err *err)
 {
     int64_t d;
+    char today[11];
+    ctx_today(ctx, today);
     if (clock_parse_date(start_date, &d) != 0)
-        return cc_err_set(err, CC_EUSAGE, "start date must be YYYY-MM-DD");
+        return cc_err_set(err, CC_EINPUT, "start date must be YYYY-MM-DD");
+    if (strcmp(start_date, today) > 0)
+        return cc_err_set(err, CC_EINPUT, "an episode cannot start in the future (%s)",
+                          start_date);
+    if (anchor_at && clock_parse_iso(anchor_at, &d) != 0)
+        return cc_err_set(err, CC_EINPUT,
+                          "discharge time must be YYYY-MM-DDTHH:MM:SSZ");
     if (!consent_participation_active(ctx, client_id))
         return cc_err_set(
-            err, CC_EUSAGE,
+            err, CC_EINPUT,
             "no enrollment without active participation consent (client %lld)",
             (long long)client_id);
     int64_t open = episode_open_for(ctx, client_id, program_id);
     if (open)
-        return cc_err_set(err, CC_EUSAGE, "client %lld already has open episode %lld",
+        return cc_err_set(err, CC_EINPUT, "client %lld already has open episode %lld",
                           (long long)client_id, (long long)open);
     return CC_OK;
 }
@@ -233,8 +290,9 @@ int episode_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
                      cc_err *err)
 {
     program p;
-    if (check_start(ctx, client_id, program_id, start_date, err) != CC_OK ||
+    if (check_start(ctx, client_id, program_id, start_date, anchor_at, err) != CC_OK ||
         program_get(ctx, program_id, &p, err) != CC_OK ||
+        check_overlap(ctx, client_id, &p, err) != CC_OK ||
         end_monitoring(ctx, client_id, program_id, start_date, err) != CC_OK)
         return err->code;
     sqlite3_stmt *st =
@@ -289,7 +347,7 @@ static int stale(cc_ctx *ctx, const episode *e, int64_t version, cc_err *err)
             "%lld)",
             (long long)e->id, (long long)e->version, (long long)version);
     if (e->closed_date[0])
-        return cc_err_set(err, CC_EUSAGE, "episode %lld is closed", (long long)e->id);
+        return cc_err_set(err, CC_EINPUT, "episode %lld is closed", (long long)e->id);
     return CC_OK;
 }
 
@@ -327,7 +385,7 @@ static int do_extend(cc_ctx *ctx, void *arg, cc_err *err)
         program_get(ctx, e.program_id, &p, err) != CC_OK)
         return err->code;
     if (e.target_days + e.extended_days + a->days > p.max_days)
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "%s episodes last at most %d days: %d + %d more would be %d",
                           p.code, p.max_days, e.target_days + e.extended_days, a->days,
                           e.target_days + e.extended_days + a->days);
@@ -351,9 +409,9 @@ int episode_extend(cc_ctx *ctx, int64_t id, int64_t version, int days,
 {
     struct extend_args a = {id, version, days, reason};
     if (days < 1)
-        return cc_err_set(err, CC_EUSAGE, "an extension is at least one day");
+        return cc_err_set(err, CC_EINPUT, "an extension is at least one day");
     if (!reason || !*reason || !text_is_clean(reason))
-        return cc_err_set(err, CC_EUSAGE, "an extension needs a reason");
+        return cc_err_set(err, CC_EINPUT, "an extension needs a reason");
     return ctx_txn(ctx, do_extend, &a, err);
 }
 
@@ -362,16 +420,47 @@ struct close_args {
     const char *date, *outcome;
 };
 
+/* What was still open in a closed episode will not be done: cancelled. */
+static int cancel_open_tasks(cc_ctx *ctx, int64_t episode_id, cc_err *err)
+{
+    char now[21], details[32];
+    ctx_now(ctx, now);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "UPDATE task SET cancelled_at = ?1, version = version + 1 "
+                    "WHERE episode_id = ?2 AND completed_at IS NULL AND "
+                    "cancelled_at IS NULL",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, episode_id);
+    if (ctx_done(ctx, st, "closing episode", err) != CC_OK)
+        return err->code;
+    int n = sqlite3_changes(store_db(ctx->st));
+    if (!n)
+        return CC_OK;
+    snprintf(details, sizeof details, "%d open tasks", n);
+    return ctx_audit(ctx, "task.cancel", "episode", episode_id, details, err);
+}
+
 static int do_close(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct close_args *a = arg;
     episode e;
     if (episode_get(ctx, a->id, &e, err) != CC_OK || stale(ctx, &e, a->version, err))
         return err->code;
+    char today[11];
+    ctx_today(ctx, today);
     if (strcmp(a->date, e.start_date) < 0)
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "an episode cannot close before it started (%s)",
                           e.start_date);
+    if (strcmp(a->date, today) > 0)
+        return cc_err_set(err, CC_EINPUT, "an episode cannot close in the future (%s)",
+                          a->date);
+    if (cancel_open_tasks(ctx, a->id, err) != CC_OK)
+        return err->code;
     sqlite3_stmt *st = ctx_prepare(ctx,
                                    "UPDATE episode SET closed_date = ?1, outcome = ?2, "
                                    "version = version + 1 WHERE id = ?3",
@@ -395,9 +484,9 @@ int episode_close(cc_ctx *ctx, int64_t id, int64_t version, const char *date,
     struct close_args a = {id, version, date, outcome};
     int64_t d;
     if (clock_parse_date(date, &d) != 0)
-        return cc_err_set(err, CC_EUSAGE, "close date must be YYYY-MM-DD");
+        return cc_err_set(err, CC_EINPUT, "close date must be YYYY-MM-DD");
     if (!episode_outcome_valid(outcome))
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "outcome must be goals-met, readmitted, declined-further, "
                           "unreachable, moved, died or transferred");
     return ctx_txn(ctx, do_close, &a, err);
@@ -434,11 +523,13 @@ static int do_snf_discharge(cc_ctx *ctx, void *arg, cc_err *err)
     if (ctx_done(ctx, st, "recording SNF discharge", err) != CC_OK)
         return err->code;
     if (sqlite3_changes(store_db(ctx->st)) == 0)
-        return cc_err_set(err, CC_EUSAGE, "client %lld is not in a SNF",
+        return cc_err_set(err, CC_EINPUT, "client %lld is not in a SNF",
                           (long long)a->client_id);
     if (ctx_audit(ctx, "client.snf_discharge", "client", a->client_id, a->date, err))
         return err->code;
     *a->episode_id = 0;
+    if (!consent_participation_active(ctx, a->client_id))
+        return CC_OK; /* the move home is recorded; no care without consent */
     if (!latest_level_high(ctx, a->client_id, a->program_id))
         return monitoring_start_in(ctx, a->client_id, a->program_id, a->date, err);
     return episode_start_in(ctx, a->client_id, a->program_id, a->date, NULL,
@@ -451,6 +542,6 @@ int episode_snf_discharge(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     struct snf_args a = {client_id, program_id, date, episode_id};
     int64_t d;
     if (clock_parse_date(date, &d) != 0)
-        return cc_err_set(err, CC_EUSAGE, "discharge date must be YYYY-MM-DD");
+        return cc_err_set(err, CC_EINPUT, "discharge date must be YYYY-MM-DD");
     return ctx_txn(ctx, do_snf_discharge, &a, err);
 }

@@ -49,8 +49,8 @@ static int get_where(cc_ctx *ctx, const char *sql, int64_t id, const char *code,
         row_to_program(st, out);
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
-        return code ? cc_err_set(err, CC_EUSAGE, "no program '%s'", code)
-                    : cc_err_set(err, CC_EUSAGE, "no program %lld", (long long)id);
+        return code ? cc_err_set(err, CC_EINPUT, "no program '%s'", code)
+                    : cc_err_set(err, CC_EINPUT, "no program %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading program", err);
 }
 
@@ -140,28 +140,28 @@ static int validate(const program *p, const protocol_task *t, int n, cc_err *err
     static const char *const kinds = "senior-stabilization,care-transition,"
                                      "specialty-navigation,smi-act,smi-crisis";
     if (!p->code[0] || !keyword_ok(p->code))
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "program code must be lower-case letters, digits, -");
     if (!p->name[0] || !text_is_clean(p->name))
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "program name is empty or has control characters");
     if (!ctx_in_list(p->kind, kinds))
-        return cc_err_set(err, CC_EUSAGE, "program kind must be one of %s", kinds);
+        return cc_err_set(err, CC_EINPUT, "program kind must be one of %s", kinds);
     if (!ctx_in_list(p->episode_start, "assessment-high,discharge,enrollment"))
         return cc_err_set(
-            err, CC_EUSAGE,
+            err, CC_EINPUT,
             "episode start must be assessment-high, discharge or enrollment");
     if (p->episode_days < 1 || p->max_days < p->episode_days || p->capacity < 1 ||
         p->rescreen_days < 1)
         return cc_err_set(
-            err, CC_EUSAGE,
+            err, CC_EINPUT,
             "need episode days >= 1, max days >= episode days, capacity and "
             "re-screen days >= 1");
     for (int i = 0; i < n; i++)
         if (!keyword_ok(t[i].code) || !t[i].title[0] || !text_is_clean(t[i].title) ||
             !ctx_in_list(t[i].anchor, "episode-start,discharge") ||
             t[i].offset_hours < 0 || t[i].repeat_days < 0 || t[i].repeat_count < 1)
-            return cc_err_set(err, CC_EUSAGE, "protocol task %d is not valid", i + 1);
+            return cc_err_set(err, CC_EINPUT, "protocol task %d is not valid", i + 1);
     return CC_OK;
 }
 
@@ -241,7 +241,7 @@ static int replace_tasks(cc_ctx *ctx, int64_t program_id, const protocol_task *t
         sqlite3_bind_int(st, 6, t[i].repeat_days);
         sqlite3_bind_int(st, 7, t[i].repeat_count);
         if (ctx_done(ctx, st, "saving protocol task", err) != CC_OK)
-            return cc_err_set(err, CC_EUSAGE, "protocol task code '%s' repeats",
+            return cc_err_set(err, CC_EINPUT, "protocol task code '%s' repeats",
                               t[i].code);
     }
     return CC_OK;
@@ -292,7 +292,7 @@ static int do_zip(cc_ctx *ctx, void *arg, cc_err *err)
     if (ctx_done(ctx, st, "changing the service area", err) != CC_OK)
         return err->code;
     if (sqlite3_changes(store_db(ctx->st)) == 0)
-        return cc_err_set(err, CC_EUSAGE, "ZIP %s is %s the service area", a->zip,
+        return cc_err_set(err, CC_EINPUT, "ZIP %s is %s the service area", a->zip,
                           a->add ? "already in" : "not in");
     return ctx_audit(ctx, a->add ? "area.add" : "area.remove", "zip", atoi(a->zip),
                      a->zip, err);
@@ -302,7 +302,7 @@ static int zip_change(cc_ctx *ctx, const char *zip, int add, cc_err *err)
 {
     struct zip_args a = {zip, add};
     if (strlen(zip) != 5 || strspn(zip, "0123456789") != 5)
-        return cc_err_set(err, CC_EUSAGE, "a ZIP code is 5 digits");
+        return cc_err_set(err, CC_EINPUT, "a ZIP code is 5 digits");
     return ctx_txn(ctx, do_zip, &a, err);
 }
 

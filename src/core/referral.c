@@ -104,7 +104,7 @@ int referral_get(cc_ctx *ctx, int64_t id, referral *out, cc_err *err)
         row_to_referral(st, out);
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
-        return cc_err_set(err, CC_EUSAGE, "no referral %lld", (long long)id);
+        return cc_err_set(err, CC_EINPUT, "no referral %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading referral", err);
 }
 
@@ -130,14 +130,14 @@ static int validate(const referral *r, cc_err *err)
 {
     if (!referral_source_valid(r->source_type))
         return cc_err_set(
-            err, CC_EUSAGE,
+            err, CC_EINPUT,
             "source must be resident-counselor, ems, pcp, discharge-planner, "
             "snf, payer, self or other");
     if (!text_is_clean(r->source_person) || !text_is_clean(r->criteria))
-        return cc_err_set(err, CC_EUSAGE, "referral text has control characters");
+        return cc_err_set(err, CC_EINPUT, "referral text has control characters");
     int64_t d;
     if (clock_parse_date(r->received_date, &d) != 0)
-        return cc_err_set(err, CC_EUSAGE, "received date must be YYYY-MM-DD");
+        return cc_err_set(err, CC_EINPUT, "received date must be YYYY-MM-DD");
     return CC_OK;
 }
 
@@ -183,19 +183,19 @@ static int check_transition(cc_ctx *ctx, const referral *r, const char *to,
                             const char *reason, cc_err *err)
 {
     if (!next_of(to))
-        return cc_err_set(err, CC_EUSAGE, "unknown referral status '%s'", to);
+        return cc_err_set(err, CC_EINPUT, "unknown referral status '%s'", to);
     if (referral_terminal(r->status))
-        return cc_err_set(err, CC_EUSAGE, "referral %lld is %s: nothing may follow",
+        return cc_err_set(err, CC_EINPUT, "referral %lld is %s: nothing may follow",
                           (long long)r->id, r->status);
     if (!referral_can(r->status, to))
-        return cc_err_set(err, CC_EUSAGE, "a %s referral can become: %s (not %s)",
+        return cc_err_set(err, CC_EINPUT, "a %s referral can become: %s (not %s)",
                           r->status, next_of(r->status), to);
     if ((!strcmp(to, "declined") || !strcmp(to, "ineligible")) && (!reason || !*reason))
-        return cc_err_set(err, CC_EUSAGE, "%s needs a reason", to);
+        return cc_err_set(err, CC_EINPUT, "%s needs a reason", to);
     if (reason && !text_is_clean(reason))
-        return cc_err_set(err, CC_EUSAGE, "the reason has control characters");
+        return cc_err_set(err, CC_EINPUT, "the reason has control characters");
     if (!strcmp(to, "consented") && !consent_participation_active(ctx, r->client_id))
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "record the client's participation consent first");
     return CC_OK;
 }

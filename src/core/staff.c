@@ -136,7 +136,7 @@ int staff_passphrase_ok(store *s, const char *passphrase, cc_err *err)
     if (store_meta_get(s, "demo", demo, sizeof demo, err) != CC_OK)
         return err->code;
     if (strcmp(demo, "1") != 0 && strlen(passphrase) < STAFF_MIN_PASSPHRASE)
-        return cc_err_set(err, CC_EUSAGE, "a passphrase needs at least %d characters",
+        return cc_err_set(err, CC_EINPUT, "a passphrase needs at least %d characters",
                           STAFF_MIN_PASSPHRASE);
     return CC_OK;
 }
@@ -167,7 +167,7 @@ static int insert_staff(store *s, const struct add_args *a, cc_err *err)
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        return cc_err_set(err, CC_EUSAGE, "a staff account %s exists already",
+        return cc_err_set(err, CC_EINPUT, "a staff account %s exists already",
                           a->login);
     return rc == SQLITE_DONE ? CC_OK : store_fail(s, rc, "adding staff", err);
 }
@@ -214,16 +214,16 @@ int staff_add(store *s, int64_t actor_id, const char *login, const char *role,
 {
     struct add_args a = {actor_id, login, role, full_name, passphrase, must_change};
     if (!keyfile_login_valid(login))
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "invalid login name (1-32 of a-z 0-9 . _ -, starting with a "
                           "letter or digit)");
     if (!staff_role_valid(role))
-        return cc_err_set(err, CC_EUSAGE, "unknown role '%s' (roles: %s)", role,
+        return cc_err_set(err, CC_EINPUT, "unknown role '%s' (roles: %s)", role,
                           staff_roles_text());
     if (passphrase && staff_passphrase_ok(s, passphrase, err) != CC_OK)
         return err->code;
     int rc = in_txn(s, do_add, &a, err);
-    if (rc != CC_OK && rc != CC_EUSAGE && passphrase && store_slot_exists(s, login)) {
+    if (rc != CC_OK && rc != CC_EINPUT && passphrase && store_slot_exists(s, login)) {
         cc_err dummy;
         store_slot_remove(s, login, &dummy);
     }
@@ -251,7 +251,7 @@ static int do_disable(store *s, void *arg, cc_err *err)
     if (rc != SQLITE_DONE)
         return store_fail(s, rc, "disabling staff", err);
     if (sqlite3_changes(store_db(s)) == 0)
-        return cc_err_set(err, CC_EUSAGE, "no active staff account %s", a->login);
+        return cc_err_set(err, CC_EINPUT, "no active staff account %s", a->login);
     if (audit_append(s, a->actor, "staff.disable", a->login, "", err) != CC_OK ||
         audit_append(s, a->actor, "keyslot.remove", a->login, "", err) != CC_OK)
         return err->code;
@@ -296,7 +296,7 @@ int staff_passwd(store *s, const staff *me, const char *old_pass, const char *ne
     if (staff_passphrase_ok(s, new_pass, err) != CC_OK)
         return err->code;
     if (strcmp(old_pass, new_pass) == 0)
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "the new passphrase must differ from the old one");
     return in_txn(s, do_passwd, &a, err);
 }

@@ -11,19 +11,19 @@
 
 int task_overdue(const task *t, const char *now)
 {
-    return !t->completed_at[0] && strcmp(t->due_at, now) < 0;
+    return !t->completed_at[0] && !t->cancelled_at[0] && strcmp(t->due_at, now) < 0;
 }
 
 static int validate_task(const task *t, cc_err *err)
 {
     int64_t when;
     if (!t->title[0] || !text_is_clean(t->title))
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "a task needs a title without control characters");
     if (clock_parse_iso(t->due_at, &when) != 0)
-        return cc_err_set(err, CC_EUSAGE, "due time must be YYYY-MM-DDTHH:MM:SSZ");
+        return cc_err_set(err, CC_EINPUT, "due time must be YYYY-MM-DDTHH:MM:SSZ");
     if (t->origin[0] && !ctx_in_list(t->origin, "protocol,alert,manual"))
-        return cc_err_set(err, CC_EUSAGE,
+        return cc_err_set(err, CC_EINPUT,
                           "task origin must be protocol, alert or manual");
     return CC_OK;
 }
@@ -80,7 +80,7 @@ int task_get(cc_ctx *ctx, int64_t id, task *out, cc_err *err)
                     "SELECT id, client_id, coalesce(episode_id, 0), title, "
                     "due_at, owner_id, origin, origin_ref, "
                     "coalesce(completed_at, ''), coalesce(completed_by, 0), "
-                    "version FROM task WHERE id = ?1",
+                    "version, coalesce(cancelled_at, '') FROM task WHERE id = ?1",
                     err);
     if (!st)
         return err->code;
@@ -98,10 +98,11 @@ int task_get(cc_ctx *ctx, int64_t id, task *out, cc_err *err)
         ctx_col(st, 8, out->completed_at, sizeof out->completed_at);
         out->completed_by = sqlite3_column_int64(st, 9);
         out->version = sqlite3_column_int64(st, 10);
+        ctx_col(st, 11, out->cancelled_at, sizeof out->cancelled_at);
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
-        return cc_err_set(err, CC_EUSAGE, "no task %lld", (long long)id);
+        return cc_err_set(err, CC_EINPUT, "no task %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading task", err);
 }
 
@@ -119,7 +120,7 @@ static int do_complete(cc_ctx *ctx, void *arg, cc_err *err)
         ctx_prepare(ctx,
                     "UPDATE task SET completed_at = ?1, completed_by = ?2, "
                     "version = version + 1 WHERE id = ?3 AND version = ?4 AND "
-                    "completed_at IS NULL",
+                    "completed_at IS NULL AND cancelled_at IS NULL",
                     err);
     if (!st)
         return err->code;
@@ -153,18 +154,18 @@ static int validate_contact(const contact *c, cc_err *err)
     if (!ctx_in_list(c->kind,
                      "call,home-visit,accompanied-appointment,snf-visit,message"))
         return cc_err_set(
-            err, CC_EUSAGE,
+            err, CC_EINPUT,
             "contact kind must be call, home-visit, accompanied-appointment, "
             "snf-visit or message");
     if (c->at[0] && clock_parse_iso(c->at, &when) != 0)
-        return cc_err_set(err, CC_EUSAGE, "contact time must be YYYY-MM-DDTHH:MM:SSZ");
+        return cc_err_set(err, CC_EINPUT, "contact time must be YYYY-MM-DDTHH:MM:SSZ");
     if (c->duration_min < 0 || c->duration_min > 24 * 60)
-        return cc_err_set(err, CC_EUSAGE, "duration must be 0 to 1440 minutes");
+        return cc_err_set(err, CC_EINPUT, "duration must be 0 to 1440 minutes");
     if (!text_is_clean(c->note)) {
         char clean[2048];
         text_sanitize(c->note, clean, sizeof clean, 1);
         if (strcmp(clean, c->note) != 0)
-            return cc_err_set(err, CC_EUSAGE, "the note has control characters");
+            return cc_err_set(err, CC_EINPUT, "the note has control characters");
     }
     return CC_OK;
 }
@@ -230,9 +231,9 @@ static int do_correct(cc_ctx *ctx, void *arg, cc_err *err)
     int64_t client = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     if (!client)
-        return cc_err_set(err, CC_EUSAGE, "no contact %lld", (long long)a->old_id);
+        return cc_err_set(err, CC_EINPUT, "no contact %lld", (long long)a->old_id);
     if (client != a->c->client_id)
-        return cc_err_set(err, CC_EUSAGE, "a correction must be for the same client");
+        return cc_err_set(err, CC_EINPUT, "a correction must be for the same client");
     a->c->corrects_id = a->old_id;
     return insert_contact(ctx, a->c, err);
 }

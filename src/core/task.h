@@ -19,6 +19,7 @@ typedef struct task {
     char origin_ref[64];
     char completed_at[21]; /* "" while open */
     int64_t completed_by;
+    char cancelled_at[21]; /* set when its episode closed before it was done */
     int64_t version;
 } task;
 
@@ -33,7 +34,8 @@ typedef struct contact {
     int64_t corrects_id; /* 0 = an original entry */
 } contact;
 
-/* True if t is open and its due time is before now (ISO instant). */
+/* True if t is open (neither completed nor cancelled) and its due time is
+ * before now (ISO instant). */
 int task_overdue(const task *t, const char *now);
 
 /* Add a task (origin defaults to manual; owner defaults to the actor). */

@@ -529,11 +529,11 @@ static int complete_tasks(gen *g, int64_t client_id, int64_t until, int pct,
 {
     int64_t ids[256], vers[256], due[256];
     int n = 0;
-    sqlite3_stmt *st =
-        ctx_prepare(&g->ctx,
-                    "SELECT id, version, due_at FROM task WHERE client_id = "
-                    "?1 AND completed_at IS NULL ORDER BY due_at, id",
-                    err);
+    sqlite3_stmt *st = ctx_prepare(
+        &g->ctx,
+        "SELECT id, version, due_at FROM task WHERE client_id = "
+        "?1 AND completed_at IS NULL AND cancelled_at IS NULL ORDER BY due_at, id",
+        err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, client_id);
@@ -630,8 +630,11 @@ static int age_episode(gen *g, const program *p, int64_t eid, int *active, cc_er
     if (strcmp(date, e.start_date) < 0)
         snprintf(date, sizeof date, "%s", e.start_date);
     const char *outcome = PICK(&g->r, outcomes);
-    if (complete_tasks(g, e.client_id, g->ctx.clock, 95, err) != CC_OK ||
-        episode_close(&g->ctx, eid, e.version, date, outcome, err) != CC_OK)
+    int64_t when = g->ctx.clock;
+    if (complete_tasks(g, e.client_id, when, 95, err) != CC_OK)
+        return err->code;
+    at_time(g, when);
+    if (episode_close(&g->ctx, eid, e.version, date, outcome, err) != CC_OK)
         return err->code;
     *active = ctx_in_list(outcome, "goals-met,readmitted,unreachable");
     return CC_OK;

@@ -261,8 +261,10 @@ static cJSON *row_task(exporter *x, sqlite3_stmt *st)
     add_text(o, "origin_ref", st, 7);
     add_text(o, "completed_at", st, 8);
     add_text(o, "completed_by", st, 9);
+    add_text(o, "cancelled_at", st, 10);
     const char *due = (const char *)sqlite3_column_text(st, 4);
-    int open = sqlite3_column_type(st, 8) == SQLITE_NULL;
+    int open = sqlite3_column_type(st, 8) == SQLITE_NULL &&
+               sqlite3_column_type(st, 10) == SQLITE_NULL;
     cJSON_AddBoolToObject(o, "overdue", open && due && strcmp(due, x->now) < 0);
     return o;
 }
@@ -325,8 +327,9 @@ static const struct export_kind {
      row_episode},
     {"tasks",
      "SELECT t.id, t.client_id, t.episode_id, t.title, t.due_at, s.login, t.origin, "
-     "t.origin_ref, t.completed_at, c.login FROM task t JOIN staff s ON s.id = "
-     "t.owner_id "
+     "t.origin_ref, t.completed_at, c.login, t.cancelled_at FROM task t JOIN staff s "
+     "ON "
+     "s.id = t.owner_id "
      "LEFT JOIN staff c ON c.id = t.completed_by ORDER BY t.id",
      row_task},
     {"contacts",

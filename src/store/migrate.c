@@ -48,7 +48,7 @@ static int apply_one(store *s, const struct migration *m, cc_err *err)
 /* One step: returns CC_OK with *done set when nothing was left to apply. */
 static int migrate_step(store *s, int *done, cc_err *err)
 {
-    int v;
+    int v = 0;
     if (store_begin(s, err) != CC_OK)
         return err->code;
     if (read_version(s, &v, err) != CC_OK)
@@ -70,7 +70,7 @@ fail:
 
 int migrate_apply(store *s, cc_err *err)
 {
-    int v, done = 0;
+    int v = 0, done = 0;
     if (read_version(s, &v, err) != CC_OK)
         return err->code;
     if (v == migration_count)

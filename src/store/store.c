@@ -86,7 +86,10 @@ int store_fail(store *s, int rc, const char *what, cc_err *err)
     case SQLITE_LOCKED:
         return cc_err_set(err, CC_EBUSY, "database busy, try again (%s)", what);
     case SQLITE_CONSTRAINT:
-        return cc_err_set(err, CC_EDATA, "%s: %s", what, msg);
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return cc_err_set(err, CC_EINPUT,
+                              "%s: it refers to something that does not exist", what);
+        return cc_err_set(err, CC_EINPUT, "%s: %s", what, msg);
     default:
         break;
     }
@@ -102,8 +105,8 @@ int store_fail(store *s, int rc, const char *what, cc_err *err)
 
 int store_set_durable(store *s, int durable, cc_err *err)
 {
-    return store_exec(s, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF",
-                      err);
+    return store_exec(
+        s, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF", err);
 }
 
 int store_exec(store *s, const char *sql, cc_err *err)
@@ -188,10 +191,11 @@ int store_meta_get(store *s, const char *key, char *out, size_t outsz, cc_err *e
 int store_meta_set(store *s, const char *key, const char *value, cc_err *err)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db,
-                                "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                                -1, &st, NULL);
+    int rc =
+        sqlite3_prepare_v2(s->db,
+                           "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "saving settings", err);
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -248,7 +252,8 @@ void store_close(store *s)
 int store_lock(store *s, int exclusive, cc_err *err)
 {
     if (s->lock_fd < 0)
-        s->lock_fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660);
+        s->lock_fd =
+            open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660);
     if (s->lock_fd < 0)
         return cc_err_set(err, CC_EDATA, "cannot open %s: %s", s->lock_path,
                           strerror(errno));
@@ -260,7 +265,8 @@ int store_lock(store *s, int exclusive, cc_err *err)
     int64_t start = clock_mono_ms();
     while (flock(s->lock_fd, LOCK_SH | LOCK_NB) != 0) {
         if (clock_mono_ms() - start >= s->busy_ms)
-            return cc_err_set(err, CC_EBUSY, "database busy (being rekeyed), try again");
+            return cc_err_set(err, CC_EBUSY,
+                              "database busy (being rekeyed), try again");
         sleep_us(50000);
     }
     return CC_OK;
@@ -268,15 +274,14 @@ int store_lock(store *s, int exclusive, cc_err *err)
 
 int store_configure(store *s, cc_err *err)
 {
-    static const char *const pragmas =
-        "PRAGMA journal_mode = WAL;"
-        "PRAGMA synchronous = FULL;"
-        "PRAGMA foreign_keys = ON;"
-        "PRAGMA trusted_schema = OFF;"
-        "PRAGMA secure_delete = ON;"
-        "PRAGMA temp_store = MEMORY;"
-        "PRAGMA mmap_size = 0;"
-        "PRAGMA cell_size_check = ON;";
+    static const char *const pragmas = "PRAGMA journal_mode = WAL;"
+                                       "PRAGMA synchronous = FULL;"
+                                       "PRAGMA foreign_keys = ON;"
+                                       "PRAGMA trusted_schema = OFF;"
+                                       "PRAGMA secure_delete = ON;"
+                                       "PRAGMA temp_store = MEMORY;"
+                                       "PRAGMA mmap_size = 0;"
+                                       "PRAGMA cell_size_check = ON;";
     sqlite3 *db = s->db;
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
@@ -336,11 +341,12 @@ static int require_db_file(store *s, cc_err *err)
 {
     struct stat st;
     if (stat(s->path, &st) != 0)
-        return cc_err_set(err, CC_EUSAGE, "no database at %s (create one with init or demo)",
-                          s->path);
+        return cc_err_set(err, CC_EUSAGE,
+                          "no database at %s (create one with init or demo)", s->path);
     if (st.st_size < VFS_PAGE_SIZE)
-        return cc_err_set(err, CC_EDATA, "database %s is empty or truncated (%lld bytes)",
-                          s->path, (long long)st.st_size);
+        return cc_err_set(err, CC_EDATA,
+                          "database %s is empty or truncated (%lld bytes)", s->path,
+                          (long long)st.st_size);
     return CC_OK;
 }
 
@@ -362,8 +368,8 @@ static int finish_open(store *s, int create, store **out, cc_err *err)
     return CC_OK;
 }
 
-int store_open(const char *path, const char *login, const char *passphrase,
-               store **out, cc_err *err)
+int store_open(const char *path, const char *login, const char *passphrase, store **out,
+               cc_err *err)
 {
     store *s = store_alloc(path, err);
     *out = NULL;
@@ -426,7 +432,8 @@ static int create_keys(store *s, const uint8_t *master, const char *login,
     memcpy(s->masters, master, STORE_KEY_BYTES);
     if (login) {
         const uint8_t *const masters[1] = {s->masters};
-        if (keyfile_add_slot(s->kf, login, passphrase, masters, pwhash_ops, 0, err) != CC_OK)
+        if (keyfile_add_slot(s->kf, login, passphrase, masters, pwhash_ops, 0, err) !=
+            CC_OK)
             return err->code;
         snprintf(s->login, sizeof s->login, "%s", login);
     }

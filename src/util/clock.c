@@ -120,8 +120,8 @@ int clock_parse_iso(const char *s, int64_t *out)
     const char *p = s;
     int y, mo, d, h, mi, sec = 0, off;
     if (parse_digits(&p, 4, &y) || *p++ != '-' || parse_digits(&p, 2, &mo) ||
-        *p++ != '-' || parse_digits(&p, 2, &d) || *p++ != 'T' || parse_digits(&p, 2, &h) ||
-        *p++ != ':' || parse_digits(&p, 2, &mi))
+        *p++ != '-' || parse_digits(&p, 2, &d) || *p++ != 'T' ||
+        parse_digits(&p, 2, &h) || *p++ != ':' || parse_digits(&p, 2, &mi))
         return -1;
     if (*p == ':') {
         p++;
@@ -152,4 +152,17 @@ void clock_format_date(int64_t t, char out[11])
     struct tm tm;
     gmtime_r(&tt, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int64_t clock_local_midnight(const char *date)
+{
+    int64_t days;
+    struct tm tm = {0};
+    if (clock_parse_date(date, &days) != 0 ||
+        sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_isdst = -1;
+    return (int64_t)mktime(&tm);
 }

@@ -39,6 +39,10 @@ int clock_date_add(const char *date, int64_t n, char out[11]);
 /* b - a in days, or INT64_MIN if either is not a date. */
 int64_t clock_date_diff(const char *a, const char *b);
 
+/* The instant (seconds since the epoch) of local midnight starting date
+ * "YYYY-MM-DD"; 0 if it is not a date. */
+int64_t clock_local_midnight(const char *date);
+
 /* Milliseconds of a monotonic clock, for timeouts only. */
 int64_t clock_mono_ms(void);
 

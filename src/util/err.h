@@ -12,7 +12,8 @@ enum cc_code {
     CC_OK = 0,
     CC_EUSAGE = 1,    /* bad command line or argument */
     CC_EREFUSED = 2,  /* wrong passphrase, no permission */
-    CC_EDATA = 3,     /* bad input, damaged or tampered store, I/O trouble */
+    CC_EDATA = 3,     /* damaged or tampered store, I/O trouble */
+    CC_EINPUT = 3,    /* bad input: a value or a request the rules refuse */
     CC_ECONFLICT = 4, /* someone else saved first */
     CC_EBUSY = 5,     /* database busy past the limit */
 };

@@ -43,8 +43,8 @@ expect 1 err '^carecoord: unknown or incomplete option --bogus-option$' \
 
 DB="$T/demo/demo.db"
 mkdir -p "$T/demo"
-cc demo
-expect 0 out '^demo-admin +admin +active +yes ' 'demo builds a database and lists its accounts'
+cc demo --clients 30
+expect 0 out '^  demo-supervisor  demo-admin$' 'demo builds a database and lists its accounts'
 ok 'demo creates the database file' test -s "$DB"
 ok 'demo creates the key file DB.keys' test -s "$DB.keys"
 ok 'the database file does not begin with "SQLite format 3"' \
@@ -64,14 +64,14 @@ fi
 demo_sha=$(sha "$DB")
 demo_id=$(head_hex "$DB" 16)
 
-cc demo
+cc demo --clients 30
 expect 1 err 'already exists: refusing to overwrite' 'demo refuses to overwrite without --force'
 is "$(sha "$DB")" "$demo_sha" '... and leaves the database as it was'
 
 CARECOORD_PASSPHRASE="$ADMIN_PASS" cc init --admin someone
 expect 1 err 'already exists: refusing to overwrite' 'init refuses to overwrite a database'
 
-cc demo --force
+cc demo --clients 30 --force
 expect 0 out '^Demo database: ' 'demo --force replaces a demo database'
 isnt "$(head_hex "$DB" 16)" "$demo_id" '... with a new one (new database id)'
 
@@ -80,7 +80,7 @@ isnt "$(head_hex "$DB" 16)" "$demo_id" '... with a new one (new database id)'
 DB="$T/site/carecoord.db"
 mkdir -p "$T/site"
 CARECOORD_PASSPHRASE='ninechars' cc init --admin admin1
-expect 1 err 'at least 10 characters' 'init refuses a 9-character passphrase'
+expect 3 err 'at least 10 characters' 'init refuses a 9-character passphrase'
 ok '... and creates no files' test -z "$(ls -A "$T/site")"
 
 CARECOORD_PASSPHRASE="$ADMIN_PASS" cc init --admin admin1 --full-name 'Ada Admin'
@@ -88,7 +88,7 @@ expect 0 out '^created .*carecoord\.db with administrator admin1$' \
     'init --admin admin1 with a 13-character passphrase works'
 ok '... and creates the key file' test -s "$DB.keys"
 
-run --db "$DB" demo --force
+run --db "$DB" demo --clients 30 --force
 expect 2 err 'is not a demo database' 'demo --force refuses to replace a real database'
 ok '... which still has its key file' test -s "$DB.keys"
 
@@ -97,7 +97,7 @@ ok '... which still has its key file' test -s "$DB.keys"
 mkdir -p "$T/orphan"
 cp "$DB.keys" "$T/orphan/carecoord.db.keys"
 orphan_sha=$(sha "$T/orphan/carecoord.db.keys")
-run --db "$T/orphan/carecoord.db" demo --force
+run --db "$T/orphan/carecoord.db" demo --clients 30 --force
 expect 2 err 'exists without its database' "demo --force refuses when only a real database's key file is there"
 is "$(sha "$T/orphan/carecoord.db.keys")" "$orphan_sha" '... and keeps that key file'
 
@@ -110,14 +110,14 @@ expect 0 out '^added nurse1 \(nurse\); the passphrase must be changed at first l
 
 CARECOORD_PASSPHRASE="$ADMIN_PASS" CARECOORD_NEW_PASSPHRASE="$NURSE_INITIAL" \
     cc --user admin1 user add wizard1 --role wizard
-expect 1 err "unknown role 'wizard'" 'an unknown role exits 1 and names it'
+expect 3 err "unknown role 'wizard'" 'an unknown role is bad input (exit 3) and is named'
 
 cc --user admin1 user add nurse2
 expect 1 err 'needs --role' 'user add without --role exits 1'
 
 CARECOORD_PASSPHRASE="$ADMIN_PASS" CARECOORD_NEW_PASSPHRASE='short-pw' \
     cc --user admin1 user add coach1 --role coach
-expect 1 err 'at least 10 characters' 'an initial passphrase under 10 characters is refused'
+expect 3 err 'at least 10 characters' 'an initial passphrase under 10 characters is refused'
 
 CARECOORD_PASSPHRASE="$NURSE_INITIAL" cc --user nurse1 user list
 expect 2 err 'nurse1 must change the initial passphrase first: carecoord passwd' \
@@ -125,11 +125,11 @@ expect 2 err 'nurse1 must change the initial passphrase first: carecoord passwd'
 
 CARECOORD_PASSPHRASE="$NURSE_INITIAL" CARECOORD_NEW_PASSPHRASE="$NURSE_INITIAL" \
     cc --user nurse1 passwd
-expect 1 err 'must differ from the old one' 'passwd refuses the same passphrase again'
+expect 3 err 'must differ from the old one' 'passwd refuses the same passphrase again'
 
 CARECOORD_PASSPHRASE="$NURSE_INITIAL" CARECOORD_NEW_PASSPHRASE='too-short' \
     cc --user nurse1 passwd
-expect 1 err 'at least 10 characters' 'passwd refuses a 9-character passphrase'
+expect 3 err 'at least 10 characters' 'passwd refuses a 9-character passphrase'
 
 CARECOORD_PASSPHRASE="$NURSE_INITIAL" CARECOORD_NEW_PASSPHRASE="$NURSE_PASS" \
     cc --user nurse1 passwd

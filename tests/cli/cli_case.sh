@@ -78,7 +78,7 @@ like "$OUT" '"hospital":[[:space:]]*"CVH"' '... keeping its hospital'
 printf '{"code":"bad","name":"Bad","kind":"care-transition","episode_start":"discharge",'\
 '"episode_days":90,"max_days":30}\n' >"$T/bad.json"
 CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-admin program load "$T/bad.json"
-expect 1 err 'max days' 'a program whose maximum is below its length is refused'
+expect 3 err 'max days' 'a program whose maximum is below its length is refused'
 printf 'not json' >"$T/junk.json"
 CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-admin program load "$T/junk.json"
 expect 1 err 'not valid JSON' 'junk is refused with one line'
@@ -92,6 +92,6 @@ like "$OUT" '99501' '... which the list shows'
 CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-admin area remove 99501
 expect 0 out 'removed from' '... and removes it'
 CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-admin area add 9950
-expect 1 err '5 digits' 'a malformed ZIP is refused'
+expect 3 err '5 digits' 'a malformed ZIP is refused'
 
 done_testing

@@ -20,11 +20,11 @@ PAGE=4096
 
 BASE="$T/base/demo.db"
 mkdir -p "$T/base"
-run --db "$BASE" demo
-expect 0 out '^demo-supervisor +supervisor ' 'setup: a demo database'
+run --db "$BASE" demo --clients 30
+expect 0 out 'demo-supervisor' 'setup: a demo database'
 run --db "$BASE" --user demo-admin backup "$T/base/backup.db"
 expect 0 out '^backup written: ' 'setup: a backup of it (another database id)'
-run --db "$T/base/other.db" demo
+run --db "$T/base/other.db" demo --clients 30
 expect 0 out '^Demo database: ' 'setup: another, unrelated demo database'
 
 # fresh NAME: a copy of the base database in $T/NAME; sets DB and QDB (DB
