@@ -39,6 +39,36 @@ enum file_kind { KIND_MAIN = 1, KIND_JOURNAL = 2, KIND_WAL = 3, KIND_MEM = 4 };
 
 static const char sqlite_magic[16] = "SQLite format 3";
 
+/* ---- nonces ------------------------------------------------------------
+ * A random 16-byte prefix per process and a 64-bit counter: unique without a
+ * getrandom() call per page. A forked child draws a fresh prefix before it
+ * runs, so parent and child never share a nonce. */
+
+static uint8_t nonce_prefix[NONCE - 8];
+static uint64_t nonce_ctr;
+static pthread_once_t nonce_once = PTHREAD_ONCE_INIT;
+
+static void nonce_reseed(void)
+{
+    randombytes_buf(nonce_prefix, sizeof nonce_prefix);
+    __atomic_store_n(&nonce_ctr, 0, __ATOMIC_RELAXED);
+}
+
+static void nonce_init(void)
+{
+    nonce_reseed();
+    pthread_atfork(NULL, NULL, nonce_reseed);
+}
+
+static void nonce_next(uint8_t out[NONCE])
+{
+    pthread_once(&nonce_once, nonce_init);
+    uint64_t n = __atomic_fetch_add(&nonce_ctr, 1, __ATOMIC_RELAXED);
+    memcpy(out, nonce_prefix, sizeof nonce_prefix);
+    for (int i = 0; i < 8; i++)
+        out[NONCE - 8 + i] = (uint8_t)(n >> (56 - 8 * i));
+}
+
 /* ---- key registry ------------------------------------------------------ */
 
 typedef struct ring {
@@ -260,7 +290,7 @@ static int page_seal(const cc_file *f, uint32_t pgno, uint32_t salt, const uint8
         memcpy(out + 16, plain + 16, 8);
         start = CLEAR_HDR;
     }
-    randombytes_buf(res, NONCE);
+    nonce_next(res);
     put_be32(res + NONCE + TAG, pgno);
     put_be32(res + NONCE + TAG + 4, salt);
     make_ad(ad, f, pgno, salt, pgno == 1 ? plain + 16 : NULL);

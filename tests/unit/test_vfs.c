@@ -381,6 +381,30 @@ static void test_temp_files_in_memory(void **state)
     store_close(s);
 }
 
+/* Nonces come from a per-process prefix and a counter: a forked child must
+ * draw its own prefix, or parent and child would reuse nonces. */
+static void test_fork_gets_fresh_nonces(void **state)
+{
+    fixture *f = *state;
+    char *a = tu_path(f->dir, "a.db"), *b = tu_path(f->dir, "b.db");
+    store_close(tu_create(f->db)); /* the parent has sealed pages already */
+    pid_t pid = fork();
+    if (pid == 0) {
+        store_close(tu_create(a));
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    store_close(tu_create(b));
+    size_t na, nb;
+    uint8_t *pa = tu_read(a, &na), *pb = tu_read(b, &nb);
+    assert_true(na >= 4096 && nb >= 4096);
+    /* page 1's nonce: the first 16 bytes are the process's prefix */
+    assert_memory_not_equal(pa + 4096 - 48, pb + 4096 - 48, 16);
+    free(pa), free(pb), free(a), free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +418,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unkeyed_path_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_size_fixed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_temp_files_in_memory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fork_gets_fresh_nonces, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
