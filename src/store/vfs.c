@@ -428,12 +428,46 @@ static int main_write(cc_file *f, const uint8_t *buf, int amt, sqlite3_int64 off
 /* Decrypt the page image of a raw frame (header + page) into out. In
  * recovery (lenient) a stale image is passed on for SQLite's checksum to
  * reject; otherwise it is tampering. */
+/* True if some frame after frame_off belongs to the current WAL generation
+ * (its header carries the WAL header's salt) and is authentic: then the
+ * frame at frame_off was not the torn tail a crash leaves behind. */
+static int later_frame_valid(cc_file *f, sqlite3_int64 frame_off)
+{
+    uint8_t hdr[WAL_HDR], frame[FRAME], page[PAGE];
+    sqlite3_int64 size = 0;
+    uint32_t got, salt;
+    int valid = 0;
+    if (f->real->pMethods->xRead(f->real, hdr, WAL_HDR, 0) != SQLITE_OK ||
+        f->real->pMethods->xFileSize(f->real, &size) != SQLITE_OK)
+        return 1; /* cannot tell: fail closed */
+    for (sqlite3_int64 off = frame_off + FRAME; !valid && off + FRAME <= size; off += FRAME) {
+        if (f->real->pMethods->xRead(f->real, frame, FRAME, off) != SQLITE_OK)
+            break;
+        if (memcmp(frame + 8, hdr + 16, 4) != 0)
+            continue; /* an older generation's leftover */
+        valid = page_open(f, frame + FRAME_HDR, page, &got, &salt) == 0 &&
+                got == get_be32(frame) && salt == get_be32(frame + 8);
+    }
+    sodium_memzero(page, sizeof page);
+    return valid;
+}
+
 static int wal_open_frame(cc_file *f, const uint8_t *frame, uint8_t *out,
                           sqlite3_int64 off, int lenient)
 {
     uint32_t hdr_pgno = get_be32(frame), hdr_salt = get_be32(frame + 8), got, salt;
-    if (page_open(f, frame + FRAME_HDR, out, &got, &salt) != 0)
-        return auth_failed(f, off, hdr_pgno, "failed authentication");
+    if (page_open(f, frame + FRAME_HDR, out, &got, &salt) != 0) {
+        /* A crash can tear a page write that spans two kernel pages; such a
+         * frame is in a transaction that never committed. In recovery it is
+         * handed over undecrypted, so SQLite's checksum ends the log there
+         * as it would without encryption, unless valid frames follow it. */
+        if (!lenient || later_frame_valid(f, off))
+            return auth_failed(f, off, hdr_pgno, "failed authentication");
+        memcpy(out, frame + FRAME_HDR, PAGE);
+        sqlite3_log(SQLITE_NOTICE, "carecoord vfs: %s: torn frame at %lld ends the log",
+                    f->name, (long long)off);
+        return SQLITE_OK;
+    }
     if ((got != hdr_pgno || salt != hdr_salt) && !lenient)
         return auth_failed(f, off, hdr_pgno, "does not belong to its frame");
     return SQLITE_OK;

@@ -216,6 +216,34 @@ static void test_wal_recovery_and_tamper(void **state)
     free(dir2), free(db2), free(wal2), free(wal), free(keys), free(keys2);
 }
 
+/* A crash can tear the last, uncommitted frame (a page write that spans two
+ * kernel pages stops halfway): recovery must drop it, as SQLite would
+ * without encryption, and keep every committed transaction. */
+static void test_torn_tail_frame_dropped(void **state)
+{
+    fixture *f = *state;
+    char *wal = tu_path(f->dir, "t.db-wal");
+    store_close(tu_create(f->db));
+    make_live_wal(f->db, 300);
+    size_t n;
+    uint8_t *buf = tu_read(wal, &n);
+    assert_true(n >= 32 + 2 * 4120);
+    /* a frame of this WAL generation, not a commit, half new bytes */
+    uint8_t torn[4120];
+    memcpy(torn, buf + 32, 4120);
+    memset(torn + 4, 0, 4); /* commit field: not a commit frame */
+    randombytes_buf(torn + 24, 3000);
+    uint8_t *grown = malloc(n + sizeof torn);
+    memcpy(grown, buf, n);
+    memcpy(grown + n, torn, sizeof torn);
+    assert_int_equal(tu_write(wal, grown, n + sizeof torn), 0);
+    store *s = tu_open(f->db);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM t"), 301);
+    assert_string_equal(sqlite3_errmsg(store_db(s)), "not an error");
+    store_close(s);
+    free(buf), free(grown), free(wal);
+}
+
 /* Flip one byte at off of a closed database; expect check (or open) to
  * report it, naming page. */
 static void expect_tamper(const char *db, long off, const char *page_word)
@@ -412,6 +440,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stock_sqlite_cannot_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_journal_sealed_and_recovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wal_recovery_and_tamper, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_torn_tail_frame_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_regions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_swapped_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_key_and_foreign_file, setup, teardown),
