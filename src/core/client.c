@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scope.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -191,6 +192,16 @@ struct view_args {
 static int do_view(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct view_args *a = arg;
+    if (scope_client(ctx, a->id, 0, err) != CC_OK) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        /* the refusal itself is worth recording: commit it, then refuse */
+        if (ctx_audit(ctx, "client.view.refused", "client", a->id, a->part, err) ==
+                CC_OK &&
+            store_commit(ctx->st, err) == CC_OK)
+            store_begin(ctx->st, err);
+        return cc_err_set(err, CC_EREFUSED, "%s", msg);
+    }
     if (client_get(ctx, a->id, a->out, err) != CC_OK)
         return err->code;
     return ctx_audit(ctx, "client.view", "client", a->id, a->part, err);

@@ -54,7 +54,8 @@ int client_create(cc_ctx *ctx, client *c, int flags, client_intake *intake,
 int client_get(cc_ctx *ctx, int64_t id, client *out, cc_err *err);
 
 /* Read one client for a person to see, auditing the view of part
- * ("summary", "consent", ...) in its own transaction. */
+ * ("summary", "consent", ...) in its own transaction. Outside the actor's
+ * scope (scope.h) it is refused (CC_EREFUSED), and the refusal audited. */
 int client_view(cc_ctx *ctx, int64_t id, const char *part, client *out, cc_err *err);
 
 /* Save edits made to a copy read at edited->version. If someone saved first:
@@ -72,8 +73,8 @@ int64_t client_by_identifier(cc_ctx *ctx, const char *facility_code, const char 
  * core builds warm hand-offs on top of this. */
 int client_assign(cc_ctx *ctx, int64_t client_id, int64_t staff_id, int64_t program_id,
                   cc_err *err);
-int client_assign_in(cc_ctx *ctx, int64_t client_id, int64_t staff_id, int64_t program_id,
-                     cc_err *err);
+int client_assign_in(cc_ctx *ctx, int64_t client_id, int64_t staff_id,
+                     int64_t program_id, cc_err *err);
 
 /* Lower-case letters only, common Latin accents folded: the key duplicates
  * and searches compare. */

@@ -18,8 +18,12 @@
 #include "core/assessment.h"
 #include "core/client.h"
 #include "core/consent.h"
+#include "core/encounter.h"
+#include "core/handoff.h"
+#include "core/scope.h"
 #include "core/episode.h"
 #include "core/program.h"
+#include "core/caseload.h"
 #include "core/referral.h"
 #include "core/staff.h"
 #include "core/task.h"
@@ -107,7 +111,7 @@ typedef struct gen {
     team *teams;
     int nteams, cap_teams;
     int staff_seq;
-    int64_t demo_coach, demo_nurse, demo_scheduler;
+    int64_t demo_coach, demo_nurse, demo_scheduler, demo_manager, demo_supervisor;
     int64_t pcp[2], hie, senior_living[3], snf[2];
     demo_summary *sum;
 } gen;
@@ -274,6 +278,17 @@ static int pick_coach(gen *g, const program *p, coach **out, cc_err *err)
     return CC_OK;
 }
 
+static int team_add_cover(gen *g, int64_t team_id, int64_t staff_id, cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(
+        &g->ctx, "INSERT INTO team_cover (team_id, staff_id) VALUES (?1, ?2)", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, team_id);
+    sqlite3_bind_int64(st, 2, staff_id);
+    return ctx_done(&g->ctx, st, "building teams", err);
+}
+
 /* Manager and social worker accounts cover the demo team. */
 static int add_cover_accounts(gen *g, cc_err *err)
 {
@@ -283,11 +298,13 @@ static int add_cover_accounts(gen *g, cc_err *err)
                   err) ||
         add_staff(g, "demo-supervisor", "supervisor", DEMO_PASSPHRASE, &sup, err))
         return err->code;
+    g->demo_manager = mgr;
+    g->demo_supervisor = sup;
     if (store_begin(g->ctx.st, err) != CC_OK)
         return err->code;
-    int rc = team_add_member(g, team_id, mgr, err);
+    int rc = team_add_cover(g, team_id, mgr, err);
     if (rc == CC_OK)
-        rc = team_add_member(g, team_id, sw, err);
+        rc = team_add_cover(g, team_id, sw, err);
     if (rc != CC_OK) {
         store_rollback(g->ctx.st);
         return rc;
@@ -756,9 +773,35 @@ static int start_care(gen *g, journey *j, int64_t *eid, cc_err *err)
     return referral_transition(&g->ctx, j->r.id, "enrolled", NULL, err);
 }
 
+/* Hospital encounters around a care-transition start: the admission, the
+ * discharge that started the episode, sometimes a readmission or ED visit. */
+static int hospital_events(gen *g, journey *j, cc_err *err)
+{
+    char code[16], at[21];
+    int64_t id;
+    organization_code(&g->ctx, j->p->hospital_id, code, sizeof code);
+    if (!code[0])
+        return CC_OK;
+    clock_format_iso(j->t_start - (int64_t)rng_int(&g->r, 2, 6) * DAY, at);
+    if (encounter_record(&g->ctx, j->c.id, code, "admit", at, &id, err) != CC_OK)
+        return err->code;
+    clock_format_iso(j->t_start, at);
+    if (encounter_record(&g->ctx, j->c.id, code, "discharge", at, &id, err) != CC_OK)
+        return err->code;
+    int r = rng_int(&g->r, 0, 99);
+    int64_t later = j->t_start + (int64_t)rng_int(&g->r, 3, 45) * DAY + 5 * 3600;
+    if (r >= 20 || later > g->today_t)
+        return CC_OK;
+    clock_format_iso(later, at);
+    return encounter_record(&g->ctx, j->c.id, code, r < 12 ? "admit" : "ed", at, &id,
+                            err);
+}
+
 static int follow(gen *g, journey *j, int64_t eid, cc_err *err)
 {
     int active = 1;
+    if (j->p->hospital_id && hospital_events(g, j, err) != CC_OK)
+        return err->code;
     if (eid && age_episode(g, j->p, eid, &active, err) != CC_OK)
         return err->code;
     if (active && !strcmp(j->p->code, "hss")) {
@@ -794,6 +837,174 @@ static int one_client(gen *g, cc_err *err)
     if (engage(g, &j, err) != CC_OK || start_care(g, &j, &eid, err) != CC_OK)
         return err->code;
     return follow(g, &j, eid, err);
+}
+
+/* ---- hand-offs, break-glass -------------------------------------------- */
+
+/* Another coach of the owner's team, or 0. */
+static int64_t teammate(gen *g, int64_t owner)
+{
+    for (int t = 0; t < g->nteams; t++)
+        for (int i = 0; i < 6; i++)
+            if (g->teams[t].coaches[i].id == owner)
+                return g->teams[t].coaches[(i + 1 + rng_int(&g->r, 0, 4)) % 6].id;
+    return 0;
+}
+
+static void as_staff(gen *g, int64_t id, const char *role)
+{
+    g->ctx.staff_id = id;
+    snprintf(g->ctx.role, sizeof g->ctx.role, "%s", role);
+}
+
+/* One hand-off of client c (owned by owner) to a teammate, decided as fate
+ * says: accepted, declined, withdrawn, left to expire, or still waiting. */
+static int one_handoff(gen *g, int64_t client_id, int64_t owner, int64_t to, int fate,
+                       cc_err *err)
+{
+    static const char *const notes[] = {"rebalancing caseloads",
+                                        "coach is going on leave",
+                                        "client asked for a Spanish-speaking coach",
+                                        "closer to the client's neighborhood"};
+    handoff_target tgt = {"staff", to};
+    int64_t hid;
+    int days_ago = fate == 3 ? rng_int(&g->r, 7, 12) : rng_int(&g->r, 0, 2);
+    at_time(g, g->today_t - (int64_t)days_ago * DAY - rng_int(&g->r, 1, 5) * 3600);
+    as_staff(g, owner, "coach");
+    if (handoff_propose(&g->ctx, client_id, &tgt, PICK(&g->r, notes), 0, &hid, err))
+        return err->code;
+    at_time(g, g->ctx.clock + rng_int(&g->r, 1, 20) * 3600);
+    as_staff(g, fate == 2 ? owner : to, "coach");
+    switch (fate) {
+    case 0:
+        return handoff_accept(&g->ctx, hid, err);
+    case 1:
+        return handoff_decline(&g->ctx, hid, "my caseload is full this month", err);
+    case 2:
+        return handoff_withdraw(&g->ctx, hid, err);
+    default:
+        return CC_OK; /* 3: expires unanswered; 4: waiting for an answer */
+    }
+}
+
+/* An outside hand-off to a payer's case management, under a consent that
+ * names it, recorded as accepted by the sender. */
+static int outside_handoff(gen *g, int64_t client_id, int64_t owner, cc_err *err)
+{
+    consent rc = {0};
+    handoff_target tgt = {"organization", org_id(g, "PAY-KH")};
+    int64_t hid;
+    at_time(g, g->today_t - (int64_t)rng_int(&g->r, 3, 20) * DAY);
+    rc.client_id = client_id;
+    snprintf(rc.kind, sizeof rc.kind, "release");
+    snprintf(rc.decision, sizeof rc.decision, "granted");
+    snprintf(rc.purpose, sizeof rc.purpose,
+             "transfer to the health plan's case management");
+    snprintf(rc.information, sizeof rc.information, "care plan, assessment, contacts");
+    date_of(g->ctx.clock, rc.signed_date);
+    date_of(g->ctx.clock + 365 * DAY, rc.expires_date);
+    rc.recipients[rc.nrecipients++] = tgt.id;
+    as_staff(g, owner, "coach");
+    if (consent_record(&g->ctx, &rc, err) != CC_OK ||
+        handoff_propose(&g->ctx, client_id, &tgt, "insured: payer case management", 0,
+                        &hid, err) != CC_OK)
+        return err->code;
+    if (!rng_pct(&g->r, 60))
+        return CC_OK;
+    at_time(g, g->ctx.clock + DAY);
+    return handoff_record_outside(&g->ctx, hid, "intake nurse", "phone, warm call",
+                                  err);
+}
+
+static int active_clients(gen *g, int64_t **ids, int64_t **owners, int *n)
+{
+    cc_err err;
+    int cap = 256;
+    *n = 0;
+    *ids = malloc((size_t)cap * sizeof **ids);
+    *owners = malloc((size_t)cap * sizeof **owners);
+    sqlite3_stmt *st =
+        ctx_prepare(&g->ctx,
+                    "SELECT c.id, c.owner_id FROM client c WHERE c.owner_id "
+                    "IS NOT NULL AND EXISTS (SELECT 1 FROM episode e WHERE "
+                    "e.client_id = c.id AND e.closed_date IS NULL) ORDER BY "
+                    "c.id",
+                    &err);
+    if (!st || !*ids || !*owners)
+        return CC_EDATA;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap *= 2;
+            int64_t *a = realloc(*ids, (size_t)cap * sizeof *a);
+            int64_t *b = realloc(*owners, (size_t)cap * sizeof *b);
+            if (!a || !b)
+                break;
+            *ids = a, *owners = b;
+        }
+        (*ids)[*n] = sqlite3_column_int64(st, 0);
+        (*owners)[(*n)++] = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return CC_OK;
+}
+
+static int handoffs(gen *g, cc_err *err)
+{
+    int64_t *ids, *owners;
+    int n, rc = CC_OK, demo_in = 0;
+    if (active_clients(g, &ids, &owners, &n) != CC_OK)
+        return cc_err_set(err, CC_EDATA, "out of memory");
+    for (int i = 0; i < n && rc == CC_OK; i++) {
+        int64_t to = teammate(g, owners[i]);
+        int r = rng_int(&g->r, 0, 99);
+        if (to == g->demo_coach && demo_in < 2) /* work waiting in demo-coach's inbox */
+            rc = one_handoff(g, ids[i], owners[i], to, 4, err), demo_in++;
+        else if (r < 5 && to)
+            rc = one_handoff(g, ids[i], owners[i], to, rng_int(&g->r, 0, 4), err);
+        else if (r < 6 && owners[i] != g->demo_coach)
+            rc = outside_handoff(g, ids[i], owners[i], err);
+    }
+    free(ids);
+    free(owners);
+    int expired;
+    at_time(g, g->today_t);
+    return rc == CC_OK ? handoff_expire_due(&g->ctx, &expired, err) : rc;
+}
+
+/* A few emergency openings of records outside the opener's teams; most
+ * reviewed by the supervisor. */
+static int break_glass(gen *g, cc_err *err)
+{
+    static const char *const reasons[] = {
+        "client called the after-hours line; owner unreachable",
+        "ED physician asked for the medication list at 2 a.m.",
+        "covering for a colleague's urgent home visit"};
+    int64_t nurse = 0, grant;
+    sqlite3_stmt *st =
+        ctx_prepare(&g->ctx,
+                    "SELECT id FROM staff WHERE role = 'nurse' AND login <> "
+                    "'demo-nurse' ORDER BY id LIMIT 1",
+                    err);
+    if (!st)
+        return err->code;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        nurse = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    for (int i = 0; nurse && i < 4; i++) {
+        int64_t who = rng_int(&g->r, 1, g->sum->clients);
+        at_time(g, g->today_t - (int64_t)rng_int(&g->r, 1, 30) * DAY);
+        as_staff(g, nurse, "nurse");
+        if (scope_break_glass(&g->ctx, who, PICK(&g->r, reasons), 60, &grant, err))
+            return err->code;
+        if (i == 3)
+            continue; /* one waits for review */
+        at_time(g, g->ctx.clock + DAY);
+        as_staff(g, g->demo_supervisor, "supervisor");
+        if (scope_review(&g->ctx, grant, "reasonable: after-hours emergency", err) !=
+            CC_OK)
+            return err->code;
+    }
+    return CC_OK;
 }
 
 /* ---- the whole demo ---------------------------------------------------- */
@@ -873,6 +1084,8 @@ static int build(gen *g, const demo_opts *opts, cc_err *err)
     for (int i = 0; i < opts->clients; i++)
         if (one_client(g, err) != CC_OK)
             return err->code;
+    if (handoffs(g, err) != CC_OK || break_glass(g, err) != CC_OK)
+        return err->code;
     summarize(g);
     return CC_OK;
 }

@@ -284,6 +284,31 @@ static cJSON *row_contact(exporter *x, sqlite3_stmt *st)
     return o;
 }
 
+/* Columns that hold comma lists, exported as arrays. */
+static int is_list_column(const char *name)
+{
+    return ctx_in_list(name, "covers,teams,covered_by,members");
+}
+
+/* A generic row: every column under its own name, integers as numbers,
+ * NULL as null, text sanitized, list columns as arrays. The SQL names the
+ * columns. */
+static cJSON *row_plain(exporter *x, sqlite3_stmt *st)
+{
+    (void)x;
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; i < sqlite3_column_count(st); i++) {
+        const char *name = sqlite3_column_name(st, i);
+        if (is_list_column(name))
+            add_list(o, name, st, i, ",");
+        else if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
+            add_int(o, name, st, i);
+        else
+            add_text(o, name, st, i);
+    }
+    return o;
+}
+
 static const struct export_kind {
     const char *what;
     const char *sql;
@@ -336,11 +361,71 @@ static const struct export_kind {
      "SELECT k.id, k.client_id, k.kind, k.at, k.duration_min, k.note, s.login, "
      "k.corrects_id FROM contact k JOIN staff s ON s.id = k.staff_id ORDER BY k.id",
      row_contact},
+    {"staff",
+     "SELECT s.id, s.login, s.full_name, s.role, s.active, (SELECT "
+     "group_concat(t.name, "
+     "',') FROM team_cover tc JOIN team t ON t.id = tc.team_id WHERE tc.staff_id = "
+     "s.id) "
+     "AS covers, (SELECT group_concat(t.name, ',') FROM team_member tm JOIN team t ON "
+     "t.id "
+     "= tm.team_id WHERE tm.staff_id = s.id) AS teams FROM staff s ORDER BY s.id",
+     row_plain},
+    {"teams",
+     "SELECT t.id, t.name, p.code AS program, (SELECT group_concat(s.login, ',') FROM "
+     "team_cover tc JOIN staff s ON s.id = tc.staff_id WHERE tc.team_id = t.id) AS "
+     "covered_by, (SELECT group_concat(s.login || ':' || s.role, ',') FROM team_member "
+     "tm "
+     "JOIN staff s ON s.id = tm.staff_id WHERE tm.team_id = t.id) AS members FROM team "
+     "t "
+     "JOIN program p ON p.id = t.program_id ORDER BY t.id",
+     row_plain},
+    {"handoffs",
+     "SELECT h.id, h.client_id AS client, f.login AS \"from\", fp.code AS "
+     "from_program, "
+     "h.to_kind, coalesce(ts.login, tt.name, tp.code, o.facility_code) AS \"to\", "
+     "h.state, "
+     "h.note, h.reason, h.substance_use, h.proposed_at, h.expires_at, h.decided_at, "
+     "d.login AS decided_by, h.outside_accepted_by, h.outside_contact, h.batch FROM "
+     "handoff h JOIN staff f ON f.id = h.from_staff_id LEFT JOIN program fp ON fp.id = "
+     "h.from_program_id LEFT JOIN staff ts ON ts.id = h.to_staff_id LEFT JOIN team tt "
+     "ON "
+     "tt.id = h.to_team_id LEFT JOIN program tp ON tp.id = h.to_program_id LEFT JOIN "
+     "organization o ON o.id = h.to_org_id LEFT JOIN staff d ON d.id = h.decided_by "
+     "ORDER "
+     "BY h.id",
+     row_plain},
+    {"disclosures",
+     "SELECT d.id, d.client_id AS client, o.facility_code AS recipient, o.name AS "
+     "recipient_name, d.at, d.what, d.purpose, d.substance_use, s.login AS staff, "
+     "d.handoff_id AS handoff FROM disclosure d JOIN organization o ON o.id = "
+     "d.organization_id JOIN staff s ON s.id = d.staff_id ORDER BY d.id",
+     row_plain},
+    {"access",
+     "SELECT 'break-glass' AS kind, g.id, g.granted_at AS at, s.login AS staff, "
+     "g.client_id AS client, g.reason AS detail, g.expires_at, g.reviewed_at, r.login "
+     "AS "
+     "reviewed_by, g.review_note FROM access_grant g JOIN staff s ON s.id = g.staff_id "
+     "LEFT JOIN staff r ON r.id = g.reviewed_by UNION ALL SELECT CASE a.action WHEN "
+     "'client.view' THEN 'view' ELSE 'refused' END, a.seq, a.at, s.login, CAST(substr("
+     "a.object, 8) AS INTEGER), a.details, NULL, NULL, NULL, NULL FROM audit a JOIN "
+     "staff "
+     "s ON s.id = a.staff_id WHERE a.action IN ('client.view', 'client.view.refused') "
+     "ORDER BY 3, 2",
+     row_plain},
+    {"alerts",
+     "SELECT a.id, a.client_id AS client, a.kind, a.for_role, s.login AS for_staff, "
+     "a.details, a.created_at, a.acknowledged_at, k.login AS acknowledged_by FROM "
+     "alert a "
+     "LEFT JOIN staff s ON s.id = a.for_staff_id LEFT JOIN staff k ON k.id = "
+     "a.acknowledged_by ORDER BY a.id",
+     row_plain},
 };
 
 const char *export_kinds(void)
 {
-    return "clients, referrals, consents, assessments, episodes, tasks, contacts";
+    return "clients, referrals, consents, assessments, episodes, tasks, contacts, "
+           "staff, "
+           "teams, handoffs, disclosures, access, alerts";
 }
 
 static const struct export_kind *find_kind(const char *what)

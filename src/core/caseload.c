@@ -1,0 +1,164 @@
+/*
+ * caseload.c — counting, suggesting and assigning caseloads.
+ */
+#include "caseload.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "program.h"
+#include "util/text.h"
+
+/* Active clients of the staff member bound to ?1. */
+#define ACTIVE_OF(who)                                                                 \
+    "(SELECT count(*) FROM client c WHERE c.owner_id = " who " AND (EXISTS (SELECT 1 " \
+    "FROM episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR EXISTS "    \
+    "(SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS NULL)))"
+
+#define HIGH_OF(who)                                                                   \
+    "(SELECT count(*) FROM client c WHERE c.owner_id = " who " AND (SELECT a.level "   \
+    "FROM assessment a WHERE a.client_id = c.id ORDER BY a.at DESC, a.id DESC LIMIT "  \
+    "1) = 'high' AND (EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND "   \
+    "e.closed_date IS NULL) OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id "  \
+    "= "                                                                               \
+    "c.id AND m.ended_date IS NULL)))"
+
+int caseload_active(cc_ctx *ctx, int64_t staff_id)
+{
+    cc_err err;
+    int n = 0;
+    sqlite3_stmt *st = ctx_prepare(ctx, "SELECT " ACTIVE_OF("?1"), &err);
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, staff_id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+int64_t caseload_team_of(cc_ctx *ctx, int64_t staff_id, int64_t *program_id)
+{
+    cc_err err;
+    int64_t team = 0;
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "SELECT t.id, t.program_id FROM team_member tm JOIN team t "
+                    "ON t.id = tm.team_id WHERE tm.staff_id = ?1 ORDER BY t.id "
+                    "LIMIT 1",
+                    &err);
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, staff_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        team = sqlite3_column_int64(st, 0);
+        if (program_id)
+            *program_id = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return team;
+}
+
+int caseload_team(cc_ctx *ctx, int64_t team_id, caseload_entry **out, int *n,
+                  cc_err *err)
+{
+    int cap = 8;
+    *n = 0;
+    *out = calloc((size_t)cap, sizeof **out);
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "SELECT s.id, s.login, " ACTIVE_OF("s.id") " AS load, " HIGH_OF(
+            "s.id") " AS high, "
+                    "p.capacity FROM team_member tm JOIN staff s ON s.id = tm.staff_id "
+                    "JOIN team t ON "
+                    "t.id = tm.team_id JOIN program p ON p.id = t.program_id WHERE "
+                    "tm.team_id = ?1 AND "
+                    "s.role = 'coach' AND s.active = 1 ORDER BY load, high, s.login",
+        err);
+    if (!st || !*out) {
+        free(*out);
+        *out = NULL;
+        return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
+    }
+    sqlite3_bind_int64(st, 1, team_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            caseload_entry *p = realloc(*out, (size_t)(cap *= 2) * sizeof **out);
+            if (!p)
+                break;
+            *out = p;
+        }
+        caseload_entry *e = &(*out)[(*n)++];
+        e->staff_id = sqlite3_column_int64(st, 0);
+        ctx_col(st, 1, e->login, sizeof e->login);
+        e->active = sqlite3_column_int(st, 2);
+        e->high = sqlite3_column_int(st, 3);
+        e->capacity = sqlite3_column_int(st, 4);
+    }
+    sqlite3_finalize(st);
+    return CC_OK;
+}
+
+int caseload_suggest(cc_ctx *ctx, int64_t team_id, caseload_entry *out, cc_err *err)
+{
+    caseload_entry *list;
+    int n;
+    if (caseload_team(ctx, team_id, &list, &n, err) != CC_OK)
+        return err->code;
+    if (n)
+        *out = list[0];
+    free(list);
+    return n ? CC_OK
+             : cc_err_set(err, CC_EINPUT, "team %lld has no coach", (long long)team_id);
+}
+
+struct assign_args {
+    int64_t client_id, staff_id;
+    const char *reason;
+};
+
+static int do_assign(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct assign_args *a = arg;
+    client c;
+    program p;
+    int64_t program_id = 0;
+    char details[300];
+    if (client_get(ctx, a->client_id, &c, err) != CC_OK)
+        return err->code;
+    if (c.owner_id)
+        return cc_err_set(
+            err, CC_EINPUT,
+            "client %lld has an owner: move the client with a warm hand-off",
+            (long long)a->client_id);
+    if (!caseload_team_of(ctx, a->staff_id, &program_id) ||
+        program_get(ctx, program_id, &p, err) != CC_OK)
+        return err->code ? err->code
+                         : cc_err_set(err, CC_EINPUT, "staff %lld is on no team",
+                                      (long long)a->staff_id);
+    int load = caseload_active(ctx, a->staff_id);
+    if (load + 1 > p.capacity && (!a->reason || !*a->reason))
+        return cc_err_set(
+            err, CC_EINPUT,
+            "that coach would carry %d/%d clients: give a reason to go over "
+            "capacity",
+            load + 1, p.capacity);
+    if (client_assign_in(ctx, a->client_id, a->staff_id, program_id, err) != CC_OK)
+        return err->code;
+    snprintf(details, sizeof details, "staff:%lld load %d/%d%s%s",
+             (long long)a->staff_id, load + 1, p.capacity,
+             a->reason && *a->reason ? " over capacity: " : "",
+             a->reason ? a->reason : "");
+    return ctx_audit(ctx, "caseload.assign", "client", a->client_id, details, err);
+}
+
+int caseload_assign(cc_ctx *ctx, int64_t client_id, int64_t staff_id,
+                    const char *reason, cc_err *err)
+{
+    struct assign_args a = {client_id, staff_id, reason};
+    if (reason && !text_is_clean(reason))
+        return cc_err_set(err, CC_EINPUT, "the reason has control characters");
+    return ctx_txn(ctx, do_assign, &a, err);
+}

@@ -1,0 +1,43 @@
+/*
+ * caseload.h — caseloads: active clients per coach against the program's
+ * capacity (35), the suggestion of whom to give a new client, and assigning
+ * an unassigned client (over capacity only with a reason).
+ *
+ * A client is active for a coach when the coach owns it and it has an open
+ * intensive episode or open light-touch monitoring.
+ */
+#ifndef CC_CASELOAD_H
+#define CC_CASELOAD_H
+
+#include "ctx.h"
+
+typedef struct caseload_entry {
+    int64_t staff_id;
+    char login[33];
+    int active;   /* active clients */
+    int high;     /* of which high risk (latest assessment) */
+    int capacity; /* the team's program capacity */
+} caseload_entry;
+
+/* Active clients owned by staff_id. */
+int caseload_active(cc_ctx *ctx, int64_t staff_id);
+
+/* The coaches of team_id with their loads, least loaded first (ties: fewest
+ * high-risk clients, then login); *out malloc'd. */
+int caseload_team(cc_ctx *ctx, int64_t team_id, caseload_entry **out, int *n,
+                  cc_err *err);
+
+/* The coach to suggest for a new client of team_id (the first of
+ * caseload_team). CC_EINPUT if the team has no coach. */
+int caseload_suggest(cc_ctx *ctx, int64_t team_id, caseload_entry *out, cc_err *err);
+
+/* Give an unassigned client to coach staff_id (in the coach's team's
+ * program). Over capacity: CC_EINPUT "would carry 36/35" unless a reason is
+ * given, which is audited. A client with an owner moves only by hand-off. */
+int caseload_assign(cc_ctx *ctx, int64_t client_id, int64_t staff_id,
+                    const char *reason, cc_err *err);
+
+/* The team (and its program) staff_id is a member of; 0 if none. */
+int64_t caseload_team_of(cc_ctx *ctx, int64_t staff_id, int64_t *program_id);
+
+#endif

@@ -1,0 +1,744 @@
+/*
+ * handoff.c — the warm hand-off state machine, its consent gate and
+ * disclosure record, the summary snapshot (built with cJSON), and bulk
+ * reassignment. Each decision is one UPDATE guarded by the state and the
+ * version, so of two receivers accepting at once exactly one changes a row.
+ */
+#include "handoff.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "consent.h"
+#include "episode.h"
+#include "program.h"
+#include "scope.h"
+#include "util/clock.h"
+#include "util/text.h"
+
+void handoff_business_days(int64_t from, int n, char out[21])
+{
+    int64_t t = from;
+    while (n > 0) {
+        t += 86400;
+        time_t tt = (time_t)t;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        if (tm.tm_wday != 0 && tm.tm_wday != 6)
+            n--;
+    }
+    clock_format_iso(t, out);
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+#define HANDOFF_COLS                                                                   \
+    "id, client_id, from_staff_id, coalesce(from_program_id, 0), to_kind, "            \
+    "coalesce(to_staff_id, to_team_id, to_program_id, to_org_id, 0), state, note, "    \
+    "reason, substance_use, proposed_at, expires_at, coalesce(decided_at, ''), "       \
+    "coalesce(decided_by, 0), outside_accepted_by, outside_contact, coalesce(batch, "  \
+    "0), "                                                                             \
+    "version, summary"
+
+static void row_to_handoff(sqlite3_stmt *st, handoff *h)
+{
+    memset(h, 0, sizeof *h);
+    h->id = sqlite3_column_int64(st, 0);
+    h->client_id = sqlite3_column_int64(st, 1);
+    h->from_staff_id = sqlite3_column_int64(st, 2);
+    h->from_program_id = sqlite3_column_int64(st, 3);
+    ctx_col(st, 4, h->to.kind, sizeof h->to.kind);
+    h->to.id = sqlite3_column_int64(st, 5);
+    ctx_col(st, 6, h->state, sizeof h->state);
+    ctx_col(st, 7, h->note, sizeof h->note);
+    ctx_col(st, 8, h->reason, sizeof h->reason);
+    h->substance_use = sqlite3_column_int(st, 9);
+    ctx_col(st, 10, h->proposed_at, sizeof h->proposed_at);
+    ctx_col(st, 11, h->expires_at, sizeof h->expires_at);
+    ctx_col(st, 12, h->decided_at, sizeof h->decided_at);
+    h->decided_by = sqlite3_column_int64(st, 13);
+    ctx_col(st, 14, h->outside_accepted_by, sizeof h->outside_accepted_by);
+    ctx_col(st, 15, h->outside_contact, sizeof h->outside_contact);
+    h->batch = sqlite3_column_int64(st, 16);
+    h->version = sqlite3_column_int64(st, 17);
+}
+
+int handoff_get(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *err)
+{
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "SELECT " HANDOFF_COLS " FROM handoff WHERE id = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        row_to_handoff(st, out);
+        if (summary)
+            *summary = strdup((const char *)sqlite3_column_text(st, 18));
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return cc_err_set(err, CC_EINPUT, "no hand-off %lld", (long long)id);
+    return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading hand-off", err);
+}
+
+/* ---- the summary snapshot ---------------------------------------------- */
+
+/* Add the rows of sql (bound to client_id) as an array of objects whose keys
+ * are the column names. */
+static void add_rows(cc_ctx *ctx, cJSON *o, const char *key, const char *sql,
+                     int64_t client_id)
+{
+    cc_err err;
+    cJSON *arr = cJSON_AddArrayToObject(o, key);
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, &err);
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, client_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *row = cJSON_CreateObject();
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const char *name = sqlite3_column_name(st, i);
+            if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
+                cJSON_AddNumberToObject(row, name, (double)sqlite3_column_int64(st, i));
+            else if (sqlite3_column_type(st, i) == SQLITE_NULL)
+                cJSON_AddNullToObject(row, name);
+            else
+                cJSON_AddStringToObject(row, name,
+                                        (const char *)sqlite3_column_text(st, i));
+        }
+        cJSON_AddItemToArray(arr, row);
+    }
+    sqlite3_finalize(st);
+}
+
+static void add_episode(cc_ctx *ctx, cJSON *o, int64_t client_id)
+{
+    cc_err err;
+    episode e;
+    episode_day d;
+    char today[11];
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "SELECT id FROM episode WHERE client_id = ?1 AND "
+                                   "closed_date IS NULL ORDER BY id DESC LIMIT 1",
+                                   &err);
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, client_id);
+    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (!id || episode_get(ctx, id, &e, &err) != CC_OK) {
+        cJSON_AddNullToObject(o, "episode");
+        return;
+    }
+    ctx_today(ctx, today);
+    episode_day_of(&e, today, &d);
+    cJSON *x = cJSON_AddObjectToObject(o, "episode");
+    cJSON_AddStringToObject(x, "start_date", e.start_date);
+    cJSON_AddNumberToObject(x, "day", d.day);
+    cJSON_AddNumberToObject(x, "length", d.length);
+    cJSON_AddStringToObject(x, "target_end", d.target_end);
+}
+
+int handoff_summary(cc_ctx *ctx, int64_t client_id, char **json, cc_err *err)
+{
+    client c;
+    if (client_get(ctx, client_id, &c, err) != CC_OK)
+        return err->code;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "client", (double)c.id);
+    cJSON_AddStringToObject(o, "name", c.given_name);
+    cJSON_AddStringToObject(o, "family_name", c.family_name);
+    cJSON_AddStringToObject(o, "dob", c.dob);
+    add_rows(
+        ctx, o, "risk",
+        "SELECT level, score, drivers, at FROM assessment WHERE client_id = ?1 ORDER "
+        "BY at DESC, id DESC LIMIT 1",
+        client_id);
+    add_episode(ctx, o, client_id);
+    add_rows(
+        ctx, o, "consents",
+        "SELECT kind, decision, signed_date, expires_date, revoked_date, "
+        "substance_use FROM consent WHERE client_id = ?1 ORDER BY signed_date DESC, id "
+        "DESC",
+        client_id);
+    add_rows(
+        ctx, o, "open_tasks",
+        "SELECT title, due_at FROM task WHERE client_id = ?1 AND completed_at IS NULL "
+        "AND cancelled_at IS NULL ORDER BY due_at LIMIT 10",
+        client_id);
+    add_rows(
+        ctx, o, "recent_contacts",
+        "SELECT kind, at, substr(note, 1, 200) AS note FROM contact WHERE client_id = "
+        "?1 ORDER BY at DESC, id DESC LIMIT 3",
+        client_id);
+    *json = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return *json ? CC_OK : cc_err_set(err, CC_EDATA, "out of memory");
+}
+
+/* ---- proposing --------------------------------------------------------- */
+
+static int target_exists(cc_ctx *ctx, const handoff_target *to, int64_t owner,
+                         cc_err *err)
+{
+    static const struct {
+        const char *kind, *sql;
+    } checks[] = {
+        {"staff", "SELECT 1 FROM staff WHERE id = ?1 AND active = 1"},
+        {"team", "SELECT 1 FROM team WHERE id = ?1"},
+        {"program", "SELECT 1 FROM program WHERE id = ?1 AND active = 1"},
+        {"organization", "SELECT 1 FROM organization WHERE id = ?1"},
+    };
+    for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
+        if (strcmp(to->kind, checks[i].kind) != 0)
+            continue;
+        sqlite3_stmt *st = ctx_prepare(ctx, checks[i].sql, err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_int64(st, 1, to->id);
+        int found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        if (!found)
+            return cc_err_set(err, CC_EINPUT, "no %s %lld to hand off to", to->kind,
+                              (long long)to->id);
+        if (!strcmp(to->kind, "staff") && to->id == owner)
+            return cc_err_set(err, CC_EINPUT, "the client is already theirs");
+        return CC_OK;
+    }
+    return cc_err_set(
+        err, CC_EINPUT,
+        "a hand-off goes to a staff member, team, program or organization");
+}
+
+/* The owner may hand off; so may a program manager covering the owner. */
+static int may_propose(cc_ctx *ctx, const client *c, cc_err *err)
+{
+    if (!c->owner_id)
+        return cc_err_set(err, CC_EINPUT, "client %lld has no owner: assign the client",
+                          (long long)c->id);
+    if (c->owner_id == ctx->staff_id)
+        return CC_OK;
+    if (!strcmp(ctx->role, "program-manager") &&
+        scope_client(ctx, c->id, 1, err) == CC_OK)
+        return CC_OK;
+    return cc_err_set(
+        err, CC_EREFUSED,
+        "only the client's owner or a covering program manager hands off");
+}
+
+static int record_disclosure(cc_ctx *ctx, const client *c, int64_t org, int su,
+                             int64_t handoff_id, const char *now, cc_err *err)
+{
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "INSERT INTO disclosure (client_id, organization_id, at, "
+                    "what, purpose, substance_use, staff_id, handoff_id) "
+                    "VALUES (?1, ?2, ?3, ?4, 'warm hand-off', ?5, ?6, ?7)",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, c->id);
+    sqlite3_bind_int64(st, 2, org);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(
+        st, 4,
+        su ? "hand-off summary: risk, active issues, consents, open tasks, "
+             "recent contacts, substance-use information"
+           : "hand-off summary: risk, active issues, consents, open tasks, "
+             "recent contacts",
+        -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, su);
+    sqlite3_bind_int64(st, 6, ctx->staff_id);
+    sqlite3_bind_int64(st, 7, handoff_id);
+    if (ctx_done(ctx, st, "recording disclosure", err) != CC_OK)
+        return err->code;
+    return ctx_audit(ctx, "disclosure", "client", c->id, "warm hand-off", err);
+}
+
+static int expiry_days(cc_ctx *ctx)
+{
+    char v[16] = "";
+    cc_err err;
+    store_meta_get(ctx->st, "handoff_expiry_business_days", v, sizeof v, &err);
+    int n = atoi(v);
+    return n > 0 && n < 60 ? n : 3;
+}
+
+static int insert_handoff(cc_ctx *ctx, const client *c, const handoff_target *to,
+                          const char *note, int su, int64_t batch, int64_t *id,
+                          cc_err *err)
+{
+    static const char *const cols[] = {"staff", "team", "program", "organization"};
+    char now[21], expires[21], *summary;
+    int col = 0;
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(to->kind, cols[i]))
+            col = i;
+    if (handoff_summary(ctx, c->id, &summary, err) != CC_OK)
+        return err->code;
+    ctx_now(ctx, now);
+    handoff_business_days(ctx_clock(ctx), expiry_days(ctx), expires);
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "INSERT INTO handoff (client_id, from_staff_id, from_program_id, to_kind, "
+        "to_staff_id, to_team_id, to_program_id, to_org_id, state, note, summary, "
+        "substance_use, proposed_at, expires_at, batch) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, "
+        "?7, ?8, 'proposed', ?9, ?10, ?11, ?12, ?13, ?14)",
+        err);
+    if (!st) {
+        free(summary);
+        return err->code;
+    }
+    sqlite3_bind_int64(st, 1, c->id);
+    sqlite3_bind_int64(st, 2, c->owner_id);
+    if (c->program_id)
+        sqlite3_bind_int64(st, 3, c->program_id);
+    sqlite3_bind_text(st, 4, to->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5 + col, to->id);
+    sqlite3_bind_text(st, 9, note ? note : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, summary, -1, free);
+    sqlite3_bind_int(st, 11, su);
+    sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, expires, -1, SQLITE_STATIC);
+    if (batch)
+        sqlite3_bind_int64(st, 14, batch);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return cc_err_set(err, CC_EINPUT, "client %lld already has a hand-off waiting",
+                          (long long)c->id);
+    if (rc != SQLITE_DONE)
+        return store_fail(ctx->st, rc, "proposing hand-off", err);
+    *id = sqlite3_last_insert_rowid(store_db(ctx->st));
+    if (!strcmp(to->kind, "organization") &&
+        record_disclosure(ctx, c, to->id, su, *id, now, err) != CC_OK)
+        return err->code;
+    return ctx_audit(ctx, "handoff.propose", "client", c->id, to->kind, err);
+}
+
+static int propose_in(cc_ctx *ctx, int64_t client_id, const handoff_target *to,
+                      const char *note, int su, int64_t batch, int64_t *id, cc_err *err)
+{
+    client c;
+    if (client_get(ctx, client_id, &c, err) != CC_OK ||
+        may_propose(ctx, &c, err) != CC_OK ||
+        target_exists(ctx, to, c.owner_id, err) != CC_OK)
+        return err->code;
+    if (!strcmp(to->kind, "organization") &&
+        consent_covers(ctx, client_id, to->id, su, err) != CC_OK)
+        return err->code;
+    return insert_handoff(ctx, &c, to, note, su, batch, id, err);
+}
+
+struct propose_args {
+    int64_t client_id;
+    const handoff_target *to;
+    const char *note;
+    int su;
+    int64_t *id;
+};
+
+static int do_propose(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct propose_args *a = arg;
+    return propose_in(ctx, a->client_id, a->to, a->note, a->su, 0, a->id, err);
+}
+
+static int note_ok(const char *note, cc_err *err)
+{
+    if (note && (!text_is_clean(note) || strlen(note) >= 512))
+        return cc_err_set(err, CC_EINPUT,
+                          "the note is too long or has control characters");
+    return CC_OK;
+}
+
+int handoff_propose(cc_ctx *ctx, int64_t client_id, const handoff_target *to,
+                    const char *note, int substance_use, int64_t *id, cc_err *err)
+{
+    struct propose_args a = {client_id, to, note, substance_use ? 1 : 0, id};
+    if (note_ok(note, err) != CC_OK)
+        return err->code;
+    return ctx_txn(ctx, do_propose, &a, err);
+}
+
+struct bulk_args {
+    const int64_t *ids;
+    int n;
+    const handoff_target *to;
+    const char *note;
+    int64_t *batch;
+};
+
+static int do_bulk(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct bulk_args *a = arg;
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "SELECT coalesce(max(batch), 0) + 1 FROM handoff", err);
+    if (!st)
+        return err->code;
+    *a->batch = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 1;
+    sqlite3_finalize(st);
+    for (int i = 0; i < a->n; i++) {
+        int64_t id;
+        if (propose_in(ctx, a->ids[i], a->to, a->note, 0, *a->batch, &id, err) !=
+            CC_OK) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            return cc_err_set(err, err->code, "nothing moved: client %lld: %s",
+                              (long long)a->ids[i], msg);
+        }
+    }
+    char details[64];
+    snprintf(details, sizeof details, "%d clients to %s %lld", a->n, a->to->kind,
+             (long long)a->to->id);
+    return ctx_audit(ctx, "handoff.bulk", "batch", *a->batch, details, err);
+}
+
+int handoff_bulk(cc_ctx *ctx, const int64_t *ids, int n, const handoff_target *to,
+                 const char *note, int64_t *batch, cc_err *err)
+{
+    struct bulk_args a = {ids, n, to, note, batch};
+    if (n < 1)
+        return cc_err_set(err, CC_EINPUT, "no clients to move");
+    if (note_ok(note, err) != CC_OK)
+        return err->code;
+    return ctx_txn(ctx, do_bulk, &a, err);
+}
+
+int handoff_bulk_caseload(cc_ctx *ctx, int64_t staff_id, const handoff_target *to,
+                          const char *note, int64_t *batch, int *count, cc_err *err)
+{
+    int64_t *ids = NULL;
+    int n = 0, cap = 0;
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "SELECT id FROM client WHERE owner_id = ?1 ORDER BY id", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, staff_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            int64_t *p = realloc(ids, (size_t)(cap = cap * 2 + 16) * sizeof *ids);
+            if (!p)
+                break;
+            ids = p;
+        }
+        ids[n++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    *count = n;
+    int rc = handoff_bulk(ctx, ids, n, to, note, batch, err);
+    free(ids);
+    return rc;
+}
+
+/* ---- deciding ---------------------------------------------------------- */
+
+static int64_t one_int(cc_ctx *ctx, const char *sql, int64_t a, int64_t b)
+{
+    cc_err err;
+    int64_t v = 0;
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, &err);
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The program the receiving actor takes the client into, or 0 if the actor
+ * is not a receiver of h. */
+static int64_t receiving_program(cc_ctx *ctx, const handoff *h)
+{
+    if (!strcmp(h->to.kind, "staff"))
+        return h->to.id != ctx->staff_id
+                   ? 0
+                   : one_int(
+                         ctx,
+                         "SELECT coalesce((SELECT t.program_id FROM team_member tm "
+                         "JOIN "
+                         "team t ON t.id = tm.team_id WHERE tm.staff_id = ?1 ORDER BY "
+                         "t.id LIMIT 1), ?2)",
+                         ctx->staff_id, h->from_program_id);
+    if (!strcmp(h->to.kind, "team"))
+        return one_int(
+            ctx,
+            "SELECT t.program_id FROM team t JOIN team_member tm ON tm.team_id = "
+            "t.id WHERE t.id = ?1 AND tm.staff_id = ?2",
+            h->to.id, ctx->staff_id);
+    if (!strcmp(h->to.kind, "program"))
+        return one_int(
+            ctx,
+            "SELECT t.program_id FROM team t JOIN team_member tm ON tm.team_id = "
+            "t.id WHERE t.program_id = ?1 AND tm.staff_id = ?2 LIMIT 1",
+            h->to.id, ctx->staff_id);
+    return 0;
+}
+
+/* The client leaves program_id: its open episode closes as transferred, its
+ * open tasks there are cancelled, its monitoring ends. */
+static int leave_program(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                         cc_err *err)
+{
+    static const char *const steps[] = {
+        "UPDATE task SET cancelled_at = ?3, version = version + 1 WHERE completed_at "
+        "IS "
+        "NULL AND cancelled_at IS NULL AND episode_id IN (SELECT id FROM episode WHERE "
+        "client_id = ?1 AND program_id = ?2 AND closed_date IS NULL)",
+        "UPDATE episode SET closed_date = ?4, outcome = 'transferred', version = "
+        "version "
+        "+ 1 WHERE client_id = ?1 AND program_id = ?2 AND closed_date IS NULL",
+        "UPDATE monitoring SET ended_date = ?4, version = version + 1 WHERE client_id "
+        "= ?1 "
+        "AND program_id = ?2 AND ended_date IS NULL",
+    };
+    char now[21], today[11];
+    ctx_now(ctx, now);
+    ctx_today(ctx, today);
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        sqlite3_stmt *st = ctx_prepare(ctx, steps[i], err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_int64(st, 1, client_id);
+        sqlite3_bind_int64(st, 2, program_id);
+        sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, today, -1, SQLITE_STATIC);
+        if (ctx_done(ctx, st, "transferring client", err) != CC_OK)
+            return err->code;
+    }
+    return ctx_audit(ctx, "client.transfer", "client", client_id, "left its program",
+                     err);
+}
+
+/* Set the decision on h if it is still proposed at the version read. */
+static int decide(cc_ctx *ctx, const handoff *h, const char *state, const char *reason,
+                  cc_err *err)
+{
+    char now[21];
+    ctx_now(ctx, now);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "UPDATE handoff SET state = ?1, reason = ?2, decided_at = "
+                    "?3, decided_by = ?4, version = version + 1 WHERE id = ?5 "
+                    "AND state = 'proposed' AND version = ?6",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, reason ? reason : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, ctx->staff_id);
+    sqlite3_bind_int64(st, 5, h->id);
+    sqlite3_bind_int64(st, 6, h->version);
+    if (ctx_done(ctx, st, "deciding hand-off", err) != CC_OK)
+        return err->code;
+    if (sqlite3_changes(store_db(ctx->st)) == 0)
+        return cc_err_set(err, CC_ECONFLICT,
+                          "hand-off %lld was decided by someone else first",
+                          (long long)h->id);
+    char details[64];
+    snprintf(details, sizeof details, "%s client:%lld", state, (long long)h->client_id);
+    return ctx_audit(ctx, "handoff.decide", "handoff", h->id, details, err);
+}
+
+/* Read h and check it can still be decided now. */
+static int open_handoff(cc_ctx *ctx, int64_t id, handoff *h, cc_err *err)
+{
+    char now[21];
+    if (handoff_get(ctx, id, h, NULL, err) != CC_OK)
+        return err->code;
+    if (strcmp(h->state, "proposed") != 0)
+        return cc_err_set(err, CC_ECONFLICT, "hand-off %lld is already %s",
+                          (long long)id, h->state);
+    ctx_now(ctx, now);
+    if (strcmp(now, h->expires_at) >= 0)
+        return cc_err_set(err, CC_EINPUT, "hand-off %lld expired at %s", (long long)id,
+                          h->expires_at);
+    return CC_OK;
+}
+
+struct decide_args {
+    int64_t id;
+    const char *reason, *who, *how;
+};
+
+static int do_accept(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct decide_args *a = arg;
+    handoff h;
+    client c;
+    if (open_handoff(ctx, a->id, &h, err) != CC_OK)
+        return err->code;
+    if (!strcmp(h.to.kind, "organization"))
+        return cc_err_set(err, CC_EINPUT,
+                          "an organization's acceptance is recorded by the sender");
+    int64_t into = receiving_program(ctx, &h);
+    if (!into)
+        return cc_err_set(err, CC_EREFUSED, "hand-off %lld is not addressed to you",
+                          (long long)a->id);
+    if (decide(ctx, &h, "accepted", NULL, err) != CC_OK ||
+        client_get(ctx, h.client_id, &c, err) != CC_OK)
+        return err->code;
+    if (c.program_id && c.program_id != into &&
+        leave_program(ctx, c.id, c.program_id, err) != CC_OK)
+        return err->code;
+    return client_assign_in(ctx, c.id, ctx->staff_id, into, err);
+}
+
+static int expire_then(cc_ctx *ctx, int (*fn)(cc_ctx *, void *, cc_err *), void *arg,
+                       cc_err *err)
+{
+    int n;
+    if (handoff_expire_due(ctx, &n, err) != CC_OK)
+        return err->code;
+    return ctx_txn(ctx, fn, arg, err);
+}
+
+int handoff_accept(cc_ctx *ctx, int64_t id, cc_err *err)
+{
+    struct decide_args a = {id, NULL, NULL, NULL};
+    return expire_then(ctx, do_accept, &a, err);
+}
+
+static int do_decline(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct decide_args *a = arg;
+    handoff h;
+    if (open_handoff(ctx, a->id, &h, err) != CC_OK)
+        return err->code;
+    if (!receiving_program(ctx, &h))
+        return cc_err_set(err, CC_EREFUSED, "hand-off %lld is not addressed to you",
+                          (long long)a->id);
+    return decide(ctx, &h, "declined", a->reason, err);
+}
+
+int handoff_decline(cc_ctx *ctx, int64_t id, const char *reason, cc_err *err)
+{
+    struct decide_args a = {id, reason, NULL, NULL};
+    if (!reason || !*reason || !text_is_clean(reason))
+        return cc_err_set(err, CC_EINPUT, "declining a hand-off needs a reason");
+    return expire_then(ctx, do_decline, &a, err);
+}
+
+static int sender_only(cc_ctx *ctx, const handoff *h, cc_err *err)
+{
+    if (h->from_staff_id == ctx->staff_id || !strcmp(ctx->role, "program-manager"))
+        return CC_OK;
+    return cc_err_set(err, CC_EREFUSED, "only the sender acts on hand-off %lld",
+                      (long long)h->id);
+}
+
+static int do_withdraw(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct decide_args *a = arg;
+    handoff h;
+    if (open_handoff(ctx, a->id, &h, err) != CC_OK ||
+        sender_only(ctx, &h, err) != CC_OK)
+        return err->code;
+    return decide(ctx, &h, "withdrawn", NULL, err);
+}
+
+int handoff_withdraw(cc_ctx *ctx, int64_t id, cc_err *err)
+{
+    struct decide_args a = {id, NULL, NULL, NULL};
+    return expire_then(ctx, do_withdraw, &a, err);
+}
+
+static int do_outside(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct decide_args *a = arg;
+    handoff h;
+    client c;
+    if (open_handoff(ctx, a->id, &h, err) != CC_OK ||
+        sender_only(ctx, &h, err) != CC_OK)
+        return err->code;
+    if (strcmp(h.to.kind, "organization") != 0)
+        return cc_err_set(err, CC_EINPUT,
+                          "hand-off %lld is not to an outside organization",
+                          (long long)a->id);
+    if (decide(ctx, &h, "accepted", NULL, err) != CC_OK ||
+        client_get(ctx, h.client_id, &c, err) != CC_OK)
+        return err->code;
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "UPDATE handoff SET outside_accepted_by = ?1, "
+                                   "outside_contact = ?2 WHERE id = ?3",
+                                   err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, a->who, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->how, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, h.id);
+    if (ctx_done(ctx, st, "recording acceptance", err) != CC_OK)
+        return err->code;
+    if (c.program_id && leave_program(ctx, c.id, c.program_id, err) != CC_OK)
+        return err->code;
+    st = ctx_prepare(ctx,
+                     "UPDATE client SET owner_id = NULL, program_id = NULL, version = "
+                     "version + 1 WHERE id = ?1",
+                     err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, c.id);
+    return ctx_done(ctx, st, "transferring client", err);
+}
+
+int handoff_record_outside(cc_ctx *ctx, int64_t id, const char *accepted_by,
+                           const char *contact, cc_err *err)
+{
+    struct decide_args a = {id, NULL, accepted_by, contact};
+    if (!accepted_by || !*accepted_by || !contact || !*contact ||
+        !text_is_clean(accepted_by) || !text_is_clean(contact))
+        return cc_err_set(err, CC_EINPUT,
+                          "record who at the organization accepted and how they were "
+                          "reached");
+    return expire_then(ctx, do_outside, &a, err);
+}
+
+static int do_expire(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    int *n = arg;
+    char now[21];
+    ctx_now(ctx, now);
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "UPDATE handoff SET state = 'expired', decided_at = "
+                                   "expires_at, version = version + 1 WHERE state = "
+                                   "'proposed' AND expires_at <= ?1",
+                                   err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+    if (ctx_done(ctx, st, "expiring hand-offs", err) != CC_OK)
+        return err->code;
+    *n = sqlite3_changes(store_db(ctx->st));
+    if (!*n)
+        return CC_OK;
+    char details[32];
+    snprintf(details, sizeof details, "%d expired", *n);
+    return ctx_audit(ctx, "handoff.expire", "handoff", 0, details, err);
+}
+
+int handoff_expire_due(cc_ctx *ctx, int *n, cc_err *err)
+{
+    char now[21];
+    *n = 0;
+    ctx_now(ctx, now);
+    /* a cheap read first: most calls find nothing to expire */
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "SELECT 1 FROM handoff WHERE state = 'proposed' AND "
+                                   "expires_at <= ?1 LIMIT 1",
+                                   err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+    int due = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return due ? ctx_txn(ctx, do_expire, n, err) : CC_OK;
+}
