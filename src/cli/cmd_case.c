@@ -36,9 +36,11 @@ static int cmd_export(cli *c, int argc, char **argv)
             argc, argv, opts, NULL, 0, 0,
             "usage: carecoord export [--format jsonl] [--what KIND]\n"
             "Write one JSON object per line to standard output. KIND: clients "
-            "(default),\nreferrals, consents, assessments, episodes, tasks, contacts. "
-            "Every export is\naudited; it holds client data: send it only where it "
-            "may go.\n",
+            "(default),\nreferrals, consents, assessments, episodes, tasks, contacts, "
+            "handoffs, alerts\n(supervisors); staff, teams (administrators, "
+            "supervisors, "
+            "managers); access,\ndisclosures (supervisors). Every export is audited; "
+            "client data goes only\nwhere it may go.\n",
             &rc))
         return rc;
     if (strcmp(format, "jsonl") != 0)
@@ -48,7 +50,7 @@ static int cmd_export(cli *c, int argc, char **argv)
         return cc_err_set(&err, CC_EUSAGE, "cannot export '%s' (choose %s)", what,
                           export_kinds()),
                cli_fail(&err);
-    if (cli_open(c, "data.export", 0, &err) != CC_OK)
+    if (cli_open(c, export_action(what), 0, &err) != CC_OK)
         return cli_fail(&err);
     cc_ctx ctx = ctx_of(c);
     if (export_jsonl(&ctx, what, print_line, NULL, &n, &err) != CC_OK)

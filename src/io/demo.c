@@ -951,7 +951,7 @@ static int active_clients(gen *g, int64_t **ids, int64_t **owners, int *n)
 static int handoffs(gen *g, cc_err *err)
 {
     int64_t *ids, *owners;
-    int n, rc = CC_OK, demo_in = 0;
+    int n, rc = CC_OK, demo_in = 0, outside = 0;
     if (active_clients(g, &ids, &owners, &n) != CC_OK)
         return cc_err_set(err, CC_EDATA, "out of memory");
     for (int i = 0; i < n && rc == CC_OK; i++) {
@@ -961,8 +961,8 @@ static int handoffs(gen *g, cc_err *err)
             rc = one_handoff(g, ids[i], owners[i], to, 4, err), demo_in++;
         else if (r < 5 && to)
             rc = one_handoff(g, ids[i], owners[i], to, rng_int(&g->r, 0, 4), err);
-        else if (r < 6 && owners[i] != g->demo_coach)
-            rc = outside_handoff(g, ids[i], owners[i], err);
+        else if ((r < 6 || !outside) && owners[i] != g->demo_coach)
+            rc = outside_handoff(g, ids[i], owners[i], err), outside++;
     }
     free(ids);
     free(owners);

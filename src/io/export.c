@@ -441,6 +441,13 @@ int export_known(const char *what)
     return find_kind(what) != NULL;
 }
 
+const char *export_action(const char *what)
+{
+    return ctx_in_list(what, "staff,teams")          ? "export.staff"
+           : ctx_in_list(what, "access,disclosures") ? "export.audit"
+                                                     : "export.case";
+}
+
 static int emit_all(exporter *x, const struct export_kind *k, cc_err *err)
 {
     sqlite3_stmt *st = ctx_prepare(x->ctx, k->sql, err);

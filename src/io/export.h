@@ -18,6 +18,11 @@ const char *export_kinds(void);
 /* True if what names an exportable kind. */
 int export_known(const char *what);
 
+/* The role-matrix action that guards exporting what: export.case (client
+ * content), export.staff (accounts and teams) or export.audit (access log,
+ * disclosures). */
+const char *export_action(const char *what);
+
 /* Audit the export, then write every object of kind what to sink from one
  * consistent snapshot; *count gets the number of objects. */
 int export_jsonl(cc_ctx *ctx, const char *what, export_sink sink, void *arg,

@@ -50,9 +50,21 @@ expect 1 err "cannot export 'secrets'" 'an unknown kind is refused'
 CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-supervisor export --format csv
 expect 1 err 'jsonl' 'only jsonl is offered'
 CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-coach export
-expect 2 err 'data.export needs' 'a coach may not export'
+expect 2 err 'export.case needs supervisor' 'a coach may not export client data'
 CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-admin export
 expect 2 err 'not allowed for role admin' 'an administrator sees no client content'
+CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-admin export --what staff
+expect 0 out '"login":"demo-coach","full_name":"[^"]+","role":"coach"' \
+    '... but exports the staff accounts'
+CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-manager export --what access
+expect 2 err 'export.audit needs supervisor' 'a manager may not export the access log'
+for k in teams handoffs disclosures access alerts; do
+    CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-supervisor export --what "$k"
+    expect 0 out '^\{"' "a supervisor exports $k"
+done
+CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-supervisor export --what handoffs
+like "$OUT" '"state":"(proposed|accepted|declined|withdrawn|expired)"' \
+    'hand-off objects carry their state in the words of the workflow'
 
 # Exports are audited: the chain still verifies and counts them.
 CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-supervisor audit verify
