@@ -65,6 +65,7 @@ int cli_args(int argc, char **argv, const struct cli_opt *opts, const char **pos
 extern const struct cli_command cli_admin_commands[];
 extern const struct cli_command cli_store_commands[];
 extern const struct cli_command cli_case_commands[];
+extern const struct cli_command cli_team_commands[];
 
 /* Read the site configuration (CARECOORD_CONF may point elsewhere unless
  * privileged). Missing file = defaults. */

@@ -222,8 +222,8 @@ static void demo_report(cli *c, const demo_summary *sum)
            sum->demo_coach_caseload);
     printf(
         "Accounts for trying it, each with the passphrase \"%s\":\n"
-        "  demo-coach  demo-nurse  demo-scheduler  demo-social-worker  demo-manager\n"
-        "  demo-supervisor  demo-admin\n"
+        "  demo-coach  demo-coach2  demo-nurse  demo-scheduler  demo-social-worker\n"
+        "  demo-manager  demo-supervisor  demo-admin\n"
         "Open the program as one of them, for example:\n"
         "  carecoord --db %s --user demo-coach\n"
         "  carecoord --db %s --user demo-supervisor export --what clients\n",

@@ -268,6 +268,23 @@ int consent_participation_active(cc_ctx *ctx, int64_t client_id)
     return found && consent_state(&c, today) <= CONSENT_EXPIRING;
 }
 
+/* "Name (CODE)" of an organization, for messages. */
+static void organization_label(cc_ctx *ctx, int64_t id, char *out, size_t n)
+{
+    cc_err err;
+    snprintf(out, n, "organization %lld", (long long)id);
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "SELECT name || coalesce(' (' || facility_code || ')', '') "
+                                   "FROM organization WHERE id = ?1",
+                                   &err);
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        ctx_col(st, 0, out, n);
+    sqlite3_finalize(st);
+}
+
 int consent_covers(cc_ctx *ctx, int64_t client_id, int64_t org_id, int substance_use,
                    cc_err *err)
 {
@@ -294,17 +311,18 @@ int consent_covers(cc_ctx *ctx, int64_t client_id, int64_t org_id, int substance
         named_su |= c.substance_use;
     }
     sqlite3_finalize(st);
+    char org[128];
+    organization_label(ctx, org_id, org, sizeof org);
     if (!named)
         return cc_err_set(err, CC_EREFUSED,
-                          "no active release-of-information consent names organization "
-                          "%lld",
-                          (long long)org_id);
+                          "missing consent: no active release-of-information consent names "
+                          "%s",
+                          org);
     if (substance_use && !named_su)
-        return cc_err_set(
-            err, CC_EREFUSED,
-            "substance-use information needs a consent naming organization "
-            "%lld for it",
-            (long long)org_id);
+        return cc_err_set(err, CC_EREFUSED,
+                          "missing consent: substance-use information needs a consent "
+                          "naming %s for it",
+                          org);
     return CC_OK;
 }
 

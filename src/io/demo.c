@@ -226,6 +226,10 @@ static int new_team(gen *g, const program *p, team **out, cc_err *err)
             snprintf(login, sizeof login, "demo-%s", role);
             pass = DEMO_PASSPHRASE;
         }
+        if (first_demo && i == 3) { /* a second coach, to hand clients to */
+            snprintf(login, sizeof login, "demo-coach2");
+            pass = DEMO_PASSPHRASE;
+        }
         if (add_staff(g, login, role, pass, &ids[i], err) != CC_OK)
             return err->code;
     }
