@@ -43,6 +43,8 @@ static const struct rule rules[] = {
 static int word_in(const char *word, const char *list)
 {
     size_t n = strlen(word);
+    if (!n)
+        return 0;
     for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
         if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
             return 1;

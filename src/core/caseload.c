@@ -139,7 +139,7 @@ static int do_assign(cc_ctx *ctx, void *arg, cc_err *err)
                          : cc_err_set(err, CC_EINPUT, "staff %lld is on no team",
                                       (long long)a->staff_id);
     int load = caseload_active(ctx, a->staff_id);
-    if (load + 1 > p.capacity && (!a->reason || !*a->reason))
+    if (load + 1 > p.capacity && (!a->reason || text_content_len(a->reason) == 0))
         return cc_err_set(
             err, CC_EINPUT,
             "that coach would carry %d/%d clients: give a reason to go over "

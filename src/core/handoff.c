@@ -189,7 +189,9 @@ static int target_exists(cc_ctx *ctx, const handoff_target *to, int64_t owner,
     static const struct {
         const char *kind, *sql;
     } checks[] = {
-        {"staff", "SELECT 1 FROM staff WHERE id = ?1 AND active = 1"},
+        {"staff",
+         "SELECT 1 FROM staff WHERE id = ?1 AND active = 1 AND role IN ('coach', "
+         "'nurse', 'scheduler', 'social-worker', 'program-manager')"},
         {"team", "SELECT 1 FROM team WHERE id = ?1"},
         {"program", "SELECT 1 FROM program WHERE id = ?1 AND active = 1"},
         {"organization", "SELECT 1 FROM organization WHERE id = ?1"},
@@ -204,8 +206,11 @@ static int target_exists(cc_ctx *ctx, const handoff_target *to, int64_t owner,
         int found = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_finalize(st);
         if (!found)
-            return cc_err_set(err, CC_EINPUT, "no %s %lld to hand off to", to->kind,
-                              (long long)to->id);
+            return cc_err_set(
+                err, CC_EINPUT,
+                "no %s %lld to hand off to (staff must be active and carry "
+                "clients)",
+                to->kind, (long long)to->id);
         if (!strcmp(to->kind, "staff") && to->id == owner)
             return cc_err_set(err, CC_EINPUT, "the client is already theirs");
         return CC_OK;
@@ -518,6 +523,31 @@ static int leave_program(cc_ctx *ctx, int64_t client_id, int64_t program_id,
                      err);
 }
 
+/* The client's open tasks go with the client to its new owner (to_staff);
+ * with no new owner (an outside organization) they are cancelled. */
+static int move_tasks(cc_ctx *ctx, int64_t client_id, int64_t to_staff, cc_err *err)
+{
+    char now[21];
+    ctx_now(ctx, now);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    to_staff ? "UPDATE task SET owner_id = ?2, version = "
+                               "version + 1 WHERE client_id = ?1 AND "
+                               "completed_at IS NULL AND cancelled_at IS NULL"
+                             : "UPDATE task SET cancelled_at = ?3, version = "
+                               "version + 1 WHERE client_id = ?1 AND "
+                               "completed_at IS NULL AND cancelled_at IS NULL "
+                               "AND ?2 = 0",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_int64(st, 2, to_staff);
+    if (!to_staff)
+        sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    return ctx_done(ctx, st, "moving tasks", err);
+}
+
 /* Set the decision on h if it is still proposed at the version read. */
 static int decide(cc_ctx *ctx, const handoff *h, const char *state, const char *reason,
                   cc_err *err)
@@ -555,6 +585,9 @@ static int open_handoff(cc_ctx *ctx, int64_t id, handoff *h, cc_err *err)
     char now[21];
     if (handoff_get(ctx, id, h, NULL, err) != CC_OK)
         return err->code;
+    if (!strcmp(h->state, "expired"))
+        return cc_err_set(err, CC_EINPUT, "hand-off %lld expired unanswered at %s",
+                          (long long)id, h->expires_at);
     if (strcmp(h->state, "proposed") != 0)
         return cc_err_set(err, CC_ECONFLICT, "hand-off %lld is already %s",
                           (long long)id, h->state);
@@ -580,7 +613,7 @@ static int do_accept(cc_ctx *ctx, void *arg, cc_err *err)
     if (!strcmp(h.to.kind, "organization"))
         return cc_err_set(err, CC_EINPUT,
                           "an organization's acceptance is recorded by the sender");
-    int64_t into = receiving_program(ctx, &h);
+    int64_t into = h.from_staff_id == ctx->staff_id ? 0 : receiving_program(ctx, &h);
     if (!into)
         return cc_err_set(err, CC_EREFUSED, "hand-off %lld is not addressed to you",
                           (long long)a->id);
@@ -589,6 +622,8 @@ static int do_accept(cc_ctx *ctx, void *arg, cc_err *err)
         return err->code;
     if (c.program_id && c.program_id != into &&
         leave_program(ctx, c.id, c.program_id, err) != CC_OK)
+        return err->code;
+    if (move_tasks(ctx, c.id, ctx->staff_id, err) != CC_OK)
         return err->code;
     return client_assign_in(ctx, c.id, ctx->staff_id, into, err);
 }
@@ -630,7 +665,11 @@ int handoff_decline(cc_ctx *ctx, int64_t id, const char *reason, cc_err *err)
 
 static int sender_only(cc_ctx *ctx, const handoff *h, cc_err *err)
 {
-    if (h->from_staff_id == ctx->staff_id || !strcmp(ctx->role, "program-manager"))
+    cc_err ignore;
+    if (h->from_staff_id == ctx->staff_id)
+        return CC_OK;
+    if (!strcmp(ctx->role, "program-manager") &&
+        scope_client(ctx, h->client_id, 1, &ignore) == CC_OK)
         return CC_OK;
     return cc_err_set(err, CC_EREFUSED, "only the sender acts on hand-off %lld",
                       (long long)h->id);
@@ -664,6 +703,8 @@ static int do_outside(cc_ctx *ctx, void *arg, cc_err *err)
         return cc_err_set(err, CC_EINPUT,
                           "hand-off %lld is not to an outside organization",
                           (long long)a->id);
+    if (consent_covers(ctx, h.client_id, h.to.id, h.substance_use, err) != CC_OK)
+        return err->code; /* the consent may have been revoked since */
     if (decide(ctx, &h, "accepted", NULL, err) != CC_OK ||
         client_get(ctx, h.client_id, &c, err) != CC_OK)
         return err->code;
@@ -678,7 +719,8 @@ static int do_outside(cc_ctx *ctx, void *arg, cc_err *err)
     sqlite3_bind_int64(st, 3, h.id);
     if (ctx_done(ctx, st, "recording acceptance", err) != CC_OK)
         return err->code;
-    if (c.program_id && leave_program(ctx, c.id, c.program_id, err) != CC_OK)
+    if ((c.program_id && leave_program(ctx, c.id, c.program_id, err) != CC_OK) ||
+        move_tasks(ctx, c.id, 0, err) != CC_OK)
         return err->code;
     st = ctx_prepare(ctx,
                      "UPDATE client SET owner_id = NULL, program_id = NULL, version = "
@@ -704,25 +746,37 @@ int handoff_record_outside(cc_ctx *ctx, int64_t id, const char *accepted_by,
 
 static int do_expire(cc_ctx *ctx, void *arg, cc_err *err)
 {
-    int *n = arg;
+    int *n = arg, rc = CC_OK;
     char now[21];
+    int64_t ids[256];
+    int k = 0;
     ctx_now(ctx, now);
-    sqlite3_stmt *st = ctx_prepare(ctx,
-                                   "UPDATE handoff SET state = 'expired', decided_at = "
-                                   "expires_at, version = version + 1 WHERE state = "
-                                   "'proposed' AND expires_at <= ?1",
-                                   err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "SELECT id FROM handoff WHERE state = 'proposed' AND "
+                    "expires_at <= ?1 ORDER BY id LIMIT 256",
+                    err);
     if (!st)
         return err->code;
     sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-    if (ctx_done(ctx, st, "expiring hand-offs", err) != CC_OK)
-        return err->code;
-    *n = sqlite3_changes(store_db(ctx->st));
-    if (!*n)
-        return CC_OK;
-    char details[32];
-    snprintf(details, sizeof details, "%d expired", *n);
-    return ctx_audit(ctx, "handoff.expire", "handoff", 0, details, err);
+    while (k < 256 && sqlite3_step(st) == SQLITE_ROW)
+        ids[k++] = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    for (int i = 0; i < k && rc == CC_OK; i++) {
+        st = ctx_prepare(
+            ctx,
+            "UPDATE handoff SET state = 'expired', decided_at = expires_at, "
+            "version = version + 1 WHERE id = ?1",
+            err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_int64(st, 1, ids[i]);
+        rc = ctx_done(ctx, st, "expiring hand-offs", err);
+        if (rc == CC_OK)
+            rc = ctx_audit(ctx, "handoff.expire", "handoff", ids[i], "unanswered", err);
+    }
+    *n = k;
+    return rc;
 }
 
 int handoff_expire_due(cc_ctx *ctx, int *n, cc_err *err)

@@ -144,9 +144,12 @@ int scope_break_glass(cc_ctx *ctx, int64_t client_id, const char *reason, int mi
 {
     struct glass_args a = {client_id, reason,
                            minutes ? minutes : BREAK_GLASS_DEFAULT_MIN, id};
-    if (!strcmp(ctx->role, "admin"))
-        return cc_err_set(err, CC_EREFUSED, "administrators cannot break the glass");
-    if (!reason || strlen(reason) < 8 || !text_is_clean(reason))
+    if (!strcmp(ctx->role, "admin") || !strcmp(ctx->role, "supervisor"))
+        return cc_err_set(err, CC_EREFUSED, "%s",
+                          !strcmp(ctx->role, "admin")
+                              ? "administrators cannot break the glass"
+                              : "supervisors already see every record (read-only)");
+    if (!reason || text_content_len(reason) < 8 || !text_is_clean(reason))
         return cc_err_set(err, CC_EINPUT,
                           "break-glass needs a reason of at least 8 characters");
     if (a.minutes < 1 || a.minutes > BREAK_GLASS_MAX_MIN)

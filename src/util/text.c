@@ -306,3 +306,11 @@ int text_fit(const char *s, int cols, char *out, size_t outsz, int ascii_only)
     out[n] = '\0';
     return width;
 }
+
+size_t text_content_len(const char *s)
+{
+    size_t n = 0;
+    for (; s && *s; s++)
+        n += *s != ' ' && *s != '\t';
+    return n;
+}

@@ -24,6 +24,9 @@ size_t text_sanitize(const char *in, char *out, size_t outsz, int keep_newlines)
 /* True if s is valid UTF-8 and text_sanitize() would not change it. */
 int text_is_clean(const char *s);
 
+/* Number of bytes of s that are not spaces or tabs (for "a real reason"). */
+size_t text_content_len(const char *s);
+
 /* Display width in terminal columns of valid UTF-8 s (non-printable = 1). */
 int text_width(const char *s);
 

@@ -1,0 +1,452 @@
+/*
+ * measures.c — the managers' measures, each one SQL query in a table below,
+ * run in order inside one read transaction so that every figure describes
+ * the same snapshot. A query's rows are folded into the result by its own
+ * small row function; averages and medians are worked out at the end.
+ *
+ * Dates ("YYYY-MM-DD") are the server's local calendar days, instants
+ * ("YYYY-MM-DDTHH:MM:SSZ") are UTC: the period [from, to] becomes the
+ * instants [local midnight of from, local midnight after to) wherever an
+ * instant is compared with it. Tasks are judged at the end of `to`, or now
+ * when that is earlier; consents from today. Every value is bound.
+ */
+#include "measures.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "consent.h"
+#include "util/clock.h"
+
+/* The values every query may bind, by name. */
+typedef struct period {
+    int64_t prog; /* program id; 0 = all programs (binds NULL) */
+    char from[11], to[11];
+    char from_at[21], end_at[21]; /* the period as instants, end exclusive */
+    char as_of[21];
+    char today[11], soon[11];
+} period;
+
+/* What the row functions fill: the result and a scratch list of the days
+ * from discharge to visit (ascending, for the median). */
+typedef struct acc {
+    measures *m;
+    int coach_cap, overdue_cap;
+    double *days;
+    int ndays, days_cap;
+} acc;
+
+/* ---- the queries ------------------------------------------------------- */
+
+/* Referrals received in the period: all, those whose first assessment in
+ * the same program at or after the received day (local) is high, declined. */
+static const char SQL_REFERRALS[] =
+    "SELECT count(*), coalesce(sum(first_level = 'high'), 0), "
+    "       coalesce(sum(status = 'declined'), 0) "
+    "FROM (SELECT r.status, "
+    "        (SELECT a.level FROM assessment a "
+    "          WHERE a.client_id = r.client_id AND a.program_id = r.program_id "
+    "            AND a.at >= strftime('%Y-%m-%dT%H:%M:%SZ', r.received_date, 'utc') "
+    "          ORDER BY a.at, a.id LIMIT 1) AS first_level "
+    "      FROM referral r "
+    "      WHERE r.received_date BETWEEN :from AND :to "
+    "        AND (:prog IS NULL OR r.program_id = :prog))";
+
+/* Tier-1 clients referred in the period (once each), and how many of them
+ * had an episode or monitoring started by `to` in a program they were
+ * referred to in the period. */
+static const char SQL_TIER1[] =
+    "WITH placed (client_id, program_id) AS ("
+    "  SELECT client_id, program_id FROM episode "
+    "   WHERE start_date <= :to AND (:prog IS NULL OR program_id = :prog) "
+    "  UNION "
+    "  SELECT client_id, program_id FROM monitoring "
+    "   WHERE since_date <= :to AND (:prog IS NULL OR program_id = :prog)) "
+    "SELECT count(*), coalesce(sum(ok), 0) "
+    "FROM (SELECT max(p.client_id IS NOT NULL) AS ok "
+    "      FROM referral r JOIN client c ON c.id = r.client_id "
+    "      LEFT JOIN placed p ON p.client_id = r.client_id "
+    "                        AND p.program_id = r.program_id "
+    "      WHERE c.tier = 1 AND r.received_date BETWEEN :from AND :to "
+    "        AND (:prog IS NULL OR r.program_id = :prog) "
+    "      GROUP BY r.client_id)";
+
+/* Active coaches on a team of the program, their capacity, and how many of
+ * the clients they own had an episode or monitoring (in any program, as
+ * caseload.c counts) open at the end of `to`: started by then, not closed
+ * or ended by then. */
+static const char SQL_CASELOAD[] =
+    "WITH coach (id, login, capacity) AS ("
+    "  SELECT s.id, s.login, min(p.capacity) "
+    "  FROM staff s JOIN team_member tm ON tm.staff_id = s.id "
+    "  JOIN team t ON t.id = tm.team_id JOIN program p ON p.id = t.program_id "
+    "  WHERE s.role = 'coach' AND s.active = 1 "
+    "    AND (:prog IS NULL OR t.program_id = :prog) "
+    "  GROUP BY s.id), "
+    "open_case (client_id) AS ("
+    "  SELECT client_id FROM episode "
+    "   WHERE start_date <= :to AND (closed_date IS NULL OR closed_date > :to) "
+    "  UNION "
+    "  SELECT client_id FROM monitoring "
+    "   WHERE since_date <= :to AND (ended_date IS NULL OR ended_date > :to)) "
+    "SELECT co.id, co.login, co.capacity, "
+    "  (SELECT count(*) FROM client c WHERE c.owner_id = co.id "
+    "      AND c.id IN (SELECT client_id FROM open_case)) "
+    "FROM coach co ORDER BY co.login";
+
+/* Tasks open at as_of (created by then, neither completed nor cancelled by
+ * then) and due before it, per owner; with a program, only owners who are
+ * members of one of its teams. */
+static const char SQL_OVERDUE[] =
+    "SELECT s.id, s.login, s.role, count(*) "
+    "FROM task k JOIN staff s ON s.id = k.owner_id "
+    "WHERE k.due_at < :as_of AND k.created_at <= :as_of "
+    "  AND (k.completed_at IS NULL OR k.completed_at > :as_of) "
+    "  AND (k.cancelled_at IS NULL OR k.cancelled_at > :as_of) "
+    "  AND (:prog IS NULL OR k.owner_id IN ("
+    "      SELECT tm.staff_id FROM team_member tm JOIN team t ON t.id = tm.team_id "
+    "      WHERE t.program_id = :prog)) "
+    "GROUP BY s.id ORDER BY s.login";
+
+/* Episodes closed in the period: count, sum of lengths (both ends counted),
+ * sum of targets (with extensions), closed after the target's last day. */
+static const char SQL_EPISODES[] =
+    "SELECT count(*), coalesce(sum(len), 0), coalesce(sum(target), 0), "
+    "       coalesce(sum(len > target), 0) "
+    "FROM (SELECT CAST(julianday(closed_date) - julianday(start_date) AS INTEGER) "
+    "               + 1 AS len, target_days + extended_days AS target "
+    "      FROM episode WHERE closed_date BETWEEN :from AND :to "
+    "        AND (:prog IS NULL OR program_id = :prog))";
+
+/* Discharges in the period of clients with any episode in the program: was
+ * there an admission (any facility) after it and at most 30 days later, and
+ * seconds to the first home visit after it (corrected contacts do not
+ * count; NULL if none). Ordered by those seconds, no visit first. */
+static const char SQL_DISCHARGES[] =
+    "WITH served (client_id) AS ("
+    "  SELECT DISTINCT client_id FROM episode "
+    "   WHERE :prog IS NULL OR program_id = :prog), "
+    "corrected (id) AS ("
+    "  SELECT corrects_id FROM contact WHERE corrects_id IS NOT NULL) "
+    "SELECT EXISTS (SELECT 1 FROM encounter a "
+    "         WHERE a.client_id = d.client_id AND a.kind = 'admit' AND a.at > d.at "
+    "           AND a.at <= strftime('%Y-%m-%dT%H:%M:%SZ', d.at, '+30 days')), "
+    "       (SELECT CAST(strftime('%s', min(v.at)) AS INTEGER) "
+    "               - CAST(strftime('%s', d.at) AS INTEGER) "
+    "          FROM contact v "
+    "         WHERE v.client_id = d.client_id AND v.kind = 'home-visit' "
+    "           AND v.at > d.at AND v.id NOT IN (SELECT id FROM corrected)) AS secs "
+    "FROM encounter d "
+    "WHERE d.kind = 'discharge' AND d.at >= :from_at AND d.at < :end_at "
+    "  AND d.client_id IN (SELECT client_id FROM served) "
+    "ORDER BY secs";
+
+/* Granted consents of the program's clients, not revoked by today, that
+ * expire between today and today + 30 days inclusive. */
+static const char SQL_CONSENTS[] =
+    "SELECT count(*) FROM consent k JOIN client c ON c.id = k.client_id "
+    "WHERE k.kind IN ('participation', 'release') AND k.decision = 'granted' "
+    "  AND (k.revoked_date IS NULL OR k.revoked_date > :today) "
+    "  AND k.expires_date BETWEEN :today AND :soon "
+    "  AND (:prog IS NULL OR c.program_id = :prog)";
+
+/* ---- folding rows into the result -------------------------------------- */
+
+static int out_of_memory(cc_err *err)
+{
+    return cc_err_set(err, CC_EDATA, "out of memory computing measures");
+}
+
+/* p with room for element n (*cap allocated so far), or NULL with p intact. */
+static void *grow(void *p, int n, int *cap, size_t size)
+{
+    if (n < *cap)
+        return p;
+    int ncap = *cap ? *cap * 2 : 16;
+    void *q = realloc(p, (size_t)ncap * size);
+    if (q)
+        *cap = ncap;
+    return q;
+}
+
+static int row_referrals(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    a->m->conversion.den = a->m->decline.den = sqlite3_column_int64(st, 0);
+    a->m->conversion.num = sqlite3_column_int64(st, 1);
+    a->m->decline.num = sqlite3_column_int64(st, 2);
+    return CC_OK;
+}
+
+static int row_tier1(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    a->m->tier1_placed.den = sqlite3_column_int64(st, 0);
+    a->m->tier1_placed.num = sqlite3_column_int64(st, 1);
+    return CC_OK;
+}
+
+static int row_coach(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    measures *m = a->m;
+    coach_load *list = grow(m->coach, m->coaches, &a->coach_cap, sizeof *list);
+    if (!list)
+        return out_of_memory(err);
+    m->coach = list;
+    coach_load *c = &list[m->coaches++];
+    memset(c, 0, sizeof *c);
+    c->staff_id = sqlite3_column_int64(st, 0);
+    ctx_col(st, 1, c->login, sizeof c->login);
+    c->capacity = sqlite3_column_int(st, 2);
+    c->active = sqlite3_column_int(st, 3);
+    return CC_OK;
+}
+
+static int row_overdue(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    measures *m = a->m;
+    staff_overdue *list = grow(m->overdue, m->noverdue, &a->overdue_cap, sizeof *list);
+    if (!list)
+        return out_of_memory(err);
+    m->overdue = list;
+    staff_overdue *o = &list[m->noverdue++];
+    o->staff_id = sqlite3_column_int64(st, 0);
+    ctx_col(st, 1, o->login, sizeof o->login);
+    ctx_col(st, 2, o->role, sizeof o->role);
+    o->overdue = sqlite3_column_int(st, 3);
+    m->overdue_tasks += o->overdue;
+    return CC_OK;
+}
+
+static int row_episodes(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    a->m->episodes_closed = sqlite3_column_int(st, 0);
+    a->m->length_days_sum = sqlite3_column_int64(st, 1);
+    a->m->target_days_sum = sqlite3_column_int64(st, 2);
+    a->m->closed_past_target = sqlite3_column_int(st, 3);
+    return CC_OK;
+}
+
+static int row_discharge(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    a->m->readmission30.den++;
+    a->m->readmission30.num += sqlite3_column_int(st, 0);
+    if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+        a->m->discharges_without_visit++;
+        return CC_OK;
+    }
+    double *days = grow(a->days, a->ndays, &a->days_cap, sizeof *days);
+    if (!days)
+        return out_of_memory(err);
+    a->days = days;
+    days[a->ndays++] = (double)sqlite3_column_int64(st, 1) / 86400.0;
+    return CC_OK;
+}
+
+static int row_consents(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    a->m->consents_expiring = sqlite3_column_int(st, 0);
+    return CC_OK;
+}
+
+typedef struct query {
+    const char *what; /* for error messages */
+    const char *sql;
+    int (*row)(sqlite3_stmt *st, acc *a, cc_err *err);
+} query;
+
+static const query queries[] = {
+    {"measuring referrals", SQL_REFERRALS, row_referrals},
+    {"measuring tier-1 placement", SQL_TIER1, row_tier1},
+    {"measuring caseload", SQL_CASELOAD, row_coach},
+    {"measuring overdue tasks", SQL_OVERDUE, row_overdue},
+    {"measuring episode length", SQL_EPISODES, row_episodes},
+    {"measuring discharges", SQL_DISCHARGES, row_discharge},
+    {"measuring expiring consents", SQL_CONSENTS, row_consents},
+};
+
+/* ---- running them ------------------------------------------------------ */
+
+static void bind_text(sqlite3_stmt *st, const char *name, const char *value)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i > 0)
+        sqlite3_bind_text(st, i, value, -1, SQLITE_STATIC);
+}
+
+static void bind_period(sqlite3_stmt *st, const period *p)
+{
+    int i = sqlite3_bind_parameter_index(st, ":prog");
+    if (i > 0 && p->prog)
+        sqlite3_bind_int64(st, i, p->prog);
+    else if (i > 0)
+        sqlite3_bind_null(st, i);
+    bind_text(st, ":from", p->from);
+    bind_text(st, ":to", p->to);
+    bind_text(st, ":from_at", p->from_at);
+    bind_text(st, ":end_at", p->end_at);
+    bind_text(st, ":as_of", p->as_of);
+    bind_text(st, ":today", p->today);
+    bind_text(st, ":soon", p->soon);
+}
+
+static int run_query(cc_ctx *ctx, const query *q, const period *p, acc *a, cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(ctx, q->sql, err);
+    if (!st)
+        return err->code;
+    bind_period(st, p);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (q->row(st, a, err) != CC_OK) {
+            sqlite3_finalize(st);
+            return err->code;
+        }
+    }
+    int code = rc == SQLITE_DONE ? CC_OK : store_fail(ctx->st, rc, q->what, err);
+    sqlite3_finalize(st);
+    return code;
+}
+
+/* The program's id for code (NULL or "" = all, id 0); unknown: CC_EINPUT. */
+static int resolve_program(cc_ctx *ctx, const char *code, period *p, cc_err *err)
+{
+    if (!code || !*code)
+        return CC_OK;
+    sqlite3_stmt *st = ctx_prepare(ctx, "SELECT id FROM program WHERE code = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        p->prog = sqlite3_column_int64(st, 0);
+    int result = rc == SQLITE_ROW ? CC_OK
+                 : rc == SQLITE_DONE
+                     ? cc_err_set(err, CC_EINPUT, "no program %.40s", code)
+                     : store_fail(ctx->st, rc, "finding the program", err);
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* Check the dates and work out every bound value but the program. */
+static int make_period(cc_ctx *ctx, const char *from, const char *to, period *p,
+                       cc_err *err)
+{
+    int64_t f, t;
+    char next[11];
+    if (!from || !to || clock_parse_date(from, &f) != 0 ||
+        clock_parse_date(to, &t) != 0 || strcmp(from, "1900-01-01") < 0 ||
+        strcmp(to, "9999-01-01") >= 0)
+        return cc_err_set(err, CC_EINPUT,
+                          "period dates must be YYYY-MM-DD (1900-9998)");
+    if (f > t)
+        return cc_err_set(err, CC_EINPUT, "period start %s is after its end %s", from,
+                          to);
+    snprintf(p->from, sizeof p->from, "%s", from);
+    snprintf(p->to, sizeof p->to, "%s", to);
+    clock_date_add(to, 1, next);
+    int64_t end = clock_local_midnight(next), now = ctx_clock(ctx);
+    clock_format_iso(clock_local_midnight(from), p->from_at);
+    clock_format_iso(end, p->end_at);
+    clock_format_iso(now < end ? now : end, p->as_of);
+    ctx_today(ctx, p->today);
+    clock_date_add(p->today, CONSENT_EXPIRING_DAYS, p->soon);
+    return CC_OK;
+}
+
+/* ---- what is derived from the rows ------------------------------------- */
+
+static void finish_caseload(measures *m)
+{
+    for (int i = 0; i < m->coaches; i++) {
+        coach_load *c = &m->coach[i];
+        m->active_total += c->active;
+        if (c->active > m->caseload_max)
+            m->caseload_max = c->active;
+        if (c->active > c->capacity)
+            m->over_capacity++;
+        for (int j = 0; j < m->noverdue; j++)
+            if (m->overdue[j].staff_id == c->staff_id)
+                c->overdue = m->overdue[j].overdue;
+    }
+    m->caseload_avg = m->coaches ? (double)m->active_total / m->coaches : 0;
+}
+
+static void finish_episodes(measures *m)
+{
+    if (!m->episodes_closed)
+        return;
+    m->avg_length = (double)m->length_days_sum / m->episodes_closed;
+    m->avg_target = (double)m->target_days_sum / m->episodes_closed;
+}
+
+/* The days are ascending (the query orders them). */
+static void finish_visits(measures *m, const double *days, int n)
+{
+    m->discharges_with_visit = n;
+    for (int i = 0; i < n; i++)
+        m->days_to_visit_sum += days[i];
+    if (!n)
+        return;
+    m->days_to_visit_avg = m->days_to_visit_sum / n;
+    m->days_to_visit_median =
+        n % 2 ? days[n / 2] : (days[n / 2 - 1] + days[n / 2]) / 2.0;
+}
+
+/* ---- the entry points -------------------------------------------------- */
+
+double measure_rate(measure_ratio r)
+{
+    return r.den ? (double)r.num / (double)r.den : 0.0;
+}
+
+/* Every query in one read transaction (a deferred BEGIN: one snapshot). */
+static int run_all(cc_ctx *ctx, const char *program_code, period *p, acc *a,
+                   cc_err *err)
+{
+    if (store_exec(ctx->st, "BEGIN", err) != CC_OK)
+        return err->code;
+    int rc = resolve_program(ctx, program_code, p, err);
+    for (size_t i = 0; rc == CC_OK && i < sizeof queries / sizeof *queries; i++)
+        rc = run_query(ctx, &queries[i], p, a, err);
+    if (rc == CC_OK)
+        rc = store_exec(ctx->st, "COMMIT", err);
+    if (rc != CC_OK)
+        store_rollback(ctx->st);
+    return rc;
+}
+
+int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
+                     const char *to, measures *out, cc_err *err)
+{
+    period p = {0};
+    acc a = {.m = out};
+    memset(out, 0, sizeof *out);
+    if (make_period(ctx, from, to, &p, err) != CC_OK)
+        return err->code;
+    int rc = run_all(ctx, program_code, &p, &a, err);
+    if (rc == CC_OK) {
+        snprintf(out->program, sizeof out->program, "%s", p.prog ? program_code : "");
+        snprintf(out->from, sizeof out->from, "%s", p.from);
+        snprintf(out->to, sizeof out->to, "%s", p.to);
+        snprintf(out->today, sizeof out->today, "%s", p.today);
+        snprintf(out->as_of, sizeof out->as_of, "%s", p.as_of);
+        finish_caseload(out);
+        finish_episodes(out);
+        finish_visits(out, a.days, a.ndays);
+    } else {
+        measures_free(out);
+    }
+    free(a.days);
+    return rc;
+}
+
+void measures_free(measures *m)
+{
+    if (!m)
+        return;
+    free(m->coach);
+    free(m->overdue);
+    m->coach = NULL;
+    m->overdue = NULL;
+    m->coaches = m->noverdue = 0;
+}

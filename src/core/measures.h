@@ -1,0 +1,89 @@
+/*
+ * measures.h — the figures program managers report, computed from the data
+ * for one program (or all) and one period of dates [from, to]: referral
+ * conversion and decline, tier-1 placement, caseload per coach against the
+ * program's capacity, episode length against target, 30-day readmission,
+ * days from discharge to the first home visit, overdue tasks and consents
+ * about to expire. Every rate comes with the counts behind it; averages come
+ * with their sums. Nothing here writes: one read transaction, one snapshot.
+ */
+#ifndef CC_MEASURES_H
+#define CC_MEASURES_H
+
+#include <stdint.h>
+
+#include "ctx.h"
+
+/* A rate as its counts: num / den. */
+typedef struct measure_ratio {
+    int64_t num, den;
+} measure_ratio;
+
+/* One active coach on a team of the program, as of the period's end. */
+typedef struct coach_load {
+    int64_t staff_id;
+    char login[33];
+    int active;   /* owned clients with an episode or monitoring open (in
+                     any program, as caseload.h counts) at the end of `to` */
+    int capacity; /* the program's capacity (smallest of the coach's programs
+                     when all programs are reported) */
+    int overdue;  /* open tasks past due at measures.as_of */
+} coach_load;
+
+/* One staff member (any role) with open tasks past due at measures.as_of. */
+typedef struct staff_overdue {
+    int64_t staff_id;
+    char login[33];
+    char role[24];
+    int overdue;
+} staff_overdue;
+
+typedef struct measures {
+    char program[32];      /* the program's code; "" = all programs */
+    char from[11], to[11]; /* the period, inclusive */
+    char today[11];        /* the day consents are counted from */
+    char as_of[21];        /* instant tasks are judged at: end of `to` or now */
+
+    /* referrals received in the period: first assessment high / declined */
+    measure_ratio conversion, decline;
+    /* tier-1 clients referred in the period: placed by `to` / referred */
+    measure_ratio tier1_placed;
+
+    /* caseload as of `to`; coach[0..coaches) ordered by login */
+    int coaches, active_total, caseload_max, over_capacity;
+    double caseload_avg; /* active_total / coaches */
+    coach_load *coach;
+
+    /* intensive episodes closed in the period; length counts both ends */
+    int episodes_closed, closed_past_target;
+    int64_t length_days_sum, target_days_sum;
+    double avg_length, avg_target; /* the sums / episodes_closed */
+
+    /* discharges in the period of clients served: readmitted within 30 days
+     * / discharges; first home visit after the discharge, in fractional days */
+    measure_ratio readmission30;
+    int discharges_with_visit, discharges_without_visit;
+    double days_to_visit_sum, days_to_visit_avg, days_to_visit_median;
+
+    /* open tasks past due at as_of; per owner, ordered by login */
+    int overdue_tasks;
+    int noverdue;
+    staff_overdue *overdue;
+
+    /* granted, unrevoked consents expiring in [today, today + 30] */
+    int consents_expiring;
+} measures;
+
+/* num / den, or 0 when den is 0. */
+double measure_rate(measure_ratio r);
+
+/* Compute every measure for program_code (NULL or "" = all programs) over
+ * [from, to] ("YYYY-MM-DD") into out; bad dates or an unknown program are
+ * CC_EINPUT. On success free out with measures_free. */
+int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
+                     const char *to, measures *out, cc_err *err);
+
+/* Release what measures_compute allocated; safe on a zeroed struct. */
+void measures_free(measures *m);
+
+#endif
