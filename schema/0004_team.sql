@@ -89,3 +89,9 @@ CREATE TABLE encounter (
 CREATE INDEX encounter_client ON encounter (client_id, at);
 
 INSERT INTO meta (key, value) VALUES ('handoff_expiry_business_days', '3');
+
+-- For the measures at ten years of history.
+CREATE INDEX episode_client ON episode (client_id, program_id);
+CREATE INDEX contact_corrects ON contact (corrects_id) WHERE corrects_id IS NOT NULL;
+CREATE INDEX referral_received ON referral (program_id, received_date);
+CREATE INDEX encounter_kind_at ON encounter (kind, at);

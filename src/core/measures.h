@@ -78,8 +78,9 @@ typedef struct measures {
 double measure_rate(measure_ratio r);
 
 /* Compute every measure for program_code (NULL or "" = all programs) over
- * [from, to] ("YYYY-MM-DD") into out; bad dates or an unknown program are
- * CC_EINPUT. On success free out with measures_free. */
+ * [from, to] ("YYYY-MM-DD", years 1900-9998, from <= to) into out, which is
+ * overwritten; bad dates or an unknown program are CC_EINPUT. On success
+ * free out with measures_free; on failure nothing is left to free. */
 int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
                      const char *to, measures *out, cc_err *err);
 

@@ -1,0 +1,786 @@
+/*
+ * test_measures.c — the managers' measures against a small hand-made data
+ * set inserted with plain SQL: referrals with their first assessments,
+ * tier-1 placement, caseload against a lowered capacity, episode lengths
+ * against target, 30-day readmissions at 29, 30 and 31 days (and 30 days and
+ * one second), days from discharge to the first home visit (a corrected
+ * visit does not count), overdue tasks as of the end of a past period and as
+ * of now, and consents expiring at today + 30 (counted) and + 31 (not).
+ * Every expected figure is worked out by hand in the comment above it. Also:
+ * an empty program, an empty store, and refused dates and programs.
+ *
+ * The clock is fixed at NOW (TZ=UTC, so local days are UTC days); the main
+ * period is October 2026, so tasks are judged at 2026-11-01T00:00:00Z.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/caseload.h"
+#include "core/ctx.h"
+#include "core/measures.h"
+#include "core/staff.h"
+#include "testutil.h"
+
+#define NOW   "2026-11-22T12:00:00Z"
+#define TODAY "2026-11-22"
+#define FROM  "2026-10-01"
+#define TO    "2026-10-31"
+#define EPS   1e-9
+
+typedef struct fixture {
+    char *dir, *db;
+    store *s;
+    cc_ctx ctx;
+    int64_t admin, coach1, coach2, coach3, coach4, coach5, nurse;
+    int64_t hss, ngh, ngh_org;
+    measures m;
+} fixture;
+
+/* ---- building the data set --------------------------------------------- */
+
+static void exec_f(fixture *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void exec_f(fixture *f, const char *fmt, ...)
+{
+    char sql[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    tu_exec(f->s, sql);
+}
+
+/* s as an SQL literal: 'text', or NULL for a NULL pointer (a few at once). */
+static const char *lit(const char *s)
+{
+    static char bufs[8][48];
+    static int next;
+    char *b = bufs[next++ % 8];
+    if (s)
+        snprintf(b, sizeof bufs[0], "'%s'", s);
+    else
+        snprintf(b, sizeof bufs[0], "NULL");
+    return b;
+}
+
+static int64_t staff_id_of(fixture *f, const char *login, const char *role)
+{
+    cc_err err = {0};
+    staff st;
+    assert_int_equal(staff_add(f->s, 0, login, role, login, NULL, 0, &err), CC_OK);
+    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
+    return st.id;
+}
+
+/* tier 0 and owner/program 0 mean NULL. */
+static void add_client(fixture *f, int id, int tier, int64_t owner, int64_t program)
+{
+    char tier_s[8], owner_s[24], prog_s[24];
+    snprintf(tier_s, sizeof tier_s, tier ? "%d" : "NULL", tier);
+    snprintf(owner_s, sizeof owner_s, owner ? "%lld" : "NULL", (long long)owner);
+    snprintf(prog_s, sizeof prog_s, program ? "%lld" : "NULL", (long long)program);
+    exec_f(
+        f,
+        "INSERT INTO client (id, family_name, given_name, name_key, dob, zip, payer, "
+        "setting, tier, owner_id, program_id, created_at) VALUES (%d, 'Family%d', "
+        "'Given', 'family%d given', '1950-01-01', '20810', 'medicare', 'home', %s, "
+        "%s, %s, '2026-01-01T00:00:00Z')",
+        id, id, id, tier_s, owner_s, prog_s);
+}
+
+static void add_referral(fixture *f, int client, int64_t program, const char *received,
+                         const char *status)
+{
+    exec_f(f,
+           "INSERT INTO referral (client_id, program_id, source_type, received_date, "
+           "status, status_at) VALUES (%d, %lld, 'pcp', '%s', '%s', '%sT12:00:00Z')",
+           client, (long long)program, received, status, received);
+}
+
+static void add_assessment(fixture *f, int client, int64_t program, const char *at,
+                           const char *level)
+{
+    exec_f(f,
+           "INSERT INTO assessment (client_id, program_id, questionnaire_id, at, "
+           "staff_id, setting, score, level) VALUES (%d, %lld, (SELECT id FROM "
+           "questionnaire WHERE code = 'hra'), '%s', %lld, 'home', 0, '%s')",
+           client, (long long)program, at, (long long)f->coach1, level);
+}
+
+static void add_episode(fixture *f, int client, int64_t program, const char *start,
+                        int target, int extended, const char *closed)
+{
+    exec_f(
+        f,
+        "INSERT INTO episode (client_id, program_id, start_date, target_days, "
+        "extended_days, closed_date, outcome) VALUES (%d, %lld, '%s', %d, %d, %s, %s)",
+        client, (long long)program, start, target, extended, lit(closed),
+        closed ? "'goals-met'" : "NULL");
+}
+
+static void add_monitoring(fixture *f, int client, int64_t program, const char *since,
+                           const char *ended)
+{
+    exec_f(f,
+           "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date, "
+           "ended_date) VALUES (%d, %lld, '%s', '2027-01-01', %s)",
+           client, (long long)program, since, lit(ended));
+}
+
+static void add_task(fixture *f, int64_t owner, const char *due, const char *created,
+                     const char *completed, const char *cancelled)
+{
+    exec_f(f,
+           "INSERT INTO task (client_id, title, due_at, owner_id, origin, created_at, "
+           "created_by, completed_at, cancelled_at) VALUES (1, 'Call', '%s', %lld, "
+           "'manual', '%s', %lld, %s, %s)",
+           due, (long long)owner, created, (long long)f->admin, lit(completed),
+           lit(cancelled));
+}
+
+/* Returns the contact's id. */
+static int64_t add_contact(fixture *f, int client, const char *kind, const char *at,
+                           int64_t corrects)
+{
+    char corr[24];
+    snprintf(corr, sizeof corr, corrects ? "%lld" : "NULL", (long long)corrects);
+    exec_f(
+        f,
+        "INSERT INTO contact (client_id, kind, at, staff_id, corrects_id, created_at) "
+        "VALUES (%d, '%s', '%s', %lld, %s, '%s')",
+        client, kind, at, (long long)f->coach1, corr, at);
+    return sqlite3_last_insert_rowid(store_db(f->s));
+}
+
+static void add_encounter(fixture *f, int client, const char *kind, const char *at)
+{
+    exec_f(f,
+           "INSERT INTO encounter (client_id, facility_id, kind, at) "
+           "VALUES (%d, %lld, '%s', '%s')",
+           client, (long long)f->ngh_org, kind, at);
+}
+
+static void add_consent(fixture *f, int client, const char *kind, const char *decision,
+                        const char *expires, const char *revoked)
+{
+    exec_f(
+        f,
+        "INSERT INTO consent (client_id, kind, decision, decline_reason, signed_date, "
+        "recorded_by, expires_date, revoked_date, created_at) VALUES (%d, '%s', "
+        "'%s', '%s', '2026-01-01', %lld, %s, %s, '2026-01-01T00:00:00Z')",
+        client, kind, decision, strcmp(decision, "declined") ? "" : "not interested",
+        (long long)f->admin, lit(expires), lit(revoked));
+}
+
+/* Staff and teams: HSS North (coach1, coach2, coach3 inactive, nurse1) and
+ * NGH (coach4); coach5 is on no team. HSS capacity lowered to 4. */
+static void load_staff(fixture *f)
+{
+    f->admin = staff_id_of(f, "admin1", "admin");
+    f->coach1 = staff_id_of(f, "coach1", "coach");
+    f->coach2 = staff_id_of(f, "coach2", "coach");
+    f->coach3 = staff_id_of(f, "coach3", "coach");
+    f->coach4 = staff_id_of(f, "coach4", "coach");
+    f->coach5 = staff_id_of(f, "coach5", "coach");
+    f->nurse = staff_id_of(f, "nurse1", "nurse");
+    exec_f(f, "UPDATE staff SET active = 0 WHERE id = %lld", (long long)f->coach3);
+    exec_f(f, "UPDATE program SET capacity = 4 WHERE id = %lld", (long long)f->hss);
+    exec_f(f,
+           "INSERT INTO team (id, name, program_id) VALUES (1, 'HSS North', %lld), "
+           "(2, 'NGH', %lld)",
+           (long long)f->hss, (long long)f->ngh);
+    exec_f(f,
+           "INSERT INTO team_member (team_id, staff_id) VALUES (1, %lld), (1, %lld), "
+           "(1, %lld), (1, %lld), (2, %lld)",
+           (long long)f->coach1, (long long)f->coach2, (long long)f->coach3,
+           (long long)f->nurse, (long long)f->coach4);
+}
+
+static void load_clients(fixture *f)
+{
+    int64_t H = f->hss, N = f->ngh;
+    static const struct {
+        int id, tier;
+        char owner; /* 1-5 coachN, 'n' nurse, 0 none */
+        char prog;  /* 'h' hss, 'n' ngh, 0 none */
+    } c[] = {
+        {1, 1, 1, 'h'},    {2, 1, 1, 'h'},  {3, 1, 0, 'h'},  {4, 0, 0, 0},
+        {5, 2, 5, 0},      {6, 1, 0, 0},    {7, 0, 0, 0},    {8, 1, 0, 'n'},
+        {9, 1, 2, 'h'},    {10, 1, 1, 'h'}, {11, 1, 4, 'n'}, {12, 0, 1, 'h'},
+        {13, 0, 1, 'h'},   {14, 0, 1, 'h'}, {15, 0, 1, 'h'}, {16, 0, 2, 'h'},
+        {17, 0, 2, 'n'},   {18, 0, 2, 'h'}, {19, 0, 2, 'h'}, {20, 0, 3, 'h'},
+        {21, 0, 'n', 'h'}, {22, 0, 0, 0},   {23, 0, 0, 0},   {24, 0, 0, 0},
+        {25, 0, 0, 0},     {26, 0, 0, 0},
+    };
+    const int64_t coach[] = {0, f->coach1, f->coach2, f->coach3, f->coach4, f->coach5};
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        int64_t owner = c[i].owner == 'n' ? f->nurse : coach[(int)c[i].owner];
+        int64_t prog = c[i].prog == 'h' ? H : c[i].prog == 'n' ? N : 0;
+        add_client(f, c[i].id, c[i].tier, owner, prog);
+    }
+}
+
+static void load_referrals(fixture *f)
+{
+    int64_t H = f->hss, N = f->ngh;
+    add_referral(f, 1, H, "2026-10-01", "enrolled");
+    add_assessment(f, 1, H, "2026-09-20T10:00:00Z", "low"); /* before the referral */
+    add_assessment(f, 1, H, "2026-10-03T10:00:00Z", "high");
+    add_assessment(f, 1, H, "2026-10-20T10:00:00Z", "moderate");
+    add_referral(f, 2, H, "2026-10-10", "assessed");
+    add_assessment(f, 2, H, "2026-10-12T10:00:00Z", "moderate");
+    add_assessment(f, 2, H, "2026-10-25T10:00:00Z", "high"); /* not the first */
+    add_referral(f, 3, H, "2026-10-31", "declined");
+    add_referral(f, 4, H, "2026-10-15", "declined");
+    add_referral(f, 5, H, "2026-10-05", "enrolled");
+    add_assessment(f, 5, N, "2026-10-05T08:00:00Z", "low"); /* other program */
+    add_assessment(f, 5, H, "2026-10-05T09:00:00Z", "high");
+    add_referral(f, 6, H, "2026-09-30", "declined"); /* before the period */
+    add_referral(f, 7, H, "2026-11-01", "enrolled"); /* after the period */
+    add_assessment(f, 7, H, "2026-11-02T10:00:00Z", "high");
+    add_referral(f, 8, N, "2026-10-10", "declined");
+    add_referral(f, 9, H, "2026-10-20", "enrolled");
+    add_assessment(f, 9, H, "2026-10-21T10:00:00Z", "high");
+    add_assessment(f, 9, H, "2026-10-28T10:00:00Z", "low"); /* later, not first */
+    add_referral(f, 10, H, "2026-10-02", "closed");
+    add_referral(f, 10, H, "2026-10-22", "enrolled");
+    add_assessment(f, 10, H, "2026-10-22T10:00:00Z", "high"); /* first for both */
+    add_referral(f, 11, H, "2026-10-08", "contacted");
+    add_assessment(f, 11, H, "2026-10-08T00:00:00Z", "high"); /* at the day's start */
+    add_referral(f, 14, H, "2026-10-12", "assessed");
+    add_referral(f, 22, H, "2026-10-05", "ineligible"); /* refused, not declined */
+    add_assessment(f, 14, H, "2026-10-11T23:59:59Z", "high"); /* the day before */
+    add_assessment(f, 14, H, "2026-10-12T00:00:00Z", "low");  /* first on the day */
+}
+
+static void load_episodes(fixture *f)
+{
+    int64_t H = f->hss, N = f->ngh;
+    add_episode(f, 1, H, "2026-10-03", 60, 0, NULL);
+    add_episode(f, 9, H, "2026-11-01", 60, 0, NULL);
+    add_episode(f, 10, H, "2026-10-31", 60, 0, NULL);
+    add_episode(f, 11, N, "2026-10-05", 30, 0, NULL);
+    add_episode(f, 12, H, "2026-08-01", 60, 30, "2026-10-31");
+    add_episode(f, 13, H, "2026-09-01", 60, 0, "2026-11-05");
+    add_episode(f, 15, H, "2026-10-10", 60, 0, NULL);
+    add_episode(f, 16, H, "2026-09-15", 60, 0, NULL);
+    add_episode(f, 17, N, "2026-09-01", 30, 0, NULL);
+    add_episode(f, 19, H, "2026-10-01", 60, 0, NULL);
+    add_episode(f, 20, H, "2026-09-01", 60, 0, NULL);
+    add_episode(f, 21, H, "2026-09-01", 60, 0, NULL);
+    add_episode(f, 22, H, "2026-09-01", 60, 0, "2026-10-30");
+    add_episode(f, 23, H, "2026-09-01", 60, 0, "2026-10-01");
+    add_episode(f, 24, H, "2026-08-01", 60, 0, "2026-09-30");
+    add_episode(f, 25, H, "2026-08-31", 60, 0, "2026-10-30");
+    add_episode(f, 26, N, "2026-10-01", 30, 0, "2026-10-10");
+    add_monitoring(f, 2, H, "2026-10-12", NULL);
+    add_monitoring(f, 5, H, "2026-10-06", NULL);
+    add_monitoring(f, 14, H, "2026-09-01", "2026-10-15");
+    add_monitoring(f, 15, H, "2026-07-01", NULL);
+    add_monitoring(f, 18, H, "2026-10-31", NULL);
+}
+
+/* Tasks T1..T14 (all for client 1): owner, due, created, completed,
+ * cancelled. */
+static void load_tasks(fixture *f)
+{
+    const char *oct1 = "2026-10-01T09:00:00Z", *nov1 = "2026-11-01T09:00:00Z";
+    const char *nov3 = "2026-11-03T09:00:00Z", *nov5 = "2026-11-05T09:00:00Z";
+    const char *nov10 = "2026-11-10T09:00:00Z";
+    add_task(f, f->coach1, "2026-10-20T09:00:00Z", oct1, NULL, NULL); /* T1 */
+    add_task(f, f->coach1, "2026-10-31T23:59:59Z", oct1, NULL, NULL); /* T2 */
+    add_task(f, f->coach1, "2026-11-01T00:00:00Z", oct1, NULL, NULL); /* T3 */
+    /* T4 done the day after it was due; T5 only after the period. */
+    add_task(f, f->coach1, "2026-10-15T09:00:00Z", oct1, "2026-10-16T09:00:00Z", NULL);
+    add_task(f, f->coach1, "2026-10-15T09:00:00Z", oct1, nov10, NULL);
+    /* T6 cancelled in the period. */
+    add_task(f, f->coach2, "2026-10-10T09:00:00Z", oct1, NULL, "2026-10-12T09:00:00Z");
+    add_task(f, f->coach2, "2026-10-25T09:00:00Z", oct1, NULL, NULL); /* T7 */
+    add_task(f, f->nurse, "2026-10-30T09:00:00Z", oct1, NULL, NULL);  /* T8 */
+    add_task(f, f->coach4, "2026-10-30T09:00:00Z", oct1, NULL, NULL); /* T9 */
+    add_task(f, f->admin, "2026-10-30T09:00:00Z", oct1, NULL, NULL);  /* T10 */
+    /* T11 created after the period (due inside it). */
+    add_task(f, f->coach1, "2026-10-28T09:00:00Z", nov5, NULL, NULL);
+    add_task(f, f->coach1, "2026-11-22T11:59:59Z", nov1, NULL, NULL); /* T12 */
+    add_task(f, f->coach1, "2026-11-22T12:00:00Z", nov1, NULL, NULL); /* T13 */
+    /* T14 cancelled only after the period. */
+    add_task(f, f->coach2, "2026-10-26T09:00:00Z", oct1, NULL, nov3);
+}
+
+static void load_encounters(fixture *f)
+{
+    add_encounter(f, 20, "discharge", "2026-10-01T00:00:00Z"); /* D0, first instant */
+    add_encounter(f, 1, "discharge", "2026-10-02T10:00:00Z");  /* D1 */
+    add_encounter(f, 1, "admit", "2026-10-31T10:00:00Z");      /* +29 days */
+    add_encounter(f, 1, "discharge", "2026-10-31T18:00:00Z");  /* D1b */
+    add_encounter(f, 12, "discharge", "2026-10-05T08:00:00Z"); /* D2 */
+    add_encounter(f, 12, "admit", "2026-11-04T08:00:00Z");     /* +30 days exactly */
+    add_encounter(f, 13, "discharge", "2026-10-06T08:00:00Z"); /* D3 */
+    add_encounter(f, 13, "ed", "2026-10-20T08:00:00Z");        /* not an admission */
+    add_encounter(f, 13, "admit", "2026-11-05T08:00:01Z");     /* +30 days + 1 s */
+    add_encounter(f, 16, "discharge", "2026-10-10T12:00:00Z"); /* D4 */
+    add_encounter(f, 16, "admit", "2026-11-10T12:00:00Z");     /* +31 days */
+    add_encounter(f, 19, "discharge", "2026-10-31T23:59:59Z"); /* D5 */
+    add_encounter(f, 22, "discharge", "2026-09-30T23:59:59Z"); /* before the period */
+    add_encounter(f, 22, "admit", "2026-10-10T00:00:00Z");
+    add_encounter(f, 23, "discharge", "2026-11-01T00:00:00Z"); /* after the period */
+    add_encounter(f, 2, "discharge", "2026-10-15T10:00:00Z");  /* no episode anywhere */
+    add_encounter(f, 2, "admit", "2026-10-20T10:00:00Z");
+    add_encounter(f, 17, "discharge", "2026-10-20T10:00:00Z"); /* D9, NGH only */
+    add_encounter(f, 17, "admit", "2026-10-25T10:00:00Z");
+
+    add_contact(f, 20, "home-visit", "2026-10-04T00:00:00Z", 0); /* D0 + 3 days */
+    add_contact(f, 1, "home-visit", "2026-10-04T10:00:00Z", 0);  /* D1 + 2 days */
+    add_contact(f, 12, "home-visit", "2026-10-01T10:00:00Z", 0); /* before D2 */
+    add_contact(f, 12, "home-visit", "2026-10-05T20:00:00Z", 0); /* D2 + 0.5 */
+    add_contact(f, 13, "call", "2026-10-07T08:00:00Z", 0);
+    int64_t wrong = add_contact(f, 13, "home-visit", "2026-10-09T08:00:00Z", 0);
+    add_contact(f, 13, "call", "2026-10-09T08:00:00Z", wrong);   /* corrects it */
+    add_contact(f, 13, "home-visit", "2026-10-10T08:00:00Z", 0); /* D3 + 4 days */
+    add_contact(f, 19, "home-visit", "2026-11-01T23:59:59Z", 0); /* D5 + 1 day */
+    add_contact(f, 2, "home-visit", "2026-10-16T10:00:00Z", 0);
+    add_contact(f, 17, "home-visit", "2026-10-20T16:00:00Z", 0); /* D9 + 0.25 */
+}
+
+static void load_consents(fixture *f)
+{
+    add_consent(f, 1, "participation", "granted", "2026-12-22", NULL); /* K1 +30 */
+    add_consent(f, 1, "release", "granted", "2026-12-23", NULL);       /* K2 +31 */
+    add_consent(f, 2, "release", "granted", "2026-11-22", NULL);       /* K3 today */
+    add_consent(f, 2, "participation", "granted", "2026-11-21", NULL); /* K4 expired */
+    add_consent(f, 3, "participation", "declined", "2026-12-01", NULL);
+    add_consent(f, 10, "release", "granted", "2026-12-01", "2026-11-20"); /* revoked */
+    add_consent(f, 10, "release", "granted", "2026-12-05", "2026-12-01"); /* K7 later */
+    add_consent(f, 10, "participation", "granted", NULL, NULL);    /* no expiry */
+    add_consent(f, 10, "release", "granted", "2026-12-10", TODAY); /* revoked */
+    add_consent(f, 17, "release", "granted", "2026-12-01", NULL);  /* NGH */
+    add_consent(f, 4, "release", "granted", "2026-12-01", NULL);   /* no program */
+}
+
+/* ---- fixture ----------------------------------------------------------- */
+
+static int setup_empty(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    setenv("CARECOORD_NOW", NOW, 1);
+    f->dir = tu_tmpdir();
+    f->db = tu_path(f->dir, "measures.db");
+    f->s = tu_create(f->db);
+    f->ctx.st = f->s;
+    f->hss = tu_int(f->s, "SELECT id FROM program WHERE code = 'hss'");
+    f->ngh = tu_int(f->s, "SELECT id FROM program WHERE code = 'ct-ngh'");
+    f->ngh_org =
+        tu_int(f->s, "SELECT id FROM organization WHERE facility_code = 'NGH'");
+    *state = f;
+    return 0;
+}
+
+static int setup(void **state)
+{
+    setup_empty(state);
+    fixture *f = *state;
+    load_staff(f);
+    f->ctx.staff_id = f->admin;
+    snprintf(f->ctx.role, sizeof f->ctx.role, "program-manager");
+    load_clients(f);
+    load_referrals(f);
+    load_episodes(f);
+    load_tasks(f);
+    load_encounters(f);
+    load_consents(f);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    measures_free(&f->m);
+    store_close(f->s);
+    tu_rmrf(f->dir);
+    free(f->dir), free(f->db), free(f);
+    setenv("CARECOORD_NOW", NOW, 1);
+    return 0;
+}
+
+/* Compute into f->m, failing the test on error; and no transaction is left
+ * open afterwards. */
+static measures *compute(fixture *f, const char *program, const char *from,
+                         const char *to)
+{
+    cc_err err = {0};
+    measures_free(&f->m);
+    int rc = measures_compute(&f->ctx, program, from, to, &f->m, &err);
+    if (rc != CC_OK)
+        print_error("measures_compute: %s\n", err.msg);
+    assert_int_equal(rc, CC_OK);
+    assert_int_equal(sqlite3_get_autocommit(store_db(f->s)), 1);
+    return &f->m;
+}
+
+static const coach_load *coach_named(const measures *m, const char *login)
+{
+    for (int i = 0; i < m->coaches; i++)
+        if (!strcmp(m->coach[i].login, login))
+            return &m->coach[i];
+    fail_msg("%s is not among the coaches", login);
+    return NULL;
+}
+
+static int overdue_of(const measures *m, const char *login)
+{
+    for (int i = 0; i < m->noverdue; i++)
+        if (!strcmp(m->overdue[i].login, login))
+            return m->overdue[i].overdue;
+    return -1; /* not listed */
+}
+
+/* ---- the measures, one program ----------------------------------------- */
+
+static void test_referral_conversion_and_decline(void **state)
+{
+    fixture *f = *state;
+    measures *m = compute(f, "hss", FROM, TO);
+    /* HSS referrals received 10-01..10-31: clients 1 (10-01), 2, 3 (10-31), 4,
+     * 5, 9, 10 (twice), 11, 14, 22 = 11; client 6 (09-30), 7 (11-01) and the
+     * NGH referral of client 8 are outside. */
+    assert_int_equal(m->conversion.den, 11);
+    /* First HSS assessment at or after the received day is high for 1 (the
+     * earlier low is before), 5 (the earlier NGH low does not count), 9 (its
+     * later low is not first), both referrals of 10 (one assessment is first
+     * for both), 11 (assessed at 00:00:00 on the received day) = 6; not for
+     * 2 (moderate first, high later), 14 (the high is at 23:59:59 the day
+     * before; the midnight low is first), 3, 4, 22 (none). */
+    assert_int_equal(m->conversion.num, 6);
+    /* Declined among those eleven: 3 and 4 (6 is before the period; 22 is
+     * ineligible, which is no decline). */
+    assert_int_equal(m->decline.den, 11);
+    assert_int_equal(m->decline.num, 2);
+    /* 6 / 11 and 2 / 11. */
+    assert_true(measure_rate(m->conversion) > 6.0 / 11 - EPS &&
+                measure_rate(m->conversion) < 6.0 / 11 + EPS);
+    assert_true(measure_rate(m->decline) > 2.0 / 11 - EPS &&
+                measure_rate(m->decline) < 2.0 / 11 + EPS);
+    assert_string_equal(m->program, "hss");
+    assert_string_equal(m->from, FROM);
+    assert_string_equal(m->to, TO);
+}
+
+static void test_tier1_placement(void **state)
+{
+    fixture *f = *state;
+    measures *m = compute(f, "hss", FROM, TO);
+    /* Tier-1 clients with an HSS referral in October: 1, 2, 3, 9, 10 (two
+     * referrals, counted once), 11 = 6 (6 was referred in September; 8 only
+     * to NGH). */
+    assert_int_equal(m->tier1_placed.den, 6);
+    /* Placed in HSS by 10-31: 1 (episode 10-03), 2 (monitoring 10-12), 10
+     * (episode starting on 10-31) = 3; not 9 (starts 11-01), 11 (NGH
+     * episode), 3 (nothing). */
+    assert_int_equal(m->tier1_placed.num, 3);
+}
+
+static void test_caseload_against_capacity(void **state)
+{
+    fixture *f = *state;
+    measures *m = compute(f, "hss", FROM, TO);
+    /* Active coaches on the HSS team: coach1, coach2 (coach3 is inactive,
+     * nurse1 is no coach, coach4 is on NGH, coach5 on no team). */
+    assert_int_equal(m->coaches, 2);
+    assert_string_equal(m->coach[0].login, "coach1");
+    assert_string_equal(m->coach[1].login, "coach2");
+    /* coach1 owns 1 (open episode), 2 (open monitoring), 10 (episode from
+     * 10-31), 13 (closed 11-05, open on 10-31), 15 (episode and monitoring,
+     * once) = 5; not 12 (closed on 10-31), 14 (monitoring ended 10-15). */
+    assert_int_equal(m->coach[0].active, 5);
+    assert_int_equal(m->coach[0].capacity, 4);
+    /* coach2 owns 16 (open), 17 (an open NGH episode: a coach's load is all
+     * of it), 18 (monitoring since 10-31), 19 (open) = 4; not 9 (starts
+     * 11-01). */
+    assert_int_equal(m->coach[1].active, 4);
+    assert_int_equal(m->coach[1].capacity, 4);
+    /* Total 5 + 4 = 9, average 4.5, max 5; over capacity: coach1 (5 > 4)
+     * only, coach2 is at capacity. */
+    assert_int_equal(m->active_total, 9);
+    assert_true(m->caseload_avg > 4.5 - EPS && m->caseload_avg < 4.5 + EPS);
+    assert_int_equal(m->caseload_max, 5);
+    assert_int_equal(m->over_capacity, 1);
+    /* Their overdue tasks at 11-01T00:00Z (see the overdue test): 3 and 2. */
+    assert_int_equal(m->coach[0].overdue, 3);
+    assert_int_equal(m->coach[1].overdue, 2);
+}
+
+static void test_caseload_today_agrees_with_caseload_module(void **state)
+{
+    fixture *f = *state;
+    measures *m = compute(f, "hss", FROM, TODAY);
+    /* Today coach1 has 1, 2, 10, 15 = 4 (13 closed on 11-05): at capacity.
+     * coach2 has 9 (started 11-01), 16, 17, 18, 19 = 5: over. */
+    assert_int_equal(coach_named(m, "coach1")->active, 4);
+    assert_int_equal(coach_named(m, "coach2")->active, 5);
+    assert_int_equal(m->over_capacity, 1);
+    /* The caseload screen counts the same way. */
+    assert_int_equal(caseload_active(&f->ctx, f->coach1), 4);
+    assert_int_equal(caseload_active(&f->ctx, f->coach2), 5);
+}
+
+static void test_episode_length_against_target(void **state)
+{
+    fixture *f = *state;
+    measures *m = compute(f, "hss", FROM, TO);
+    /* HSS episodes closed 10-01..10-31 (length = closed - start + 1):
+     *   12: 08-01..10-31 = 31+30+31 = 92 days, target 60+30 = 90, past;
+     *   22: 09-01..10-30 = 30+30 = 60, target 60, on its last day: not past;
+     *   23: 09-01..10-01 = 31, target 60;
+     *   25: 08-31..10-30 = 1+30+30 = 61, target 60, past by a day.
+     * Not 13 (closed 11-05), 24 (09-30), 26 (NGH). */
+    assert_int_equal(m->episodes_closed, 4);
+    assert_int_equal(m->length_days_sum, 92 + 60 + 31 + 61);
+    assert_int_equal(m->target_days_sum, 90 + 60 + 60 + 60);
+    assert_int_equal(m->closed_past_target, 2);
+    /* 244 / 4 = 61; 270 / 4 = 67.5. */
+    assert_true(m->avg_length > 61.0 - EPS && m->avg_length < 61.0 + EPS);
+    assert_true(m->avg_target > 67.5 - EPS && m->avg_target < 67.5 + EPS);
+}
+
+static void test_readmission_30_days_boundary(void **state)
+{
+    fixture *f = *state;
+    measures *m = compute(f, "hss", FROM, TO);
+    /* October discharges of clients with an HSS episode: D0 (client 20, at
+     * 10-01T00:00:00Z), D1 and D1b (client 1), D2 (12), D3 (13), D4 (16), D5
+     * (19, at 23:59:59 on 10-31) = 7; not 22 (09-30T23:59:59Z), 23
+     * (11-01T00:00Z), 2 (no episode), 17 (NGH only). */
+    assert_int_equal(m->readmission30.den, 7);
+    /* Admitted after, within 30 days: D1 (+29 days), D2 (+30 days exactly)
+     * = 2; not D3 (+30 days and a second; its ED visit is no admission), D4
+     * (+31 days), D0, D1b and D5 (no admission after). */
+    assert_int_equal(m->readmission30.num, 2);
+}
+
+static void test_days_discharge_to_home_visit(void **state)
+{
+    fixture *f = *state;
+    measures *m = compute(f, "hss", FROM, TO);
+    /* First home visit after each of the seven: D0 3.0 days, D1 2.0, D2 0.5
+     * (the visit before it does not count), D3 4.0 (the visit at +3 was
+     * corrected into a call; the call at +1 is no visit), D5 1.0; none after
+     * D1b (client 1's visit was before it) and D4. */
+    assert_int_equal(m->discharges_with_visit, 5);
+    assert_int_equal(m->discharges_without_visit, 2);
+    /* Sum 10.5, average 10.5 / 5 = 2.1, median of 0.5 1 2 3 4 = 2. */
+    assert_true(m->days_to_visit_sum > 10.5 - EPS && m->days_to_visit_sum < 10.5 + EPS);
+    assert_true(m->days_to_visit_avg > 2.1 - EPS && m->days_to_visit_avg < 2.1 + EPS);
+    assert_true(m->days_to_visit_median > 2.0 - EPS &&
+                m->days_to_visit_median < 2.0 + EPS);
+}
+
+static void test_overdue_tasks_end_of_past_period(void **state)
+{
+    fixture *f = *state;
+    measures *m = compute(f, "hss", FROM, TO);
+    /* The period ended before today: judged at 11-01T00:00Z. */
+    assert_string_equal(m->as_of, "2026-11-01T00:00:00Z");
+    /* coach1: T1 (due 10-20), T2 (10-31T23:59:59), T5 (completed only on
+     * 11-10) = 3; not T3 (due exactly at 11-01T00:00), T4 (completed 10-16),
+     * T11 (created 11-05), T12, T13. */
+    assert_int_equal(overdue_of(m, "coach1"), 3);
+    /* coach2: T7, T14 (cancelled only on 11-03) = 2; not T6 (cancelled). */
+    assert_int_equal(overdue_of(m, "coach2"), 2);
+    /* nurse1 is on the team: T8 = 1. coach4 (NGH) and admin1 (no team) are
+     * not listed. */
+    assert_int_equal(overdue_of(m, "nurse1"), 1);
+    assert_int_equal(overdue_of(m, "coach4"), -1);
+    assert_int_equal(overdue_of(m, "admin1"), -1);
+    assert_int_equal(m->noverdue, 3);
+    assert_int_equal(m->overdue_tasks, 6);
+}
+
+static void test_overdue_tasks_now_when_to_is_today(void **state)
+{
+    fixture *f = *state;
+    measures *m = compute(f, "hss", FROM, TODAY);
+    assert_string_equal(m->as_of, NOW);
+    /* At 11-22T12:00Z coach1 has T1, T2, T3, T11, T12 (11:59:59) = 5; not
+     * T5 (completed 11-10), T13 (due exactly now), T4. */
+    assert_int_equal(overdue_of(m, "coach1"), 5);
+    /* coach2: T7 = 1 (T14 was cancelled 11-03). nurse1: T8. */
+    assert_int_equal(overdue_of(m, "coach2"), 1);
+    assert_int_equal(overdue_of(m, "nurse1"), 1);
+    assert_int_equal(m->overdue_tasks, 7);
+    /* A period ending in the future is judged now as well. */
+    m = compute(f, "hss", FROM, "2027-01-31");
+    assert_string_equal(m->as_of, NOW);
+    assert_int_equal(m->overdue_tasks, 7);
+}
+
+static void test_consents_expiring_within_30_days(void **state)
+{
+    fixture *f = *state;
+    measures *m = compute(f, "hss", FROM, TO);
+    assert_string_equal(m->today, TODAY);
+    /* HSS clients' granted consents expiring 11-22..12-22: K1 (12-22, +30),
+     * K3 (11-22, today), K7 (12-05; its revocation is dated 12-01, later
+     * than today) = 3; not K2 (12-23, +31), K4 (expired 11-21), the decline,
+     * the one revoked 11-20, the one revoked today, the one without expiry,
+     * client 17's (NGH) and client 4's (no program). */
+    assert_int_equal(m->consents_expiring, 3);
+}
+
+/* ---- all programs, empty and refused ----------------------------------- */
+
+static void test_all_programs(void **state)
+{
+    fixture *f = *state;
+    measures *m = compute(f, NULL, FROM, TO);
+    assert_string_equal(m->program, "");
+    /* Referrals: the eleven HSS ones + client 8's NGH decline = 12; converted
+     * still 6; declined 3. */
+    assert_int_equal(m->conversion.den, 12);
+    assert_int_equal(m->conversion.num, 6);
+    assert_int_equal(m->decline.num, 3);
+    /* Tier 1: the six + client 8 (NGH, not placed) = 7; placed 3 (client 11's
+     * NGH episode does not place its HSS referral). */
+    assert_int_equal(m->tier1_placed.den, 7);
+    assert_int_equal(m->tier1_placed.num, 3);
+    /* Coaches on any team: coach1 (5 of 4), coach2 (4 of 4), coach4 (client
+     * 11, 1 of 35). Total 10, max 5, one over capacity. */
+    assert_int_equal(m->coaches, 3);
+    assert_int_equal(coach_named(m, "coach2")->active, 4);
+    assert_int_equal(coach_named(m, "coach4")->active, 1);
+    assert_int_equal(coach_named(m, "coach4")->capacity, 35);
+    assert_int_equal(m->active_total, 10);
+    assert_int_equal(m->caseload_max, 5);
+    assert_int_equal(m->over_capacity, 1);
+    /* Episodes: the four + client 26's NGH episode (10 days, target 30). */
+    assert_int_equal(m->episodes_closed, 5);
+    assert_int_equal(m->length_days_sum, 244 + 10);
+    assert_int_equal(m->closed_past_target, 2);
+    /* Discharges: the seven + D9 (client 17, readmitted at +5 days, visited
+     * at +0.25 days) = 8, readmitted 3; visits 0.25 0.5 1 2 3 4: six, median
+     * (1 + 2) / 2 = 1.5; without: D1b, D4. */
+    assert_int_equal(m->readmission30.den, 8);
+    assert_int_equal(m->readmission30.num, 3);
+    assert_int_equal(m->discharges_with_visit, 6);
+    assert_int_equal(m->discharges_without_visit, 2);
+    assert_true(m->days_to_visit_median > 1.5 - EPS &&
+                m->days_to_visit_median < 1.5 + EPS);
+    /* Overdue: every owner, + coach4 (T9) and admin1 (T10) = 8. */
+    assert_int_equal(m->overdue_tasks, 8);
+    assert_int_equal(overdue_of(m, "admin1"), 1);
+    /* Consents: the three + client 17's + client 4's = 5. */
+    assert_int_equal(m->consents_expiring, 5);
+    /* "" means all programs too. */
+    m = compute(f, "", FROM, TO);
+    assert_int_equal(m->conversion.den, 12);
+}
+
+static void assert_all_zero(const measures *m)
+{
+    assert_int_equal(m->conversion.num + m->conversion.den, 0);
+    assert_int_equal(m->decline.num + m->decline.den, 0);
+    assert_int_equal(m->tier1_placed.num + m->tier1_placed.den, 0);
+    assert_int_equal(m->readmission30.num + m->readmission30.den, 0);
+    assert_true(measure_rate(m->conversion) == 0.0);
+    assert_true(measure_rate(m->readmission30) == 0.0);
+    assert_int_equal(m->coaches, 0);
+    assert_null(m->coach);
+    assert_int_equal(m->active_total + m->caseload_max + m->over_capacity, 0);
+    assert_true(m->caseload_avg == 0.0);
+    assert_int_equal(m->episodes_closed + m->closed_past_target, 0);
+    assert_true(m->avg_length == 0.0 && m->avg_target == 0.0);
+    assert_int_equal(m->discharges_with_visit + m->discharges_without_visit, 0);
+    assert_true(m->days_to_visit_avg == 0.0 && m->days_to_visit_median == 0.0);
+    assert_int_equal(m->overdue_tasks + m->noverdue, 0);
+    assert_int_equal(m->consents_expiring, 0);
+}
+
+static void test_empty_program_gives_zeros(void **state)
+{
+    fixture *f = *state;
+    /* PA-SC has no teams, referrals, episodes, clients or consents. */
+    assert_all_zero(compute(f, "pasc", FROM, TO));
+    assert_string_equal(f->m.program, "pasc");
+}
+
+static void test_empty_period_and_store_give_zeros(void **state)
+{
+    fixture *f = *state; /* no data at all */
+    assert_all_zero(compute(f, NULL, FROM, TO));
+    assert_all_zero(compute(f, "hss", "2020-01-01", "2020-01-01"));
+}
+
+static void expect_refused(fixture *f, const char *program, const char *from,
+                           const char *to, const char *word)
+{
+    cc_err err = {0};
+    measures_free(&f->m);
+    f->m.coaches = 99; /* must be reset */
+    assert_int_equal(measures_compute(&f->ctx, program, from, to, &f->m, &err),
+                     CC_EINPUT);
+    assert_true(err.msg[0] != '\0');
+    assert_null(strchr(err.msg, '\n'));
+    if (!strstr(err.msg, word))
+        print_error("message '%s' does not say '%s'\n", err.msg, word);
+    assert_non_null(strstr(err.msg, word));
+    assert_int_equal(f->m.coaches, 0);
+    assert_null(f->m.coach);
+    assert_int_equal(sqlite3_get_autocommit(store_db(f->s)), 1);
+}
+
+static void test_bad_dates_refused(void **state)
+{
+    fixture *f = *state;
+    expect_refused(f, "hss", "2026-13-01", TO, "YYYY-MM-DD");
+    expect_refused(f, "hss", FROM, "2026-02-29", "YYYY-MM-DD"); /* not a leap year */
+    expect_refused(f, "hss", "2026-10-1", TO, "YYYY-MM-DD");
+    expect_refused(f, "hss", FROM, "2026-10-31T00:00:00Z", "YYYY-MM-DD");
+    expect_refused(f, "hss", NULL, TO, "YYYY-MM-DD");
+    expect_refused(f, "hss", FROM, "", "YYYY-MM-DD");
+    expect_refused(f, "hss", FROM, "9999-12-31", "YYYY-MM-DD");
+    expect_refused(f, "hss", "2026-11-01", TO, "after");
+    /* A one-day period is fine. */
+    compute(f, "hss", TO, TO);
+}
+
+static void test_unknown_program_refused(void **state)
+{
+    fixture *f = *state;
+    expect_refused(f, "nope", FROM, TO, "no program");
+    expect_refused(f, "HSS", FROM, TO, "no program"); /* codes are exact */
+}
+
+int main(void)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+    setenv("CARECOORD_NOW", NOW, 1);
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_referral_conversion_and_decline),
+        T(test_tier1_placement),
+        T(test_caseload_against_capacity),
+        T(test_caseload_today_agrees_with_caseload_module),
+        T(test_episode_length_against_target),
+        T(test_readmission_30_days_boundary),
+        T(test_days_discharge_to_home_visit),
+        T(test_overdue_tasks_end_of_past_period),
+        T(test_overdue_tasks_now_when_to_is_today),
+        T(test_consents_expiring_within_30_days),
+        T(test_all_programs),
+        T(test_empty_program_gives_zeros),
+        cmocka_unit_test_setup_teardown(test_empty_period_and_store_give_zeros,
+                                        setup_empty, teardown),
+        T(test_bad_dates_refused),
+        T(test_unknown_program_refused),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
