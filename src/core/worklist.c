@@ -1,0 +1,481 @@
+/*
+ * worklist.c — the rows and counts the daily screens show. One query per
+ * question, each bound to ids; urgency is a small scoring rule kept here so
+ * the terminal only sorts by it.
+ */
+#include "worklist.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "consent.h"
+#include "scope.h"
+#include "util/clock.h"
+#include "util/text.h"
+
+/* ---- tables ------------------------------------------------------------ */
+
+const char *table_cell(const cc_table *t, int r, int c)
+{
+    if (r < 0 || r >= t->nrows || c < 0 || c >= t->ncols)
+        return "";
+    const char *s = t->cells[r * t->ncols + c];
+    return s ? s : "";
+}
+
+void table_free(cc_table *t)
+{
+    for (int i = 0; t->cells && i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    memset(t, 0, sizeof *t);
+}
+
+/* Run sql (with ?1 = a, ?2 = b, ?3 = text) and keep every row as strings. */
+static int table_query(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
+                       const char *text, cc_table *out, cc_err *err)
+{
+    int cap = 0;
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    if (text)
+        sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+    out->ncols = sqlite3_column_count(st) < 8 ? sqlite3_column_count(st) : 8;
+    for (int c = 0; c < out->ncols; c++)
+        snprintf(out->cols[c], sizeof out->cols[c], "%s", sqlite3_column_name(st, c));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->nrows == cap) {
+            char **p = realloc(out->cells, (size_t)(cap = cap * 2 + 16) *
+                                               (size_t)out->ncols * sizeof *p);
+            if (!p)
+                break;
+            out->cells = p;
+        }
+        for (int c = 0; c < out->ncols; c++) {
+            const unsigned char *v = sqlite3_column_text(st, c);
+            out->cells[out->nrows * out->ncols + c] = strdup(v ? (const char *)v : "");
+        }
+        out->nrows++;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW
+               ? CC_OK
+               : store_fail(ctx->st, rc, "reading", err);
+}
+
+/* ---- the caseload ------------------------------------------------------ */
+
+static const char caseload_sql[] =
+    "SELECT c.id, c.family_name || ', ' || c.given_name, coalesce(p.code, ''), "
+    " coalesce((SELECT a.level FROM assessment a WHERE a.client_id = c.id ORDER BY "
+    "a.at "
+    "  DESC, a.id DESC LIMIT 1), ''), coalesce(c.tier, 0), "
+    " (SELECT e.start_date || '|' || (e.target_days + e.extended_days) FROM episode e "
+    "  WHERE e.client_id = c.id AND e.closed_date IS NULL ORDER BY e.id DESC LIMIT 1), "
+    " EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS "
+    "  NULL), "
+    " (SELECT t.title || '|' || t.due_at FROM task t WHERE t.client_id = c.id AND "
+    "  t.completed_at IS NULL AND t.cancelled_at IS NULL ORDER BY t.due_at LIMIT 1), "
+    " (SELECT max(k.at) FROM contact k WHERE k.client_id = c.id) "
+    "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE c.owner_id = ?1 "
+    "AND "
+    "(EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closed_date IS "
+    "NULL) "
+    " OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date "
+    "IS "
+    " NULL) OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = c.id AND r.status "
+    "IN "
+    " ('received', 'contacted', 'consented', 'assessed'))) ORDER BY c.id";
+
+/* ok | expiring | none | revoked, from the latest participation record. */
+static void consent_word(cc_ctx *ctx, int64_t client_id, const char *today, char *out,
+                         size_t n)
+{
+    int64_t ids[4];
+    cc_err err;
+    consent c;
+    int k = consent_list(ctx, client_id, ids, 4, &err);
+    snprintf(out, n, "none");
+    for (int i = 0; i < k; i++) {
+        if (consent_get(ctx, ids[i], &c, &err) != CC_OK ||
+            strcmp(c.kind, "participation"))
+            continue;
+        enum consent_state s = consent_state(&c, today);
+        snprintf(out, n, "%s",
+                 s == CONSENT_ACTIVE     ? "ok"
+                 : s == CONSENT_EXPIRING ? "expiring"
+                 : s == CONSENT_REVOKED  ? "revoked"
+                                         : "none");
+        return;
+    }
+}
+
+static void fill_episode(worklist_row *r, const char *spec, int monitoring,
+                         const char *today)
+{
+    char start[11] = "";
+    int length = 0;
+    if (spec && sscanf(spec, "%10[^|]|%d", start, &length) == 2) {
+        int day = (int)clock_date_diff(start, today) + 1;
+        snprintf(r->episode, sizeof r->episode, "D%d/%d", day, length);
+        r->past_target = day > length;
+    } else if (monitoring) {
+        snprintf(r->episode, sizeof r->episode, "monitor");
+    }
+}
+
+static void fill_task(worklist_row *r, const char *spec, const char *now)
+{
+    char due[24] = "";
+    const char *bar = spec ? strrchr(spec, '|') : NULL;
+    if (!bar)
+        return;
+    snprintf(r->next_task, sizeof r->next_task, "%.*s", (int)(bar - spec), spec);
+    snprintf(due, sizeof due, "%s", bar + 1);
+    snprintf(r->next_due, sizeof r->next_due, "%.10s", due);
+    r->overdue = strcmp(due, now) < 0;
+}
+
+static int urgency_of(const worklist_row *r)
+{
+    int u = 0;
+    u += r->overdue ? 1000 : 0;
+    u += !strcmp(r->risk, "high") ? 300 : !strcmp(r->risk, "moderate") ? 100 : 0;
+    u += r->past_target ? 200 : 0;
+    u += strcmp(r->consent, "ok") ? 150 : 0;
+    u += r->tier == 1 ? 50 : 0;
+    return u;
+}
+
+static int by_urgency(const void *a, const void *b)
+{
+    const worklist_row *x = a, *y = b;
+    if (x->urgency != y->urgency)
+        return y->urgency - x->urgency;
+    int d = strcmp(x->next_due[0] ? x->next_due : "9999",
+                   y->next_due[0] ? y->next_due : "9999");
+    return d ? d : (x->client_id > y->client_id) - (x->client_id < y->client_id);
+}
+
+static void row_of(cc_ctx *ctx, sqlite3_stmt *st, const char *today, const char *now,
+                   worklist_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->client_id = sqlite3_column_int64(st, 0);
+    ctx_col(st, 1, r->name, sizeof r->name);
+    ctx_col(st, 2, r->program, sizeof r->program);
+    ctx_col(st, 3, r->risk, sizeof r->risk);
+    r->tier = sqlite3_column_int(st, 4);
+    fill_episode(r, (const char *)sqlite3_column_text(st, 5), sqlite3_column_int(st, 6),
+                 today);
+    fill_task(r, (const char *)sqlite3_column_text(st, 7), now);
+    const unsigned char *last = sqlite3_column_text(st, 8);
+    snprintf(r->last_contact, sizeof r->last_contact, "%.10s",
+             last ? (const char *)last : "");
+    consent_word(ctx, r->client_id, today, r->consent, sizeof r->consent);
+    r->urgency = urgency_of(r);
+}
+
+int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n,
+                      cc_err *err)
+{
+    char today[11], now[21];
+    int cap = 0;
+    *rows = NULL;
+    *n = 0;
+    ctx_today(ctx, today);
+    ctx_now(ctx, now);
+    sqlite3_stmt *st = ctx_prepare(ctx, caseload_sql, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, staff_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            worklist_row *p = realloc(*rows, (size_t)(cap = cap * 2 + 16) * sizeof *p);
+            if (!p)
+                break;
+            *rows = p;
+        }
+        row_of(ctx, st, today, now, &(*rows)[(*n)++]);
+    }
+    sqlite3_finalize(st);
+    if (*n)
+        qsort(*rows, (size_t)*n, sizeof **rows, by_urgency);
+    return CC_OK;
+}
+
+/* ---- header counts ----------------------------------------------------- */
+
+static int count_of(cc_ctx *ctx, const char *sql, int64_t staff_id, const char *text)
+{
+    cc_err err;
+    int n = 0;
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, &err);
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, staff_id);
+    sqlite3_bind_text(st, 2, text ? text : "", -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
+                        cc_err *err)
+{
+    char now[21];
+    (void)err;
+    memset(out, 0, sizeof *out);
+    ctx_now(ctx, now);
+    out->caseload = count_of(
+        ctx,
+        "SELECT count(*) FROM client c WHERE c.owner_id = ?1 AND ?2 = ?2 AND (EXISTS "
+        "(SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) "
+        "OR "
+        "EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date "
+        "IS "
+        "NULL))",
+        staff_id, NULL);
+    out->capacity =
+        count_of(ctx,
+                 "SELECT coalesce(min(p.capacity), 0) FROM team_member tm JOIN "
+                 "team t ON t.id = tm.team_id JOIN program p ON p.id = "
+                 "t.program_id WHERE tm.staff_id = ?1 AND ?2 = ?2",
+                 staff_id, NULL);
+    out->alerts =
+        count_of(ctx,
+                 "SELECT count(*) FROM alert a WHERE a.acknowledged_at IS NULL "
+                 "AND (a.for_staff_id = ?1 OR (a.for_staff_id IS NULL AND "
+                 "a.for_role = (SELECT role FROM staff WHERE id = ?1))) AND ?2 = ?2",
+                 staff_id, NULL);
+    out->handoffs_in = count_of(
+        ctx,
+        "SELECT count(*) FROM handoff h WHERE h.state = 'proposed' AND h.expires_at > "
+        "?2 AND "
+        "(h.to_staff_id = ?1 OR h.to_team_id IN (SELECT team_id FROM team_member WHERE "
+        "staff_id = ?1) OR h.to_program_id IN (SELECT t.program_id FROM team t JOIN "
+        "team_member tm ON tm.team_id = t.id WHERE tm.staff_id = ?1))",
+        staff_id, now);
+    out->handoffs_out =
+        count_of(ctx,
+                 "SELECT count(*) FROM handoff WHERE state = 'proposed' AND "
+                 "from_staff_id = ?1 AND expires_at > ?2",
+                 staff_id, now);
+    out->overdue =
+        count_of(ctx,
+                 "SELECT count(*) FROM task WHERE owner_id = ?1 AND completed_at "
+                 "IS NULL AND cancelled_at IS NULL AND due_at < ?2",
+                 staff_id, now);
+    return CC_OK;
+}
+
+/* ---- the record's tabs ------------------------------------------------- */
+
+static const struct tab {
+    const char *name, *sql;
+} tabs[] = {
+    {"referrals",
+     "SELECT r.received_date AS received, p.code AS program, r.source_type AS source, "
+     "r.status, r.reason FROM referral r JOIN program p ON p.id = r.program_id WHERE "
+     "r.client_id = ?1 AND ?2 = ?2 ORDER BY r.received_date DESC, r.id DESC"},
+    {"consent", "SELECT c.signed_date AS signed, c.kind, c.decision, "
+                "coalesce(c.expires_date, '') AS "
+                "expires, coalesce(c.revoked_date, '') AS revoked, (SELECT "
+                "group_concat(o.facility_code, "
+                "' ') FROM consent_recipient cr JOIN organization o ON o.id = "
+                "cr.organization_id WHERE "
+                "cr.consent_id = c.id) AS recipients FROM consent c WHERE c.client_id "
+                "= ?1 AND ?2 = ?2 "
+                "ORDER BY c.signed_date DESC, c.id DESC"},
+    {"assessments", "SELECT substr(a.at, 1, 10) AS date, a.level, a.score, a.drivers "
+                    "FROM assessment a "
+                    "WHERE a.client_id = ?1 AND ?2 = ?2 ORDER BY a.at DESC, a.id DESC"},
+    {"episode", "SELECT e.start_date AS start, p.code AS program, e.target_days + "
+                "e.extended_days AS "
+                "days, coalesce(e.closed_date, '') AS closed, coalesce(e.outcome, "
+                "'open') AS outcome "
+                "FROM episode e JOIN program p ON p.id = e.program_id WHERE "
+                "e.client_id = ?1 AND ?2 = "
+                "?2 ORDER BY e.start_date DESC, e.id DESC"},
+    {"tasks", "SELECT substr(t.due_at, 1, 10) AS due, t.title, CASE WHEN "
+              "t.completed_at IS NOT NULL "
+              "THEN 'done' WHEN t.cancelled_at IS NOT NULL THEN 'cancelled' WHEN "
+              "t.due_at < ?3 THEN "
+              "'OVERDUE' ELSE 'open' END AS state, s.login AS owner, t.id FROM task t "
+              "JOIN staff s ON "
+              "s.id = t.owner_id WHERE t.client_id = ?1 AND ?2 = ?2 ORDER BY t.due_at "
+              "DESC, t.id DESC"},
+    {"contacts", "SELECT substr(k.at, 1, 16) AS at, k.kind, k.duration_min AS min, "
+                 "s.login AS staff, "
+                 "k.note FROM contact k JOIN staff s ON s.id = k.staff_id WHERE "
+                 "k.client_id = ?1 AND ?2 "
+                 "= ?2 ORDER BY k.at DESC, k.id DESC"},
+    {"handoffs",
+     "SELECT substr(h.proposed_at, 1, 10) AS proposed, f.login AS \"from\", h.to_kind "
+     "|| ' ' "
+     "|| coalesce(ts.login, tt.name, tp.code, o.facility_code) AS \"to\", h.state, "
+     "h.id FROM "
+     "handoff h JOIN staff f ON f.id = h.from_staff_id LEFT JOIN staff ts ON ts.id = "
+     "h.to_staff_id LEFT JOIN team tt ON tt.id = h.to_team_id LEFT JOIN program tp ON "
+     "tp.id "
+     "= h.to_program_id LEFT JOIN organization o ON o.id = h.to_org_id WHERE "
+     "h.client_id = "
+     "?1 AND ?2 = ?2 ORDER BY h.proposed_at DESC, h.id DESC"},
+};
+
+const char *const *record_tab_names(void)
+{
+    static const char *names[sizeof tabs / sizeof *tabs + 1];
+    for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
+        names[i] = tabs[i].name;
+    return names;
+}
+
+struct view_args {
+    int64_t client_id;
+    const char *tab;
+};
+
+static int do_view(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct view_args *a = arg;
+    if (scope_client(ctx, a->client_id, 0, err) != CC_OK)
+        return err->code;
+    return ctx_audit(ctx, "client.view", "client", a->client_id, a->tab, err);
+}
+
+int record_tab(cc_ctx *ctx, int64_t client_id, const char *tab, cc_table *out,
+               cc_err *err)
+{
+    char now[21];
+    struct view_args a = {client_id, tab};
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++) {
+        if (strcmp(tabs[i].name, tab) != 0)
+            continue;
+        if (ctx_txn(ctx, do_view, &a, err) != CC_OK)
+            return err->code;
+        ctx_now(ctx, now);
+        return table_query(ctx, tabs[i].sql, client_id, 0, now, out, err);
+    }
+    return cc_err_set(err, CC_EINPUT, "no tab '%s'", tab);
+}
+
+/* ---- inbox and search -------------------------------------------------- */
+
+static const char inbox_sql[] =
+    "SELECT 'hand-off' AS kind, h.client_id AS client, 'from ' || f.login || ': ' || "
+    "h.note "
+    "AS what, substr(h.expires_at, 1, 10) AS due, h.id AS ref FROM handoff h JOIN "
+    "staff f "
+    "ON f.id = h.from_staff_id WHERE h.state = 'proposed' AND h.expires_at > ?3 AND "
+    "(h.to_staff_id = ?1 OR h.to_team_id IN (SELECT team_id FROM team_member WHERE "
+    "staff_id "
+    "= ?1) OR h.to_program_id IN (SELECT t.program_id FROM team t JOIN team_member tm "
+    "ON "
+    "tm.team_id = t.id WHERE tm.staff_id = ?1)) "
+    "UNION ALL SELECT 'sent', h.client_id, 'waiting: ' || h.to_kind, "
+    "substr(h.expires_at, "
+    "1, 10), h.id FROM handoff h WHERE h.state = 'proposed' AND h.from_staff_id = ?1 "
+    "AND "
+    "h.expires_at > ?3 "
+    "UNION ALL SELECT 'alert', a.client_id, a.details, substr(a.created_at, 1, 10), "
+    "a.id "
+    "FROM alert a WHERE a.acknowledged_at IS NULL AND (a.for_staff_id = ?1 OR "
+    "(a.for_staff_id IS NULL AND a.for_role = (SELECT role FROM staff WHERE id = ?1))) "
+    "UNION ALL SELECT 'overdue', t.client_id, t.title, substr(t.due_at, 1, 10), t.id "
+    "FROM "
+    "task t WHERE t.owner_id = ?1 AND t.completed_at IS NULL AND t.cancelled_at IS "
+    "NULL AND "
+    "t.due_at < ?3 "
+    "UNION ALL SELECT 'consent', c.client_id, c.kind || ' consent expires', "
+    "c.expires_date, "
+    "c.id FROM consent c JOIN client cl ON cl.id = c.client_id WHERE cl.owner_id = ?1 "
+    "AND "
+    "c.decision = 'granted' AND c.revoked_date IS NULL AND c.expires_date BETWEEN "
+    "substr(?3, 1, 10) AND date(substr(?3, 1, 10), '+30 days') AND ?2 = ?2 "
+    "ORDER BY 4, 1";
+
+int worklist_inbox(cc_ctx *ctx, int64_t staff_id, cc_table *out, cc_err *err)
+{
+    char now[21];
+    ctx_now(ctx, now);
+    return table_query(ctx, inbox_sql, staff_id, 0, now, out, err);
+}
+
+struct search_args {
+    const char *q;
+};
+
+static int do_search_audit(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct search_args *a = arg;
+    char kind[16];
+    int64_t d;
+    snprintf(kind, sizeof kind, "%s", clock_parse_date(a->q, &d) == 0 ? "dob" : "text");
+    return ctx_audit(ctx, "client.search", "search", 0, kind, err);
+}
+
+static void add_cell(cc_table *t, int r, int c, const char *v)
+{
+    t->cells[r * t->ncols + c] = strdup(v ? v : "");
+}
+
+static int search_rows(cc_ctx *ctx, const char *q, const char *like, int max,
+                       cc_table *out, cc_err *err)
+{
+    static const char *const cols[] = {"id", "name", "dob", "program", "in_scope"};
+    cc_err ignore;
+    memset(out, 0, sizeof *out);
+    out->ncols = 5;
+    for (int c = 0; c < 5; c++)
+        snprintf(out->cols[c], sizeof out->cols[c], "%s", cols[c]);
+    out->cells = calloc((size_t)max * 5 + 5, sizeof *out->cells);
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "SELECT c.id, c.family_name || ', ' || c.given_name, c.dob, coalesce(p.code, "
+        "'') "
+        "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE (length(?2) > "
+        "4 AND "
+        "c.name_key LIKE ?2) OR c.dob = ?3 OR c.id IN (SELECT client_id FROM "
+        "client_identifier WHERE value = ?3) ORDER BY c.family_name, c.given_name, "
+        "c.id "
+        "LIMIT ?1",
+        err);
+    if (!st || !out->cells)
+        return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
+    sqlite3_bind_int(st, 1, max);
+    sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, q, -1, SQLITE_STATIC);
+    while (out->nrows < max && sqlite3_step(st) == SQLITE_ROW) {
+        int r = out->nrows++;
+        for (int c = 0; c < 4; c++)
+            add_cell(out, r, c, (const char *)sqlite3_column_text(st, c));
+        int in = scope_client(ctx, sqlite3_column_int64(st, 0), 0, &ignore) == CC_OK;
+        add_cell(out, r, 4, in ? "yes" : "no");
+    }
+    sqlite3_finalize(st);
+    return CC_OK;
+}
+
+int worklist_search(cc_ctx *ctx, const char *q, int max, cc_table *out, cc_err *err)
+{
+    char key[160], like[170];
+    struct search_args a = {q};
+    if (!q || text_content_len(q) < 2 || !text_is_clean(q))
+        return cc_err_set(err, CC_EINPUT, "search for at least two characters");
+    client_name_key(q, "", key, sizeof key);
+    key[strcspn(key, " ")] = '\0';
+    snprintf(like, sizeof like, "%%%s%%", key);
+    if (ctx_txn(ctx, do_search_audit, &a, err) != CC_OK)
+        return err->code;
+    return search_rows(ctx, q, like, max < 1 ? 1 : max, out, err);
+}

@@ -1,0 +1,76 @@
+/*
+ * worklist.h — what a person's screens show, computed in the core so the
+ * terminal layer holds no SQL and no rule: the caseload with its urgency
+ * order, the header counts (caseload against capacity, alerts, pending
+ * hand-offs), and each tab of a client record as a small table.
+ */
+#ifndef CC_WORKLIST_H
+#define CC_WORKLIST_H
+
+#include "ctx.h"
+
+typedef struct worklist_row {
+    int64_t client_id;
+    char name[132];      /* "Family, Given" */
+    char program[32];    /* program code */
+    char risk[10];       /* high | moderate | low | "" */
+    int tier;            /* 1, 2 or 0 */
+    char episode[16];    /* "D23/60", "monitor" or "" */
+    int past_target;     /* the episode is past its target end */
+    char next_task[128]; /* the open task due first */
+    char next_due[11];   /* its due date */
+    int overdue;         /* that task is overdue */
+    char consent[10];    /* ok | expiring | none | revoked */
+    char last_contact[11];
+    int urgency; /* larger = more urgent */
+} worklist_row;
+
+typedef struct worklist_counts {
+    int caseload, capacity; /* active clients of the person, program capacity */
+    int alerts;             /* open alerts for the person or their role */
+    int handoffs_in;        /* proposed to the person (or their team/program) */
+    int handoffs_out;       /* proposed by the person */
+    int overdue;            /* open tasks of the person past due */
+} worklist_counts;
+
+/* The active clients (open episode or monitoring) and open referrals owned
+ * by staff_id, most urgent first: overdue task, high risk, past target,
+ * consent trouble, then the next due date. *rows is malloc'd. */
+int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n,
+                      cc_err *err);
+
+/* The counts of the header for staff_id (cheap: a few indexed queries). */
+int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
+                        cc_err *err);
+
+/* A small table of strings (rows x columns), malloc'd. */
+typedef struct cc_table {
+    int ncols, nrows;
+    char cols[8][24];
+    char **cells; /* nrows * ncols strings */
+} cc_table;
+
+/* The cell at row r, column c. */
+const char *table_cell(const cc_table *t, int r, int c);
+
+void table_free(cc_table *t);
+
+/* The tabs of a client record, in order (NULL-terminated). */
+const char *const *record_tab_names(void);
+
+/* One tab of client_id's record, newest first, after checking scope and
+ * auditing the view of that part (one transaction). */
+int record_tab(cc_ctx *ctx, int64_t client_id, const char *tab, cc_table *out,
+               cc_err *err);
+
+/* Alerts and hand-offs waiting for staff_id, overdue tasks and consents
+ * expiring within 30 days of their clients, as one table (kind, client,
+ * what, when) for the inbox. */
+int worklist_inbox(cc_ctx *ctx, int64_t staff_id, cc_table *out, cc_err *err);
+
+/* Clients matching q (name part, date of birth YYYY-MM-DD, or an
+ * identifier value) across the whole database: id, name, dob, program,
+ * in_scope ("yes"/"no"). At most max rows. Audited as a search. */
+int worklist_search(cc_ctx *ctx, const char *q, int max, cc_table *out, cc_err *err);
+
+#endif
