@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "core/access.h"
+#include "ui/tui.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -148,15 +149,34 @@ static void harden_process(void)
     umask(clock_privileged() ? 007 : 077);
 }
 
+/* No subcommand: the full-screen program. */
+static int run_tui(cli *c, cc_err *err)
+{
+    const char *script = clock_privileged() ? NULL : getenv("CARECOORD_TEST_SCRIPT");
+    c->command = "tui";
+    if (config_load(&c->config, err) != CC_OK || config_db_path(c, err) != CC_OK ||
+        cli_resolve_login(c, err) != CC_OK)
+        return err->code;
+    if (access(c->db_path, F_OK) != 0)
+        return cc_err_set(err, CC_EUSAGE,
+                          "no database at %s (try 'carecoord demo' or 'carecoord --help')",
+                          c->db_path);
+    tui_opts o = {c->db_path, c->login, c->no_color, c->config.idle_lock_minutes,
+                  script && *script ? script : NULL};
+    return tui_run(&o, err);
+}
+
 static int run(cli *c, int argc, char **argv, cc_err *err)
 {
     int next = 0;
     if (parse_globals(c, argc, argv, &next, err) != CC_OK)
         return err->code;
-    if (next < 0 || next >= argc) {
-        usage(next < 0 ? stdout : stderr);
-        return next < 0 ? CC_OK : CC_EUSAGE;
+    if (next < 0) {
+        usage(stdout);
+        return CC_OK;
     }
+    if (next >= argc)
+        return run_tui(c, err);
     const char *sub = next + 1 < argc ? argv[next + 1] : NULL;
     const struct cli_command *cmd = find_command(argv[next], sub);
     if (!cmd)

@@ -211,6 +211,47 @@ int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n
     return CC_OK;
 }
 
+int worklist_band_of(cc_ctx *ctx, int64_t client_id, worklist_band *out, cc_err *err)
+{
+    char today[11];
+    memset(out, 0, sizeof *out);
+    ctx_today(ctx, today);
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "SELECT coalesce(p.code, ''), coalesce(s.login, 'unassigned'), coalesce((SELECT "
+        "a.level || '|' || a.drivers FROM assessment a WHERE a.client_id = c.id ORDER BY a.at "
+        "DESC, a.id DESC LIMIT 1), ''), (SELECT e.start_date || '|' || (e.target_days + "
+        "e.extended_days) FROM episode e WHERE e.client_id = c.id AND e.closed_date IS NULL "
+        "ORDER BY e.id DESC LIMIT 1), EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = "
+        "c.id AND m.ended_date IS NULL) FROM client c LEFT JOIN program p ON p.id = "
+        "c.program_id LEFT JOIN staff s ON s.id = c.owner_id WHERE c.id = ?1",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        worklist_row r;
+        char risk[300];
+        memset(&r, 0, sizeof r);
+        ctx_col(st, 0, out->program, sizeof out->program);
+        ctx_col(st, 1, out->owner, sizeof out->owner);
+        ctx_col(st, 2, risk, sizeof risk);
+        char *bar = strchr(risk, '|');
+        if (bar) {
+            *bar = '\0';
+            snprintf(out->drivers, sizeof out->drivers, "%s", bar + 1);
+        }
+        snprintf(out->risk, sizeof out->risk, "%.9s", risk);
+        fill_episode(&r, (const char *)sqlite3_column_text(st, 3), sqlite3_column_int(st, 4),
+                     today);
+        snprintf(out->episode, sizeof out->episode, "%s", r.episode);
+        out->past_target = r.past_target;
+    }
+    sqlite3_finalize(st);
+    consent_word(ctx, client_id, today, out->consent, sizeof out->consent);
+    return CC_OK;
+}
+
 /* ---- header counts ----------------------------------------------------- */
 
 static int count_of(cc_ctx *ctx, const char *sql, int64_t staff_id, const char *text)

@@ -39,6 +39,18 @@ typedef struct worklist_counts {
 int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n,
                       cc_err *err);
 
+typedef struct worklist_band {
+    char program[32], owner[33];
+    char risk[10], drivers[256];
+    char episode[16];
+    int past_target;
+    char consent[10];
+} worklist_band;
+
+/* The summary band of a client record (call after client_view, which
+ * checks scope and audits the view). */
+int worklist_band_of(cc_ctx *ctx, int64_t client_id, worklist_band *out, cc_err *err);
+
 /* The counts of the header for staff_id (cheap: a few indexed queries). */
 int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
                         cc_err *err);

@@ -1,0 +1,44 @@
+/*
+ * actions.h — every action a person can take in the terminal, as data: one
+ * X-macro list of (name, default key, help text). The key table, the footer
+ * and the help screen are all generated from it, so they never disagree.
+ * Keys can be rebound by action name (keymap.c).
+ */
+#ifndef CC_UI_ACTIONS_H
+#define CC_UI_ACTIONS_H
+
+/* ACTION(id, name, default key, help) — key is a keymap_parse() spelling */
+#define ACTIONS(ACTION)                                                                \
+    ACTION(MOVE_DOWN, "move-down", "j", "move down (also Down)")                       \
+    ACTION(MOVE_UP, "move-up", "k", "move up (also Up)")                               \
+    ACTION(PAGE_DOWN, "page-down", "PgDn", "page down (also Space)")                   \
+    ACTION(PAGE_UP, "page-up", "PgUp", "page up (also b)")                             \
+    ACTION(FIRST, "first", "Home", "first row (also g)")                               \
+    ACTION(LAST, "last", "End", "last row (also G)")                                   \
+    ACTION(OPEN, "open", "Enter", "open the selected item")                            \
+    ACTION(BACK, "back", "q", "back out, or quit from the caseload (also Esc)")        \
+    ACTION(FILTER, "filter", "/", "filter the list on screen as you type")             \
+    ACTION(SEARCH, "search", "s", "search every client by name, birth date or id")     \
+    ACTION(INBOX, "inbox", "i", "hand-offs, alerts, overdue tasks, expiring consents") \
+    ACTION(CASELOAD, "caseload", "c", "back to my caseload")                           \
+    ACTION(NEXT_TAB, "next-tab", "Tab", "next tab or field")                           \
+    ACTION(PREV_TAB, "prev-tab", "BackTab", "previous tab or field")                   \
+    ACTION(SORT, "sort", "o", "change the sort order of the caseload")                 \
+    ACTION(CONTACT, "log-contact", "l", "log a contact with the client")               \
+    ACTION(TASK_DONE, "task-done", "d", "mark the selected task done")                 \
+    ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
+    ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \
+    ACTION(DECLINE, "decline", "x", "decline the selected hand-off (with a reason)")   \
+    ACTION(REFRESH, "refresh", "^L", "redraw and reload")                              \
+    ACTION(HELP, "help", "?", "this help")                                             \
+    ACTION(QUIT, "quit", "Q", "quit carecoord")
+
+enum action {
+    ACT_NONE = 0,
+#define ACTION_ENUM(id, name, key, help) ACT_##id,
+    ACTIONS(ACTION_ENUM)
+#undef ACTION_ENUM
+        ACT_COUNT
+};
+
+#endif

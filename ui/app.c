@@ -1,0 +1,428 @@
+/*
+ * app.c — the full-screen program: terminal set-up with newterm(), the
+ * unlock screen, the main loop (keys -> the top view's handler -> repaint),
+ * the idle lock, SIGHUP, the header counts that refresh while idle, and the
+ * test mode in which keys come from a script and the screen is dumped.
+ *
+ * No transaction is ever open while the program waits for a key: every core
+ * call opens and commits its own.
+ */
+#include "tui.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "keymap.h"
+#include "util/clock.h"
+#include "util/text.h"
+
+#define COUNTS_EVERY_MS  5000
+#define MAX_UNLOCK_TRIES 5
+
+static volatile sig_atomic_t got_hangup;
+
+static void on_hangup(int sig)
+{
+    (void)sig;
+    got_hangup = 1;
+}
+
+/* ---- test mode: a key script and screen dumps -------------------------- */
+
+typedef struct script {
+    FILE *in;
+    char pending[512]; /* text still to type */
+    size_t pos;
+} script;
+
+static void dump_screen(app *a, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    for (int y = 0; y < a->lay.rows; y++) {
+        char line[2048];
+        wchar_t w[512];
+        int n = mvinnwstr(y, 0, w, a->lay.cols < 511 ? a->lay.cols : 511);
+        if (n < 0)
+            n = 0;
+        w[n] = 0;
+        size_t len = wcstombs(line, w, sizeof line - 1);
+        if (len == (size_t)-1)
+            len = 0;
+        line[len] = '\0';
+        while (len && line[len - 1] == ' ')
+            line[--len] = '\0';
+        fprintf(f, "%s\n", line);
+    }
+    fclose(f);
+}
+
+/* The next key of the script; dump/wait lines act and continue. */
+static int script_key(app *a)
+{
+    script *s = a->script;
+    char line[512];
+    for (;;) {
+        if (s->pending[s->pos])
+            return (unsigned char)s->pending[s->pos++];
+        if (!fgets(line, sizeof line, s->in))
+            return 'Q'; /* end of script: quit */
+        line[strcspn(line, "\n")] = '\0';
+        if (!strncmp(line, "type ", 5)) {
+            snprintf(s->pending, sizeof s->pending, "%.500s", line + 5);
+            s->pos = 0;
+        } else if (!strncmp(line, "key ", 4)) {
+            int k = keymap_parse(line + 4);
+            if (k >= 0)
+                return k;
+        } else if (!strncmp(line, "dump ", 5)) {
+            refresh();
+            dump_screen(a, line + 5);
+        } else if (!strcmp(line, "idle")) {
+            return ERR; /* one idle tick */
+        }
+    }
+}
+
+int app_getch(app *a)
+{
+    if (a->script)
+        return script_key(a);
+    return getch();
+}
+
+/* ---- status line and prompts ------------------------------------------- */
+
+void app_status(app *a, int error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->status, sizeof a->status, fmt, ap);
+    va_end(ap);
+    a->status_error = error;
+}
+
+int app_prompt(app *a, const char *prompt, char *out, size_t outsz, int secret)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (;;) {
+        char shown[600];
+        snprintf(shown, sizeof shown, "%s%s", prompt, secret ? "" : out);
+        draw_text(a, a->lay.status_y, 0, a->lay.cols, shown, ROLE_NORMAL);
+        move(a->lay.status_y, (int)strlen(prompt) + (secret ? 0 : text_width(out)));
+        refresh();
+        int ch = app_getch(a);
+        if (ch == ERR)
+            continue;
+        if (ch == 27 || got_hangup) {
+            sodium_memzero(out, outsz);
+            return -1;
+        }
+        if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+            return 0;
+        if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len) {
+            while (len && ((unsigned char)out[len - 1] & 0xC0) == 0x80)
+                len--;
+            out[--len] = '\0';
+        } else if (ch >= 32 && ch < 256 && ch != 127 && len + 1 < outsz) {
+            out[len++] = (char)ch;
+            out[len] = '\0';
+        }
+    }
+}
+
+/* ---- the view stack ---------------------------------------------------- */
+
+void app_push(app *a, view *v)
+{
+    if (!v)
+        return;
+    if (a->depth == APP_MAX_VIEWS) {
+        app_status(a, 1, "too many screens open: press q to go back");
+        v->ops->destroy(v);
+        return;
+    }
+    a->stack[a->depth++] = v;
+}
+
+void app_pop(app *a)
+{
+    if (a->depth <= 1) {
+        a->quit = 1;
+        return;
+    }
+    view *v = a->stack[--a->depth];
+    v->ops->destroy(v);
+    view *top = a->stack[a->depth - 1];
+    if (top->ops->reload)
+        top->ops->reload(a, top);
+}
+
+/* ---- painting ---------------------------------------------------------- */
+
+static void paint(app *a)
+{
+    layout_compute(LINES, COLS, &a->lay);
+    erase();
+    if (a->lay.too_small) {
+        mvaddstr(0, 0, "Terminal too small: carecoord needs 80x24.");
+        mvaddstr(1, 0, "Make the window larger, or press q to quit.");
+        refresh();
+        return;
+    }
+    view *v = a->stack[a->depth - 1];
+    draw_header(a);
+    v->ops->draw(a, v);
+    draw_status(a);
+    draw_footer(a, v);
+    refresh();
+}
+
+static void refresh_counts(app *a, int force)
+{
+    int64_t now = clock_mono_ms();
+    if (!force && now - a->counts_ms < COUNTS_EVERY_MS)
+        return;
+    cc_err err;
+    worklist_counts_for(&a->ctx, a->me.id, &a->counts, &err);
+    a->counts_ms = now;
+}
+
+/* ---- unlock and lock --------------------------------------------------- */
+
+static void draw_unlock(app *a, const char *why)
+{
+    erase();
+    layout_compute(LINES, COLS, &a->lay);
+    char who[160];
+    snprintf(who, sizeof who, "You are %s (from your system login).", a->login);
+    draw_text(a, 2, 2, a->lay.cols - 4, "carecoord — unlock", ROLE_HEADER);
+    draw_text(a, 4, 2, a->lay.cols - 4, who, ROLE_NORMAL);
+    draw_text(a, 5, 2, a->lay.cols - 4, why, why[0] ? ROLE_ERROR : ROLE_NORMAL);
+    draw_text(a, 7, 2, a->lay.cols - 4, "Passphrase (not shown); Esc quits.", ROLE_DIM);
+    a->lay.status_y = 8;
+}
+
+static int try_unlock(app *a, const char *pass, char *why, size_t whysz)
+{
+    cc_err err = {0};
+    if (store_open(a->db_path, a->login, pass, &a->st, &err) != CC_OK) {
+        snprintf(why, whysz, "%s", err.msg);
+        return err.code == CC_EREFUSED ? 1 : -1;
+    }
+    if (staff_login(a->st, a->login, "tui", &a->me, &err) != CC_OK ||
+        (a->me.must_change &&
+         cc_err_set(&err, CC_EREFUSED,
+                    "change your initial passphrase first: carecoord passwd"))) {
+        snprintf(why, whysz, "%s", err.msg);
+        store_close(a->st);
+        a->st = NULL;
+        return -1;
+    }
+    a->ctx.st = a->st;
+    a->ctx.staff_id = a->me.id;
+    snprintf(a->ctx.role, sizeof a->ctx.role, "%s", a->me.role);
+    return 0;
+}
+
+/* Ask for the passphrase until it opens the store (or 5 failures, or Esc).
+ * Returns 0 when unlocked. */
+static int unlock(app *a, char *why, size_t whysz)
+{
+    char *pass = sodium_malloc(1024);
+    int rc = -1;
+    if (!pass)
+        return -1;
+    for (int tries = 0; tries < MAX_UNLOCK_TRIES && !got_hangup; tries++) {
+        draw_unlock(a, why);
+        if (app_prompt(a, "Passphrase: ", pass, 1024, 1) != 0)
+            break;
+        rc = try_unlock(a, pass, why, whysz);
+        if (rc <= 0)
+            break;
+    }
+    sodium_free(pass);
+    return rc == 0 ? 0 : -1;
+}
+
+/* The idle lock: wipe the screen and the keys, ask again. */
+static int lock_and_unlock(app *a)
+{
+    char why[512] = "Locked after inactivity.";
+    while (a->depth) {
+        view *v = a->stack[--a->depth];
+        v->ops->destroy(v);
+    }
+    store_close(a->st);
+    a->st = NULL;
+    sodium_memzero(&a->me, sizeof a->me);
+    clear();
+    refresh();
+    if (unlock(a, why, sizeof why) != 0)
+        return -1;
+    app_push(a, view_caseload_new(a, a->me.id));
+    a->last_key_ms = clock_mono_ms();
+    return 0;
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+static void handle_key(app *a, int ch)
+{
+    view *v = a->stack[a->depth - 1];
+    enum action act = keymap_action(ch);
+    a->status[0] = '\0';
+    if (a->lay.too_small) {
+        if (ch == 'q' || ch == 'Q' || act == ACT_BACK)
+            a->quit = 1;
+        return;
+    }
+    if (v->ops->key(a, v, act, ch))
+        return;
+    switch (act) {
+    case ACT_QUIT:
+        a->quit = 1;
+        break;
+    case ACT_BACK:
+        app_pop(a);
+        break;
+    case ACT_HELP:
+        app_push(a, view_help_new(a));
+        break;
+    case ACT_INBOX:
+        app_push(a, view_inbox_new(a));
+        break;
+    case ACT_SEARCH:
+        app_push(a, view_search_new(a));
+        break;
+    case ACT_CASELOAD:
+        while (a->depth > 1)
+            app_pop(a);
+        break;
+    case ACT_REFRESH:
+        refresh_counts(a, 1);
+        if (v->ops->reload)
+            v->ops->reload(a, v);
+        clearok(stdscr, TRUE);
+        break;
+    default:
+        break;
+    }
+}
+
+static int run_loop(app *a)
+{
+    while (!a->quit && !got_hangup && a->depth) {
+        refresh_counts(a, 0);
+        paint(a);
+        int ch = app_getch(a);
+        if (got_hangup)
+            break;
+        if (ch == ERR) { /* a second passed without a key */
+            if (a->idle_limit_s > 0 && !a->script &&
+                clock_mono_ms() - a->last_key_ms > (int64_t)a->idle_limit_s * 1000 &&
+                lock_and_unlock(a) != 0)
+                return -1;
+            continue;
+        }
+        a->last_key_ms = clock_mono_ms();
+        if (ch == KEY_RESIZE)
+            continue;
+        handle_key(a, ch);
+    }
+    return 0;
+}
+
+/* ---- set-up and tear-down ---------------------------------------------- */
+
+static SCREEN *open_terminal(const tui_opts *o, app *a, FILE **out, FILE **in,
+                             char *why, size_t whysz)
+{
+    const char *term = getenv("TERM");
+    *out = stdout;
+    *in = stdin;
+    if (a->script) {
+        *out = fopen("/dev/null", "w");
+        *in = fopen("/dev/null", "r");
+        if (!term || !*term)
+            term = "xterm";
+    }
+    if (!term || !*term) {
+        snprintf(why, whysz, "TERM is not set: try TERM=xterm-256color");
+        return NULL;
+    }
+    SCREEN *s = newterm(term, *out, *in);
+    if (!s)
+        snprintf(why, whysz,
+                 "unknown terminal type '%s': try TERM=xterm-256color or vt100", term);
+    (void)o;
+    return s;
+}
+
+static void setup_curses(app *a)
+{
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    timeout(1000);
+    curs_set(0);
+    draw_init_colors(a);
+}
+
+int tui_run(const tui_opts *o, cc_err *err)
+{
+    app a;
+    script sc = {0};
+    FILE *out, *in;
+    char why[512] = "";
+    memset(&a, 0, sizeof a);
+    a.db_path = o->db_path;
+    snprintf(a.login, sizeof a.login, "%s", o->login);
+    a.mono = o->no_color || getenv("NO_COLOR") != NULL;
+    a.idle_limit_s = o->idle_lock_minutes * 60;
+    if (o->script_path) {
+        if (!(sc.in = fopen(o->script_path, "r")))
+            return cc_err_set(err, CC_EUSAGE, "cannot read key script %s",
+                              o->script_path);
+        a.script = &sc;
+    }
+    setlocale(LC_ALL, "");
+    SCREEN *scr = open_terminal(o, &a, &out, &in, why, sizeof why);
+    if (!scr)
+        return cc_err_set(err, CC_EUSAGE, "%s", why);
+    signal(SIGHUP, on_hangup);
+    signal(SIGTERM, on_hangup);
+    setup_curses(&a);
+    int rc = unlock(&a, why, sizeof why);
+    if (rc == 0) {
+        a.last_key_ms = clock_mono_ms();
+        app_push(&a, view_caseload_new(&a, a.me.id));
+        rc = run_loop(&a);
+    }
+    while (a.depth) {
+        view *v = a.stack[--a.depth];
+        v->ops->destroy(v);
+    }
+    clear();
+    refresh();
+    endwin();
+    delscreen(scr);
+    if (a.script) {
+        fclose(out), fclose(in), fclose(sc.in);
+    }
+    store_close(a.st);
+    if (rc != 0 && !got_hangup)
+        return cc_err_set(err, CC_EREFUSED, "%s", why[0] ? why : "not unlocked");
+    return CC_OK;
+}

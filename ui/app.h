@@ -1,0 +1,128 @@
+/*
+ * app.h — the terminal program's shared state and the view interface.
+ *
+ * A view (caseload, client record, inbox, search, help, form) is a struct of
+ * operations over its own data, like tig's views: key handlers change state
+ * and return what needs redrawing; a separate step paints. Views live on a
+ * stack: Enter pushes, q/Esc pops. No SQL and no business rule lives here:
+ * everything comes from the core.
+ */
+#ifndef CC_UI_APP_H
+#define CC_UI_APP_H
+
+#include <curses.h>
+#include <stdint.h>
+
+#include "actions.h"
+#include "core/ctx.h"
+#include "core/staff.h"
+#include "core/worklist.h"
+#include "layout.h"
+
+enum redraw { REDRAW_NONE = 0, REDRAW_BODY = 1, REDRAW_ALL = 3 };
+
+/* Colour roles; monochrome maps each to an attribute. */
+enum role {
+    ROLE_NORMAL,
+    ROLE_HEADER,
+    ROLE_SELECTED,
+    ROLE_URGENT,
+    ROLE_WARN,
+    ROLE_DIM,
+    ROLE_ERROR,
+    ROLE_FOOTER,
+    ROLE_COUNT
+};
+
+struct app;
+struct view;
+
+struct view_ops {
+    const char *name;
+    const char *footer; /* the actions shown in the footer, by action name */
+    void (*draw)(struct app *a, struct view *v);
+    int (*key)(struct app *a, struct view *v, enum action act, int ch);
+    void (*reload)(struct app *a, struct view *v); /* when it comes back on top */
+    void (*destroy)(struct view *v);
+};
+
+typedef struct view {
+    const struct view_ops *ops;
+    void *data;
+} view;
+
+#define APP_MAX_VIEWS 8
+
+typedef struct app {
+    cc_ctx ctx;
+    store *st;
+    staff me;
+    const char *db_path;
+    char login[64];
+    layout lay;
+    int mono;
+    view *stack[APP_MAX_VIEWS];
+    int depth;
+    char status[256];
+    int status_error;
+    worklist_counts counts;
+    int64_t counts_ms;   /* when the counts were last read */
+    int idle_limit_s;    /* lock after this many idle seconds */
+    int64_t last_key_ms; /* the last key press */
+    int quit;
+    struct script *script; /* test mode: keys come from a script */
+} app;
+
+/* ---- the app (app.c) --------------------------------------------------- */
+
+/* Push v on the view stack (it is drawn next). */
+void app_push(app *a, view *v);
+
+/* Pop and destroy the top view; the one below is reloaded. */
+void app_pop(app *a);
+
+/* Show msg on the status line (error: in the error role). */
+void app_status(app *a, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Read a line of input on the status line (prompt, echo unless secret);
+ * returns 0 with out filled, -1 if cancelled with Esc. */
+int app_prompt(app *a, const char *prompt, char *out, size_t outsz, int secret);
+
+/* Next input key (from the terminal or the test script); ERR on timeout. */
+int app_getch(app *a);
+
+/* ---- drawing (draw.c) -------------------------------------------------- */
+
+/* The attribute of a role (colour pair or monochrome attribute). */
+attr_t draw_attr(const app *a, enum role r);
+
+/* Draw s at (y, x) in exactly w columns (sanitized, truncated by display
+ * width, padded), in role r. */
+void draw_text(const app *a, int y, int x, int w, const char *s, enum role r);
+
+/* Draw a row of columns: widths[i] columns each, separated by one space. */
+void draw_columns(const app *a, int y, const int *widths, const char *const *cells,
+                  int n, enum role r);
+
+/* The header (who, role, caseload, counts) and footer (keys of v). */
+void draw_header(app *a);
+void draw_footer(app *a, const view *v);
+void draw_status(app *a);
+
+/* Set up colours (none with mono). */
+void draw_init_colors(app *a);
+
+/* ---- views ------------------------------------------------------------- */
+
+view *view_caseload_new(app *a, int64_t staff_id);
+view *view_record_new(app *a, int64_t client_id, const char *tab);
+view *view_inbox_new(app *a);
+view *view_search_new(app *a);
+view *view_help_new(app *a);
+
+/* Open client_id's record, asking for a break-glass reason if it is outside
+ * the person's scope. */
+void app_open_client(app *a, int64_t client_id);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * draw.c — painting helpers: every string passes text_sanitize and is fitted
+ * to its columns by display width; colours are roles, monochrome is
+ * attributes. The header, status line and footer are drawn here.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "keymap.h"
+#include "util/text.h"
+
+static const struct {
+    short fg, bg;
+    attr_t mono;
+} roles[ROLE_COUNT] = {
+    [ROLE_NORMAL] = {-1, -1, A_NORMAL},
+    [ROLE_HEADER] = {COLOR_WHITE, COLOR_BLUE, A_REVERSE},
+    [ROLE_SELECTED] = {COLOR_BLACK, COLOR_CYAN, A_REVERSE},
+    [ROLE_URGENT] = {COLOR_RED, -1, A_BOLD},
+    [ROLE_WARN] = {COLOR_YELLOW, -1, A_BOLD},
+    [ROLE_DIM] = {COLOR_BLUE, -1, A_DIM},
+    [ROLE_ERROR] = {COLOR_WHITE, COLOR_RED, A_BOLD | A_REVERSE},
+    [ROLE_FOOTER] = {COLOR_BLACK, COLOR_WHITE, A_REVERSE},
+};
+
+void draw_init_colors(app *a)
+{
+    if (a->mono || !has_colors()) {
+        a->mono = 1;
+        return;
+    }
+    start_color();
+    use_default_colors();
+    for (int r = 1; r < ROLE_COUNT; r++)
+        init_pair((short)r, roles[r].fg, roles[r].bg);
+}
+
+attr_t draw_attr(const app *a, enum role r)
+{
+    if (r == ROLE_NORMAL)
+        return A_NORMAL;
+    return a->mono ? roles[r].mono : COLOR_PAIR(r) | (r == ROLE_URGENT ? A_BOLD : 0);
+}
+
+void draw_text(const app *a, int y, int x, int w, const char *s, enum role r)
+{
+    char clean[1024], fitted[1536];
+    if (w <= 0)
+        return;
+    text_sanitize(s ? s : "", clean, sizeof clean, 0);
+    text_fit(clean, w, fitted, sizeof fitted, 0);
+    attr_t at = draw_attr(a, r);
+    attron(at);
+    mvaddstr(y, x, fitted);
+    attroff(at);
+}
+
+void draw_columns(const app *a, int y, const int *widths, const char *const *cells,
+                  int n, enum role r)
+{
+    int x = 0;
+    for (int i = 0; i < n && x < a->lay.cols; i++) {
+        int w = widths[i] < a->lay.cols - x ? widths[i] : a->lay.cols - x;
+        draw_text(a, y, x, w, cells[i], r);
+        x += w;
+        if (x < a->lay.cols) {
+            draw_text(a, y, x, 1, " ", r);
+            x++;
+        }
+    }
+    if (x < a->lay.cols)
+        draw_text(a, y, x, a->lay.cols - x, "", r);
+}
+
+void draw_header(app *a)
+{
+    char left[200], right[128];
+    const worklist_counts *c = &a->counts;
+    snprintf(left, sizeof left, " carecoord  %s (%s)",
+             a->me.full_name[0] ? a->me.full_name : a->me.login, a->me.role);
+    if (c->capacity)
+        snprintf(right, sizeof right, "caseload %d/%d%s  alerts %d  hand-offs %d  ",
+                 c->caseload, c->capacity, c->caseload > c->capacity ? "!" : "",
+                 c->alerts, c->handoffs_in);
+    else
+        snprintf(right, sizeof right, "alerts %d  hand-offs %d  ", c->alerts,
+                 c->handoffs_in);
+    int rw = (int)strlen(right);
+    draw_text(a, 0, 0, a->lay.cols - rw, left, ROLE_HEADER);
+    draw_text(a, 0, a->lay.cols - rw, rw, right,
+              c->caseload > c->capacity && c->capacity ? ROLE_ERROR : ROLE_HEADER);
+}
+
+void draw_status(app *a)
+{
+    draw_text(a, a->lay.status_y, 0, a->lay.cols, a->status,
+              a->status_error ? ROLE_ERROR : ROLE_NORMAL);
+}
+
+void draw_footer(app *a, const view *v)
+{
+    char line[512] = "", name[32];
+    size_t len = 0;
+    const char *p = v ? v->ops->footer : "";
+    while (p && *p && len < sizeof line - 40) {
+        size_t n = strcspn(p, " ");
+        snprintf(name, sizeof name, "%.*s", (int)n, p);
+        for (int act = 1; act < ACT_COUNT; act++)
+            if (!strcmp(action_name((enum action)act), name))
+                len += (size_t)snprintf(line + len, sizeof line - len, " %s %s ",
+                                        keymap_key_name((enum action)act), name);
+        p += n + (p[n] == ' ');
+    }
+    draw_text(a, a->lay.footer_y, 0, a->lay.cols, line, ROLE_FOOTER);
+}

@@ -1,0 +1,38 @@
+/*
+ * form.h — the one form engine every form uses: labelled fields (free text
+ * or a choice among words), Tab/Up/Down between fields, Enter on the last
+ * field or ^S to save, Esc to cancel. Saving calls the core; its one-line
+ * error stays on the status line and nothing is lost.
+ */
+#ifndef CC_UI_FORM_H
+#define CC_UI_FORM_H
+
+#include "app.h"
+
+#define FORM_MAX_FIELDS 6
+
+typedef struct form_field {
+    const char *label;
+    const char *choices; /* comma list, or NULL for free text */
+    char value[512];
+} form_field;
+
+typedef struct form {
+    const char *title;
+    int64_t client_id;
+    form_field f[FORM_MAX_FIELDS];
+    int n, cur;
+    char preview[1024]; /* shown under the fields (a summary, a verdict) */
+    int (*save)(app *a, struct form *fm, cc_err *err);
+    void (*changed)(app *a, struct form *fm); /* after each edit: refresh preview */
+    const char *saved_msg;
+} form;
+
+/* A form view around fm (taken over and freed with the view). */
+view *form_view_new(form *fm);
+
+/* The forms. */
+view *form_contact_new(app *a, int64_t client_id);
+view *form_handoff_new(app *a, int64_t client_id);
+
+#endif

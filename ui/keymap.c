@@ -1,0 +1,127 @@
+/*
+ * keymap.c — the key table, generated from actions.h, with fixed aliases
+ * that follow the habits of less, mutt and tig.
+ */
+#include "keymap.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *name, *key, *help;
+} defs[ACT_COUNT] = {[ACT_NONE] = {"none", "", ""},
+#define ACTION_DEF(id, name, key, help) [ACT_##id] = {name, key, help},
+                     ACTIONS(ACTION_DEF)
+#undef ACTION_DEF
+};
+
+/* Aliases that are always there, whatever the rebinding. */
+static const struct {
+    int key;
+    enum action act;
+} aliases[] = {
+    {KEY_DOWN, ACT_MOVE_DOWN},
+    {KEY_UP, ACT_MOVE_UP},
+    {' ', ACT_PAGE_DOWN},
+    {'b', ACT_PAGE_UP},
+    {'g', ACT_FIRST},
+    {'G', ACT_LAST},
+    {27, ACT_BACK},
+    {KEY_ENTER, ACT_OPEN},
+    {'\r', ACT_OPEN},
+    {KEY_RIGHT, ACT_NEXT_TAB},
+    {KEY_LEFT, ACT_PREV_TAB},
+};
+
+static const struct {
+    const char *name;
+    int code;
+} named_keys[] = {
+    {"Enter", '\n'},      {"Tab", '\t'},      {"BackTab", KEY_BTAB},
+    {"Esc", 27},          {"Space", ' '},     {"PgDn", KEY_NPAGE},
+    {"PgUp", KEY_PPAGE},  {"Home", KEY_HOME}, {"End", KEY_END},
+    {"Up", KEY_UP},       {"Down", KEY_DOWN}, {"Left", KEY_LEFT},
+    {"Right", KEY_RIGHT},
+};
+
+static int bound[ACT_COUNT];
+
+int keymap_parse(const char *s)
+{
+    for (size_t i = 0; i < sizeof named_keys / sizeof *named_keys; i++)
+        if (!strcmp(s, named_keys[i].name))
+            return named_keys[i].code;
+    if (s[0] == '^' && s[1] >= '@' && s[1] <= '_' && !s[2])
+        return s[1] - '@';
+    if (s[0] && !s[1] && (unsigned char)s[0] >= ' ' && (unsigned char)s[0] < 127)
+        return (unsigned char)s[0];
+    return -1;
+}
+
+void keymap_reset(void)
+{
+    for (int a = 1; a < ACT_COUNT; a++)
+        bound[a] = keymap_parse(defs[a].key);
+}
+
+static void ensure_init(void)
+{
+    if (!bound[ACT_QUIT])
+        keymap_reset();
+}
+
+enum action keymap_action(int key)
+{
+    ensure_init();
+    for (int a = 1; a < ACT_COUNT; a++)
+        if (bound[a] == key)
+            return (enum action)a;
+    for (size_t i = 0; i < sizeof aliases / sizeof *aliases; i++)
+        if (aliases[i].key == key)
+            return aliases[i].act;
+    return ACT_NONE;
+}
+
+int keymap_bind(const char *key, const char *name)
+{
+    int code = keymap_parse(key);
+    ensure_init();
+    for (int a = 1; a < ACT_COUNT && code >= 0; a++) {
+        if (strcmp(defs[a].name, name) != 0)
+            continue;
+        for (int b = 1; b < ACT_COUNT; b++)
+            if (bound[b] == code)
+                bound[b] = -1; /* a key means one thing */
+        bound[a] = code;
+        return 0;
+    }
+    return -1;
+}
+
+const char *keymap_key_name(enum action a)
+{
+    static char buf[8];
+    ensure_init();
+    int code = bound[a];
+    for (size_t i = 0; i < sizeof named_keys / sizeof *named_keys; i++)
+        if (named_keys[i].code == code)
+            return named_keys[i].name;
+    if (code > 0 && code < 32)
+        snprintf(buf, sizeof buf, "^%c", code + '@');
+    else if (code >= 32 && code < 127)
+        snprintf(buf, sizeof buf, "%c", code);
+    else
+        buf[0] = '\0';
+    return buf;
+}
+
+const char *action_name(enum action a)
+{
+    return a > 0 && a < ACT_COUNT ? defs[a].name : "";
+}
+
+const char *action_help(enum action a)
+{
+    return a > 0 && a < ACT_COUNT ? defs[a].help : "";
+}

@@ -1,0 +1,22 @@
+/*
+ * tui.h — the entry point of the full-screen program (`carecoord` with no
+ * subcommand).
+ */
+#ifndef CC_UI_TUI_H
+#define CC_UI_TUI_H
+
+#include "util/err.h"
+
+typedef struct tui_opts {
+    const char *db_path;
+    const char *login;
+    int no_color;
+    int idle_lock_minutes;   /* 0: never lock */
+    const char *script_path; /* test mode: keys from this file, screen dumps */
+} tui_opts;
+
+/* Run the terminal program until the person quits. CC_EUSAGE when the
+ * terminal cannot be used, CC_EREFUSED when not unlocked. */
+int tui_run(const tui_opts *o, cc_err *err);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * view_caseload.c — the home screen: one row per client of the caseload,
+ * most urgent first (from the core), with a filter as you type ('/'), sort
+ * orders ('o') and Enter to open the client.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "list.h"
+
+typedef struct caseload {
+    int64_t staff_id;
+    worklist_row *rows;
+    int n;
+    int *shown; /* indexes of rows passing the filter, in sort order */
+    int nshown;
+    list_pos pos;
+    char filter[64];
+    int sort; /* index into sorts */
+} caseload;
+
+static int by_name(const void *x, const void *y, const worklist_row *r)
+{
+    return strcasecmp(r[*(const int *)x].name, r[*(const int *)y].name);
+}
+
+static int by_due(const void *x, const void *y, const worklist_row *r)
+{
+    const char *a = r[*(const int *)x].next_due, *b = r[*(const int *)y].next_due;
+    return strcmp(*a ? a : "9999", *b ? b : "9999");
+}
+
+static int by_urgency(const void *x, const void *y, const worklist_row *r)
+{
+    return *(const int *)x - *(const int *)y; /* the core's order */
+}
+
+static const struct {
+    const char *label;
+    int (*cmp)(const void *, const void *, const worklist_row *);
+} sorts[] = {{"urgency", by_urgency}, {"name", by_name}, {"next due", by_due}};
+
+static const worklist_row *sort_rows;
+static int sort_index;
+
+static int sort_cmp(const void *x, const void *y)
+{
+    int d = sorts[sort_index].cmp(x, y, sort_rows);
+    return d ? d : *(const int *)x - *(const int *)y;
+}
+
+static void apply_filter(caseload *c)
+{
+    c->nshown = 0;
+    for (int i = 0; i < c->n; i++)
+        if (!c->filter[0] || strcasestr(c->rows[i].name, c->filter) ||
+            strcasestr(c->rows[i].program, c->filter))
+            c->shown[c->nshown++] = i;
+    sort_rows = c->rows;
+    sort_index = c->sort;
+    if (c->nshown)
+        qsort(c->shown, (size_t)c->nshown, sizeof *c->shown, sort_cmp);
+    c->pos.sel = layout_clamp(c->pos.sel, c->nshown);
+}
+
+static void load(app *a, caseload *c)
+{
+    cc_err err = {0};
+    free(c->rows);
+    free(c->shown);
+    c->rows = NULL;
+    c->n = 0;
+    if (worklist_caseload(&a->ctx, c->staff_id, &c->rows, &c->n, &err) != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    c->shown = calloc((size_t)c->n + 1, sizeof *c->shown);
+    apply_filter(c);
+}
+
+static const int widths[] = {19, 7, 8, 2, 8, 11, 8, 10};
+
+static void draw_row(app *a, const worklist_row *r, int y, int selected)
+{
+    char tier[4], due[16];
+    snprintf(tier, sizeof tier, "%s", r->tier ? (r->tier == 1 ? "T1" : "T2") : "");
+    snprintf(due, sizeof due, "%s%s", r->next_due, r->overdue ? "!" : "");
+    const char *cells[] = {r->name,    r->program,     r->risk[0] ? r->risk : "-",
+                           tier,       r->episode,     due,
+                           r->consent, r->last_contact};
+    enum role role = selected                                     ? ROLE_SELECTED
+                     : r->overdue || !strcmp(r->risk, "high")     ? ROLE_URGENT
+                     : strcmp(r->consent, "ok") || r->past_target ? ROLE_WARN
+                                                                  : ROLE_NORMAL;
+    draw_columns(a, y, widths, cells, 8, role);
+}
+
+static void draw(app *a, view *v)
+{
+    caseload *c = v->data;
+    static const char *const head[] = {"CLIENT",  "PROGRAM",     "RISK",
+                                       "T",       "EPISODE",     "NEXT DUE",
+                                       "CONSENT", "LAST CONTACT"};
+    char title[128];
+    snprintf(title, sizeof title, " My caseload, %d clients, by %s%s%s", c->n,
+             sorts[c->sort].label, c->filter[0] ? ", filter: " : "", c->filter);
+    draw_text(a, 1, 0, a->lay.cols, title, ROLE_DIM);
+    draw_columns(a, a->lay.body_y, widths, head, 8, ROLE_DIM);
+    int visible = a->lay.body_h - 1;
+    c->pos.top = layout_scroll(c->pos.sel, c->pos.top, visible, c->nshown);
+    for (int i = 0; i < visible && c->pos.top + i < c->nshown; i++)
+        draw_row(a, &c->rows[c->shown[c->pos.top + i]], a->lay.body_y + 1 + i,
+                 c->pos.top + i == c->pos.sel);
+    if (!c->nshown)
+        draw_text(a, a->lay.body_y + 2, 2, a->lay.cols - 4,
+                  c->filter[0] ? "No client matches the filter." : "No active clients.",
+                  ROLE_DIM);
+    else if (!a->status[0]) {
+        const worklist_row *r = &c->rows[c->shown[c->pos.sel]];
+        app_status(a, 0, "next: %s%s", r->next_task[0] ? r->next_task : "no open task",
+                   r->overdue ? " (overdue)" : "");
+    }
+}
+
+static void filter_prompt(app *a, caseload *c)
+{
+    char text[64];
+    if (app_prompt(a, "Filter: ", text, sizeof text, 0) == 0)
+        snprintf(c->filter, sizeof c->filter, "%s", text);
+    else
+        c->filter[0] = '\0';
+    apply_filter(c);
+}
+
+static int key(app *a, view *v, enum action act, int ch)
+{
+    caseload *c = v->data;
+    (void)ch;
+    if (list_move(&c->pos, c->nshown, a->lay.body_h - 1, act))
+        return 1;
+    switch (act) {
+    case ACT_OPEN:
+        if (c->nshown)
+            app_open_client(a, c->rows[c->shown[c->pos.sel]].client_id);
+        return 1;
+    case ACT_FILTER:
+        filter_prompt(a, c);
+        return 1;
+    case ACT_SORT:
+        c->sort = (c->sort + 1) % (int)(sizeof sorts / sizeof *sorts);
+        apply_filter(c);
+        return 1;
+    case ACT_BACK:
+        if (c->filter[0]) {
+            c->filter[0] = '\0';
+            apply_filter(c);
+            return 1;
+        }
+        a->quit = 1;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void reload(app *a, view *v)
+{
+    load(a, v->data);
+}
+
+static void destroy(view *v)
+{
+    caseload *c = v->data;
+    free(c->rows);
+    free(c->shown);
+    free(c);
+    free(v);
+}
+
+static const struct view_ops ops = {
+    "caseload", "open filter search inbox sort help quit", draw, key, reload, destroy,
+};
+
+view *view_caseload_new(app *a, int64_t staff_id)
+{
+    view *v = calloc(1, sizeof *v);
+    caseload *c = calloc(1, sizeof *c);
+    if (!v || !c) {
+        free(v), free(c);
+        return NULL;
+    }
+    c->staff_id = staff_id;
+    v->ops = &ops;
+    v->data = c;
+    load(a, c);
+    return v;
+}

@@ -1,0 +1,229 @@
+/*
+ * view_lists.c — the inbox (hand-offs, alerts, overdue tasks, expiring
+ * consents; each item jumps to its client; a/x accept or decline a
+ * hand-off), search (name, birth date or identifier across the database;
+ * outside one's scope asks for a break-glass reason) and help (generated
+ * from the action table, so it never disagrees with the keys).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/handoff.h"
+#include "keymap.h"
+#include "list.h"
+
+typedef struct table_view {
+    cc_table t;
+    list_pos pos;
+    const char *title;
+    int client_col; /* the column holding a client id */
+    char query[128];
+} table_view;
+
+static void draw_table_view(app *a, view *v)
+{
+    table_view *tv = v->data;
+    int widths[8], n = tv->t.ncols, left = a->lay.cols;
+    const char *heads[8];
+    for (int c = 0; c < n; c++) {
+        widths[c] = c == n - 1 ? left - 1 : c == 2 && n > 3 ? 36 : 10;
+        left -= widths[c] + 1;
+        heads[c] = tv->t.cols[c];
+    }
+    draw_text(a, 1, 0, a->lay.cols, tv->title, ROLE_DIM);
+    draw_columns(a, a->lay.body_y, widths, heads, n, ROLE_DIM);
+    int h = a->lay.body_h - 1;
+    tv->pos.top = layout_scroll(tv->pos.sel, tv->pos.top, h, tv->t.nrows);
+    for (int i = 0; i < h && tv->pos.top + i < tv->t.nrows; i++) {
+        const char *cells[8];
+        int row = tv->pos.top + i;
+        for (int c = 0; c < n; c++)
+            cells[c] = table_cell(&tv->t, row, c);
+        draw_columns(a, a->lay.body_y + 1 + i, widths, cells, n,
+                     row == tv->pos.sel ? ROLE_SELECTED : ROLE_NORMAL);
+    }
+    if (!tv->t.nrows)
+        draw_text(a, a->lay.body_y + 2, 2, a->lay.cols - 4, "Nothing here.", ROLE_DIM);
+}
+
+static void destroy_table_view(view *v)
+{
+    table_view *tv = v->data;
+    table_free(&tv->t);
+    free(tv);
+    free(v);
+}
+
+static view *table_view_new(const struct view_ops *ops, const char *title,
+                            int client_col)
+{
+    view *v = calloc(1, sizeof *v);
+    table_view *tv = calloc(1, sizeof *tv);
+    if (!v || !tv) {
+        free(v), free(tv);
+        return NULL;
+    }
+    tv->title = title;
+    tv->client_col = client_col;
+    v->ops = ops;
+    v->data = tv;
+    return v;
+}
+
+static int open_selected(app *a, table_view *tv)
+{
+    if (tv->t.nrows)
+        app_open_client(a, atoll(table_cell(&tv->t, tv->pos.sel, tv->client_col)));
+    return 1;
+}
+
+/* ---- inbox ------------------------------------------------------------- */
+
+static void inbox_reload(app *a, view *v)
+{
+    table_view *tv = v->data;
+    cc_err err = {0};
+    int n;
+    handoff_expire_due(&a->ctx, &n, &err);
+    table_free(&tv->t);
+    if (worklist_inbox(&a->ctx, a->me.id, &tv->t, &err) != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    tv->pos.sel = layout_clamp(tv->pos.sel, tv->t.nrows);
+}
+
+static void decide(app *a, view *v, int accept)
+{
+    table_view *tv = v->data;
+    char reason[200];
+    cc_err err = {0};
+    if (!tv->t.nrows || strcmp(table_cell(&tv->t, tv->pos.sel, 0), "hand-off") != 0) {
+        app_status(a, 1, "choose a hand-off addressed to you");
+        return;
+    }
+    int64_t id = atoll(table_cell(&tv->t, tv->pos.sel, 4));
+    if (!accept &&
+        app_prompt(a, "Reason for declining: ", reason, sizeof reason, 0) != 0)
+        return;
+    int rc = accept ? handoff_accept(&a->ctx, id, &err)
+                    : handoff_decline(&a->ctx, id, reason, &err);
+    if (rc != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    else
+        app_status(a, 0, "hand-off %lld %s", (long long)id,
+                   accept ? "accepted: the client is yours" : "declined");
+    inbox_reload(a, v);
+    cc_err ignore;
+    worklist_counts_for(&a->ctx, a->me.id, &a->counts, &ignore);
+}
+
+static int inbox_key(app *a, view *v, enum action act, int ch)
+{
+    table_view *tv = v->data;
+    (void)ch;
+    if (list_move(&tv->pos, tv->t.nrows, a->lay.body_h - 1, act))
+        return 1;
+    if (act == ACT_OPEN)
+        return open_selected(a, tv);
+    if (act == ACT_ACCEPT || act == ACT_DECLINE)
+        return decide(a, v, act == ACT_ACCEPT), 1;
+    return 0;
+}
+
+static const struct view_ops inbox_ops = {
+    "inbox",         "open accept decline caseload back help",
+    draw_table_view, inbox_key,
+    inbox_reload,    destroy_table_view,
+};
+
+view *view_inbox_new(app *a)
+{
+    view *v = table_view_new(
+        &inbox_ops, " Inbox: hand-offs, alerts, overdue tasks, expiring consents", 1);
+    if (v)
+        inbox_reload(a, v);
+    return v;
+}
+
+/* ---- search ------------------------------------------------------------ */
+
+static void search_run(app *a, view *v)
+{
+    table_view *tv = v->data;
+    cc_err err = {0};
+    table_free(&tv->t);
+    if (worklist_search(&a->ctx, tv->query, 200, &tv->t, &err) != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    else
+        app_status(a, 0, "%d found for \"%s\"; in_scope no = break-glass to open",
+                   tv->t.nrows, tv->query);
+    tv->pos.sel = tv->pos.top = 0;
+}
+
+static int search_key(app *a, view *v, enum action act, int ch)
+{
+    table_view *tv = v->data;
+    (void)ch;
+    if (list_move(&tv->pos, tv->t.nrows, a->lay.body_h - 1, act))
+        return 1;
+    if (act == ACT_OPEN)
+        return open_selected(a, tv);
+    if (act == ACT_SEARCH) {
+        if (app_prompt(a, "Search (name, YYYY-MM-DD or identifier): ", tv->query,
+                       sizeof tv->query, 0) == 0)
+            search_run(a, v);
+        return 1;
+    }
+    return 0;
+}
+
+static const struct view_ops search_ops = {
+    "search", "search open back help", draw_table_view, search_key,
+    NULL,     destroy_table_view,
+};
+
+view *view_search_new(app *a)
+{
+    view *v = table_view_new(&search_ops, " Search every client", 0);
+    table_view *tv = v ? v->data : NULL;
+    if (!v)
+        return NULL;
+    if (app_prompt(a, "Search (name, YYYY-MM-DD or identifier): ", tv->query,
+                   sizeof tv->query, 0) == 0)
+        search_run(a, v);
+    return v;
+}
+
+/* ---- help -------------------------------------------------------------- */
+
+static void help_draw(app *a, view *v)
+{
+    table_view *tv = v->data;
+    draw_text(a, 1, 0, a->lay.cols, " Keys (rebind by action name)", ROLE_DIM);
+    int y = a->lay.body_y;
+    for (int act = 1 + tv->pos.top;
+         act < ACT_COUNT && y < a->lay.body_y + a->lay.body_h; act++, y++) {
+        char line[256];
+        snprintf(line, sizeof line, "  %-8s %-12s %s",
+                 keymap_key_name((enum action)act), action_name((enum action)act),
+                 action_help((enum action)act));
+        draw_text(a, y, 0, a->lay.cols, line, ROLE_NORMAL);
+    }
+}
+
+static int help_key(app *a, view *v, enum action act, int ch)
+{
+    table_view *tv = v->data;
+    (void)ch;
+    return list_move(&tv->pos, ACT_COUNT - 1, a->lay.body_h, act);
+}
+
+static const struct view_ops help_ops = {
+    "help", "back quit", help_draw, help_key, NULL, destroy_table_view,
+};
+
+view *view_help_new(app *a)
+{
+    (void)a;
+    return table_view_new(&help_ops, "", 0);
+}

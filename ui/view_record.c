@@ -1,0 +1,243 @@
+/*
+ * view_record.c — one client's record: a summary band (identity, program,
+ * owner, risk and its drivers, episode day, consent state) and tabs
+ * (referrals, consent, assessments, episode, tasks, contacts, hand-offs),
+ * each a list newest first. Opening a tab is an audited view of that part.
+ * From here a person logs a contact, completes a task, proposes a hand-off.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/client.h"
+#include "core/handoff.h"
+#include "core/scope.h"
+#include "core/task.h"
+#include "form.h"
+#include "list.h"
+#include "util/text.h"
+
+typedef struct record {
+    int64_t client_id;
+    client c;
+    worklist_band band;
+    int tab;
+    cc_table table;
+    list_pos pos;
+    int loaded;
+} record;
+
+static int ntabs(void)
+{
+    int n = 0;
+    while (record_tab_names()[n])
+        n++;
+    return n;
+}
+
+static void load_tab(app *a, record *r)
+{
+    cc_err err = {0};
+    table_free(&r->table);
+    if (record_tab(&a->ctx, r->client_id, record_tab_names()[r->tab], &r->table, &err))
+        app_status(a, 1, "%s", err.msg);
+    r->pos.sel = layout_clamp(r->pos.sel, r->table.nrows);
+}
+
+static int load(app *a, record *r)
+{
+    cc_err err = {0};
+    if (client_view(&a->ctx, r->client_id, "summary", &r->c, &err) != CC_OK) {
+        app_status(a, 1, "%s", err.msg);
+        return -1;
+    }
+    worklist_band_of(&a->ctx, r->client_id, &r->band, &err);
+    load_tab(a, r);
+    r->loaded = 1;
+    return 0;
+}
+
+static void draw_band(app *a, record *r)
+{
+    char l1[256], l2[256], l3[320];
+    snprintf(l1, sizeof l1, " %s, %s   born %s   ZIP %s   %s%s", r->c.family_name,
+             r->c.given_name, r->c.dob, r->c.zip, r->c.payer,
+             r->c.interpreter ? "   interpreter" : "");
+    snprintf(l2, sizeof l2, " program %s   owner %s   episode %s%s   consent %s",
+             r->band.program[0] ? r->band.program : "-", r->band.owner,
+             r->band.episode[0] ? r->band.episode : "-",
+             r->band.past_target ? " (past target)" : "", r->band.consent);
+    snprintf(l3, sizeof l3, " risk %s%s%s",
+             r->band.risk[0] ? r->band.risk : "not assessed",
+             r->band.drivers[0] ? ": " : "", r->band.drivers);
+    draw_text(a, 1, 0, a->lay.cols, l1, ROLE_DIM);
+    draw_text(a, a->lay.body_y, 0, a->lay.cols, l2, ROLE_NORMAL);
+    draw_text(a, a->lay.body_y + 1, 0, a->lay.cols, l3,
+              !strcmp(r->band.risk, "high") ? ROLE_URGENT : ROLE_NORMAL);
+}
+
+static void draw_tabs(app *a, record *r, int y)
+{
+    int x = 0;
+    for (int i = 0; record_tab_names()[i] && x < a->lay.cols; i++) {
+        char label[32];
+        snprintf(label, sizeof label, " %s ", record_tab_names()[i]);
+        int w = text_width(label);
+        if (x + w > a->lay.cols)
+            break;
+        draw_text(a, y, x, w, label, i == r->tab ? ROLE_SELECTED : ROLE_DIM);
+        x += w;
+    }
+    if (x < a->lay.cols)
+        draw_text(a, y, x, a->lay.cols - x, "", ROLE_NORMAL);
+}
+
+static void draw_table(app *a, record *r, int y, int h)
+{
+    int widths[8], n = r->table.ncols, left = a->lay.cols;
+    const char *heads[8];
+    for (int c = 0; c < n; c++) {
+        widths[c] = c == n - 1 ? left - 1 : 12;
+        if (!strcmp(r->table.cols[c], "id"))
+            widths[c] = 5;
+        left -= widths[c] + 1;
+        heads[c] = r->table.cols[c];
+    }
+    draw_columns(a, y, widths, heads, n, ROLE_DIM);
+    r->pos.top = layout_scroll(r->pos.sel, r->pos.top, h - 1, r->table.nrows);
+    for (int i = 0; i < h - 1 && r->pos.top + i < r->table.nrows; i++) {
+        const char *cells[8];
+        int row = r->pos.top + i;
+        for (int c = 0; c < n; c++)
+            cells[c] = table_cell(&r->table, row, c);
+        draw_columns(a, y + 1 + i, widths, cells, n,
+                     row == r->pos.sel ? ROLE_SELECTED : ROLE_NORMAL);
+    }
+    if (!r->table.nrows)
+        draw_text(a, y + 2, 2, a->lay.cols - 4, "Nothing recorded yet.", ROLE_DIM);
+}
+
+static void draw(app *a, view *v)
+{
+    record *r = v->data;
+    if (!r->loaded)
+        return;
+    draw_band(a, r);
+    draw_tabs(a, r, a->lay.body_y + 2);
+    draw_table(a, r, a->lay.body_y + 3, a->lay.body_h - 3);
+}
+
+/* ---- actions ----------------------------------------------------------- */
+
+static void complete_task(app *a, record *r)
+{
+    task t, theirs;
+    cc_err err = {0};
+    int col = r->table.ncols - 1; /* the tasks tab ends with the task id */
+    if (strcmp(record_tab_names()[r->tab], "tasks") || !r->table.nrows) {
+        app_status(a, 1, "choose a task on the tasks tab");
+        return;
+    }
+    int64_t id = atoll(table_cell(&r->table, r->pos.sel, col));
+    if (task_get(&a->ctx, id, &t, &err) != CC_OK ||
+        task_complete(&a->ctx, id, t.version, &theirs, &err) != CC_OK) {
+        app_status(a, 1, "%s", err.msg); /* a conflict says who was first */
+        return;
+    }
+    app_status(a, 0, "done: %s", t.title);
+    load_tab(a, r);
+}
+
+static int key(app *a, view *v, enum action act, int ch)
+{
+    record *r = v->data;
+    (void)ch;
+    if (list_move(&r->pos, r->table.nrows, a->lay.body_h - 4, act))
+        return 1;
+    switch (act) {
+    case ACT_NEXT_TAB:
+    case ACT_PREV_TAB:
+        r->tab = (r->tab + (act == ACT_NEXT_TAB ? 1 : ntabs() - 1)) % ntabs();
+        r->pos.sel = r->pos.top = 0;
+        load_tab(a, r);
+        return 1;
+    case ACT_CONTACT:
+        app_push(a, form_contact_new(a, r->client_id));
+        return 1;
+    case ACT_HANDOFF:
+        app_push(a, form_handoff_new(a, r->client_id));
+        return 1;
+    case ACT_TASK_DONE:
+        complete_task(a, r);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void reload(app *a, view *v)
+{
+    load(a, v->data);
+}
+
+static void destroy(view *v)
+{
+    record *r = v->data;
+    table_free(&r->table);
+    free(r);
+    free(v);
+}
+
+static const struct view_ops ops = {
+    "record", "next-tab log-contact task-done handoff back help", draw, key, reload,
+    destroy,
+};
+
+view *view_record_new(app *a, int64_t client_id, const char *tab)
+{
+    view *v = calloc(1, sizeof *v);
+    record *r = calloc(1, sizeof *r);
+    if (!v || !r) {
+        free(v), free(r);
+        return NULL;
+    }
+    r->client_id = client_id;
+    for (int i = 0; tab && record_tab_names()[i]; i++)
+        if (!strcmp(record_tab_names()[i], tab))
+            r->tab = i;
+    v->ops = &ops;
+    v->data = r;
+    if (load(a, r) != 0) {
+        destroy(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* Open a client, with break-glass if it is outside the person's scope. */
+void app_open_client(app *a, int64_t client_id)
+{
+    cc_err err = {0};
+    char reason[200];
+    int64_t grant;
+    if (scope_client(&a->ctx, client_id, 0, &err) == CC_OK) {
+        app_push(a, view_record_new(a, client_id, NULL));
+        return;
+    }
+    if (err.code != CC_EREFUSED || !strcmp(a->me.role, "admin")) {
+        app_status(a, 1, "%s", err.msg);
+        return;
+    }
+    app_status(a, 1, "client %lld is outside your caseload and teams",
+               (long long)client_id);
+    draw_status(a);
+    if (app_prompt(a, "Break-glass reason (Esc cancels): ", reason, sizeof reason, 0) !=
+        0)
+        return;
+    if (scope_break_glass(&a->ctx, client_id, reason, 0, &grant, &err) != CC_OK) {
+        app_status(a, 1, "%s", err.msg);
+        return;
+    }
+    app_push(a, view_record_new(a, client_id, NULL));
+    app_status(a, 0, "break-glass: opened for 60 minutes; supervisors are alerted");
+}
