@@ -25,6 +25,11 @@
     ACTION(PREV_TAB, "prev-tab", "BackTab", "previous tab or field")                   \
     ACTION(SORT, "sort", "o", "change the sort order of the caseload")                 \
     ACTION(CONTACT, "log-contact", "l", "log a contact with the client")               \
+    ACTION(NEW_REFERRAL, "new-referral", "n", "intake: a new client and referral")     \
+    ACTION(CONSENT, "consent", "C", "record consent, a decline, or a revocation")      \
+    ACTION(ASSESS, "assess", "A", "run the risk assessment, question by question")     \
+    ACTION(TASK_ADD, "add-task", "t", "add a task for the client")                     \
+    ACTION(EPISODE, "episode", "e", "start, extend or close the intensive episode")    \
     ACTION(TASK_DONE, "task-done", "d", "mark the selected task done")                 \
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \

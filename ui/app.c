@@ -390,7 +390,7 @@ int tui_run(const tui_opts *o, cc_err *err)
     a.db_path = o->db_path;
     snprintf(a.login, sizeof a.login, "%s", o->login);
     a.mono = o->no_color || getenv("NO_COLOR") != NULL;
-    a.idle_limit_s = o->idle_lock_minutes * 60;
+    a.idle_limit_s = o->idle_lock_seconds;
     if (o->script_path) {
         if (!(sc.in = fopen(o->script_path, "r")))
             return cc_err_set(err, CC_EUSAGE, "cannot read key script %s",

@@ -31,8 +31,15 @@ typedef struct form {
 /* A form view around fm (taken over and freed with the view). */
 view *form_view_new(form *fm);
 
-/* The forms. */
+/* The forms (form.c). */
 view *form_contact_new(app *a, int64_t client_id);
 view *form_handoff_new(app *a, int64_t client_id);
+
+/* The case forms (forms_case.c). */
+view *form_intake_new(app *a);                        /* new client + referral */
+view *form_consent_new(app *a, int64_t client_id);    /* record, decline, revoke */
+view *view_assessment_new(app *a, int64_t client_id); /* question by question */
+view *form_task_new(app *a, int64_t client_id);
+view *form_episode_new(app *a, int64_t client_id); /* start, extend or close */
 
 #endif

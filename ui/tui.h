@@ -11,7 +11,7 @@ typedef struct tui_opts {
     const char *db_path;
     const char *login;
     int no_color;
-    int idle_lock_minutes;   /* 0: never lock */
+    int idle_lock_seconds;   /* 0: never lock */
     const char *script_path; /* test mode: keys from this file, screen dumps */
 } tui_opts;
 

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "form.h"
 #include "list.h"
 
 typedef struct caseload {
@@ -146,6 +147,9 @@ static int key(app *a, view *v, enum action act, int ch)
     case ACT_FILTER:
         filter_prompt(a, c);
         return 1;
+    case ACT_NEW_REFERRAL:
+        app_push(a, form_intake_new(a));
+        return 1;
     case ACT_SORT:
         c->sort = (c->sort + 1) % (int)(sizeof sorts / sizeof *sorts);
         apply_filter(c);
@@ -178,7 +182,9 @@ static void destroy(view *v)
 }
 
 static const struct view_ops ops = {
-    "caseload", "open filter search inbox sort help quit", draw, key, reload, destroy,
+    "caseload", "open new-referral filter search inbox sort help quit",
+    draw,       key,
+    reload,     destroy,
 };
 
 view *view_caseload_new(app *a, int64_t staff_id)

@@ -167,6 +167,18 @@ static int key(app *a, view *v, enum action act, int ch)
     case ACT_HANDOFF:
         app_push(a, form_handoff_new(a, r->client_id));
         return 1;
+    case ACT_CONSENT:
+        app_push(a, form_consent_new(a, r->client_id));
+        return 1;
+    case ACT_ASSESS:
+        app_push(a, view_assessment_new(a, r->client_id));
+        return 1;
+    case ACT_TASK_ADD:
+        app_push(a, form_task_new(a, r->client_id));
+        return 1;
+    case ACT_EPISODE:
+        app_push(a, form_episode_new(a, r->client_id));
+        return 1;
     case ACT_TASK_DONE:
         complete_task(a, r);
         return 1;
@@ -189,7 +201,11 @@ static void destroy(view *v)
 }
 
 static const struct view_ops ops = {
-    "record", "next-tab log-contact task-done handoff back help", draw, key, reload,
+    "record",
+    "next-tab log-contact consent assess add-task task-done episode handoff back",
+    draw,
+    key,
+    reload,
     destroy,
 };
 

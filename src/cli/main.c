@@ -161,8 +161,11 @@ static int run_tui(cli *c, cc_err *err)
         return cc_err_set(err, CC_EUSAGE,
                           "no database at %s (try 'carecoord demo' or 'carecoord --help')",
                           c->db_path);
-    tui_opts o = {c->db_path, c->login, c->no_color, c->config.idle_lock_minutes,
+    const char *idle_s = clock_privileged() ? NULL : getenv("CARECOORD_IDLE_LOCK_SECONDS");
+    tui_opts o = {c->db_path, c->login, c->no_color, c->config.idle_lock_minutes * 60,
                   script && *script ? script : NULL};
+    if (idle_s && atoi(idle_s) > 0)
+        o.idle_lock_seconds = atoi(idle_s);
     return tui_run(&o, err);
 }
 

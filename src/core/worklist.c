@@ -413,7 +413,7 @@ int record_tab(cc_ctx *ctx, int64_t client_id, const char *tab, cc_table *out,
 /* ---- inbox and search -------------------------------------------------- */
 
 static const char inbox_sql[] =
-    "SELECT 'hand-off' AS kind, h.client_id AS client, 'from ' || f.login || ': ' || "
+    "SELECT * FROM (SELECT 'hand-off' AS kind, h.client_id AS client, 'from ' || f.login || ': ' || "
     "h.note "
     "AS what, substr(h.expires_at, 1, 10) AS due, h.id AS ref FROM handoff h JOIN "
     "staff f "
@@ -443,7 +443,8 @@ static const char inbox_sql[] =
     "AND "
     "c.decision = 'granted' AND c.revoked_date IS NULL AND c.expires_date BETWEEN "
     "substr(?3, 1, 10) AND date(substr(?3, 1, 10), '+30 days') AND ?2 = ?2 "
-    "ORDER BY 4, 1";
+    ") ORDER BY CASE kind WHEN 'hand-off' THEN 0 WHEN 'alert' THEN 1 WHEN 'sent' THEN 2 "
+    "WHEN 'consent' THEN 3 ELSE 4 END, due";
 
 int worklist_inbox(cc_ctx *ctx, int64_t staff_id, cc_table *out, cc_err *err)
 {
