@@ -1,0 +1,148 @@
+/*
+ * test_ui.c — the terminal layer's arithmetic and tables, without a
+ * terminal: the layout at 80x24 and below, scrolling that keeps the
+ * selection visible, list movements, and the key table generated from the
+ * action list (defaults, aliases, rebinding by name, spellings).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <curses.h>
+#include <string.h>
+
+#include "ui/keymap.h"
+#include "ui/layout.h"
+#include "ui/list.h"
+
+static void test_layout_80x24(void **state)
+{
+    layout l;
+    (void)state;
+    layout_compute(24, 80, &l);
+    assert_false(l.too_small);
+    assert_int_equal(l.body_y, 2);
+    assert_int_equal(l.body_h, 20);
+    assert_int_equal(l.status_y, 22);
+    assert_int_equal(l.footer_y, 23);
+}
+
+static void test_layout_too_small(void **state)
+{
+    layout l;
+    (void)state;
+    layout_compute(23, 80, &l);
+    assert_true(l.too_small);
+    layout_compute(24, 79, &l);
+    assert_true(l.too_small);
+    layout_compute(40, 120, &l);
+    assert_false(l.too_small);
+    assert_int_equal(l.body_h, 36);
+}
+
+static void test_scroll_keeps_selection_visible(void **state)
+{
+    (void)state;
+    assert_int_equal(layout_scroll(0, 0, 10, 35), 0);
+    assert_int_equal(layout_scroll(9, 0, 10, 35), 0);
+    assert_int_equal(layout_scroll(10, 0, 10, 35), 1); /* one row down scrolls one */
+    assert_int_equal(layout_scroll(34, 0, 10, 35), 25);
+    assert_int_equal(layout_scroll(3, 20, 10, 35), 3); /* back up */
+    assert_int_equal(layout_scroll(5, 30, 10, 12), 2); /* never past the end */
+    assert_int_equal(layout_scroll(0, 0, 0, 5), 0);
+    assert_int_equal(layout_clamp(-1, 5), 0);
+    assert_int_equal(layout_clamp(7, 5), 4);
+    assert_int_equal(layout_clamp(3, 0), 0);
+}
+
+static void test_list_moves(void **state)
+{
+    list_pos p = {0, 0};
+    (void)state;
+    assert_true(list_move(&p, 35, 10, ACT_MOVE_DOWN));
+    assert_int_equal(p.sel, 1);
+    assert_true(list_move(&p, 35, 10, ACT_PAGE_DOWN));
+    assert_int_equal(p.sel, 10);
+    assert_int_equal(p.top, 1);
+    assert_true(list_move(&p, 35, 10, ACT_LAST));
+    assert_int_equal(p.sel, 34);
+    assert_int_equal(p.top, 25);
+    assert_true(list_move(&p, 35, 10, ACT_MOVE_DOWN)); /* stays on the last row */
+    assert_int_equal(p.sel, 34);
+    assert_true(list_move(&p, 35, 10, ACT_FIRST));
+    assert_int_equal(p.sel, 0);
+    assert_int_equal(p.top, 0);
+    assert_false(list_move(&p, 35, 10, ACT_OPEN));
+    assert_true(list_move(&p, 0, 10, ACT_MOVE_DOWN));
+    assert_int_equal(p.sel, 0);
+}
+
+static void test_keymap_defaults_and_aliases(void **state)
+{
+    (void)state;
+    keymap_reset();
+    assert_int_equal(keymap_action('j'), ACT_MOVE_DOWN);
+    assert_int_equal(keymap_action(KEY_DOWN), ACT_MOVE_DOWN);
+    assert_int_equal(keymap_action('k'), ACT_MOVE_UP);
+    assert_int_equal(keymap_action('\n'), ACT_OPEN);
+    assert_int_equal(keymap_action(27), ACT_BACK); /* Esc */
+    assert_int_equal(keymap_action('q'), ACT_BACK);
+    assert_int_equal(keymap_action('/'), ACT_FILTER);
+    assert_int_equal(keymap_action('?'), ACT_HELP);
+    assert_int_equal(keymap_action('\t'), ACT_NEXT_TAB);
+    assert_int_equal(keymap_action('s'), ACT_SEARCH);
+    assert_int_equal(keymap_action('%'), ACT_NONE);
+    assert_string_equal(keymap_key_name(ACT_OPEN), "Enter");
+    assert_string_equal(keymap_key_name(ACT_REFRESH), "^L");
+    assert_string_equal(action_name(ACT_SEARCH), "search");
+    assert_true(strlen(action_help(ACT_HANDOFF)) > 10);
+}
+
+static void test_keymap_rebinding(void **state)
+{
+    (void)state;
+    keymap_reset();
+    assert_int_equal(keymap_bind("f", "search"), 0);
+    assert_int_equal(keymap_action('f'), ACT_SEARCH);
+    assert_int_not_equal(keymap_action('s'), ACT_SEARCH); /* the old key is free */
+    assert_int_equal(keymap_bind("j", "move-up"), 0);     /* one key, one meaning */
+    assert_int_equal(keymap_action('j'), ACT_MOVE_UP);
+    assert_int_equal(keymap_action(KEY_DOWN), ACT_MOVE_DOWN); /* aliases stay */
+    assert_int_equal(keymap_bind("f", "no-such-action"), -1);
+    assert_int_equal(keymap_bind("NoSuchKey", "search"), -1);
+    keymap_reset();
+    assert_int_equal(keymap_action('s'), ACT_SEARCH);
+}
+
+static void test_keymap_spellings(void **state)
+{
+    (void)state;
+    assert_int_equal(keymap_parse("Enter"), '\n');
+    assert_int_equal(keymap_parse("^L"), 12);
+    assert_int_equal(keymap_parse("PgDn"), KEY_NPAGE);
+    assert_int_equal(keymap_parse("x"), 'x');
+    assert_int_equal(keymap_parse(""), -1);
+    assert_int_equal(keymap_parse("xy"), -1);
+    /* every action has a default key that parses, and no two share one */
+    for (int a = 1; a < ACT_COUNT; a++) {
+        keymap_reset();
+        int code = keymap_parse(keymap_key_name((enum action)a));
+        assert_true(code >= 0);
+        assert_int_equal(keymap_action(code), a);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout_80x24),
+        cmocka_unit_test(test_layout_too_small),
+        cmocka_unit_test(test_scroll_keeps_selection_visible),
+        cmocka_unit_test(test_list_moves),
+        cmocka_unit_test(test_keymap_defaults_and_aliases),
+        cmocka_unit_test(test_keymap_rebinding),
+        cmocka_unit_test(test_keymap_spellings),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
