@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # quickstart.sh — install what is missing, build carecoord, build a demo
-# database (synthetic people only) and show what it holds.
+# database (synthetic people only) and open the program on it as demo-coach
+# (passphrase "demo"); without a terminal it prints what the database holds.
 set -eu
 cd "$(dirname "$0")/.."
 tools/deps.sh

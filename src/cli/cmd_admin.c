@@ -11,6 +11,7 @@
 #include "store/audit.h"
 #include "store/keyfile.h"
 #include "io/demo.h"
+#include "ui/tui.h"
 
 /* The first administrator's passphrase: fd or env if given, else asked twice. */
 static char *first_passphrase(cli *c, const char *login, cc_err *err)
@@ -284,6 +285,15 @@ static int cmd_demo(cli *c, int argc, char **argv)
         return err.code;
     }
     demo_report(c, &sum);
+    if (no_tui || !isatty(0) || !isatty(1))
+        return CC_OK;
+    cli_close(c); /* the program unlocks again, as demo-coach */
+    printf("\nOpening carecoord as demo-coach (passphrase \"demo\")...\n");
+    fflush(stdout);
+    tui_opts o = {c->db_path, "demo-coach", c->no_color, c->config.idle_lock_minutes * 60,
+                  NULL};
+    if (tui_run(&o, &err) != CC_OK)
+        return cli_fail(&err);
     return CC_OK;
 }
 
