@@ -101,7 +101,7 @@ static void draw(app *a, view *v)
     caseload *c = v->data;
     static const char *const head[] = {"CLIENT",  "PROGRAM",     "RISK",
                                        "T",       "EPISODE",     "NEXT DUE",
-                                       "CONSENT", "LAST CONTACT"};
+                                       "CONSENT", "CONTACTED"};
     char title[128];
     snprintf(title, sizeof title, " My caseload, %d clients, by %s%s%s", c->n,
              sorts[c->sort].label, c->filter[0] ? ", filter: " : "", c->filter);
