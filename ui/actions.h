@@ -30,6 +30,8 @@
     ACTION(ASSESS, "assess", "A", "run the risk assessment, question by question")     \
     ACTION(TASK_ADD, "add-task", "t", "add a task for the client")                     \
     ACTION(EPISODE, "episode", "e", "start, extend or close the intensive episode")    \
+    ACTION(EDIT, "edit", "E",                                                          \
+           "edit the client's details (conflicts shown, never lost)")                  \
     ACTION(TASK_DONE, "task-done", "d", "mark the selected task done")                 \
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \

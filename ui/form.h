@@ -35,6 +35,11 @@ view *form_view_new(form *fm);
 view *form_contact_new(app *a, int64_t client_id);
 view *form_handoff_new(app *a, int64_t client_id);
 
+/* Editing a client's details, with the conflict screen (form_client.c). */
+struct client;
+view *form_client_new(app *a, int64_t client_id);
+view *view_conflict_new(const struct client *mine, const struct client *theirs);
+
 /* The case forms (forms_case.c). */
 view *form_intake_new(app *a);                        /* new client + referral */
 view *form_consent_new(app *a, int64_t client_id);    /* record, decline, revoke */

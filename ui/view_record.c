@@ -167,6 +167,9 @@ static int key(app *a, view *v, enum action act, int ch)
     case ACT_HANDOFF:
         app_push(a, form_handoff_new(a, r->client_id));
         return 1;
+    case ACT_EDIT:
+        app_push(a, form_client_new(a, r->client_id));
+        return 1;
     case ACT_CONSENT:
         app_push(a, form_consent_new(a, r->client_id));
         return 1;
@@ -201,12 +204,9 @@ static void destroy(view *v)
 }
 
 static const struct view_ops ops = {
-    "record",
-    "next-tab log-contact consent assess add-task task-done episode handoff back",
-    draw,
-    key,
-    reload,
-    destroy,
+    "record", "next-tab log-contact assess consent handoff episode help",
+    draw,     key,
+    reload,   destroy,
 };
 
 view *view_record_new(app *a, int64_t client_id, const char *tab)
