@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "core/ctx.h"
 #include "core/staff.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -81,6 +82,9 @@ int cli_resolve_login(cli *c, cc_err *err);
  * perform action (NULL: any) and that no passphrase change is pending
  * (unless allow_must_change). */
 int cli_open(cli *c, const char *action, int allow_must_change, cc_err *err);
+
+/* The core context of the open session (store, acting staff and role). */
+cc_ctx cli_ctx(const cli *c);
 
 /* Close the store and wipe the session. */
 void cli_close(cli *c);

@@ -11,13 +11,6 @@
 #include "core/program.h"
 #include "io/export.h"
 
-static cc_ctx ctx_of(cli *c)
-{
-    cc_ctx ctx = {.st = c->st, .staff_id = c->me.id};
-    snprintf(ctx.role, sizeof ctx.role, "%s", c->me.role);
-    return ctx;
-}
-
 static int print_line(void *arg, const char *line)
 {
     (void)arg;
@@ -52,7 +45,7 @@ static int cmd_export(cli *c, int argc, char **argv)
                cli_fail(&err);
     if (cli_open(c, export_action(what), 0, &err) != CC_OK)
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     if (export_jsonl(&ctx, what, print_line, NULL, &n, &err) != CC_OK)
         return cli_fail(&err);
     return fflush(stdout) == 0 ? CC_OK : CC_EDATA;
@@ -73,7 +66,7 @@ static int cmd_program_list(cli *c, int argc, char **argv)
         return rc;
     if (cli_open(c, "program.view", 0, &err) != CC_OK)
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     if (program_list(&ctx, &list, &n, &err) != CC_OK)
         return cli_fail(&err);
     printf("%-8s %-22s %-15s %5s %4s %4s %7s  %s\n", "CODE", "KIND", "STARTS ON",
@@ -136,7 +129,7 @@ static int cmd_program_show(cli *c, int argc, char **argv)
         return rc;
     if (cli_open(c, "program.view", 0, &err) != CC_OK)
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     if (program_by_code(&ctx, pos[0], &p, &err) != CC_OK ||
         program_tasks(&ctx, p.id, &t, &n, &err) != CC_OK)
         return cli_fail(&err);
@@ -263,7 +256,7 @@ static int cmd_program_load(cli *c, int argc, char **argv)
     rc = parse_program(o, &p, hospital, sizeof hospital, &tasks, &n, &err);
     cJSON_Delete(o);
     if (rc == CC_OK && cli_open(c, "program.manage", 0, &err) == CC_OK) {
-        cc_ctx ctx = ctx_of(c);
+        cc_ctx ctx = cli_ctx(c);
         p.hospital_id = hospital[0] ? organization_by_code(&ctx, hospital) : 0;
         rc = hospital[0] && !p.hospital_id
                  ? cc_err_set(&err, CC_EUSAGE, "no hospital with code %s", hospital)
@@ -294,7 +287,7 @@ static int cmd_area(cli *c, int argc, char **argv, int change)
         return rc;
     if (cli_open(c, change ? "program.manage" : "program.view", 0, &err) != CC_OK)
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     rc = change > 0   ? area_add(&ctx, pos[0], &err)
          : change < 0 ? area_remove(&ctx, pos[0], &err)
                       : area_list(&ctx, list, sizeof list, &err);

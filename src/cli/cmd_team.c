@@ -13,13 +13,6 @@
 #include "core/program.h"
 #include "core/scope.h"
 
-static cc_ctx ctx_of(cli *c)
-{
-    cc_ctx ctx = {.st = c->st, .staff_id = c->me.id};
-    snprintf(ctx.role, sizeof ctx.role, "%s", c->me.role);
-    return ctx;
-}
-
 static int parse_id(const char *s, int64_t *out, cc_err *err)
 {
     char *end;
@@ -56,7 +49,7 @@ static int cmd_client_show(cli *c, int argc, char **argv)
     if (parse_id(pos[0], &id, &err) != CC_OK ||
         cli_open(c, "client.view", 0, &err) != CC_OK)
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     if (client_view(&ctx, id, part, &cl, &err) != CC_OK)
         return cli_fail(&err);
     printf("client %lld: %s, %s  born %s  ZIP %s  %s  %s%s\n", (long long)cl.id,
@@ -84,7 +77,7 @@ static int cmd_caseload(cli *c, int argc, char **argv)
     if ((team && parse_id(team, &team_id, &err) != CC_OK) ||
         cli_open(c, "caseload.view", 0, &err) != CC_OK)
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     if (!team_id && !(team_id = caseload_team_of(&ctx, c->me.id, NULL)))
         return cc_err_set(&err, CC_EUSAGE, "you are on no team: give --team ID"),
                cli_fail(&err);
@@ -118,7 +111,7 @@ static int cmd_assign(cli *c, int argc, char **argv)
         cli_open(c, "caseload.assign", 0, &err) != CC_OK ||
         !(staff_id = staff_id_of(c, to, &err)))
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     if (caseload_assign(&ctx, id, staff_id, reason, &err) != CC_OK)
         return cli_fail(&err);
     printf("client %lld assigned to %s\n", (long long)id, cli_s(to));
@@ -131,7 +124,7 @@ static int cmd_assign(cli *c, int argc, char **argv)
 static int parse_target(cli *c, const char *spec, handoff_target *t, cc_err *err)
 {
     const char *colon = spec ? strchr(spec, ':') : NULL;
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     if (!colon)
         return cc_err_set(err, CC_EUSAGE,
                           "--to takes staff:LOGIN, team:ID, program:CODE or org:CODE");
@@ -180,7 +173,7 @@ static int cmd_handoff_propose(cli *c, int argc, char **argv)
         cli_open(c, "handoff.propose", 0, &err) != CC_OK ||
         parse_target(c, to, &t, &err) != CC_OK)
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     if (handoff_propose(&ctx, id, &t, note, su, &hid, &err) != CC_OK)
         return cli_fail(&err);
     printf("hand-off %lld proposed: client %lld to %s\n", (long long)hid, (long long)id,
@@ -215,7 +208,7 @@ static int decide(cli *c, int argc, char **argv, enum decision d)
         cli_open(c, d == ACCEPT || d == DECLINE ? "handoff.decide" : "handoff.propose",
                  0, &err) != CC_OK)
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     rc = d == ACCEPT     ? handoff_accept(&ctx, id, &err)
          : d == DECLINE  ? handoff_decline(&ctx, id, reason, &err)
          : d == WITHDRAW ? handoff_withdraw(&ctx, id, &err)
@@ -262,7 +255,7 @@ static int cmd_handoff_show(cli *c, int argc, char **argv)
     if (parse_id(pos[0], &id, &err) != CC_OK ||
         cli_open(c, "handoff.decide", 0, &err) != CC_OK)
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     if (handoff_get(&ctx, id, &h, &summary, &err) != CC_OK ||
         scope_client(&ctx, h.client_id, 0, &err) != CC_OK) {
         free(summary);
@@ -295,7 +288,7 @@ static int cmd_break_glass(cli *c, int argc, char **argv)
     if (parse_id(pos[0], &id, &err) != CC_OK ||
         cli_open(c, "breakglass.open", 0, &err) != CC_OK)
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     if (scope_break_glass(&ctx, id, reason, minutes ? atoi(minutes) : 0, &grant, &err))
         return cli_fail(&err);
     printf("break-glass %lld: client %lld open to you; supervisors are alerted\n",
@@ -319,7 +312,7 @@ static int cmd_break_glass_review(cli *c, int argc, char **argv)
     if (parse_id(pos[0], &id, &err) != CC_OK ||
         cli_open(c, "breakglass.review", 0, &err) != CC_OK)
         return cli_fail(&err);
-    cc_ctx ctx = ctx_of(c);
+    cc_ctx ctx = cli_ctx(c);
     if (scope_review(&ctx, id, note, &err) != CC_OK)
         return cli_fail(&err);
     printf("break-glass %lld reviewed\n", (long long)id);

@@ -79,6 +79,13 @@ int cli_open(cli *c, const char *action, int allow_must_change, cc_err *err)
     return action ? access_check(c->me.role, action, err) : CC_OK;
 }
 
+cc_ctx cli_ctx(const cli *c)
+{
+    cc_ctx ctx = {.st = c->st, .staff_id = c->me.id};
+    snprintf(ctx.role, sizeof ctx.role, "%s", c->me.role);
+    return ctx;
+}
+
 void cli_close(cli *c)
 {
     store_close(c->st);

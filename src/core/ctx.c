@@ -66,6 +66,21 @@ int ctx_audit(cc_ctx *c, const char *action, const char *kind, int64_t id,
     return audit_append(c->st, c->staff_id, action, object, details, err);
 }
 
+int64_t ctx_int(cc_ctx *c, const char *sql, int64_t a, int64_t b)
+{
+    cc_err err;
+    int64_t v = 0;
+    sqlite3_stmt *st = ctx_prepare(c, sql, &err);
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 void ctx_col(sqlite3_stmt *st, int col, char *out, size_t outsz)
 {
     const unsigned char *t = sqlite3_column_text(st, col);

@@ -44,6 +44,10 @@ int ctx_done(cc_ctx *c, sqlite3_stmt *st, const char *what, cc_err *err);
 int ctx_audit(cc_ctx *c, const char *action, const char *kind, int64_t id,
               const char *details, cc_err *err);
 
+/* The first column of the first row of sql with ?1 = a and ?2 = b bound
+ * (0 if no row or on error): for small lookups. */
+int64_t ctx_int(cc_ctx *c, const char *sql, int64_t a, int64_t b);
+
 /* Copy column col of st (text, or "" for NULL) into out. */
 void ctx_col(sqlite3_stmt *st, int col, char *out, size_t outsz);
 

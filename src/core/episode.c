@@ -71,24 +71,9 @@ int episode_get(cc_ctx *ctx, int64_t id, episode *out, cc_err *err)
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading episode", err);
 }
 
-static int64_t one_id(cc_ctx *ctx, const char *sql, int64_t a, int64_t b)
-{
-    cc_err err;
-    int64_t id = 0;
-    sqlite3_stmt *st = ctx_prepare(ctx, sql, &err);
-    if (!st)
-        return 0;
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return id;
-}
-
 int64_t episode_open_for(cc_ctx *ctx, int64_t client_id, int64_t program_id)
 {
-    return one_id(ctx,
+    return ctx_int(ctx,
                   "SELECT id FROM episode WHERE client_id = ?1 AND program_id = ?2 AND "
                   "closed_date IS NULL",
                   client_id, program_id);
@@ -223,7 +208,7 @@ int monitoring_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
 /* The owner of new tasks: the client's owner, else the actor. */
 static int64_t task_owner(cc_ctx *ctx, int64_t client_id)
 {
-    int64_t owner = one_id(
+    int64_t owner = ctx_int(
         ctx, "SELECT coalesce(owner_id, 0) FROM client WHERE id = ?1", client_id, 0);
     return owner ? owner : ctx->staff_id;
 }
@@ -502,7 +487,7 @@ struct snf_args {
 
 static int latest_level_high(cc_ctx *ctx, int64_t client_id, int64_t program_id)
 {
-    return one_id(ctx,
+    return ctx_int(ctx,
                   "SELECT level = 'high' FROM assessment WHERE client_id = ?1 AND "
                   "program_id = ?2 ORDER BY at DESC, id DESC LIMIT 1",
                   client_id, program_id) == 1;

@@ -444,21 +444,6 @@ int handoff_bulk_caseload(cc_ctx *ctx, int64_t staff_id, const handoff_target *t
 
 /* ---- deciding ---------------------------------------------------------- */
 
-static int64_t one_int(cc_ctx *ctx, const char *sql, int64_t a, int64_t b)
-{
-    cc_err err;
-    int64_t v = 0;
-    sqlite3_stmt *st = ctx_prepare(ctx, sql, &err);
-    if (!st)
-        return 0;
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 /* The program the receiving actor takes the client into, or 0 if the actor
  * is not a receiver of h. */
 static int64_t receiving_program(cc_ctx *ctx, const handoff *h)
@@ -466,7 +451,7 @@ static int64_t receiving_program(cc_ctx *ctx, const handoff *h)
     if (!strcmp(h->to.kind, "staff"))
         return h->to.id != ctx->staff_id
                    ? 0
-                   : one_int(
+                   : ctx_int(
                          ctx,
                          "SELECT coalesce((SELECT t.program_id FROM team_member tm "
                          "JOIN "
@@ -474,13 +459,13 @@ static int64_t receiving_program(cc_ctx *ctx, const handoff *h)
                          "t.id LIMIT 1), ?2)",
                          ctx->staff_id, h->from_program_id);
     if (!strcmp(h->to.kind, "team"))
-        return one_int(
+        return ctx_int(
             ctx,
             "SELECT t.program_id FROM team t JOIN team_member tm ON tm.team_id = "
             "t.id WHERE t.id = ?1 AND tm.staff_id = ?2",
             h->to.id, ctx->staff_id);
     if (!strcmp(h->to.kind, "program"))
-        return one_int(
+        return ctx_int(
             ctx,
             "SELECT t.program_id FROM team t JOIN team_member tm ON tm.team_id = "
             "t.id WHERE t.program_id = ?1 AND tm.staff_id = ?2 LIMIT 1",

@@ -674,12 +674,13 @@ static int cc_check_reserved(sqlite3_file *pf, int *out)
 }
 
 /* PRAGMA page_size may not change the fixed page size. */
-static int pragma_guard(cc_file *f, char **args)
+static int pragma_guard(char **args)
 {
-    if (sqlite3_stricmp(args[1], "page_size") == 0 && args[2] &&
-        atoi(args[2]) != PAGE) {
-        args[0] = sqlite3_mprintf("the encrypted store's page size is fixed at %d", PAGE);
-        (void)f;
+    static const char msg[] = "the encrypted store's page size is fixed at 4096";
+    if (sqlite3_stricmp(args[1], "page_size") == 0 && args[2] && atoi(args[2]) != PAGE) {
+        args[0] = sqlite3_malloc((int)sizeof msg);
+        if (args[0])
+            memcpy(args[0], msg, sizeof msg);
         return SQLITE_ERROR;
     }
     return SQLITE_NOTFOUND;
@@ -689,7 +690,7 @@ static int cc_file_control(sqlite3_file *pf, int op, void *arg)
 {
     cc_file *f = (cc_file *)pf;
     if (op == SQLITE_FCNTL_PRAGMA) {
-        int rc = pragma_guard(f, arg);
+        int rc = pragma_guard(arg);
         if (rc != SQLITE_NOTFOUND)
             return rc;
     }
