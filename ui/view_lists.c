@@ -24,8 +24,8 @@ typedef struct table_view {
 static void draw_table_view(app *a, view *v)
 {
     table_view *tv = v->data;
-    int widths[8], n = tv->t.ncols, left = a->lay.cols;
-    const char *heads[8];
+    int widths[TABLE_MAX_COLS], n = tv->t.ncols, left = a->lay.cols;
+    const char *heads[TABLE_MAX_COLS];
     for (int c = 0; c < n; c++) {
         widths[c] = c == n - 1 ? left - 1 : c == 2 && n > 3 ? 36 : 10;
         left -= widths[c] + 1;
@@ -36,7 +36,7 @@ static void draw_table_view(app *a, view *v)
     int h = a->lay.body_h - 1;
     tv->pos.top = layout_scroll(tv->pos.sel, tv->pos.top, h, tv->t.nrows);
     for (int i = 0; i < h && tv->pos.top + i < tv->t.nrows; i++) {
-        const char *cells[8];
+        const char *cells[TABLE_MAX_COLS];
         int row = tv->pos.top + i;
         for (int c = 0; c < n; c++)
             cells[c] = table_cell(&tv->t, row, c);

@@ -94,8 +94,8 @@ static void draw_tabs(app *a, record *r, int y)
 
 static void draw_table(app *a, record *r, int y, int h)
 {
-    int widths[8], n = r->table.ncols, left = a->lay.cols;
-    const char *heads[8];
+    int widths[TABLE_MAX_COLS], n = r->table.ncols, left = a->lay.cols;
+    const char *heads[TABLE_MAX_COLS];
     for (int c = 0; c < n; c++) {
         widths[c] = c == n - 1 ? left - 1 : 12;
         if (!strcmp(r->table.cols[c], "id"))
@@ -106,7 +106,7 @@ static void draw_table(app *a, record *r, int y, int h)
     draw_columns(a, y, widths, heads, n, ROLE_DIM);
     r->pos.top = layout_scroll(r->pos.sel, r->pos.top, h - 1, r->table.nrows);
     for (int i = 0; i < h - 1 && r->pos.top + i < r->table.nrows; i++) {
-        const char *cells[8];
+        const char *cells[TABLE_MAX_COLS];
         int row = r->pos.top + i;
         for (int c = 0; c < n; c++)
             cells[c] = table_cell(&r->table, row, c);

@@ -67,6 +67,7 @@ extern const struct cli_command cli_admin_commands[];
 extern const struct cli_command cli_store_commands[];
 extern const struct cli_command cli_case_commands[];
 extern const struct cli_command cli_team_commands[];
+extern const struct cli_command cli_report_commands[];
 
 /* Read the site configuration (CARECOORD_CONF may point elsewhere unless
  * privileged). Missing file = defaults. */

@@ -33,27 +33,18 @@ void table_free(cc_table *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Run sql (with ?1 = a, ?2 = b, ?3 = text) and keep every row as strings. */
-static int table_query(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
-                       const char *text, cc_table *out, cc_err *err)
+int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
 {
-    int cap = 0;
+    int cap = 0, rc;
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    if (text)
-        sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
-    out->ncols = sqlite3_column_count(st) < 8 ? sqlite3_column_count(st) : 8;
+    out->ncols = sqlite3_column_count(st) < TABLE_MAX_COLS ? sqlite3_column_count(st)
+                                                           : TABLE_MAX_COLS;
     for (int c = 0; c < out->ncols; c++)
         snprintf(out->cols[c], sizeof out->cols[c], "%s", sqlite3_column_name(st, c));
-    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (out->nrows == cap) {
-            char **p = realloc(out->cells, (size_t)(cap = cap * 2 + 16) *
-                                               (size_t)out->ncols * sizeof *p);
+            char **p = realloc(out->cells, (size_t)(cap = cap * 2 + 16) * (size_t)out->ncols *
+                                               sizeof *p);
             if (!p)
                 break;
             out->cells = p;
@@ -65,9 +56,23 @@ static int table_query(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
         out->nrows++;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW
-               ? CC_OK
-               : store_fail(ctx->st, rc, "reading", err);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? CC_OK
+                                                 : store_fail(ctx->st, rc, "reading", err);
+}
+
+/* Run sql (with ?1 = a, ?2 = b, ?3 = text) and keep every row as strings. */
+static int table_query(cc_ctx *ctx, const char *sql, int64_t a, int64_t b, const char *text,
+                       cc_table *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    if (text)
+        sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+    return table_from_stmt(ctx, st, out, err);
 }
 
 /* ---- the caseload ------------------------------------------------------ */

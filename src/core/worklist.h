@@ -55,12 +55,18 @@ int worklist_band_of(cc_ctx *ctx, int64_t client_id, worklist_band *out, cc_err 
 int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
                         cc_err *err);
 
+#define TABLE_MAX_COLS 12
+
 /* A small table of strings (rows x columns), malloc'd. */
 typedef struct cc_table {
     int ncols, nrows;
-    char cols[8][24];
+    char cols[TABLE_MAX_COLS][24];
     char **cells; /* nrows * ncols strings */
 } cc_table;
+
+/* Read every row of a prepared, bound statement into out as strings
+ * (columns named after the statement's), and finalize it. */
+int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err);
 
 /* The cell at row r, column c. */
 const char *table_cell(const cc_table *t, int r, int c);

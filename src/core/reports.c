@@ -1,0 +1,381 @@
+/*
+ * reports.c — the manager's and supervisor's reports as tables, one SQL
+ * query per report in a table; parameters are always bound. "Mine" means
+ * the teams the actor covers or belongs to; supervisors see all.
+ */
+#include "reports.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "measures.h"
+#include "scope.h"
+#include "util/clock.h"
+#include "util/text.h"
+
+/* The teams in reach: ?1 program code ('' = all), ?2 'all' or 'mine',
+ * ?3 the actor's staff id. */
+#define MY_TEAMS                                                                       \
+    "my_teams AS (SELECT t.id, t.name, p.code, p.capacity FROM team t JOIN program p " \
+    "ON p.id = t.program_id WHERE (?1 = '' OR p.code = ?1) AND (?2 = 'all' OR t.id "   \
+    "IN "                                                                              \
+    "(SELECT team_id FROM team_cover WHERE staff_id = ?3 UNION SELECT team_id FROM "   \
+    "team_member WHERE staff_id = ?3))), "                                             \
+    "active AS (SELECT c.id, c.owner_id FROM client c WHERE EXISTS (SELECT 1 FROM "    \
+    "episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR EXISTS (SELECT " \
+    "1 "                                                                               \
+    "FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS NULL)) "
+
+static const char caseload_sql[] =
+    "WITH " MY_TEAMS
+    ", per_coach AS (SELECT t.name AS team, s.login AS coach, t.capacity, "
+    "(SELECT count(*) FROM active a WHERE a.owner_id = s.id) AS n, "
+    "(SELECT count(*) FROM active a WHERE a.owner_id = s.id AND (SELECT level FROM "
+    " assessment x WHERE x.client_id = a.id ORDER BY x.at DESC, x.id DESC LIMIT 1) = "
+    " 'high') AS high, "
+    "(SELECT count(*) FROM episode e JOIN client c ON c.id = e.client_id WHERE "
+    "c.owner_id "
+    " = s.id AND e.closed_date IS NULL AND julianday(?4) - julianday(e.start_date) + 1 "
+    "> "
+    " e.target_days + e.extended_days) AS past, "
+    "(SELECT count(*) FROM task k WHERE k.owner_id = s.id AND k.completed_at IS NULL "
+    "AND "
+    " k.cancelled_at IS NULL AND k.due_at < ?5) AS overdue, "
+    "(SELECT count(*) FROM handoff h WHERE h.state = 'proposed' AND (h.from_staff_id = "
+    " s.id OR h.to_staff_id = s.id)) AS handoffs, "
+    "(SELECT max(CAST(julianday(?4) - julianday(coalesce((SELECT max(substr(k.at, 1, "
+    " 10)) FROM contact k WHERE k.client_id = a.id), (SELECT substr(x.created_at, 1, "
+    "10) "
+    " FROM client x WHERE x.id = a.id))) AS INTEGER)) FROM active a WHERE a.owner_id = "
+    " s.id) AS stalest "
+    "FROM my_teams t JOIN team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = "
+    "tm.staff_id WHERE s.role = 'coach' AND s.active = 1) "
+    "SELECT team, coach, n || '/' || capacity AS active, substr('##########', 1, "
+    "min(10, n * 10 / capacity)) || CASE WHEN n > capacity THEN '!' ELSE '' END AS "
+    "load, "
+    "high, past, overdue, handoffs, coalesce(stalest, '') AS stale_days "
+    "FROM (SELECT team, coach, n, capacity, high, past, overdue, handoffs, stalest, 1 "
+    "AS o "
+    "FROM per_coach UNION ALL SELECT team, '(team)', sum(n), sum(capacity), sum(high), "
+    "sum(past), sum(overdue), sum(handoffs), max(stalest), 0 FROM per_coach GROUP BY "
+    "team) "
+    "ORDER BY team, o, coach";
+
+static const char stale_sql[] =
+    "WITH " MY_TEAMS
+    ", mine AS (SELECT a.id, a.owner_id FROM active a WHERE ?2 = 'all' OR "
+    "a.owner_id IN (SELECT tm.staff_id FROM team_member tm JOIN my_teams t ON t.id = "
+    "tm.team_id)) "
+    "SELECT 'no contact' AS issue, c.id AS client, c.family_name || ', ' || "
+    "c.given_name "
+    "AS name, coalesce(s.login, '') AS owner, coalesce((SELECT max(substr(k.at, 1, "
+    "10)) FROM "
+    "contact k WHERE k.client_id = c.id), 'never') AS since FROM mine m JOIN client c "
+    "ON "
+    "c.id = m.id LEFT JOIN staff s ON s.id = c.owner_id WHERE coalesce((SELECT "
+    "max(k.at) "
+    "FROM contact k WHERE k.client_id = c.id), '') < date(?4, '-' || ?6 || ' days') "
+    "UNION ALL SELECT 'past target', c.id, c.family_name || ', ' || c.given_name, "
+    "coalesce(s.login, ''), date(e.start_date, '+' || (e.target_days - 1) || ' days') "
+    "FROM "
+    "mine m JOIN client c ON c.id = m.id JOIN episode e ON e.client_id = c.id AND "
+    "e.closed_date IS NULL AND e.extended_days = 0 LEFT JOIN staff s ON s.id = "
+    "c.owner_id "
+    "WHERE julianday(?4) - julianday(e.start_date) + 1 > e.target_days "
+    "ORDER BY 1, 5, 2";
+
+/* A consent covering the organization ?org at date ?d for client ?c. */
+#define COVERED(c, org, d, su)                                                         \
+    "EXISTS (SELECT 1 FROM consent k JOIN consent_recipient r ON r.consent_id = k.id " \
+    "WHERE k.client_id = " c " AND r.organization_id = " org                           \
+    " AND k.kind = 'release' "                                                         \
+    "AND k.decision = 'granted' AND k.signed_date <= " d                               \
+    " AND (k.expires_date IS NULL "                                                    \
+    "OR k.expires_date >= " d ") AND (k.revoked_date IS NULL OR k.revoked_date > " d   \
+    ")" su ")"
+
+static const char consent_sql[] =
+    "SELECT * FROM ("
+    "SELECT 'no participation consent' AS issue, c.id AS client, c.family_name || ', ' "
+    "|| "
+    " c.given_name AS name, '' AS detail, '' AS date FROM client c WHERE (EXISTS "
+    "(SELECT 1 "
+    " FROM episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR EXISTS "
+    "(SELECT "
+    " 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS NULL)) AND NOT "
+    " EXISTS (SELECT 1 FROM consent k WHERE k.client_id = c.id AND k.kind = "
+    " 'participation' AND k.decision = 'granted' AND k.signed_date <= ?4 AND "
+    " (k.expires_date IS NULL OR k.expires_date >= ?4) AND (k.revoked_date IS NULL OR "
+    " k.revoked_date > ?4)) "
+    "UNION ALL SELECT 'release expiring', k.client_id, c.family_name || ', ' || "
+    " c.given_name, (SELECT group_concat(o.facility_code, ' ') FROM consent_recipient "
+    "r JOIN "
+    " organization o ON o.id = r.organization_id WHERE r.consent_id = k.id), "
+    " k.expires_date FROM consent k JOIN client c ON c.id = k.client_id WHERE k.kind = "
+    " 'release' AND k.decision = 'granted' AND k.revoked_date IS NULL AND "
+    "k.expires_date "
+    " BETWEEN ?4 AND date(?4, '+30 days') "
+    "UNION ALL SELECT 'VIOLATION: viewed after revocation', k.client_id, c.family_name "
+    "|| "
+    " ', ' || c.given_name, s.login || ' ' || a.details, substr(a.at, 1, 10) FROM "
+    "consent k "
+    " JOIN client c ON c.id = k.client_id JOIN audit a ON a.object = 'client:' || "
+    " k.client_id AND a.action = 'client.view' AND substr(a.at, 1, 10) > "
+    "k.revoked_date "
+    " JOIN staff s ON s.id = a.staff_id WHERE k.kind = 'participation' AND "
+    "k.revoked_date "
+    " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM consent k2 WHERE k2.client_id = "
+    " k.client_id AND k2.kind = 'participation' AND k2.decision = 'granted' AND "
+    " k2.signed_date > k.revoked_date AND k2.signed_date <= substr(a.at, 1, 10)) "
+    "UNION ALL SELECT 'VIOLATION: disclosed without consent', d.client_id, "
+    "c.family_name || "
+    " ', ' || c.given_name, o.facility_code || ': ' || d.what, substr(d.at, 1, 10) "
+    "FROM "
+    " disclosure d JOIN client c ON c.id = d.client_id JOIN organization o ON o.id = "
+    " d.organization_id WHERE NOT " COVERED(
+        "d.client_id", "d.organization_id", "substr(d.at, 1, 10)",
+        "") " "
+            "UNION ALL SELECT 'VIOLATION: substance use without naming consent', "
+            "d.client_id, "
+            " c.family_name || ', ' || c.given_name, o.facility_code, substr(d.at, 1, "
+            "10) FROM "
+            " disclosure d JOIN client c ON c.id = d.client_id JOIN organization o ON "
+            "o.id = "
+            " d.organization_id WHERE d.substance_use = 1 AND NOT " COVERED(
+                "d.client_id", "d.organization_id", "substr(d.at, 1, 10)",
+                " AND k.substance_use = 1") ") "
+                                            "WHERE ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 "
+                                            "ORDER BY issue DESC, date, client";
+
+static const char disclosures_sql[] =
+    "SELECT substr(d.at, 1, 10) AS date, o.name AS recipient, d.what, d.purpose, "
+    "s.login "
+    "AS sent_by FROM disclosure d JOIN organization o ON o.id = d.organization_id JOIN "
+    "staff s ON s.id = d.staff_id WHERE d.client_id = ?7 AND substr(d.at, 1, 10) "
+    "BETWEEN "
+    "?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 ORDER BY d.at, d.id";
+
+static const char access_sql[] =
+    "SELECT substr(a.at, 1, 16) AS at, s.login AS staff, substr(a.object, 8) AS "
+    "client, "
+    "CASE a.action WHEN 'client.view' THEN 'view' WHEN 'client.view.refused' THEN "
+    "'refused' ELSE a.action END AS action, a.details AS part FROM audit a JOIN staff "
+    "s ON "
+    "s.id = a.staff_id WHERE a.action IN ('client.view', 'client.view.refused', "
+    "'break-glass') AND (?7 = 0 OR a.object = 'client:' || ?7) AND (?9 = '' OR s.login "
+    "= "
+    "?9) AND substr(a.at, 1, 10) BETWEEN ?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 "
+    "ORDER BY a.seq";
+
+static const struct report {
+    const char *kind, *action, *sql;
+    int default_days; /* default period ends today and spans this many days */
+    int audited;      /* shows client data: audit the run */
+} reports[] = {
+    {"caseload", "caseload.view", caseload_sql, 0, 0},
+    {"measures", "measures.view", NULL, 0, 0},
+    {"consent", "audit.access", consent_sql, 0, 1},
+    {"disclosures", "audit.access", disclosures_sql, 3650, 1},
+    {"access", "audit.access", access_sql, 7, 1},
+    {"stale", "caseload.view", stale_sql, 0, 0},
+};
+
+static const struct report *find(const char *kind)
+{
+    for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
+        if (!strcmp(reports[i].kind, kind))
+            return &reports[i];
+    return NULL;
+}
+
+const char *report_kinds(void)
+{
+    return "caseload, measures, consent, disclosures, access, stale";
+}
+
+int report_known(const char *kind)
+{
+    return find(kind) != NULL;
+}
+
+const char *report_action(const char *kind)
+{
+    const struct report *r = find(kind);
+    return r ? r->action : "audit.access";
+}
+
+/* "2026Q3" -> 2026-07-01 .. 2026-09-30. */
+static int quarter(const char *q, report_params *p)
+{
+    int y, n;
+    char tail;
+    if (sscanf(q, "%4dQ%1d%c", &y, &n, &tail) != 2 || n < 1 || n > 4 || y < 1900 ||
+        y > 9998)
+        return -1;
+    static const char *const ends[] = {"03-31", "06-30", "09-30", "12-31"};
+    unsigned uy = (unsigned)y % 10000u, um = (unsigned)((n - 1) * 3 + 1) % 100u;
+    snprintf(p->from, sizeof p->from, "%04u-%02u-01", uy, um);
+    snprintf(p->to, sizeof p->to, "%04u-%.5s", uy, ends[(n - 1) & 3]);
+    return 0;
+}
+
+int report_resolve(cc_ctx *ctx, const char *kind, report_params *p, cc_err *err)
+{
+    const struct report *r = find(kind);
+    char today[11];
+    int64_t d;
+    if (!r)
+        return cc_err_set(err, CC_EUSAGE, "no report '%s' (choose %s)", kind,
+                          report_kinds());
+    ctx_today(ctx, today);
+    if (strchr(p->from, 'Q') && quarter(p->from, p) != 0)
+        return cc_err_set(err, CC_EINPUT, "a quarter is written like 2026Q3");
+    if (!p->to[0])
+        snprintf(p->to, sizeof p->to, "%s", today);
+    if (!p->from[0]) {
+        if (r->default_days)
+            clock_date_add(p->to, -(r->default_days - 1), p->from);
+        else
+            snprintf(p->from, sizeof p->from, "%.8s01", p->to); /* this month */
+    }
+    if (clock_parse_date(p->from, &d) || clock_parse_date(p->to, &d) ||
+        strcmp(p->from, p->to) > 0)
+        return cc_err_set(err, CC_EINPUT,
+                          "dates are YYYY-MM-DD with --from before --to");
+    if (p->days <= 0)
+        p->days = 30;
+    if (!strcmp(kind, "disclosures") && !p->client_id)
+        return cc_err_set(err, CC_EUSAGE,
+                          "the accounting of disclosures is for one --client");
+    return CC_OK;
+}
+
+/* ---- running ----------------------------------------------------------- */
+
+static int reach_all(const cc_ctx *ctx)
+{
+    return !strcmp(ctx->role, "supervisor");
+}
+
+static int run_sql(cc_ctx *ctx, const char *sql, const report_params *p, cc_table *out,
+                   cc_err *err)
+{
+    char now[21];
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
+    if (!st)
+        return err->code;
+    ctx_now(ctx, now);
+    sqlite3_bind_text(st, 1, p->program, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, reach_all(ctx) ? "all" : "mine", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, ctx->staff_id);
+    sqlite3_bind_text(st, 4, p->to, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 6, p->days);
+    sqlite3_bind_int64(st, 7, p->client_id);
+    sqlite3_bind_text(st, 8, p->from, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 9, p->staff, -1, SQLITE_TRANSIENT);
+    return table_from_stmt(ctx, st, out, err);
+}
+
+static void add_row(cc_table *t, const char *const *cells)
+{
+    char **p = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *p);
+    if (!p)
+        return;
+    t->cells = p;
+    for (int c = 0; c < t->ncols; c++)
+        t->cells[t->nrows * t->ncols + c] = strdup(cells[c]);
+    t->nrows++;
+}
+
+static void ratio_row(cc_table *t, const char *name, measure_ratio r)
+{
+    char value[32], behind[48];
+    snprintf(value, sizeof value, "%.1f%%", 100.0 * measure_rate(r));
+    snprintf(behind, sizeof behind, "%lld of %lld", (long long)r.num, (long long)r.den);
+    const char *cells[] = {name, value, behind};
+    add_row(t, cells);
+}
+
+static void number_row(cc_table *t, const char *name, double v, int decimals,
+                       const char *behind)
+{
+    char value[32];
+    snprintf(value, sizeof value, "%.*f", decimals, v);
+    const char *cells[] = {name, value, behind};
+    add_row(t, cells);
+}
+
+static int run_measures(cc_ctx *ctx, const report_params *p, cc_table *out, cc_err *err)
+{
+    measures m;
+    char b[64];
+    if (measures_compute(ctx, p->program[0] ? p->program : NULL, p->from, p->to, &m,
+                         err))
+        return err->code;
+    memset(out, 0, sizeof *out);
+    out->ncols = 3;
+    snprintf(out->cols[0], sizeof out->cols[0], "measure");
+    snprintf(out->cols[1], sizeof out->cols[1], "value");
+    snprintf(out->cols[2], sizeof out->cols[2], "behind it");
+    ratio_row(out, "referral conversion (first HRA high)", m.conversion);
+    ratio_row(out, "declined to participate", m.decline);
+    ratio_row(out, "tier-1 clients placed", m.tier1_placed);
+    snprintf(b, sizeof b, "%d coaches, %d over capacity", m.coaches, m.over_capacity);
+    number_row(out, "caseload per coach (average)", m.caseload_avg, 1, b);
+    snprintf(b, sizeof b, "target %.1f days, %d of %d past it", m.avg_target,
+             m.closed_past_target, m.episodes_closed);
+    number_row(out, "episode length (days, closed)", m.avg_length, 1, b);
+    ratio_row(out, "30-day readmissions", m.readmission30);
+    snprintf(b, sizeof b, "median %.1f; %d with a visit, %d without",
+             m.days_to_visit_median, m.discharges_with_visit,
+             m.discharges_without_visit);
+    number_row(out, "days from discharge to home visit", m.days_to_visit_avg, 1, b);
+    number_row(out, "overdue tasks", m.overdue_tasks, 0, "open, past due");
+    number_row(out, "consents expiring in 30 days", m.consents_expiring, 0, "");
+    measures_free(&m);
+    return CC_OK;
+}
+
+struct audit_args {
+    const char *kind;
+    const report_params *p;
+};
+
+static int do_audit(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct audit_args *a = arg;
+    char details[96];
+    snprintf(details, sizeof details, "%s %s..%s%s%s", a->kind, a->p->from, a->p->to,
+             a->p->staff[0] ? " staff " : "", a->p->staff);
+    return ctx_audit(ctx, "report.run", a->p->client_id ? "client" : "report",
+                     a->p->client_id, details, err);
+}
+
+int report_run(cc_ctx *ctx, const char *kind, const report_params *p, cc_table *out,
+               cc_err *err)
+{
+    const struct report *r = find(kind);
+    struct audit_args a = {kind, p};
+    memset(out, 0, sizeof *out);
+    if (!r)
+        return cc_err_set(err, CC_EUSAGE, "no report '%s' (choose %s)", kind,
+                          report_kinds());
+    if (access_check(ctx->role, r->action, err) != CC_OK)
+        return err->code;
+    if (p->client_id && !reach_all(ctx) &&
+        scope_client(ctx, p->client_id, 0, err) != CC_OK)
+        return err->code;
+    if (r->audited && ctx_txn(ctx, do_audit, &a, err) != CC_OK)
+        return err->code;
+    if (!r->sql)
+        return run_measures(ctx, p, out, err);
+    return run_sql(ctx, r->sql, p, out, err);
+}
+
+int report_review_grant(cc_ctx *ctx, int64_t id, const char *note, cc_err *err)
+{
+    return scope_review(ctx, id, note, err);
+}

@@ -1,0 +1,47 @@
+/*
+ * reports.h — what program managers and supervisors review, as tables that
+ * the terminal screens and the `report` command both show, so the two can
+ * never disagree: the caseload board, measures, the consent audit, the
+ * accounting of disclosures, the access log and stale cases.
+ *
+ * Each report checks the role matrix and scope itself (a program manager's
+ * board covers the teams they cover; supervisors see everything) and the
+ * ones that show client data are audited.
+ */
+#ifndef CC_REPORTS_H
+#define CC_REPORTS_H
+
+#include "ctx.h"
+#include "worklist.h"
+
+typedef struct report_params {
+    char program[32]; /* program code, "" = all */
+    char from[11];    /* "" = the report's default period */
+    char to[11];
+    int64_t client_id; /* disclosures, access */
+    char staff[33];    /* access: one staff member's views */
+    int days;          /* stale: no contact for this many days (default 30) */
+} report_params;
+
+/* The kinds, for messages: caseload measures consent disclosures access stale. */
+const char *report_kinds(void);
+
+/* True if kind names a report. */
+int report_known(const char *kind);
+
+/* The role-matrix action guarding kind. */
+const char *report_action(const char *kind);
+
+/* Fill the default period (e.g. access: the last 7 days; measures: this
+ * month) and validate; "YYYYQn" in from sets a quarter. CC_EINPUT on bad
+ * dates. */
+int report_resolve(cc_ctx *ctx, const char *kind, report_params *p, cc_err *err);
+
+/* Compute report kind into out (columns named, rows as text). */
+int report_run(cc_ctx *ctx, const char *kind, const report_params *p, cc_table *out,
+               cc_err *err);
+
+/* Mark break-glass grant id reviewed (supervisor), as the screen does. */
+int report_review_grant(cc_ctx *ctx, int64_t id, const char *note, cc_err *err);
+
+#endif
