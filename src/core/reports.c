@@ -169,6 +169,33 @@ static const char access_sql[] =
     "?9) AND substr(a.at, 1, 10) BETWEEN ?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 "
     "ORDER BY a.seq";
 
+static const char unassigned_sql[] =
+    "WITH " MY_TEAMS
+    " SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, "
+    "p.code AS program, r.received_date AS received, r.status, (SELECT s.login FROM "
+    "my_teams t JOIN team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = "
+    "tm.staff_id "
+    "WHERE t.code = p.code AND s.role = 'coach' AND s.active = 1 ORDER BY (SELECT "
+    "count(*) "
+    "FROM active a WHERE a.owner_id = s.id), s.login LIMIT 1) AS suggested FROM "
+    "referral r "
+    "JOIN client c ON c.id = r.client_id JOIN program p ON p.id = r.program_id WHERE "
+    "c.owner_id IS NULL AND r.status IN ('received', 'contacted', 'consented', "
+    "'assessed') "
+    "AND p.code IN (SELECT code FROM my_teams) AND ?4 = ?4 ORDER BY r.received_date, "
+    "c.id";
+
+static const char grants_sql[] =
+    "SELECT g.id AS grant_id, substr(g.granted_at, 1, 16) AS at, s.login AS staff, "
+    "g.client_id AS client, g.reason, coalesce(r.login || ': ' || g.review_note, "
+    "'NOT REVIEWED') AS review FROM access_grant g JOIN staff s ON s.id = g.staff_id "
+    "LEFT "
+    "JOIN staff r ON r.id = g.reviewed_by WHERE substr(g.granted_at, 1, 10) BETWEEN ?8 "
+    "AND "
+    "?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 ORDER BY g.reviewed_at IS NOT NULL, "
+    "g.granted_at "
+    "DESC";
+
 static const struct report {
     const char *kind, *action, *sql;
     int default_days; /* default period ends today and spans this many days */
@@ -180,6 +207,8 @@ static const struct report {
     {"disclosures", "audit.access", disclosures_sql, 3650, 1},
     {"access", "audit.access", access_sql, 7, 1},
     {"stale", "caseload.view", stale_sql, 0, 0},
+    {"unassigned", "caseload.assign", unassigned_sql, 0, 0},
+    {"grants", "breakglass.review", grants_sql, 90, 1},
 };
 
 static const struct report *find(const char *kind)
@@ -192,7 +221,8 @@ static const struct report *find(const char *kind)
 
 const char *report_kinds(void)
 {
-    return "caseload, measures, consent, disclosures, access, stale";
+    return "caseload, measures, consent, disclosures, access, stale, unassigned, "
+           "grants";
 }
 
 int report_known(const char *kind)
@@ -308,6 +338,39 @@ static void number_row(cc_table *t, const char *name, double v, int decimals,
     add_row(t, cells);
 }
 
+/* Referral conversion in each of the six months up to p->to, as a sparkline
+ * people can read at a glance, with the figures behind it. */
+static int trend_row(cc_ctx *ctx, const report_params *p, cc_table *out, cc_err *err)
+{
+    static const char *const bars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+    char line[64] = "", behind[96] = "", from[11], to[11], next[11];
+    size_t ln = 0, bn = 0;
+    int y, mo;
+    if (sscanf(p->to, "%d-%d", &y, &mo) != 2)
+        return CC_OK;
+    for (int k = 5; k >= 0; k--) {
+        measures m;
+        int yy = y, mm = mo - k;
+        while (mm < 1)
+            mm += 12, yy--;
+        snprintf(from, sizeof from, "%04u-%02u-01", (unsigned)yy % 10000u,
+                 (unsigned)mm % 100u);
+        clock_date_add(from, 31, next); /* some day of the next month */
+        memcpy(next + 8, "01", 3);
+        clock_date_add(next, -1, to); /* the last day of this month */
+        if (measures_compute(ctx, p->program[0] ? p->program : NULL, from, to, &m, err))
+            return err->code;
+        int pct = (int)(100 * measure_rate(m.conversion));
+        ln += (size_t)snprintf(line + ln, sizeof line - ln, "%s", bars[pct * 7 / 100]);
+        bn += (size_t)snprintf(behind + bn, sizeof behind - bn, "%s%d%%",
+                               k < 5 ? " " : "", pct);
+        measures_free(&m);
+    }
+    const char *cells[] = {"conversion, last 6 months", line, behind};
+    add_row(out, cells);
+    return CC_OK;
+}
+
 static int run_measures(cc_ctx *ctx, const report_params *p, cc_table *out, cc_err *err)
 {
     measures m;
@@ -336,7 +399,7 @@ static int run_measures(cc_ctx *ctx, const report_params *p, cc_table *out, cc_e
     number_row(out, "overdue tasks", m.overdue_tasks, 0, "open, past due");
     number_row(out, "consents expiring in 30 days", m.consents_expiring, 0, "");
     measures_free(&m);
-    return CC_OK;
+    return trend_row(ctx, p, out, err);
 }
 
 struct audit_args {
