@@ -28,10 +28,15 @@
     ACTION(NEW_REFERRAL, "new-referral", "n", "intake: a new client and referral")     \
     ACTION(CONSENT, "consent", "C", "record consent, a decline, or a revocation")      \
     ACTION(ASSESS, "assess", "A", "run the risk assessment, question by question")     \
-    ACTION(TASK_ADD, "add-task", "t", "add a task for the client")                     \
+    ACTION(TASK_ADD, "add-task", "+", "add a task for the client")                     \
     ACTION(EPISODE, "episode", "e", "start, extend or close the intensive episode")    \
     ACTION(EDIT, "edit", "E",                                                          \
            "edit the client's details (conflicts shown, never lost)")                  \
+    ACTION(TAG, "tag", "t", "tag or untag the client (then M moves the tagged ones)")  \
+    ACTION(TRANSFER, "move-tagged", "M",                                               \
+           "hand the tagged clients to someone, one note")                             \
+    ACTION(REPORTS, "reports", "r", "boards and reports for managers and supervisors") \
+    ACTION(VERIFY, "verify", "V", "verify the audit chain now, with progress")         \
     ACTION(TASK_DONE, "task-done", "d", "mark the selected task done")                 \
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \

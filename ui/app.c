@@ -304,6 +304,9 @@ static void handle_key(app *a, int ch)
     case ACT_SEARCH:
         app_push(a, view_search_new(a));
         break;
+    case ACT_REPORTS:
+        app_push(a, view_reports_new(a));
+        break;
     case ACT_CASELOAD:
         while (a->depth > 1)
             app_pop(a);

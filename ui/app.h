@@ -120,6 +120,7 @@ view *view_record_new(app *a, int64_t client_id, const char *tab);
 view *view_inbox_new(app *a);
 view *view_search_new(app *a);
 view *view_help_new(app *a);
+view *view_reports_new(app *a);
 
 /* Open client_id's record, asking for a break-glass reason if it is outside
  * the person's scope. */

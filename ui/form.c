@@ -166,7 +166,7 @@ view *form_contact_new(app *a, int64_t client_id)
 
 /* ---- propose a hand-off ------------------------------------------------ */
 
-static int target_of(app *a, const char *spec, handoff_target *t, cc_err *err)
+int form_parse_target(app *a, const char *spec, handoff_target *t, cc_err *err)
 {
     const char *colon = strchr(spec, ':');
     staff s;
@@ -197,7 +197,7 @@ static void handoff_changed(app *a, form *fm)
     handoff_target t;
     cc_err err = {0};
     if (strncmp(fm->f[0].value, "org:", 4) != 0 ||
-        target_of(a, fm->f[0].value, &t, &err) != CC_OK)
+        form_parse_target(a, fm->f[0].value, &t, &err) != CC_OK)
         return;
     if (consent_covers(&a->ctx, fm->client_id, t.id, !strcmp(fm->f[2].value, "yes"),
                        &err))
@@ -211,7 +211,7 @@ static int save_handoff(app *a, form *fm, cc_err *err)
 {
     handoff_target t;
     int64_t id;
-    if (target_of(a, fm->f[0].value, &t, err) != CC_OK)
+    if (form_parse_target(a, fm->f[0].value, &t, err) != CC_OK)
         return err->code;
     return handoff_propose(&a->ctx, fm->client_id, &t, fm->f[1].value,
                            !strcmp(fm->f[2].value, "yes"), &id, err);

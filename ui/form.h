@@ -35,6 +35,11 @@ view *form_view_new(form *fm);
 view *form_contact_new(app *a, int64_t client_id);
 view *form_handoff_new(app *a, int64_t client_id);
 
+/* "staff:LOGIN", "team:ID", "program:CODE" or "org:CODE" as a hand-off
+ * target. */
+struct handoff_target;
+int form_parse_target(app *a, const char *spec, struct handoff_target *t, cc_err *err);
+
 /* Editing a client's details, with the conflict screen (form_client.c). */
 struct client;
 view *form_client_new(app *a, int64_t client_id);

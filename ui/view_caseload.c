@@ -8,18 +8,22 @@
 #include <strings.h>
 
 #include "app.h"
+#include "core/handoff.h"
 #include "form.h"
 #include "list.h"
 
 typedef struct caseload {
     int64_t staff_id;
+    char whose[48]; /* "My caseload" or "coach-006's caseload" */
     worklist_row *rows;
     int n;
     int *shown; /* indexes of rows passing the filter, in sort order */
     int nshown;
     list_pos pos;
     char filter[64];
-    int sort; /* index into sorts */
+    int sort;     /* index into sorts */
+    char *tagged; /* per row: tagged for a move (mutt-style) */
+    int ntagged;
 } caseload;
 
 static int by_name(const void *x, const void *y, const worklist_row *r)
@@ -71,17 +75,19 @@ static void load(app *a, caseload *c)
     cc_err err = {0};
     free(c->rows);
     free(c->shown);
+    free(c->tagged);
     c->rows = NULL;
-    c->n = 0;
+    c->n = c->ntagged = 0;
     if (worklist_caseload(&a->ctx, c->staff_id, &c->rows, &c->n, &err) != CC_OK)
         app_status(a, 1, "%s", err.msg);
     c->shown = calloc((size_t)c->n + 1, sizeof *c->shown);
+    c->tagged = calloc((size_t)c->n + 1, 1);
     apply_filter(c);
 }
 
 static const int widths[] = {19, 7, 8, 2, 8, 11, 8, 10};
 
-static void draw_row(app *a, const worklist_row *r, int y, int selected)
+static void draw_row(app *a, const worklist_row *r, int y, int selected, int tagged)
 {
     char tier[4], due[16];
     snprintf(tier, sizeof tier, "%s", r->tier ? (r->tier == 1 ? "T1" : "T2") : "");
@@ -99,11 +105,10 @@ static void draw_row(app *a, const worklist_row *r, int y, int selected)
 static void draw(app *a, view *v)
 {
     caseload *c = v->data;
-    static const char *const head[] = {"CLIENT",  "PROGRAM",     "RISK",
-                                       "T",       "EPISODE",     "NEXT DUE",
-                                       "CONSENT", "CONTACTED"};
-    char title[128];
-    snprintf(title, sizeof title, " My caseload, %d clients, by %s%s%s", c->n,
+    static const char *const head[] = {"CLIENT",  "PROGRAM",  "RISK",    "T",
+                                       "EPISODE", "NEXT DUE", "CONSENT", "CONTACTED"};
+    char title[200];
+    snprintf(title, sizeof title, " %s, %d clients, by %s%s%s", c->whose, c->n,
              sorts[c->sort].label, c->filter[0] ? ", filter: " : "", c->filter);
     draw_text(a, 1, 0, a->lay.cols, title, ROLE_DIM);
     draw_columns(a, a->lay.body_y, widths, head, 8, ROLE_DIM);
@@ -111,7 +116,7 @@ static void draw(app *a, view *v)
     c->pos.top = layout_scroll(c->pos.sel, c->pos.top, visible, c->nshown);
     for (int i = 0; i < visible && c->pos.top + i < c->nshown; i++)
         draw_row(a, &c->rows[c->shown[c->pos.top + i]], a->lay.body_y + 1 + i,
-                 c->pos.top + i == c->pos.sel);
+                 c->pos.top + i == c->pos.sel, c->tagged[c->shown[c->pos.top + i]]);
     if (!c->nshown)
         draw_text(a, a->lay.body_y + 2, 2, a->lay.cols - 4,
                   c->filter[0] ? "No client matches the filter." : "No active clients.",
@@ -133,6 +138,34 @@ static void filter_prompt(app *a, caseload *c)
     apply_filter(c);
 }
 
+/* Hand every tagged client to one receiver as warm hand-offs, one note. */
+static void move_tagged(app *a, caseload *c)
+{
+    char to[80], note[200];
+    handoff_target t;
+    int64_t batch, *ids = calloc((size_t)c->n + 1, sizeof *ids);
+    int n = 0;
+    cc_err err = {0};
+    for (int i = 0; ids && i < c->n; i++)
+        if (c->tagged[i])
+            ids[n++] = c->rows[i].client_id;
+    if (!n) {
+        app_status(a, 1, "tag clients with t first");
+    } else if (app_prompt(a, "Move tagged to (staff:LOGIN or team:ID): ", to, sizeof to,
+                          0) == 0 &&
+               app_prompt(a, "One note for all: ", note, sizeof note, 0) == 0) {
+        if (form_parse_target(a, to, &t, &err) != CC_OK ||
+            handoff_bulk(&a->ctx, ids, n, &t, note, &batch, &err) != CC_OK)
+            app_status(a, 1, "%s", err.msg);
+        else
+            app_status(a, 0,
+                       "%d warm hand-offs proposed (batch %lld); each client stays "
+                       "until accepted",
+                       n, (long long)batch);
+    }
+    free(ids);
+}
+
 static int key(app *a, view *v, enum action act, int ch)
 {
     caseload *c = v->data;
@@ -146,6 +179,17 @@ static int key(app *a, view *v, enum action act, int ch)
         return 1;
     case ACT_FILTER:
         filter_prompt(a, c);
+        return 1;
+    case ACT_TAG:
+        if (c->nshown) {
+            int i = c->shown[c->pos.sel];
+            c->tagged[i] = !c->tagged[i];
+            c->ntagged += c->tagged[i] ? 1 : -1;
+            list_move(&c->pos, c->nshown, a->lay.body_h - 1, ACT_MOVE_DOWN);
+        }
+        return 1;
+    case ACT_TRANSFER:
+        move_tagged(a, c);
         return 1;
     case ACT_NEW_REFERRAL:
         app_push(a, form_intake_new(a));
@@ -177,12 +221,13 @@ static void destroy(view *v)
     caseload *c = v->data;
     free(c->rows);
     free(c->shown);
+    free(c->tagged);
     free(c);
     free(v);
 }
 
 static const struct view_ops ops = {
-    "caseload", "open new-referral filter search inbox sort help quit",
+    "caseload", "open new-referral filter search inbox reports help quit",
     draw,       key,
     reload,     destroy,
 };
@@ -196,6 +241,12 @@ view *view_caseload_new(app *a, int64_t staff_id)
         return NULL;
     }
     c->staff_id = staff_id;
+    staff who;
+    cc_err err;
+    if (staff_id == a->me.id || staff_get(a->st, staff_id, &who, &err) != CC_OK)
+        snprintf(c->whose, sizeof c->whose, "My caseload");
+    else
+        snprintf(c->whose, sizeof c->whose, "%.32s's caseload", who.login);
     v->ops = &ops;
     v->data = c;
     load(a, c);

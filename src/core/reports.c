@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "store/audit.h"
 #include "measures.h"
 #include "scope.h"
 #include "util/clock.h"
@@ -441,4 +442,47 @@ int report_run(cc_ctx *ctx, const char *kind, const report_params *p, cc_table *
 int report_review_grant(cc_ctx *ctx, int64_t id, const char *note, cc_err *err)
 {
     return scope_review(ctx, id, note, err);
+}
+
+/* ---- the audit chain --------------------------------------------------- */
+
+int report_audit_status(cc_ctx *ctx, struct audit_anchor *head, char *last, size_t lastsz,
+                        cc_err *err)
+{
+    if (access_check(ctx->role, "audit.verify", err) != CC_OK ||
+        audit_head(ctx->st, head, err) != CC_OK)
+        return err->code;
+    return store_meta_get(ctx->st, "audit_last_verify", last, lastsz, err);
+}
+
+struct verified {
+    const char *text;
+};
+
+static int do_record_verify(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct verified *v = arg;
+    if (store_meta_set(ctx->st, "audit_last_verify", v->text, err) != CC_OK)
+        return err->code;
+    return ctx_audit(ctx, "audit.verify", "audit", 0, v->text, err);
+}
+
+int report_verify_audit(cc_ctx *ctx, int (*progress)(void *, int64_t, int64_t), void *arg,
+                        int *ok, char *msg, size_t msgsz, cc_err *err)
+{
+    audit_result res;
+    char now[21], text[400];
+    if (access_check(ctx->role, "audit.verify", err) != CC_OK ||
+        audit_verify(ctx->st, NULL, &res, progress, arg, err) != CC_OK)
+        return err->code;
+    ctx_now(ctx, now);
+    *ok = res.first_bad == 0;
+    if (*ok)
+        snprintf(text, sizeof text, "%s: intact, %lld entries", now, (long long)res.entries);
+    else
+        snprintf(text, sizeof text, "%s: BROKEN at entry %lld: %s", now,
+                 (long long)res.first_bad, res.why);
+    snprintf(msg, msgsz, "%s", text);
+    struct verified v = {text};
+    return ctx_txn(ctx, do_record_verify, &v, err);
 }

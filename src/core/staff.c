@@ -67,6 +67,23 @@ int staff_find(store *s, const char *login, staff *out, cc_err *err)
     return rc == SQLITE_ROW ? CC_OK : store_fail(s, rc, "reading staff", err);
 }
 
+int staff_get(store *s, int64_t id, staff *out, cc_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        store_db(s), "SELECT " STAFF_COLS " FROM staff WHERE id = ?1", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "reading staff", err);
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        row_to_staff(s, st, out);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return cc_err_set(err, CC_EINPUT, "no staff account %lld", (long long)id);
+    return rc == SQLITE_ROW ? CC_OK : store_fail(s, rc, "reading staff", err);
+}
+
 /* Run fn inside one write transaction; rolls back on failure. */
 static int in_txn(store *s, int (*fn)(store *, void *, cc_err *), void *arg,
                   cc_err *err)

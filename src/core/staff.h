@@ -34,6 +34,9 @@ const char *staff_roles_text(void);
 /* Look up login (active or not). CC_EREFUSED "no staff account for LOGIN". */
 int staff_find(store *s, const char *login, staff *out, cc_err *err);
 
+/* Look up an account by id. CC_EINPUT if there is none. */
+int staff_get(store *s, int64_t id, staff *out, cc_err *err);
+
 /* Check login may use the store now (exists, active) and audit the login. */
 int staff_login(store *s, const char *login, const char *how, staff *out, cc_err *err);
 

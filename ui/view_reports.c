@@ -1,0 +1,383 @@
+/*
+ * view_reports.c — the program manager's and supervisor's screens: a menu of
+ * the reports the role may see, and one table view per report, fed by the
+ * same core call as `carecoord report` (so screen and report agree). Per
+ * report, a few keys act: Enter drills into a coach's caseload or opens a
+ * client; `a` assigns the suggested coach (unassigned referrals) or marks a
+ * break-glass access reviewed (grants). The audit chain screen shows the
+ * head and the last verification, and `V` verifies with progress.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/access.h"
+#include "core/caseload.h"
+#include "core/reports.h"
+#include "list.h"
+#include "store/audit.h"
+
+static const struct entry {
+    const char *kind; /* a report kind, or "audit" */
+    const char *label;
+} entries[] = {
+    {"caseload", "Caseload board: teams and coaches against capacity"},
+    {"unassigned", "Unassigned referrals, with the suggested coach"},
+    {"measures", "Measures: this month (6-month trend)"},
+    {"stale", "Stale cases: no contact for 30 days, past target"},
+    {"consent", "Consent audit: missing, expiring, violations"},
+    {"access", "Access log: who looked at which record"},
+    {"grants", "Break-glass review"},
+    {"audit", "Audit chain: status and verification"},
+};
+
+/* ---- one report -------------------------------------------------------- */
+
+typedef struct report_view {
+    char kind[16];
+    report_params p;
+    cc_table t;
+    list_pos pos;
+} report_view;
+
+static int col_of(const cc_table *t, const char *name)
+{
+    for (int c = 0; c < t->ncols; c++)
+        if (!strcmp(t->cols[c], name))
+            return c;
+    return -1;
+}
+
+static void rv_load(app *a, view *v)
+{
+    report_view *rv = v->data;
+    cc_err err = {0};
+    table_free(&rv->t);
+    if (report_run(&a->ctx, rv->kind, &rv->p, &rv->t, &err) != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    rv->pos.sel = layout_clamp(rv->pos.sel, rv->t.nrows);
+}
+
+static void rv_draw(app *a, view *v)
+{
+    report_view *rv = v->data;
+    int widths[TABLE_MAX_COLS], n = rv->t.ncols, left = a->lay.cols;
+    const char *heads[TABLE_MAX_COLS];
+    char title[160];
+    snprintf(title, sizeof title, " %s, %s to %s%s%s", rv->kind, rv->p.from, rv->p.to,
+             rv->p.program[0] ? ", program " : "", rv->p.program);
+    draw_text(a, 1, 0, a->lay.cols, title, ROLE_DIM);
+    for (int c = 0; c < n; c++) {
+        int want = (int)strlen(rv->t.cols[c]);
+        for (int r = 0; r < rv->t.nrows && r < 200; r++) {
+            int w = (int)strlen(table_cell(&rv->t, r, c));
+            want = w > want ? w : want;
+        }
+        widths[c] = c == n - 1 ? (left > 1 ? left - 1 : 1) : (want < 24 ? want : 24);
+        left -= widths[c] + 1;
+        heads[c] = rv->t.cols[c];
+    }
+    draw_columns(a, a->lay.body_y, widths, heads, n, ROLE_DIM);
+    int h = a->lay.body_h - 1;
+    rv->pos.top = layout_scroll(rv->pos.sel, rv->pos.top, h, rv->t.nrows);
+    for (int i = 0; i < h && rv->pos.top + i < rv->t.nrows; i++) {
+        const char *cells[TABLE_MAX_COLS];
+        int row = rv->pos.top + i;
+        for (int c = 0; c < n; c++)
+            cells[c] = table_cell(&rv->t, row, c);
+        int violation = !strncmp(cells[0], "VIOLATION", 9);
+        draw_columns(a, a->lay.body_y + 1 + i, widths, cells, n,
+                     row == rv->pos.sel ? ROLE_SELECTED
+                     : violation        ? ROLE_URGENT
+                                        : ROLE_NORMAL);
+    }
+    if (!rv->t.nrows)
+        draw_text(a, a->lay.body_y + 2, 2, a->lay.cols - 4, "Nothing to report.",
+                  ROLE_DIM);
+}
+
+/* Enter: a coach's caseload from the board, a client elsewhere. */
+static int rv_open(app *a, report_view *rv)
+{
+    int coach = col_of(&rv->t, "coach"), client = col_of(&rv->t, "client");
+    cc_err err = {0};
+    staff s;
+    if (!rv->t.nrows)
+        return 1;
+    if (coach >= 0) {
+        const char *login = table_cell(&rv->t, rv->pos.sel, coach);
+        if (!strcmp(login, "(team)"))
+            return 1;
+        if (staff_find(a->st, login, &s, &err) != CC_OK)
+            return app_status(a, 1, "%s", err.msg), 1;
+        app_push(a, view_caseload_new(a, s.id));
+    } else if (client >= 0) {
+        app_open_client(a, atoll(table_cell(&rv->t, rv->pos.sel, client)));
+    }
+    return 1;
+}
+
+static void assign_suggested(app *a, view *v)
+{
+    report_view *rv = v->data;
+    char reason[200] = "";
+    cc_err err = {0};
+    staff s;
+    int cc = col_of(&rv->t, "client"), sc = col_of(&rv->t, "suggested");
+    if (!rv->t.nrows || cc < 0 || sc < 0)
+        return;
+    int64_t client_id = atoll(table_cell(&rv->t, rv->pos.sel, cc));
+    if (staff_find(a->st, table_cell(&rv->t, rv->pos.sel, sc), &s, &err) != CC_OK) {
+        app_status(a, 1, "no coach to suggest: %s", err.msg);
+        return;
+    }
+    if (caseload_assign(&a->ctx, client_id, s.id, NULL, &err) == CC_EINPUT &&
+        strstr(err.msg, "capacity")) {
+        app_status(a, 1, "%s", err.msg);
+        draw_status(a);
+        if (app_prompt(a, "Reason to go over capacity (Esc cancels): ", reason,
+                       sizeof reason, 0) != 0)
+            return;
+        cc_err_clear(&err);
+        caseload_assign(&a->ctx, client_id, s.id, reason, &err);
+    }
+    if (err.code)
+        app_status(a, 1, "%s", err.msg);
+    else
+        app_status(a, 0, "client %lld assigned to %s", (long long)client_id, s.login);
+    rv_load(a, v);
+}
+
+static void review_grant(app *a, view *v)
+{
+    report_view *rv = v->data;
+    char note[200];
+    cc_err err = {0};
+    int gc = col_of(&rv->t, "grant_id");
+    if (!rv->t.nrows || gc < 0)
+        return;
+    if (app_prompt(a, "Review comment: ", note, sizeof note, 0) != 0)
+        return;
+    if (report_review_grant(&a->ctx, atoll(table_cell(&rv->t, rv->pos.sel, gc)), note,
+                            &err))
+        app_status(a, 1, "%s", err.msg);
+    else
+        app_status(a, 0, "marked reviewed");
+    rv_load(a, v);
+}
+
+static int rv_key(app *a, view *v, enum action act, int ch)
+{
+    report_view *rv = v->data;
+    (void)ch;
+    if (list_move(&rv->pos, rv->t.nrows, a->lay.body_h - 1, act))
+        return 1;
+    if (act == ACT_OPEN)
+        return rv_open(a, rv);
+    if (act == ACT_ACCEPT && !strcmp(rv->kind, "unassigned"))
+        return assign_suggested(a, v), 1;
+    if (act == ACT_ACCEPT && !strcmp(rv->kind, "grants"))
+        return review_grant(a, v), 1;
+    return 0;
+}
+
+static void rv_destroy(view *v)
+{
+    report_view *rv = v->data;
+    table_free(&rv->t);
+    free(rv);
+    free(v);
+}
+
+static const struct view_ops report_ops = {
+    "report", "open accept reports back help", rv_draw, rv_key, rv_load, rv_destroy,
+};
+
+/* The access log asks whose: a client id, a staff login, or everyone. */
+static int ask_access(app *a, report_params *p)
+{
+    char who[64];
+    if (app_prompt(a,
+                   "Access log of client id or staff login (Enter: everyone, 7 days): ",
+                   who, sizeof who, 0) != 0)
+        return -1;
+    if (who[0] >= '0' && who[0] <= '9')
+        p->client_id = atoll(who);
+    else
+        snprintf(p->staff, sizeof p->staff, "%.32s", who);
+    return 0;
+}
+
+static view *report_view_new(app *a, const char *kind)
+{
+    view *v = calloc(1, sizeof *v);
+    report_view *rv = calloc(1, sizeof *rv);
+    cc_err err = {0};
+    if (!v || !rv) {
+        free(v), free(rv);
+        return NULL;
+    }
+    snprintf(rv->kind, sizeof rv->kind, "%s", kind);
+    if ((!strcmp(kind, "access") && ask_access(a, &rv->p) != 0) ||
+        report_resolve(&a->ctx, kind, &rv->p, &err) != CC_OK) {
+        if (err.code)
+            app_status(a, 1, "%s", err.msg);
+        free(v), free(rv);
+        return NULL;
+    }
+    v->ops = &report_ops;
+    v->data = rv;
+    rv_load(a, v);
+    return v;
+}
+
+/* ---- the audit chain --------------------------------------------------- */
+
+typedef struct audit_view {
+    audit_anchor head;
+    char last[400];
+} audit_view;
+
+static void av_load(app *a, view *v)
+{
+    audit_view *av = v->data;
+    cc_err err = {0};
+    if (report_audit_status(&a->ctx, &av->head, av->last, sizeof av->last, &err) !=
+        CC_OK)
+        app_status(a, 1, "%s", err.msg);
+}
+
+static void av_draw(app *a, view *v)
+{
+    audit_view *av = v->data;
+    char line[440], anchor[160];
+    draw_text(a, 1, 0, a->lay.cols, " Audit chain", ROLE_DIM);
+    snprintf(line, sizeof line, " Entries: %lld", (long long)av->head.seq);
+    draw_text(a, a->lay.body_y + 1, 0, a->lay.cols, line, ROLE_NORMAL);
+    audit_anchor_format(&av->head, anchor, sizeof anchor);
+    anchor[strcspn(anchor, "\n")] = '\0';
+    draw_text(a, a->lay.body_y + 3, 0, a->lay.cols,
+              " Anchor (keep a copy elsewhere):", ROLE_NORMAL);
+    draw_text(a, a->lay.body_y + 4, 1, a->lay.cols - 1, anchor, ROLE_DIM);
+    snprintf(line, sizeof line, " Last verification: %s",
+             av->last[0] ? av->last : "never");
+    draw_text(a, a->lay.body_y + 6, 0, a->lay.cols, line,
+              strstr(av->last, "BROKEN") ? ROLE_URGENT : ROLE_NORMAL);
+    draw_text(a, a->lay.body_y + 8, 0, a->lay.cols, " V verifies the whole chain now.",
+              ROLE_DIM);
+}
+
+static int progress(void *arg, int64_t done, int64_t total)
+{
+    app *a = arg;
+    app_status(a, 0, "verifying %lld of %lld entries...", (long long)done,
+               (long long)total);
+    draw_status(a);
+    refresh();
+    return 0;
+}
+
+static int av_key(app *a, view *v, enum action act, int ch)
+{
+    char msg[400];
+    int ok = 0;
+    cc_err err = {0};
+    (void)ch;
+    if (act != ACT_VERIFY)
+        return 0;
+    if (report_verify_audit(&a->ctx, progress, a, &ok, msg, sizeof msg, &err) != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    else
+        app_status(a, !ok, "%s", msg);
+    av_load(a, v);
+    return 1;
+}
+
+static void av_destroy(view *v)
+{
+    free(v->data);
+    free(v);
+}
+
+static const struct view_ops audit_ops = {
+    "audit", "verify back help", av_draw, av_key, av_load, av_destroy,
+};
+
+static view *audit_view_new(app *a)
+{
+    view *v = calloc(1, sizeof *v);
+    audit_view *av = calloc(1, sizeof *av);
+    if (!v || !av) {
+        free(v), free(av);
+        return NULL;
+    }
+    v->ops = &audit_ops;
+    v->data = av;
+    av_load(a, v);
+    return v;
+}
+
+/* ---- the menu ---------------------------------------------------------- */
+
+typedef struct menu {
+    int idx[sizeof entries / sizeof *entries];
+    int n;
+    list_pos pos;
+} menu;
+
+static void menu_draw(app *a, view *v)
+{
+    menu *m = v->data;
+    draw_text(a, 1, 0, a->lay.cols, " Boards and reports", ROLE_DIM);
+    for (int i = 0; i < m->n; i++)
+        draw_text(a, a->lay.body_y + 1 + i, 2, a->lay.cols - 4,
+                  entries[m->idx[i]].label,
+                  i == m->pos.sel ? ROLE_SELECTED : ROLE_NORMAL);
+    if (!m->n)
+        draw_text(a, a->lay.body_y + 1, 2, a->lay.cols - 4, "No reports for your role.",
+                  ROLE_DIM);
+}
+
+static int menu_key(app *a, view *v, enum action act, int ch)
+{
+    menu *m = v->data;
+    (void)ch;
+    if (list_move(&m->pos, m->n, a->lay.body_h, act))
+        return 1;
+    if (act != ACT_OPEN || !m->n)
+        return 0;
+    const char *kind = entries[m->idx[m->pos.sel]].kind;
+    app_push(a, !strcmp(kind, "audit") ? audit_view_new(a) : report_view_new(a, kind));
+    return 1;
+}
+
+static void menu_destroy(view *v)
+{
+    free(v->data);
+    free(v);
+}
+
+static const struct view_ops menu_ops = {
+    "reports", "open back help", menu_draw, menu_key, NULL, menu_destroy,
+};
+
+view *view_reports_new(app *a)
+{
+    view *v = calloc(1, sizeof *v);
+    menu *m = calloc(1, sizeof *m);
+    cc_err err;
+    if (!v || !m) {
+        free(v), free(m);
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof entries / sizeof *entries; i++) {
+        const char *action = !strcmp(entries[i].kind, "audit")
+                                 ? "audit.verify"
+                                 : report_action(entries[i].kind);
+        if (access_check(a->me.role, action, &err) == CC_OK)
+            m->idx[m->n++] = (int)i;
+    }
+    v->ops = &menu_ops;
+    v->data = m;
+    return v;
+}
