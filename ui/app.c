@@ -400,6 +400,12 @@ int tui_run(const tui_opts *o, cc_err *err)
                               o->script_path);
         a.script = &sc;
     }
+    for (int i = 0; i < o->nbinds; i++) {
+        char k[16], name[32];
+        if (sscanf(o->binds[i], "%15s %31s", k, name) != 2 || keymap_bind(k, name) != 0)
+            return cc_err_set(err, CC_EUSAGE,
+                              "bad key binding '%s' (bind = KEY ACTION)", o->binds[i]);
+    }
     setlocale(LC_ALL, "");
     SCREEN *scr = open_terminal(o, &a, &out, &in, why, sizeof why);
     if (!scr)

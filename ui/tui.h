@@ -13,6 +13,8 @@ typedef struct tui_opts {
     int no_color;
     int idle_lock_seconds;   /* 0: never lock */
     const char *script_path; /* test mode: keys from this file, screen dumps */
+    const char (*binds)[48]; /* "KEY ACTION" rebindings */
+    int nbinds;
 } tui_opts;
 
 /* Run the terminal program until the person quits. CC_EUSAGE when the

@@ -19,6 +19,8 @@ typedef struct cli_config {
     char database[4096];
     int bind_users;        /* refuse --user for another account */
     int idle_lock_minutes; /* TUI idle lock */
+    char binds[16][48];    /* "KEY ACTION" lines of `bind = KEY ACTION` */
+    int nbinds;
 } cli_config;
 
 typedef struct cli {
@@ -59,8 +61,8 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char **po
 /* cli_parse plus the common endings: prints help_text for --help, a
  * one-line error for bad usage or fewer than nreq positionals. Returns 1 if
  * the command should go on; otherwise 0 with *exit_code set. */
-int cli_args(int argc, char **argv, const struct cli_opt *opts, const char **pos, int npos,
-             int nreq, const char *help_text, int *exit_code);
+int cli_args(int argc, char **argv, const struct cli_opt *opts, const char **pos,
+             int npos, int nreq, const char *help_text, int *exit_code);
 
 /* The command tables of cmd_admin.c and cmd_store.c (NULL-name terminated). */
 extern const struct cli_command cli_admin_commands[];

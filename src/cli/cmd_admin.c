@@ -221,14 +221,13 @@ static void demo_report(cli *c, const demo_summary *sum)
            db, sum->clients, sum->staff, sum->teams, sum->open_episodes,
            sum->monitoring, sum->declined, sum->referrals_open,
            sum->demo_coach_caseload);
-    printf(
-        "Accounts for trying it, each with the passphrase \"%s\":\n"
-        "  demo-coach  demo-coach2  demo-nurse  demo-scheduler  demo-social-worker\n"
-        "  demo-manager  demo-supervisor  demo-admin\n"
-        "Open the program as one of them, for example:\n"
-        "  carecoord --db %s --user demo-coach\n"
-        "  carecoord --db %s --user demo-supervisor export --what clients\n",
-        DEMO_PASSPHRASE, db, db);
+    printf("Accounts for trying it, each with the passphrase \"%s\":\n"
+           "  demo-coach  demo-coach2  demo-nurse  demo-scheduler  demo-social-worker\n"
+           "  demo-manager  demo-supervisor  demo-admin\n"
+           "Open the program as one of them, for example:\n"
+           "  carecoord --db %s --user demo-coach\n"
+           "  carecoord --db %s --user demo-supervisor export --what clients\n",
+           DEMO_PASSPHRASE, db, db);
 }
 
 static int parse_demo_numbers(const char *clients, const char *seed, demo_opts *o,
@@ -290,8 +289,13 @@ static int cmd_demo(cli *c, int argc, char **argv)
     cli_close(c); /* the program unlocks again, as demo-coach */
     printf("\nOpening carecoord as demo-coach (passphrase \"demo\")...\n");
     fflush(stdout);
-    tui_opts o = {c->db_path, "demo-coach", c->no_color, c->config.idle_lock_minutes * 60,
-                  NULL};
+    tui_opts o = {c->db_path,
+                  "demo-coach",
+                  c->no_color,
+                  c->config.idle_lock_minutes * 60,
+                  NULL,
+                  (const char(*)[48])c->config.binds,
+                  c->config.nbinds};
     if (tui_run(&o, &err) != CC_OK)
         return cli_fail(&err);
     return CC_OK;

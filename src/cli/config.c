@@ -6,6 +6,7 @@
  *   database = /var/lib/carecoord/carecoord.db
  *   bind_users = yes          # --user may not name another account
  *   idle_lock_minutes = 10
+ *   bind = f search           # keys are rebound by action name (see `?`)
  */
 #include <errno.h>
 #include <pwd.h>
@@ -53,6 +54,8 @@ static int config_line(cli_config *cfg, char *line, const char *path, int lineno
         snprintf(cfg->database, sizeof cfg->database, "%s", val);
     else if (!strcmp(key, "bind_users"))
         cfg->bind_users = parse_bool(val);
+    else if (!strcmp(key, "bind") && cfg->nbinds < 16)
+        snprintf(cfg->binds[cfg->nbinds++], sizeof cfg->binds[0], "%.47s", val);
     else if (!strcmp(key, "idle_lock_minutes"))
         cfg->idle_lock_minutes = atoi(val) > 0 ? atoi(val) : cfg->idle_lock_minutes;
     else

@@ -166,14 +166,23 @@ static int run_tui(cli *c, cc_err *err)
         cli_resolve_login(c, err) != CC_OK)
         return err->code;
     if (access(c->db_path, F_OK) != 0)
-        return cc_err_set(err, CC_EUSAGE,
-                          "no database at %s (try 'carecoord demo' or 'carecoord --help')",
-                          c->db_path);
-    const char *idle_s = clock_privileged() ? NULL : getenv("CARECOORD_IDLE_LOCK_SECONDS");
-    tui_opts o = {c->db_path, c->login, c->no_color, c->config.idle_lock_minutes * 60,
-                  script && *script ? script : NULL};
+        return cc_err_set(
+            err, CC_EUSAGE,
+            "no database at %s (try 'carecoord demo' or 'carecoord --help')",
+            c->db_path);
+    const char *idle_s =
+        clock_privileged() ? NULL : getenv("CARECOORD_IDLE_LOCK_SECONDS");
+    tui_opts o = {c->db_path,
+                  c->login,
+                  c->no_color,
+                  c->config.idle_lock_minutes * 60,
+                  script && *script ? script : NULL,
+                  NULL,
+                  0};
     if (idle_s && atoi(idle_s) > 0)
         o.idle_lock_seconds = atoi(idle_s);
+    o.binds = (const char(*)[48])c->config.binds;
+    o.nbinds = c->config.nbinds;
     return tui_run(&o, err);
 }
 
