@@ -204,7 +204,8 @@ static void draw_unlock(app *a, const char *why)
     erase();
     layout_compute(LINES, COLS, &a->lay);
     char who[160];
-    snprintf(who, sizeof who, "You are %s (from your system login).", a->login);
+    snprintf(who, sizeof who, "You are %s (%s).", a->login,
+             a->login_chosen ? "chosen with --user" : "from your system login");
     draw_text(a, 2, 2, a->lay.cols - 4, "carecoord — unlock", ROLE_HEADER);
     draw_text(a, 4, 2, a->lay.cols - 4, who, ROLE_NORMAL);
     draw_text(a, 5, 2, a->lay.cols - 4, why, why[0] ? ROLE_ERROR : ROLE_NORMAL);
@@ -392,6 +393,7 @@ int tui_run(const tui_opts *o, cc_err *err)
     memset(&a, 0, sizeof a);
     a.db_path = o->db_path;
     snprintf(a.login, sizeof a.login, "%s", o->login);
+    a.login_chosen = o->login_chosen;
     a.mono = o->no_color || getenv("NO_COLOR") != NULL;
     a.idle_limit_s = o->idle_lock_seconds;
     if (o->script_path) {

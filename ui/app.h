@@ -59,6 +59,7 @@ typedef struct app {
     staff me;
     const char *db_path;
     char login[64];
+    int login_chosen;
     layout lay;
     int mono;
     view *stack[APP_MAX_VIEWS];

@@ -15,6 +15,7 @@ typedef struct tui_opts {
     const char *script_path; /* test mode: keys from this file, screen dumps */
     const char (*binds)[48]; /* "KEY ACTION" rebindings */
     int nbinds;
+    int login_chosen; /* the login came from --user, not the system login */
 } tui_opts;
 
 /* Run the terminal program until the person quits. CC_EUSAGE when the

@@ -181,6 +181,7 @@ static int run_tui(cli *c, cc_err *err)
                   0};
     if (idle_s && atoi(idle_s) > 0)
         o.idle_lock_seconds = atoi(idle_s);
+    o.login_chosen = c->user_opt != NULL;
     o.binds = (const char(*)[48])c->config.binds;
     o.nbinds = c->config.nbinds;
     return tui_run(&o, err);
