@@ -289,13 +289,14 @@ static int cmd_demo(cli *c, int argc, char **argv)
     cli_close(c); /* the program unlocks again, as demo-coach */
     printf("\nOpening carecoord as demo-coach (passphrase \"demo\")...\n");
     fflush(stdout);
-    tui_opts o = {c->db_path,
-                  "demo-coach",
-                  c->no_color,
-                  c->config.idle_lock_minutes * 60,
-                  NULL,
-                  (const char(*)[48])c->config.binds,
-                  c->config.nbinds};
+    tui_opts o = {.db_path = c->db_path,
+                  .login = "demo-coach",
+                  .no_color = c->no_color,
+                  .idle_lock_seconds = c->config.idle_lock_minutes * 60,
+                  .script_path = NULL,
+                  .binds = (const char(*)[48])c->config.binds,
+                  .nbinds = c->config.nbinds,
+                  .login_chosen = 1};
     if (tui_run(&o, &err) != CC_OK)
         return cli_fail(&err);
     return CC_OK;

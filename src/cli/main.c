@@ -172,18 +172,16 @@ static int run_tui(cli *c, cc_err *err)
             c->db_path);
     const char *idle_s =
         clock_privileged() ? NULL : getenv("CARECOORD_IDLE_LOCK_SECONDS");
-    tui_opts o = {c->db_path,
-                  c->login,
-                  c->no_color,
-                  c->config.idle_lock_minutes * 60,
-                  script && *script ? script : NULL,
-                  NULL,
-                  0};
+    tui_opts o = {.db_path = c->db_path,
+                  .login = c->login,
+                  .no_color = c->no_color,
+                  .idle_lock_seconds = c->config.idle_lock_minutes * 60,
+                  .script_path = script && *script ? script : NULL,
+                  .binds = (const char(*)[48])c->config.binds,
+                  .nbinds = c->config.nbinds,
+                  .login_chosen = c->user_opt != NULL};
     if (idle_s && atoi(idle_s) > 0)
         o.idle_lock_seconds = atoi(idle_s);
-    o.login_chosen = c->user_opt != NULL;
-    o.binds = (const char(*)[48])c->config.binds;
-    o.nbinds = c->config.nbinds;
     return tui_run(&o, err);
 }
 
