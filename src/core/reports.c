@@ -29,63 +29,57 @@
     "1 "                                                                               \
     "FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS NULL)) "
 
+/* clang-format off */
 static const char caseload_sql[] =
-    "WITH " MY_TEAMS
-    ", per_coach AS (SELECT t.name AS team, s.login AS coach, t.capacity, "
-    "(SELECT count(*) FROM active a WHERE a.owner_id = s.id) AS n, "
-    "(SELECT count(*) FROM active a WHERE a.owner_id = s.id AND (SELECT level FROM "
-    " assessment x WHERE x.client_id = a.id ORDER BY x.at DESC, x.id DESC LIMIT 1) = "
-    " 'high') AS high, "
-    "(SELECT count(*) FROM episode e JOIN client c ON c.id = e.client_id WHERE "
-    "c.owner_id "
-    " = s.id AND e.closed_date IS NULL AND julianday(?4) - julianday(e.start_date) + 1 "
-    "> "
-    " e.target_days + e.extended_days) AS past, "
-    "(SELECT count(*) FROM task k WHERE k.owner_id = s.id AND k.completed_at IS NULL "
-    "AND "
-    " k.cancelled_at IS NULL AND k.due_at < ?5) AS overdue, "
-    "(SELECT count(*) FROM handoff h WHERE h.state = 'proposed' AND (h.from_staff_id = "
-    " s.id OR h.to_staff_id = s.id)) AS handoffs, "
-    "(SELECT max(CAST(julianday(?4) - julianday(coalesce((SELECT max(substr(k.at, 1, "
-    " 10)) FROM contact k WHERE k.client_id = a.id), (SELECT substr(x.created_at, 1, "
-    "10) "
-    " FROM client x WHERE x.id = a.id))) AS INTEGER)) FROM active a WHERE a.owner_id = "
-    " s.id) AS stalest "
-    "FROM my_teams t JOIN team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = "
-    "tm.staff_id WHERE s.role = 'coach' AND s.active = 1) "
+    "WITH " MY_TEAMS ", per_coach AS (SELECT t.name AS team, s.id AS sid, s.login AS coach, "
+    " t.capacity, "
+    " (SELECT count(*) FROM active a WHERE a.owner_id = s.id) AS n, "
+    " (SELECT count(*) FROM active a WHERE a.owner_id = s.id AND (SELECT level FROM "
+    "  assessment x WHERE x.client_id = a.id ORDER BY x.at DESC, x.id DESC LIMIT 1) = "
+    "  'high') AS high, "
+    " (SELECT count(DISTINCT e.client_id) FROM episode e JOIN client c ON c.id = "
+    "  e.client_id WHERE c.owner_id = s.id AND e.closed_date IS NULL AND julianday(?4) - "
+    "  julianday(e.start_date) + 1 > e.target_days + e.extended_days) AS past, "
+    " (SELECT count(*) FROM task k WHERE k.owner_id = s.id AND k.completed_at IS NULL AND "
+    "  k.cancelled_at IS NULL AND k.due_at < ?5) AS overdue, "
+    " (SELECT count(*) FROM handoff h WHERE h.state = 'proposed' AND (h.from_staff_id = "
+    "  s.id OR h.to_staff_id = s.id)) AS handoffs, "
+    " (SELECT max(CAST(julianday(?4) - julianday(coalesce((SELECT max(substr(k.at, 1, "
+    "  10)) FROM contact k WHERE k.client_id = a.id), (SELECT substr(x.created_at, 1, 10) "
+    "  FROM client x WHERE x.id = a.id))) AS INTEGER)) FROM active a WHERE a.owner_id = "
+    "  s.id) AS stalest "
+    " FROM my_teams t JOIN team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = "
+    " tm.staff_id WHERE s.role = 'coach' AND s.active = 1), "
+    "team_handoffs AS (SELECT p.team, count(DISTINCT h.id) AS n FROM per_coach p JOIN "
+    " handoff h ON h.state = 'proposed' AND (h.from_staff_id = p.sid OR h.to_staff_id = "
+    " p.sid) GROUP BY p.team) "
     "SELECT team, coach, n || '/' || capacity AS active, substr('##########', 1, "
-    "min(10, n * 10 / capacity)) || CASE WHEN n > capacity THEN '!' ELSE '' END AS "
-    "load, "
-    "high, past, overdue, handoffs, coalesce(stalest, '') AS stale_days "
-    "FROM (SELECT team, coach, n, capacity, high, past, overdue, handoffs, stalest, 1 "
-    "AS o "
-    "FROM per_coach UNION ALL SELECT team, '(team)', sum(n), sum(capacity), sum(high), "
-    "sum(past), sum(overdue), sum(handoffs), max(stalest), 0 FROM per_coach GROUP BY "
-    "team) "
+    " min(10, n * 10 / capacity)) || CASE WHEN n > capacity THEN '!' ELSE '' END AS load, "
+    " high, past, overdue, handoffs, coalesce(stalest, '') AS stale_days "
+    "FROM (SELECT team, coach, n, capacity, high, past, overdue, handoffs, stalest, 1 AS o "
+    " FROM per_coach UNION ALL SELECT team, '(team)', sum(n), sum(capacity), sum(high), "
+    " sum(past), sum(overdue), coalesce((SELECT n FROM team_handoffs th WHERE th.team = "
+    " per_coach.team), 0), max(stalest), 0 FROM per_coach GROUP BY team) "
     "ORDER BY team, o, coach";
 
 static const char stale_sql[] =
-    "WITH " MY_TEAMS
-    ", mine AS (SELECT a.id, a.owner_id FROM active a WHERE ?2 = 'all' OR "
-    "a.owner_id IN (SELECT tm.staff_id FROM team_member tm JOIN my_teams t ON t.id = "
-    "tm.team_id)) "
-    "SELECT 'no contact' AS issue, c.id AS client, c.family_name || ', ' || "
-    "c.given_name "
-    "AS name, coalesce(s.login, '') AS owner, coalesce((SELECT max(substr(k.at, 1, "
-    "10)) FROM "
-    "contact k WHERE k.client_id = c.id), 'never') AS since FROM mine m JOIN client c "
-    "ON "
-    "c.id = m.id LEFT JOIN staff s ON s.id = c.owner_id WHERE coalesce((SELECT "
-    "max(k.at) "
-    "FROM contact k WHERE k.client_id = c.id), '') < date(?4, '-' || ?6 || ' days') "
+    "WITH " MY_TEAMS ", mine AS (SELECT a.id, a.owner_id FROM active a JOIN client x ON "
+    " x.id = a.id LEFT JOIN program xp ON xp.id = x.program_id WHERE (?1 = '' OR xp.code "
+    " = ?1) AND (?2 = 'all' OR a.owner_id IN (SELECT tm.staff_id FROM team_member tm JOIN "
+    " my_teams t ON t.id = tm.team_id))) "
+    "SELECT 'no contact' AS issue, c.id AS client, c.family_name || ', ' || c.given_name "
+    " AS name, coalesce(s.login, '') AS owner, coalesce((SELECT max(substr(k.at, 1, 10)) "
+    " FROM contact k WHERE k.client_id = c.id), 'never') AS since FROM mine m JOIN client "
+    " c ON c.id = m.id LEFT JOIN staff s ON s.id = c.owner_id WHERE coalesce((SELECT "
+    " max(k.at) FROM contact k WHERE k.client_id = c.id), c.created_at) < date(?4, '-' || "
+    " ?6 || ' days') "
     "UNION ALL SELECT 'past target', c.id, c.family_name || ', ' || c.given_name, "
-    "coalesce(s.login, ''), date(e.start_date, '+' || (e.target_days - 1) || ' days') "
-    "FROM "
-    "mine m JOIN client c ON c.id = m.id JOIN episode e ON e.client_id = c.id AND "
-    "e.closed_date IS NULL AND e.extended_days = 0 LEFT JOIN staff s ON s.id = "
-    "c.owner_id "
-    "WHERE julianday(?4) - julianday(e.start_date) + 1 > e.target_days "
+    " coalesce(s.login, ''), date(e.start_date, '+' || (e.target_days - 1) || ' days') "
+    " FROM mine m JOIN client c ON c.id = m.id JOIN episode e ON e.client_id = c.id AND "
+    " e.closed_date IS NULL AND e.extended_days = 0 LEFT JOIN staff s ON s.id = c.owner_id "
+    " WHERE julianday(?4) - julianday(e.start_date) + 1 > e.target_days "
     "ORDER BY 1, 5, 2";
+/* clang-format on */
 
 /* A consent covering the organization ?org at date ?d for client ?c. */
 #define COVERED(c, org, d, su)                                                         \
@@ -147,8 +141,9 @@ static const char consent_sql[] =
             " d.organization_id WHERE d.substance_use = 1 AND NOT " COVERED(
                 "d.client_id", "d.organization_id", "substr(d.at, 1, 10)",
                 " AND k.substance_use = 1") ") "
-                                            "WHERE ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 "
-                                            "ORDER BY issue DESC, date, client";
+                                            "WHERE (?1 = '' OR client IN (SELECT c.id FROM client c JOIN program p ON p.id = "
+                                            "c.program_id WHERE p.code = ?1)) AND ?2 = ?2 AND ?3 = ?3 ORDER BY issue DESC, date, "
+                                            "client";
 
 static const char disclosures_sql[] =
     "SELECT substr(d.at, 1, 10) AS date, o.name AS recipient, d.what, d.purpose, "
@@ -434,9 +429,11 @@ int report_run(cc_ctx *ctx, const char *kind, const report_params *p, cc_table *
         return err->code;
     if (r->audited && ctx_txn(ctx, do_audit, &a, err) != CC_OK)
         return err->code;
-    if (!r->sql)
-        return run_measures(ctx, p, out, err);
-    return run_sql(ctx, r->sql, p, out, err);
+    int rc =
+        r->sql ? run_sql(ctx, r->sql, p, out, err) : run_measures(ctx, p, out, err);
+    if (rc != CC_OK)
+        table_free(out);
+    return rc;
 }
 
 int report_review_grant(cc_ctx *ctx, int64_t id, const char *note, cc_err *err)
@@ -446,8 +443,8 @@ int report_review_grant(cc_ctx *ctx, int64_t id, const char *note, cc_err *err)
 
 /* ---- the audit chain --------------------------------------------------- */
 
-int report_audit_status(cc_ctx *ctx, struct audit_anchor *head, char *last, size_t lastsz,
-                        cc_err *err)
+int report_audit_status(cc_ctx *ctx, struct audit_anchor *head, char *last,
+                        size_t lastsz, cc_err *err)
 {
     if (access_check(ctx->role, "audit.verify", err) != CC_OK ||
         audit_head(ctx->st, head, err) != CC_OK)
@@ -467,8 +464,8 @@ static int do_record_verify(cc_ctx *ctx, void *arg, cc_err *err)
     return ctx_audit(ctx, "audit.verify", "audit", 0, v->text, err);
 }
 
-int report_verify_audit(cc_ctx *ctx, int (*progress)(void *, int64_t, int64_t), void *arg,
-                        int *ok, char *msg, size_t msgsz, cc_err *err)
+int report_verify_audit(cc_ctx *ctx, int (*progress)(void *, int64_t, int64_t),
+                        void *arg, int *ok, char *msg, size_t msgsz, cc_err *err)
 {
     audit_result res;
     char now[21], text[400];
@@ -478,7 +475,8 @@ int report_verify_audit(cc_ctx *ctx, int (*progress)(void *, int64_t, int64_t), 
     ctx_now(ctx, now);
     *ok = res.first_bad == 0;
     if (*ok)
-        snprintf(text, sizeof text, "%s: intact, %lld entries", now, (long long)res.entries);
+        snprintf(text, sizeof text, "%s: intact, %lld entries", now,
+                 (long long)res.entries);
     else
         snprintf(text, sizeof text, "%s: BROKEN at entry %lld: %s", now,
                  (long long)res.first_bad, res.why);

@@ -14,14 +14,14 @@ size_t tableout_csv_cell(const char *cell, char *out, size_t outsz)
 {
     char clean[2048];
     size_t o = 0;
+    int risky = cell && cell[0] && strchr("=+-@\t\r", cell[0]) != NULL;
     text_sanitize(cell ? cell : "", clean, sizeof clean, 1);
-    int risky = strchr("=+-@\t\r", clean[0]) != NULL && clean[0];
     int quote = risky || strpbrk(clean, ",\"\r\n") != NULL;
     if (outsz < 4)
         return 0;
 #define PUT(ch)                                                                        \
     do {                                                                               \
-        if (o + 2 < outsz)                                                             \
+        if (o + 3 < outsz) /* room kept for the closing quote */                       \
             out[o++] = (ch);                                                           \
     } while (0)
     if (quote)
@@ -34,7 +34,7 @@ size_t tableout_csv_cell(const char *cell, char *out, size_t outsz)
         PUT(*p);
     }
     if (quote)
-        PUT('"');
+        out[o++] = '"';
 #undef PUT
     out[o] = '\0';
     return o;
