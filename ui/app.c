@@ -374,7 +374,7 @@ static SCREEN *open_terminal(const tui_opts *o, app *a, FILE **out, FILE **in,
 
 static void setup_curses(app *a)
 {
-    cbreak();
+    raw(); /* ^S saves a form: it must not stop the terminal (flow control) */
     noecho();
     nonl();
     keypad(stdscr, TRUE);

@@ -78,9 +78,12 @@ static int save(app *a, form *fm)
         app_status(a, 1, "not saved: %s", err.msg);
         return 0;
     }
-    char msg[128];
+    char msg[160];
+    view *next = fm->then;
     snprintf(msg, sizeof msg, "%s", fm->saved_msg);
-    app_pop(a);
+    app_pop(a); /* frees fm */
+    if (next)
+        app_push(a, next);
     app_status(a, 0, "%s", msg);
     return 1;
 }

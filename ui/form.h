@@ -26,6 +26,7 @@ typedef struct form {
     int (*save)(app *a, struct form *fm, cc_err *err);
     void (*changed)(app *a, struct form *fm); /* after each edit: refresh preview */
     const char *saved_msg;
+    view *then; /* set by save: shown after the form closes (e.g. a conflict) */
 } form;
 
 /* A form view around fm (taken over and freed with the view). */

@@ -129,9 +129,9 @@ static int save_client(app *a, form *fm, cc_err *err)
     fill_from_form(fm, &mine);
     int rc = client_update(&a->ctx, &mine, &theirs, err);
     if (rc == CC_ECONFLICT) {
-        view *cv = view_conflict_new(&mine, &theirs);
-        app_pop(a); /* the form: its edits live on in the conflict screen */
-        app_push(a, cv);
+        /* the form closes; its edits live on in the conflict screen */
+        fm->then = view_conflict_new(&mine, &theirs);
+        fm->saved_msg = "someone saved first: compare and choose";
         return CC_OK;
     }
     return rc;
