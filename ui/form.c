@@ -34,6 +34,28 @@ static void cycle_choice(form_field *f, int dir)
         snprintf(f->value, sizeof f->value, "%s", words[(at + dir + n) % n]);
 }
 
+/* Type-ahead in a choice field: the first choice containing what was typed
+ * (e.g. "coach2" picks staff:demo-coach2). */
+static void type_ahead(form *fm, int ch)
+{
+    form_field *f = &fm->f[fm->cur];
+    size_t len = strlen(fm->typed);
+    if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len)
+        fm->typed[len - 1] = '\0';
+    else if (ch > 32 && ch < 127 && len + 1 < sizeof fm->typed)
+        fm->typed[len] = (char)ch, fm->typed[len + 1] = '\0';
+    for (const char *p = f->choices; p && *p;) {
+        size_t n = strcspn(p, ",");
+        char word[128];
+        snprintf(word, sizeof word, "%.*s", (int)n, p);
+        if (strstr(word, fm->typed)) {
+            snprintf(f->value, sizeof f->value, "%s", word);
+            return;
+        }
+        p += n + (p[n] == ',');
+    }
+}
+
 static void draw(app *a, view *v)
 {
     form *fm = v->data;
@@ -100,11 +122,13 @@ static int key(app *a, view *v, enum action act, int ch)
         ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && fm->cur == fm->n - 1))
         return save(a, fm), 1;
     if (ch == '\t' || ch == KEY_DOWN || ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-        fm->cur = (fm->cur + 1) % fm->n;
+        fm->cur = (fm->cur + 1) % fm->n, fm->typed[0] = '\0';
     else if (ch == KEY_BTAB || ch == KEY_UP)
-        fm->cur = (fm->cur + fm->n - 1) % fm->n;
+        fm->cur = (fm->cur + fm->n - 1) % fm->n, fm->typed[0] = '\0';
     else if (fm->f[fm->cur].choices && (ch == ' ' || ch == KEY_RIGHT || ch == KEY_LEFT))
         cycle_choice(&fm->f[fm->cur], ch == KEY_LEFT ? -1 : 1);
+    else if (fm->f[fm->cur].choices)
+        type_ahead(fm, ch);
     else if (!fm->f[fm->cur].choices)
         edit(&fm->f[fm->cur], ch);
     if (fm->changed)
@@ -231,6 +255,13 @@ view *form_handoff_new(app *a, int64_t client_id)
     fm->client_id = client_id;
     fm->n = 3;
     fm->f[0] = (form_field){"To", NULL, "staff:"};
+    if (worklist_handoff_targets(&a->ctx, fm->choice_buf, sizeof fm->choice_buf,
+                                 &err) == CC_OK &&
+        fm->choice_buf[0]) { /* chosen from a list: Space and arrows move through it */
+        fm->f[0].choices = fm->choice_buf;
+        snprintf(fm->f[0].value, sizeof fm->f[0].value, "%.*s",
+                 (int)strcspn(fm->choice_buf, ","), fm->choice_buf);
+    }
     fm->f[1] = (form_field){"Note", NULL, ""};
     fm->f[2] = (form_field){"Substance-use info", "no,yes", "no"};
     if (handoff_summary(&a->ctx, client_id, &summary, &err) == CC_OK)

@@ -27,6 +27,8 @@ typedef struct form {
     void (*changed)(app *a, struct form *fm); /* after each edit: refresh preview */
     const char *saved_msg;
     view *then; /* set by save: shown after the form closes (e.g. a conflict) */
+    char choice_buf[4096]; /* storage for a choice list built when the form opens */
+    char typed[64];        /* type-ahead in a choice field */
 } form;
 
 /* A form view around fm (taken over and freed with the view). */

@@ -21,8 +21,9 @@ typedef struct caseload {
     int nshown;
     list_pos pos;
     char filter[64];
-    int sort;     /* index into sorts */
-    char *tagged; /* per row: tagged for a move (mutt-style) */
+    int sort;      /* index into sorts */
+    char *tagged;  /* per row: tagged for a move (mutt-style) */
+    int filtering; /* keys go to the filter as they are typed */
     int ntagged;
 } caseload;
 
@@ -121,21 +122,36 @@ static void draw(app *a, view *v)
         draw_text(a, a->lay.body_y + 2, 2, a->lay.cols - 4,
                   c->filter[0] ? "No client matches the filter." : "No active clients.",
                   ROLE_DIM);
-    else if (!a->status[0]) {
+    else if (!a->status[0] && !c->filtering) {
         const worklist_row *r = &c->rows[c->shown[c->pos.sel]];
         app_status(a, 0, "next: %s%s", r->next_task[0] ? r->next_task : "no open task",
                    r->overdue ? " (overdue)" : "");
     }
 }
 
-static void filter_prompt(app *a, caseload *c)
+/* While filtering, every key edits the filter and the list follows at once;
+ * Enter keeps the filter, Esc clears it. Returns 1 (the key is used). */
+static int filter_key(app *a, caseload *c, int ch)
 {
-    char text[64];
-    if (app_prompt(a, "Filter: ", text, sizeof text, 0) == 0)
-        snprintf(c->filter, sizeof c->filter, "%s", text);
-    else
+    size_t len = strlen(c->filter);
+    if (ch == 27) {
         c->filter[0] = '\0';
+        c->filtering = 0;
+    } else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        c->filtering = 0;
+    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        while (len && ((unsigned char)c->filter[len - 1] & 0xC0) == 0x80)
+            len--;
+        if (len)
+            c->filter[len - 1] = '\0';
+    } else if (ch >= 32 && ch < 256 && len + 1 < sizeof c->filter) {
+        c->filter[len] = (char)ch;
+        c->filter[len + 1] = '\0';
+    }
     apply_filter(c);
+    if (c->filtering)
+        app_status(a, 0, "Filter: %s   (Enter keeps it, Esc clears it)", c->filter);
+    return 1;
 }
 
 /* Hand every tagged client to one receiver as warm hand-offs, one note. */
@@ -169,7 +185,8 @@ static void move_tagged(app *a, caseload *c)
 static int key(app *a, view *v, enum action act, int ch)
 {
     caseload *c = v->data;
-    (void)ch;
+    if (c->filtering)
+        return filter_key(a, c, ch);
     if (list_move(&c->pos, c->nshown, a->lay.body_h - 1, act))
         return 1;
     switch (act) {
@@ -178,8 +195,8 @@ static int key(app *a, view *v, enum action act, int ch)
             app_open_client(a, c->rows[c->shown[c->pos.sel]].client_id);
         return 1;
     case ACT_FILTER:
-        filter_prompt(a, c);
-        return 1;
+        c->filtering = 1;
+        return filter_key(a, c, 0);
     case ACT_TAG:
         if (c->nshown) {
             int i = c->shown[c->pos.sel];

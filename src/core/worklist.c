@@ -43,8 +43,8 @@ int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
         snprintf(out->cols[c], sizeof out->cols[c], "%s", sqlite3_column_name(st, c));
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (out->nrows == cap) {
-            char **p = realloc(out->cells, (size_t)(cap = cap * 2 + 16) * (size_t)out->ncols *
-                                               sizeof *p);
+            char **p = realloc(out->cells, (size_t)(cap = cap * 2 + 16) *
+                                               (size_t)out->ncols * sizeof *p);
             if (!p)
                 break;
             out->cells = p;
@@ -56,13 +56,14 @@ int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
         out->nrows++;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? CC_OK
-                                                 : store_fail(ctx->st, rc, "reading", err);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW
+               ? CC_OK
+               : store_fail(ctx->st, rc, "reading", err);
 }
 
 /* Run sql (with ?1 = a, ?2 = b, ?3 = text) and keep every row as strings. */
-static int table_query(cc_ctx *ctx, const char *sql, int64_t a, int64_t b, const char *text,
-                       cc_table *out, cc_err *err)
+static int table_query(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
+                       const char *text, cc_table *out, cc_err *err)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
@@ -247,8 +248,8 @@ int worklist_band_of(cc_ctx *ctx, int64_t client_id, worklist_band *out, cc_err 
             snprintf(out->drivers, sizeof out->drivers, "%s", bar + 1);
         }
         snprintf(out->risk, sizeof out->risk, "%.9s", risk);
-        fill_episode(&r, (const char *)sqlite3_column_text(st, 3), sqlite3_column_int(st, 4),
-                     today);
+        fill_episode(&r, (const char *)sqlite3_column_text(st, 3),
+                     sqlite3_column_int(st, 4), today);
         snprintf(out->episode, sizeof out->episode, "%s", r.episode);
         out->past_target = r.past_target;
     }
@@ -525,4 +526,32 @@ int worklist_search(cc_ctx *ctx, const char *q, int max, cc_table *out, cc_err *
     if (ctx_txn(ctx, do_search_audit, &a, err) != CC_OK)
         return err->code;
     return search_rows(ctx, q, like, max < 1 ? 1 : max, out, err);
+}
+
+int worklist_handoff_targets(cc_ctx *ctx, char *out, size_t outsz, cc_err *err)
+{
+    size_t len = 0;
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "SELECT * FROM (SELECT DISTINCT 'staff:' || s.login FROM staff s JOIN team_member tm "
+        "ON tm.staff_id = s.id WHERE tm.team_id IN (SELECT team_id FROM team_member WHERE "
+        "staff_id = ?1 UNION SELECT team_id FROM team_cover WHERE staff_id = ?1) AND s.id <> "
+        "?1 AND s.active = 1 AND s.role IN ('coach', 'nurse', 'social-worker') ORDER BY 1) "
+        "UNION ALL SELECT * FROM (SELECT 'program:' || code FROM program WHERE active = 1 "
+        "ORDER BY id) UNION ALL SELECT * FROM (SELECT 'org:' || facility_code FROM "
+        "organization WHERE kind IN ('payer-cm', 'clinic', 'agency') AND facility_code IS NOT "
+        "NULL ORDER BY id)",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, ctx->staff_id);
+    out[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (len + strlen(t) + 2 >= outsz)
+            break;
+        len += (size_t)snprintf(out + len, outsz - len, "%s%s", len ? "," : "", t);
+    }
+    sqlite3_finalize(st);
+    return CC_OK;
 }

@@ -86,6 +86,11 @@ int record_tab(cc_ctx *ctx, int64_t client_id, const char *tab, cc_table *out,
  * what, when) for the inbox. */
 int worklist_inbox(cc_ctx *ctx, int64_t staff_id, cc_table *out, cc_err *err);
 
+/* Where the actor can hand a client: "staff:LOGIN" for the people of their
+ * teams, "program:CODE" for the programs, "org:CODE" for outside
+ * organizations, comma-separated into out (for a choice list). */
+int worklist_handoff_targets(cc_ctx *ctx, char *out, size_t outsz, cc_err *err);
+
 /* Clients matching q (name part, date of birth YYYY-MM-DD, or an
  * identifier value) across the whole database: id, name, dob, program,
  * in_scope ("yes"/"no"). At most max rows. Audited as a search. */
