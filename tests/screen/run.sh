@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# run.sh — golden screen tests of the terminal program.
+#
+# One demo database is built (300 clients, seed 1, a fixed clock). Then every
+# key script tests/screen/NAME.keys runs against its own copy of it, in the
+# program's test mode (CARECOORD_TEST_SCRIPT: keys come from the script, the
+# screen is rendered to /dev/null at LINES x COLUMNS, `dump PATH` writes the
+# screen's text). `@OUT@` in a script stands for the dump file; the dump is
+# compared with tests/screen/golden/NAME.txt, and a mismatch prints a unified
+# diff as TAP diagnostics. Each screen is also checked to be well-formed:
+# exactly LINES lines, none wider than COLUMNS, valid UTF-8, no control
+# characters.
+#
+# Leading comment lines of a script set how it runs:
+#   # user: demo-nurse      the login (default demo-coach)
+#   # lines: 20             the terminal's size (default 24 x 80)
+#   # columns: 70
+#   # exit: 2               the expected exit status (default 0)
+#   # mask: s/RE/TEXT/      a sed -E command applied to the screen before it is
+#                           compared (for what differs between databases, such
+#                           as the audit chain's hash)
+#   # meanwhile: FILE       with an @MEANWHILE@ line in the script: the keys
+#                           before it are taken, then the key script FILE runs
+#                           to its end as a second person (its own "# user:"),
+#                           on the same database, then the rest (for conflicts)
+# The script must end where `Q` quits (not inside a form or prompt, which keep
+# every key to themselves): a run longer than 30 s counts as hung.
+#
+#   CARECOORD_BIN=build/carecoord bash tests/screen/run.sh
+#   UPDATE_GOLDEN=1 CARECOORD_BIN=build/carecoord bash tests/screen/run.sh
+#   ONLY=record-tasks ...   run the scripts whose name contains this
+#
+# Rewriting the golden files is a review step: read every changed screen.
+
+HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=../cli/lib.sh
+. "$HERE/../cli/lib.sh"
+
+GOLDEN=$HERE/golden
+NOW=2026-11-22T12:00:00Z
+UPDATE=${UPDATE_GOLDEN:-}
+ONLY=${ONLY:-}
+
+if [ -n "$UPDATE" ]; then
+    mkdir -p -- "$GOLDEN" || {
+        echo "Bail out! cannot create $GOLDEN"
+        exit 1
+    }
+fi
+
+# ---- the demo database -----------------------------------------------------
+
+CARECOORD_NOW=$NOW run --db "$T/demo.db" demo --clients 300 --seed 1 --no-tui
+if [ "$RC" -ne 0 ]; then
+    echo "Bail out! the demo database could not be built"
+    last_run
+    exit 1
+fi
+pass "demo database built (300 clients, seed 1)"
+
+# ---- one key script ----------------------------------------------------------
+
+# header FILE KEY DEFAULT: the value of a leading "# KEY: VALUE" line.
+header() {
+    local v
+    v=$(sed -n '/^#/!q; s/^# *'"$2"': *//p' -- "$1" | head -n 1)
+    printf '%s' "${v:-$3}"
+}
+
+# well_formed FILE LINES COLUMNS: explain on stdout what is wrong, if anything.
+well_formed() {
+    local f=$1 lines=$2 cols=$3 n w
+    n=$(wc -l <"$f")
+    [ "$n" -eq "$lines" ] || echo "$n lines, expected $lines"
+    w=$(wc -L <"$f")
+    [ "$w" -le "$cols" ] || echo "a line is $w columns wide, more than $cols"
+    iconv -f UTF-8 -t UTF-8 <"$f" >/dev/null 2>&1 || echo "not valid UTF-8"
+    if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$f"; then
+        echo "control characters on screen:"
+        LC_ALL=C grep -n $'[\x01-\x08\x0b-\x1f\x7f]' "$f" | cat -v | head -n 5
+    fi
+    if grep -q $'\xef\xbf\xbd' "$f"; then
+        echo "U+FFFD (a character cut or mis-decoded) on screen"
+    fi
+    return 0
+}
+
+# program SCRIPT DB USER LINES COLUMNS OUTBASE: run carecoord in test mode
+# (stdout and stderr to OUTBASE.stdout and .stderr); returns its status.
+program() {
+    env LC_ALL=C.UTF-8 TZ=UTC LINES="$4" COLUMNS="$5" \
+        CARECOORD_NOW="$NOW" NO_COLOR=1 TERM=xterm \
+        CARECOORD_TEST_SCRIPT="$1" \
+        timeout -k 5 30 "$CARECOORD_BIN" --db "$2" --user "$3" \
+        </dev/null >"$6.stdout" 2>"$6.stderr"
+}
+
+# run_meanwhile KEYS SCRIPT DB USER LINES COLUMNS OUTBASE: a script with an
+# @MEANWHILE@ line is fed to the program through a FIFO: the keys before it,
+# then (once the program has taken them all) the script named by the
+# "# meanwhile: FILE" header runs to its end as a second person on the same
+# database, then the rest. Returns the first program's status.
+run_meanwhile() {
+    local keys=$1 script=$2 db=$3 user=$4 lines=$5 cols=$6 base=$7
+    local fifo="$base.fifo" sync="$base.sync" other pid rc end
+    other="$HERE/$(header "$keys" meanwhile '')"
+    if [ ! -f "$other" ] || [ "$other" = "$HERE/" ]; then
+        diag "$keys: @MEANWHILE@ needs a '# meanwhile: FILE' header naming a key script"
+        return 1
+    fi
+    rm -f -- "$fifo" "$sync"
+    mkfifo -- "$fifo" || return 1
+    program "$fifo" "$db" "$user" "$lines" "$cols" "$base" &
+    pid=$!
+    exec 9<>"$fifo" # read-write: opening never blocks, should the program not start
+    sed '/^@MEANWHILE@$/,$d' -- "$script" >&9
+    printf 'dump %s\n' "$sync" >&9
+    end=$((SECONDS + 20))
+    while [ "$({ wc -l <"$sync"; } 2>/dev/null || echo 0)" -lt "$lines" ] &&
+        [ "$SECONDS" -lt "$end" ] && kill -0 "$pid" 2>/dev/null; do
+        sleep 0.05
+    done
+    program "$other" "$db" "$(header "$other" user demo-coach)" "$lines" "$cols" \
+        "$base.meanwhile"
+    rc=$?
+    [ "$rc" -eq 0 ] || diag "the meanwhile script $other exited $rc:" \
+        "$(head -n 20 -- "$base.meanwhile.stderr")"
+    sed '1,/^@MEANWHILE@$/d' -- "$script" >&9
+    exec 9>&-
+    wait "$pid"
+    rc=$?
+    rm -f -- "$fifo"
+    return "$rc"
+}
+
+run_keys() {
+    local keys=$1 name user lines cols want_rc mask out script db golden rc why
+    name=$(basename -- "$keys" .keys)
+    user=$(header "$keys" user demo-coach)
+    lines=$(header "$keys" lines 24)
+    cols=$(header "$keys" columns 80)
+    want_rc=$(header "$keys" exit 0)
+    mask=$(header "$keys" mask '')
+    out="$T/$name.txt"
+    script="$T/$name.script"
+    db="$T/$name.db"
+    golden="$GOLDEN/$name.txt"
+
+    if ! grep -q '^dump @OUT@$' -- "$keys"; then
+        fail "$name: the script dumps the screen" "no 'dump @OUT@' line in $keys"
+        return
+    fi
+    copy_db "$T/demo.db" "$db" || {
+        fail "$name: copy the demo database"
+        return
+    }
+    # The dump path replaces @OUT@ (escaped for sed's replacement).
+    sed "s/@OUT@/$(printf '%s' "$out" | sed 's/[\/&|]/\\&/g')/g" -- "$keys" >"$script"
+    rm -f -- "$out"
+
+    if grep -q '^@MEANWHILE@$' -- "$script"; then
+        run_meanwhile "$keys" "$script" "$db" "$user" "$lines" "$cols" "$T/$name"
+        rc=$?
+    else
+        program "$script" "$db" "$user" "$lines" "$cols" "$T/$name"
+        rc=$?
+    fi
+
+    why=''
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+        why="hung: killed after 30 s (does the script end inside a form or prompt?)"
+    elif [ "$rc" -ne "$want_rc" ]; then
+        why="exit status $rc, expected $want_rc"
+    fi
+    if [ -n "$why" ]; then
+        fail "$name: runs and exits $want_rc" "$why" \
+            "stderr:" "$(head -n 30 -- "$T/$name.stderr")"
+    else
+        pass "$name: runs and exits $want_rc"
+    fi
+    if [ ! -s "$out" ]; then
+        fail "$name: screen dumped" "no dump written to $out"
+        return
+    fi
+
+    if [ -n "$mask" ]; then
+        sed -E -- "$mask" "$out" >"$out.masked" && mv -- "$out.masked" "$out" || {
+            fail "$name: mask applies" "bad mask: $mask"
+            return
+        }
+    fi
+
+    why=$(well_formed "$out" "$lines" "$cols")
+    if [ -n "$why" ]; then
+        fail "$name: screen is well-formed (${cols}x$lines, UTF-8, no controls)" "$why"
+    else
+        pass "$name: screen is well-formed (${cols}x$lines, UTF-8, no controls)"
+    fi
+
+    if [ -n "$UPDATE" ]; then
+        if [ -f "$golden" ] && cmp -s -- "$out" "$golden"; then
+            pass "$name: golden unchanged"
+        else
+            cp -- "$out" "$golden"
+            pass "$name: golden written"
+            diag "$name: golden/$name.txt rewritten: review it"
+        fi
+    elif [ ! -f "$golden" ]; then
+        fail "$name: matches golden/$name.txt" \
+            "no golden file: run with UPDATE_GOLDEN=1, then review it; the screen was:" \
+            "$(cat -- "$out")"
+    elif cmp -s -- "$golden" "$out"; then
+        pass "$name: matches golden/$name.txt"
+    else
+        fail "$name: matches golden/$name.txt" \
+            "$(diff -u --label "golden/$name.txt" --label "screen" -- "$golden" "$out")"
+    fi
+}
+
+n=0
+for keys in "$HERE"/*.keys; do
+    [ -e "$keys" ] || continue
+    name=$(basename -- "$keys" .keys)
+    [ -n "$ONLY" ] && [[ "$name" != *"$ONLY"* ]] && continue
+    run_keys "$keys"
+    n=$((n + 1))
+done
+[ "$n" -gt 0 ] || fail "key scripts found" "no tests/screen/*.keys${ONLY:+ matching $ONLY}"
+
+# Every golden file belongs to a script (a renamed script leaves none behind).
+if [ -z "$ONLY" ]; then
+    orphans=''
+    for g in "$GOLDEN"/*.txt; do
+        [ -e "$g" ] || continue
+        [ -f "$HERE/$(basename -- "$g" .txt).keys" ] || orphans="$orphans $(basename -- "$g")"
+    done
+    if [ -z "$orphans" ]; then
+        pass "every golden file has its key script"
+    else
+        fail "every golden file has its key script" "orphans:$orphans"
+    fi
+fi
+
+done_testing
