@@ -40,6 +40,7 @@ typedef struct script {
     FILE *in;
     char pending[512]; /* text still to type */
     size_t pos;
+    int eof_keys; /* keys sent after the end of the script */
 } script;
 
 static void dump_screen(app *a, const char *path)
@@ -73,8 +74,12 @@ static int script_key(app *a)
     for (;;) {
         if (s->pending[s->pos])
             return (unsigned char)s->pending[s->pos++];
-        if (!fgets(line, sizeof line, s->in))
-            return 'Q'; /* end of script: quit */
+        if (!fgets(line, sizeof line, s->in)) {
+            /* end of script: back out of whatever is open, then quit */
+            if (++s->eof_keys > 40)
+                got_hangup = 1;
+            return s->eof_keys % 2 ? 27 : 'Q';
+        }
         line[strcspn(line, "\n")] = '\0';
         if (!strncmp(line, "type ", 5)) {
             snprintf(s->pending, sizeof s->pending, "%.500s", line + 5);

@@ -106,6 +106,11 @@ void draw_text(const app *a, int y, int x, int w, const char *s, enum role r);
 void draw_columns(const app *a, int y, const int *widths, const char *const *cells,
                   int n, enum role r);
 
+/* Column widths for table t on screen: each column as wide as its widest
+ * cell (display width, first 200 rows, at most 40), the last column taking
+ * what is left of the line. */
+void draw_table_widths(const app *a, const cc_table *t, int *widths);
+
 /* The header (who, role, caseload, counts) and footer (keys of v). */
 void draw_header(app *a);
 void draw_footer(app *a, const view *v);

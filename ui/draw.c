@@ -115,3 +115,24 @@ void draw_footer(app *a, const view *v)
     }
     draw_text(a, a->lay.footer_y, 0, a->lay.cols, line, ROLE_FOOTER);
 }
+
+void draw_table_widths(const app *a, const cc_table *t, int *widths)
+{
+    char clean[512];
+    int left = a->lay.cols;
+    for (int c = 0; c < t->ncols; c++) {
+        int want = text_width(t->cols[c]);
+        for (int r = 0; r < t->nrows && r < 200; r++) {
+            text_sanitize(table_cell(t, r, c), clean, sizeof clean, 0);
+            int w = text_width(clean);
+            want = w > want ? w : want;
+        }
+        want = want > 40 ? 40 : want < 2 ? 2 : want;
+        int rest = t->ncols - c - 1; /* keep 3 columns for each later column */
+        if (want > left - 1 - rest * 4)
+            want = left - 1 - rest * 4;
+        widths[c] =
+            c == t->ncols - 1 ? (left > 1 ? left - 1 : 1) : (want > 1 ? want : 1);
+        left -= widths[c] + 1;
+    }
+}

@@ -54,6 +54,9 @@ static void type_ahead(form *fm, int ch)
         }
         p += n + (p[n] == ',');
     }
+    /* nothing matches: say so, so that saving fails rather than sending the
+     * client to the last partial match */
+    snprintf(f->value, sizeof f->value, "no match: %s", fm->typed);
 }
 
 static void draw(app *a, view *v)

@@ -46,7 +46,8 @@ int form_parse_target(app *a, const char *spec, struct handoff_target *t, cc_err
 /* Editing a client's details, with the conflict screen (form_client.c). */
 struct client;
 view *form_client_new(app *a, int64_t client_id);
-view *view_conflict_new(const struct client *mine, const struct client *theirs);
+view *view_conflict_new(const struct client *read, const struct client *mine,
+                        const struct client *theirs);
 
 /* The case forms (forms_case.c). */
 view *form_intake_new(app *a);                        /* new client + referral */

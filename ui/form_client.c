@@ -15,9 +15,31 @@
 #include "form.h"
 
 typedef struct edit_state {
+    client read;   /* what the person started from */
     client mine;   /* what the person wants */
     client theirs; /* what someone else saved */
 } edit_state;
+
+/* Theirs with only the fields the person changed (mine != read) put on top:
+ * their other changes stay. */
+static client merged(const edit_state *s)
+{
+    client m = s->theirs;
+#define TAKE_STR(field)                                                                \
+    do {                                                                               \
+        if (strcmp(s->mine.field, s->read.field) != 0)                                 \
+            snprintf(m.field, sizeof m.field, "%s", s->mine.field);                    \
+    } while (0)
+    TAKE_STR(family_name);
+    TAKE_STR(given_name);
+    TAKE_STR(zip);
+    TAKE_STR(language);
+    TAKE_STR(setting);
+#undef TAKE_STR
+    if (s->mine.interpreter != s->read.interpreter)
+        m.interpreter = s->mine.interpreter;
+    return m;
+}
 
 static void fill_from_form(const form *fm, client *c)
 {
@@ -61,8 +83,7 @@ static void conflict_draw(app *a, view *v)
                   t->interpreter ? "yes" : "no");
     conflict_line(a, y++, "setting", m->setting, t->setting);
     draw_text(a, y + 1, 1, a->lay.cols - 2,
-              "m: save yours on top of theirs    t: keep theirs, drop yours    Esc: "
-              "decide later",
+              "m: your changes on top of theirs    t or Esc: keep theirs, drop yours",
               ROLE_NORMAL);
 }
 
@@ -77,16 +98,22 @@ static int conflict_key(app *a, view *v, enum action act, int ch)
         app_status(a, 0, "kept their version; your edits were dropped");
         return 1;
     }
+    if (ch == 27) {
+        app_pop(a);
+        app_status(a, 0, "kept their version; your edits were dropped");
+        return 1;
+    }
     if (ch != 'm')
-        return ch == 27 ? (app_pop(a), 1) : 1;
-    c->s.mine.version = c->s.theirs.version; /* on top of what they saved */
-    if (client_update(&a->ctx, &c->s.mine, &newer, &err) == CC_ECONFLICT) {
+        return 1;
+    client m = merged(&c->s); /* their version, with only your changes on top */
+    if (client_update(&a->ctx, &m, &newer, &err) == CC_ECONFLICT) {
         c->s.theirs = newer; /* someone saved again: show the newest */
         app_status(a, 1, "saved again by someone else meanwhile: compare once more");
         return 1;
     }
     app_pop(a);
-    app_status(a, err.code ? 1 : 0, "%s", err.code ? err.msg : "your version saved");
+    app_status(a, err.code ? 1 : 0, "%s",
+               err.code ? err.msg : "saved: your changes on top of theirs");
     return 1;
 }
 
@@ -100,7 +127,7 @@ static const struct view_ops conflict_ops = {
     "conflict", "", conflict_draw, conflict_key, NULL, conflict_destroy,
 };
 
-view *view_conflict_new(const client *mine, const client *theirs)
+view *view_conflict_new(const client *read, const client *mine, const client *theirs)
 {
     view *v = calloc(1, sizeof *v);
     conflict *c = calloc(1, sizeof *c);
@@ -108,6 +135,7 @@ view *view_conflict_new(const client *mine, const client *theirs)
         free(v), free(c);
         return NULL;
     }
+    c->s.read = *read;
     c->s.mine = *mine;
     c->s.theirs = *theirs;
     v->ops = &conflict_ops;
@@ -130,7 +158,7 @@ static int save_client(app *a, form *fm, cc_err *err)
     int rc = client_update(&a->ctx, &mine, &theirs, err);
     if (rc == CC_ECONFLICT) {
         /* the form closes; its edits live on in the conflict screen */
-        fm->then = view_conflict_new(&mine, &theirs);
+        fm->then = view_conflict_new(&ef->read, &mine, &theirs);
         fm->saved_msg = "someone saved first: compare and choose";
         return CC_OK;
     }

@@ -93,7 +93,9 @@ static void draw_row(app *a, const worklist_row *r, int y, int selected, int tag
     char tier[4], due[16];
     snprintf(tier, sizeof tier, "%s", r->tier ? (r->tier == 1 ? "T1" : "T2") : "");
     snprintf(due, sizeof due, "%s%s", r->next_due, r->overdue ? "!" : "");
-    const char *cells[] = {r->name,    r->program,     r->risk[0] ? r->risk : "-",
+    char name[140];
+    snprintf(name, sizeof name, "%s%s", tagged ? "* " : "", r->name);
+    const char *cells[] = {name,       r->program,     r->risk[0] ? r->risk : "-",
                            tier,       r->episode,     due,
                            r->consent, r->last_contact};
     enum role role = selected                                     ? ROLE_SELECTED
@@ -109,8 +111,14 @@ static void draw(app *a, view *v)
     static const char *const head[] = {"CLIENT",  "PROGRAM",  "RISK",    "T",
                                        "EPISODE", "NEXT DUE", "CONSENT", "CONTACTED"};
     char title[200];
-    snprintf(title, sizeof title, " %s, %d clients, by %s%s%s", c->whose, c->n,
-             sorts[c->sort].label, c->filter[0] ? ", filter: " : "", c->filter);
+    snprintf(title, sizeof title, " %s, %d%s clients, by %s%s%s", c->whose, c->nshown,
+             c->filter[0] ? " matching" : "", sorts[c->sort].label,
+             c->filter[0] ? ", filter: " : "", c->filter);
+    if (c->ntagged) {
+        size_t len = strlen(title);
+        snprintf(title + len, sizeof title - len, ", %d tagged (M moves them)",
+                 c->ntagged);
+    }
     draw_text(a, 1, 0, a->lay.cols, title, ROLE_DIM);
     draw_columns(a, a->lay.body_y, widths, head, 8, ROLE_DIM);
     int visible = a->lay.body_h - 1;
@@ -221,7 +229,10 @@ static int key(app *a, view *v, enum action act, int ch)
             apply_filter(c);
             return 1;
         }
-        a->quit = 1;
+        if (a->depth > 1)
+            app_pop(a); /* a coach's caseload opened from the board */
+        else
+            a->quit = 1;
         return 1;
     default:
         return 0;

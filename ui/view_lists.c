@@ -24,13 +24,11 @@ typedef struct table_view {
 static void draw_table_view(app *a, view *v)
 {
     table_view *tv = v->data;
-    int widths[TABLE_MAX_COLS], n = tv->t.ncols, left = a->lay.cols;
+    int widths[TABLE_MAX_COLS], n = tv->t.ncols;
     const char *heads[TABLE_MAX_COLS];
-    for (int c = 0; c < n; c++) {
-        widths[c] = c == n - 1 ? left - 1 : c == 2 && n > 3 ? 36 : 10;
-        left -= widths[c] + 1;
+    draw_table_widths(a, &tv->t, widths);
+    for (int c = 0; c < n; c++)
         heads[c] = tv->t.cols[c];
-    }
     draw_text(a, 1, 0, a->lay.cols, tv->title, ROLE_DIM);
     draw_columns(a, a->lay.body_y, widths, heads, n, ROLE_DIM);
     int h = a->lay.body_h - 1;

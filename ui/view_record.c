@@ -94,15 +94,11 @@ static void draw_tabs(app *a, record *r, int y)
 
 static void draw_table(app *a, record *r, int y, int h)
 {
-    int widths[TABLE_MAX_COLS], n = r->table.ncols, left = a->lay.cols;
+    int widths[TABLE_MAX_COLS], n = r->table.ncols;
     const char *heads[TABLE_MAX_COLS];
-    for (int c = 0; c < n; c++) {
-        widths[c] = c == n - 1 ? left - 1 : 12;
-        if (!strcmp(r->table.cols[c], "id"))
-            widths[c] = 5;
-        left -= widths[c] + 1;
+    draw_table_widths(a, &r->table, widths);
+    for (int c = 0; c < n; c++)
         heads[c] = r->table.cols[c];
-    }
     draw_columns(a, y, widths, heads, n, ROLE_DIM);
     r->pos.top = layout_scroll(r->pos.sel, r->pos.top, h - 1, r->table.nrows);
     for (int i = 0; i < h - 1 && r->pos.top + i < r->table.nrows; i++) {

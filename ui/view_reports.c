@@ -61,22 +61,15 @@ static void rv_load(app *a, view *v)
 static void rv_draw(app *a, view *v)
 {
     report_view *rv = v->data;
-    int widths[TABLE_MAX_COLS], n = rv->t.ncols, left = a->lay.cols;
+    int widths[TABLE_MAX_COLS], n = rv->t.ncols;
     const char *heads[TABLE_MAX_COLS];
     char title[160];
     snprintf(title, sizeof title, " %s, %s to %s%s%s", rv->kind, rv->p.from, rv->p.to,
              rv->p.program[0] ? ", program " : "", rv->p.program);
     draw_text(a, 1, 0, a->lay.cols, title, ROLE_DIM);
-    for (int c = 0; c < n; c++) {
-        int want = (int)strlen(rv->t.cols[c]);
-        for (int r = 0; r < rv->t.nrows && r < 200; r++) {
-            int w = (int)strlen(table_cell(&rv->t, r, c));
-            want = w > want ? w : want;
-        }
-        widths[c] = c == n - 1 ? (left > 1 ? left - 1 : 1) : (want < 24 ? want : 24);
-        left -= widths[c] + 1;
+    draw_table_widths(a, &rv->t, widths);
+    for (int c = 0; c < n; c++)
         heads[c] = rv->t.cols[c];
-    }
     draw_columns(a, a->lay.body_y, widths, heads, n, ROLE_DIM);
     int h = a->lay.body_h - 1;
     rv->pos.top = layout_scroll(rv->pos.sel, rv->pos.top, h, rv->t.nrows);
@@ -258,12 +251,16 @@ static void av_draw(app *a, view *v)
     anchor[strcspn(anchor, "\n")] = '\0';
     draw_text(a, a->lay.body_y + 3, 0, a->lay.cols,
               " Anchor (keep a copy elsewhere):", ROLE_NORMAL);
-    draw_text(a, a->lay.body_y + 4, 1, a->lay.cols - 1, anchor, ROLE_DIM);
+    char *hash = strrchr(anchor, ' ');
+    if (hash)
+        *hash++ = '\0';
+    draw_text(a, a->lay.body_y + 4, 2, a->lay.cols - 2, anchor, ROLE_DIM);
+    draw_text(a, a->lay.body_y + 5, 2, a->lay.cols - 2, hash ? hash : "", ROLE_DIM);
     snprintf(line, sizeof line, " Last verification: %s",
              av->last[0] ? av->last : "never");
-    draw_text(a, a->lay.body_y + 6, 0, a->lay.cols, line,
+    draw_text(a, a->lay.body_y + 7, 0, a->lay.cols, line,
               strstr(av->last, "BROKEN") ? ROLE_URGENT : ROLE_NORMAL);
-    draw_text(a, a->lay.body_y + 8, 0, a->lay.cols, " V verifies the whole chain now.",
+    draw_text(a, a->lay.body_y + 9, 0, a->lay.cols, " V verifies the whole chain now.",
               ROLE_DIM);
 }
 

@@ -492,7 +492,7 @@ static int search_rows(cc_ctx *ctx, const char *q, const char *like, int max,
         "SELECT c.id, c.family_name || ', ' || c.given_name, c.dob, coalesce(p.code, "
         "'') "
         "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE (length(?2) > "
-        "4 AND "
+        "3 AND "
         "c.name_key LIKE ?2) OR c.dob = ?3 OR c.id IN (SELECT client_id FROM "
         "client_identifier WHERE value = ?3) ORDER BY c.family_name, c.given_name, "
         "c.id "

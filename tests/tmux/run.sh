@@ -354,13 +354,12 @@ t_conflict() {
     like "$SCREEN" '^ ZIP +20740 +20741' "it shows both ZIPs side by side"
     like "$SCREEN" '^ language +es +fr' "and both languages"
     keys "$E1" m
-    see "$E1" 'your version saved' "m puts the first's edits on top of theirs"
+    see "$E1" 'saved: your changes on top of theirs' "m puts the first's edits on top of theirs"
     CARECOORD_PASSPHRASE=demo run --db "$db" --user demo-supervisor export --what clients
     like "$OUT" '"id":42,.*"language":"es"' "the database has the first's language (es)"
     zip=$(printf '%s\n' "$OUT" | grep -o '"id":42,[^}]*' | grep -o '"zip":"[0-9]*"' | tr -dc 0-9)
-    # 'm' saves every field of the first's version, so the ZIP the second saved
-    # (and the first never touched) goes back to 20740: reported as a bug.
-    diag "client 42's ZIP after 'm': ${zip:-?}"
+    # The first never touched the ZIP, so the second's 20741 must survive.
+    ok "and keeps the second's ZIP (20741), which the first never touched" [ "$zip" = 20741 ]
     keys "$E2" C-l
     see "$E2" "ZIP ${zip:-none}" "the second, after ^L, shows the ZIP now saved (${zip:-?})"
     for s in "$E1" "$E2"; do keys "$s" q q; done
