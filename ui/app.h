@@ -107,8 +107,8 @@ void draw_columns(const app *a, int y, const int *widths, const char *const *cel
                   int n, enum role r);
 
 /* Column widths for table t on screen: each column as wide as its widest
- * cell (display width, first 200 rows, at most 40), the last column taking
- * what is left of the line. */
+ * cell (display width, first 200 rows, at most 40), the widest shrunk first
+ * when the line is too narrow, the last column taking what is left. */
 void draw_table_widths(const app *a, const cc_table *t, int *widths);
 
 /* The header (who, role, caseload, counts) and footer (keys of v). */

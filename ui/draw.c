@@ -116,23 +116,37 @@ void draw_footer(app *a, const view *v)
     draw_text(a, a->lay.footer_y, 0, a->lay.cols, line, ROLE_FOOTER);
 }
 
-void draw_table_widths(const app *a, const cc_table *t, int *widths)
+/* The widest cell of column c (display width, first 200 rows, 2..40). */
+static int column_want(const cc_table *t, int c)
 {
     char clean[512];
-    int left = a->lay.cols;
-    for (int c = 0; c < t->ncols; c++) {
-        int want = text_width(t->cols[c]);
-        for (int r = 0; r < t->nrows && r < 200; r++) {
-            text_sanitize(table_cell(t, r, c), clean, sizeof clean, 0);
-            int w = text_width(clean);
-            want = w > want ? w : want;
-        }
-        want = want > 40 ? 40 : want < 2 ? 2 : want;
-        int rest = t->ncols - c - 1; /* keep 3 columns for each later column */
-        if (want > left - 1 - rest * 4)
-            want = left - 1 - rest * 4;
-        widths[c] =
-            c == t->ncols - 1 ? (left > 1 ? left - 1 : 1) : (want > 1 ? want : 1);
-        left -= widths[c] + 1;
+    int want = text_width(t->cols[c]);
+    for (int r = 0; r < t->nrows && r < 200; r++) {
+        text_sanitize(table_cell(t, r, c), clean, sizeof clean, 0);
+        int w = text_width(clean);
+        want = w > want ? w : want;
     }
+    return want > 40 ? 40 : want < 2 ? 2 : want;
+}
+
+void draw_table_widths(const app *a, const cc_table *t, int *widths)
+{
+    int n = t->ncols, total = n - 1; /* the separators */
+    if (n <= 0)
+        return;
+    for (int c = 0; c < n; c++)
+        total += widths[c] = column_want(t, c);
+    /* Too wide: take a column from the widest (the later one on a tie) until
+     * the line fits, so every column keeps a readable share. */
+    while (total > a->lay.cols - 1) {
+        int widest = 0;
+        for (int c = 1; c < n; c++)
+            widest = widths[c] >= widths[widest] ? c : widest;
+        if (widths[widest] <= 2)
+            break;
+        widths[widest]--, total--;
+    }
+    widths[n - 1] += a->lay.cols - 1 - total; /* the last takes what is left */
+    if (widths[n - 1] < 1)
+        widths[n - 1] = 1;
 }

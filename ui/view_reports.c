@@ -27,6 +27,7 @@ static const struct entry {
     {"stale", "Stale cases: no contact for 30 days, past target"},
     {"consent", "Consent audit: missing, expiring, violations"},
     {"access", "Access log: who looked at which record"},
+    {"disclosures", "Accounting of disclosures for one client"},
     {"grants", "Break-glass review"},
     {"audit", "Audit chain: status and verification"},
 };
@@ -201,6 +202,27 @@ static int ask_access(app *a, report_params *p)
     return 0;
 }
 
+/* The accounting of disclosures is for one client: ask which. */
+static int ask_client(app *a, report_params *p)
+{
+    char id[24];
+    if (app_prompt(a, "Accounting of disclosures for client id: ", id, sizeof id, 0) !=
+        0)
+        return -1;
+    p->client_id = (id[0] >= '0' && id[0] <= '9') ? atoll(id) : 0;
+    return 0;
+}
+
+/* Reports that ask a question first. */
+static int ask_params(app *a, const char *kind, report_params *p)
+{
+    if (!strcmp(kind, "access"))
+        return ask_access(a, p);
+    if (!strcmp(kind, "disclosures"))
+        return ask_client(a, p);
+    return 0;
+}
+
 static view *report_view_new(app *a, const char *kind)
 {
     view *v = calloc(1, sizeof *v);
@@ -211,7 +233,7 @@ static view *report_view_new(app *a, const char *kind)
         return NULL;
     }
     snprintf(rv->kind, sizeof rv->kind, "%s", kind);
-    if ((!strcmp(kind, "access") && ask_access(a, &rv->p) != 0) ||
+    if (ask_params(a, kind, &rv->p) != 0 ||
         report_resolve(&a->ctx, kind, &rv->p, &err) != CC_OK) {
         if (err.code)
             app_status(a, 1, "%s", err.msg);
