@@ -2,7 +2,8 @@
 # run.sh — the terminal program in a real terminal: tmux runs it, send-keys
 # types, capture-pane reads the screen. Each test has its own tmux server on
 # its own socket (tmux -L cc-PID-N, no configuration file but ours), killed at
-# the end. Covered: unlocking, resizing (larger, back, too small), the idle
+# the end. Covered: unlocking, resizing (larger, back, too small), the
+# terminals people use (xterm-256color, screen, tmux, vt100, NO_COLOR), the idle
 # lock, hostile bytes in a client's name (escape sequences, bidi override),
 # a client edit that meets a newer save (the conflict screen), a warm
 # hand-off between two people in two terminals, and the whole journey: intake,
@@ -15,7 +16,7 @@
 # CARECOORD_SET_NAME names tests/tools/set_name (built with the tests); the
 # hostile-name test is skipped without it. TMUX_WAIT (default 20) is how many
 # seconds to wait for an expected screen. ONLY="idle handoff" runs only those
-# (unlock resize idle hostile conflict handoff journey).
+# (unlock resize terms idle hostile conflict handoff journey).
 
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=../cli/lib.sh
@@ -244,6 +245,40 @@ t_resize() {
     keys "$B" q
     exits "$B" 0 "70x20: q still quits"
     stop "$B"
+}
+
+# ---- (b2) the terminals people connect with -------------------------------------
+
+# colors SOCK: how many color escape sequences (SGR 30-37, 40-47, 38;5, 48;5)
+# the pane holds.
+colors() {
+    tmux -L "$1" capture-pane -p -e -t cc 2>/dev/null |
+        grep -o $'\e\\[[0-9;]*m' | grep -c -E '\[([34][0-7]|[34]8;5)[;m]'
+}
+
+t_terms() {
+    db=$(fresh terms)
+    for term in xterm-256color screen tmux vt100; do
+        start K "$db" demo-coach TERM="$term"
+        if unlock "$K"; then pass "TERM=$term: unlocked"; else fail "TERM=$term: unlocked" "$SCREEN"; fi
+        like "$SCREEN" '^Corez, Kemal +hss +high' "TERM=$term: the caseload is drawn"
+        like "$SCREEN" '\? help' "TERM=$term: the footer is drawn"
+        keys "$K" Enter
+        see "$K" 'Corez, Kemal +born' "TERM=$term: Enter opens the record"
+        [ "$term" = xterm-256color ] &&
+            ok "TERM=$term: the record is drawn in color" [ "$(colors "$K")" -gt 0 ]
+        keys "$K" q q
+        exits "$K" 0 "TERM=$term: q q quits"
+        stop "$K"
+    done
+    start K "$db" demo-coach TERM=xterm-256color NO_COLOR=1
+    if unlock "$K"; then pass "NO_COLOR: unlocked"; else fail "NO_COLOR: unlocked" "$SCREEN"; fi
+    keys "$K" Enter
+    see "$K" 'Corez, Kemal +born' "NO_COLOR: Enter opens the record"
+    is "$(colors "$K")" 0 "NO_COLOR: no color escape reaches the terminal"
+    keys "$K" q q
+    exits "$K" 0 "NO_COLOR: q q quits"
+    stop "$K"
 }
 
 # ---- (c) the idle lock ----------------------------------------------------------
@@ -518,7 +553,7 @@ t_journey() {
 
 # ---- run them ----------------------------------------------------------------
 
-for t in unlock resize idle hostile conflict handoff journey; do
+for t in unlock resize terms idle hostile conflict handoff journey; do
     [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $t "* ]] && continue
     diag "--- $t"
     "t_$t"
