@@ -162,10 +162,50 @@ static int filter_key(app *a, caseload *c, int ch)
     return 1;
 }
 
+/* Ask where to and one note; 0 when both were given. */
+static int ask_move(app *a, handoff_target *t, char *note, size_t notesz, cc_err *err)
+{
+    char to[80];
+    if (app_prompt(a, "Move to (staff:LOGIN or team:ID): ", to, sizeof to, 0) != 0 ||
+        app_prompt(a, "One note for all: ", note, notesz, 0) != 0)
+        return -1;
+    if (form_parse_target(a, to, t, err) != CC_OK) {
+        app_status(a, 1, "%s", err->msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Nothing tagged: a departing coach's whole caseload, once confirmed. */
+static void move_all(app *a, caseload *c)
+{
+    char yes[8], note[200];
+    handoff_target t;
+    int64_t batch;
+    int n = 0;
+    cc_err err = {0};
+    if (app_prompt(a, "Nothing tagged. Move this whole caseload? Type all: ", yes,
+                   sizeof yes, 0) != 0 ||
+        strcmp(yes, "all") != 0) {
+        app_status(a, 0, "nothing moved (t tags clients one by one)");
+        return;
+    }
+    if (ask_move(a, &t, note, sizeof note, &err) != 0)
+        return;
+    if (handoff_bulk_caseload(&a->ctx, c->staff_id, &t, note, &batch, &n, &err) !=
+        CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    else
+        app_status(
+            a, 0,
+            "%d warm hand-offs proposed (batch %lld); each client stays until accepted",
+            n, (long long)batch);
+}
+
 /* Hand every tagged client to one receiver as warm hand-offs, one note. */
 static void move_tagged(app *a, caseload *c)
 {
-    char to[80], note[200];
+    char note[200];
     handoff_target t;
     int64_t batch, *ids = calloc((size_t)c->n + 1, sizeof *ids);
     int n = 0;
@@ -174,12 +214,12 @@ static void move_tagged(app *a, caseload *c)
         if (c->tagged[i])
             ids[n++] = c->rows[i].client_id;
     if (!n) {
-        app_status(a, 1, "tag clients with t first");
-    } else if (app_prompt(a, "Move tagged to (staff:LOGIN or team:ID): ", to, sizeof to,
-                          0) == 0 &&
-               app_prompt(a, "One note for all: ", note, sizeof note, 0) == 0) {
-        if (form_parse_target(a, to, &t, &err) != CC_OK ||
-            handoff_bulk(&a->ctx, ids, n, &t, note, &batch, &err) != CC_OK)
+        free(ids);
+        move_all(a, c);
+        return;
+    }
+    if (ask_move(a, &t, note, sizeof note, &err) == 0) {
+        if (handoff_bulk(&a->ctx, ids, n, &t, note, &batch, &err) != CC_OK)
             app_status(a, 1, "%s", err.msg);
         else
             app_status(a, 0,

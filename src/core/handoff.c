@@ -429,8 +429,11 @@ int handoff_bulk_caseload(cc_ctx *ctx, int64_t staff_id, const handoff_target *t
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n == cap) {
             int64_t *p = realloc(ids, (size_t)(cap = cap * 2 + 16) * sizeof *ids);
-            if (!p)
-                break;
+            if (!p) { /* all or none: never a partial move */
+                sqlite3_finalize(st);
+                free(ids);
+                return cc_err_set(err, CC_EDATA, "out of memory listing the caseload");
+            }
             ids = p;
         }
         ids[n++] = sqlite3_column_int64(st, 0);
