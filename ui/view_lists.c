@@ -99,7 +99,7 @@ static void decide(app *a, view *v, int accept)
         app_status(a, 1, "choose a hand-off addressed to you");
         return;
     }
-    int64_t id = atoll(table_cell(&tv->t, tv->pos.sel, 4));
+    int64_t id = atoll(table_cell(&tv->t, tv->pos.sel, 5));
     if (!accept &&
         app_prompt(a, "Reason for declining: ", reason, sizeof reason, 0) != 0)
         return;

@@ -419,7 +419,8 @@ int record_tab(cc_ctx *ctx, int64_t client_id, const char *tab, cc_table *out,
 /* ---- inbox and search -------------------------------------------------- */
 
 static const char inbox_sql[] =
-    "SELECT * FROM (SELECT 'hand-off' AS kind, h.client_id AS client, 'from ' || f.login || ': ' || "
+    "SELECT i.kind, i.client, coalesce(cl.family_name || ', ' || cl.given_name, '') AS "
+    "name, i.what, i.due, i.ref FROM (SELECT 'hand-off' AS kind, h.client_id AS client, 'from ' || f.login || ': ' || "
     "h.note "
     "AS what, substr(h.expires_at, 1, 10) AS due, h.id AS ref FROM handoff h JOIN "
     "staff f "
@@ -449,14 +450,33 @@ static const char inbox_sql[] =
     "AND "
     "c.decision = 'granted' AND c.revoked_date IS NULL AND c.expires_date BETWEEN "
     "substr(?3, 1, 10) AND date(substr(?3, 1, 10), '+30 days') AND ?2 = ?2 "
-    ") ORDER BY CASE kind WHEN 'hand-off' THEN 0 WHEN 'alert' THEN 1 WHEN 'sent' THEN 2 "
-    "WHEN 'consent' THEN 3 ELSE 4 END, due";
+    ") i LEFT JOIN client cl ON cl.id = i.client ORDER BY CASE i.kind WHEN 'hand-off' "
+    "THEN 0 WHEN 'alert' THEN 1 WHEN 'sent' THEN 2 WHEN 'consent' THEN 3 ELSE 4 END, "
+    "i.due";
+
+/* A client's name shows only where the reader may see the client, or on a
+ * hand-off offered to them (its summary is theirs to read). */
+static void inbox_hide_names(cc_ctx *ctx, cc_table *t)
+{
+    cc_err ignore;
+    for (int r = 0; r < t->nrows; r++) {
+        char **name = &t->cells[r * t->ncols + 2];
+        if (!strcmp(table_cell(t, r, 0), "hand-off") ||
+            scope_client(ctx, atoll(table_cell(t, r, 1)), 0, &ignore) == CC_OK)
+            continue;
+        free(*name);
+        *name = strdup("(outside your scope)");
+    }
+}
 
 int worklist_inbox(cc_ctx *ctx, int64_t staff_id, cc_table *out, cc_err *err)
 {
     char now[21];
     ctx_now(ctx, now);
-    return table_query(ctx, inbox_sql, staff_id, 0, now, out, err);
+    if (table_query(ctx, inbox_sql, staff_id, 0, now, out, err) != CC_OK)
+        return err->code;
+    inbox_hide_names(ctx, out);
+    return CC_OK;
 }
 
 struct search_args {

@@ -37,6 +37,7 @@
 #include "core/scope.h"
 #include "core/staff.h"
 #include "core/task.h"
+#include "core/worklist.h"
 #include "testutil.h"
 #include "util/clock.h"
 
@@ -1403,6 +1404,42 @@ static void expect_scope(fixture *f, const char *login, int64_t cl, int write, i
     assert_int_equal(rc, want);
 }
 
+/* The inbox names a client only where the reader may see the client: an
+ * alert addressed to every nurse about another team's client keeps its
+ * name back, while the reader's own team's client is named. */
+static void test_inbox_withholds_names_outside_scope(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    cc_table t;
+    int64_t north = client_owned(f, "coach-a1", f->hss);
+    int64_t south = client_owned(f, "coach-b1", f->hss);
+    exec_fmt(
+        f,
+        "INSERT INTO alert (client_id, kind, for_role, details, created_at) VALUES "
+        "(%lld, 'risk-rise', 'nurse', 'north rose', '2026-11-20T10:00:00Z'), "
+        "(%lld, 'risk-rise', 'nurse', 'south rose', '2026-11-21T10:00:00Z')",
+        (long long)north, (long long)south);
+    assert_int_equal(worklist_inbox(as(f, "nurse-a"), sid(f, "nurse-a"), &t, &err),
+                     CC_OK);
+    assert_int_equal(t.ncols, 6);
+    assert_string_equal(t.cols[2], "name");
+    int seen = 0;
+    for (int r = 0; r < t.nrows; r++) {
+        int64_t cl = atoll(table_cell(&t, r, 1));
+        const char *name = table_cell(&t, r, 2);
+        if (cl == north) {
+            assert_non_null(strstr(name, "Pat"));
+            seen |= 1;
+        } else if (cl == south) {
+            assert_string_equal(name, "(outside your scope)");
+            seen |= 2;
+        }
+    }
+    assert_int_equal(seen, 3);
+    table_free(&t);
+}
+
 static void test_scope_coach_own_and_team_not_other_team(void **state)
 {
     fixture *f = *state;
@@ -1832,6 +1869,7 @@ int main(void)
         T(test_two_receivers_accept_at_once_one_wins),
         T(test_scope_coach_own_and_team_not_other_team),
         T(test_scope_nurse_and_scheduler_see_team),
+        T(test_inbox_withholds_names_outside_scope),
         T(test_scope_covering_staff_see_covered_teams),
         T(test_scope_unassigned_client_by_referral),
         T(test_scope_supervisor_all_read_only),
