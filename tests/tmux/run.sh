@@ -429,7 +429,7 @@ t_handoff() {
     keys "$F1" Tab Enter
     see "$F1" 'hand-off proposed; the client stays yours' "saved: proposed, still demo-coach's"
     keys "$F2" C-l i
-    see "$F2" '^hand-off +42 +from demo-coach: Moving closer' "demo-coach2's inbox has the hand-off first"
+    see "$F2" '^hand-off +42 +Corez, Kemal +from demo-coach: Moving close' "demo-coach2's inbox has the hand-off first"
     keys "$F2" a
     see "$F2" 'accepted: the client is yours' "a accepts it"
     gone "$F2" '^hand-off +42' "it leaves the inbox"
@@ -527,7 +527,7 @@ t_journey() {
     see "$G1" 'hand-off proposed; the client stays yours' "the hand-off is proposed"
     # Accepted by demo-coach2.
     keys "$G2" C-l i
-    see "$G2" "^hand-off +${id:-[0-9]+} +from demo-coach: Lives near" \
+    see "$G2" "^hand-off +${id:-[0-9]+} +Okafor, Adaeze +from demo-coach: Lives near" \
         "demo-coach2's inbox has the hand-off of client ${id:-?}"
     keys "$G2" a
     see "$G2" 'accepted: the client is yours' "a accepts it"
