@@ -181,6 +181,37 @@ static int cmd_handoff_propose(cli *c, int argc, char **argv)
     return CC_OK;
 }
 
+/* A departing coach: every client they own proposed to one target, one
+ * note, one batch, all or none. */
+static int cmd_handoff_move_caseload(cli *c, int argc, char **argv)
+{
+    const char *pos[1], *to = NULL, *note = "";
+    int rc, n = 0;
+    const struct cli_opt opts[] = {
+        {"--to", &to, NULL}, {"--note", &note, NULL}, {NULL, NULL, NULL}};
+    handoff_target t;
+    int64_t from, batch;
+    cc_err err = {0};
+    if (!cli_args(
+            argc, argv, opts, pos, 1, 1,
+            "usage: carecoord handoff move-caseload LOGIN --to TARGET --note TEXT\n"
+            "Proposes every client LOGIN owns to TARGET (staff:LOGIN, team:ID or "
+            "program:CODE)\nas warm hand-offs in one batch, all or none; each "
+            "client stays until accepted.\n",
+            &rc))
+        return rc;
+    if (cli_open(c, "caseload.bulk", 0, &err) != CC_OK ||
+        !(from = staff_id_of(c, pos[0], &err)) ||
+        parse_target(c, to, &t, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = cli_ctx(c);
+    if (handoff_bulk_caseload(&ctx, from, &t, note, &batch, &n, &err) != CC_OK)
+        return cli_fail(&err);
+    printf("%d hand-offs proposed in batch %lld: %s's clients to %s\n", n,
+           (long long)batch, cli_s(pos[0]), cli_s(to));
+    return CC_OK;
+}
+
 enum decision { ACCEPT, DECLINE, WITHDRAW, OUTSIDE };
 
 static int decide(cli *c, int argc, char **argv, enum decision d)
@@ -328,6 +359,8 @@ const struct cli_command cli_team_commands[] = {
      "assign an unassigned client"},
     {"handoff", "propose", cmd_handoff_propose, "handoff propose CLIENT --to T",
      "propose a warm hand-off"},
+    {"handoff", "move-caseload", cmd_handoff_move_caseload,
+     "handoff move-caseload LOGIN --to T", "a departing coach's whole caseload"},
     {"handoff", "show", cmd_handoff_show, "handoff show ID",
      "a hand-off and its summary"},
     {"handoff", "accept", cmd_handoff_accept, "handoff accept ID", "accept one"},

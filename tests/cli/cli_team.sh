@@ -71,6 +71,20 @@ cc --user "$mate" handoff propose "$mine" --to org:PAY-BW
 expect 2 err 'missing consent: no active release-of-information consent names Bluewater' \
     'an outside hand-off without a consent naming the organization is refused'
 
+# ---- a departing coach's whole caseload --------------------------------------
+cc --user demo-coach handoff move-caseload "$mate" --to staff:demo-coach --note 'leaving'
+expect 2 err 'caseload.bulk needs program-manager' 'a coach may not move a whole caseload'
+cc --user demo-manager handoff move-caseload nobody --to staff:demo-coach --note 'leaving'
+expect 2 err 'no staff account for nobody' 'an unknown login is named in the error'
+owned=$(sql_count "$mate")
+cc --user demo-manager handoff move-caseload "$mate" --to staff:demo-coach --note 'Leaving the team'
+expect 0 out "^$owned hand-offs proposed in batch [0-9]+: $mate's clients to staff:demo-coach" \
+    'a manager proposes every client the departing coach owns, one batch'
+is "$(sql_count "$mate")" "$owned" 'each client stays with the departing coach until accepted'
+cc --user demo-manager handoff move-caseload "$mate" --to staff:demo-coach --note 'again'
+expect 3 err '^carecoord: nothing moved: client [0-9]+: .*already has a hand-off waiting' \
+    'a second move is refused whole: nothing moved'
+
 # ---- role refusals of subcommands ------------------------------------------
 cc --user demo-coach assign "$mine" --to demo-coach
 expect 2 err 'caseload.assign needs program-manager' 'a coach may not assign'
