@@ -2,7 +2,7 @@
 # run.sh — golden screen tests of the terminal program.
 #
 # One demo database is built (300 clients, seed 1, a fixed clock). Then every
-# key script tests/screen/NAME.keys runs against its own copy of it, in the
+# key script tests/screen/NAME.script runs against its own copy of it, in the
 # program's test mode (CARECOORD_TEST_SCRIPT: keys come from the script, the
 # screen is rendered to /dev/null at LINES x COLUMNS, `dump PATH` writes the
 # screen's text). `@OUT@` in a script stands for the dump file; the dump is
@@ -135,7 +135,7 @@ run_meanwhile() {
 
 run_keys() {
     local keys=$1 name user lines cols want_rc mask out script db golden rc why
-    name=$(basename -- "$keys" .keys)
+    name=$(basename -- "$keys" .script)
     user=$(header "$keys" user demo-coach)
     lines=$(header "$keys" lines 24)
     cols=$(header "$keys" columns 80)
@@ -218,21 +218,21 @@ run_keys() {
 }
 
 n=0
-for keys in "$HERE"/*.keys; do
+for keys in "$HERE"/*.script; do
     [ -e "$keys" ] || continue
-    name=$(basename -- "$keys" .keys)
+    name=$(basename -- "$keys" .script)
     [ -n "$ONLY" ] && [[ "$name" != *"$ONLY"* ]] && continue
     run_keys "$keys"
     n=$((n + 1))
 done
-[ "$n" -gt 0 ] || fail "key scripts found" "no tests/screen/*.keys${ONLY:+ matching $ONLY}"
+[ "$n" -gt 0 ] || fail "key scripts found" "no tests/screen/*.script${ONLY:+ matching $ONLY}"
 
 # Every golden file belongs to a script (a renamed script leaves none behind).
 if [ -z "$ONLY" ]; then
     orphans=''
     for g in "$GOLDEN"/*.txt; do
         [ -e "$g" ] || continue
-        [ -f "$HERE/$(basename -- "$g" .txt).keys" ] || orphans="$orphans $(basename -- "$g")"
+        [ -f "$HERE/$(basename -- "$g" .txt).script" ] || orphans="$orphans $(basename -- "$g")"
     done
     if [ -z "$orphans" ]; then
         pass "every golden file has its key script"
