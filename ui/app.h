@@ -111,6 +111,13 @@ void draw_columns(const app *a, int y, const int *widths, const char *const *cel
  * when the line is too narrow, the last column taking what is left. */
 void draw_table_widths(const app *a, const cc_table *t, int *widths);
 
+/* Table t from row y, h rows in all (the heads, then rows scrolled to keep
+ * pos->sel in view); row_role (NULL: normal) colours a row that is not
+ * selected; empty is said when t has no rows. */
+struct list_pos;
+void draw_table(app *a, int y, int h, const cc_table *t, struct list_pos *pos,
+                const char *empty, enum role (*row_role)(const cc_table *t, int row));
+
 /* The header (who, role, caseload, counts) and footer (keys of v). */
 void draw_header(app *a);
 void draw_footer(app *a, const view *v);

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "keymap.h"
+#include "list.h"
 #include "util/text.h"
 
 static const struct {
@@ -149,4 +150,27 @@ void draw_table_widths(const app *a, const cc_table *t, int *widths)
     widths[n - 1] += a->lay.cols - 1 - total; /* the last takes what is left */
     if (widths[n - 1] < 1)
         widths[n - 1] = 1;
+}
+
+void draw_table(app *a, int y, int h, const cc_table *t, list_pos *pos,
+                const char *empty, enum role (*row_role)(const cc_table *t, int row))
+{
+    int widths[TABLE_MAX_COLS], n = t->ncols;
+    const char *cells[TABLE_MAX_COLS];
+    draw_table_widths(a, t, widths);
+    for (int c = 0; c < n; c++)
+        cells[c] = t->cols[c];
+    draw_columns(a, y, widths, cells, n, ROLE_DIM);
+    pos->top = layout_scroll(pos->sel, pos->top, h - 1, t->nrows);
+    for (int i = 0; i < h - 1 && pos->top + i < t->nrows; i++) {
+        int row = pos->top + i;
+        for (int c = 0; c < n; c++)
+            cells[c] = table_cell(t, row, c);
+        draw_columns(a, y + 1 + i, widths, cells, n,
+                     row == pos->sel ? ROLE_SELECTED
+                     : row_role      ? row_role(t, row)
+                                     : ROLE_NORMAL);
+    }
+    if (!t->nrows)
+        draw_text(a, y + 2, 2, a->lay.cols - 4, empty, ROLE_DIM);
 }

@@ -93,12 +93,7 @@ static int conflict_key(app *a, view *v, enum action act, int ch)
     cc_err err = {0};
     client newer;
     (void)act;
-    if (ch == 't') {
-        app_pop(a);
-        app_status(a, 0, "kept their version; your edits were dropped");
-        return 1;
-    }
-    if (ch == 27) {
+    if (ch == 't' || ch == 27) {
         app_pop(a);
         app_status(a, 0, "kept their version; your edits were dropped");
         return 1;

@@ -176,6 +176,18 @@ static int ask_move(app *a, handoff_target *t, char *note, size_t notesz, cc_err
     return 0;
 }
 
+/* The outcome of a move on the status line. */
+static void say_moved(app *a, int rc, int n, int64_t batch, const cc_err *err)
+{
+    if (rc != CC_OK)
+        app_status(a, 1, "%s", err->msg);
+    else
+        app_status(a, 0,
+                   "%d warm hand-offs proposed (batch %lld); each client stays until "
+                   "accepted",
+                   n, (long long)batch);
+}
+
 /* Nothing tagged: a departing coach's whole caseload, once confirmed. */
 static void move_all(app *a, caseload *c)
 {
@@ -192,14 +204,9 @@ static void move_all(app *a, caseload *c)
     }
     if (ask_move(a, &t, note, sizeof note, &err) != 0)
         return;
-    if (handoff_bulk_caseload(&a->ctx, c->staff_id, &t, note, &batch, &n, &err) !=
-        CC_OK)
-        app_status(a, 1, "%s", err.msg);
-    else
-        app_status(
-            a, 0,
-            "%d warm hand-offs proposed (batch %lld); each client stays until accepted",
-            n, (long long)batch);
+    /* rc first: the call sets n and batch */
+    int rc = handoff_bulk_caseload(&a->ctx, c->staff_id, &t, note, &batch, &n, &err);
+    say_moved(a, rc, n, batch, &err);
 }
 
 /* Hand every tagged client to one receiver as warm hand-offs, one note. */
@@ -219,13 +226,8 @@ static void move_tagged(app *a, caseload *c)
         return;
     }
     if (ask_move(a, &t, note, sizeof note, &err) == 0) {
-        if (handoff_bulk(&a->ctx, ids, n, &t, note, &batch, &err) != CC_OK)
-            app_status(a, 1, "%s", err.msg);
-        else
-            app_status(a, 0,
-                       "%d warm hand-offs proposed (batch %lld); each client stays "
-                       "until accepted",
-                       n, (long long)batch);
+        int rc = handoff_bulk(&a->ctx, ids, n, &t, note, &batch, &err);
+        say_moved(a, rc, n, batch, &err);
     }
     free(ids);
 }
@@ -269,10 +271,7 @@ static int key(app *a, view *v, enum action act, int ch)
             apply_filter(c);
             return 1;
         }
-        if (a->depth > 1)
-            app_pop(a); /* a coach's caseload opened from the board */
-        else
-            a->quit = 1;
+        app_pop(a); /* back to the board, or quit on the home caseload */
         return 1;
     default:
         return 0;

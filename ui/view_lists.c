@@ -24,25 +24,9 @@ typedef struct table_view {
 static void draw_table_view(app *a, view *v)
 {
     table_view *tv = v->data;
-    int widths[TABLE_MAX_COLS], n = tv->t.ncols;
-    const char *heads[TABLE_MAX_COLS];
-    draw_table_widths(a, &tv->t, widths);
-    for (int c = 0; c < n; c++)
-        heads[c] = tv->t.cols[c];
     draw_text(a, 1, 0, a->lay.cols, tv->title, ROLE_DIM);
-    draw_columns(a, a->lay.body_y, widths, heads, n, ROLE_DIM);
-    int h = a->lay.body_h - 1;
-    tv->pos.top = layout_scroll(tv->pos.sel, tv->pos.top, h, tv->t.nrows);
-    for (int i = 0; i < h && tv->pos.top + i < tv->t.nrows; i++) {
-        const char *cells[TABLE_MAX_COLS];
-        int row = tv->pos.top + i;
-        for (int c = 0; c < n; c++)
-            cells[c] = table_cell(&tv->t, row, c);
-        draw_columns(a, a->lay.body_y + 1 + i, widths, cells, n,
-                     row == tv->pos.sel ? ROLE_SELECTED : ROLE_NORMAL);
-    }
-    if (!tv->t.nrows)
-        draw_text(a, a->lay.body_y + 2, 2, a->lay.cols - 4, "Nothing here.", ROLE_DIM);
+    draw_table(a, a->lay.body_y, a->lay.body_h, &tv->t, &tv->pos, "Nothing here.",
+               NULL);
 }
 
 static void destroy_table_view(view *v)
@@ -95,11 +79,12 @@ static void decide(app *a, view *v, int accept)
     table_view *tv = v->data;
     char reason[200];
     cc_err err = {0};
-    if (!tv->t.nrows || strcmp(table_cell(&tv->t, tv->pos.sel, 0), "hand-off") != 0) {
+    if (strcmp(table_cell(&tv->t, tv->pos.sel, table_col(&tv->t, "kind")),
+               "hand-off")) {
         app_status(a, 1, "choose a hand-off addressed to you");
         return;
     }
-    int64_t id = atoll(table_cell(&tv->t, tv->pos.sel, 5));
+    int64_t id = atoll(table_cell(&tv->t, tv->pos.sel, table_col(&tv->t, "ref")));
     if (!accept &&
         app_prompt(a, "Reason for declining: ", reason, sizeof reason, 0) != 0)
         return;

@@ -92,27 +92,6 @@ static void draw_tabs(app *a, record *r, int y)
         draw_text(a, y, x, a->lay.cols - x, "", ROLE_NORMAL);
 }
 
-static void draw_table(app *a, record *r, int y, int h)
-{
-    int widths[TABLE_MAX_COLS], n = r->table.ncols;
-    const char *heads[TABLE_MAX_COLS];
-    draw_table_widths(a, &r->table, widths);
-    for (int c = 0; c < n; c++)
-        heads[c] = r->table.cols[c];
-    draw_columns(a, y, widths, heads, n, ROLE_DIM);
-    r->pos.top = layout_scroll(r->pos.sel, r->pos.top, h - 1, r->table.nrows);
-    for (int i = 0; i < h - 1 && r->pos.top + i < r->table.nrows; i++) {
-        const char *cells[TABLE_MAX_COLS];
-        int row = r->pos.top + i;
-        for (int c = 0; c < n; c++)
-            cells[c] = table_cell(&r->table, row, c);
-        draw_columns(a, y + 1 + i, widths, cells, n,
-                     row == r->pos.sel ? ROLE_SELECTED : ROLE_NORMAL);
-    }
-    if (!r->table.nrows)
-        draw_text(a, y + 2, 2, a->lay.cols - 4, "Nothing recorded yet.", ROLE_DIM);
-}
-
 static void draw(app *a, view *v)
 {
     record *r = v->data;
@@ -120,7 +99,8 @@ static void draw(app *a, view *v)
         return;
     draw_band(a, r);
     draw_tabs(a, r, a->lay.body_y + 2);
-    draw_table(a, r, a->lay.body_y + 3, a->lay.body_h - 3);
+    draw_table(a, a->lay.body_y + 3, a->lay.body_h - 3, &r->table, &r->pos,
+               "Nothing recorded yet.", NULL);
 }
 
 /* ---- actions ----------------------------------------------------------- */

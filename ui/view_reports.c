@@ -41,14 +41,6 @@ typedef struct report_view {
     list_pos pos;
 } report_view;
 
-static int col_of(const cc_table *t, const char *name)
-{
-    for (int c = 0; c < t->ncols; c++)
-        if (!strcmp(t->cols[c], name))
-            return c;
-    return -1;
-}
-
 static void rv_load(app *a, view *v)
 {
     report_view *rv = v->data;
@@ -59,41 +51,27 @@ static void rv_load(app *a, view *v)
     rv->pos.sel = layout_clamp(rv->pos.sel, rv->t.nrows);
 }
 
+/* Consent-audit violations stand out. */
+static enum role violation_role(const cc_table *t, int row)
+{
+    return !strncmp(table_cell(t, row, 0), "VIOLATION", 9) ? ROLE_URGENT : ROLE_NORMAL;
+}
+
 static void rv_draw(app *a, view *v)
 {
     report_view *rv = v->data;
-    int widths[TABLE_MAX_COLS], n = rv->t.ncols;
-    const char *heads[TABLE_MAX_COLS];
     char title[160];
     snprintf(title, sizeof title, " %s, %s to %s%s%s", rv->kind, rv->p.from, rv->p.to,
              rv->p.program[0] ? ", program " : "", rv->p.program);
     draw_text(a, 1, 0, a->lay.cols, title, ROLE_DIM);
-    draw_table_widths(a, &rv->t, widths);
-    for (int c = 0; c < n; c++)
-        heads[c] = rv->t.cols[c];
-    draw_columns(a, a->lay.body_y, widths, heads, n, ROLE_DIM);
-    int h = a->lay.body_h - 1;
-    rv->pos.top = layout_scroll(rv->pos.sel, rv->pos.top, h, rv->t.nrows);
-    for (int i = 0; i < h && rv->pos.top + i < rv->t.nrows; i++) {
-        const char *cells[TABLE_MAX_COLS];
-        int row = rv->pos.top + i;
-        for (int c = 0; c < n; c++)
-            cells[c] = table_cell(&rv->t, row, c);
-        int violation = !strncmp(cells[0], "VIOLATION", 9);
-        draw_columns(a, a->lay.body_y + 1 + i, widths, cells, n,
-                     row == rv->pos.sel ? ROLE_SELECTED
-                     : violation        ? ROLE_URGENT
-                                        : ROLE_NORMAL);
-    }
-    if (!rv->t.nrows)
-        draw_text(a, a->lay.body_y + 2, 2, a->lay.cols - 4, "Nothing to report.",
-                  ROLE_DIM);
+    draw_table(a, a->lay.body_y, a->lay.body_h, &rv->t, &rv->pos, "Nothing to report.",
+               violation_role);
 }
 
 /* Enter: a coach's caseload from the board, a client elsewhere. */
 static int rv_open(app *a, report_view *rv)
 {
-    int coach = col_of(&rv->t, "coach"), client = col_of(&rv->t, "client");
+    int coach = table_col(&rv->t, "coach"), client = table_col(&rv->t, "client");
     cc_err err = {0};
     staff s;
     if (!rv->t.nrows)
@@ -117,7 +95,7 @@ static void assign_suggested(app *a, view *v)
     char reason[200] = "";
     cc_err err = {0};
     staff s;
-    int cc = col_of(&rv->t, "client"), sc = col_of(&rv->t, "suggested");
+    int cc = table_col(&rv->t, "client"), sc = table_col(&rv->t, "suggested");
     if (!rv->t.nrows || cc < 0 || sc < 0)
         return;
     int64_t client_id = atoll(table_cell(&rv->t, rv->pos.sel, cc));
@@ -147,7 +125,7 @@ static void review_grant(app *a, view *v)
     report_view *rv = v->data;
     char note[200];
     cc_err err = {0};
-    int gc = col_of(&rv->t, "grant_id");
+    int gc = table_col(&rv->t, "grant_id");
     if (!rv->t.nrows || gc < 0)
         return;
     if (app_prompt(a, "Review comment: ", note, sizeof note, 0) != 0)

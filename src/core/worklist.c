@@ -25,6 +25,14 @@ const char *table_cell(const cc_table *t, int r, int c)
     return s ? s : "";
 }
 
+int table_col(const cc_table *t, const char *name)
+{
+    for (int c = 0; c < t->ncols; c++)
+        if (!strcmp(t->cols[c], name))
+            return c;
+    return -1;
+}
+
 void table_free(cc_table *t)
 {
     for (int i = 0; t->cells && i < t->nrows * t->ncols; i++)

@@ -71,6 +71,9 @@ int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err);
 /* The cell at row r, column c. */
 const char *table_cell(const cc_table *t, int r, int c);
 
+/* The index of the column called name, or -1 (table_cell then gives ""). */
+int table_col(const cc_table *t, const char *name);
+
 void table_free(cc_table *t);
 
 /* The tabs of a client record, in order (NULL-terminated). */
