@@ -53,8 +53,9 @@ static int cmd_client_show(cli *c, int argc, char **argv)
     if (client_view(&ctx, id, part, &cl, &err) != CC_OK)
         return cli_fail(&err);
     printf("client %lld: %s, %s  born %s  ZIP %s  %s  %s%s\n", (long long)cl.id,
-           cli_s(cl.family_name), cli_s(cl.given_name), cl.dob, cl.zip, cli_s(cl.payer),
-           cli_s(cl.setting), cl.tier ? (cl.tier == 1 ? "  tier 1" : "  tier 2") : "");
+           cli_s(cl.family_name), cli_s(cl.given_name), cli_s(cl.dob), cli_s(cl.zip),
+           cli_s(cl.payer), cli_s(cl.setting),
+           cl.tier ? (cl.tier == 1 ? "  tier 1" : "  tier 2") : "");
     return CC_OK;
 }
 
@@ -292,9 +293,11 @@ static int cmd_handoff_show(cli *c, int argc, char **argv)
         free(summary);
         return cli_fail(&err);
     }
-    printf("hand-off %lld: client %lld, %s, to %s %lld, expires %s\n%s\n",
-           (long long)h.id, (long long)h.client_id, h.state, h.to.kind,
-           (long long)h.to.id, h.expires_at, cli_s(summary));
+    printf("hand-off %lld: client %lld, %s, to %s %lld, expires %s\n", (long long)h.id,
+           (long long)h.client_id, cli_s(h.state), cli_s(h.to.kind), (long long)h.to.id,
+           cli_s(h.expires_at));
+    cli_put(stdout, summary); /* whole: cli_s() would cut it at 1 KiB */
+    putchar('\n');
     free(summary);
     return CC_OK;
 }

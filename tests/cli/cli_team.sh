@@ -57,6 +57,13 @@ before=$(sql_count demo-coach)
 cc --user demo-coach handoff propose "$mine" --to "staff:$mate" --note 'going on leave'
 expect 0 out '^hand-off [0-9]+ proposed' 'the owner proposes a hand-off'
 hid=$(printf '%s' "$OUT" | sed 's/^hand-off \([0-9]*\).*/\1/')
+cc --user "$mate" handoff show "$hid"
+expect 0 out "^hand-off $hid: client $mine, proposed, to staff [0-9]+, expires 2026-" \
+    'the receiver reads the proposed hand-off'
+summary=$(printf '%s\n' "$OUT" | sed 1d)
+diag "the summary is ${#summary} bytes (cli_s would have cut it at 1023)"
+ok 'its summary is one whole JSON document with risk, consents and open tasks' \
+    python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert {"risk","consents","open_tasks"} <= d.keys(), d.keys()' "$summary"
 is "$(sql_count demo-coach)" "$before" 'the sender keeps the client until it is accepted'
 cc --user demo-coach handoff accept "$hid"
 expect 2 err 'not addressed to you' 'the sender cannot accept their own hand-off'
