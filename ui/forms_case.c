@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/intake.h"
 #include "core/access.h"
 #include "core/assessment.h"
 #include "core/caseload.h"
@@ -166,50 +167,27 @@ static int referral_from_form(app *a, form *fm, referral *r, cc_err *err)
     return take(r->criteria, sizeof r->criteria, fm->f[2].value, "criteria", err);
 }
 
-/* The intake coach takes the case: the client goes on their caseload. */
-static void take_case(app *a, intake_referral *in, const referral *r)
-{
-    cc_err err = {0};
-    if (strcmp(a->ctx.role, "coach") != 0)
-        snprintf(in->msg, sizeof in->msg,
-                 "client %lld and referral %lld saved; unassigned until a program "
-                 "manager assigns it",
-                 (long long)in->c.id, (long long)r->id);
-    else if (client_assign(&a->ctx, in->c.id, a->me.id, r->program_id, &err) != CC_OK)
-        snprintf(in->msg, sizeof in->msg,
-                 "client %lld and referral %lld saved, but not assigned to you: %.120s",
-                 (long long)in->c.id, (long long)r->id, err.msg);
-    else
-        snprintf(in->msg, sizeof in->msg,
-                 "client %lld and referral %lld saved: on your caseload (%.31s)",
-                 (long long)in->c.id, (long long)r->id, in->fm.f[0].value);
-}
-
 static int save_referral(app *a, form *fm, cc_err *err)
 {
     intake_referral *in = (intake_referral *)fm;
-    referral r;
-    client_intake checked;
-    if (referral_from_form(a, fm, &r, err) != CC_OK)
+    intake_request req = {.flags = in->flags};
+    intake_result res;
+    if (referral_from_form(a, fm, &req.referral, err) != CC_OK)
         return err->code;
     if (take(in->c.language, sizeof in->c.language, fm->f[4].value, "language", err))
         return err->code;
     in->c.interpreter = is(fm, 5, "yes");
-    if (!in->c.id && client_create(&a->ctx, &in->c, in->flags, &checked, err) != CC_OK)
+    req.client = in->c;
+    if (intake_submit(&a->ctx, &req, &res, err) != CC_OK)
         return err->code;
-    r.client_id = in->c.id;
-    if (referral_create(&a->ctx, &r, err) != CC_OK) {
-        char why[300];
-        snprintf(why, sizeof why, "%.290s", err->msg);
-        snprintf(
-            fm->preview, sizeof fm->preview,
-            "Client %lld is saved: ^S saves the referral; Esc leaves it without one",
-            (long long)in->c.id);
-        return cc_err_set(err, err->code,
-                          "client %lld saved, referral not: %s (^S again)",
-                          (long long)in->c.id, why);
-    }
-    take_case(a, in, &r);
+    in->c.id = req.client.id;
+    if (res.taken)
+        snprintf(in->msg, sizeof in->msg,
+                 "client %lld and referral %lld saved: on your caseload (%.31s)",
+                 (long long)in->c.id, (long long)req.referral.id, fm->f[0].value);
+    else
+        snprintf(in->msg, sizeof in->msg, "client %lld and referral %lld saved; %.150s",
+                 (long long)in->c.id, (long long)req.referral.id, res.note);
     fm->then = view_record_new(a, in->c.id, NULL);
     fm->saved_msg = in->msg;
     return CC_OK;
@@ -433,30 +411,6 @@ static int parse_recipients(app *a, const char *s, consent *c, cc_err *err)
     return CC_OK;
 }
 
-/* Move the open referral on after a participation decision: received ->
- * contacted -> to. What happened is appended to msg. */
-static void advance_referral(app *a, int64_t client_id, const char *to,
-                             const char *reason, char *msg, size_t msgsz)
-{
-    referral r;
-    cc_err err = {0};
-    size_t len = strlen(msg);
-    if (!open_referral(a, client_id, &r))
-        return;
-    if (!strcmp(r.status, "received") &&
-        referral_transition(&a->ctx, r.id, "contacted", NULL, &err) == CC_OK)
-        snprintf(r.status, sizeof r.status, "contacted");
-    if (!err.code && strcmp(r.status, "contacted") != 0)
-        return; /* already past the consent step */
-    if (!err.code)
-        referral_transition(&a->ctx, r.id, to, reason, &err);
-    if (err.code)
-        snprintf(msg + len, msgsz - len, "; referral %lld stays %s: %.150s",
-                 (long long)r.id, r.status, err.msg);
-    else
-        snprintf(msg + len, msgsz - len, "; referral %lld now %s", (long long)r.id, to);
-}
-
 static int record_consent(app *a, consent_form *cf, cc_err *err)
 {
     form *fm = &cf->fm;
@@ -476,9 +430,10 @@ static int record_consent(app *a, consent_form *cf, cc_err *err)
         return err->code;
     snprintf(cf->msg, sizeof cf->msg, "consent %lld recorded: %s %s", (long long)c.id,
              c.kind, c.decision);
-    if (!release)
-        advance_referral(a, c.client_id, decline ? "declined" : "consented",
-                         decline ? c.decline_reason : NULL, cf->msg, sizeof cf->msg);
+    size_t len = strlen(cf->msg);
+    if (c.referral.id) /* the core moved the referral with the decision */
+        snprintf(cf->msg + len, sizeof cf->msg - len, "; referral %lld now %s",
+                 (long long)c.referral.id, c.referral.status);
     return CC_OK;
 }
 

@@ -88,7 +88,7 @@ static void decide(app *a, view *v, int accept)
     if (!accept &&
         app_prompt(a, "Reason for declining: ", reason, sizeof reason, 0) != 0)
         return;
-    int rc = accept ? handoff_accept(&a->ctx, id, &err)
+    int rc = accept ? handoff_accept(&a->ctx, id, NULL, &err)
                     : handoff_decline(&a->ctx, id, reason, &err);
     if (rc != CC_OK)
         app_status(a, 1, "%s", err.msg);

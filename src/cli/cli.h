@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "core/ctx.h"
+#include "core/session.h"
 #include "core/staff.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -33,9 +34,8 @@ typedef struct cli {
     char db_path[4096];
     char os_login[64];
     char login[64]; /* the staff account acting */
-    store *st;
-    staff me;
-    char *pass; /* the acting user's passphrase while the store is open */
+    session sess;   /* the open session (store, account, context) */
+    char *pass;     /* the acting user's passphrase while the store is open */
 } cli;
 
 struct cli_command {

@@ -56,13 +56,13 @@ static int cmd_init(cli *c, int argc, char **argv)
                    STAFF_MIN_PASSPHRASE);
         return cli_fail(&err);
     }
-    rc = store_create(c->db_path, admin, pass, &c->st, &err);
+    rc = store_create(c->db_path, admin, pass, &c->sess.st, &err);
     pass_free(pass);
     if (rc == CC_OK)
-        rc = staff_add(c->st, 0, admin, "admin", full_name, NULL, 0, &err);
+        rc = staff_add(c->sess.st, 0, admin, "admin", full_name, NULL, 0, &err);
     if (rc != CC_OK)
         return cli_fail(&err);
-    printf("created %s with administrator %s\n", cli_s(store_path(c->st)),
+    printf("created %s with administrator %s\n", cli_s(store_path(c->sess.st)),
            cli_s(admin));
     return CC_OK;
 }
@@ -92,7 +92,7 @@ static int cmd_user_add(cli *c, int argc, char **argv)
     char *pass = pass_read_new("CARECOORD_NEW_PASSPHRASE", prompt, &err);
     if (!pass)
         return cli_fail(&err);
-    rc = staff_add(c->st, c->me.id, pos[0], role, full_name, pass, 1, &err);
+    rc = staff_add(c->sess.st, c->sess.me.id, pos[0], role, full_name, pass, 1, &err);
     pass_free(pass);
     if (rc != CC_OK)
         return cli_fail(&err);
@@ -119,7 +119,7 @@ static int cmd_user_list(cli *c, int argc, char **argv)
                   "usage: carecoord user list\nList staff accounts.\n", &rc))
         return rc;
     if (cli_open(c, "staff.list", 0, &err) != CC_OK ||
-        staff_list(c->st, &list, &n, &err))
+        staff_list(c->sess.st, &list, &n, &err))
         return cli_fail(&err);
     print_staff(list, n);
     free(list);
@@ -140,10 +140,10 @@ static int cmd_user_disable(cli *c, int argc, char **argv)
         return rc;
     if (cli_open(c, "staff.manage", 0, &err) != CC_OK)
         return cli_fail(&err);
-    if (!strcmp(pos[0], c->me.login))
+    if (!strcmp(pos[0], c->sess.me.login))
         return cc_err_set(&err, CC_EREFUSED, "you cannot disable your own account"),
                cli_fail(&err);
-    if (staff_disable(c->st, c->me.id, pos[0], &err) != CC_OK)
+    if (staff_disable(c->sess.st, c->sess.me.id, pos[0], &err) != CC_OK)
         return cli_fail(&err);
     printf("disabled %s and removed its key slot\n", cli_s(pos[0]));
     return CC_OK;
@@ -163,11 +163,11 @@ static int cmd_passwd(cli *c, int argc, char **argv)
     char *pass = pass_read_new("CARECOORD_NEW_PASSPHRASE", "New passphrase: ", &err);
     if (!pass)
         return cli_fail(&err);
-    rc = staff_passwd(c->st, &c->me, c->pass, pass, &err);
+    rc = staff_passwd(c->sess.st, &c->sess.me, c->pass, pass, &err);
     pass_free(pass);
     if (rc != CC_OK)
         return cli_fail(&err);
-    printf("passphrase changed for %s\n", cli_s(c->me.login));
+    printf("passphrase changed for %s\n", cli_s(c->sess.me.login));
     return CC_OK;
 }
 
@@ -213,7 +213,7 @@ static int replace_demo(const char *path, cc_err *err)
 
 static void demo_report(cli *c, const demo_summary *sum)
 {
-    const char *db = cli_s(store_path(c->st));
+    const char *db = cli_s(store_path(c->sess.st));
     printf("Demo database: %s (synthetic people only)\n"
            "  %d clients, %d staff in %d teams; %d open intensive episodes, %d on "
            "light-touch\n  monitoring, %d declined, %d referrals waiting; demo-coach "
@@ -275,9 +275,10 @@ static int cmd_demo(cli *c, int argc, char **argv)
     if (parse_demo_numbers(clients, seed, &dopts, &err) != CC_OK ||
         (force && replace_demo(c->db_path, &err) != CC_OK))
         return cli_fail(&err);
-    if (store_create(c->db_path, "demo-admin", DEMO_PASSPHRASE, &c->st, &err) != CC_OK)
+    if (store_create(c->db_path, "demo-admin", DEMO_PASSPHRASE, &c->sess.st, &err) !=
+        CC_OK)
         return cli_fail(&err);
-    if (demo_build(c->st, &dopts, &sum, &err) != CC_OK) {
+    if (demo_build(c->sess.st, &dopts, &sum, &err) != CC_OK) {
         cli_fail(&err);
         cli_close(c);
         remove_db_files(c->db_path);

@@ -22,7 +22,8 @@ static int cmd_check(cli *c, int argc, char **argv)
                   "damaged or tampered with.\n",
                   &rc))
         return rc;
-    if (cli_open(c, "store.check", 0, &err) != CC_OK || store_check(c->st, &res, &err))
+    if (cli_open(c, "store.check", 0, &err) != CC_OK ||
+        store_check(c->sess.st, &res, &err))
         return cli_fail(&err);
     res.integrity[strcspn(res.integrity, "\n")] = '\0';
     printf("integrity: %s\n", cli_s(res.integrity));
@@ -49,7 +50,7 @@ static int cmd_backup(cli *c, int argc, char **argv)
             &rc))
         return rc;
     if (cli_open(c, "store.backup", 0, &err) != CC_OK ||
-        store_backup(c->st, pos[0], &err) != CC_OK)
+        store_backup(c->sess.st, pos[0], &err) != CC_OK)
         return cli_fail(&err);
     printf("backup written: %s (and %s.keys)\n", cli_s(pos[0]), cli_s(pos[0]));
     return CC_OK;
@@ -67,7 +68,7 @@ static int cmd_rekey(cli *c, int argc, char **argv)
             &rc))
         return rc;
     if (cli_open(c, "store.rekey", 0, &err) != CC_OK ||
-        store_rekey(c->st, &err) != CC_OK)
+        store_rekey(c->sess.st, &err) != CC_OK)
         return cli_fail(&err);
     puts("rekeyed: every page re-encrypted under a new master key");
     return CC_OK;
@@ -112,8 +113,8 @@ static int cmd_audit_verify(cli *c, int argc, char **argv)
         return rc;
     if ((anchor_path && read_anchor(anchor_path, &anchor, &err) != CC_OK) ||
         cli_open(c, "audit.verify", 0, &err) != CC_OK ||
-        audit_verify(c->st, anchor_path ? &anchor : NULL, &res, verify_progress, NULL,
-                     &err) != CC_OK)
+        audit_verify(c->sess.st, anchor_path ? &anchor : NULL, &res, verify_progress,
+                     NULL, &err) != CC_OK)
         return cli_fail(&err);
     if (isatty(2))
         fputs("\r\033[K", stderr);
@@ -140,7 +141,8 @@ static int cmd_audit_anchor(cli *c, int argc, char **argv)
             "FILE' later proves nothing before it changed.\n",
             &rc))
         return rc;
-    if (cli_open(c, "audit.anchor", 0, &err) != CC_OK || audit_head(c->st, &head, &err))
+    if (cli_open(c, "audit.anchor", 0, &err) != CC_OK ||
+        audit_head(c->sess.st, &head, &err))
         return cli_fail(&err);
     audit_anchor_format(&head, line, sizeof line);
     fputs(line, stdout);

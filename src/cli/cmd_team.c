@@ -26,7 +26,7 @@ static int parse_id(const char *s, int64_t *out, cc_err *err)
 static int64_t staff_id_of(cli *c, const char *login, cc_err *err)
 {
     staff s;
-    return staff_find(c->st, login, &s, err) == CC_OK ? s.id : 0;
+    return staff_find(c->sess.st, login, &s, err) == CC_OK ? s.id : 0;
 }
 
 /* ---- client show ------------------------------------------------------- */
@@ -79,7 +79,7 @@ static int cmd_caseload(cli *c, int argc, char **argv)
         cli_open(c, "caseload.view", 0, &err) != CC_OK)
         return cli_fail(&err);
     cc_ctx ctx = cli_ctx(c);
-    if (!team_id && !(team_id = caseload_team_of(&ctx, c->me.id, NULL)))
+    if (!team_id && !(team_id = caseload_team_of(&ctx, c->sess.me.id, NULL)))
         return cc_err_set(&err, CC_EUSAGE, "you are on no team: give --team ID"),
                cli_fail(&err);
     if (caseload_team(&ctx, team_id, &list, &n, &err) != CC_OK)
@@ -218,8 +218,9 @@ enum decision { ACCEPT, DECLINE, WITHDRAW, OUTSIDE };
 static int decide(cli *c, int argc, char **argv, enum decision d)
 {
     static const char *const help[] = {
-        "usage: carecoord handoff accept ID\nAccept a hand-off addressed to you: the "
-        "client becomes yours.\n",
+        "usage: carecoord handoff accept ID [--reason TEXT]\nAccept a hand-off "
+        "addressed to you: the client becomes yours. Over your\ncapacity only "
+        "with a reason.\n",
         "usage: carecoord handoff decline ID --reason TEXT\n",
         "usage: carecoord handoff withdraw ID\n",
         "usage: carecoord handoff outside ID --by NAME --how TEXT\nRecord that the "
@@ -241,7 +242,7 @@ static int decide(cli *c, int argc, char **argv, enum decision d)
                  0, &err) != CC_OK)
         return cli_fail(&err);
     cc_ctx ctx = cli_ctx(c);
-    rc = d == ACCEPT     ? handoff_accept(&ctx, id, &err)
+    rc = d == ACCEPT     ? handoff_accept(&ctx, id, reason, &err)
          : d == DECLINE  ? handoff_decline(&ctx, id, reason, &err)
          : d == WITHDRAW ? handoff_withdraw(&ctx, id, &err)
                          : handoff_record_outside(&ctx, id, by, how, &err);
@@ -284,15 +285,11 @@ static int cmd_handoff_show(cli *c, int argc, char **argv)
                   "receiver gets (JSON).\n",
                   &rc))
         return rc;
-    if (parse_id(pos[0], &id, &err) != CC_OK ||
-        cli_open(c, "handoff.decide", 0, &err) != CC_OK)
+    if (parse_id(pos[0], &id, &err) != CC_OK || cli_open(c, NULL, 0, &err) != CC_OK)
         return cli_fail(&err);
     cc_ctx ctx = cli_ctx(c);
-    if (handoff_get(&ctx, id, &h, &summary, &err) != CC_OK ||
-        scope_client(&ctx, h.client_id, 0, &err) != CC_OK) {
-        free(summary);
+    if (handoff_show(&ctx, id, &h, &summary, &err) != CC_OK)
         return cli_fail(&err);
-    }
     printf("hand-off %lld: client %lld, %s, to %s %lld, expires %s\n", (long long)h.id,
            (long long)h.client_id, cli_s(h.state), cli_s(h.to.kind), (long long)h.to.id,
            cli_s(h.expires_at));

@@ -40,7 +40,7 @@ int cli_fail(const cc_err *err)
     char buf[sizeof err->msg];
     text_sanitize(err->msg, buf, sizeof buf, 0);
     fprintf(stderr, "carecoord: %s\n", buf);
-    return err->code ? err->code : CC_EDATA;
+    return cc_exit_code(err->code ? err->code : CC_EDATA);
 }
 
 const char *cli_s(const char *s)
@@ -67,33 +67,24 @@ int cli_open(cli *c, const char *action, int allow_must_change, cc_err *err)
     c->pass = pass_read(c, prompt, err);
     if (!c->pass)
         return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
-    int rc = store_open(c->db_path, c->login, c->pass, &c->st, err);
+    snprintf(how, sizeof how, "cli %s", c->command);
+    int rc = session_open(&c->sess, c->db_path, c->login, c->pass, how,
+                          allow_must_change ? SESSION_ALLOW_MUST_CHANGE : 0, err);
     if (rc != CC_OK)
         return rc;
-    snprintf(how, sizeof how, "cli %s", c->command);
-    if (staff_login(c->st, c->login, how, &c->me, err) != CC_OK)
-        return err->code;
-    if (c->me.must_change && !allow_must_change)
-        return cc_err_set(
-            err, CC_EREFUSED,
-            "%s must change the initial passphrase first: carecoord passwd", c->login);
-    return action ? access_check(c->me.role, action, err) : CC_OK;
+    return action ? access_check(c->sess.me.role, action, err) : CC_OK;
 }
 
 cc_ctx cli_ctx(const cli *c)
 {
-    cc_ctx ctx = {.st = c->st, .staff_id = c->me.id};
-    snprintf(ctx.role, sizeof ctx.role, "%s", c->me.role);
-    return ctx;
+    return c->sess.ctx;
 }
 
 void cli_close(cli *c)
 {
-    store_close(c->st);
-    c->st = NULL;
+    session_close(&c->sess);
     pass_free(c->pass);
     c->pass = NULL;
-    sodium_memzero(&c->me, sizeof c->me);
 }
 
 /* ---- dispatch ---------------------------------------------------------- */
@@ -226,5 +217,5 @@ int main(int argc, char **argv)
     cli_close(&c);
     if (rc != CC_OK && err.code)
         return cli_fail(&err);
-    return rc;
+    return cc_exit_code(rc);
 }

@@ -4,6 +4,8 @@
  */
 #include "assessment.h"
 
+#include "guard.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,7 +258,8 @@ static int do_record(cc_ctx *ctx, void *arg, cc_err *err)
     struct record_args *a = arg;
     client c;
     program p;
-    if (client_get(ctx, a->client_id, &c, err) != CC_OK ||
+    if (guard_client(ctx, "client.write", a->client_id, "assessment", err) != CC_OK ||
+        client_get(ctx, a->client_id, &c, err) != CC_OK ||
         program_get(ctx, a->program_id, &p, err) != CC_OK)
         return err->code;
     if (!consent_participation_active(ctx, a->client_id))

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "client.h"
+#include "guard.h"
+#include "referral.h"
 #include "program.h"
 #include "util/text.h"
 
@@ -119,25 +121,50 @@ struct assign_args {
     const char *reason;
 };
 
+/* The program an unassigned client is assigned in: its open referral's. */
+static int program_to_assign(cc_ctx *ctx, const client *c, program *p, cc_err *err)
+{
+    referral r;
+    if (c->owner_id)
+        return cc_err_set(
+            err, CC_EINPUT,
+            "client %lld has an owner: move the client with a warm hand-off",
+            (long long)c->id);
+    if (referral_open_of(ctx, c->id, &r, err) != CC_OK)
+        return err->code;
+    if (!r.id)
+        return cc_err_set(err, CC_EINPUT,
+                          "client %lld has no open referral to assign it in",
+                          (long long)c->id);
+    return program_get(ctx, r.program_id, p, err);
+}
+
+/* The assignee works in program p: active, on one of its teams. */
+static int assignee_ok(cc_ctx *ctx, int64_t staff_id, const program *p, cc_err *err)
+{
+    if (ctx_int(ctx,
+                "SELECT 1 FROM team_member tm JOIN team t ON t.id = tm.team_id JOIN "
+                "staff s ON s.id = tm.staff_id WHERE tm.staff_id = ?1 AND "
+                "t.program_id = ?2 AND s.active = 1",
+                staff_id, p->id))
+        return CC_OK;
+    return cc_err_set(err, CC_EINPUT,
+                      "staff %lld is not an active member of a %s team: assign to "
+                      "someone who works in the client's program",
+                      (long long)staff_id, p->code);
+}
+
 static int do_assign(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct assign_args *a = arg;
     client c;
     program p;
-    int64_t program_id = 0;
     char details[300];
-    if (client_get(ctx, a->client_id, &c, err) != CC_OK)
+    if (guard_client(ctx, "caseload.assign", a->client_id, "assign", err) != CC_OK ||
+        client_get(ctx, a->client_id, &c, err) != CC_OK ||
+        program_to_assign(ctx, &c, &p, err) != CC_OK ||
+        assignee_ok(ctx, a->staff_id, &p, err) != CC_OK)
         return err->code;
-    if (c.owner_id)
-        return cc_err_set(
-            err, CC_EINPUT,
-            "client %lld has an owner: move the client with a warm hand-off",
-            (long long)a->client_id);
-    if (!caseload_team_of(ctx, a->staff_id, &program_id) ||
-        program_get(ctx, program_id, &p, err) != CC_OK)
-        return err->code ? err->code
-                         : cc_err_set(err, CC_EINPUT, "staff %lld is on no team",
-                                      (long long)a->staff_id);
     int load = caseload_active(ctx, a->staff_id);
     if (load + 1 > p.capacity && (!a->reason || text_content_len(a->reason) == 0))
         return cc_err_set(
@@ -145,9 +172,9 @@ static int do_assign(cc_ctx *ctx, void *arg, cc_err *err)
             "that coach would carry %d/%d clients: give a reason to go over "
             "capacity",
             load + 1, p.capacity);
-    if (client_assign_in(ctx, a->client_id, a->staff_id, program_id, err) != CC_OK)
+    if (client_assign_in(ctx, a->client_id, a->staff_id, p.id, err) != CC_OK)
         return err->code;
-    snprintf(details, sizeof details, "staff:%lld load %d/%d%s%s",
+    snprintf(details, sizeof details, "staff:%lld load %d/%d%s%.200s",
              (long long)a->staff_id, load + 1, p.capacity,
              a->reason && *a->reason ? " over capacity: " : "",
              a->reason ? a->reason : "");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guard.h"
 #include "scope.h"
 #include "util/clock.h"
 #include "util/text.h"
@@ -192,17 +193,8 @@ struct view_args {
 static int do_view(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct view_args *a = arg;
-    if (scope_client(ctx, a->id, 0, err) != CC_OK) {
-        char msg[sizeof err->msg];
-        snprintf(msg, sizeof msg, "%s", err->msg);
-        /* the refusal itself is worth recording: commit it, then refuse */
-        if (ctx_audit(ctx, "client.view.refused", "client", a->id, a->part, err) ==
-                CC_OK &&
-            store_commit(ctx->st, err) == CC_OK)
-            store_begin(ctx->st, err);
-        return cc_err_set(err, CC_EREFUSED, "%s", msg);
-    }
-    if (client_get(ctx, a->id, a->out, err) != CC_OK)
+    if (guard_client(ctx, "client.view", a->id, a->part, err) != CC_OK ||
+        client_get(ctx, a->id, a->out, err) != CC_OK)
         return err->code;
     return ctx_audit(ctx, "client.view", "client", a->id, a->part, err);
 }
@@ -307,10 +299,12 @@ static int intake_refusal(const client *c, const client_intake *in, int flags,
     return CC_OK;
 }
 
-static int do_create(cc_ctx *ctx, void *arg, cc_err *err)
+int client_create_in(cc_ctx *ctx, client *c, int flags, client_intake *intake,
+                     cc_err *err)
 {
-    struct create_args *a = arg;
+    struct create_args ca = {c, flags, intake}, *a = &ca;
     char now[21];
+    c->id = 0;
     if (client_check_intake(ctx, a->c, a->intake, err) != CC_OK ||
         intake_refusal(a->c, a->intake, a->flags, err) != CC_OK)
         return err->code;
@@ -333,6 +327,14 @@ static int do_create(cc_ctx *ctx, void *arg, cc_err *err)
                      a->intake->ndups ? "duplicate confirmed" : "", err);
 }
 
+static int do_create(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct create_args *a = arg;
+    if (guard_client(ctx, "client.write", 0, NULL, err) != CC_OK)
+        return err->code;
+    return client_create_in(ctx, a->c, a->flags, a->intake, err);
+}
+
 int client_create(cc_ctx *ctx, client *c, int flags, client_intake *intake, cc_err *err)
 {
     client_intake local;
@@ -348,6 +350,8 @@ struct update_args {
 static int do_update(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct update_args *a = arg;
+    if (guard_client(ctx, "client.write", a->edited->id, "edit", err) != CC_OK)
+        return err->code;
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "UPDATE client SET family_name=?1, given_name=?2, name_key=?3, dob=?4, zip=?5, "
@@ -392,7 +396,8 @@ static int do_identifier(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct ident_args *a = arg;
     client c;
-    if (client_get(ctx, a->client_id, &c, err) != CC_OK)
+    if (guard_client(ctx, "client.write", a->client_id, "identifier", err) != CC_OK ||
+        client_get(ctx, a->client_id, &c, err) != CC_OK)
         return err->code;
     if (client_by_identifier(ctx, a->code, a->value) == a->client_id)
         return cc_err_set(err, CC_EINPUT, "client %lld already has %s at %s",
@@ -489,6 +494,8 @@ struct assign_args {
 static int do_assign(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct assign_args *a = arg;
+    if (guard_client(ctx, "caseload.assign", a->client_id, "assign", err) != CC_OK)
+        return err->code;
     return client_assign_in(ctx, a->client_id, a->staff_id, a->program_id, err);
 }
 

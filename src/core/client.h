@@ -50,6 +50,10 @@ int client_check_intake(cc_ctx *ctx, const client *c, client_intake *out, cc_err
 int client_create(cc_ctx *ctx, client *c, int flags, client_intake *intake,
                   cc_err *err);
 
+/* client_create inside the caller's (guarded) transaction. */
+int client_create_in(cc_ctx *ctx, client *c, int flags, client_intake *intake,
+                     cc_err *err);
+
 /* Read one client (not audited: use client_view for a person's view). */
 int client_get(cc_ctx *ctx, int64_t id, client *out, cc_err *err);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guard.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -84,9 +85,8 @@ static int add_recipients(cc_ctx *ctx, const consent *c, cc_err *err)
     return CC_OK;
 }
 
-static int do_record(cc_ctx *ctx, void *arg, cc_err *err)
+static int insert_consent(cc_ctx *ctx, consent *c, cc_err *err)
 {
-    consent *c = arg;
     char now[21];
     sqlite3_stmt *st = ctx_prepare(
         ctx,
@@ -122,6 +122,22 @@ static int do_record(cc_ctx *ctx, void *arg, cc_err *err)
     snprintf(details, sizeof details, "%s %s client:%lld", c->kind, c->decision,
              (long long)c->client_id);
     return ctx_audit(ctx, "consent.record", "consent", c->id, details, err);
+}
+
+/* One decision, one transaction: the consent, and for participation the
+ * open referral's move to consented or declined. */
+static int do_record(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    consent *c = arg;
+    memset(&c->referral, 0, sizeof c->referral);
+    if (guard_client(ctx, "client.write", c->client_id, "consent", err) != CC_OK ||
+        insert_consent(ctx, c, err) != CC_OK)
+        return err->code;
+    if (strcmp(c->kind, "participation") != 0)
+        return CC_OK;
+    return referral_after_consent_in(ctx, c->client_id,
+                                     !strcmp(c->decision, "declined"),
+                                     c->decline_reason, &c->referral, err);
 }
 
 int consent_record(cc_ctx *ctx, consent *c, cc_err *err)
@@ -207,7 +223,8 @@ static int do_revoke(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct revoke_args *a = arg;
     consent c;
-    if (consent_get(ctx, a->id, &c, err) != CC_OK)
+    if (consent_get(ctx, a->id, &c, err) != CC_OK ||
+        guard_client(ctx, "client.write", c.client_id, "consent", err) != CC_OK)
         return err->code;
     if (c.revoked_date[0])
         return cc_err_set(err, CC_EINPUT, "consent %lld was revoked on %s",
@@ -273,10 +290,11 @@ static void organization_label(cc_ctx *ctx, int64_t id, char *out, size_t n)
 {
     cc_err err;
     snprintf(out, n, "organization %lld", (long long)id);
-    sqlite3_stmt *st = ctx_prepare(ctx,
-                                   "SELECT name || coalesce(' (' || facility_code || ')', '') "
-                                   "FROM organization WHERE id = ?1",
-                                   &err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "SELECT name || coalesce(' (' || facility_code || ')', '') "
+                    "FROM organization WHERE id = ?1",
+                    &err);
     if (!st)
         return;
     sqlite3_bind_int64(st, 1, id);
@@ -314,10 +332,11 @@ int consent_covers(cc_ctx *ctx, int64_t client_id, int64_t org_id, int substance
     char org[128];
     organization_label(ctx, org_id, org, sizeof org);
     if (!named)
-        return cc_err_set(err, CC_EREFUSED,
-                          "missing consent: no active release-of-information consent names "
-                          "%s",
-                          org);
+        return cc_err_set(
+            err, CC_EREFUSED,
+            "missing consent: no active release-of-information consent names "
+            "%s",
+            org);
     if (substance_use && !named_su)
         return cc_err_set(err, CC_EREFUSED,
                           "missing consent: substance-use information needs a consent "

@@ -10,6 +10,7 @@
 #define CC_CONSENT_H
 
 #include "ctx.h"
+#include "referral.h"
 
 #define CONSENT_MAX_RECIPIENTS 16
 #define CONSENT_EXPIRING_DAYS  30
@@ -41,6 +42,8 @@ typedef struct consent {
     int nrecipients;
     int64_t recipients[CONSENT_MAX_RECIPIENTS]; /* organization ids */
     int64_t version;
+    referral referral; /* out of consent_record: the referral a participation
+                          decision moved (id 0 if none was open) */
 } consent;
 
 /* The derived state of c on today. */
@@ -50,7 +53,9 @@ enum consent_state consent_state(const consent *c, const char *today);
 const char *consent_state_name(enum consent_state s);
 
 /* Record c (sets id; recorded_by is the acting staff member). A release
- * names at least one recipient; a decline needs a reason. Audited. */
+ * names at least one recipient; a decline needs a reason. A participation
+ * decision moves the client's open referral to consented or declined in the
+ * same transaction (c->referral). Audited. */
 int consent_record(cc_ctx *ctx, consent *c, cc_err *err);
 
 /* Revoke consent id from date (YYYY-MM-DD, not before it was signed) with a

@@ -29,13 +29,40 @@ void ctx_now(const cc_ctx *c, char out[21])
     clock_format_iso(ctx_clock(c), out);
 }
 
+cc_ctx ctx_system(store *st)
+{
+    cc_ctx c = {.st = st, .system = 1};
+    snprintf(c.role, sizeof c.role, "system");
+    return c;
+}
+
+int ctx_audit_refusal(cc_ctx *c)
+{
+    cc_err err;
+    char action[48];
+    if (!c->refused.action[0])
+        return CC_OK;
+    snprintf(action, sizeof action, "%s.refused", c->refused.action);
+    c->refused.action[0] = '\0';
+    if (store_begin(c->st, &err) != CC_OK)
+        return err.code;
+    if (ctx_audit(c, action, "client", c->refused.client_id, c->refused.details,
+                  &err) != CC_OK) {
+        store_rollback(c->st);
+        return err.code;
+    }
+    return store_commit(c->st, &err);
+}
+
 int ctx_txn(cc_ctx *c, int (*fn)(cc_ctx *, void *, cc_err *), void *arg, cc_err *err)
 {
     if (store_begin(c->st, err) != CC_OK)
         return err->code;
     if (fn(c, arg, err) != CC_OK) {
+        int code = err->code ? err->code : CC_EDATA;
         store_rollback(c->st);
-        return err->code ? err->code : CC_EDATA;
+        ctx_audit_refusal(c);
+        return code;
     }
     return store_commit(c->st, err);
 }

@@ -18,7 +18,19 @@ typedef struct cc_ctx {
     char role[24];
     int64_t clock; /* 0: the real (or CARECOORD_NOW) clock; else a fixed instant,
                       used by the demo generator to replay months of work */
+    int system;    /* the program's own work (ctx_system), not a person's */
+    struct {       /* a refusal inside a transaction, audited after its rollback */
+        char action[40];
+        int64_t client_id;
+        char details[96];
+    } refused;
 } cc_ctx;
+
+/* A context for the program's own work on st (expiring hand-offs, building a
+ * test's scene): no person acts, so no role or scope applies; audited as the
+ * system (staff 0). Screens and commands never use it: they act as the
+ * logged-in person (session.h). */
+cc_ctx ctx_system(store *st);
 
 /* The context's "now" in seconds since the epoch. */
 int64_t ctx_clock(const cc_ctx *c);
@@ -30,8 +42,13 @@ void ctx_today(const cc_ctx *c, char out[11]);
 void ctx_now(const cc_ctx *c, char out[21]);
 
 /* Run fn in one write transaction (BEGIN IMMEDIATE ... COMMIT); rolled back
- * if fn fails. Returns fn's code or the commit's. */
+ * if fn fails, and a refusal noted by guard.h then audited in a transaction
+ * of its own. Returns fn's code or the commit's. */
 int ctx_txn(cc_ctx *c, int (*fn)(cc_ctx *, void *, cc_err *), void *arg, cc_err *err);
+
+/* Audit the refusal noted in c->refused (if any) in a transaction of its
+ * own, and clear it. Called outside any transaction. */
+int ctx_audit_refusal(cc_ctx *c);
 
 /* Prepare sql; NULL with err set on failure. */
 sqlite3_stmt *ctx_prepare(cc_ctx *c, const char *sql, cc_err *err);

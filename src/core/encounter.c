@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "guard.h"
 #include "program.h"
 #include "util/clock.h"
 
@@ -17,6 +18,8 @@ struct enc_args {
 static int do_record(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct enc_args *a = arg;
+    if (guard_client(ctx, "client.write", a->client_id, "encounter", err) != CC_OK)
+        return err->code;
     sqlite3_stmt *st =
         ctx_prepare(ctx,
                     "INSERT INTO encounter (client_id, facility_id, kind, at) "

@@ -5,6 +5,8 @@
  */
 #include "episode.h"
 
+#include "guard.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,10 +75,11 @@ int episode_get(cc_ctx *ctx, int64_t id, episode *out, cc_err *err)
 
 int64_t episode_open_for(cc_ctx *ctx, int64_t client_id, int64_t program_id)
 {
-    return ctx_int(ctx,
-                  "SELECT id FROM episode WHERE client_id = ?1 AND program_id = ?2 AND "
-                  "closed_date IS NULL",
-                  client_id, program_id);
+    return ctx_int(
+        ctx,
+        "SELECT id FROM episode WHERE client_id = ?1 AND program_id = ?2 AND "
+        "closed_date IS NULL",
+        client_id, program_id);
 }
 
 int monitoring_get_open(cc_ctx *ctx, int64_t client_id, int64_t program_id,
@@ -270,6 +273,22 @@ static int check_start(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     return CC_OK;
 }
 
+/* An assessed referral to the program becomes enrolled when its episode
+ * starts (an assessment's own referral moves in assessment.c). */
+static int enroll_referral(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                           cc_err *err)
+{
+    referral r;
+    int64_t id = referral_open_for(ctx, client_id, program_id);
+    if (!id)
+        return CC_OK;
+    if (referral_get(ctx, id, &r, err) != CC_OK)
+        return err->code;
+    return strcmp(r.status, "assessed")
+               ? CC_OK
+               : referral_transition_in(ctx, id, "enrolled", NULL, err);
+}
+
 int episode_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
                      const char *start_date, const char *anchor_at, int64_t *id,
                      cc_err *err)
@@ -294,7 +313,9 @@ int episode_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     if (ctx_done(ctx, st, "starting episode", err) != CC_OK)
         return err->code;
     *id = sqlite3_last_insert_rowid(store_db(ctx->st));
-    if (add_protocol_tasks(ctx, client_id, *id, program_id, start_date, anchor_at, err))
+    if (add_protocol_tasks(ctx, client_id, *id, program_id, start_date, anchor_at,
+                           err) ||
+        enroll_referral(ctx, client_id, program_id, err))
         return err->code;
     return ctx_audit(ctx, "episode.start", "episode", *id, p.code, err);
 }
@@ -308,6 +329,8 @@ struct start_args {
 static int do_start(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct start_args *a = arg;
+    if (guard_client(ctx, "client.write", a->client_id, "episode", err) != CC_OK)
+        return err->code;
     return episode_start_in(ctx, a->client_id, a->program_id, a->start_date,
                             a->anchor_at, a->id, err);
 }
@@ -366,7 +389,9 @@ static int do_extend(cc_ctx *ctx, void *arg, cc_err *err)
     struct extend_args *a = arg;
     episode e;
     program p;
-    if (episode_get(ctx, a->id, &e, err) != CC_OK || stale(ctx, &e, a->version, err) ||
+    if (episode_get(ctx, a->id, &e, err) != CC_OK ||
+        guard_client(ctx, "client.write", e.client_id, "episode", err) != CC_OK ||
+        stale(ctx, &e, a->version, err) ||
         program_get(ctx, e.program_id, &p, err) != CC_OK)
         return err->code;
     if (e.target_days + e.extended_days + a->days > p.max_days)
@@ -433,7 +458,9 @@ static int do_close(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct close_args *a = arg;
     episode e;
-    if (episode_get(ctx, a->id, &e, err) != CC_OK || stale(ctx, &e, a->version, err))
+    if (episode_get(ctx, a->id, &e, err) != CC_OK ||
+        guard_client(ctx, "client.write", e.client_id, "episode", err) != CC_OK ||
+        stale(ctx, &e, a->version, err))
         return err->code;
     char today[11];
     ctx_today(ctx, today);
@@ -488,14 +515,16 @@ struct snf_args {
 static int latest_level_high(cc_ctx *ctx, int64_t client_id, int64_t program_id)
 {
     return ctx_int(ctx,
-                  "SELECT level = 'high' FROM assessment WHERE client_id = ?1 AND "
-                  "program_id = ?2 ORDER BY at DESC, id DESC LIMIT 1",
-                  client_id, program_id) == 1;
+                   "SELECT level = 'high' FROM assessment WHERE client_id = ?1 AND "
+                   "program_id = ?2 ORDER BY at DESC, id DESC LIMIT 1",
+                   client_id, program_id) == 1;
 }
 
 static int do_snf_discharge(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct snf_args *a = arg;
+    if (guard_client(ctx, "client.write", a->client_id, "episode", err) != CC_OK)
+        return err->code;
     sqlite3_stmt *st =
         ctx_prepare(ctx,
                     "UPDATE client SET setting = 'home', setting_org_id = "

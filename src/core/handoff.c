@@ -12,9 +12,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "caseload.h"
 #include "client.h"
 #include "consent.h"
 #include "episode.h"
+#include "guard.h"
 #include "program.h"
 #include "scope.h"
 #include "util/clock.h"
@@ -67,6 +69,18 @@ static void row_to_handoff(sqlite3_stmt *st, handoff *h)
     h->version = sqlite3_column_int64(st, 17);
 }
 
+/* A proposal past its expiry is expired wherever it is read, whether or not
+ * handoff_expire_due has written it down yet. */
+static void apply_expiry(cc_ctx *ctx, handoff *h)
+{
+    char now[21];
+    ctx_now(ctx, now);
+    if (!strcmp(h->state, "proposed") && strcmp(now, h->expires_at) >= 0) {
+        snprintf(h->state, sizeof h->state, "expired");
+        snprintf(h->decided_at, sizeof h->decided_at, "%s", h->expires_at);
+    }
+}
+
 int handoff_get(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *err)
 {
     sqlite3_stmt *st =
@@ -77,6 +91,7 @@ int handoff_get(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *e
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         row_to_handoff(st, out);
+        apply_expiry(ctx, out);
         if (summary)
             *summary = strdup((const char *)sqlite3_column_text(st, 18));
     }
@@ -316,7 +331,9 @@ static int insert_handoff(cc_ctx *ctx, const client *c, const handoff_target *to
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        return cc_err_set(err, CC_EINPUT, "client %lld already has a hand-off waiting",
+        return cc_err_set(err, CC_ECONFLICT,
+                          "client %lld already has a hand-off waiting (someone "
+                          "proposed one first)",
                           (long long)c->id);
     if (rc != SQLITE_DONE)
         return store_fail(ctx->st, rc, "proposing hand-off", err);
@@ -331,7 +348,8 @@ static int propose_in(cc_ctx *ctx, int64_t client_id, const handoff_target *to,
                       const char *note, int su, int64_t batch, int64_t *id, cc_err *err)
 {
     client c;
-    if (client_get(ctx, client_id, &c, err) != CC_OK ||
+    if (guard_client(ctx, "handoff.propose", client_id, "hand-off", err) != CC_OK ||
+        client_get(ctx, client_id, &c, err) != CC_OK ||
         may_propose(ctx, &c, err) != CC_OK ||
         target_exists(ctx, to, c.owner_id, err) != CC_OK)
         return err->code;
@@ -421,6 +439,8 @@ int handoff_bulk_caseload(cc_ctx *ctx, int64_t staff_id, const handoff_target *t
 {
     int64_t *ids = NULL;
     int n = 0, cap = 0;
+    if (guard_action(ctx, "caseload.bulk", err) != CC_OK)
+        return err->code;
     sqlite3_stmt *st =
         ctx_prepare(ctx, "SELECT id FROM client WHERE owner_id = ?1 ORDER BY id", err);
     if (!st)
@@ -571,6 +591,7 @@ static int decide(cc_ctx *ctx, const handoff *h, const char *state, const char *
 static int open_handoff(cc_ctx *ctx, int64_t id, handoff *h, cc_err *err)
 {
     char now[21];
+    (void)now;
     if (handoff_get(ctx, id, h, NULL, err) != CC_OK)
         return err->code;
     if (!strcmp(h->state, "expired"))
@@ -579,10 +600,6 @@ static int open_handoff(cc_ctx *ctx, int64_t id, handoff *h, cc_err *err)
     if (strcmp(h->state, "proposed") != 0)
         return cc_err_set(err, CC_ECONFLICT, "hand-off %lld is already %s",
                           (long long)id, h->state);
-    ctx_now(ctx, now);
-    if (strcmp(now, h->expires_at) >= 0)
-        return cc_err_set(err, CC_EINPUT, "hand-off %lld expired at %s", (long long)id,
-                          h->expires_at);
     return CC_OK;
 }
 
@@ -591,12 +608,32 @@ struct decide_args {
     const char *reason, *who, *how;
 };
 
+/* A coach taking one more client into program_id stays within its capacity,
+ * or says why not (the reason is recorded with the decision). */
+static int within_capacity(cc_ctx *ctx, int64_t program_id, const char *reason,
+                           cc_err *err)
+{
+    program p;
+    if (strcmp(ctx->role, "coach") != 0 || (reason && text_content_len(reason)))
+        return CC_OK;
+    if (program_get(ctx, program_id, &p, err) != CC_OK)
+        return err->code;
+    int load = caseload_active(ctx, ctx->staff_id);
+    if (load + 1 <= p.capacity)
+        return CC_OK;
+    return cc_err_set(err, CC_EINPUT,
+                      "you would carry %d/%d clients: give a reason to go over "
+                      "capacity",
+                      load + 1, p.capacity);
+}
+
 static int do_accept(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct decide_args *a = arg;
     handoff h;
     client c;
-    if (open_handoff(ctx, a->id, &h, err) != CC_OK)
+    if (guard_action(ctx, "handoff.decide", err) != CC_OK ||
+        open_handoff(ctx, a->id, &h, err) != CC_OK)
         return err->code;
     if (!strcmp(h.to.kind, "organization"))
         return cc_err_set(err, CC_EINPUT,
@@ -605,7 +642,8 @@ static int do_accept(cc_ctx *ctx, void *arg, cc_err *err)
     if (!into)
         return cc_err_set(err, CC_EREFUSED, "hand-off %lld is not addressed to you",
                           (long long)a->id);
-    if (decide(ctx, &h, "accepted", NULL, err) != CC_OK ||
+    if (within_capacity(ctx, into, a->reason, err) != CC_OK ||
+        decide(ctx, &h, "accepted", a->reason, err) != CC_OK ||
         client_get(ctx, h.client_id, &c, err) != CC_OK)
         return err->code;
     if (c.program_id && c.program_id != into &&
@@ -625,9 +663,11 @@ static int expire_then(cc_ctx *ctx, int (*fn)(cc_ctx *, void *, cc_err *), void 
     return ctx_txn(ctx, fn, arg, err);
 }
 
-int handoff_accept(cc_ctx *ctx, int64_t id, cc_err *err)
+int handoff_accept(cc_ctx *ctx, int64_t id, const char *reason, cc_err *err)
 {
-    struct decide_args a = {id, NULL, NULL, NULL};
+    struct decide_args a = {id, reason, NULL, NULL};
+    if (reason && !text_is_clean(reason))
+        return cc_err_set(err, CC_EINPUT, "the reason has control characters");
     return expire_then(ctx, do_accept, &a, err);
 }
 
@@ -635,7 +675,8 @@ static int do_decline(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct decide_args *a = arg;
     handoff h;
-    if (open_handoff(ctx, a->id, &h, err) != CC_OK)
+    if (guard_action(ctx, "handoff.decide", err) != CC_OK ||
+        open_handoff(ctx, a->id, &h, err) != CC_OK)
         return err->code;
     if (!receiving_program(ctx, &h))
         return cc_err_set(err, CC_EREFUSED, "hand-off %lld is not addressed to you",
@@ -667,7 +708,8 @@ static int do_withdraw(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct decide_args *a = arg;
     handoff h;
-    if (open_handoff(ctx, a->id, &h, err) != CC_OK ||
+    if (guard_action(ctx, "handoff.propose", err) != CC_OK ||
+        open_handoff(ctx, a->id, &h, err) != CC_OK ||
         sender_only(ctx, &h, err) != CC_OK)
         return err->code;
     return decide(ctx, &h, "withdrawn", NULL, err);
@@ -684,7 +726,8 @@ static int do_outside(cc_ctx *ctx, void *arg, cc_err *err)
     struct decide_args *a = arg;
     handoff h;
     client c;
-    if (open_handoff(ctx, a->id, &h, err) != CC_OK ||
+    if (guard_action(ctx, "handoff.propose", err) != CC_OK ||
+        open_handoff(ctx, a->id, &h, err) != CC_OK ||
         sender_only(ctx, &h, err) != CC_OK)
         return err->code;
     if (strcmp(h.to.kind, "organization") != 0)
@@ -730,6 +773,43 @@ int handoff_record_outside(cc_ctx *ctx, int64_t id, const char *accepted_by,
                           "record who at the organization accepted and how they were "
                           "reached");
     return expire_then(ctx, do_outside, &a, err);
+}
+
+struct show_args {
+    int64_t id;
+    handoff *out;
+    char **summary;
+};
+
+/* The sender and the addressees see a hand-off (with its summary) even
+ * before the client is theirs; anyone else needs the client in scope. */
+static int do_show(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct show_args *a = arg;
+    handoff *h = a->out;
+    if (guard_action(ctx, "client.view", err) != CC_OK ||
+        handoff_get(ctx, a->id, h, NULL, err) != CC_OK)
+        return err->code;
+    int party = h->from_staff_id == ctx->staff_id || receiving_program(ctx, h);
+    if (!party &&
+        guard_client(ctx, "client.view", h->client_id, "hand-off", err) != CC_OK)
+        return err->code;
+    if (handoff_get(ctx, a->id, h, a->summary, err) != CC_OK)
+        return err->code;
+    return ctx_audit(ctx, "client.view", "client", h->client_id, "hand-off", err);
+}
+
+int handoff_show(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *err)
+{
+    struct show_args a = {id, out, summary};
+    if (summary)
+        *summary = NULL;
+    int rc = ctx_txn(ctx, do_show, &a, err);
+    if (rc != CC_OK && summary) {
+        free(*summary);
+        *summary = NULL;
+    }
+    return rc;
 }
 
 static int do_expire(cc_ctx *ctx, void *arg, cc_err *err)

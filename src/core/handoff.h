@@ -61,9 +61,11 @@ int handoff_bulk(cc_ctx *ctx, const int64_t *ids, int n, const handoff_target *t
 int handoff_bulk_caseload(cc_ctx *ctx, int64_t staff_id, const handoff_target *to,
                           const char *note, int64_t *batch, int *count, cc_err *err);
 
-/* The receiver accepts: ownership moves to the actor. CC_ECONFLICT if it was
- * decided by someone else first; CC_EINPUT if it expired. */
-int handoff_accept(cc_ctx *ctx, int64_t id, cc_err *err);
+/* The receiver accepts: ownership moves to the actor. A coach who would go
+ * over the program's capacity must give a reason (else CC_EINPUT, nothing
+ * changes). CC_ECONFLICT if it was decided by someone else first; CC_EINPUT
+ * if it expired. */
+int handoff_accept(cc_ctx *ctx, int64_t id, const char *reason, cc_err *err);
 
 /* The receiver declines with a reason; the sender keeps the client. */
 int handoff_decline(cc_ctx *ctx, int64_t id, const char *reason, cc_err *err);
@@ -79,11 +81,17 @@ int handoff_record_outside(cc_ctx *ctx, int64_t id, const char *accepted_by,
 /* Mark proposals past their expiry as expired; *n gets how many. */
 int handoff_expire_due(cc_ctx *ctx, int *n, cc_err *err);
 
-/* Read one hand-off; its summary (JSON, malloc'd) if summary is not NULL. */
+/* A person looks at hand-off id (and its summary, JSON, malloc'd, when
+ * summary is not NULL): the sender, an addressee, or someone with the client
+ * in scope. Audited as a view of the client; a refusal audited too. */
+int handoff_show(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *err);
+
+/* Read one hand-off for the core's own use (not audited, no permission
+ * check): a proposal past its expiry reads as expired. */
 int handoff_get(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *err);
 
 /* The summary snapshot of a client as a receiver would get it (JSON,
- * malloc'd). */
+ * malloc'd); for the core's own use inside a guarded transaction. */
 int handoff_summary(cc_ctx *ctx, int64_t client_id, char **json, cc_err *err);
 
 /* expires = from + n business days (Saturday and Sunday skipped), as ISO. */

@@ -3,6 +3,8 @@
  */
 #include "referral.h"
 
+#include "guard.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -141,9 +143,10 @@ static int validate(const referral *r, cc_err *err)
     return CC_OK;
 }
 
-static int do_create(cc_ctx *ctx, void *arg, cc_err *err)
+int referral_create_in(cc_ctx *ctx, referral *r, cc_err *err)
 {
-    referral *r = arg;
+    if (validate(r, err) != CC_OK)
+        return err->code;
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "INSERT INTO referral (client_id, program_id, source_type, source_org_id, "
@@ -170,6 +173,14 @@ static int do_create(cc_ctx *ctx, void *arg, cc_err *err)
     if (add_event(ctx, r->id, "received", r->status_at, "", err) != CC_OK)
         return err->code;
     return ctx_audit(ctx, "referral.create", "referral", r->id, r->source_type, err);
+}
+
+static int do_create(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    referral *r = arg;
+    if (guard_client(ctx, "client.write", r->client_id, "referral", err) != CC_OK)
+        return err->code;
+    return referral_create_in(ctx, r, err);
 }
 
 int referral_create(cc_ctx *ctx, referral *r, cc_err *err)
@@ -233,6 +244,10 @@ struct transition_args {
 static int do_transition(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct transition_args *a = arg;
+    referral r;
+    if (referral_get(ctx, a->id, &r, err) != CC_OK ||
+        guard_client(ctx, "client.write", r.client_id, "referral", err) != CC_OK)
+        return err->code;
     return referral_transition_in(ctx, a->id, a->to, a->reason, err);
 }
 
@@ -262,4 +277,51 @@ int64_t referral_open_for(cc_ctx *ctx, int64_t client_id, int64_t program_id)
         id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return id;
+}
+
+int referral_open_of(cc_ctx *ctx, int64_t client_id, referral *out, cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "SELECT r.id FROM referral r LEFT JOIN client c ON c.id = r.client_id "
+        "WHERE r.client_id = ?1 AND r.status IN ('received', 'contacted', "
+        "'consented', 'assessed') ORDER BY r.program_id IS c.program_id DESC, "
+        "r.id DESC LIMIT 1",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    int rc = sqlite3_step(st);
+    int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(ctx->st, rc, "reading referrals", err);
+    if (!id) {
+        memset(out, 0, sizeof *out);
+        return CC_OK;
+    }
+    return referral_get(ctx, id, out, err);
+}
+
+int referral_after_consent_in(cc_ctx *ctx, int64_t client_id, int declined,
+                              const char *reason, referral *moved, cc_err *err)
+{
+    if (referral_open_of(ctx, client_id, moved, err) != CC_OK)
+        return err->code;
+    if (!moved->id)
+        return CC_OK;
+    if (!strcmp(moved->status, "received")) {
+        if (referral_transition_in(ctx, moved->id, "contacted", NULL, err) != CC_OK)
+            return err->code;
+        snprintf(moved->status, sizeof moved->status, "contacted");
+    }
+    if (strcmp(moved->status, "contacted") != 0)
+        return CC_OK; /* already past the consent step */
+    if (!declined && !consent_participation_active(ctx, client_id))
+        return CC_OK; /* a grant recorded late, already expired: no consent now */
+    const char *to = declined ? "declined" : "consented";
+    if (referral_transition_in(ctx, moved->id, to, declined ? reason : NULL, err))
+        return err->code;
+    snprintf(moved->status, sizeof moved->status, "%s", to);
+    return CC_OK;
 }

@@ -32,6 +32,19 @@ int referral_source_valid(const char *source);
 /* Create a referral in status "received" (sets r->id). Audited. */
 int referral_create(cc_ctx *ctx, referral *r, cc_err *err);
 
+/* referral_create inside the caller's transaction (the caller has guarded). */
+int referral_create_in(cc_ctx *ctx, referral *r, cc_err *err);
+
+/* The client's open referral: in the client's own program first, else the
+ * newest in any program. out->id is 0 when there is none. */
+int referral_open_of(cc_ctx *ctx, int64_t client_id, referral *out, cc_err *err);
+
+/* After a participation decision, inside the caller's transaction: the open
+ * referral moves received -> contacted -> consented (or declined, with the
+ * reason). *moved is the referral as it now stands (id 0: none open). */
+int referral_after_consent_in(cc_ctx *ctx, int64_t client_id, int declined,
+                              const char *reason, referral *moved, cc_err *err);
+
 /* Read one referral. */
 int referral_get(cc_ctx *ctx, int64_t id, referral *out, cc_err *err);
 

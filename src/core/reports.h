@@ -43,14 +43,14 @@ int report_run(cc_ctx *ctx, const char *kind, const report_params *p, cc_table *
 
 /* The audit chain's head and the last verification's result ("" if never). */
 struct audit_anchor;
-int report_audit_status(cc_ctx *ctx, struct audit_anchor *head, char *last, size_t lastsz,
-                        cc_err *err);
+int report_audit_status(cc_ctx *ctx, struct audit_anchor *head, char *last,
+                        size_t lastsz, cc_err *err);
 
 /* Verify the whole chain (progress called every few thousand entries), then
  * record the result as the last verification (audited). *ok says whether
  * it is intact; msg describes it. Supervisors and administrators. */
-int report_verify_audit(cc_ctx *ctx, int (*progress)(void *, int64_t, int64_t), void *arg,
-                        int *ok, char *msg, size_t msgsz, cc_err *err);
+int report_verify_audit(cc_ctx *ctx, int (*progress)(void *, int64_t, int64_t),
+                        void *arg, int *ok, char *msg, size_t msgsz, cc_err *err);
 
 /* Mark break-glass grant id reviewed (supervisor), as the screen does. */
 int report_review_grant(cc_ctx *ctx, int64_t id, const char *note, cc_err *err);

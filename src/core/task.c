@@ -3,6 +3,8 @@
  */
 #include "task.h"
 
+#include "guard.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -65,7 +67,10 @@ int task_add_in(cc_ctx *ctx, task *t, cc_err *err)
 
 static int do_add(cc_ctx *ctx, void *arg, cc_err *err)
 {
-    return task_add_in(ctx, arg, err);
+    task *t = arg;
+    if (guard_client(ctx, "client.write", t->client_id, "task", err) != CC_OK)
+        return err->code;
+    return task_add_in(ctx, t, err);
 }
 
 int task_add(cc_ctx *ctx, task *t, cc_err *err)
@@ -115,6 +120,10 @@ static int do_complete(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct complete_args *a = arg;
     char now[21];
+    task t;
+    if (task_get(ctx, a->id, &t, err) != CC_OK ||
+        guard_client(ctx, "client.write", t.client_id, "task", err) != CC_OK)
+        return err->code;
     ctx_now(ctx, now);
     sqlite3_stmt *st =
         ctx_prepare(ctx,
@@ -203,7 +212,10 @@ static int insert_contact(cc_ctx *ctx, contact *c, cc_err *err)
 
 static int do_log(cc_ctx *ctx, void *arg, cc_err *err)
 {
-    return insert_contact(ctx, arg, err);
+    contact *c = arg;
+    if (guard_client(ctx, "client.write", c->client_id, "contact", err) != CC_OK)
+        return err->code;
+    return insert_contact(ctx, c, err);
 }
 
 int contact_log(cc_ctx *ctx, contact *c, cc_err *err)
@@ -234,6 +246,8 @@ static int do_correct(cc_ctx *ctx, void *arg, cc_err *err)
         return cc_err_set(err, CC_EINPUT, "no contact %lld", (long long)a->old_id);
     if (client != a->c->client_id)
         return cc_err_set(err, CC_EINPUT, "a correction must be for the same client");
+    if (guard_client(ctx, "client.write", client, "contact", err) != CC_OK)
+        return err->code;
     a->c->corrects_id = a->old_id;
     return insert_contact(ctx, a->c, err);
 }

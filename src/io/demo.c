@@ -727,10 +727,9 @@ static int early_exit(gen *g, journey *j, int fate, cc_err *err)
     snprintf(d.decline_reason, sizeof d.decline_reason, "%s", PICK(&g->r, why_decl));
     date_of(g->ctx.clock, d.signed_date);
     g->sum->declined++;
-    if (referral_transition(&g->ctx, j->r.id, "contacted", NULL, err) != CC_OK ||
-        consent_record(&g->ctx, &d, err) != CC_OK)
+    if (referral_transition(&g->ctx, j->r.id, "contacted", NULL, err) != CC_OK)
         return err->code;
-    return referral_transition(&g->ctx, j->r.id, "declined", d.decline_reason, err);
+    return consent_record(&g->ctx, &d, err); /* the referral becomes declined */
 }
 
 /* Contact, consent, owner. */
@@ -739,7 +738,6 @@ static int engage(gen *g, journey *j, cc_err *err)
     at_time(g, j->t_consent);
     if (referral_transition(&g->ctx, j->r.id, "contacted", NULL, err) != CC_OK ||
         record_consents(g, j->p, &j->c, j->t_consent, err) != CC_OK ||
-        referral_transition(&g->ctx, j->r.id, "consented", NULL, err) != CC_OK ||
         pick_coach(g, j->p, &j->owner, err) != CC_OK)
         return err->code;
     at_time(g, j->t_consent);
@@ -772,9 +770,8 @@ static int start_care(gen *g, journey *j, int64_t *eid, cc_err *err)
     at_time(g, j->t_start = j->t_ref + 2 * DAY + 14 * 3600); /* the discharge */
     date_of(g->ctx.clock, start);
     clock_format_iso(g->ctx.clock, anchor);
-    if (episode_start(&g->ctx, j->c.id, j->p->id, start, anchor, eid, err) != CC_OK)
-        return err->code;
-    return referral_transition(&g->ctx, j->r.id, "enrolled", NULL, err);
+    /* the assessed referral becomes enrolled with the episode */
+    return episode_start(&g->ctx, j->c.id, j->p->id, start, anchor, eid, err);
 }
 
 /* Hospital encounters around a care-transition start: the admission, the
@@ -880,8 +877,13 @@ static int one_handoff(gen *g, int64_t client_id, int64_t owner, int64_t to, int
     at_time(g, g->ctx.clock + rng_int(&g->r, 1, 20) * 3600);
     as_staff(g, fate == 2 ? owner : to, "coach");
     switch (fate) {
-    case 0:
-        return handoff_accept(&g->ctx, hid, err);
+    case 0: { /* a full caseload takes the client with a reason, as a coach would */
+        int rc = handoff_accept(&g->ctx, hid, NULL, err);
+        return rc != CC_EINPUT
+                   ? rc
+                   : handoff_accept(&g->ctx, hid, "covering while the team rebalances",
+                                    err);
+    }
     case 1:
         return handoff_decline(&g->ctx, hid, "my caseload is full this month", err);
     case 2:
@@ -1099,7 +1101,10 @@ int demo_build(store *s, const demo_opts *opts, demo_summary *sum, cc_err *err)
     gen g;
     memset(&g, 0, sizeof g);
     memset(sum, 0, sizeof *sum);
-    g.ctx.st = s;
+    /* The generator replays many people's work as the program itself: each
+     * step still goes through the core's functions and rules, and is
+     * audited under the staff member it plays (as_staff). */
+    g.ctx = ctx_system(s);
     g.r.s = opts->seed;
     g.today_t = clock_now();
     g.sum = sum;

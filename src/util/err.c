@@ -25,3 +25,8 @@ void cc_err_clear(cc_err *err)
         err->msg[0] = '\0';
     }
 }
+
+int cc_exit_code(int code)
+{
+    return code == CC_EINPUT ? CC_EDATA : code;
+}

@@ -89,8 +89,8 @@ expect 0 out "^$owned hand-offs proposed in batch [0-9]+: $mate's clients to sta
     'a manager proposes every client the departing coach owns, one batch'
 is "$(sql_count "$mate")" "$owned" 'each client stays with the departing coach until accepted'
 cc --user demo-manager handoff move-caseload "$mate" --to staff:demo-coach --note 'again'
-expect 3 err '^carecoord: nothing moved: client [0-9]+: .*already has a hand-off waiting' \
-    'a second move is refused whole: nothing moved'
+expect 4 err '^carecoord: nothing moved: client [0-9]+: .*already has a hand-off waiting' \
+    'a second move is refused whole, as a conflict: nothing moved'
 
 # ---- role refusals of subcommands ------------------------------------------
 cc --user demo-coach assign "$mine" --to demo-coach

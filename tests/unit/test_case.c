@@ -88,6 +88,8 @@ static int setup(void **state)
                      CC_OK);
     assert_int_equal(staff_add(f->s, 0, "nurse1", "nurse", "Nurse One", NULL, 0, &err),
                      CC_OK);
+    assert_int_equal(staff_add(f->s, 0, "sup1", "supervisor", "Sup One", NULL, 0, &err),
+                     CC_OK);
     f->admin = staff_id_of(f->s, "admin1");
     f->coach = staff_id_of(f->s, "coach1");
     f->coach2 = staff_id_of(f->s, "coach2");
@@ -95,6 +97,14 @@ static int setup(void **state)
     f->ctx.st = f->s;
     f->ctx.staff_id = f->coach;
     snprintf(f->ctx.role, sizeof f->ctx.role, "coach");
+    /* coach1 and coach2 share a team, so each may work the other's clients */
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO team (id, name, program_id) VALUES (2, 'Coaches', "
+             "(SELECT id FROM program WHERE code = 'ct-lmc'));"
+             "INSERT INTO team_member VALUES (2, %lld), (2, %lld);",
+             (long long)f->coach, (long long)f->coach2);
+    tu_exec(f->s, sql);
     f->hss = program_id_of(f, "hss");
     f->ct_ngh = program_id_of(f, "ct-ngh");
     assert_int_equal(questionnaire_load(&f->ctx, "hra", &f->hra, &err), CC_OK);
@@ -137,6 +147,9 @@ static int64_t new_client(fixture *f, const char *family, const char *given,
         print_error("client_create: %s\n", err.msg);
     assert_int_equal(err.code, CC_OK);
     assert_true(c.id > 0);
+    /* the acting coach owns the case, so it is in their scope */
+    cc_ctx sys = ctx_system(f->s);
+    assert_int_equal(client_assign(&sys, c.id, f->ctx.staff_id, f->hss, &err), CC_OK);
     return c.id;
 }
 
@@ -416,26 +429,26 @@ static void test_client_stale_save_conflicts_never_overwrites(void **state)
     int64_t id = new_client(f, "Brown", "Ada", "1944-01-02");
     assert_int_equal(client_get(&f->ctx, id, &mine, &err), CC_OK);
     assert_int_equal(client_get(&f->ctx, id, &yours, &err), CC_OK);
-    assert_int_equal(mine.version, 1);
+    assert_int_equal(mine.version, 2); /* created, then assigned */
 
     snprintf(yours.language, sizeof yours.language, "es");
     assert_int_equal(client_update(&f->ctx, &yours, &theirs, &err), CC_OK);
-    assert_int_equal(yours.version, 2);
+    assert_int_equal(yours.version, 3);
 
     memset(&theirs, 0, sizeof theirs);
     snprintf(mine.zip, sizeof mine.zip, "20812");
     assert_int_equal(client_update(&f->ctx, &mine, &theirs, &err), CC_ECONFLICT);
     assert_one_line(&err);
-    assert_int_equal(mine.version, 1); /* ours untouched */
+    assert_int_equal(mine.version, 2); /* ours untouched */
     assert_string_equal(mine.zip, "20812");
     assert_int_equal(theirs.id, id); /* theirs filled with the newer row */
-    assert_int_equal(theirs.version, 2);
+    assert_int_equal(theirs.version, 3);
     assert_string_equal(theirs.language, "es");
     assert_string_equal(theirs.zip, "20810");
 
     client now;
     assert_int_equal(client_get(&f->ctx, id, &now, &err), CC_OK);
-    assert_int_equal(now.version, 2);
+    assert_int_equal(now.version, 3);
     assert_string_equal(now.zip, "20810");
     assert_string_equal(now.language, "es");
     assert_int_equal(audit_count(f, "client.update"), 1);
@@ -488,10 +501,9 @@ static void test_referral_every_transition_recorded(void **state)
 
     set_now("2026-11-22T13:00:00Z");
     assert_int_equal(referral_transition(&f->ctx, r, "contacted", NULL, &err), CC_OK);
-    grant_participation(f, c, TODAY, NULL);
     f->ctx.staff_id = f->coach2;
     set_now("2026-11-22T14:00:00Z");
-    assert_int_equal(referral_transition(&f->ctx, r, "consented", NULL, &err), CC_OK);
+    grant_participation(f, c, TODAY, NULL); /* moves the referral to consented */
     set_now("2026-11-22T15:00:00Z");
     assert_int_equal(referral_transition(&f->ctx, r, "assessed", NULL, &err), CC_OK);
     assert_int_equal(referral_transition(&f->ctx, r, "enrolled", NULL, &err), CC_OK);
@@ -607,16 +619,39 @@ static void test_referral_consented_needs_participation_consent(void **state)
     assert_int_equal(referral_transition(&f->ctx, r, "consented", NULL, &err),
                      CC_EINPUT);
 
-    /* nor is a recorded decline */
+    referral got;
+    assert_int_equal(referral_get(&f->ctx, r, &got, &err), CC_OK);
+    assert_string_equal(got.status, "contacted"); /* the late grant moved nothing */
+
+    /* an active grant moves the referral in the same transaction */
+    consent g = participation(c, TODAY, NULL);
+    assert_int_equal(consent_record(&f->ctx, &g, &err), CC_OK);
+    assert_int_equal(g.referral.id, r);
+    assert_string_equal(g.referral.status, "consented");
+    assert_int_equal(referral_get(&f->ctx, r, &got, &err), CC_OK);
+    assert_string_equal(got.status, "consented");
+}
+
+static void test_participation_decline_declines_the_referral(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t c = new_client(f, "Diaz", "Luis", "1949-09-09");
+    int64_t r = new_referral(f, c, f->hss); /* received: contacted on the way */
     consent d = participation(c, TODAY, NULL);
     snprintf(d.decision, sizeof d.decision, "declined");
     snprintf(d.decline_reason, sizeof d.decline_reason, "family will help");
     assert_int_equal(consent_record(&f->ctx, &d, &err), CC_OK);
-    assert_int_equal(referral_transition(&f->ctx, r, "consented", NULL, &err),
-                     CC_EINPUT);
-
-    grant_participation(f, c, TODAY, NULL);
-    assert_int_equal(referral_transition(&f->ctx, r, "consented", NULL, &err), CC_OK);
+    referral got;
+    assert_int_equal(referral_get(&f->ctx, r, &got, &err), CC_OK);
+    assert_string_equal(got.status, "declined");
+    assert_string_equal(got.reason, "family will help");
+    assert_int_equal(count_where(f,
+                                 "SELECT count(*) FROM referral_event WHERE "
+                                 "referral_id = %lld AND status IN ('contacted', "
+                                 "'declined')",
+                                 (long long)r),
+                     2);
 }
 
 static void test_referral_skipping_steps_refused(void **state)
@@ -1054,8 +1089,7 @@ static void test_hss_high_starts_episode_with_protocol_tasks(void **state)
     make_team(f, cl);
     int64_t r = new_referral(f, cl, f->hss);
     assert_int_equal(referral_transition(&f->ctx, r, "contacted", NULL, &err), CC_OK);
-    grant_participation(f, cl, TODAY, NULL);
-    assert_int_equal(referral_transition(&f->ctx, r, "consented", NULL, &err), CC_OK);
+    grant_participation(f, cl, TODAY, NULL); /* the referral becomes consented */
 
     f->ctx.staff_id = f->coach2; /* someone else runs the assessment */
     assessment_outcome o = assess(f, cl, f->hss, A_SCORE10);
@@ -1358,6 +1392,8 @@ static int64_t snf_client(fixture *f)
     snprintf(c.setting, sizeof c.setting, "snf");
     c.setting_org_id = org_id(f, "SNF-WC");
     assert_int_equal(client_create(&f->ctx, &c, 0, NULL, &err), CC_OK);
+    cc_ctx sys = ctx_system(f->s);
+    assert_int_equal(client_assign(&sys, c.id, f->coach, f->hss, &err), CC_OK);
     grant_participation(f, c.id, "2026-11-01", NULL);
     return c.id;
 }
@@ -1694,8 +1730,10 @@ static void test_every_write_is_audited(void **state)
     assert_int_equal(audit_count(f, "referral.create"), 1);
 
     client c;
-    snprintf(f->ctx.role, sizeof f->ctx.role, "supervisor"); /* sees every record */
-    assert_int_equal(client_view(&f->ctx, cl, "summary", &c, &err), CC_OK);
+    cc_ctx sup = f->ctx; /* a supervisor sees every record */
+    sup.staff_id = staff_id_of(f->s, "sup1");
+    snprintf(sup.role, sizeof sup.role, "supervisor");
+    assert_int_equal(client_view(&sup, cl, "summary", &c, &err), CC_OK);
     assert_int_equal(count_where(f, "SELECT count(*) FROM audit WHERE action = "
                                     "'client.view' AND details = 'summary'"),
                      1);
@@ -1734,6 +1772,7 @@ static void test_program_save_and_read_back(void **state)
     fixture *f = *state;
     cc_err err = {0};
     f->ctx.staff_id = f->admin;
+    snprintf(f->ctx.role, sizeof f->ctx.role, "admin");
     program p = sample_program();
     protocol_task t[2];
     memset(t, 0, sizeof t);
@@ -1792,6 +1831,8 @@ static void test_program_save_and_read_back(void **state)
     free(pt);
 
     /* and it drives episodes */
+    f->ctx.staff_id = f->coach;
+    snprintf(f->ctx.role, sizeof f->ctx.role, "coach");
     int64_t cl = consented_client(f, "Hughes", "Ida", "1945-04-04");
     int64_t ep = 0;
     assert_int_equal(
@@ -1865,6 +1906,7 @@ int main(void)
         T(test_referral_out_of_terminal_state_refused),
         T(test_referral_declined_and_ineligible_need_reason),
         T(test_referral_consented_needs_participation_consent),
+        T(test_participation_decline_declines_the_referral),
         T(test_referral_skipping_steps_refused),
         T(test_consent_expiring_today_valid_yesterday_expired),
         T(test_consent_expiring_within_30_days),

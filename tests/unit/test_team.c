@@ -34,6 +34,7 @@
 #include "core/episode.h"
 #include "core/handoff.h"
 #include "core/program.h"
+#include "core/referral.h"
 #include "core/scope.h"
 #include "core/staff.h"
 #include "core/task.h"
@@ -51,7 +52,7 @@ typedef struct fixture {
     char *dir, *db;
     store *s;
     cc_ctx ctx; /* the actor of the test */
-    cc_ctx sys; /* the administrator, for building the scene */
+    cc_ctx sys; /* the program itself, for building the scene */
     int64_t hss, ct_ngh, ct_lmc, pasc;
     int nclients;
 } fixture;
@@ -170,9 +171,8 @@ static int setup(void **state)
     };
     for (size_t i = 0; i < sizeof people / sizeof *people; i++)
         add_staff(f, people[i][0], people[i][1]);
-    f->sys.st = f->s;
-    f->sys.staff_id = sid(f, "admin1");
-    snprintf(f->sys.role, sizeof f->sys.role, "admin");
+    f->sys = ctx_system(f->s);
+    f->sys.staff_id = sid(f, "admin1"); /* rows that name who recorded them */
     f->hss = program_id_of(f, "hss");
     f->ct_ngh = program_id_of(f, "ct-ngh");
     f->ct_lmc = program_id_of(f, "ct-lmc");
@@ -242,6 +242,22 @@ static int64_t new_client(fixture *f)
     snprintf(p.signed_date, sizeof p.signed_date, "2026-11-01");
     assert_int_equal(consent_record(&f->sys, &p, &err), CC_OK);
     return c.id;
+}
+
+/* A consented, unassigned client referred to program: in the queue of the
+ * program's teams, waiting for a program manager to assign it. */
+static int64_t referred_client(fixture *f, int64_t program_id)
+{
+    cc_err err = {0};
+    int64_t id = new_client(f);
+    referral r;
+    memset(&r, 0, sizeof r);
+    r.client_id = id;
+    r.program_id = program_id;
+    snprintf(r.source_type, sizeof r.source_type, "pcp");
+    snprintf(r.received_date, sizeof r.received_date, "2026-11-02");
+    assert_int_equal(referral_create(&f->sys, &r, &err), CC_OK);
+    return id;
 }
 
 /* A consented client owned by login in program. */
@@ -444,7 +460,7 @@ static void test_caseload_assign_34_to_35_without_reason(void **state)
     cc_err err = {0};
     load_coach(f, "coach-a1", f->hss, 34, 0);
     assert_int_equal(caseload_active(&f->sys, sid(f, "coach-a1")), 34);
-    int64_t cl = new_client(f);
+    int64_t cl = referred_client(f, f->hss);
     if (caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a1"), NULL, &err) != CC_OK)
         print_error("caseload_assign: %s\n", err.msg);
     assert_int_equal(err.code, CC_OK);
@@ -462,7 +478,7 @@ static void test_caseload_assign_35_to_36_needs_reason(void **state)
     cc_err err = {0};
     char details[300];
     load_coach(f, "coach-a1", f->hss, 35, 0);
-    int64_t cl = new_client(f);
+    int64_t cl = referred_client(f, f->hss);
     as(f, "pm1");
     assert_int_equal(caseload_assign(&f->ctx, cl, sid(f, "coach-a1"), NULL, &err),
                      CC_EINPUT);
@@ -486,6 +502,39 @@ static void test_caseload_assign_35_to_36_needs_reason(void **state)
 }
 
 /* A client with an owner moves only by hand-off. */
+/* Assignment checks scope and the assignee: a program manager assigns only
+ * clients of the teams they cover, to an active member of a team of the
+ * client's program; refusals are audited and change nothing. */
+static void test_caseload_assign_scope_and_assignee(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t ngh = referred_client(f, f->ct_ngh); /* NGH's queue: pm1 covers North */
+    assert_int_equal(caseload_assign(as(f, "pm1"), ngh, sid(f, "coach-c1"), NULL, &err),
+                     CC_EREFUSED);
+    assert_int_equal(get_client(f, ngh).owner_id, 0);
+    assert_int_equal(count_where(f,
+                                 "SELECT count(*) FROM audit WHERE action = "
+                                 "'caseload.assign.refused' AND object = 'client:%lld'",
+                                 (long long)ngh),
+                     1);
+    int64_t cl = referred_client(f, f->hss);
+    /* coach-c1 works for NGH, not for the client's program */
+    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-c1"), NULL, &err),
+                     CC_EINPUT);
+    expect_msg(&err, "not an active member");
+    exec_fmt(f, "UPDATE staff SET active = 0 WHERE login = 'coach-a2'");
+    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a2"), NULL, &err),
+                     CC_EINPUT);
+    /* a coach may not assign at all */
+    assert_int_equal(
+        caseload_assign(as(f, "coach-a1"), cl, sid(f, "coach-a1"), NULL, &err),
+        CC_EREFUSED);
+    assert_int_equal(get_client(f, cl).owner_id, 0);
+    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a1"), NULL, &err),
+                     CC_OK);
+}
+
 static void test_caseload_assign_owned_client_refused(void **state)
 {
     fixture *f = *state;
@@ -531,7 +580,7 @@ static void test_bulk_handoff_one_batch_one_note(void **state)
     as(f, "coach-a2");
     int64_t h0 = count_where(f, "SELECT id FROM handoff WHERE client_id = %lld",
                              (long long)ids[0]);
-    assert_int_equal(handoff_accept(&f->ctx, h0, &err), CC_OK);
+    assert_int_equal(handoff_accept(&f->ctx, h0, NULL, &err), CC_OK);
     assert_int_equal(get_client(f, ids[0]).owner_id, sid(f, "coach-a2"));
     assert_int_equal(get_client(f, ids[1]).owner_id, sid(f, "coach-a1"));
 
@@ -575,7 +624,7 @@ static void test_bulk_caseload_departing_coach(void **state)
                      0);
     int64_t h = count_where(f, "SELECT id FROM handoff WHERE client_id = %lld",
                             (long long)ids[0]);
-    assert_int_equal(handoff_accept(as(f, "coach-b1"), h, &err), CC_OK);
+    assert_int_equal(handoff_accept(as(f, "coach-b1"), h, NULL, &err), CC_OK);
     assert_int_equal(get_client(f, ids[0]).owner_id, sid(f, "coach-b1"));
     assert_int_equal(get_client(f, ids[1]).owner_id, sid(f, "coach-a3"));
 }
@@ -641,7 +690,7 @@ static void test_handoff_to_staff_owner_moves_only_on_accept(void **state)
     assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
 
     set_now("2026-11-23T09:00:00Z");
-    assert_int_equal(handoff_accept(as(f, "coach-a2"), h, &err), CC_OK);
+    assert_int_equal(handoff_accept(as(f, "coach-a2"), h, NULL, &err), CC_OK);
     got = get_handoff(f, h);
     assert_string_equal(got.state, "accepted");
     assert_int_equal(got.decided_by, sid(f, "coach-a2"));
@@ -660,7 +709,7 @@ static void test_handoff_to_team_accepted_by_member(void **state)
     as(f, "coach-a1");
     int64_t h = propose(f, cl, to("team", TEAM_SOUTH), "moved to the south side");
     assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
-    assert_int_equal(handoff_accept(as(f, "coach-b2"), h, &err), CC_OK);
+    assert_int_equal(handoff_accept(as(f, "coach-b2"), h, NULL, &err), CC_OK);
     client c = get_client(f, cl);
     assert_int_equal(c.owner_id, sid(f, "coach-b2"));
     assert_int_equal(c.program_id, f->hss);
@@ -674,7 +723,7 @@ static void test_handoff_to_program_accepted_by_team_member(void **state)
     int64_t cl = client_owned(f, "coach-c1", f->ct_ngh);
     as(f, "coach-c1");
     int64_t h = propose(f, cl, to("program", f->hss), "senior at home: HSS");
-    assert_int_equal(handoff_accept(as(f, "coach-b1"), h, &err), CC_OK);
+    assert_int_equal(handoff_accept(as(f, "coach-b1"), h, NULL, &err), CC_OK);
     client c = get_client(f, cl);
     assert_int_equal(c.owner_id, sid(f, "coach-b1"));
     assert_int_equal(c.program_id, f->hss);
@@ -693,10 +742,10 @@ static void test_handoff_non_receiver_refused(void **state)
     int64_t h2 = propose(f, c2, to("team", TEAM_SOUTH), NULL);
     int64_t h3 = propose(f, c3, to("program", f->ct_ngh), NULL);
 
-    assert_int_equal(handoff_accept(as(f, "coach-a3"), h1, &err), CC_EREFUSED);
-    assert_int_equal(handoff_accept(as(f, "coach-a2"), h2, &err), CC_EREFUSED);
-    assert_int_equal(handoff_accept(as(f, "coach-b1"), h3, &err), CC_EREFUSED);
-    assert_int_equal(handoff_accept(as(f, "pm1"), h2, &err), CC_EREFUSED);
+    assert_int_equal(handoff_accept(as(f, "coach-a3"), h1, NULL, &err), CC_EREFUSED);
+    assert_int_equal(handoff_accept(as(f, "coach-a2"), h2, NULL, &err), CC_EREFUSED);
+    assert_int_equal(handoff_accept(as(f, "coach-b1"), h3, NULL, &err), CC_EREFUSED);
+    assert_int_equal(handoff_accept(as(f, "pm1"), h2, NULL, &err), CC_EREFUSED);
     assert_int_equal(handoff_decline(as(f, "coach-a3"), h1, "not mine", &err),
                      CC_EREFUSED);
     assert_int_equal(
@@ -723,10 +772,10 @@ static void test_handoff_propose_only_owner_or_covering_pm(void **state)
     assert_int_equal(handoff_propose(as(f, "pm1"), cl, &t, NULL, 0, &id, &err), CC_OK);
     assert_int_equal(get_handoff(f, id).from_staff_id, sid(f, "coach-a1"));
 
-    int64_t unassigned = new_client(f);
+    int64_t unassigned = new_client(f); /* no owner, no referral: nobody's */
     assert_int_equal(
         handoff_propose(as(f, "coach-a1"), unassigned, &t, NULL, 0, &id, &err),
-        CC_EINPUT);
+        CC_EREFUSED);
 }
 
 /* Declining needs a reason; the sender keeps the client. */
@@ -812,20 +861,20 @@ static void test_handoff_decided_cannot_be_decided_again(void **state)
     int64_t hd = propose(f, c2, to("team", TEAM_SOUTH), NULL);
     int64_t hw = propose(f, c3, to("team", TEAM_SOUTH), NULL);
 
-    assert_int_equal(handoff_accept(as(f, "coach-b1"), ha, &err), CC_OK);
-    assert_int_equal(handoff_accept(&f->ctx, ha, &err), CC_ECONFLICT);
-    assert_int_equal(handoff_accept(as(f, "coach-b2"), ha, &err), CC_ECONFLICT);
+    assert_int_equal(handoff_accept(as(f, "coach-b1"), ha, NULL, &err), CC_OK);
+    assert_int_equal(handoff_accept(&f->ctx, ha, NULL, &err), CC_ECONFLICT);
+    assert_int_equal(handoff_accept(as(f, "coach-b2"), ha, NULL, &err), CC_ECONFLICT);
     assert_int_equal(handoff_decline(&f->ctx, ha, "too late", &err), CC_ECONFLICT);
     assert_int_equal(handoff_withdraw(as(f, "coach-a1"), ha, &err), CC_ECONFLICT);
     assert_int_equal(get_client(f, c1).owner_id, sid(f, "coach-b1"));
 
     assert_int_equal(handoff_decline(as(f, "coach-b2"), hd, "full", &err), CC_OK);
-    assert_int_equal(handoff_accept(as(f, "coach-b1"), hd, &err), CC_ECONFLICT);
+    assert_int_equal(handoff_accept(as(f, "coach-b1"), hd, NULL, &err), CC_ECONFLICT);
     assert_int_equal(handoff_withdraw(as(f, "coach-a1"), hd, &err), CC_ECONFLICT);
     assert_int_equal(get_client(f, c2).owner_id, sid(f, "coach-a1"));
 
     assert_int_equal(handoff_withdraw(as(f, "coach-a1"), hw, &err), CC_OK);
-    assert_int_equal(handoff_accept(as(f, "coach-b1"), hw, &err), CC_ECONFLICT);
+    assert_int_equal(handoff_accept(as(f, "coach-b1"), hw, NULL, &err), CC_ECONFLICT);
     assert_int_equal(handoff_decline(&f->ctx, hw, "gone", &err), CC_ECONFLICT);
     assert_int_equal(get_client(f, c3).owner_id, sid(f, "coach-a1"));
     assert_string_equal(get_handoff(f, hw).state, "withdrawn");
@@ -894,11 +943,11 @@ static void test_handoff_expires_after_three_business_days(void **state)
     assert_string_equal(get_handoff(f, h1).expires_at, "2026-11-25T12:00:00Z");
 
     set_now("2026-11-25T11:59:59Z");
-    assert_int_equal(handoff_accept(as(f, "coach-a2"), h1, &err), CC_OK);
+    assert_int_equal(handoff_accept(as(f, "coach-a2"), h1, NULL, &err), CC_OK);
     assert_int_equal(get_client(f, c1).owner_id, sid(f, "coach-a2"));
 
     set_now("2026-11-25T12:00:00Z");
-    int rc = handoff_accept(&f->ctx, h2, &err);
+    int rc = handoff_accept(&f->ctx, h2, NULL, &err);
     assert_int_not_equal(rc, CC_OK);
     assert_string_equal(get_handoff(f, h2).state, "expired");
     assert_int_equal(get_client(f, c2).owner_id, sid(f, "coach-a1"));
@@ -958,7 +1007,7 @@ static void test_handoff_between_programs_transfers_episode(void **state)
     assert_string_equal(e.closed_date, "");
 
     set_now("2026-11-23T10:00:00Z");
-    assert_int_equal(handoff_accept(as(f, "coach-a1"), h, &err), CC_OK);
+    assert_int_equal(handoff_accept(as(f, "coach-a1"), h, NULL, &err), CC_OK);
     client c = get_client(f, cl);
     assert_int_equal(c.owner_id, sid(f, "coach-a1"));
     assert_int_equal(c.program_id, f->hss);
@@ -990,7 +1039,7 @@ static void test_handoff_same_program_keeps_episode(void **state)
     int64_t ep = start_episode(f, cl, f->hss, "2026-11-18", NULL);
     as(f, "coach-a1");
     int64_t h = propose(f, cl, to("team", TEAM_SOUTH), NULL);
-    assert_int_equal(handoff_accept(as(f, "coach-b1"), h, &err), CC_OK);
+    assert_int_equal(handoff_accept(as(f, "coach-b1"), h, NULL, &err), CC_OK);
     assert_int_equal(episode_get(&f->sys, ep, &e, &err), CC_OK);
     assert_string_equal(e.closed_date, "");
     assert_int_equal(episode_open_for(&f->sys, cl, f->hss), ep);
@@ -1137,7 +1186,7 @@ static void test_outside_record_acceptance_client_leaves(void **state)
     assert_int_equal(handoff_propose(as(f, "coach-a1"), cl, &t, NULL, 0, &id, &err),
                      CC_OK);
 
-    assert_int_not_equal(handoff_accept(as(f, "coach-a2"), id, &err), CC_OK);
+    assert_int_not_equal(handoff_accept(as(f, "coach-a2"), id, NULL, &err), CC_OK);
     assert_int_equal(handoff_record_outside(&f->ctx, id, "J. Rivera RN", "phone", &err),
                      CC_EREFUSED);
     as(f, "coach-a1");
@@ -1327,7 +1376,7 @@ static void accept_child(const char *path, int go_fd, int64_t staff_id,
     snprintf(ctx.role, sizeof ctx.role, "coach");
     while (read(go_fd, &b, 1) < 0 && errno == EINTR)
         ;
-    int rc = handoff_accept(&ctx, handoff_id, &err);
+    int rc = handoff_accept(&ctx, handoff_id, NULL, &err);
     if (rc != CC_OK && rc != CC_ECONFLICT)
         fprintf(stderr, "# child %lld: %d %s\n", (long long)staff_id, rc, err.msg);
     store_close(s);
@@ -1839,6 +1888,7 @@ int main(void)
         T(test_caseload_assign_34_to_35_without_reason),
         T(test_caseload_assign_35_to_36_needs_reason),
         T(test_caseload_assign_owned_client_refused),
+        T(test_caseload_assign_scope_and_assignee),
         T(test_bulk_handoff_one_batch_one_note),
         T(test_bulk_caseload_departing_coach),
         T(test_bulk_all_or_none),

@@ -1,0 +1,71 @@
+/*
+ * guard.c — account freshness, role and scope checked in one place, with
+ * every refusal audited. See guard.h.
+ */
+#include "guard.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "access.h"
+#include "scope.h"
+
+int guard_actor(cc_ctx *ctx, cc_err *err)
+{
+    if (ctx->system)
+        return CC_OK;
+    if (!ctx->staff_id)
+        return cc_err_set(err, CC_EREFUSED, "no one is logged in");
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "SELECT active, role FROM staff WHERE id = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, ctx->staff_id);
+    int rc = sqlite3_step(st);
+    int active = rc == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+    const unsigned char *role = rc == SQLITE_ROW ? sqlite3_column_text(st, 1) : NULL;
+    int same = role && !strcmp((const char *)role, ctx->role);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(ctx->st, rc, "reading your account", err);
+    if (!active)
+        return cc_err_set(err, CC_EREFUSED,
+                          "your account has been disabled: the session is over");
+    if (!same)
+        return cc_err_set(err, CC_EREFUSED,
+                          "your role changed since you logged in: log in again");
+    return CC_OK;
+}
+
+int guard_action(cc_ctx *ctx, const char *action, cc_err *err)
+{
+    if (guard_actor(ctx, err) != CC_OK)
+        return err->code;
+    return ctx->system ? CC_OK : access_check(ctx->role, action, err);
+}
+
+/* Note the refusal; audit it now when no transaction would roll it back. */
+static int refuse(cc_ctx *ctx, const char *action, int64_t client_id,
+                  const char *details, cc_err *err)
+{
+    snprintf(ctx->refused.action, sizeof ctx->refused.action, "%s", action);
+    snprintf(ctx->refused.details, sizeof ctx->refused.details, "%s",
+             details ? details : "");
+    ctx->refused.client_id = client_id;
+    if (sqlite3_get_autocommit(store_db(ctx->st)))
+        ctx_audit_refusal(ctx);
+    return err->code;
+}
+
+int guard_client(cc_ctx *ctx, const char *action, int64_t client_id,
+                 const char *details, cc_err *err)
+{
+    if (guard_action(ctx, action, err) != CC_OK)
+        return client_id ? refuse(ctx, action, client_id, details, err) : err->code;
+    enum access_scope need = access_scope_of(action);
+    if (ctx->system || !client_id || need == ACCESS_NONE)
+        return CC_OK;
+    if (scope_client(ctx, client_id, need == ACCESS_WRITE, err) != CC_OK)
+        return refuse(ctx, action, client_id, details, err);
+    return CC_OK;
+}

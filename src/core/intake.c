@@ -1,0 +1,102 @@
+/*
+ * intake.c — the intake use case (see intake.h).
+ */
+#include "intake.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "caseload.h"
+#include "guard.h"
+#include "program.h"
+#include "util/text.h"
+
+int intake_eligible(const client *c, const program *p, const char *today, cc_err *err)
+{
+    int age = client_age_on(c, today);
+    if (p->min_age && age < p->min_age)
+        return cc_err_set(err, CC_EINPUT, "%s takes clients aged %d or older (%d)",
+                          p->code, p->min_age, age);
+    if (p->payers[0] && !ctx_in_list(c->payer, p->payers))
+        return cc_err_set(err, CC_EINPUT, "%s takes payers %s, not %s", p->code,
+                          p->payers, c->payer);
+    if (p->settings[0] && !ctx_in_list(c->setting, p->settings))
+        return cc_err_set(err, CC_EINPUT, "%s takes clients living in %s, not %s",
+                          p->code, p->settings, c->setting);
+    return CC_OK;
+}
+
+/* An ineligible client goes ahead only with a reason, which is audited. */
+static int check_eligibility(cc_ctx *ctx, intake_request *in, const program *p,
+                             intake_result *out, cc_err *err)
+{
+    char today[11], why[sizeof err->msg];
+    ctx_today(ctx, today);
+    if (intake_eligible(&in->client, p, today, err) == CC_OK)
+        return CC_OK;
+    snprintf(why, sizeof why, "%s", err->msg);
+    cc_err_clear(err);
+    if (!in->override || !text_content_len(in->override))
+        return cc_err_set(err, CC_EINPUT, "%s: give a reason to refer anyway", why);
+    snprintf(out->note, sizeof out->note, "eligibility overridden: %.150s", why);
+    return CC_OK;
+}
+
+/* A coach on a team of the program with room takes the case. */
+static int take_case(cc_ctx *ctx, intake_request *in, const program *p,
+                     intake_result *out, cc_err *err)
+{
+    if (strcmp(ctx->role, "coach") != 0) {
+        snprintf(out->note + strlen(out->note), sizeof out->note - strlen(out->note),
+                 "%sunassigned until a program manager assigns it",
+                 out->note[0] ? "; " : "");
+        return CC_OK;
+    }
+    int member = ctx_int(ctx,
+                         "SELECT 1 FROM team_member tm JOIN team t ON t.id = "
+                         "tm.team_id WHERE tm.staff_id = ?1 AND t.program_id = ?2",
+                         ctx->staff_id, p->id) == 1;
+    int load = caseload_active(ctx, ctx->staff_id);
+    if (!member || load + 1 > p->capacity) {
+        snprintf(out->note + strlen(out->note), sizeof out->note - strlen(out->note),
+                 "%sunassigned: %s", out->note[0] ? "; " : "",
+                 member ? "your caseload is full" : "you work in another program");
+        return CC_OK;
+    }
+    out->taken = 1;
+    return client_assign_in(ctx, in->client.id, ctx->staff_id, p->id, err);
+}
+
+static int do_intake(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    void **a = arg;
+    intake_request *in = a[0];
+    intake_result *out = a[1];
+    program p;
+    if (guard_action(ctx, "client.write", err) != CC_OK ||
+        program_get(ctx, in->referral.program_id, &p, err) != CC_OK)
+        return err->code;
+    if (!p.active)
+        return cc_err_set(err, CC_EINPUT, "program %s takes no referrals", p.code);
+    if (client_create_in(ctx, &in->client, in->flags, &out->checks, err) != CC_OK ||
+        check_eligibility(ctx, in, &p, out, err) != CC_OK)
+        return err->code;
+    in->referral.client_id = in->client.id;
+    if (referral_create_in(ctx, &in->referral, err) != CC_OK ||
+        (out->note[0] && ctx_audit(ctx, "intake.override", "client", in->client.id,
+                                   in->override, err) != CC_OK))
+        return err->code;
+    return take_case(ctx, in, &p, out, err);
+}
+
+int intake_submit(cc_ctx *ctx, intake_request *in, intake_result *out, cc_err *err)
+{
+    void *a[2] = {in, out};
+    memset(out, 0, sizeof *out);
+    if (in->override && !text_is_clean(in->override))
+        return cc_err_set(err, CC_EINPUT, "the reason has control characters");
+    int rc = ctx_txn(ctx, do_intake, a, err);
+    if (rc != CC_OK)
+        in->client.id = in->referral.id = 0;
+    return rc;
+}
