@@ -252,11 +252,43 @@ struct disable_args {
     const char *login;
 };
 
+/* How many clients login owns and how many hand-offs wait on them. */
+static int still_carries(store *s, const char *login, int *owned, int *pending)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        store_db(s),
+        "SELECT (SELECT count(*) FROM client c WHERE c.owner_id = s.id), (SELECT "
+        "count(*) FROM handoff h WHERE h.state = 'proposed' AND (h.from_staff_id = "
+        "s.id OR h.to_staff_id = s.id)) FROM staff s WHERE s.login = ?1",
+        -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+    *owned = *pending = 0;
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *owned = sqlite3_column_int(st, 0);
+        *pending = sqlite3_column_int(st, 1);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static int do_disable(store *s, void *arg, cc_err *err)
 {
     struct disable_args *a = arg;
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(store_db(s),
+    int owned, pending;
+    int rc = still_carries(s, a->login, &owned, &pending);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "disabling staff", err);
+    if (owned || pending)
+        return cc_err_set(err, CC_EINPUT,
+                          "%s still owns %d clients and has %d hand-offs waiting: move "
+                          "them first (carecoord handoff move-caseload %s --to ...)",
+                          a->login, owned, pending, a->login);
+    rc = sqlite3_prepare_v2(store_db(s),
                                 "UPDATE staff SET active = 0, version = version + 1 "
                                 "WHERE login = ?1 AND active = 1",
                                 -1, &st, NULL);

@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "consent.h"
+#include "guard.h"
 #include "scope.h"
 #include "util/clock.h"
 #include "util/text.h"
@@ -53,20 +54,30 @@ int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
         if (out->nrows == cap) {
             char **p = realloc(out->cells, (size_t)(cap = cap * 2 + 16) *
                                                (size_t)out->ncols * sizeof *p);
-            if (!p)
+            if (!p) {
+                rc = SQLITE_NOMEM;
                 break;
+            }
             out->cells = p;
         }
+        int missing = 0;
         for (int c = 0; c < out->ncols; c++) {
             const unsigned char *v = sqlite3_column_text(st, c);
-            out->cells[out->nrows * out->ncols + c] = strdup(v ? (const char *)v : "");
+            char *cell = strdup(v ? (const char *)v : "");
+            missing |= !cell;
+            out->cells[out->nrows * out->ncols + c] = cell;
         }
         out->nrows++;
+        if (missing) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW
-               ? CC_OK
-               : store_fail(ctx->st, rc, "reading", err);
+    if (rc == SQLITE_DONE)
+        return CC_OK;
+    table_free(out); /* never a partial table as if it were the answer */
+    return store_fail(ctx->st, rc, "reading", err);
 }
 
 /* Run sql (with ?1 = a, ?2 = b, ?3 = text) and keep every row as strings. */
@@ -402,7 +413,7 @@ struct view_args {
 static int do_view(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct view_args *a = arg;
-    if (scope_client(ctx, a->client_id, 0, err) != CC_OK)
+    if (guard_client(ctx, "client.view", a->client_id, a->tab, err) != CC_OK)
         return err->code;
     return ctx_audit(ctx, "client.view", "client", a->client_id, a->tab, err);
 }
@@ -487,73 +498,92 @@ int worklist_inbox(cc_ctx *ctx, int64_t staff_id, cc_table *out, cc_err *err)
     return CC_OK;
 }
 
-struct search_args {
-    const char *q;
-};
-
-static int do_search_audit(cc_ctx *ctx, void *arg, cc_err *err)
-{
-    struct search_args *a = arg;
-    char kind[16];
-    int64_t d;
-    snprintf(kind, sizeof kind, "%s", clock_parse_date(a->q, &d) == 0 ? "dob" : "text");
-    return ctx_audit(ctx, "client.search", "search", 0, kind, err);
-}
-
 static void add_cell(cc_table *t, int r, int c, const char *v)
 {
     t->cells[r * t->ncols + c] = strdup(v ? v : "");
 }
 
-static int search_rows(cc_ctx *ctx, const char *q, const char *like, int max,
-                       cc_table *out, cc_err *err)
+struct search_args {
+    const char *q, *like;
+    int max;
+    cc_table *out;
+};
+
+/* Outside the reader's scope a result shows only what recognises the person
+ * (name and date of birth): never the program, which can reveal mental
+ * health or substance-use services. */
+static int search_rows(cc_ctx *ctx, struct search_args *a, cc_err *err)
 {
     static const char *const cols[] = {"id", "name", "dob", "program", "in_scope"};
+    cc_table *out = a->out;
     cc_err ignore;
-    memset(out, 0, sizeof *out);
     out->ncols = 5;
     for (int c = 0; c < 5; c++)
         snprintf(out->cols[c], sizeof out->cols[c], "%s", cols[c]);
-    out->cells = calloc((size_t)max * 5 + 5, sizeof *out->cells);
+    out->cells = calloc((size_t)a->max * 5 + 5, sizeof *out->cells);
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "SELECT c.id, c.family_name || ', ' || c.given_name, c.dob, coalesce(p.code, "
-        "'') "
-        "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE (length(?2) > "
-        "3 AND "
-        "c.name_key LIKE ?2) OR c.dob = ?3 OR c.id IN (SELECT client_id FROM "
-        "client_identifier WHERE value = ?3) ORDER BY c.family_name, c.given_name, "
-        "c.id "
-        "LIMIT ?1",
+        "'') FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE "
+        "(length(?2) > 3 AND c.name_key LIKE ?2) OR c.dob = ?3 OR c.id IN (SELECT "
+        "client_id FROM client_identifier WHERE value = ?3) ORDER BY c.family_name, "
+        "c.given_name, c.id LIMIT ?1",
         err);
-    if (!st || !out->cells)
+    if (!st || !out->cells) {
+        sqlite3_finalize(st);
         return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
-    sqlite3_bind_int(st, 1, max);
-    sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, q, -1, SQLITE_STATIC);
-    while (out->nrows < max && sqlite3_step(st) == SQLITE_ROW) {
+    }
+    sqlite3_bind_int(st, 1, a->max);
+    sqlite3_bind_text(st, 2, a->like, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->q, -1, SQLITE_STATIC);
+    int rc = SQLITE_DONE;
+    while (out->nrows < a->max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int r = out->nrows++;
-        for (int c = 0; c < 4; c++)
-            add_cell(out, r, c, (const char *)sqlite3_column_text(st, c));
         int in = scope_client(ctx, sqlite3_column_int64(st, 0), 0, &ignore) == CC_OK;
+        for (int c = 0; c < 4; c++)
+            add_cell(out, r, c,
+                     c == 3 && !in ? "" : (const char *)sqlite3_column_text(st, c));
         add_cell(out, r, 4, in ? "yes" : "no");
+        for (int c = 0; c < 5; c++)
+            if (!out->cells[r * 5 + c])
+                rc = SQLITE_NOMEM;
+        if (rc == SQLITE_NOMEM)
+            break;
     }
     sqlite3_finalize(st);
-    return CC_OK;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? CC_OK
+                                                 : store_fail(ctx->st, rc, "search", err);
+}
+
+/* The query and the ids it listed, audited with the search. */
+static int do_search(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct search_args *a = arg;
+    char details[512];
+    size_t len;
+    if (guard_action(ctx, "client.view", err) != CC_OK || search_rows(ctx, a, err))
+        return err->code;
+    len = (size_t)snprintf(details, sizeof details, "q=%.120s ids=", a->q);
+    for (int r = 0; r < a->out->nrows && len + 24 < sizeof details; r++)
+        len += (size_t)snprintf(details + len, sizeof details - len, "%s%s",
+                                r ? "," : "", table_cell(a->out, r, 0));
+    return ctx_audit(ctx, "client.search", "search", 0, details, err);
 }
 
 int worklist_search(cc_ctx *ctx, const char *q, int max, cc_table *out, cc_err *err)
 {
     char key[160], like[170];
-    struct search_args a = {q};
+    struct search_args a = {q, like, max < 1 ? 1 : max, out};
+    memset(out, 0, sizeof *out);
     if (!q || text_content_len(q) < 2 || !text_is_clean(q))
         return cc_err_set(err, CC_EINPUT, "search for at least two characters");
     client_name_key(q, "", key, sizeof key);
     key[strcspn(key, " ")] = '\0';
     snprintf(like, sizeof like, "%%%s%%", key);
-    if (ctx_txn(ctx, do_search_audit, &a, err) != CC_OK)
-        return err->code;
-    return search_rows(ctx, q, like, max < 1 ? 1 : max, out, err);
+    int rc = ctx_txn(ctx, do_search, &a, err);
+    if (rc != CC_OK)
+        table_free(out);
+    return rc;
 }
 
 int worklist_handoff_targets(cc_ctx *ctx, char *out, size_t outsz, cc_err *err)

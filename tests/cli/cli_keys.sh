@@ -80,12 +80,18 @@ ok '... and nothing is written' test ! -e "$T/backup/other.db"
 
 # ---- offboarding: disable, rekey ------------------------------------------
 
-cp "$DB.keys" "$T/keys-before-disable"
 cc --user demo-admin user disable demo-coach
-expect 0 out '^disabled demo-coach ' 'demo-admin disables demo-coach'
+expect 3 err 'demo-coach still owns [0-9]+ clients .*handoff move-caseload demo-coach' \
+    'a coach who still owns clients cannot be disabled: the message says how to move them'
+cc --user demo-coach caseload
+expect 0 out '^COACH ' '... and the account still works'
 
-cc --user demo-coach passwd
-expect 2 err 'demo-coach' 'the disabled account cannot open the database (exit 2)'
+cp "$DB.keys" "$T/keys-before-disable"
+cc --user demo-admin user disable demo-scheduler
+expect 0 out '^disabled demo-scheduler ' 'demo-admin disables demo-scheduler'
+
+cc --user demo-scheduler passwd
+expect 2 err 'demo-scheduler' 'the disabled account cannot open the database (exit 2)'
 
 old_id=$(head_hex "$DB" 16)
 cc --user demo-admin rekey
@@ -97,21 +103,21 @@ cc --user demo-supervisor check
 expect 0 out '^integrity: ok$' 'after rekey, demo-supervisor opens it and check is ok'
 
 cc --user demo-manager user list
-expect 0 out '^demo-coach +coach +disabled +no ' \
-    'after rekey, demo-manager opens it (and sees demo-coach disabled)'
+expect 0 out '^demo-scheduler +scheduler +disabled +no ' \
+    'after rekey, demo-manager opens it (and sees demo-scheduler disabled)'
 
 cc --user demo-admin audit verify
 expect 0 out '^audit chain intact: ' 'after rekey, demo-admin opens it'
 
-cc --user demo-coach passwd
-expect 2 err 'demo-coach' 'after rekey, the disabled account still cannot open it'
+cc --user demo-scheduler passwd
+expect 2 err 'demo-scheduler' 'after rekey, the disabled account still cannot open it'
 
 # The disabled account kept a copy of the old key file: it must not open the
 # rekeyed database.
 mkdir -p "$T/stolen"
 cp "$DB" "$T/stolen/demo.db"
 cp "$T/keys-before-disable" "$T/stolen/demo.db.keys"
-run --db "$T/stolen/demo.db" --user demo-coach passwd
+run --db "$T/stolen/demo.db" --user demo-scheduler passwd
 expect 3 err 'not made with this key file' \
     'the old key file no longer opens the rekeyed database (exit 3)'
 
@@ -125,8 +131,8 @@ expect 0 out '^carecoord-audit-anchor 1 [1-9][0-9]* [0-9a-f]{64}$' 'audit anchor
 printf '%s\n' "$OUT" >"$T/anchor"
 anchor_seq=$(cut -d' ' -f3 "$T/anchor")
 
-cc --user demo-coach audit anchor
-expect 2 err 'demo-coach' 'a disabled account cannot take an anchor'
+cc --user demo-scheduler audit anchor
+expect 2 err 'demo-scheduler' 'a disabled account cannot take an anchor'
 
 cc --user demo-manager user list
 expect 0 out '^demo-admin ' 'more work after the anchor (user list)'
