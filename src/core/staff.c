@@ -289,9 +289,9 @@ static int do_disable(store *s, void *arg, cc_err *err)
                           "them first (carecoord handoff move-caseload %s --to ...)",
                           a->login, owned, pending, a->login);
     rc = sqlite3_prepare_v2(store_db(s),
-                                "UPDATE staff SET active = 0, version = version + 1 "
-                                "WHERE login = ?1 AND active = 1",
-                                -1, &st, NULL);
+                            "UPDATE staff SET active = 0, version = version + 1 "
+                            "WHERE login = ?1 AND active = 1",
+                            -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "disabling staff", err);
     sqlite3_bind_text(st, 1, a->login, -1, SQLITE_STATIC);
