@@ -26,16 +26,16 @@
 
 enum file_kind { KIND_MAIN = 1, KIND_JOURNAL = 2, KIND_WAL = 3, KIND_MEM = 4 };
 
-#define PAGE       VFS_PAGE_SIZE
-#define NONCE      crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define TAG        crypto_aead_xchacha20poly1305_ietf_ABYTES
-#define RES_OFF    (PAGE - VFS_RESERVE)
-#define CLEAR_HDR  24 /* page 1: db id (0..15) + SQLite geometry (16..23) */
-#define WAL_HDR    32
-#define FRAME_HDR  24
-#define FRAME      (FRAME_HDR + PAGE)
-#define AD_BYTES   (VFS_DBID_BYTES + 1 + 4 + 4 + 8)
-#define MAX_IDS    2
+#define PAGE      VFS_PAGE_SIZE
+#define NONCE     crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG       crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define RES_OFF   (PAGE - VFS_RESERVE)
+#define CLEAR_HDR 24 /* page 1: db id (0..15) + SQLite geometry (16..23) */
+#define WAL_HDR   32
+#define FRAME_HDR 24
+#define FRAME     (FRAME_HDR + PAGE)
+#define AD_BYTES  (VFS_DBID_BYTES + 1 + 4 + 4 + 8)
+#define MAX_IDS   2
 
 static const char sqlite_magic[16] = "SQLite format 3";
 
@@ -74,10 +74,10 @@ static void nonce_next(uint8_t out[NONCE])
 typedef struct ring {
     struct ring *next;
     char *path;
-    int refs;      /* one for being attached, one per open file */
-    int attached;  /* still attached by the store */
-    int n;         /* number of ids */
-    int active;    /* index of the id the main file uses, -1 before open */
+    int refs;     /* one for being attached, one per open file */
+    int attached; /* still attached by the store */
+    int n;        /* number of ids */
+    int active;   /* index of the id the main file uses, -1 before open */
     uint8_t ids[MAX_IDS][VFS_DBID_BYTES];
     uint8_t *keys; /* sodium_malloc: n * VFS_KEY_BYTES */
 } ring;
@@ -248,8 +248,8 @@ static const char *kind_name(int kind)
     return names[kind];
 }
 
-static void make_ad(uint8_t ad[AD_BYTES], const cc_file *f, uint32_t pgno, uint32_t salt,
-                    const uint8_t *geometry)
+static void make_ad(uint8_t ad[AD_BYTES], const cc_file *f, uint32_t pgno,
+                    uint32_t salt, const uint8_t *geometry)
 {
     memcpy(ad, f->db_id, VFS_DBID_BYTES);
     ad[VFS_DBID_BYTES] = (uint8_t)f->kind;
@@ -275,8 +275,8 @@ static int check_page1(const cc_file *f, const uint8_t *plain)
 }
 
 /* Seal one page image plain (page pgno) into out. */
-static int page_seal(const cc_file *f, uint32_t pgno, uint32_t salt, const uint8_t *plain,
-                     uint8_t *out)
+static int page_seal(const cc_file *f, uint32_t pgno, uint32_t salt,
+                     const uint8_t *plain, uint8_t *out)
 {
     uint8_t ad[AD_BYTES];
     size_t start = 0;
@@ -339,10 +339,11 @@ static int is_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
-static int auth_failed(const cc_file *f, sqlite3_int64 off, uint32_t pgno, const char *why)
+static int auth_failed(const cc_file *f, sqlite3_int64 off, uint32_t pgno,
+                       const char *why)
 {
-    set_error("%s %s: page %u at offset %lld %s (damaged or tampered)", kind_name(f->kind),
-              f->name, pgno, (long long)off, why);
+    set_error("%s %s: page %u at offset %lld %s (damaged or tampered)",
+              kind_name(f->kind), f->name, pgno, (long long)off, why);
     return SQLITE_IOERR_DATA;
 }
 
@@ -354,8 +355,8 @@ static int raw_read(cc_file *f, void *buf, int n, sqlite3_int64 off, int *eof)
     *eof = 0;
     if (rc == SQLITE_IOERR_SHORT_READ) {
         if (!is_zero(buf, (size_t)n)) {
-            set_error("%s %s: truncated page at offset %lld (damaged)", kind_name(f->kind),
-                      f->name, (long long)off);
+            set_error("%s %s: truncated page at offset %lld (damaged)",
+                      kind_name(f->kind), f->name, (long long)off);
             return SQLITE_IOERR_DATA;
         }
         *eof = 1;
@@ -413,8 +414,8 @@ static int main_write(cc_file *f, const uint8_t *buf, int amt, sqlite3_int64 off
 {
     uint8_t raw[PAGE];
     if (amt != PAGE || off % PAGE != 0) {
-        set_error("database %s: refusing a partial page write (%d bytes at %lld)", f->name,
-                  amt, (long long)off);
+        set_error("database %s: refusing a partial page write (%d bytes at %lld)",
+                  f->name, amt, (long long)off);
         return SQLITE_IOERR_WRITE;
     }
     int rc = page_seal(f, (uint32_t)(off / PAGE) + 1, 0, buf, raw);
@@ -440,7 +441,8 @@ static int later_frame_valid(cc_file *f, sqlite3_int64 frame_off)
     if (f->real->pMethods->xRead(f->real, hdr, WAL_HDR, 0) != SQLITE_OK ||
         f->real->pMethods->xFileSize(f->real, &size) != SQLITE_OK)
         return 1; /* cannot tell: fail closed */
-    for (sqlite3_int64 off = frame_off + FRAME; !valid && off + FRAME <= size; off += FRAME) {
+    for (sqlite3_int64 off = frame_off + FRAME; !valid && off + FRAME <= size;
+         off += FRAME) {
         if (f->real->pMethods->xRead(f->real, frame, FRAME, off) != SQLITE_OK)
             break;
         if (memcmp(frame + 8, hdr + 16, 4) != 0)
@@ -497,7 +499,8 @@ static int wal_read(cc_file *f, uint8_t *buf, int amt, sqlite3_int64 off)
         }
         return wal_open_frame(f, frame, buf, frame_off, 0);
     }
-    set_error("WAL %s: unexpected read of %d bytes at %lld", f->name, amt, (long long)off);
+    set_error("WAL %s: unexpected read of %d bytes at %lld", f->name, amt,
+              (long long)off);
     return SQLITE_IOERR_READ;
 }
 
@@ -594,8 +597,8 @@ static int journal_write(cc_file *f, const uint8_t *buf, int amt, sqlite3_int64 
     }
     if (amt <= 8 || off % 512 == 0)
         return f->real->pMethods->xWrite(f->real, buf, amt, off);
-    set_error("journal %s: refusing an unexpected write (%d bytes at %lld)", f->name, amt,
-              (long long)off);
+    set_error("journal %s: refusing an unexpected write (%d bytes at %lld)", f->name,
+              amt, (long long)off);
     return SQLITE_IOERR_WRITE;
 }
 
@@ -677,7 +680,8 @@ static int cc_check_reserved(sqlite3_file *pf, int *out)
 static int pragma_guard(char **args)
 {
     static const char msg[] = "the encrypted store's page size is fixed at 4096";
-    if (sqlite3_stricmp(args[1], "page_size") == 0 && args[2] && atoi(args[2]) != PAGE) {
+    if (sqlite3_stricmp(args[1], "page_size") == 0 && args[2] &&
+        atoi(args[2]) != PAGE) {
         args[0] = sqlite3_malloc((int)sizeof msg);
         if (args[0])
             memcpy(args[0], msg, sizeof msg);
@@ -718,7 +722,8 @@ static int cc_device_characteristics(sqlite3_file *pf)
     return dc | SQLITE_IOCAP_POWERSAFE_OVERWRITE;
 }
 
-static int cc_shm_map(sqlite3_file *pf, int pg, int pgsz, int extend, void volatile **pp)
+static int cc_shm_map(sqlite3_file *pf, int pg, int pgsz, int extend,
+                      void volatile **pp)
 {
     cc_file *f = (cc_file *)pf;
     return f->real->pMethods->xShmMap(f->real, pg, pgsz, extend, pp);
@@ -756,11 +761,24 @@ static int cc_unfetch(sqlite3_file *pf, sqlite3_int64 off, void *p)
 }
 
 static const sqlite3_io_methods cc_io = {
-    3,           cc_close,          cc_read,          cc_write,
-    cc_truncate, cc_sync,           cc_file_size,     cc_lock,
-    cc_unlock,   cc_check_reserved, cc_file_control,  cc_sector_size,
-    cc_device_characteristics,      cc_shm_map,       cc_shm_lock,
-    cc_shm_barrier,                 cc_shm_unmap,     cc_fetch,
+    3,
+    cc_close,
+    cc_read,
+    cc_write,
+    cc_truncate,
+    cc_sync,
+    cc_file_size,
+    cc_lock,
+    cc_unlock,
+    cc_check_reserved,
+    cc_file_control,
+    cc_sector_size,
+    cc_device_characteristics,
+    cc_shm_map,
+    cc_shm_lock,
+    cc_shm_barrier,
+    cc_shm_unmap,
+    cc_fetch,
     cc_unfetch,
 };
 
@@ -885,10 +903,24 @@ static int mem_device_characteristics(sqlite3_file *pf)
 }
 
 static const sqlite3_io_methods mem_io = {
-    1,        mem_close,          mem_read,         mem_write,       mem_truncate,
-    mem_sync, mem_file_size,      mem_lock,         mem_lock,        mem_check_reserved,
-    mem_file_control,             mem_sector_size,  mem_device_characteristics,
-    NULL,     NULL,               NULL,             NULL,            NULL,
+    1,
+    mem_close,
+    mem_read,
+    mem_write,
+    mem_truncate,
+    mem_sync,
+    mem_file_size,
+    mem_lock,
+    mem_lock,
+    mem_check_reserved,
+    mem_file_control,
+    mem_sector_size,
+    mem_device_characteristics,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
     NULL,
 };
 
@@ -913,7 +945,9 @@ static int kind_of(int flags, const char *name)
 static void main_path_of(const char *name, int kind, char *out, size_t outsz)
 {
     snprintf(out, outsz, "%s", name);
-    const char *suffix = kind == KIND_WAL ? "-wal" : kind == KIND_JOURNAL ? "-journal" : "";
+    const char *suffix = kind == KIND_WAL       ? "-wal"
+                         : kind == KIND_JOURNAL ? "-journal"
+                                                : "";
     size_t n = strlen(out), s = strlen(suffix);
     if (s && n > s && strcmp(out + n - s, suffix) == 0)
         out[n - s] = '\0';
@@ -1084,17 +1118,35 @@ static int cc_current_time_int64(sqlite3_vfs *vfs, sqlite3_int64 *out)
 }
 
 static sqlite3_vfs cc_vfs = {
-    2,    0,    4096, NULL,           VFS_NAME,   NULL,        cc_open,
-    cc_delete,  cc_access,            cc_full_pathname,        cc_dl_open,
-    cc_dl_error, cc_dl_sym,           cc_dl_close,             cc_randomness,
-    cc_sleep,   cc_current_time,      cc_get_last_error,       cc_current_time_int64,
-    NULL,       NULL,                 NULL,
+    2,
+    0,
+    4096,
+    NULL,
+    VFS_NAME,
+    NULL,
+    cc_open,
+    cc_delete,
+    cc_access,
+    cc_full_pathname,
+    cc_dl_open,
+    cc_dl_error,
+    cc_dl_sym,
+    cc_dl_close,
+    cc_randomness,
+    cc_sleep,
+    cc_current_time,
+    cc_get_last_error,
+    cc_current_time_int64,
+    NULL,
+    NULL,
+    NULL,
 };
 
 int vfs_install(int exclusive)
 {
-    static const char *const stock[] = {"unix", "unix-none", "unix-dotfile", "unix-excl",
-                                        "unix-flock", "unix-afp", "unix-posix"};
+    static const char *const stock[] = {"unix",      "unix-none",  "unix-dotfile",
+                                        "unix-excl", "unix-flock", "unix-afp",
+                                        "unix-posix"};
     if (sodium_init() < 0)
         return SQLITE_ERROR;
     if (!base_vfs) {

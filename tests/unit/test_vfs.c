@@ -53,8 +53,8 @@ static void fill(store *s, int rows)
     char text[200];
     assert_int_equal(store_begin(s, &err), CC_OK);
     tu_exec(s, "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, name TEXT)");
-    assert_int_equal(sqlite3_prepare_v2(store_db(s), "INSERT INTO t (name) VALUES (?1)", -1,
-                                        &st, NULL),
+    assert_int_equal(sqlite3_prepare_v2(store_db(s), "INSERT INTO t (name) VALUES (?1)",
+                                        -1, &st, NULL),
                      SQLITE_OK);
     for (int i = 0; i < rows; i++) {
         snprintf(text, sizeof text, "%s row %d", MARKER, i);
@@ -96,7 +96,8 @@ static void test_plaintext_scan(void **state)
     assert_int_equal(tu_int(s, "SELECT count(*) FROM t"), 2001);
     store_close(s);
     s = tu_open(vac);
-    assert_int_equal(tu_int(s, "SELECT count(*) FROM t WHERE name LIKE 'ZZ-MARKER%'"), 2001);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM t WHERE name LIKE 'ZZ-MARKER%'"),
+                     2001);
     store_close(s);
     free(wal), free(bak), free(vac);
 }
@@ -112,7 +113,8 @@ static void test_stock_sqlite_cannot_read(void **state)
     assert_true(n >= 4096);
     assert_memory_not_equal(head, "SQLite format 3", 15);
     free(head);
-    assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, "unix"), SQLITE_OK);
+    assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, "unix"),
+                     SQLITE_OK);
     int rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     assert_int_equal(rc, SQLITE_NOTADB);
     sqlite3_close(db);
@@ -338,7 +340,8 @@ static void test_unkeyed_path_refused(void **state)
     sqlite3 *db;
     store *s = tu_create(f->db);
     char *other = tu_path(f->dir, "plain.db");
-    int rc = sqlite3_open_v2(other, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    int rc =
+        sqlite3_open_v2(other, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, "CREATE TABLE x (a)", NULL, NULL, NULL);
     assert_int_not_equal(rc, SQLITE_OK);
@@ -396,7 +399,8 @@ static void test_temp_files_in_memory(void **state)
     assert_int_equal(tf->pMethods->xWrite(tf, buf, sizeof buf, 100000), SQLITE_OK);
     assert_int_equal(tf->pMethods->xRead(tf, back, sizeof back, 100000), SQLITE_OK);
     assert_memory_equal(buf, back, sizeof buf);
-    assert_int_equal(tf->pMethods->xRead(tf, back, 16, 108190), SQLITE_IOERR_SHORT_READ);
+    assert_int_equal(tf->pMethods->xRead(tf, back, 16, 108190),
+                     SQLITE_IOERR_SHORT_READ);
     tf->pMethods->xClose(tf);
     free(tf);
     assert_int_equal(tu_int(s, "PRAGMA temp_store"), 2);
@@ -438,12 +442,14 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_plaintext_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stock_sqlite_cannot_read, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_journal_sealed_and_recovers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_journal_sealed_and_recovers, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_wal_recovery_and_tamper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_tail_frame_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_regions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_swapped_pages, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wrong_key_and_foreign_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_key_and_foreign_file, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_unkeyed_path_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_size_fixed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_temp_files_in_memory, setup, teardown),
