@@ -225,6 +225,9 @@ typedef struct cc_file {
     const uint8_t *key;
     sqlite3_int64 hdr_off; /* WAL: offset of the last frame header written */
     uint8_t hdr[FRAME_HDR];
+    int rewriting;                     /* WAL: SQLite is rewriting frame headers */
+    sqlite3_int64 sealed_off;          /* WAL: frame just read while rewriting, or -1 */
+    uint32_t sealed_pgno, sealed_salt; /* what its page is sealed under */
     sqlite3_int64 pgno_off; /* journal: offset of the last page number written */
     uint32_t pgno_val;
 } cc_file;
@@ -424,15 +427,57 @@ static int main_write(cc_file *f, const uint8_t *buf, int amt, sqlite3_int64 off
     return rc;
 }
 
-/* ---- WAL --------------------------------------------------------------- */
+/* ---- WAL ---------------------------------------------------------------
+ *
+ * A WAL is a 32-byte header (salt-1 at offset 16, salt-2 at 20) and frames:
+ * a 24-byte header (page number, commit size, salt-1, salt-2, two
+ * checksums) followed by a page. Every page image is sealed under the page
+ * number in its frame header and the WAL header's salt-1: the salt its frame
+ * header carries once SQLite is done with the frame.
+ *
+ * SQLite writes a frame as its header, then its page. A transaction larger
+ * than the page cache spills pages before its commit, and a spilled page
+ * that changes again is written again in its frame, the page alone (sealed
+ * afresh, with the same page number and salt). Frames appended after that
+ * get "pending" headers: salts and checksums zero. At the commit SQLite reads
+ * the checksum before the first rewritten frame (8 bytes at offset 24 of the
+ * WAL header, or at offset 16 of a frame header), reads every frame from
+ * there on again and writes its header with the real salts and checksums
+ * (walRewriteChecksums in SQLite's wal.c). That 8-byte read puts the file in
+ * "rewriting" mode: a frame read then is authenticated strictly (no torn
+ * tail is possible inside a live transaction), and the header written back
+ * over it must name the page number and salt its page is sealed under.
+ */
 
-/* Decrypt the page image of a raw frame (header + page) into out. In
- * recovery (lenient) a stale image is passed on for SQLite's checksum to
- * reject; otherwise it is tampering. */
-/* True if some frame after frame_off belongs to the current WAL generation
- * (its header carries the WAL header's salt) and is authentic: then the
- * frame at frame_off was not the torn tail a crash leaves behind. */
-static int later_frame_valid(cc_file *f, sqlite3_int64 frame_off)
+/* Salts and checksums zero: written while SQLite owes checksums. */
+static int hdr_pending(const uint8_t *hdr)
+{
+    return is_zero(hdr + 8, 16);
+}
+
+/* The salt the page of a frame with header hdr is sealed under. */
+static int frame_salt(cc_file *f, const uint8_t *hdr, uint32_t *salt)
+{
+    uint8_t b[4];
+    if (!hdr_pending(hdr)) {
+        *salt = get_be32(hdr + 8);
+        return SQLITE_OK;
+    }
+    int rc = f->real->pMethods->xRead(f->real, b, 4, 16);
+    if (rc != SQLITE_OK) {
+        set_error("WAL %s: cannot read the WAL header's salt", f->name);
+        return rc == SQLITE_IOERR_SHORT_READ ? SQLITE_IOERR_READ : rc;
+    }
+    *salt = get_be32(b);
+    return SQLITE_OK;
+}
+
+/* True if an authentic commit frame of the current WAL generation (its
+ * header carries the WAL header's salts) follows the frame at frame_off:
+ * then that frame cannot be the torn remains of a transaction that never
+ * committed. Frames that are not commits prove nothing: a transaction that
+ * spilled rewrites its earlier frames while later ones are on disk. */
+static int later_commit_valid(cc_file *f, sqlite3_int64 frame_off)
 {
     uint8_t hdr[WAL_HDR], frame[FRAME], page[PAGE];
     sqlite3_int64 size = 0;
@@ -445,8 +490,8 @@ static int later_frame_valid(cc_file *f, sqlite3_int64 frame_off)
          off += FRAME) {
         if (f->real->pMethods->xRead(f->real, frame, FRAME, off) != SQLITE_OK)
             break;
-        if (memcmp(frame + 8, hdr + 16, 4) != 0)
-            continue; /* an older generation's leftover */
+        if (memcmp(frame + 8, hdr + 16, 8) != 0 || get_be32(frame + 4) == 0)
+            continue; /* an older generation's leftover, or not a commit */
         valid = page_open(f, frame + FRAME_HDR, page, &got, &salt) == 0 &&
                 got == get_be32(frame) && salt == get_be32(frame + 8);
     }
@@ -454,88 +499,152 @@ static int later_frame_valid(cc_file *f, sqlite3_int64 frame_off)
     return valid;
 }
 
+/* Decrypt the page image of a raw frame (header + page) at off into out. In
+ * recovery (lenient) a torn or stale image is passed on for SQLite's own
+ * checks to reject; otherwise it is tampering. */
 static int wal_open_frame(cc_file *f, const uint8_t *frame, uint8_t *out,
                           sqlite3_int64 off, int lenient)
 {
-    uint32_t hdr_pgno = get_be32(frame), hdr_salt = get_be32(frame + 8), got, salt;
+    uint32_t hdr_pgno = get_be32(frame), got, salt, want;
     if (page_open(f, frame + FRAME_HDR, out, &got, &salt) != 0) {
         /* A crash can tear a page write that spans two kernel pages; such a
          * frame is in a transaction that never committed. In recovery it is
          * handed over undecrypted, so SQLite's checksum ends the log there
-         * as it would without encryption, unless valid frames follow it. */
-        if (!lenient || later_frame_valid(f, off))
+         * as it would without encryption, unless a commit follows it. */
+        if (!lenient || later_commit_valid(f, off))
             return auth_failed(f, off, hdr_pgno, "failed authentication");
         memcpy(out, frame + FRAME_HDR, PAGE);
         sqlite3_log(SQLITE_NOTICE, "carecoord vfs: %s: torn frame at %lld ends the log",
                     f->name, (long long)off);
         return SQLITE_OK;
     }
-    if ((got != hdr_pgno || salt != hdr_salt) && !lenient)
-        return auth_failed(f, off, hdr_pgno, "does not belong to its frame");
+    if (lenient)
+        return SQLITE_OK;
+    int rc = frame_salt(f, frame, &want);
+    if (rc == SQLITE_OK && (got != hdr_pgno || salt != want))
+        rc = auth_failed(f, off, hdr_pgno, "does not belong to its frame");
+    if (rc != SQLITE_OK) {
+        sodium_memzero(out, PAGE);
+        return rc;
+    }
+    if (f->rewriting) {
+        f->sealed_off = off;
+        f->sealed_pgno = got;
+        f->sealed_salt = salt;
+    }
     return SQLITE_OK;
+}
+
+/* Bytes of the WAL header or of a frame header are clear. An 8-byte read of
+ * a checksum (at 24, or at 16 within a frame header) starts SQLite's rewrite
+ * of frame headers; reading the whole WAL header starts a recovery. */
+static int wal_read_clear(cc_file *f, uint8_t *buf, int amt, sqlite3_int64 off,
+                          int at_cksum)
+{
+    if (amt == 8 && at_cksum)
+        f->rewriting = 1;
+    else if (off == 0 && amt == WAL_HDR)
+        f->rewriting = 0;
+    return f->real->pMethods->xRead(f->real, buf, amt, off);
+}
+
+/* A whole frame (header + page) or a page alone, authenticated. */
+static int wal_read_frame(cc_file *f, uint8_t *buf, int amt, sqlite3_int64 off,
+                          sqlite3_int64 within)
+{
+    uint8_t frame[FRAME];
+    sqlite3_int64 frame_off = off - within;
+    int eof, rc = raw_read(f, frame, FRAME, frame_off, &eof);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (eof) {
+        memset(buf, 0, (size_t)amt);
+        return SQLITE_IOERR_SHORT_READ;
+    }
+    if (within == FRAME_HDR)
+        return wal_open_frame(f, frame, buf, frame_off, 0);
+    memcpy(buf, frame, FRAME_HDR);
+    return wal_open_frame(f, frame, buf + FRAME_HDR, frame_off, !f->rewriting);
 }
 
 static int wal_read(cc_file *f, uint8_t *buf, int amt, sqlite3_int64 off)
 {
-    uint8_t frame[FRAME];
-    int eof, rc;
+    f->sealed_off = -1;
     if (off + amt <= WAL_HDR)
-        return f->real->pMethods->xRead(f->real, buf, amt, off);
-    sqlite3_int64 within = (off - WAL_HDR) % FRAME;
-    if (within == 0 && amt <= FRAME_HDR)
-        return f->real->pMethods->xRead(f->real, buf, amt, off);
-    if ((within == 0 && amt == FRAME) || (within == FRAME_HDR && amt == PAGE)) {
-        sqlite3_int64 frame_off = off - within;
-        rc = raw_read(f, frame, FRAME, frame_off, &eof);
-        if (rc != SQLITE_OK)
-            return rc;
-        if (eof) {
-            memset(buf, 0, (size_t)amt);
-            return SQLITE_IOERR_SHORT_READ;
-        }
-        if (within == 0) {
-            memcpy(buf, frame, FRAME_HDR);
-            return wal_open_frame(f, frame, buf + FRAME_HDR, frame_off, 1);
-        }
-        return wal_open_frame(f, frame, buf, frame_off, 0);
-    }
+        return wal_read_clear(f, buf, amt, off, off == 24);
+    sqlite3_int64 within = off >= WAL_HDR ? (off - WAL_HDR) % FRAME : -1;
+    if (within >= 0 && within + amt <= FRAME_HDR)
+        return wal_read_clear(f, buf, amt, off, within == 16);
+    if ((within == 0 && amt == FRAME) || (within == FRAME_HDR && amt == PAGE))
+        return wal_read_frame(f, buf, amt, off, within);
     set_error("WAL %s: unexpected read of %d bytes at %lld", f->name, amt,
               (long long)off);
     return SQLITE_IOERR_READ;
 }
 
+/* Seal a page under the page number and salt of its frame's header: the one
+ * just written, or (a page written again) the one on disk. */
 static int wal_write_page(cc_file *f, const uint8_t *page, sqlite3_int64 off)
 {
     uint8_t hdr[FRAME_HDR], raw[PAGE];
-    if (f->hdr_off == off - FRAME_HDR) {
+    uint32_t salt;
+    int rc = SQLITE_OK;
+    f->rewriting = 0;
+    if (f->hdr_off == off - FRAME_HDR)
         memcpy(hdr, f->hdr, FRAME_HDR);
-    } else {
-        int rc = f->real->pMethods->xRead(f->real, hdr, FRAME_HDR, off - FRAME_HDR);
-        if (rc != SQLITE_OK)
-            return rc == SQLITE_IOERR_SHORT_READ ? SQLITE_IOERR_WRITE : rc;
+    else
+        rc = f->real->pMethods->xRead(f->real, hdr, FRAME_HDR, off - FRAME_HDR);
+    if (rc == SQLITE_IOERR_SHORT_READ || (rc == SQLITE_OK && get_be32(hdr) == 0)) {
+        set_error("WAL %s: refusing a page at %lld without its frame header", f->name,
+                  (long long)off);
+        return SQLITE_IOERR_WRITE;
     }
-    int rc = page_seal(f, get_be32(hdr), get_be32(hdr + 8), page, raw);
+    if (rc == SQLITE_OK)
+        rc = frame_salt(f, hdr, &salt);
+    if (rc == SQLITE_OK)
+        rc = page_seal(f, get_be32(hdr), salt, page, raw);
     if (rc == SQLITE_OK)
         rc = f->real->pMethods->xWrite(f->real, raw, PAGE, off);
     return rc;
 }
 
+/* A frame header. Written over a frame just read while rewriting, it must
+ * name the page number and salt that frame's page is sealed under (a pending
+ * header stands for the WAL header's salt, which that page was checked
+ * against), or the page would no longer belong to its frame. */
+static int wal_write_frame_hdr(cc_file *f, const uint8_t *buf, sqlite3_int64 off,
+                               sqlite3_int64 sealed_off)
+{
+    if (off == sealed_off &&
+        (get_be32(buf) != f->sealed_pgno ||
+         (!hdr_pending(buf) && get_be32(buf + 8) != f->sealed_salt))) {
+        set_error("WAL %s: refusing a frame header at %lld for page %u, salt %08x: its "
+                  "page is sealed as page %u, salt %08x",
+                  f->name, (long long)off, get_be32(buf), get_be32(buf + 8),
+                  f->sealed_pgno, f->sealed_salt);
+        return SQLITE_IOERR_WRITE;
+    }
+    memcpy(f->hdr, buf, FRAME_HDR);
+    f->hdr_off = off;
+    return f->real->pMethods->xWrite(f->real, buf, FRAME_HDR, off);
+}
+
 static int wal_write(cc_file *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 {
+    sqlite3_int64 sealed_off = f->sealed_off;
+    f->sealed_off = -1;
     if (off == 0 && amt == WAL_HDR) {
         if (get_be32(buf + 8) != PAGE) {
             set_error("WAL %s: refusing page size %u", f->name, get_be32(buf + 8));
             return SQLITE_IOERR_WRITE;
         }
+        f->rewriting = 0;
         return f->real->pMethods->xWrite(f->real, buf, amt, off);
     }
     if (off >= WAL_HDR) {
         sqlite3_int64 within = (off - WAL_HDR) % FRAME;
-        if (within == 0 && amt == FRAME_HDR) {
-            memcpy(f->hdr, buf, FRAME_HDR);
-            f->hdr_off = off;
-            return f->real->pMethods->xWrite(f->real, buf, amt, off);
-        }
+        if (within == 0 && amt == FRAME_HDR)
+            return wal_write_frame_hdr(f, buf, off, sealed_off);
         if (within == FRAME_HDR && amt == PAGE)
             return wal_write_page(f, buf, off);
     }
@@ -643,12 +752,16 @@ static int cc_write(sqlite3_file *pf, const void *buf, int amt, sqlite3_int64 of
 static int cc_truncate(sqlite3_file *pf, sqlite3_int64 size)
 {
     cc_file *f = (cc_file *)pf;
+    f->rewriting = 0;
+    f->sealed_off = -1;
     return f->real->pMethods->xTruncate(f->real, size);
 }
 
 static int cc_sync(sqlite3_file *pf, int flags)
 {
     cc_file *f = (cc_file *)pf;
+    f->rewriting = 0;
+    f->sealed_off = -1;
     return f->real->pMethods->xSync(f->real, flags);
 }
 
@@ -1027,6 +1140,7 @@ static int cc_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *pf, int fla
     f->kind = kind;
     f->name = name;
     f->hdr_off = -1;
+    f->sealed_off = -1;
     f->pgno_off = -1;
     f->real = (sqlite3_file *)(f + 1);
     main_path_of(name, kind, main_path, sizeof main_path);
