@@ -87,9 +87,9 @@ static int open_copy(const char *path, const uint8_t id[VFS_DBID_BYTES],
     vfs_key_attach(path, id, pk);
     sodium_free(pk);
     vfs_clear_error();
-    rc = sqlite3_open_v2(path, out,
-                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
-                         NULL);
+    rc = sqlite3_open_v2(
+        path, out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+        NULL);
     if (rc == SQLITE_OK) {
         sqlite3_file_control(*out, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
         rc = sqlite3_exec(*out,
@@ -261,10 +261,9 @@ static int reopen(store *s, cc_err *err)
     sodium_free(pk);
     s->active_gen = 0;
     vfs_clear_error();
-    int rc = sqlite3_open_v2(s->path, &s->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
-                                 SQLITE_OPEN_EXRESCODE,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        s->path, &s->db,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "reopening the database", err);
     return store_configure(s, err);
@@ -353,7 +352,8 @@ static int scan_file(const char *path, int flags, int64_t hdr, int64_t unit,
     uint8_t *buf = malloc((size_t)unit);
     sqlite3_int64 size = 0;
     int out = 0;
-    if (!f || !buf || v->xOpen(v, path, f, flags | SQLITE_OPEN_READONLY, &out) != SQLITE_OK) {
+    if (!f || !buf ||
+        v->xOpen(v, path, f, flags | SQLITE_OPEN_READONLY, &out) != SQLITE_OK) {
         int missing = f && buf && !exists(path);
         free(f);
         free(buf);
@@ -380,7 +380,8 @@ static int integrity(store *s, store_check_result *res, cc_err *err)
     vfs_clear_error();
     int rc = sqlite3_prepare_v2(s->db, "PRAGMA integrity_check(1)", -1, &st, NULL);
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        snprintf(res->integrity, sizeof res->integrity, "%s", sqlite3_column_text(st, 0));
+        snprintf(res->integrity, sizeof res->integrity, "%s",
+                 sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     if (rc == SQLITE_ROW)
         return CC_OK;
@@ -398,8 +399,8 @@ int store_check(store *s, store_check_result *res, cc_err *err)
     memset(res, 0, sizeof *res);
     snprintf(wal, sizeof wal, "%s-wal", s->path);
     if (integrity(s, res, err) != CC_OK ||
-        scan_file(s->path, SQLITE_OPEN_MAIN_DB, 0, VFS_PAGE_SIZE, &res->pages, res, err) !=
-            CC_OK ||
+        scan_file(s->path, SQLITE_OPEN_MAIN_DB, 0, VFS_PAGE_SIZE, &res->pages, res,
+                  err) != CC_OK ||
         scan_file(wal, SQLITE_OPEN_WAL, 32, 24 + VFS_PAGE_SIZE, &res->wal_frames, res,
                   err) != CC_OK)
         return err->code;

@@ -26,16 +26,16 @@
 
 enum file_kind { KIND_MAIN = 1, KIND_JOURNAL = 2, KIND_WAL = 3, KIND_MEM = 4 };
 
-#define PAGE       VFS_PAGE_SIZE
-#define NONCE      crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define TAG        crypto_aead_xchacha20poly1305_ietf_ABYTES
-#define RES_OFF    (PAGE - VFS_RESERVE)
-#define CLEAR_HDR  24 /* page 1: db id (0..15) + SQLite geometry (16..23) */
-#define WAL_HDR    32
-#define FRAME_HDR  24
-#define FRAME      (FRAME_HDR + PAGE)
-#define AD_BYTES   (VFS_DBID_BYTES + 1 + 4 + 4 + 8)
-#define MAX_IDS    2
+#define PAGE      VFS_PAGE_SIZE
+#define NONCE     crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG       crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define RES_OFF   (PAGE - VFS_RESERVE)
+#define CLEAR_HDR 24 /* page 1: db id (0..15) + SQLite geometry (16..23) */
+#define WAL_HDR   32
+#define FRAME_HDR 24
+#define FRAME     (FRAME_HDR + PAGE)
+#define AD_BYTES  (VFS_DBID_BYTES + 1 + 4 + 4 + 8)
+#define MAX_IDS   2
 
 static const char sqlite_magic[16] = "SQLite format 3";
 
@@ -74,10 +74,10 @@ static void nonce_next(uint8_t out[NONCE])
 typedef struct ring {
     struct ring *next;
     char *path;
-    int refs;      /* one for being attached, one per open file */
-    int attached;  /* still attached by the store */
-    int n;         /* number of ids */
-    int active;    /* index of the id the main file uses, -1 before open */
+    int refs;     /* one for being attached, one per open file */
+    int attached; /* still attached by the store */
+    int n;        /* number of ids */
+    int active;   /* index of the id the main file uses, -1 before open */
     uint8_t ids[MAX_IDS][VFS_DBID_BYTES];
     uint8_t *keys; /* sodium_malloc: n * VFS_KEY_BYTES */
 } ring;
@@ -225,6 +225,9 @@ typedef struct cc_file {
     const uint8_t *key;
     sqlite3_int64 hdr_off; /* WAL: offset of the last frame header written */
     uint8_t hdr[FRAME_HDR];
+    int rewriting;                     /* WAL: SQLite is rewriting frame headers */
+    sqlite3_int64 sealed_off;          /* WAL: frame just read while rewriting, or -1 */
+    uint32_t sealed_pgno, sealed_salt; /* what its page is sealed under */
     sqlite3_int64 pgno_off; /* journal: offset of the last page number written */
     uint32_t pgno_val;
 } cc_file;
@@ -248,8 +251,8 @@ static const char *kind_name(int kind)
     return names[kind];
 }
 
-static void make_ad(uint8_t ad[AD_BYTES], const cc_file *f, uint32_t pgno, uint32_t salt,
-                    const uint8_t *geometry)
+static void make_ad(uint8_t ad[AD_BYTES], const cc_file *f, uint32_t pgno,
+                    uint32_t salt, const uint8_t *geometry)
 {
     memcpy(ad, f->db_id, VFS_DBID_BYTES);
     ad[VFS_DBID_BYTES] = (uint8_t)f->kind;
@@ -275,8 +278,8 @@ static int check_page1(const cc_file *f, const uint8_t *plain)
 }
 
 /* Seal one page image plain (page pgno) into out. */
-static int page_seal(const cc_file *f, uint32_t pgno, uint32_t salt, const uint8_t *plain,
-                     uint8_t *out)
+static int page_seal(const cc_file *f, uint32_t pgno, uint32_t salt,
+                     const uint8_t *plain, uint8_t *out)
 {
     uint8_t ad[AD_BYTES];
     size_t start = 0;
@@ -339,10 +342,11 @@ static int is_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
-static int auth_failed(const cc_file *f, sqlite3_int64 off, uint32_t pgno, const char *why)
+static int auth_failed(const cc_file *f, sqlite3_int64 off, uint32_t pgno,
+                       const char *why)
 {
-    set_error("%s %s: page %u at offset %lld %s (damaged or tampered)", kind_name(f->kind),
-              f->name, pgno, (long long)off, why);
+    set_error("%s %s: page %u at offset %lld %s (damaged or tampered)",
+              kind_name(f->kind), f->name, pgno, (long long)off, why);
     return SQLITE_IOERR_DATA;
 }
 
@@ -354,8 +358,8 @@ static int raw_read(cc_file *f, void *buf, int n, sqlite3_int64 off, int *eof)
     *eof = 0;
     if (rc == SQLITE_IOERR_SHORT_READ) {
         if (!is_zero(buf, (size_t)n)) {
-            set_error("%s %s: truncated page at offset %lld (damaged)", kind_name(f->kind),
-                      f->name, (long long)off);
+            set_error("%s %s: truncated page at offset %lld (damaged)",
+                      kind_name(f->kind), f->name, (long long)off);
             return SQLITE_IOERR_DATA;
         }
         *eof = 1;
@@ -413,8 +417,8 @@ static int main_write(cc_file *f, const uint8_t *buf, int amt, sqlite3_int64 off
 {
     uint8_t raw[PAGE];
     if (amt != PAGE || off % PAGE != 0) {
-        set_error("database %s: refusing a partial page write (%d bytes at %lld)", f->name,
-                  amt, (long long)off);
+        set_error("database %s: refusing a partial page write (%d bytes at %lld)",
+                  f->name, amt, (long long)off);
         return SQLITE_IOERR_WRITE;
     }
     int rc = page_seal(f, (uint32_t)(off / PAGE) + 1, 0, buf, raw);
@@ -423,15 +427,57 @@ static int main_write(cc_file *f, const uint8_t *buf, int amt, sqlite3_int64 off
     return rc;
 }
 
-/* ---- WAL --------------------------------------------------------------- */
+/* ---- WAL ---------------------------------------------------------------
+ *
+ * A WAL is a 32-byte header (salt-1 at offset 16, salt-2 at 20) and frames:
+ * a 24-byte header (page number, commit size, salt-1, salt-2, two
+ * checksums) followed by a page. Every page image is sealed under the page
+ * number in its frame header and the WAL header's salt-1: the salt its frame
+ * header carries once SQLite is done with the frame.
+ *
+ * SQLite writes a frame as its header, then its page. A transaction larger
+ * than the page cache spills pages before its commit, and a spilled page
+ * that changes again is written again in its frame, the page alone (sealed
+ * afresh, with the same page number and salt). Frames appended after that
+ * get "pending" headers: salts and checksums zero. At the commit SQLite reads
+ * the checksum before the first rewritten frame (8 bytes at offset 24 of the
+ * WAL header, or at offset 16 of a frame header), reads every frame from
+ * there on again and writes its header with the real salts and checksums
+ * (walRewriteChecksums in SQLite's wal.c). That 8-byte read puts the file in
+ * "rewriting" mode: a frame read then is authenticated strictly (no torn
+ * tail is possible inside a live transaction), and the header written back
+ * over it must name the page number and salt its page is sealed under.
+ */
 
-/* Decrypt the page image of a raw frame (header + page) into out. In
- * recovery (lenient) a stale image is passed on for SQLite's checksum to
- * reject; otherwise it is tampering. */
-/* True if some frame after frame_off belongs to the current WAL generation
- * (its header carries the WAL header's salt) and is authentic: then the
- * frame at frame_off was not the torn tail a crash leaves behind. */
-static int later_frame_valid(cc_file *f, sqlite3_int64 frame_off)
+/* Salts and checksums zero: written while SQLite owes checksums. */
+static int hdr_pending(const uint8_t *hdr)
+{
+    return is_zero(hdr + 8, 16);
+}
+
+/* The salt the page of a frame with header hdr is sealed under. */
+static int frame_salt(cc_file *f, const uint8_t *hdr, uint32_t *salt)
+{
+    uint8_t b[4];
+    if (!hdr_pending(hdr)) {
+        *salt = get_be32(hdr + 8);
+        return SQLITE_OK;
+    }
+    int rc = f->real->pMethods->xRead(f->real, b, 4, 16);
+    if (rc != SQLITE_OK) {
+        set_error("WAL %s: cannot read the WAL header's salt", f->name);
+        return rc == SQLITE_IOERR_SHORT_READ ? SQLITE_IOERR_READ : rc;
+    }
+    *salt = get_be32(b);
+    return SQLITE_OK;
+}
+
+/* True if an authentic commit frame of the current WAL generation (its
+ * header carries the WAL header's salts) follows the frame at frame_off:
+ * then that frame cannot be the torn remains of a transaction that never
+ * committed. Frames that are not commits prove nothing: a transaction that
+ * spilled rewrites its earlier frames while later ones are on disk. */
+static int later_commit_valid(cc_file *f, sqlite3_int64 frame_off)
 {
     uint8_t hdr[WAL_HDR], frame[FRAME], page[PAGE];
     sqlite3_int64 size = 0;
@@ -440,11 +486,12 @@ static int later_frame_valid(cc_file *f, sqlite3_int64 frame_off)
     if (f->real->pMethods->xRead(f->real, hdr, WAL_HDR, 0) != SQLITE_OK ||
         f->real->pMethods->xFileSize(f->real, &size) != SQLITE_OK)
         return 1; /* cannot tell: fail closed */
-    for (sqlite3_int64 off = frame_off + FRAME; !valid && off + FRAME <= size; off += FRAME) {
+    for (sqlite3_int64 off = frame_off + FRAME; !valid && off + FRAME <= size;
+         off += FRAME) {
         if (f->real->pMethods->xRead(f->real, frame, FRAME, off) != SQLITE_OK)
             break;
-        if (memcmp(frame + 8, hdr + 16, 4) != 0)
-            continue; /* an older generation's leftover */
+        if (memcmp(frame + 8, hdr + 16, 8) != 0 || get_be32(frame + 4) == 0)
+            continue; /* an older generation's leftover, or not a commit */
         valid = page_open(f, frame + FRAME_HDR, page, &got, &salt) == 0 &&
                 got == get_be32(frame) && salt == get_be32(frame + 8);
     }
@@ -452,87 +499,152 @@ static int later_frame_valid(cc_file *f, sqlite3_int64 frame_off)
     return valid;
 }
 
+/* Decrypt the page image of a raw frame (header + page) at off into out. In
+ * recovery (lenient) a torn or stale image is passed on for SQLite's own
+ * checks to reject; otherwise it is tampering. */
 static int wal_open_frame(cc_file *f, const uint8_t *frame, uint8_t *out,
                           sqlite3_int64 off, int lenient)
 {
-    uint32_t hdr_pgno = get_be32(frame), hdr_salt = get_be32(frame + 8), got, salt;
+    uint32_t hdr_pgno = get_be32(frame), got, salt, want;
     if (page_open(f, frame + FRAME_HDR, out, &got, &salt) != 0) {
         /* A crash can tear a page write that spans two kernel pages; such a
          * frame is in a transaction that never committed. In recovery it is
          * handed over undecrypted, so SQLite's checksum ends the log there
-         * as it would without encryption, unless valid frames follow it. */
-        if (!lenient || later_frame_valid(f, off))
+         * as it would without encryption, unless a commit follows it. */
+        if (!lenient || later_commit_valid(f, off))
             return auth_failed(f, off, hdr_pgno, "failed authentication");
         memcpy(out, frame + FRAME_HDR, PAGE);
         sqlite3_log(SQLITE_NOTICE, "carecoord vfs: %s: torn frame at %lld ends the log",
                     f->name, (long long)off);
         return SQLITE_OK;
     }
-    if ((got != hdr_pgno || salt != hdr_salt) && !lenient)
-        return auth_failed(f, off, hdr_pgno, "does not belong to its frame");
+    if (lenient)
+        return SQLITE_OK;
+    int rc = frame_salt(f, frame, &want);
+    if (rc == SQLITE_OK && (got != hdr_pgno || salt != want))
+        rc = auth_failed(f, off, hdr_pgno, "does not belong to its frame");
+    if (rc != SQLITE_OK) {
+        sodium_memzero(out, PAGE);
+        return rc;
+    }
+    if (f->rewriting) {
+        f->sealed_off = off;
+        f->sealed_pgno = got;
+        f->sealed_salt = salt;
+    }
     return SQLITE_OK;
+}
+
+/* Bytes of the WAL header or of a frame header are clear. An 8-byte read of
+ * a checksum (at 24, or at 16 within a frame header) starts SQLite's rewrite
+ * of frame headers; reading the whole WAL header starts a recovery. */
+static int wal_read_clear(cc_file *f, uint8_t *buf, int amt, sqlite3_int64 off,
+                          int at_cksum)
+{
+    if (amt == 8 && at_cksum)
+        f->rewriting = 1;
+    else if (off == 0 && amt == WAL_HDR)
+        f->rewriting = 0;
+    return f->real->pMethods->xRead(f->real, buf, amt, off);
+}
+
+/* A whole frame (header + page) or a page alone, authenticated. */
+static int wal_read_frame(cc_file *f, uint8_t *buf, int amt, sqlite3_int64 off,
+                          sqlite3_int64 within)
+{
+    uint8_t frame[FRAME];
+    sqlite3_int64 frame_off = off - within;
+    int eof, rc = raw_read(f, frame, FRAME, frame_off, &eof);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (eof) {
+        memset(buf, 0, (size_t)amt);
+        return SQLITE_IOERR_SHORT_READ;
+    }
+    if (within == FRAME_HDR)
+        return wal_open_frame(f, frame, buf, frame_off, 0);
+    memcpy(buf, frame, FRAME_HDR);
+    return wal_open_frame(f, frame, buf + FRAME_HDR, frame_off, !f->rewriting);
 }
 
 static int wal_read(cc_file *f, uint8_t *buf, int amt, sqlite3_int64 off)
 {
-    uint8_t frame[FRAME];
-    int eof, rc;
+    f->sealed_off = -1;
     if (off + amt <= WAL_HDR)
-        return f->real->pMethods->xRead(f->real, buf, amt, off);
-    sqlite3_int64 within = (off - WAL_HDR) % FRAME;
-    if (within == 0 && amt <= FRAME_HDR)
-        return f->real->pMethods->xRead(f->real, buf, amt, off);
-    if ((within == 0 && amt == FRAME) || (within == FRAME_HDR && amt == PAGE)) {
-        sqlite3_int64 frame_off = off - within;
-        rc = raw_read(f, frame, FRAME, frame_off, &eof);
-        if (rc != SQLITE_OK)
-            return rc;
-        if (eof) {
-            memset(buf, 0, (size_t)amt);
-            return SQLITE_IOERR_SHORT_READ;
-        }
-        if (within == 0) {
-            memcpy(buf, frame, FRAME_HDR);
-            return wal_open_frame(f, frame, buf + FRAME_HDR, frame_off, 1);
-        }
-        return wal_open_frame(f, frame, buf, frame_off, 0);
-    }
-    set_error("WAL %s: unexpected read of %d bytes at %lld", f->name, amt, (long long)off);
+        return wal_read_clear(f, buf, amt, off, off == 24);
+    sqlite3_int64 within = off >= WAL_HDR ? (off - WAL_HDR) % FRAME : -1;
+    if (within >= 0 && within + amt <= FRAME_HDR)
+        return wal_read_clear(f, buf, amt, off, within == 16);
+    if ((within == 0 && amt == FRAME) || (within == FRAME_HDR && amt == PAGE))
+        return wal_read_frame(f, buf, amt, off, within);
+    set_error("WAL %s: unexpected read of %d bytes at %lld", f->name, amt,
+              (long long)off);
     return SQLITE_IOERR_READ;
 }
 
+/* Seal a page under the page number and salt of its frame's header: the one
+ * just written, or (a page written again) the one on disk. */
 static int wal_write_page(cc_file *f, const uint8_t *page, sqlite3_int64 off)
 {
     uint8_t hdr[FRAME_HDR], raw[PAGE];
-    if (f->hdr_off == off - FRAME_HDR) {
+    uint32_t salt;
+    int rc = SQLITE_OK;
+    f->rewriting = 0;
+    if (f->hdr_off == off - FRAME_HDR)
         memcpy(hdr, f->hdr, FRAME_HDR);
-    } else {
-        int rc = f->real->pMethods->xRead(f->real, hdr, FRAME_HDR, off - FRAME_HDR);
-        if (rc != SQLITE_OK)
-            return rc == SQLITE_IOERR_SHORT_READ ? SQLITE_IOERR_WRITE : rc;
+    else
+        rc = f->real->pMethods->xRead(f->real, hdr, FRAME_HDR, off - FRAME_HDR);
+    if (rc == SQLITE_IOERR_SHORT_READ || (rc == SQLITE_OK && get_be32(hdr) == 0)) {
+        set_error("WAL %s: refusing a page at %lld without its frame header", f->name,
+                  (long long)off);
+        return SQLITE_IOERR_WRITE;
     }
-    int rc = page_seal(f, get_be32(hdr), get_be32(hdr + 8), page, raw);
+    if (rc == SQLITE_OK)
+        rc = frame_salt(f, hdr, &salt);
+    if (rc == SQLITE_OK)
+        rc = page_seal(f, get_be32(hdr), salt, page, raw);
     if (rc == SQLITE_OK)
         rc = f->real->pMethods->xWrite(f->real, raw, PAGE, off);
     return rc;
 }
 
+/* A frame header. Written over a frame just read while rewriting, it must
+ * name the page number and salt that frame's page is sealed under (a pending
+ * header stands for the WAL header's salt, which that page was checked
+ * against), or the page would no longer belong to its frame. */
+static int wal_write_frame_hdr(cc_file *f, const uint8_t *buf, sqlite3_int64 off,
+                               sqlite3_int64 sealed_off)
+{
+    if (off == sealed_off &&
+        (get_be32(buf) != f->sealed_pgno ||
+         (!hdr_pending(buf) && get_be32(buf + 8) != f->sealed_salt))) {
+        set_error("WAL %s: refusing a frame header at %lld for page %u, salt %08x: its "
+                  "page is sealed as page %u, salt %08x",
+                  f->name, (long long)off, get_be32(buf), get_be32(buf + 8),
+                  f->sealed_pgno, f->sealed_salt);
+        return SQLITE_IOERR_WRITE;
+    }
+    memcpy(f->hdr, buf, FRAME_HDR);
+    f->hdr_off = off;
+    return f->real->pMethods->xWrite(f->real, buf, FRAME_HDR, off);
+}
+
 static int wal_write(cc_file *f, const uint8_t *buf, int amt, sqlite3_int64 off)
 {
+    sqlite3_int64 sealed_off = f->sealed_off;
+    f->sealed_off = -1;
     if (off == 0 && amt == WAL_HDR) {
         if (get_be32(buf + 8) != PAGE) {
             set_error("WAL %s: refusing page size %u", f->name, get_be32(buf + 8));
             return SQLITE_IOERR_WRITE;
         }
+        f->rewriting = 0;
         return f->real->pMethods->xWrite(f->real, buf, amt, off);
     }
     if (off >= WAL_HDR) {
         sqlite3_int64 within = (off - WAL_HDR) % FRAME;
-        if (within == 0 && amt == FRAME_HDR) {
-            memcpy(f->hdr, buf, FRAME_HDR);
-            f->hdr_off = off;
-            return f->real->pMethods->xWrite(f->real, buf, amt, off);
-        }
+        if (within == 0 && amt == FRAME_HDR)
+            return wal_write_frame_hdr(f, buf, off, sealed_off);
         if (within == FRAME_HDR && amt == PAGE)
             return wal_write_page(f, buf, off);
     }
@@ -594,8 +706,8 @@ static int journal_write(cc_file *f, const uint8_t *buf, int amt, sqlite3_int64 
     }
     if (amt <= 8 || off % 512 == 0)
         return f->real->pMethods->xWrite(f->real, buf, amt, off);
-    set_error("journal %s: refusing an unexpected write (%d bytes at %lld)", f->name, amt,
-              (long long)off);
+    set_error("journal %s: refusing an unexpected write (%d bytes at %lld)", f->name,
+              amt, (long long)off);
     return SQLITE_IOERR_WRITE;
 }
 
@@ -640,12 +752,16 @@ static int cc_write(sqlite3_file *pf, const void *buf, int amt, sqlite3_int64 of
 static int cc_truncate(sqlite3_file *pf, sqlite3_int64 size)
 {
     cc_file *f = (cc_file *)pf;
+    f->rewriting = 0;
+    f->sealed_off = -1;
     return f->real->pMethods->xTruncate(f->real, size);
 }
 
 static int cc_sync(sqlite3_file *pf, int flags)
 {
     cc_file *f = (cc_file *)pf;
+    f->rewriting = 0;
+    f->sealed_off = -1;
     return f->real->pMethods->xSync(f->real, flags);
 }
 
@@ -677,7 +793,8 @@ static int cc_check_reserved(sqlite3_file *pf, int *out)
 static int pragma_guard(char **args)
 {
     static const char msg[] = "the encrypted store's page size is fixed at 4096";
-    if (sqlite3_stricmp(args[1], "page_size") == 0 && args[2] && atoi(args[2]) != PAGE) {
+    if (sqlite3_stricmp(args[1], "page_size") == 0 && args[2] &&
+        atoi(args[2]) != PAGE) {
         args[0] = sqlite3_malloc((int)sizeof msg);
         if (args[0])
             memcpy(args[0], msg, sizeof msg);
@@ -718,7 +835,8 @@ static int cc_device_characteristics(sqlite3_file *pf)
     return dc | SQLITE_IOCAP_POWERSAFE_OVERWRITE;
 }
 
-static int cc_shm_map(sqlite3_file *pf, int pg, int pgsz, int extend, void volatile **pp)
+static int cc_shm_map(sqlite3_file *pf, int pg, int pgsz, int extend,
+                      void volatile **pp)
 {
     cc_file *f = (cc_file *)pf;
     return f->real->pMethods->xShmMap(f->real, pg, pgsz, extend, pp);
@@ -756,11 +874,24 @@ static int cc_unfetch(sqlite3_file *pf, sqlite3_int64 off, void *p)
 }
 
 static const sqlite3_io_methods cc_io = {
-    3,           cc_close,          cc_read,          cc_write,
-    cc_truncate, cc_sync,           cc_file_size,     cc_lock,
-    cc_unlock,   cc_check_reserved, cc_file_control,  cc_sector_size,
-    cc_device_characteristics,      cc_shm_map,       cc_shm_lock,
-    cc_shm_barrier,                 cc_shm_unmap,     cc_fetch,
+    3,
+    cc_close,
+    cc_read,
+    cc_write,
+    cc_truncate,
+    cc_sync,
+    cc_file_size,
+    cc_lock,
+    cc_unlock,
+    cc_check_reserved,
+    cc_file_control,
+    cc_sector_size,
+    cc_device_characteristics,
+    cc_shm_map,
+    cc_shm_lock,
+    cc_shm_barrier,
+    cc_shm_unmap,
+    cc_fetch,
     cc_unfetch,
 };
 
@@ -885,10 +1016,24 @@ static int mem_device_characteristics(sqlite3_file *pf)
 }
 
 static const sqlite3_io_methods mem_io = {
-    1,        mem_close,          mem_read,         mem_write,       mem_truncate,
-    mem_sync, mem_file_size,      mem_lock,         mem_lock,        mem_check_reserved,
-    mem_file_control,             mem_sector_size,  mem_device_characteristics,
-    NULL,     NULL,               NULL,             NULL,            NULL,
+    1,
+    mem_close,
+    mem_read,
+    mem_write,
+    mem_truncate,
+    mem_sync,
+    mem_file_size,
+    mem_lock,
+    mem_lock,
+    mem_check_reserved,
+    mem_file_control,
+    mem_sector_size,
+    mem_device_characteristics,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
     NULL,
 };
 
@@ -913,7 +1058,9 @@ static int kind_of(int flags, const char *name)
 static void main_path_of(const char *name, int kind, char *out, size_t outsz)
 {
     snprintf(out, outsz, "%s", name);
-    const char *suffix = kind == KIND_WAL ? "-wal" : kind == KIND_JOURNAL ? "-journal" : "";
+    const char *suffix = kind == KIND_WAL       ? "-wal"
+                         : kind == KIND_JOURNAL ? "-journal"
+                                                : "";
     size_t n = strlen(out), s = strlen(suffix);
     if (s && n > s && strcmp(out + n - s, suffix) == 0)
         out[n - s] = '\0';
@@ -993,6 +1140,7 @@ static int cc_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *pf, int fla
     f->kind = kind;
     f->name = name;
     f->hdr_off = -1;
+    f->sealed_off = -1;
     f->pgno_off = -1;
     f->real = (sqlite3_file *)(f + 1);
     main_path_of(name, kind, main_path, sizeof main_path);
@@ -1084,17 +1232,35 @@ static int cc_current_time_int64(sqlite3_vfs *vfs, sqlite3_int64 *out)
 }
 
 static sqlite3_vfs cc_vfs = {
-    2,    0,    4096, NULL,           VFS_NAME,   NULL,        cc_open,
-    cc_delete,  cc_access,            cc_full_pathname,        cc_dl_open,
-    cc_dl_error, cc_dl_sym,           cc_dl_close,             cc_randomness,
-    cc_sleep,   cc_current_time,      cc_get_last_error,       cc_current_time_int64,
-    NULL,       NULL,                 NULL,
+    2,
+    0,
+    4096,
+    NULL,
+    VFS_NAME,
+    NULL,
+    cc_open,
+    cc_delete,
+    cc_access,
+    cc_full_pathname,
+    cc_dl_open,
+    cc_dl_error,
+    cc_dl_sym,
+    cc_dl_close,
+    cc_randomness,
+    cc_sleep,
+    cc_current_time,
+    cc_get_last_error,
+    cc_current_time_int64,
+    NULL,
+    NULL,
+    NULL,
 };
 
 int vfs_install(int exclusive)
 {
-    static const char *const stock[] = {"unix", "unix-none", "unix-dotfile", "unix-excl",
-                                        "unix-flock", "unix-afp", "unix-posix"};
+    static const char *const stock[] = {"unix",      "unix-none",  "unix-dotfile",
+                                        "unix-excl", "unix-flock", "unix-afp",
+                                        "unix-posix"};
     if (sodium_init() < 0)
         return SQLITE_ERROR;
     if (!base_vfs) {

@@ -8,12 +8,18 @@
  * that no transaction is there in part, and that the audit chain verifies. A
  * second variant kills the child while it loops on wal_checkpoint(TRUNCATE).
  * Every 250 kills start over on a fresh store (the audit log only grows, and
- * checking it all after every kill would make long runs quadratic).
+ * checking it all after every kill would make long runs quadratic). A third
+ * variant runs transactions larger than the page cache (20,000 scattered row
+ * updates under cache_size=-256, so spilled WAL frames are written again and
+ * their headers rewritten at the commit) and kills the child at a random
+ * moment or just after it starts a COMMIT; after each kill every row is at
+ * the same generation, that of the last commit, and a full check finds every
+ * page and WAL frame authentic.
  *
  * CRASH_CYCLES sets the kills per variant (default 200; the long run uses
- * 10000). The seed is printed as a TAP comment; CRASH_SEED=<seed> replays the
- * same payloads, kill delays and choices (the kill points themselves depend
- * on timing).
+ * 10000); the big-transaction variant does a tenth as many (at least 4). The seed is
+ * printed as a TAP comment; CRASH_SEED=<seed> replays the same payloads, kill delays
+ * and choices (the kill points themselves depend on timing).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,6 +37,7 @@
 #include <unistd.h>
 
 #include "store/audit.h"
+#include "store/maint.h"
 #include "store/store.h"
 #include "testutil.h"
 
@@ -43,6 +50,12 @@
 #define MIN_CYCLES_FOR_STATS 50   /* enough kills to expect every kind of moment */
 #define MARK_CKPT_IN         (-1) /* reported before a checkpoint starts */
 #define MARK_CKPT_OUT        (-2) /* reported after it returned */
+#define MARK_COMMIT          (-3) /* big variant: reported before COMMIT */
+#define BIG_ROWS             20000
+#define BIG_PAD              120
+#define BIG_MAX_DELAY_US     700000 /* about two big transactions */
+#define BIG_COMMIT_DELAY_US  60000  /* after MARK_COMMIT: inside the commit */
+#define BIG_MIN_CYCLES       4
 
 enum child_status {
     CHILD_OPEN = 10,
@@ -61,6 +74,8 @@ typedef struct crash_ctx {
     long long verified;    /* reported commits found intact */
     long long unreported;  /* kills between a commit and its report */
     long long in_ckpt;     /* kills inside wal_checkpoint(TRUNCATE) */
+    long long in_commit;   /* big variant: kills after MARK_COMMIT */
+    int64_t gen;           /* big variant: generation every row is at */
     int cycle;             /* the cycle under way, its delay and child seed */
     long delay;
     uint64_t child_seed;
@@ -516,6 +531,205 @@ static void run_cycle(crash_ctx *c, int ckpt)
     free(r.ids);
 }
 
+/* ---- the big-transaction variant ------------------------------------------ */
+
+/* Row id's padding at generation gen. */
+static void big_pad(int64_t id, int64_t gen, char pad[BIG_PAD])
+{
+    for (int i = 0; i < BIG_PAD; i++)
+        pad[i] = (char)('a' + (id * 7 + gen * 13 + i) % 26);
+}
+
+/* Set every row to generation gen in a scattered order (stride is prime and
+ * does not divide BIG_ROWS, so each row is visited once), audit, commit. */
+static int big_txn(store *s, sqlite3_stmt *st, int64_t gen, long stride, int fd,
+                   cc_err *err)
+{
+    char pad[BIG_PAD];
+    if (store_begin(s, err) != CC_OK)
+        return err->code;
+    for (long i = 0; i < BIG_ROWS; i++) {
+        int64_t id = i * stride % BIG_ROWS + 1;
+        big_pad(id, gen, pad);
+        sqlite3_bind_int64(st, 1, gen);
+        sqlite3_bind_text(st, 2, pad, BIG_PAD, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, id);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            store_rollback(s);
+            return store_fail(s, rc, "big update", err);
+        }
+    }
+    if (audit_append(s, 0, "crash.big", "big", "crash test", err) != CC_OK) {
+        store_rollback(s);
+        return err->code;
+    }
+    report(fd, MARK_COMMIT);
+    return store_commit(s, err);
+}
+
+/* Open the store with a 256 KiB cache and commit generations gen, gen + 1,
+ * ... until killed, reporting each once its commit has returned. */
+static void child_big_main(const char *path, int fd, int64_t gen, uint64_t seed)
+{
+    static const long strides[] = {7919, 104729, 1299709, 15485863};
+    store *s = NULL;
+    sqlite3_stmt *st;
+    cc_err err = {0};
+    uint64_t rng = seed;
+    if (store_open_with_key(path, tu_master, &s, &err) != CC_OK)
+        child_die(CHILD_OPEN, "open", err.msg);
+    const char *auto_ckpt = rng_next(&rng) % 2 ? "PRAGMA wal_autocheckpoint = 1000"
+                                               : "PRAGMA wal_autocheckpoint = 0";
+    if (store_exec(s, "PRAGMA cache_size = -256", &err) != CC_OK ||
+        store_exec(s, auto_ckpt, &err) != CC_OK)
+        child_die(CHILD_OPEN, "settings", err.msg);
+    if (sqlite3_prepare_v2(store_db(s),
+                           "UPDATE big SET gen = ?1, pad = ?2 WHERE id = ?3", -1, &st,
+                           NULL) != SQLITE_OK)
+        child_die(CHILD_OPEN, "prepare", sqlite3_errmsg(store_db(s)));
+    for (;; gen++) {
+        long stride = strides[rng_next(&rng) % 4];
+        if (big_txn(s, st, gen, stride, fd, &err) != CC_OK)
+            child_die(CHILD_WRITE, "big transaction", err.msg);
+        report(fd, gen);
+    }
+}
+
+/* Read 8-byte reports from fd into r until MARK_COMMIT (if until_commit) or
+ * the end. Returns 1 if MARK_COMMIT was read. */
+static int read_big_reports(int fd, reports *r, size_t *cap, int until_commit)
+{
+    int64_t v;
+    size_t have = 0;
+    for (;;) {
+        ssize_t got = read(fd, (uint8_t *)&v + have, sizeof v - have);
+        if (got < 0 && errno == EINTR)
+            continue;
+        assert_true(got >= 0);
+        if (got == 0) {
+            assert_int_equal(have, 0); /* 8-byte pipe writes are atomic */
+            return 0;
+        }
+        if ((have += (size_t)got) < sizeof v)
+            continue;
+        have = 0;
+        if (v == MARK_COMMIT && until_commit)
+            return 1;
+        if (v > 0) {
+            if (r->n == *cap)
+                assert_non_null(r->ids = realloc(r->ids, (*cap *= 2) * sizeof *r->ids));
+            r->ids[r->n++] = v;
+        }
+    }
+}
+
+/* Every row is at generation gen, with that generation's padding. */
+static void check_big_rows(store *s, int64_t gen)
+{
+    sqlite3_stmt *st;
+    char pad[BIG_PAD];
+    int64_t n = 0;
+    int rc;
+    assert_int_equal(sqlite3_prepare_v2(store_db(s),
+                                        "SELECT id, gen, pad FROM big ORDER BY id", -1,
+                                        &st, NULL),
+                     SQLITE_OK);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        assert_int_equal(id, ++n);
+        if (sqlite3_column_int64(st, 1) != gen)
+            print_error("row %lld is at generation %lld, not %lld: a transaction is "
+                        "there in part\n",
+                        (long long)id, (long long)sqlite3_column_int64(st, 1),
+                        (long long)gen);
+        assert_int_equal(sqlite3_column_int64(st, 1), gen);
+        big_pad(id, gen, pad);
+        assert_int_equal(sqlite3_column_bytes(st, 2), BIG_PAD);
+        assert_memory_equal(sqlite3_column_text(st, 2), pad, BIG_PAD);
+    }
+    assert_int_equal(rc, SQLITE_DONE);
+    sqlite3_finalize(st);
+    assert_int_equal(n, BIG_ROWS);
+}
+
+/* check authenticates every page and WAL frame: no crash looks like
+ * tampering, and nothing is sealed under the wrong salt. */
+static void check_store_clean(store *s)
+{
+    store_check_result res;
+    cc_err err = {0};
+    assert_int_equal(store_check(s, &res, &err), CC_OK);
+    if (res.bad_pages != 0)
+        print_error("check: %lld bad pages or frames, first: %s\n",
+                    (long long)res.bad_pages, res.first_bad);
+    assert_int_equal(res.bad_pages, 0);
+    assert_string_equal(res.integrity, "ok");
+}
+
+/* After a kill: the last reported generation, or the one after it (a commit
+ * the kill came between), is in every row; nothing in between. */
+static void verify_big_cycle(crash_ctx *c, const reports *r, int keep_wal)
+{
+    audit_result ares;
+    cc_err err = {0};
+    for (size_t i = 0; i < r->n; i++)
+        assert_int_equal(r->ids[i], c->gen + 1 + (int64_t)i);
+    store *s = tu_open(c->path);
+    check_integrity(s);
+    int64_t gen = tu_int(s, "SELECT max(gen) FROM big"),
+            reported = c->gen + (int64_t)r->n;
+    assert_in_range(gen, reported, reported + 1);
+    check_big_rows(s, gen);
+    check_store_clean(s);
+    assert_int_equal(audit_verify(s, NULL, &ares, NULL, NULL, &err), CC_OK);
+    assert_int_equal(ares.first_bad, 0);
+    assert_int_equal(ares.entries, c->audit_entries + (gen - c->gen));
+    if (keep_wal)
+        sqlite3_db_config(store_db(s), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+    store_close(s);
+    c->verified += (long long)r->n;
+    c->unreported += gen > reported;
+    total_cycles++;
+    total_verified += (long long)r->n;
+    c->audit_entries += gen - c->gen;
+    c->gen = gen;
+}
+
+static void run_big_cycle(crash_ctx *c)
+{
+    int fds[2], status;
+    size_t cap = 16;
+    reports r = {0};
+    c->child_seed = rng_next(&c->rng);
+    int at_commit = rng_next(&c->rng) % 2 == 0, keep_wal = rng_next(&c->rng) % 2 == 0;
+    c->delay =
+        (long)(rng_next(&c->rng) %
+               (uint64_t)((at_commit ? BIG_COMMIT_DELAY_US : BIG_MAX_DELAY_US) + 1));
+    assert_non_null(r.ids = malloc(cap * sizeof *r.ids));
+    assert_int_equal(pipe(fds), 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        child_big_main(c->path, fds[1], c->gen + 1, c->child_seed);
+    }
+    close(fds[1]);
+    if (at_commit)
+        c->in_commit += read_big_reports(fds[0], &r, &cap, 1);
+    sleep_us(c->delay);
+    kill(pid, SIGKILL);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    read_big_reports(fds[0], &r, &cap, 0);
+    close(fds[0]);
+    check_killed(status);
+    verify_big_cycle(c, &r, keep_wal);
+    free(r.ids);
+}
+
 /* ---- fixtures ------------------------------------------------------------ */
 
 static int env_cycles(void)
@@ -543,6 +757,38 @@ static void make_store(crash_ctx *c)
     store_close(s);
 }
 
+/* A fresh store whose table big has BIG_ROWS rows at generation 0. */
+static void make_big_store(crash_ctx *c)
+{
+    cc_err err = {0};
+    char pad[BIG_PAD];
+    sqlite3_stmt *st;
+    c->dir = tu_tmpdir();
+    c->path = tu_path(c->dir, "big.db");
+    c->gen = 0;
+    store *s = tu_create(c->path);
+    assert_int_equal(store_begin(s, &err), CC_OK);
+    tu_exec(s, "CREATE TABLE big (id INTEGER PRIMARY KEY, gen INTEGER NOT NULL, "
+               "pad TEXT NOT NULL) STRICT");
+    assert_int_equal(
+        sqlite3_prepare_v2(store_db(s),
+                           "INSERT INTO big (id, gen, pad) VALUES (?1, 0, ?2)", -1, &st,
+                           NULL),
+        SQLITE_OK);
+    for (int64_t id = 1; id <= BIG_ROWS; id++) {
+        big_pad(id, 0, pad);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, pad, BIG_PAD, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    assert_int_equal(audit_append(s, 0, "crash.setup", "big", NULL, &err), CC_OK);
+    assert_int_equal(store_commit(s, &err), CC_OK);
+    c->audit_entries = tu_int(s, "SELECT count(*) FROM audit");
+    store_close(s);
+}
+
 static void drop_store(crash_ctx *c)
 {
     tu_rmrf(c->dir);
@@ -556,6 +802,18 @@ static int setup_store(void **state)
     assert_non_null(c);
     c->cycles = env_cycles();
     make_store(c);
+    *state = c;
+    return 0;
+}
+
+static int setup_big_store(void **state)
+{
+    crash_ctx *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    c->cycles = env_cycles() / 10;
+    if (c->cycles < BIG_MIN_CYCLES)
+        c->cycles = BIG_MIN_CYCLES;
+    make_big_store(c);
     *state = c;
     return 0;
 }
@@ -616,6 +874,24 @@ static void test_kill_during_checkpoints(void **state)
     c->passed = 1;
 }
 
+/* Kills while transactions larger than the cache spill, rewrite frames and
+ * commit: every kill leaves the last committed generation whole, and check
+ * clean. */
+static void test_kill_during_big_transactions(void **state)
+{
+    crash_ctx *c = *state;
+    double t0 = now_s();
+    c->rng = run_seed ^ 0x424947ULL;
+    for (c->cycle = 0; c->cycle < c->cycles; c->cycle++)
+        run_big_cycle(c);
+    printf("# big transactions: %d kills, %lld reported commits verified, %lld more "
+           "committed but unreported, %lld kills inside a COMMIT, %.1f s\n",
+           c->cycles, c->verified, c->unreported, c->in_commit, now_s() - t0);
+    assert_true(c->verified > 0);
+    assert_true(c->in_commit > 0);
+    c->passed = 1;
+}
+
 static uint64_t env_seed(void)
 {
     const char *v = getenv("CRASH_SEED");
@@ -633,6 +909,8 @@ int main(void)
                                         teardown_store),
         cmocka_unit_test_setup_teardown(test_kill_during_checkpoints, setup_store,
                                         teardown_store),
+        cmocka_unit_test_setup_teardown(test_kill_during_big_transactions,
+                                        setup_big_store, teardown_store),
     };
     run_seed = env_seed();
     printf("# crash seed %llu (replay with CRASH_SEED=%llu), %d cycles per variant\n",

@@ -105,8 +105,9 @@ static char (*consent_dates(built *b, int nclients))[11]
     for (int i = 0; i < l.n; i++) {
         cJSON *o = cJSON_Parse(l.v[i]);
         int c = num(o, "client");
-        if (!strcmp(str(o, "kind"), "participation") && !strcmp(str(o, "decision"), "granted") &&
-            c >= 1 && c <= nclients && (!d[c][0] || strcmp(str(o, "signed_date"), d[c]) < 0))
+        if (!strcmp(str(o, "kind"), "participation") &&
+            !strcmp(str(o, "decision"), "granted") && c >= 1 && c <= nclients &&
+            (!d[c][0] || strcmp(str(o, "signed_date"), d[c]) < 0))
             snprintf(d[c], 11, "%s", str(o, "signed_date"));
         cJSON_Delete(o);
     }
@@ -141,8 +142,8 @@ static void test_no_enrollment_before_consent(void **state)
         int c = num(o, "client");
         assert_true(c >= 1 && c <= 2000);
         if (!signed_on[c][0] || strcmp(str(o, "start_date"), signed_on[c]) < 0)
-            fail_msg("episode %d of client %d starts %s before consent '%s'", num(o, "id"), c,
-                     str(o, "start_date"), signed_on[c]);
+            fail_msg("episode %d of client %d starts %s before consent '%s'",
+                     num(o, "id"), c, str(o, "start_date"), signed_on[c]);
         cJSON_Delete(o);
     }
     lines_free(&l);
@@ -165,7 +166,8 @@ static void test_target_end_is_day_m(void **state)
         if (!strcmp(str(o, "state"), "open")) {
             int day = (int)clock_date_diff(str(o, "start_date"), TODAY) + 1;
             assert_int_equal(num(o, "day"), day);
-            int is_past = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "past_target"));
+            int is_past =
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "past_target"));
             assert_int_equal(is_past, day > m);
             open++;
             past += is_past;
@@ -190,7 +192,8 @@ static void test_one_open_episode_per_client_and_program(void **state)
         if (!strcmp(str(a, "state"), "open"))
             for (int j = i + 1; j < l.n; j++) {
                 cJSON *b = cJSON_Parse(l.v[j]);
-                if (!strcmp(str(b, "state"), "open") && num(a, "client") == num(b, "client") &&
+                if (!strcmp(str(b, "state"), "open") &&
+                    num(a, "client") == num(b, "client") &&
                     !strcmp(str(a, "program"), str(b, "program")))
                     fail_msg("client %d has two open %s episodes", num(a, "client"),
                              str(a, "program"));
@@ -227,7 +230,8 @@ static void test_proportions(void **state)
     assert_true(big.sum.monitoring > 100);
     lines c = export_of(&big, "consents"), t = export_of(&big, "tasks");
     int states[5] = {0}, overdue = 0;
-    static const char *const names[] = {"active", "expiring", "expired", "revoked", "declined"};
+    static const char *const names[] = {"active", "expiring", "expired", "revoked",
+                                        "declined"};
     for (int i = 0; i < c.n; i++)
         for (int k = 0; k < 5; k++)
             states[k] += strstr(c.v[i], names[k]) && strstr(c.v[i], "\"state\"") &&
@@ -249,18 +253,20 @@ static void test_demo_coach_caseload(void **state)
     assert_in_range(small.sum.demo_coach_caseload, 30, 35);
     assert_int_equal(tu_int(small.s, "SELECT count(*) FROM client"), 300);
     /* demo-coach's team: one nurse, one scheduler, six coaches (and cover) */
-    assert_int_equal(tu_int(small.s, "SELECT count(*) FROM team_member tm JOIN staff s ON "
-                                     "s.id = tm.staff_id WHERE tm.team_id = (SELECT team_id "
-                                     "FROM team_member JOIN staff ON staff.id = staff_id "
-                                     "WHERE login = 'demo-coach') AND s.role = 'coach'"),
+    assert_int_equal(tu_int(small.s,
+                            "SELECT count(*) FROM team_member tm JOIN staff s ON "
+                            "s.id = tm.staff_id WHERE tm.team_id = (SELECT team_id "
+                            "FROM team_member JOIN staff ON staff.id = staff_id "
+                            "WHERE login = 'demo-coach') AND s.role = 'coach'"),
                      6);
     built_free(&small);
 }
 
 static void test_same_seed_same_export(void **state)
 {
-    static const char *const kinds[] = {"clients",  "referrals", "consents", "assessments",
-                                        "episodes", "tasks",     "contacts"};
+    static const char *const kinds[] = {"clients",     "referrals", "consents",
+                                        "assessments", "episodes",  "tasks",
+                                        "contacts"};
     (void)state;
     built a = build(150, 5), b = build(150, 5), c = build(150, 6);
     int differs = 0;
@@ -275,8 +281,8 @@ static void test_same_seed_same_export(void **state)
     }
     assert_true(differs);
     /* each export was audited */
-    assert_int_equal(tu_int(a.s, "SELECT count(*) FROM audit WHERE action = 'export.jsonl'"),
-                     7);
+    assert_int_equal(
+        tu_int(a.s, "SELECT count(*) FROM audit WHERE action = 'export.jsonl'"), 7);
     built_free(&a), built_free(&b), built_free(&c);
 }
 

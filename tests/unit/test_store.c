@@ -89,8 +89,8 @@ static char *snapshot(const char *dir)
             crypto_generichash(h, sizeof h, buf, sz, NULL, 0);
             sodium_bin2hex(hash, sizeof hash, h, sizeof h);
         }
-        len += (size_t)snprintf(out + len, cap - len, "%s %zu %s\n", names[i]->d_name, sz,
-                                hash);
+        len += (size_t)snprintf(out + len, cap - len, "%s %zu %s\n", names[i]->d_name,
+                                sz, hash);
         free(buf), free(p), free(names[i]);
     }
     free(names);
@@ -120,7 +120,8 @@ static void test_slots_add_change_disable(void **state)
     fixture *f = *state;
     cc_err err = {0};
     store *s = create_admin(f);
-    assert_int_equal(staff_add(s, 1, "nurse1", "nurse", "", NURSE_PASS, 1, &err), CC_OK);
+    assert_int_equal(staff_add(s, 1, "nurse1", "nurse", "", NURSE_PASS, 1, &err),
+                     CC_OK);
     store_close(s);
     assert_int_equal(open_as(f, "nurse1", NURSE_PASS, &err), CC_OK);
 
@@ -129,7 +130,8 @@ static void test_slots_add_change_disable(void **state)
     assert_int_equal(staff_login(s, "nurse1", "test", &me, &err), CC_OK);
     assert_true(me.must_change);
     assert_int_equal(staff_passwd(s, &me, NURSE_PASS, "short", &err), CC_EINPUT);
-    assert_int_equal(staff_passwd(s, &me, NURSE_PASS, "a much better one", &err), CC_OK);
+    assert_int_equal(staff_passwd(s, &me, NURSE_PASS, "a much better one", &err),
+                     CC_OK);
     store_close(s);
     assert_int_equal(open_as(f, "nurse1", NURSE_PASS, &err), CC_EREFUSED);
     assert_int_equal(open_as(f, "nurse1", "a much better one", &err), CC_OK);
@@ -139,8 +141,8 @@ static void test_slots_add_change_disable(void **state)
     assert_int_equal(staff_find(s, "nurse1", &me, &err), CC_OK);
     assert_false(me.active);
     assert_false(me.has_slot);
-    assert_true(tu_int(s, "SELECT count(*) FROM audit WHERE action = 'keyslot.remove'") ==
-                1);
+    assert_true(
+        tu_int(s, "SELECT count(*) FROM audit WHERE action = 'keyslot.remove'") == 1);
     store_close(s);
     assert_int_equal(open_as(f, "nurse1", "a much better one", &err), CC_EREFUSED);
     assert_string_equal(err.msg, "no key slot for nurse1");
@@ -155,14 +157,16 @@ static void test_forged_slot_refused(void **state)
     cc_err err = {0};
     store *s = create_admin(f);
     staff me;
-    assert_int_equal(staff_add(s, 1, "nurse1", "nurse", "", NURSE_PASS, 0, &err), CC_OK);
+    assert_int_equal(staff_add(s, 1, "nurse1", "nurse", "", NURSE_PASS, 0, &err),
+                     CC_OK);
     store_close(s);
     keyfile *kf;
     uint8_t *master = sodium_malloc(32);
     assert_int_equal(keyfile_load(f->keys, &kf, &err), CC_OK);
     assert_int_equal(keyfile_unlock(kf, "nurse1", NURSE_PASS, master, &err), CC_OK);
     const uint8_t *masters[1] = {master};
-    assert_int_equal(keyfile_add_slot(kf, "admin1", NURSE_PASS, masters, 1, 0, &err), CC_OK);
+    assert_int_equal(keyfile_add_slot(kf, "admin1", NURSE_PASS, masters, 1, 0, &err),
+                     CC_OK);
     assert_int_equal(keyfile_save(kf, f->keys, &err), CC_OK);
     keyfile_free(kf);
     sodium_free(master);
@@ -182,7 +186,8 @@ static void test_rekey(void **state)
     fixture *f = *state;
     cc_err err = {0};
     store *s = create_admin(f);
-    assert_int_equal(staff_add(s, 1, "nurse1", "nurse", "", NURSE_PASS, 0, &err), CC_OK);
+    assert_int_equal(staff_add(s, 1, "nurse1", "nurse", "", NURSE_PASS, 0, &err),
+                     CC_OK);
     size_t n_before;
     uint8_t *old_file = tu_read(f->db, &n_before);
     store_close(s);
@@ -276,12 +281,13 @@ static void test_migrations_audited_once(void **state)
 {
     fixture *f = *state;
     store *s = tu_create(f->db);
-    long long n = tu_int(s, "SELECT count(*) FROM audit WHERE action = 'schema.migrate'");
+    long long n =
+        tu_int(s, "SELECT count(*) FROM audit WHERE action = 'schema.migrate'");
     assert_true(n >= 1);
     store_close(s);
     s = tu_open(f->db);
-    assert_int_equal(tu_int(s, "SELECT count(*) FROM audit WHERE action = 'schema.migrate'"),
-                     n);
+    assert_int_equal(
+        tu_int(s, "SELECT count(*) FROM audit WHERE action = 'schema.migrate'"), n);
     assert_int_equal(tu_int(s, "PRAGMA journal_mode = WAL") >= 0, 1);
     store_close(s);
 }
@@ -291,8 +297,9 @@ static void test_settings(void **state)
     fixture *f = *state;
     store *s = tu_create(f->db);
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(store_db(s), "PRAGMA journal_mode", -1, &st, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(store_db(s), "PRAGMA journal_mode", -1, &st, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
     sqlite3_finalize(st);
@@ -306,7 +313,8 @@ static void test_settings(void **state)
     assert_int_equal(on, 1);
     /* no ATTACH outside the store's own copies */
     assert_int_not_equal(
-        sqlite3_exec(store_db(s), "ATTACH ':memory:' AS m", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_exec(store_db(s), "ATTACH ':memory:' AS m", NULL, NULL, NULL),
+        SQLITE_OK);
     store_close(s);
 }
 
@@ -346,18 +354,21 @@ static void test_backup_opens_with_same_slots(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_wrong_and_empty_passphrase, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_and_empty_passphrase, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_slots_add_change_disable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forged_slot_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rekey, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rekey_needs_database_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rekey_needs_database_alone, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_interrupted_rekey, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrations_audited_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_refuses_existing_and_open_missing,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(test_backup_opens_with_same_slots, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backup_opens_with_same_slots, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

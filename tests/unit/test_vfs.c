@@ -1,7 +1,9 @@
 /*
  * test_vfs.c — the encrypted VFS: no plaintext in any file SQLite writes
  * (database, WAL, rollback journal, backup, VACUUM INTO), temporary files in
- * memory, and every kind of tampering reported with file and page.
+ * memory, every kind of tampering reported with file and page, and
+ * transactions larger than the page cache (spilled WAL frames written again,
+ * frame headers rewritten at the commit, a torn rewrite after a crash).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -53,8 +55,8 @@ static void fill(store *s, int rows)
     char text[200];
     assert_int_equal(store_begin(s, &err), CC_OK);
     tu_exec(s, "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, name TEXT)");
-    assert_int_equal(sqlite3_prepare_v2(store_db(s), "INSERT INTO t (name) VALUES (?1)", -1,
-                                        &st, NULL),
+    assert_int_equal(sqlite3_prepare_v2(store_db(s), "INSERT INTO t (name) VALUES (?1)",
+                                        -1, &st, NULL),
                      SQLITE_OK);
     for (int i = 0; i < rows; i++) {
         snprintf(text, sizeof text, "%s row %d", MARKER, i);
@@ -96,7 +98,8 @@ static void test_plaintext_scan(void **state)
     assert_int_equal(tu_int(s, "SELECT count(*) FROM t"), 2001);
     store_close(s);
     s = tu_open(vac);
-    assert_int_equal(tu_int(s, "SELECT count(*) FROM t WHERE name LIKE 'ZZ-MARKER%'"), 2001);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM t WHERE name LIKE 'ZZ-MARKER%'"),
+                     2001);
     store_close(s);
     free(wal), free(bak), free(vac);
 }
@@ -112,7 +115,8 @@ static void test_stock_sqlite_cannot_read(void **state)
     assert_true(n >= 4096);
     assert_memory_not_equal(head, "SQLite format 3", 15);
     free(head);
-    assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, "unix"), SQLITE_OK);
+    assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, "unix"),
+                     SQLITE_OK);
     int rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     assert_int_equal(rc, SQLITE_NOTADB);
     sqlite3_close(db);
@@ -244,6 +248,352 @@ static void test_torn_tail_frame_dropped(void **state)
     free(buf), free(grown), free(wal);
 }
 
+/* ---- transactions larger than the page cache ----------------------------
+ * With a small cache SQLite spills dirty pages to the WAL before the commit;
+ * a spilled page that changes again is rewritten in its frame (the page
+ * alone), frames after that get headers with salt and checksum zeroed, and
+ * the commit reads checksums back (8 bytes at 24 or at a frame's offset 16),
+ * reads each frame again and rewrites its header (walRewriteChecksums). */
+
+#define BIG_ROWS     20000
+#define BIG_PAD      120
+#define WAL_FRAME    (24 + 4096)
+#define FRAME_OFF(n) (32 + (long)((n)-1) * WAL_FRAME)
+
+/* BIG_ROWS rows of about 150 bytes (some 800 pages), committed. */
+static void big_table(store *s)
+{
+    cc_err err = {0};
+    assert_int_equal(store_begin(s, &err), CC_OK);
+    tu_exec(s, "CREATE TABLE big (id INTEGER PRIMARY KEY, gen INTEGER NOT NULL, "
+               "pad TEXT NOT NULL)");
+    tu_exec(s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+               "i < 20000) INSERT INTO big SELECT i, 0, hex(randomblob(60)) FROM n");
+    assert_int_equal(store_commit(s, &err), CC_OK);
+}
+
+static void big_pad(int id, int gen, char pad[BIG_PAD + 1])
+{
+    for (int i = 0; i < BIG_PAD; i++)
+        pad[i] = (char)('a' + (id * 7 + gen * 13 + i) % 26);
+    pad[BIG_PAD] = '\0';
+}
+
+/* Update row id to generation gen (its padding changes too). */
+static void big_update_row(sqlite3_stmt *st, int id, int gen)
+{
+    char pad[BIG_PAD + 1];
+    big_pad(id, gen, pad);
+    sqlite3_bind_int(st, 1, gen);
+    sqlite3_bind_text(st, 2, pad, BIG_PAD, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 3, id);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_reset(st);
+}
+
+typedef void (*mid_txn_fn)(const char *db, int step);
+
+/* One transaction, with a 256 KiB cache, that sets every row to generation
+ * gen in a scattered order (7919 is prime, so i * 7919 mod BIG_ROWS visits
+ * every row once): every page is changed many times over, long after it was
+ * first spilled. mid is called at steps 0 (after 2,000 rows) and 1 (before
+ * COMMIT). */
+static void big_update(store *s, const char *db, int gen, mid_txn_fn mid)
+{
+    sqlite3_stmt *st;
+    cc_err err = {0};
+    tu_exec(s, "PRAGMA cache_size = -256");
+    assert_int_equal(store_begin(s, &err), CC_OK);
+    assert_int_equal(sqlite3_prepare_v2(
+                         store_db(s), "UPDATE big SET gen = ?1, pad = ?2 WHERE id = ?3",
+                         -1, &st, NULL),
+                     SQLITE_OK);
+    for (int i = 0; i < BIG_ROWS; i++) {
+        if (i == 2000 && mid)
+            mid(db, 0);
+        big_update_row(st, (int)((long)i * 7919 % BIG_ROWS) + 1, gen);
+    }
+    sqlite3_finalize(st);
+    if (mid)
+        mid(db, 1);
+    int rc = store_commit(s, &err);
+    if (rc != CC_OK)
+        fail_msg("commit of the big transaction: %s", err.msg);
+}
+
+/* check finds every page and frame authentic and the database intact. */
+static void assert_check_clean(store *s)
+{
+    store_check_result res;
+    cc_err err = {0};
+    assert_int_equal(store_check(s, &res, &err), CC_OK);
+    if (res.bad_pages != 0)
+        fail_msg("check: %lld bad, first: %s", (long long)res.bad_pages, res.first_bad);
+    assert_string_equal(res.integrity, "ok");
+    assert_true(res.pages > BIG_ROWS / 40);
+}
+
+/* Every row is there, at generation gen, with that generation's padding. */
+static void assert_all_at_gen(store *s, int gen)
+{
+    sqlite3_stmt *st;
+    char pad[BIG_PAD + 1];
+    int n = 0, rc;
+    assert_int_equal(sqlite3_prepare_v2(store_db(s),
+                                        "SELECT id, gen, pad FROM big ORDER BY id", -1,
+                                        &st, NULL),
+                     SQLITE_OK);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int id = sqlite3_column_int(st, 0);
+        big_pad(id, gen, pad);
+        assert_int_equal(id, ++n);
+        assert_int_equal(sqlite3_column_int(st, 1), gen);
+        assert_string_equal((const char *)sqlite3_column_text(st, 2), pad);
+    }
+    assert_int_equal(rc, SQLITE_DONE);
+    sqlite3_finalize(st);
+    assert_int_equal(n, BIG_ROWS);
+}
+
+/* The 24-byte header of WAL frame n (1-based) as it is on disk now. */
+static void wal_frame_hdr(const char *db, int n, uint8_t hdr[24])
+{
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    FILE *fp = fopen(wal, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, FRAME_OFF(n), SEEK_SET), 0);
+    assert_int_equal(fread(hdr, 1, 24, fp), 24);
+    fclose(fp);
+}
+
+static long wal_frames(const char *db)
+{
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    long n = tu_size(wal);
+    return n < 32 ? 0 : (n - 32) / WAL_FRAME;
+}
+
+/* True if some frame's header has salt and checksum zeroed: SQLite has
+ * rewritten a spilled page and owes the checksums of what follows. */
+static int wal_has_pending_header(const char *db)
+{
+    static const uint8_t zero[16];
+    uint8_t hdr[24];
+    for (long n = 1; n <= wal_frames(db); n++) {
+        wal_frame_hdr(db, (int)n, hdr);
+        if (memcmp(hdr + 8, zero, 16) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static uint8_t frame1_nonce[24];
+
+/* The page of WAL frame 1 is sealed again (a new nonce) before the commit,
+ * and the transaction owes checksums at that point. */
+static void watch_frame1(const char *db, int step)
+{
+    char wal[4200];
+    uint8_t nonce[24];
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    FILE *fp = fopen(wal, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, FRAME_OFF(1) + WAL_FRAME - 48, SEEK_SET), 0);
+    assert_int_equal(fread(nonce, 1, sizeof nonce, fp), sizeof nonce);
+    fclose(fp);
+    if (step == 0) {
+        memcpy(frame1_nonce, nonce, sizeof nonce);
+        return;
+    }
+    assert_memory_not_equal(frame1_nonce, nonce, sizeof nonce);
+    assert_true(wal_has_pending_header(db));
+}
+
+/* Before COMMIT: the transaction did rewrite spilled frames. */
+static void expect_pending(const char *db, int step)
+{
+    if (step == 1)
+        assert_true(wal_has_pending_header(db));
+}
+
+static void test_big_txn_rewrites_spilled_frames(void **state)
+{
+    fixture *f = *state;
+    store *s = tu_create(f->db);
+    big_table(s);
+    assert_true(wal_frames(f->db) > 100); /* the rewrites start well inside */
+    big_update(s, f->db, 1, expect_pending);
+    assert_all_at_gen(s, 1);
+    assert_check_clean(s);         /* the WAL is still there: every frame authentic */
+    big_update(s, f->db, 2, NULL); /* and once more, over a longer WAL */
+    assert_all_at_gen(s, 2);
+    assert_check_clean(s);
+    store_close(s);
+    s = tu_open(f->db);
+    assert_all_at_gen(s, 2);
+    assert_check_clean(s);
+    store_close(s);
+}
+
+/* The first frame rewritten is frame 1 of a fresh WAL: its checksum seed
+ * comes from the WAL header (an 8-byte read at offset 24). */
+static void test_big_txn_rewrites_frame_one(void **state)
+{
+    fixture *f = *state;
+    store *s = tu_create(f->db);
+    big_table(s);
+    tu_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)");
+    assert_int_equal(wal_frames(f->db), 0);
+    big_update(s, f->db, 1, watch_frame1);
+    assert_all_at_gen(s, 1);
+    assert_check_clean(s);
+    /* the WAL survives a crash: a child reopens it without a checkpoint */
+    sqlite3_db_config(store_db(s), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+    store_close(s);
+    assert_true(wal_frames(f->db) > 100);
+    s = tu_open(f->db);
+    assert_all_at_gen(s, 1);
+    assert_check_clean(s);
+    tu_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)");
+    assert_check_clean(s);
+    assert_all_at_gen(s, 1);
+    store_close(s);
+}
+
+/* A child starts a transaction that spills (as big_update, to generation
+ * 9) and dies before its commit, leaving its frames in the WAL. */
+static void big_spill_and_die(const char *db)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        sqlite3_stmt *st;
+        cc_err err = {0};
+        store *s = tu_open(db);
+        tu_exec(s, "PRAGMA cache_size = -256");
+        if (store_begin(s, &err) != CC_OK ||
+            sqlite3_prepare_v2(store_db(s),
+                               "UPDATE big SET gen = ?1, pad = ?2 WHERE id = ?3", -1,
+                               &st, NULL) != SQLITE_OK)
+            _exit(2);
+        for (int i = 0; i < BIG_ROWS / 2; i++)
+            big_update_row(st, (int)((long)i * 7919 % BIG_ROWS) + 1, 9);
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* The first commit frame of the WAL (1-based), 0 if none. */
+static int wal_first_commit(const char *db)
+{
+    uint8_t hdr[24];
+    for (long n = 1; n <= wal_frames(db); n++) {
+        wal_frame_hdr(db, (int)n, hdr);
+        if (hdr[4] | hdr[5] | hdr[6] | hdr[7])
+            return (int)n;
+    }
+    return 0;
+}
+
+/* Replace the last 1096 bytes of frame n's page with noise, as a write that
+ * stopped at a kernel page boundary leaves it. */
+static void tear_frame(const char *wal, int n)
+{
+    uint8_t noise[1096];
+    size_t len;
+    uint8_t *buf = tu_read(wal, &len);
+    assert_true((long)len >= FRAME_OFF(n) + WAL_FRAME);
+    randombytes_buf(noise, sizeof noise);
+    memcpy(buf + FRAME_OFF(n) + WAL_FRAME - sizeof noise, noise, sizeof noise);
+    assert_int_equal(tu_write(wal, buf, len), 0);
+    free(buf);
+}
+
+/* A crash while a spilled page is written again tears a frame in the middle
+ * of a transaction that never committed, with its later frames intact and
+ * authentic. That is a crash, not tampering: recovery ends the log at the
+ * last commit and keeps it. A damaged frame before that commit is still
+ * reported. */
+static void test_torn_rewrite_in_uncommitted_spill(void **state)
+{
+    fixture *f = *state;
+    char *wal = tu_path(f->dir, "t.db-wal"), *dir2 = tu_tmpdir();
+    char *db2 = tu_path(dir2, "t.db"), *wal2 = tu_path(dir2, "t.db-wal");
+    char *keys = tu_path(f->dir, "t.db.keys"), *keys2 = tu_path(dir2, "t.db.keys");
+    store *s = tu_create(f->db);
+    cc_err err = {0};
+    big_table(s);
+    tu_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)");
+    tu_exec(s, "UPDATE big SET gen = 1 WHERE id <= 3000"); /* committed, in the WAL */
+    sqlite3_db_config(store_db(s), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+    store_close(s);
+    big_spill_and_die(f->db);
+    int commit = wal_first_commit(f->db);
+    assert_true(commit > 1);
+    assert_true(wal_frames(f->db) > commit + 50); /* the spill's frames follow */
+    uint8_t hdr[24], whdr[32];
+    wal_frame_hdr(f->db, commit + 40, hdr);
+    FILE *fp = fopen(wal, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fread(whdr, 1, 32, fp), 32);
+    fclose(fp);
+    assert_memory_equal(hdr + 8, whdr + 16, 8); /* later frames: this generation */
+    tu_copy(f->db, db2), tu_copy(wal, wal2), tu_copy(keys, keys2);
+
+    tear_frame(wal, commit + 1); /* recovery reads it: the chain is valid up to it */
+    s = tu_open(f->db);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM big WHERE gen = 1"), 3000);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM big WHERE gen = 0"),
+                     BIG_ROWS - 3000);
+    store_check_result res;
+    assert_int_equal(store_check(s, &res, &err), CC_OK);
+    assert_int_equal(res.bad_pages, 0);
+    assert_string_equal(res.integrity, "ok");
+    store_close(s);
+
+    tear_frame(wal2, commit - 1); /* inside the committed transaction */
+    assert_int_equal(store_open_with_key(db2, tu_master, &s, &err), CC_EDATA);
+    assert_non_null(strstr(err.msg, "WAL"));
+    assert_non_null(strstr(err.msg, "damaged or tampered"));
+    tu_rmrf(dir2);
+    free(wal), free(dir2), free(db2), free(wal2), free(keys), free(keys2);
+}
+
+/* 50,000 rows with two indexes in one transaction, at the store's own cache
+ * size, then checked. */
+static void test_bulk_insert_50k(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    store *s = tu_create(f->db);
+    assert_int_equal(store_begin(s, &err), CC_OK);
+    tu_exec(s, "CREATE TABLE bulk (id INTEGER PRIMARY KEY, name TEXT, note TEXT)");
+    tu_exec(s, "CREATE INDEX bulk_name ON bulk (name)");
+    tu_exec(s, "CREATE INDEX bulk_note ON bulk (note)");
+    tu_exec(s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+               "i < 50000) INSERT INTO bulk SELECT i, hex(randomblob(12)), "
+               "hex(randomblob(150)) FROM n");
+    assert_int_equal(store_commit(s, &err), CC_OK);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM bulk"), 50000);
+    store_check_result res;
+    assert_int_equal(store_check(s, &res, &err), CC_OK);
+    assert_int_equal(res.bad_pages, 0);
+    assert_string_equal(res.integrity, "ok");
+    store_close(s);
+    s = tu_open(f->db);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM bulk INDEXED BY bulk_name"),
+                     50000);
+    assert_int_equal(store_check(s, &res, &err), CC_OK);
+    assert_int_equal(res.bad_pages, 0);
+    assert_string_equal(res.integrity, "ok");
+    assert_true(res.pages > 4000);
+    store_close(s);
+}
+
 /* Flip one byte at off of a closed database; expect check (or open) to
  * report it, naming page. */
 static void expect_tamper(const char *db, long off, const char *page_word)
@@ -338,7 +688,8 @@ static void test_unkeyed_path_refused(void **state)
     sqlite3 *db;
     store *s = tu_create(f->db);
     char *other = tu_path(f->dir, "plain.db");
-    int rc = sqlite3_open_v2(other, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    int rc =
+        sqlite3_open_v2(other, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, "CREATE TABLE x (a)", NULL, NULL, NULL);
     assert_int_not_equal(rc, SQLITE_OK);
@@ -396,7 +747,8 @@ static void test_temp_files_in_memory(void **state)
     assert_int_equal(tf->pMethods->xWrite(tf, buf, sizeof buf, 100000), SQLITE_OK);
     assert_int_equal(tf->pMethods->xRead(tf, back, sizeof back, 100000), SQLITE_OK);
     assert_memory_equal(buf, back, sizeof buf);
-    assert_int_equal(tf->pMethods->xRead(tf, back, 16, 108190), SQLITE_IOERR_SHORT_READ);
+    assert_int_equal(tf->pMethods->xRead(tf, back, 16, 108190),
+                     SQLITE_IOERR_SHORT_READ);
     tf->pMethods->xClose(tf);
     free(tf);
     assert_int_equal(tu_int(s, "PRAGMA temp_store"), 2);
@@ -438,12 +790,21 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_plaintext_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stock_sqlite_cannot_read, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_journal_sealed_and_recovers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_journal_sealed_and_recovers, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_wal_recovery_and_tamper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_tail_frame_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_big_txn_rewrites_spilled_frames, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_big_txn_rewrites_frame_one, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_torn_rewrite_in_uncommitted_spill, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_insert_50k, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_regions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_swapped_pages, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wrong_key_and_foreign_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_key_and_foreign_file, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_unkeyed_path_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_size_fixed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_temp_files_in_memory, setup, teardown),
