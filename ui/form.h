@@ -29,13 +29,17 @@ typedef struct form {
     view *then; /* set by save: shown after the form closes (e.g. a conflict) */
     char choice_buf[4096]; /* storage for a choice list built when the form opens */
     char typed[64];        /* type-ahead in a choice field */
+    /* sees every key first (NULL: none); 1 if it took it, 0 for the engine */
+    int (*key)(app *a, struct form *fm, enum action act, int ch);
 } form;
 
 /* A form view around fm (taken over and freed with the view). */
 view *form_view_new(form *fm);
 
-/* The forms (form.c). */
+/* Log a contact (form_contact.c). */
 view *form_contact_new(app *a, int64_t client_id);
+
+/* Propose a warm hand-off (form_handoff.c). */
 view *form_handoff_new(app *a, int64_t client_id);
 
 /* "staff:LOGIN", "team:ID", "program:CODE" or "org:CODE" as a hand-off
@@ -49,11 +53,19 @@ view *form_client_new(app *a, int64_t client_id);
 view *view_conflict_new(const struct client *read, const struct client *mine,
                         const struct client *theirs);
 
-/* The case forms (forms_case.c). */
-view *form_intake_new(app *a);                        /* new client + referral */
-view *form_consent_new(app *a, int64_t client_id);    /* record, decline, revoke */
-view *view_assessment_new(app *a, int64_t client_id); /* question by question */
+/* Intake: a new client, then its referral (form_intake.c). */
+view *form_intake_new(app *a);
+
+/* Consent: record, decline, release, revoke (form_consent.c). */
+view *form_consent_new(app *a, int64_t client_id);
+
+/* The risk assessment, question by question (view_assess.c). */
+view *view_assessment_new(app *a, int64_t client_id);
+
+/* Add a task (form_task.c). */
 view *form_task_new(app *a, int64_t client_id);
-view *form_episode_new(app *a, int64_t client_id); /* start, extend or close */
+
+/* The intensive episode: start, extend or close (form_episode.c). */
+view *form_episode_new(app *a, int64_t client_id);
 
 #endif

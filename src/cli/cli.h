@@ -71,8 +71,9 @@ extern const struct cli_command cli_case_commands[];
 extern const struct cli_command cli_team_commands[];
 extern const struct cli_command cli_report_commands[];
 
-/* Read the site configuration (CARECOORD_CONF may point elsewhere unless
- * privileged). Missing file = defaults. */
+/* Read the site configuration (its path fixed at build time; in a test
+ * build CARECOORD_CONF may point elsewhere unless privileged). Missing file =
+ * defaults. */
 int config_load(cli_config *cfg, cc_err *err);
 
 /* Resolve the database path: --db, $CARECOORD_DB, site config, per-user. */

@@ -2,7 +2,10 @@
  * config.c — the site configuration file and how the database path and the
  * acting staff account are chosen.
  *
- * /etc/carecoord/carecoord.conf holds "key = value" lines ('#' comments):
+ * The site configuration's path is fixed when the program is built (meson
+ * option site_config, CC_SITE_CONFIG; /etc/carecoord/carecoord.conf by
+ * default); only a test build lets CARECOORD_CONF name another (hooks.h).
+ * It holds "key = value" lines ('#' comments):
  *   database = /var/lib/carecoord/carecoord.db
  *   bind_users = yes          # --user may not name another account
  *   idle_lock_minutes = 10
@@ -18,8 +21,11 @@
 
 #include "cli.h"
 #include "util/clock.h"
+#include "util/hooks.h"
 
-#define SITE_CONFIG "/etc/carecoord/carecoord.conf"
+#ifndef CC_SITE_CONFIG
+#error "CC_SITE_CONFIG (the site configuration's path) comes from meson"
+#endif
 
 static char *trim(char *s)
 {
@@ -66,13 +72,13 @@ static int config_line(cli_config *cfg, char *line, const char *path, int lineno
 
 int config_load(cli_config *cfg, cc_err *err)
 {
-    const char *path = SITE_CONFIG, *env = getenv("CARECOORD_CONF");
+    const char *path = CC_SITE_CONFIG, *forced = hook_env(HOOK_CONF);
     char line[4200];
     int lineno = 0;
     memset(cfg, 0, sizeof *cfg);
     cfg->idle_lock_minutes = 10;
-    if (env && *env && !clock_privileged())
-        path = env;
+    if (forced && !clock_privileged())
+        path = forced;
     FILE *f = fopen(path, "r");
     if (!f)
         return errno == ENOENT ? CC_OK

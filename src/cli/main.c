@@ -4,6 +4,7 @@
  *
  *   carecoord [--db PATH] [--user NAME] [--passphrase-fd N] [--no-color]
  *             SUBCOMMAND [OPTIONS]
+ *   carecoord --version      the version, and whether test hooks are built in
  *
  * Exit codes: 0 ok, 1 usage, 2 refused, 3 data error, 4 conflict, 5 busy.
  */
@@ -20,7 +21,12 @@
 #include "core/access.h"
 #include "ui/tui.h"
 #include "util/clock.h"
+#include "util/hooks.h"
 #include "util/text.h"
+
+#ifndef CC_VERSION
+#error "CC_VERSION (the project's version) comes from meson"
+#endif
 
 static const struct cli_command *const tables[] = {
     cli_admin_commands, cli_case_commands, cli_team_commands, cli_report_commands,
@@ -93,7 +99,8 @@ static void usage(FILE *f)
 {
     fputs(
         "usage: carecoord [--db PATH] [--user NAME] [--passphrase-fd N] [--no-color]\n"
-        "                 SUBCOMMAND [OPTIONS]\n\nsubcommands:\n",
+        "                 SUBCOMMAND [OPTIONS]\n"
+        "       carecoord --version\n\nsubcommands:\n",
         f);
     for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
         for (const struct cli_command *cmd = tables[t]; cmd->name; cmd++)
@@ -133,6 +140,8 @@ static int parse_globals(cli *c, int argc, char **argv, int *next, cc_err *err)
             c->no_color = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return *next = -1, CC_OK;
+        else if (!strcmp(a, "--version"))
+            return *next = -2, CC_OK;
         else
             return cc_err_set(err, CC_EUSAGE, "unknown or incomplete option %s", a);
     }
@@ -148,10 +157,19 @@ static void harden_process(void)
     umask(clock_privileged() ? 007 : 077);
 }
 
+/* The version, and whether this build reads the test hooks (a production
+ * build must say off). */
+static void version(FILE *f)
+{
+    fprintf(f, "carecoord %s (test hooks: %s)\n", CC_VERSION,
+            hooks_compiled_in() ? "on" : "off");
+}
+
 /* No subcommand: the full-screen program. */
 static int run_tui(cli *c, cc_err *err)
 {
-    const char *script = clock_privileged() ? NULL : getenv("CARECOORD_TEST_SCRIPT");
+    const char *script = clock_privileged() ? NULL : hook_env(HOOK_KEY_SCRIPT);
+    const char *idle_s = clock_privileged() ? NULL : hook_env(HOOK_IDLE_LOCK);
     c->command = "tui";
     if (config_load(&c->config, err) != CC_OK || config_db_path(c, err) != CC_OK ||
         cli_resolve_login(c, err) != CC_OK)
@@ -161,13 +179,11 @@ static int run_tui(cli *c, cc_err *err)
             err, CC_EUSAGE,
             "no database at %s (try 'carecoord demo' or 'carecoord --help')",
             c->db_path);
-    const char *idle_s =
-        clock_privileged() ? NULL : getenv("CARECOORD_IDLE_LOCK_SECONDS");
     tui_opts o = {.db_path = c->db_path,
                   .login = c->login,
                   .no_color = c->no_color,
                   .idle_lock_seconds = c->config.idle_lock_minutes * 60,
-                  .script_path = script && *script ? script : NULL,
+                  .script_path = script,
                   .binds = (const char(*)[48])c->config.binds,
                   .nbinds = c->config.nbinds,
                   .login_chosen = c->user_opt != NULL};
@@ -182,7 +198,7 @@ static int run(cli *c, int argc, char **argv, cc_err *err)
     if (parse_globals(c, argc, argv, &next, err) != CC_OK)
         return err->code;
     if (next < 0) {
-        usage(stdout);
+        (next == -1 ? usage : version)(stdout);
         return CC_OK;
     }
     if (next >= argc)

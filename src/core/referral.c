@@ -325,3 +325,14 @@ int referral_after_consent_in(cc_ctx *ctx, int64_t client_id, int declined,
     snprintf(moved->status, sizeof moved->status, "%s", to);
     return CC_OK;
 }
+
+int64_t referral_program_of(cc_ctx *ctx, int64_t client_id)
+{
+    referral r;
+    cc_err err;
+    int64_t own = ctx_int(
+        ctx, "SELECT coalesce(program_id, 0) FROM client WHERE id = ?1", client_id, 0);
+    if (own)
+        return own;
+    return referral_open_of(ctx, client_id, &r, &err) == CC_OK ? r.program_id : 0;
+}

@@ -39,6 +39,10 @@ int referral_create_in(cc_ctx *ctx, referral *r, cc_err *err);
  * newest in any program. out->id is 0 when there is none. */
 int referral_open_of(cc_ctx *ctx, int64_t client_id, referral *out, cc_err *err);
 
+/* The program a client's case work happens in: its owner's, else its open
+ * referral's; 0 if neither. */
+int64_t referral_program_of(cc_ctx *ctx, int64_t client_id);
+
 /* After a participation decision, inside the caller's transaction: the open
  * referral moves received -> contacted -> consented (or declined, with the
  * reason). *moved is the referral as it now stands (id 0: none open). */

@@ -1,15 +1,16 @@
 /*
- * clock.c — wall time (overridable by CARECOORD_NOW for tests) and ISO 8601
- * parsing and formatting, all in UTC.
+ * clock.c — wall time (fixed by the CARECOORD_NOW test hook in a test build)
+ * and ISO 8601 parsing and formatting, all in UTC.
  */
 #include "clock.h"
 
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "hooks.h"
 
 int clock_privileged(void)
 {
@@ -18,9 +19,9 @@ int clock_privileged(void)
 
 int64_t clock_now(void)
 {
-    const char *fixed = getenv("CARECOORD_NOW");
+    const char *fixed = hook_env(HOOK_NOW);
     int64_t t;
-    if (fixed && *fixed && !clock_privileged() && clock_parse_iso(fixed, &t) == 0)
+    if (fixed && !clock_privileged() && clock_parse_iso(fixed, &t) == 0)
         return t;
     return (int64_t)time(NULL);
 }

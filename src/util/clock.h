@@ -1,17 +1,18 @@
 /*
  * clock.h — the one clock every rule that depends on "now" reads.
  *
- * Real time, unless CARECOORD_NOW (ISO 8601 with Z or an offset) fixes it for
- * tests and demos; that variable is ignored when the program runs with
- * elevated privilege (setgid/setuid), so staff cannot backdate entries.
+ * Real time, unless the CARECOORD_NOW test hook (ISO 8601 with Z or an
+ * offset) fixes it: only a build configured with -Dtest_hooks=true reads it
+ * (util/hooks.h), and even then not when the program runs with elevated
+ * privilege (setgid/setuid), so staff cannot backdate entries.
  */
 #ifndef CC_CLOCK_H
 #define CC_CLOCK_H
 
 #include <stdint.h>
 
-/* Seconds since the epoch, UTC: CARECOORD_NOW if set and allowed, else the
- * system clock. */
+/* Seconds since the epoch, UTC: the CARECOORD_NOW test hook if compiled in,
+ * set and allowed, else the system clock. */
 int64_t clock_now(void);
 
 /* True when running with elevated user or group privilege. */
