@@ -105,4 +105,18 @@ expect 3 err 'has an owner: move the client with a warm hand-off' \
 cc --user demo-coach caseload
 expect 0 out '^demo-coach +[0-9]+/35' 'caseload shows loads against capacity'
 
+# ---- assignment checks scope in the core -----------------------------------
+cc --user demo-manager report unassigned --format csv
+mine_queue=$OUT
+run --db "$DB" --user demo-supervisor export --what referrals
+theirs=$(printf '%s\n' "$OUT" | grep '"program":"ct-' | grep -E '"status":"(received|contacted)"' |
+    sed 's/^{"id":[0-9]*,"client":\([0-9]*\).*/\1/' | while read -r id; do
+        printf '%s\n' "$mine_queue" | grep -q "^$id," || { echo "$id"; break; }; done)
+ok "setup: an unassigned client outside demo-manager's teams ($theirs)" test -n "$theirs"
+cc --user demo-manager assign "$theirs" --to demo-coach
+expect 2 err 'outside your caseload and teams' \
+    "a program manager cannot assign another team's client (the core checks scope)"
+cc --user demo-manager client show "$theirs"
+expect 2 err 'outside' '... and still cannot read it'
+
 done_testing

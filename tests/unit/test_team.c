@@ -535,6 +535,48 @@ static void test_caseload_assign_scope_and_assignee(void **state)
                      CC_OK);
 }
 
+/* A coach accepting a hand-off that takes them over capacity gives a reason,
+ * like an assignment; without one nothing changes. */
+static void test_handoff_accept_over_capacity_needs_reason(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t id;
+    load_coach(f, "coach-a2", f->hss, 35, 0);
+    int64_t cl = client_owned(f, "coach-a1", f->hss);
+    handoff_target t = to("staff", sid(f, "coach-a2"));
+    assert_int_equal(handoff_propose(as(f, "coach-a1"), cl, &t, NULL, 0, &id, &err),
+                     CC_OK);
+    assert_int_equal(handoff_accept(as(f, "coach-a2"), id, NULL, &err), CC_EINPUT);
+    expect_msg(&err, "would carry 36/35");
+    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
+    assert_string_equal(get_handoff(f, id).state, "proposed");
+    assert_int_equal(
+        handoff_accept(as(f, "coach-a2"), id, "covering a colleague", &err), CC_OK);
+    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a2"));
+    assert_string_equal(get_handoff(f, id).reason, "covering a colleague");
+}
+
+/* A proposal past its expiry reads as expired before anyone writes it down. */
+static void test_handoff_expiry_takes_effect_on_read(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t id;
+    int64_t cl = client_owned(f, "coach-a1", f->hss);
+    handoff_target t = to("staff", sid(f, "coach-a2"));
+    assert_int_equal(handoff_propose(as(f, "coach-a1"), cl, &t, NULL, 0, &id, &err),
+                     CC_OK);
+    set_now("2026-11-26T12:00:01Z"); /* three business days after a Friday noon */
+    handoff h;
+    assert_int_equal(handoff_show(as(f, "coach-a2"), id, &h, NULL, &err), CC_OK);
+    assert_string_equal(h.state, "expired");
+    assert_int_equal(count_where(f, "SELECT count(*) FROM handoff WHERE state = "
+                                    "'proposed'"),
+                     1); /* not yet written down, but read as expired */
+    assert_int_equal(handoff_accept(as(f, "coach-a2"), id, NULL, &err), CC_EINPUT);
+}
+
 static void test_caseload_assign_owned_client_refused(void **state)
 {
     fixture *f = *state;
@@ -1889,6 +1931,8 @@ int main(void)
         T(test_caseload_assign_35_to_36_needs_reason),
         T(test_caseload_assign_owned_client_refused),
         T(test_caseload_assign_scope_and_assignee),
+        T(test_handoff_accept_over_capacity_needs_reason),
+        T(test_handoff_expiry_takes_effect_on_read),
         T(test_bulk_handoff_one_batch_one_note),
         T(test_bulk_caseload_departing_coach),
         T(test_bulk_all_or_none),
