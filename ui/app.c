@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "core/session.h"
 #include "keymap.h"
 #include "util/clock.h"
 #include "util/text.h"
@@ -221,22 +222,16 @@ static void draw_unlock(app *a, const char *why)
 static int try_unlock(app *a, const char *pass, char *why, size_t whysz)
 {
     cc_err err = {0};
-    if (store_open(a->db_path, a->login, pass, &a->st, &err) != CC_OK) {
+    session s;
+    if (session_open(&s, a->db_path, a->login, pass, "tui", 0, &err) != CC_OK) {
         snprintf(why, whysz, "%s", err.msg);
-        return err.code == CC_EREFUSED ? 1 : -1;
+        /* a mistyped passphrase may be typed again; anything else ends it */
+        return !strncmp(err.msg, "wrong passphrase", 16) ? 1 : -1;
     }
-    if (staff_login(a->st, a->login, "tui", &a->me, &err) != CC_OK ||
-        (a->me.must_change &&
-         cc_err_set(&err, CC_EREFUSED,
-                    "change your initial passphrase first: carecoord passwd"))) {
-        snprintf(why, whysz, "%s", err.msg);
-        store_close(a->st);
-        a->st = NULL;
-        return -1;
-    }
-    a->ctx.st = a->st;
-    a->ctx.staff_id = a->me.id;
-    snprintf(a->ctx.role, sizeof a->ctx.role, "%s", a->me.role);
+    a->st = s.st;
+    a->me = s.me;
+    a->ctx = s.ctx;
+    sodium_memzero(&s, sizeof s);
     return 0;
 }
 
