@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/alert.h"
 #include "core/caseload.h"
 #include "core/client.h"
 #include "core/handoff.h"
@@ -350,7 +351,46 @@ static int cmd_break_glass_review(cli *c, int argc, char **argv)
     return CC_OK;
 }
 
+/* ---- alerts ------------------------------------------------------------ */
+
+static int alert_cmd(cli *c, int argc, char **argv, int resolve)
+{
+    const char *pos[1], *note = NULL;
+    const struct cli_opt opts[] = {{"--note", &note, NULL}, {NULL, NULL, NULL}};
+    int64_t id;
+    int rc;
+    cc_err err = {0};
+    if (!cli_args(argc, argv, resolve ? opts : NULL, pos, 1, 1,
+                  resolve ? "usage: carecoord alert resolve ID --note TEXT\nResolve an "
+                            "alert addressed to you: it leaves your inbox.\n"
+                          : "usage: carecoord alert ack ID\nMark an alert addressed to "
+                            "you as seen.\n",
+                  &rc))
+        return rc;
+    if (parse_id(pos[0], &id, &err) != CC_OK || cli_open(c, NULL, 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = cli_ctx(c);
+    if ((resolve ? alert_resolve(&ctx, id, note, &err)
+                 : alert_acknowledge(&ctx, id, &err)))
+        return cli_fail(&err);
+    printf("alert %lld %s\n", (long long)id, resolve ? "resolved" : "acknowledged");
+    return CC_OK;
+}
+
+static int cmd_alert_ack(cli *c, int argc, char **argv)
+{
+    return alert_cmd(c, argc, argv, 0);
+}
+
+static int cmd_alert_resolve(cli *c, int argc, char **argv)
+{
+    return alert_cmd(c, argc, argv, 1);
+}
+
 const struct cli_command cli_team_commands[] = {
+    {"alert", "ack", cmd_alert_ack, "alert ack ID", "mark an alert seen"},
+    {"alert", "resolve", cmd_alert_resolve, "alert resolve ID --note N",
+     "resolve an alert (leaves the inbox)"},
     {"client", "show", cmd_client_show, "client show ID",
      "one client (scoped, audited)"},
     {"caseload", NULL, cmd_caseload, "caseload [--team ID]",

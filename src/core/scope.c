@@ -5,6 +5,8 @@
  */
 #include "scope.h"
 
+#include "alert.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -184,6 +186,8 @@ static int do_review(cc_ctx *ctx, void *arg, cc_err *err)
     if (sqlite3_changes(store_db(ctx->st)) == 0)
         return cc_err_set(err, CC_EINPUT, "no unreviewed break-glass grant %lld",
                           (long long)a->id);
+    if (alert_resolve_grant_in(ctx, a->id, a->note, err) != CC_OK)
+        return err->code;
     return ctx_audit(ctx, "break-glass.review", "grant", a->id, a->note, err);
 }
 

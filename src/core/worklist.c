@@ -318,7 +318,7 @@ int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
                  staff_id, NULL);
     out->alerts =
         count_of(ctx,
-                 "SELECT count(*) FROM alert a WHERE a.acknowledged_at IS NULL "
+                 "SELECT count(*) FROM alert a WHERE a.resolved_at IS NULL "
                  "AND (a.for_staff_id = ?1 OR (a.for_staff_id IS NULL AND "
                  "a.for_role = (SELECT role FROM staff WHERE id = ?1))) AND ?2 = ?2",
                  staff_id, NULL);
@@ -456,7 +456,7 @@ static const char inbox_sql[] =
     "h.expires_at > ?3 "
     "UNION ALL SELECT 'alert', a.client_id, a.details, substr(a.created_at, 1, 10), "
     "a.id "
-    "FROM alert a WHERE a.acknowledged_at IS NULL AND (a.for_staff_id = ?1 OR "
+    "FROM alert a WHERE a.resolved_at IS NULL AND (a.for_staff_id = ?1 OR "
     "(a.for_staff_id IS NULL AND a.for_role = (SELECT role FROM staff WHERE id = ?1))) "
     "UNION ALL SELECT 'overdue', t.client_id, t.title, substr(t.due_at, 1, 10), t.id "
     "FROM "

@@ -105,6 +105,12 @@ expect 3 err 'has an owner: move the client with a warm hand-off' \
 cc --user demo-coach caseload
 expect 0 out '^demo-coach +[0-9]+/35' 'caseload shows loads against capacity'
 
+# ---- alerts ----------------------------------------------------------------
+cc --user demo-nurse alert resolve 999999 --note 'called back'
+expect 3 err '^carecoord: no alert 999999$' 'resolving an alert that does not exist: one line, exit 3'
+cc --user demo-nurse alert resolve 1
+expect 3 err 'needs a note' 'resolving needs a note'
+
 # ---- assignment checks scope in the core -----------------------------------
 cc --user demo-manager report unassigned --format csv
 mine_queue=$OUT

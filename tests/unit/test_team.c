@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/access.h"
+#include "core/alert.h"
 #include "core/caseload.h"
 #include "core/client.h"
 #include "core/consent.h"
@@ -575,6 +576,53 @@ static void test_handoff_expiry_takes_effect_on_read(void **state)
                                     "'proposed'"),
                      1); /* not yet written down, but read as expired */
     assert_int_equal(handoff_accept(as(f, "coach-a2"), id, NULL, &err), CC_EINPUT);
+}
+
+/* An alert is resolved by its addressee with a note and leaves the inbox and
+ * the header count; a break-glass alert is resolved by the grant's review. */
+static void test_alert_resolution(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    worklist_counts n;
+    int64_t cl = client_owned(f, "coach-a1", f->hss);
+    exec_fmt(
+        f,
+        "INSERT INTO alert (client_id, kind, for_role, for_staff_id, details, "
+        "created_at) VALUES (%lld, 'risk-rise', 'nurse', %lld, 'moderate -> high', "
+        "'%s')",
+        (long long)cl, (long long)sid(f, "nurse-a"), NOW);
+    int64_t id = count_where(f, "SELECT max(id) FROM alert");
+    assert_int_equal(worklist_counts_for(as(f, "nurse-a"), sid(f, "nurse-a"), &n, &err),
+                     CC_OK);
+    assert_int_equal(n.alerts, 1);
+    assert_int_equal(alert_resolve(as(f, "nurse-b"), id, "called", &err), CC_EREFUSED);
+    assert_int_equal(alert_resolve(as(f, "nurse-a"), id, "", &err), CC_EINPUT);
+    assert_int_equal(alert_acknowledge(as(f, "nurse-a"), id, &err), CC_OK);
+    assert_int_equal(worklist_counts_for(&f->ctx, sid(f, "nurse-a"), &n, &err), CC_OK);
+    assert_int_equal(n.alerts, 1); /* seen, not yet dealt with */
+    assert_int_equal(
+        alert_resolve(&f->ctx, id, "called the client; PCP visit booked", &err), CC_OK);
+    assert_int_equal(worklist_counts_for(&f->ctx, sid(f, "nurse-a"), &n, &err), CC_OK);
+    assert_int_equal(n.alerts, 0);
+    assert_int_equal(alert_resolve(&f->ctx, id, "again", &err), CC_EINPUT);
+    assert_int_equal(audit_count(f, "alert.resolve"), 1);
+
+    /* break-glass: the supervisors' alert goes with the review */
+    int64_t other = client_owned(f, "coach-b1", f->hss), grant;
+    assert_int_equal(scope_break_glass(as(f, "coach-a1"), other,
+                                       "on call: client fell at home", 30, &grant,
+                                       &err),
+                     CC_OK);
+    int64_t bg = count_where(f, "SELECT max(id) FROM alert");
+    assert_int_equal(alert_resolve(as(f, "sup1"), bg, "fine", &err), CC_EINPUT);
+    expect_msg(&err, "review");
+    assert_int_equal(worklist_counts_for(&f->ctx, sid(f, "sup1"), &n, &err), CC_OK);
+    assert_int_equal(n.alerts, 1);
+    assert_int_equal(scope_review(&f->ctx, grant, "justified: on-call night", &err),
+                     CC_OK);
+    assert_int_equal(worklist_counts_for(&f->ctx, sid(f, "sup1"), &n, &err), CC_OK);
+    assert_int_equal(n.alerts, 0);
 }
 
 static void test_caseload_assign_owned_client_refused(void **state)
@@ -1933,6 +1981,7 @@ int main(void)
         T(test_caseload_assign_scope_and_assignee),
         T(test_handoff_accept_over_capacity_needs_reason),
         T(test_handoff_expiry_takes_effect_on_read),
+        T(test_alert_resolution),
         T(test_bulk_handoff_one_batch_one_note),
         T(test_bulk_caseload_departing_coach),
         T(test_bulk_all_or_none),
