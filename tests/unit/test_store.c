@@ -2,7 +2,9 @@
  * test_store.c — opening the store with key slots: wrong and empty
  * passphrases change nothing, slots are added, changed and removed, a rekey
  * leaves the old master key useless, an interrupted rekey always opens under
- * exactly one key, and a database newer than the program is refused.
+ * exactly one key, and a database newer than the program is refused. The
+ * check skips the one page SQLite never writes (the lock-byte page); a long
+ * mode (CARECOORD_LONG_TESTS=1) grows a store past 1 GiB and checks it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -351,6 +353,65 @@ static void test_backup_opens_with_same_slots(void **state)
     free(bak);
 }
 
+/* The page holding offset 2^30 (SQLite's PENDING_BYTE), at every page size
+ * SQLite allows; 262145 at the store's 4096. */
+static void test_lock_byte_page_rule(void **state)
+{
+    (void)state;
+    assert_int_equal(store_lock_byte_page(4096), 262145);
+    assert_int_equal(store_lock_byte_page(512), 2097153);
+    assert_int_equal(store_lock_byte_page(1024), 1048577);
+    assert_int_equal(store_lock_byte_page(65536), 16385);
+    for (int size = 512; size <= 65536; size *= 2) {
+        int64_t p = store_lock_byte_page(size);
+        assert_true((p - 1) * size <= STORE_PENDING_BYTE);
+        assert_true(STORE_PENDING_BYTE < p * size);
+    }
+}
+
+/* Size of path and n raw bytes of it at off (no VFS). */
+static long long raw_pread(const char *path, long long off, uint8_t *buf, size_t n)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseeko(fp, 0, SEEK_END), 0);
+    long long size = (long long)ftello(fp);
+    assert_int_equal(fseeko(fp, (off_t)off, SEEK_SET), 0);
+    assert_int_equal(fread(buf, 1, n, fp), n);
+    fclose(fp);
+    return size;
+}
+
+/* Long mode only: a store grown past 1 GiB (17 blobs of 64 MiB, each its
+ * own transaction, the WAL checkpointed away after each) checks clean: every
+ * page but the lock-byte page, which SQLite leaves a hole of zeros, is
+ * authenticated. */
+static void test_check_past_one_gib(void **state)
+{
+    fixture *f = *state;
+    store *s = tu_create(f->db);
+    tu_exec(s, "PRAGMA cache_size = -8192");
+    tu_exec(s, "CREATE TABLE blobs (id INTEGER PRIMARY KEY, b BLOB NOT NULL)");
+    for (int i = 0; i < 17; i++) {
+        tu_exec(s, "INSERT INTO blobs (b) VALUES (zeroblob(64 * 1024 * 1024))");
+        tu_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    uint8_t page[4096];
+    static const uint8_t zero[4096];
+    long long size = raw_pread(f->db, STORE_PENDING_BYTE, page, sizeof page);
+    assert_true(size > STORE_PENDING_BYTE + 64LL * 1024 * 1024);
+    assert_memory_equal(page, zero, sizeof page); /* SQLite never wrote it */
+    store_check_result res;
+    cc_err err = {0};
+    assert_int_equal(store_check(s, &res, &err), CC_OK);
+    if (res.bad_pages)
+        fail_msg("check: %lld bad, first: %s", (long long)res.bad_pages, res.first_bad);
+    assert_string_equal(res.integrity, "ok");
+    assert_int_equal(res.pages, size / 4096 - 1);
+    assert_int_equal(tu_int(s, "SELECT sum(length(b)) FROM blobs"), 17LL << 26);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +430,11 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_backup_opens_with_same_slots, setup,
                                         teardown),
+        cmocka_unit_test(test_lock_byte_page_rule),
+        cmocka_unit_test_setup_teardown(test_check_past_one_gib, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* The last test is the long mode's (minutes, over 1 GiB of disk). */
+    const char *on = getenv("CARECOORD_LONG_TESTS");
+    size_t n = sizeof tests / sizeof *tests - (on && *on && strcmp(on, "0") ? 0 : 1);
+    return _cmocka_run_group_tests("tests", tests, n, NULL, NULL);
 }
