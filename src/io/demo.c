@@ -65,6 +65,38 @@ static const char *rng_pick(rng *r, const char *const *list, int n)
 
 #define PICK(r, list) rng_pick(r, list, (int)(sizeof list / sizeof *list))
 
+/* ---- synthetic identifiers --------------------------------------------- */
+
+/* Four Feistel rounds over 24 bits, keyed: a permutation of [0, 2^24). */
+static uint32_t mrn_feistel(uint32_t x, uint64_t key)
+{
+    uint32_t l = x >> 12, r = x & 0xfff;
+    for (uint64_t round = 0; round < 4; round++) {
+        rng k = {key ^ round << 56 ^ r};
+        uint32_t f = (uint32_t)rng_next(&k) & 0xfff;
+        uint32_t next = l ^ f;
+        l = r;
+        r = next;
+    }
+    return l << 12 | r;
+}
+
+void demo_mrn(const char *facility, int64_t seq, char out[DEMO_MRN_BYTES])
+{
+    uint64_t key = 0xcbf29ce484222325ULL; /* FNV-1a of the facility code */
+    for (const char *p = facility; *p; p++)
+        key = (key ^ (uint8_t)*p) * 0x100000001b3ULL;
+    if (seq < 0 || seq >= 10000000) { /* more digits than any 7-digit one */
+        snprintf(out, DEMO_MRN_BYTES, "MRN%lld", (long long)seq);
+        return;
+    }
+    uint32_t x = (uint32_t)seq;
+    do /* cycle-walking keeps it a permutation of [0, 10^7) */
+        x = mrn_feistel(x, key);
+    while (x >= 10000000);
+    snprintf(out, DEMO_MRN_BYTES, "MRN%07u", x);
+}
+
 /* ---- synthetic names --------------------------------------------------- */
 
 static const char *const fam_a[] = {"Bar", "Cor", "Del", "Fen", "Gar",   "Hal", "Kes",
@@ -416,8 +448,10 @@ static int make_client(gen *g, const program *p, client *c, cc_err *err)
         return err->code;
     g->sum->clients++;
     if (p->hospital_id) {
-        char mrn[24];
-        snprintf(mrn, sizeof mrn, "MRN%07d", rng_int(&g->r, 0, 9999999));
+        char mrn[DEMO_MRN_BYTES];
+        /* the draw the random MRN took, kept so a seed's other data stay as
+         * they were; the MRN itself comes from the client's id */
+        (void)rng_int(&g->r, 0, 9999999);
         sqlite3_stmt *st = ctx_prepare(
             &g->ctx, "SELECT facility_code FROM organization WHERE id = ?1", err);
         char code[16] = "";
@@ -427,6 +461,7 @@ static int make_client(gen *g, const program *p, client *c, cc_err *err)
         if (sqlite3_step(st) == SQLITE_ROW)
             ctx_col(st, 0, code, sizeof code);
         sqlite3_finalize(st);
+        demo_mrn(code, c->id, mrn);
         if (client_add_identifier(&g->ctx, c->id, code, mrn, err) != CC_OK &&
             err->code != CC_EUSAGE)
             return err->code;

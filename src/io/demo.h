@@ -24,6 +24,13 @@ typedef struct demo_summary {
     int demo_coach_caseload;
 } demo_summary;
 
+#define DEMO_MRN_BYTES 24
+
+/* The demo's medical record number at facility for the seq-th client (its
+ * id): "MRN" and 7 digits that look random, never the same for two seq at one
+ * facility (a keyed permutation of 0..9999999; beyond it, more digits). */
+void demo_mrn(const char *facility, int64_t seq, char out[DEMO_MRN_BYTES]);
+
 /* Fill a freshly created store (whose first slot is demo-admin) with staff
  * in teams (1 nurse, 1 scheduler, 6 coaches each), one account per role
  * with the passphrase "demo", and opts->clients clients. */

@@ -343,32 +343,46 @@ static void note_bad(store_check_result *res)
         snprintf(res->first_bad, sizeof res->first_bad, "%s", vfs_last_error());
 }
 
+int64_t store_lock_byte_page(int page_size)
+{
+    return STORE_PENDING_BYTE / page_size + 1;
+}
+
+/* What to scan in one file: units of unit bytes after a header of hdr bytes;
+ * the unit at offset skip (-1: none) is one SQLite never writes. */
+typedef struct scan_spec {
+    int flags;
+    int64_t hdr, unit, skip;
+} scan_spec;
+
 /* Read every page (or frame) of one file through the VFS. */
-static int scan_file(const char *path, int flags, int64_t hdr, int64_t unit,
-                     int64_t *count, store_check_result *res, cc_err *err)
+static int scan_file(const char *path, const scan_spec *sp, int64_t *count,
+                     store_check_result *res, cc_err *err)
 {
     sqlite3_vfs *v = sqlite3_vfs_find(VFS_NAME);
     sqlite3_file *f = calloc(1, (size_t)v->szOsFile);
-    uint8_t *buf = malloc((size_t)unit);
+    uint8_t *buf = malloc((size_t)sp->unit);
     sqlite3_int64 size = 0;
     int out = 0;
     if (!f || !buf ||
-        v->xOpen(v, path, f, flags | SQLITE_OPEN_READONLY, &out) != SQLITE_OK) {
+        v->xOpen(v, path, f, sp->flags | SQLITE_OPEN_READONLY, &out) != SQLITE_OK) {
         int missing = f && buf && !exists(path);
         free(f);
         free(buf);
         return missing ? CC_OK : cc_err_set(err, CC_EDATA, "cannot read %s", path);
     }
     f->pMethods->xFileSize(f, &size);
-    for (int64_t off = hdr; off + unit <= size; off += unit) {
+    for (int64_t off = sp->hdr; off + sp->unit <= size; off += sp->unit) {
+        if (off == sp->skip)
+            continue;
         vfs_clear_error();
-        if (f->pMethods->xRead(f, buf, (int)unit, off) == SQLITE_OK)
+        if (f->pMethods->xRead(f, buf, (int)sp->unit, off) == SQLITE_OK)
             (*count)++;
         else
             note_bad(res);
     }
     f->pMethods->xClose(f);
-    sodium_memzero(buf, (size_t)unit);
+    sodium_memzero(buf, (size_t)sp->unit);
     free(buf);
     free(f);
     return CC_OK;
@@ -398,11 +412,12 @@ int store_check(store *s, store_check_result *res, cc_err *err)
     char wal[4200];
     memset(res, 0, sizeof *res);
     snprintf(wal, sizeof wal, "%s-wal", s->path);
+    const scan_spec db = {SQLITE_OPEN_MAIN_DB, 0, VFS_PAGE_SIZE,
+                          (store_lock_byte_page(VFS_PAGE_SIZE) - 1) * VFS_PAGE_SIZE};
+    const scan_spec log = {SQLITE_OPEN_WAL, 32, 24 + VFS_PAGE_SIZE, -1};
     if (integrity(s, res, err) != CC_OK ||
-        scan_file(s->path, SQLITE_OPEN_MAIN_DB, 0, VFS_PAGE_SIZE, &res->pages, res,
-                  err) != CC_OK ||
-        scan_file(wal, SQLITE_OPEN_WAL, 32, 24 + VFS_PAGE_SIZE, &res->wal_frames, res,
-                  err) != CC_OK)
+        scan_file(s->path, &db, &res->pages, res, err) != CC_OK ||
+        scan_file(wal, &log, &res->wal_frames, res, err) != CC_OK)
         return err->code;
     return CC_OK;
 }

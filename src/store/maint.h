@@ -20,10 +20,17 @@ typedef struct store_check_result {
     char integrity[256]; /* "ok" or SQLite's first complaint */
 } store_check_result;
 
-/* Authenticate every page of the database file and every frame of its WAL,
- * and run SQLite's integrity check. CC_OK if the check ran; res says what
- * it found. */
+/* Authenticate every page of the database file (but the lock-byte page)
+ * and every frame of its WAL, and run SQLite's integrity check. CC_OK if the
+ * check ran; res says what it found. */
 int store_check(store *s, store_check_result *res, cc_err *err);
+
+/* SQLite's PENDING_BYTE: the lock bytes sit at this file offset. */
+#define STORE_PENDING_BYTE 0x40000000LL
+
+/* The page SQLite never writes in a database of page_size-byte pages: the
+ * one holding the lock bytes (262145 at 4096-byte pages). */
+int64_t store_lock_byte_page(int page_size);
 
 /* Write a consistent encrypted copy to dest (and dest.keys) while others
  * keep working. Refuses to overwrite. */

@@ -5,7 +5,8 @@
  * attach them to the VFS, take a shared lock on <db>.lock (a rekey takes it
  * exclusively), open SQLite, apply the connection settings, authenticate
  * page 1, migrate. Every write transaction is BEGIN IMMEDIATE with a jittered
- * busy handler, so callers only see "busy" after the limit.
+ * busy handler, so callers only see "busy" after the limit. Closing runs
+ * PRAGMA optimize first, without waiting.
  */
 #include "store.h"
 
@@ -227,12 +228,28 @@ static store *store_alloc(const char *path, cc_err *err)
     return s;
 }
 
+/* Refresh the planner's statistics where SQLite thinks that helps: usually
+ * nothing, sometimes an ANALYZE of a table this connection queried, bounded
+ * by analysis_limit (SQLite 3.40 sets none itself). Never waits: a busy,
+ * read-only or damaged store just keeps the statistics it has. (SQLite runs
+ * that ANALYZE inside the PRAGMA, where a busy write lock fails at once; the
+ * busy handler goes first all the same, so no SQLite version and no step of
+ * it can hold a close for the 30 s busy limit.) */
+static void store_optimize(store *s)
+{
+    sqlite3_busy_handler(s->db, NULL, NULL);
+    sqlite3_exec(s->db, "PRAGMA analysis_limit = 400; PRAGMA optimize", NULL, NULL,
+                 NULL);
+    vfs_clear_error();
+}
+
 void store_close(store *s)
 {
     if (!s)
         return;
     if (s->db) {
         store_rollback(s);
+        store_optimize(s);
         sqlite3_close_v2(s->db);
     }
     vfs_key_detach(s->path);
@@ -272,6 +289,24 @@ int store_lock(store *s, int exclusive, cc_err *err)
     return CC_OK;
 }
 
+int store_cache_kib(void)
+{
+    const char *v = clock_privileged() ? NULL : getenv("CARECOORD_CACHE_KIB");
+    char *end;
+    long kib = v && *v ? strtol(v, &end, 10) : 0;
+    return v && *v && !*end && kib >= 256 && kib <= 1048576 ? (int)kib
+                                                            : STORE_CACHE_KIB;
+}
+
+/* Every page the cache misses costs an AEAD open: size it to hold a large
+ * store's working set (docs/PERFORMANCE.md). */
+static int set_cache(store *s, cc_err *err)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", store_cache_kib());
+    return store_exec(s, sql, err);
+}
+
 int store_configure(store *s, cc_err *err)
 {
     static const char *const pragmas = "PRAGMA journal_mode = WAL;"
@@ -295,7 +330,9 @@ int store_configure(store *s, cc_err *err)
     sqlite3_file_control(db, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
     vfs_clear_error();
     int rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? CC_OK : store_fail(s, rc, "opening the database", err);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "opening the database", err);
+    return set_cache(s, err);
 }
 
 /* Attach the page key of every generation, open SQLite, configure, migrate. */

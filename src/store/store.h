@@ -21,6 +21,7 @@ typedef struct store store;
 
 #define STORE_KEY_BYTES    32
 #define STORE_BUSY_DEFAULT 30000 /* ms before "database busy, try again" */
+#define STORE_CACHE_KIB    65536 /* page cache, allocated as pages are read */
 
 /* Create a new database at path and its key file, with a first slot for
  * login (the first administrator) under passphrase. Refuses to overwrite. */
@@ -30,8 +31,8 @@ int store_create(const char *path, const char *login, const char *passphrase,
 /* Open the database at path as login, unlocking login's key slot. A wrong
  * passphrase is CC_EREFUSED "wrong passphrase for LOGIN", logged to syslog
  * (auth facility), and leaves every file untouched. */
-int store_open(const char *path, const char *login, const char *passphrase,
-               store **out, cc_err *err);
+int store_open(const char *path, const char *login, const char *passphrase, store **out,
+               cc_err *err);
 
 /* Test-only: create or open with a raw master key, skipping Argon2id. The
  * key file of a store created this way has no slots. */
@@ -40,8 +41,15 @@ int store_create_with_key(const char *path, const uint8_t master[STORE_KEY_BYTES
 int store_open_with_key(const char *path, const uint8_t master[STORE_KEY_BYTES],
                         store **out, cc_err *err);
 
-/* Close the connection, wipe keys, release the lock. NULL is fine. */
+/* Close the connection, wipe keys, release the lock. NULL is fine. First
+ * lets SQLite refresh its planner statistics (PRAGMA optimize), never
+ * waiting for a busy database and ignoring any failure. */
 void store_close(store *s);
+
+/* The page cache a store opens with, in KiB: STORE_CACHE_KIB, or
+ * CARECOORD_CACHE_KIB (256..1048576; for measurements and tests, ignored
+ * when the program runs privileged). */
+int store_cache_kib(void);
 
 /* The underlying connection (for prepared statements with bound values). */
 sqlite3 *store_db(store *s);

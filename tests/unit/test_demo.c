@@ -3,7 +3,9 @@
  * own export: no enrollment before consent, every target end is day M, at
  * most one open intensive episode per client and program, realistic
  * proportions, demo-coach's full caseload; and the same seed with a fixed
- * clock exports identically (a different seed does not).
+ * clock exports identically (a different seed does not). The generator of
+ * medical record numbers never gives two clients of one facility the same
+ * one (300,000 draws), and its numbers look like MRNs, not a counter.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -286,6 +288,61 @@ static void test_same_seed_same_export(void **state)
     built_free(&a), built_free(&b), built_free(&c);
 }
 
+#define MRN_DRAWS 300000
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* 300,000 clients at one facility get 300,000 different MRNs, each "MRN"
+ * and 7 digits. */
+static void test_mrn_unique_per_facility(void **state)
+{
+    (void)state;
+    char(*v)[DEMO_MRN_BYTES] = malloc((size_t)MRN_DRAWS * DEMO_MRN_BYTES);
+    assert_non_null(v);
+    for (int i = 0; i < MRN_DRAWS; i++) {
+        demo_mrn("ERM", i + 1, v[i]);
+        assert_int_equal(strlen(v[i]), 10);
+        assert_memory_equal(v[i], "MRN", 3);
+        assert_int_equal(strspn(v[i] + 3, "0123456789"), 7);
+    }
+    qsort(v, MRN_DRAWS, DEMO_MRN_BYTES, cmp_str);
+    for (int i = 1; i < MRN_DRAWS; i++)
+        if (strcmp(v[i - 1], v[i]) == 0)
+            fail_msg("two clients at ERM got %s", v[i]);
+    free(v);
+}
+
+/* Consecutive clients do not get consecutive or nearby numbers, the numbers
+ * spread over the whole range, another facility numbers its clients
+ * differently, and the same client always gets the same number. */
+static void test_mrn_looks_random(void **state)
+{
+    (void)state;
+    char a[DEMO_MRN_BYTES], b[DEMO_MRN_BYTES];
+    int near = 0, low = 0, same = 0;
+    for (int i = 1; i <= 10000; i++) {
+        demo_mrn("ERM", i, a);
+        demo_mrn("ERM", i + 1, b);
+        long d = atol(a + 3) - atol(b + 3);
+        near += d > -1000 && d < 1000;
+        low += atol(a + 3) < 5000000;
+        demo_mrn("NGH", i, b);
+        same += strcmp(a, b) == 0;
+    }
+    assert_true(near < 10);
+    assert_in_range(low, 4500, 5500);
+    assert_true(same < 10);
+    demo_mrn("ERM", 42, a);
+    demo_mrn("ERM", 42, b);
+    assert_string_equal(a, b);
+    /* past 9,999,999 clients: more digits, so still none equal */
+    demo_mrn("ERM", 10000000, a);
+    assert_string_equal(a, "MRN10000000");
+}
+
 int main(void)
 {
     setenv("CARECOORD_NOW", NOW, 1);
@@ -299,6 +356,8 @@ int main(void)
         cmocka_unit_test(test_proportions),
         cmocka_unit_test(test_demo_coach_caseload),
         cmocka_unit_test(test_same_seed_same_export),
+        cmocka_unit_test(test_mrn_unique_per_facility),
+        cmocka_unit_test(test_mrn_looks_random),
     };
     return cmocka_run_group_tests(tests, setup_big, teardown_big);
 }

@@ -2,7 +2,12 @@
  * test_store.c — opening the store with key slots: wrong and empty
  * passphrases change nothing, slots are added, changed and removed, a rekey
  * leaves the old master key useless, an interrupted rekey always opens under
- * exactly one key, and a database newer than the program is refused.
+ * exactly one key, and a database newer than the program is refused. The
+ * check skips the one page SQLite never writes (the lock-byte page); a long
+ * mode (CARECOORD_LONG_TESTS=1) grows a store past 1 GiB and checks it. The
+ * store opens with its page cache (CARECOORD_CACHE_KIB for measurements),
+ * has the indexes the core's lookups need, and refreshes planner statistics
+ * at close without ever waiting for a busy database.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/staff.h"
@@ -308,6 +315,7 @@ static void test_settings(void **state)
     assert_int_equal(tu_int(s, "PRAGMA trusted_schema"), 0);
     assert_int_equal(tu_int(s, "PRAGMA secure_delete"), 1);
     assert_int_equal(tu_int(s, "PRAGMA temp_store"), 2);
+    assert_int_equal(tu_int(s, "PRAGMA cache_size"), -STORE_CACHE_KIB);
     int on = -1;
     sqlite3_db_config(store_db(s), SQLITE_DBCONFIG_DEFENSIVE, -1, &on);
     assert_int_equal(on, 1);
@@ -351,6 +359,213 @@ static void test_backup_opens_with_same_slots(void **state)
     free(bak);
 }
 
+/* CARECOORD_CACHE_KIB sets the cache within 256..1048576 KiB; anything
+ * else leaves the default. */
+static void test_cache_size_override(void **state)
+{
+    fixture *f = *state;
+    static const char *const bad[] = {"", "100", "255", "2000000", "64k", "-512"};
+    setenv("CARECOORD_CACHE_KIB", "512", 1);
+    store *s = tu_create(f->db);
+    assert_int_equal(tu_int(s, "PRAGMA cache_size"), -512);
+    store_close(s);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        setenv("CARECOORD_CACHE_KIB", bad[i], 1);
+        assert_int_equal(store_cache_kib(), STORE_CACHE_KIB);
+    }
+    setenv("CARECOORD_CACHE_KIB", "1048576", 1);
+    assert_int_equal(store_cache_kib(), 1048576);
+    unsetenv("CARECOORD_CACHE_KIB");
+    s = tu_open(f->db);
+    assert_int_equal(tu_int(s, "PRAGMA cache_size"), -STORE_CACHE_KIB);
+    store_close(s);
+}
+
+/* The query plan of sql, its steps joined by " | ". */
+static void plan_of(store *s, const char *sql, char *out, size_t outsz)
+{
+    sqlite3_stmt *st;
+    char q[1024];
+    size_t len = 0;
+    snprintf(q, sizeof q, "EXPLAIN QUERY PLAN %s", sql);
+    assert_int_equal(sqlite3_prepare_v2(store_db(s), q, -1, &st, NULL), SQLITE_OK);
+    out[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW && len < outsz)
+        len += (size_t)snprintf(out + len, outsz - len, "%s | ",
+                                (const char *)sqlite3_column_text(st, 3));
+    sqlite3_finalize(st);
+}
+
+/* The lookups that scanned whole tables now search an index (0005). */
+static void test_lookup_indexes(void **state)
+{
+    fixture *f = *state;
+    static const char *const cases[][2] = {
+        {"UPDATE task SET cancelled_at = ?1 WHERE episode_id = ?2 AND completed_at IS "
+         "NULL AND cancelled_at IS NULL",
+         "task_episode"},
+        {"SELECT client_id FROM client_identifier WHERE value = ?1",
+         "client_identifier_value"},
+        {"SELECT team_id FROM team_member WHERE staff_id = ?1", "team_member_staff"},
+        {"SELECT team_id FROM team_cover WHERE staff_id = ?1", "team_cover_staff"},
+        {"SELECT id FROM handoff WHERE client_id = ?1 ORDER BY proposed_at DESC",
+         "handoff_client"},
+        {"SELECT 1 FROM handoff WHERE state = 'proposed' AND expires_at <= ?1 LIMIT 1",
+         "handoff_due"},
+    };
+    char plan[1024];
+    store *s = tu_create(f->db);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        plan_of(s, cases[i][0], plan, sizeof plan);
+        if (!strstr(plan, cases[i][1]) || strstr(plan, "SCAN"))
+            fail_msg("%s: plan '%s' does not search %s", cases[i][0], plan,
+                     cases[i][1]);
+    }
+    store_close(s);
+}
+
+/* A table with an index the planner has no statistics for, queried through
+ * it: PRAGMA optimize at close wants to ANALYZE it. */
+static store *store_with_unanalyzed_query(const char *db)
+{
+    store *s = tu_create(db);
+    tu_exec(s, "CREATE TABLE n (id INTEGER PRIMARY KEY, k INTEGER NOT NULL);"
+               "CREATE INDEX n_k ON n (k);"
+               "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE "
+               "i < 5000) INSERT INTO n SELECT i, i % 97 FROM r");
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM n WHERE k = 5"), 52);
+    return s;
+}
+
+static long long stats_for_n(const char *db)
+{
+    store *s = tu_open(db);
+    long long n = tu_int(s, "SELECT count(*) FROM sqlite_master WHERE name = "
+                            "'sqlite_stat1'")
+                      ? tu_int(s, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'n'")
+                      : 0;
+    store_close(s);
+    return n;
+}
+
+static void test_optimize_at_close(void **state)
+{
+    fixture *f = *state;
+    store_close(store_with_unanalyzed_query(f->db));
+    assert_int_equal(stats_for_n(f->db), 1); /* n_k analyzed at close */
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* While another process holds the write lock, close does not wait the 30 s
+ * busy limit for it: it closes at once and leaves the statistics alone. */
+static void test_close_does_not_wait_when_busy(void **state)
+{
+    fixture *f = *state;
+    int fds[2];
+    char c;
+    store *s = store_with_unanalyzed_query(f->db);
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        cc_err err = {0};
+        store *w = tu_open(f->db);
+        if (store_begin(w, &err) != CC_OK || write(fds[1], "x", 1) != 1)
+            _exit(2);
+        sleep(6);
+        _exit(0);
+    }
+    assert_int_equal(read(fds[0], &c, 1), 1); /* the child holds the write lock */
+    long long t0 = now_ms();
+    store_close(s);
+    long long took = now_ms() - t0;
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    close(fds[0]), close(fds[1]);
+    if (took >= 2000)
+        fail_msg("close waited %lld ms for a busy database", took);
+    assert_int_equal(stats_for_n(f->db), 0);
+}
+
+/* A store that may not write (query_only, as a read-only one) closes
+ * quietly, without statistics. */
+static void test_close_read_only(void **state)
+{
+    fixture *f = *state;
+    store *s = store_with_unanalyzed_query(f->db);
+    tu_exec(s, "PRAGMA query_only = 1");
+    store_close(s);
+    assert_int_equal(stats_for_n(f->db), 0);
+    s = tu_open(f->db);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM n"), 5000);
+    store_close(s);
+}
+
+/* The page holding offset 2^30 (SQLite's PENDING_BYTE), at every page size
+ * SQLite allows; 262145 at the store's 4096. */
+static void test_lock_byte_page_rule(void **state)
+{
+    (void)state;
+    assert_int_equal(store_lock_byte_page(4096), 262145);
+    assert_int_equal(store_lock_byte_page(512), 2097153);
+    assert_int_equal(store_lock_byte_page(1024), 1048577);
+    assert_int_equal(store_lock_byte_page(65536), 16385);
+    for (int size = 512; size <= 65536; size *= 2) {
+        int64_t p = store_lock_byte_page(size);
+        assert_true((p - 1) * size <= STORE_PENDING_BYTE);
+        assert_true(STORE_PENDING_BYTE < p * size);
+    }
+}
+
+/* Size of path and n raw bytes of it at off (no VFS). */
+static long long raw_pread(const char *path, long long off, uint8_t *buf, size_t n)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseeko(fp, 0, SEEK_END), 0);
+    long long size = (long long)ftello(fp);
+    assert_int_equal(fseeko(fp, (off_t)off, SEEK_SET), 0);
+    assert_int_equal(fread(buf, 1, n, fp), n);
+    fclose(fp);
+    return size;
+}
+
+/* Long mode only: a store grown past 1 GiB (17 blobs of 64 MiB, each its
+ * own transaction, the WAL checkpointed away after each) checks clean: every
+ * page but the lock-byte page, which SQLite leaves a hole of zeros, is
+ * authenticated. */
+static void test_check_past_one_gib(void **state)
+{
+    fixture *f = *state;
+    store *s = tu_create(f->db);
+    tu_exec(s, "PRAGMA cache_size = -8192");
+    tu_exec(s, "CREATE TABLE blobs (id INTEGER PRIMARY KEY, b BLOB NOT NULL)");
+    for (int i = 0; i < 17; i++) {
+        tu_exec(s, "INSERT INTO blobs (b) VALUES (zeroblob(64 * 1024 * 1024))");
+        tu_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    uint8_t page[4096];
+    static const uint8_t zero[4096];
+    long long size = raw_pread(f->db, STORE_PENDING_BYTE, page, sizeof page);
+    assert_true(size > STORE_PENDING_BYTE + 64LL * 1024 * 1024);
+    assert_memory_equal(page, zero, sizeof page); /* SQLite never wrote it */
+    store_check_result res;
+    cc_err err = {0};
+    assert_int_equal(store_check(s, &res, &err), CC_OK);
+    if (res.bad_pages)
+        fail_msg("check: %lld bad, first: %s", (long long)res.bad_pages, res.first_bad);
+    assert_string_equal(res.integrity, "ok");
+    assert_int_equal(res.pages, size / 4096 - 1);
+    assert_int_equal(tu_int(s, "SELECT sum(length(b)) FROM blobs"), 17LL << 26);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +584,17 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_backup_opens_with_same_slots, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_cache_size_override, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_indexes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_optimize_at_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_close_does_not_wait_when_busy, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_close_read_only, setup, teardown),
+        cmocka_unit_test(test_lock_byte_page_rule),
+        cmocka_unit_test_setup_teardown(test_check_past_one_gib, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* The last test is the long mode's (minutes, over 1 GiB of disk). */
+    const char *on = getenv("CARECOORD_LONG_TESTS");
+    size_t n = sizeof tests / sizeof *tests - (on && *on && strcmp(on, "0") ? 0 : 1);
+    return _cmocka_run_group_tests("tests", tests, n, NULL, NULL);
 }
