@@ -1,11 +1,14 @@
 /*
- * app.c — the full-screen program: terminal set-up with newterm(), the
- * unlock screen, the main loop (keys -> the top view's handler -> repaint),
- * the idle lock, SIGHUP, the header counts that refresh while idle, and the
- * test mode in which keys come from a script and the screen is dumped.
+ * app.c — the full-screen program: the unlock screen, the main loop (keys
+ * -> the top view's handler -> repaint), the idle lock, the header counts
+ * that refresh while idle, the end of the program on SIGHUP, SIGTERM or a
+ * terminal that went away, and the test mode in which keys come from a
+ * script and the screen is dumped.
  *
  * No transaction is ever open while the program waits for a key: every core
- * call opens and commits its own.
+ * call opens and commits its own. So ending at any key read (the main loop
+ * or any prompt) leaves nothing to roll back: the views are destroyed, the
+ * passphrase and the session wiped, the store closed (its keys wiped).
  */
 #include "tui.h"
 
@@ -20,11 +23,14 @@
 
 #include "app.h"
 #include "keymap.h"
+#include "terminal.h"
 #include "util/clock.h"
 #include "util/text.h"
 
 #define COUNTS_EVERY_MS  5000
 #define MAX_UNLOCK_TRIES 5
+#define DEAD_READ_MS     100 /* a read that failed well before the 1 s timeout */
+#define DEAD_READS       3   /* so many in a row: the terminal is gone */
 
 static volatile sig_atomic_t got_hangup;
 
@@ -32,6 +38,24 @@ static void on_hangup(int sig)
 {
     (void)sig;
     got_hangup = 1;
+}
+
+/* SIGHUP and SIGTERM set the flag and interrupt the key read (no
+ * SA_RESTART), so every loop that reads keys sees it within a second. */
+static void catch_hangup(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_hangup;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int app_hung_up(const app *a)
+{
+    (void)a;
+    return got_hangup != 0;
 }
 
 /* ---- test mode: a key script and screen dumps -------------------------- */
@@ -97,11 +121,34 @@ static int script_key(app *a)
     }
 }
 
+/* getch() gave ERR after waited_ms: a quiet second, or a terminal that is
+ * gone (the pty closed: poll says so, or reads fail at once, again and
+ * again, with EOF or EIO). */
+static void check_dead(app *a, int64_t waited_ms)
+{
+    if (terminal_gone(a->tty_fd))
+        got_hangup = 1;
+    else if (waited_ms >= DEAD_READ_MS)
+        a->dead_reads = 0;
+    else if (++a->dead_reads >= DEAD_READS)
+        got_hangup = 1;
+}
+
 int app_getch(app *a)
 {
+    if (got_hangup)
+        return ERR;
     if (a->script)
         return script_key(a);
-    return getch();
+    int64_t t0 = clock_mono_ms();
+    int ch = getch();
+    if (ch == ERR && !got_hangup)
+        check_dead(a, clock_mono_ms() - t0);
+    else if (ch != ERR)
+        a->dead_reads = 0;
+    if (ch == KEY_RESIZE)
+        terminal_resized();
+    return ch;
 }
 
 /* ---- status line and prompts ------------------------------------------- */
@@ -126,12 +173,12 @@ int app_prompt(app *a, const char *prompt, char *out, size_t outsz, int secret)
         move(a->lay.status_y, (int)strlen(prompt) + (secret ? 0 : text_width(out)));
         refresh();
         int ch = app_getch(a);
-        if (ch == ERR)
-            continue;
-        if (ch == 27 || got_hangup) {
+        if (got_hangup || ch == 27) {
             sodium_memzero(out, outsz);
             return -1;
         }
+        if (ch == ERR)
+            continue;
         if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
             return 0;
         if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len) {
@@ -174,6 +221,15 @@ void app_pop(app *a)
 
 /* ---- painting ---------------------------------------------------------- */
 
+/* The cursor waits in the top-left corner: a terminal that shrinks (tmux,
+ * xterm) drops rows below the cursor, but pushes the rows above it into its
+ * scrollback. */
+static void park_cursor(void)
+{
+    move(0, 0);
+    refresh();
+}
+
 static void paint(app *a)
 {
     layout_compute(LINES, COLS, &a->lay);
@@ -181,7 +237,7 @@ static void paint(app *a)
     if (a->lay.too_small) {
         mvaddstr(0, 0, "Terminal too small: carecoord needs 80x24.");
         mvaddstr(1, 0, "Make the window larger, or press q to quit.");
-        refresh();
+        park_cursor();
         return;
     }
     view *v = a->stack[a->depth - 1];
@@ -189,7 +245,7 @@ static void paint(app *a)
     v->ops->draw(a, v);
     draw_status(a);
     draw_footer(a, v);
-    refresh();
+    park_cursor();
 }
 
 static void refresh_counts(app *a, int force)
@@ -271,8 +327,8 @@ static int lock_and_unlock(app *a)
     store_close(a->st);
     a->st = NULL;
     sodium_memzero(&a->me, sizeof a->me);
-    clear();
-    refresh();
+    erase();
+    terminal_wipe();
     if (unlock(a, why, sizeof why) != 0)
         return -1;
     app_push(a, view_caseload_new(a, a->me.id));
@@ -321,7 +377,7 @@ static void handle_key(app *a, int ch)
         refresh_counts(a, 1);
         if (v->ops->reload)
             v->ops->reload(a, v);
-        clearok(stdscr, TRUE);
+        terminal_wipe(); /* and every cell is written again */
         break;
     default:
         break;
@@ -353,8 +409,9 @@ static int run_loop(app *a)
 
 /* ---- set-up and tear-down ---------------------------------------------- */
 
-static SCREEN *open_terminal(const tui_opts *o, app *a, FILE **out, FILE **in,
-                             char *why, size_t whysz)
+/* The terminal: $TERM on stdin/stdout, or in test mode a rendering to
+ * /dev/null (as xterm unless TERM says otherwise). */
+static SCREEN *open_terminal(app *a, FILE **out, FILE **in, char *why, size_t whysz)
 {
     const char *term = getenv("TERM");
     *out = stdout;
@@ -365,28 +422,8 @@ static SCREEN *open_terminal(const tui_opts *o, app *a, FILE **out, FILE **in,
         if (!term || !*term)
             term = "xterm";
     }
-    if (!term || !*term) {
-        snprintf(why, whysz, "TERM is not set: try TERM=xterm-256color");
-        return NULL;
-    }
-    SCREEN *s = newterm(term, *out, *in);
-    if (!s)
-        snprintf(why, whysz,
-                 "unknown terminal type '%s': try TERM=xterm-256color or vt100", term);
-    (void)o;
-    return s;
-}
-
-static void setup_curses(app *a)
-{
-    raw(); /* ^S saves a form: it must not stop the terminal (flow control) */
-    noecho();
-    nonl();
-    keypad(stdscr, TRUE);
-    set_escdelay(25);
-    timeout(1000);
-    curs_set(0);
-    draw_init_colors(a);
+    a->tty_fd = fileno(*in);
+    return terminal_open(term, *out, *in, why, whysz);
 }
 
 int tui_run(const tui_opts *o, cc_err *err)
@@ -414,12 +451,12 @@ int tui_run(const tui_opts *o, cc_err *err)
                               "bad key binding '%s' (bind = KEY ACTION)", o->binds[i]);
     }
     setlocale(LC_ALL, "");
-    SCREEN *scr = open_terminal(o, &a, &out, &in, why, sizeof why);
+    SCREEN *scr = open_terminal(&a, &out, &in, why, sizeof why);
     if (!scr)
         return cc_err_set(err, CC_EUSAGE, "%s", why);
-    signal(SIGHUP, on_hangup);
-    signal(SIGTERM, on_hangup);
-    setup_curses(&a);
+    catch_hangup();
+    terminal_setup();
+    draw_init_colors(&a);
     int rc = unlock(&a, why, sizeof why);
     if (rc == 0) {
         a.last_key_ms = clock_mono_ms();
@@ -430,8 +467,8 @@ int tui_run(const tui_opts *o, cc_err *err)
         view *v = a.stack[--a.depth];
         v->ops->destroy(v);
     }
-    clear();
-    refresh();
+    erase();
+    terminal_wipe(); /* nothing of a client stays on the screen or in its history */
     endwin();
     delscreen(scr);
     if (a.script) {

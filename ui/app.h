@@ -72,6 +72,8 @@ typedef struct app {
     int64_t last_key_ms; /* the last key press */
     int quit;
     struct script *script; /* test mode: keys come from a script */
+    int tty_fd;            /* the terminal's input, watched for a hang-up */
+    int dead_reads;        /* reads in a row that failed at once */
 } app;
 
 /* ---- the app (app.c) --------------------------------------------------- */
@@ -87,11 +89,18 @@ void app_status(app *a, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Read a line of input on the status line (prompt, echo unless secret);
- * returns 0 with out filled, -1 if cancelled with Esc. */
+ * returns 0 with out filled, -1 (out wiped) if cancelled with Esc or if the
+ * program must end (app_hung_up). */
 int app_prompt(app *a, const char *prompt, char *out, size_t outsz, int secret);
 
-/* Next input key (from the terminal or the test script); ERR on timeout. */
+/* Next input key (from the terminal or the test script); ERR after a quiet
+ * second, and at once (ever after) once the program must end: SIGHUP,
+ * SIGTERM, or a terminal that went away. Every loop that reads keys checks
+ * app_hung_up on ERR. */
 int app_getch(app *a);
+
+/* The program must end now (SIGHUP, SIGTERM, the terminal gone). */
+int app_hung_up(const app *a);
 
 /* ---- drawing (draw.c) -------------------------------------------------- */
 
