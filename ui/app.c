@@ -23,6 +23,7 @@
 
 #include "app.h"
 #include "keymap.h"
+#include "list.h"
 #include "terminal.h"
 #include "util/clock.h"
 #include "util/text.h"
@@ -160,6 +161,16 @@ void app_status(app *a, int error, const char *fmt, ...)
     vsnprintf(a->status, sizeof a->status, fmt, ap);
     va_end(ap);
     a->status_error = error;
+    a->redraw |= REDRAW_VIEW;
+}
+
+/* Take back the last character (a whole UTF-8 sequence) of out. */
+static void erase_last(char *out, size_t *len)
+{
+    while (*len && ((unsigned char)out[*len - 1] & 0xC0) == 0x80)
+        (*len)--;
+    if (*len)
+        out[--*len] = '\0';
 }
 
 int app_prompt(app *a, const char *prompt, char *out, size_t outsz, int secret)
@@ -173,21 +184,21 @@ int app_prompt(app *a, const char *prompt, char *out, size_t outsz, int secret)
         move(a->lay.status_y, (int)strlen(prompt) + (secret ? 0 : text_width(out)));
         refresh();
         int ch = app_getch(a);
-        if (got_hangup || ch == 27) {
+        enum action act = keymap_edit_action(ch);
+        if (app_hung_up(a) || (act == ACT_CANCEL && !keymap_is_text(ch))) {
             sodium_memzero(out, outsz);
             return -1;
         }
         if (ch == ERR)
             continue;
-        if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+        a->redraw |= REDRAW_VIEW; /* the prompt stays on the status line */
+        if (keymap_is_text(ch)) {
+            if (len + 1 < outsz)
+                out[len++] = (char)ch, out[len] = '\0';
+        } else if (act == ACT_SUBMIT) {
             return 0;
-        if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len) {
-            while (len && ((unsigned char)out[len - 1] & 0xC0) == 0x80)
-                len--;
-            out[--len] = '\0';
-        } else if (ch >= 32 && ch < 256 && ch != 127 && len + 1 < outsz) {
-            out[len++] = (char)ch;
-            out[len] = '\0';
+        } else if (act == ACT_ERASE) {
+            erase_last(out, &len);
         }
     }
 }
@@ -204,6 +215,7 @@ void app_push(app *a, view *v)
         return;
     }
     a->stack[a->depth++] = v;
+    a->redraw = REDRAW_ALL;
 }
 
 void app_pop(app *a)
@@ -217,6 +229,15 @@ void app_pop(app *a)
     view *top = a->stack[a->depth - 1];
     if (top->ops->reload)
         top->ops->reload(a, top);
+    a->redraw = REDRAW_ALL;
+}
+
+enum redraw app_move(list_pos *pos, int count, int visible, enum action act)
+{
+    list_pos was = *pos;
+    if (!list_move(pos, count, visible, act))
+        return REDRAW_PASS;
+    return was.sel != pos->sel || was.top != pos->top ? REDRAW_VIEW : REDRAW_NONE;
 }
 
 /* ---- painting ---------------------------------------------------------- */
@@ -230,32 +251,59 @@ static void park_cursor(void)
     refresh();
 }
 
+/* Blank rows from..to-1 of stdscr. */
+static void erase_rows(int from, int to)
+{
+    for (int y = from; y < to; y++) {
+        move(y, 0);
+        clrtoeol();
+    }
+}
+
+/* Paint what a->redraw asks for: the view's lines, the header, or (with
+ * both, or whenever the terminal is too small) everything. */
 static void paint(app *a)
 {
+    int what = a->redraw;
     layout_compute(LINES, COLS, &a->lay);
-    erase();
+    if (a->lay.too_small || what == REDRAW_ALL) {
+        erase();
+    } else {
+        if (what & REDRAW_HEADER)
+            erase_rows(a->lay.header_y, a->lay.header_y + 1);
+        if (what & REDRAW_VIEW)
+            erase_rows(a->lay.header_y + 1, a->lay.footer_y);
+    }
     if (a->lay.too_small) {
         mvaddstr(0, 0, "Terminal too small: carecoord needs 80x24.");
         mvaddstr(1, 0, "Make the window larger, or press q to quit.");
-        park_cursor();
-        return;
+    } else {
+        view *v = a->stack[a->depth - 1];
+        if (what & REDRAW_HEADER)
+            draw_header(a);
+        if (what & REDRAW_VIEW) {
+            v->ops->draw(a, v);
+            draw_status(a);
+        }
+        if (what == REDRAW_ALL)
+            draw_footer(a, v);
     }
-    view *v = a->stack[a->depth - 1];
-    draw_header(a);
-    v->ops->draw(a, v);
-    draw_status(a);
-    draw_footer(a, v);
     park_cursor();
+    a->redraw = REDRAW_NONE; /* a draw may set the status: it is painted */
 }
 
-static void refresh_counts(app *a, int force)
+/* Read the header's counts again if they are old (or force); 1 if they
+ * changed. */
+static int refresh_counts(app *a, int force)
 {
     int64_t now = clock_mono_ms();
+    worklist_counts was = a->counts;
     if (!force && now - a->counts_ms < COUNTS_EVERY_MS)
-        return;
+        return 0;
     cc_err err;
     worklist_counts_for(&a->ctx, a->me.id, &a->counts, &err);
     a->counts_ms = now;
+    return memcmp(&was, &a->counts, sizeof was) != 0;
 }
 
 /* ---- unlock and lock --------------------------------------------------- */
@@ -338,57 +386,95 @@ static int lock_and_unlock(app *a)
 
 /* ---- the loop ---------------------------------------------------------- */
 
-static void handle_key(app *a, int ch)
+/* The actions every screen has, when the view on top does not take them. */
+static enum redraw global_quit(app *a, view *v)
+{
+    (void)v;
+    a->quit = 1;
+    return REDRAW_NONE;
+}
+
+static enum redraw global_back(app *a, view *v)
+{
+    (void)v;
+    app_pop(a);
+    return REDRAW_ALL;
+}
+
+static enum redraw global_caseload(app *a, view *v)
+{
+    (void)v;
+    while (a->depth > 1)
+        app_pop(a);
+    return REDRAW_ALL;
+}
+
+static enum redraw global_refresh(app *a, view *v)
+{
+    refresh_counts(a, 1);
+    if (v->ops->reload)
+        v->ops->reload(a, v);
+    terminal_wipe(); /* and every cell is written again */
+    return REDRAW_ALL;
+}
+
+static const struct {
+    enum action act;
+    enum redraw (*run)(app *a, view *v); /* or: */
+    view *(*open)(app *a);               /* a view to push */
+} globals[] = {
+    {ACT_QUIT, global_quit, NULL},         {ACT_BACK, global_back, NULL},
+    {ACT_HELP, NULL, view_help_new},       {ACT_INBOX, NULL, view_inbox_new},
+    {ACT_SEARCH, NULL, view_search_new},   {ACT_REPORTS, NULL, view_reports_new},
+    {ACT_CASELOAD, global_caseload, NULL}, {ACT_REFRESH, global_refresh, NULL},
+};
+
+static enum redraw run_global(app *a, view *v, enum action act)
+{
+    for (size_t i = 0; i < sizeof globals / sizeof *globals; i++) {
+        if (globals[i].act != act)
+            continue;
+        if (globals[i].run)
+            return globals[i].run(a, v);
+        app_push(a, globals[i].open(a));
+        return REDRAW_ALL;
+    }
+    return REDRAW_NONE;
+}
+
+/* One key: the top view first, then the global actions. The status line
+ * says what the last key did: it is cleared first, and kept if the key
+ * changed nothing. */
+static enum redraw handle_key(app *a, int ch)
 {
     view *v = a->stack[a->depth - 1];
-    enum action act = keymap_action(ch);
-    a->status[0] = '\0';
+    enum action act = keymap_lookup(v->ops->keys, ch);
+    char was[sizeof a->status];
     if (a->lay.too_small) {
-        if (ch == 'q' || ch == 'Q' || act == ACT_BACK)
+        if (act == ACT_BACK || act == ACT_QUIT)
             a->quit = 1;
-        return;
+        return REDRAW_NONE;
     }
-    if (v->ops->key(a, v, act, ch))
-        return;
-    switch (act) {
-    case ACT_QUIT:
-        a->quit = 1;
-        break;
-    case ACT_BACK:
-        app_pop(a);
-        break;
-    case ACT_HELP:
-        app_push(a, view_help_new(a));
-        break;
-    case ACT_INBOX:
-        app_push(a, view_inbox_new(a));
-        break;
-    case ACT_SEARCH:
-        app_push(a, view_search_new(a));
-        break;
-    case ACT_REPORTS:
-        app_push(a, view_reports_new(a));
-        break;
-    case ACT_CASELOAD:
-        while (a->depth > 1)
-            app_pop(a);
-        break;
-    case ACT_REFRESH:
-        refresh_counts(a, 1);
-        if (v->ops->reload)
-            v->ops->reload(a, v);
-        terminal_wipe(); /* and every cell is written again */
-        break;
-    default:
-        break;
-    }
+    memcpy(was, a->status, sizeof was);
+    a->status[0] = '\0';
+    enum redraw r = v->ops->key(a, v, act, ch);
+    if (r == REDRAW_PASS)
+        r = run_global(a, v, act);
+    if (r == REDRAW_NONE && !a->status[0] && !(a->redraw & REDRAW_VIEW))
+        memcpy(a->status, was, sizeof was); /* nothing happened: it stays */
+    else if (strcmp(was, a->status) != 0)
+        r |= REDRAW_VIEW;
+    return r;
 }
 
 static int run_loop(app *a)
 {
+    a->redraw = REDRAW_ALL;
     while (!a->quit && !got_hangup && a->depth) {
-        refresh_counts(a, 0);
-        paint(a);
+        if (refresh_counts(a, 0))
+            a->redraw |= REDRAW_HEADER;
+        if (a->redraw)
+            paint(a);
         int ch = app_getch(a);
         if (got_hangup)
             break;
@@ -401,8 +487,9 @@ static int run_loop(app *a)
         }
         a->last_key_ms = clock_mono_ms();
         if (ch == KEY_RESIZE)
-            continue;
-        handle_key(a, ch);
+            a->redraw = REDRAW_ALL;
+        else
+            a->redraw |= handle_key(a, ch);
     }
     return 0;
 }
