@@ -1,8 +1,10 @@
 /*
- * actions.h — every action a person can take in the terminal, as data: one
- * X-macro list of (name, default key, help text). The key table, the footer
- * and the help screen are all generated from it, so they never disagree.
- * Keys can be rebound by action name (keymap.c).
+ * actions.h — every action a person can take in the terminal, as data: two
+ * X-macro lists of (name, default key, help text), one for the screens
+ * (lists, records, reports) and one for forms and prompts, where ordinary
+ * characters are typed as text. The key tables, the footer and the help
+ * screen are all generated from them, so they never disagree. Keys can be
+ * rebound by action name (keymap.c); a key means one thing in each list.
  */
 #ifndef CC_UI_ACTIONS_H
 #define CC_UI_ACTIONS_H
@@ -21,8 +23,8 @@
     ACTION(SEARCH, "search", "s", "search every client by name, birth date or id")     \
     ACTION(INBOX, "inbox", "i", "hand-offs, alerts, overdue tasks, expiring consents") \
     ACTION(CASELOAD, "caseload", "c", "back to my caseload")                           \
-    ACTION(NEXT_TAB, "next-tab", "Tab", "next tab or field")                           \
-    ACTION(PREV_TAB, "prev-tab", "BackTab", "previous tab or field")                   \
+    ACTION(NEXT_TAB, "next-tab", "Tab", "next tab (also Right)")                       \
+    ACTION(PREV_TAB, "prev-tab", "BackTab", "previous tab (also Left)")                \
     ACTION(SORT, "sort", "o", "change the sort order of the caseload")                 \
     ACTION(CONTACT, "log-contact", "l", "log a contact with the client")               \
     ACTION(NEW_REFERRAL, "new-referral", "n", "intake: a new client and referral")     \
@@ -45,12 +47,34 @@
     ACTION(HELP, "help", "?", "this help")                                             \
     ACTION(QUIT, "quit", "Q", "quit carecoord")
 
+/* In forms and prompts (and the assessment and conflict screens): an
+ * ordinary character typed into a text field is always text, so an action
+ * bound to one acts only where nothing is typed. Keys bound here are looked
+ * up first; the screens' actions (^L refresh, Q quit...) come next. */
+#define EDIT_ACTIONS(ACTION)                                                           \
+    ACTION(CANCEL, "cancel", "Esc", "close the form or prompt: nothing is saved")      \
+    ACTION(SAVE, "save", "^S", "save the form, from any field")                        \
+    ACTION(SUBMIT, "submit", "Enter",                                                  \
+           "next field; on the last field, save (a prompt: done)")                     \
+    ACTION(NEXT_FIELD, "next-field", "Tab", "next field (also Down)")                  \
+    ACTION(PREV_FIELD, "prev-field", "BackTab", "previous field (also Up)")            \
+    ACTION(ERASE, "erase", "Backspace", "erase the character before (also ^H, DEL)")   \
+    ACTION(NEXT_CHOICE, "next-choice", "Space", "next choice of a list (also Right)")  \
+    ACTION(PREV_CHOICE, "prev-choice", "Left", "previous choice of a list")            \
+    ACTION(YES, "yes", "y", "assessment: answer yes (also Y)")                         \
+    ACTION(NO, "no", "n", "assessment: answer no (also N)")                            \
+    ACTION(MERGE, "merge", "m", "conflict: your changes on top of theirs")             \
+    ACTION(KEEP_THEIRS, "keep-theirs", "t", "conflict: keep theirs, drop your changes")
+
 enum action {
     ACT_NONE = 0,
 #define ACTION_ENUM(id, name, key, help) ACT_##id,
-    ACTIONS(ACTION_ENUM)
+    ACTIONS(ACTION_ENUM) EDIT_ACTIONS(ACTION_ENUM)
 #undef ACTION_ENUM
         ACT_COUNT
 };
+
+/* Where a key is read: on a screen, or in a form or prompt. */
+enum keys { KEYS_VIEW, KEYS_EDIT };
 
 #endif

@@ -1,11 +1,14 @@
 /*
- * app.c — the full-screen program: terminal set-up with newterm(), the
- * unlock screen, the main loop (keys -> the top view's handler -> repaint),
- * the idle lock, SIGHUP, the header counts that refresh while idle, and the
- * test mode in which keys come from a script and the screen is dumped.
+ * app.c — the full-screen program: the unlock screen, the main loop (keys
+ * -> the top view's handler -> repaint), the idle lock, the header counts
+ * that refresh while idle, the end of the program on SIGHUP, SIGTERM or a
+ * terminal that went away, and the test mode in which keys come from a
+ * script and the screen is dumped.
  *
  * No transaction is ever open while the program waits for a key: every core
- * call opens and commits its own.
+ * call opens and commits its own. So ending at any key read (the main loop
+ * or any prompt) leaves nothing to roll back: the views are destroyed, the
+ * passphrase and the session wiped, the store closed (its keys wiped).
  */
 #include "tui.h"
 
@@ -21,11 +24,15 @@
 #include "app.h"
 #include "core/session.h"
 #include "keymap.h"
+#include "list.h"
+#include "terminal.h"
 #include "util/clock.h"
 #include "util/text.h"
 
 #define COUNTS_EVERY_MS  5000
 #define MAX_UNLOCK_TRIES 5
+#define DEAD_READ_MS     100 /* a read that failed well before the 1 s timeout */
+#define DEAD_READS       3   /* so many in a row: the terminal is gone */
 
 static volatile sig_atomic_t got_hangup;
 
@@ -33,6 +40,24 @@ static void on_hangup(int sig)
 {
     (void)sig;
     got_hangup = 1;
+}
+
+/* SIGHUP and SIGTERM set the flag and interrupt the key read (no
+ * SA_RESTART), so every loop that reads keys sees it within a second. */
+static void catch_hangup(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_hangup;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int app_hung_up(const app *a)
+{
+    (void)a;
+    return got_hangup != 0;
 }
 
 /* ---- test mode: a key script and screen dumps -------------------------- */
@@ -98,11 +123,34 @@ static int script_key(app *a)
     }
 }
 
+/* getch() gave ERR after waited_ms: a quiet second, or a terminal that is
+ * gone (the pty closed: poll says so, or reads fail at once, again and
+ * again, with EOF or EIO). */
+static void check_dead(app *a, int64_t waited_ms)
+{
+    if (terminal_gone(a->tty_fd))
+        got_hangup = 1;
+    else if (waited_ms >= DEAD_READ_MS)
+        a->dead_reads = 0;
+    else if (++a->dead_reads >= DEAD_READS)
+        got_hangup = 1;
+}
+
 int app_getch(app *a)
 {
+    if (got_hangup)
+        return ERR;
     if (a->script)
         return script_key(a);
-    return getch();
+    int64_t t0 = clock_mono_ms();
+    int ch = getch();
+    if (ch == ERR && !got_hangup)
+        check_dead(a, clock_mono_ms() - t0);
+    else if (ch != ERR)
+        a->dead_reads = 0;
+    if (ch == KEY_RESIZE)
+        terminal_resized();
+    return ch;
 }
 
 /* ---- status line and prompts ------------------------------------------- */
@@ -114,6 +162,16 @@ void app_status(app *a, int error, const char *fmt, ...)
     vsnprintf(a->status, sizeof a->status, fmt, ap);
     va_end(ap);
     a->status_error = error;
+    a->redraw |= REDRAW_VIEW;
+}
+
+/* Take back the last character (a whole UTF-8 sequence) of out. */
+static void erase_last(char *out, size_t *len)
+{
+    while (*len && ((unsigned char)out[*len - 1] & 0xC0) == 0x80)
+        (*len)--;
+    if (*len)
+        out[--*len] = '\0';
 }
 
 int app_prompt(app *a, const char *prompt, char *out, size_t outsz, int secret)
@@ -127,21 +185,21 @@ int app_prompt(app *a, const char *prompt, char *out, size_t outsz, int secret)
         move(a->lay.status_y, (int)strlen(prompt) + (secret ? 0 : text_width(out)));
         refresh();
         int ch = app_getch(a);
-        if (ch == ERR)
-            continue;
-        if (ch == 27 || got_hangup) {
+        enum action act = keymap_edit_action(ch);
+        if (app_hung_up(a) || (act == ACT_CANCEL && !keymap_is_text(ch))) {
             sodium_memzero(out, outsz);
             return -1;
         }
-        if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+        if (ch == ERR)
+            continue;
+        a->redraw |= REDRAW_VIEW; /* the prompt stays on the status line */
+        if (keymap_is_text(ch)) {
+            if (len + 1 < outsz)
+                out[len++] = (char)ch, out[len] = '\0';
+        } else if (act == ACT_SUBMIT) {
             return 0;
-        if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len) {
-            while (len && ((unsigned char)out[len - 1] & 0xC0) == 0x80)
-                len--;
-            out[--len] = '\0';
-        } else if (ch >= 32 && ch < 256 && ch != 127 && len + 1 < outsz) {
-            out[len++] = (char)ch;
-            out[len] = '\0';
+        } else if (act == ACT_ERASE) {
+            erase_last(out, &len);
         }
     }
 }
@@ -158,6 +216,7 @@ void app_push(app *a, view *v)
         return;
     }
     a->stack[a->depth++] = v;
+    a->redraw = REDRAW_ALL;
 }
 
 void app_pop(app *a)
@@ -171,36 +230,81 @@ void app_pop(app *a)
     view *top = a->stack[a->depth - 1];
     if (top->ops->reload)
         top->ops->reload(a, top);
+    a->redraw = REDRAW_ALL;
+}
+
+enum redraw app_move(list_pos *pos, int count, int visible, enum action act)
+{
+    list_pos was = *pos;
+    if (!list_move(pos, count, visible, act))
+        return REDRAW_PASS;
+    return was.sel != pos->sel || was.top != pos->top ? REDRAW_VIEW : REDRAW_NONE;
 }
 
 /* ---- painting ---------------------------------------------------------- */
 
-static void paint(app *a)
+/* The cursor waits in the top-left corner: a terminal that shrinks (tmux,
+ * xterm) drops rows below the cursor, but pushes the rows above it into its
+ * scrollback. */
+static void park_cursor(void)
 {
-    layout_compute(LINES, COLS, &a->lay);
-    erase();
-    if (a->lay.too_small) {
-        mvaddstr(0, 0, "Terminal too small: carecoord needs 80x24.");
-        mvaddstr(1, 0, "Make the window larger, or press q to quit.");
-        refresh();
-        return;
-    }
-    view *v = a->stack[a->depth - 1];
-    draw_header(a);
-    v->ops->draw(a, v);
-    draw_status(a);
-    draw_footer(a, v);
+    move(0, 0);
     refresh();
 }
 
-static void refresh_counts(app *a, int force)
+/* Blank rows from..to-1 of stdscr. */
+static void erase_rows(int from, int to)
+{
+    for (int y = from; y < to; y++) {
+        move(y, 0);
+        clrtoeol();
+    }
+}
+
+/* Paint what a->redraw asks for: the view's lines, the header, or (with
+ * both, or whenever the terminal is too small) everything. */
+static void paint(app *a)
+{
+    int what = a->redraw;
+    layout_compute(LINES, COLS, &a->lay);
+    if (a->lay.too_small || what == REDRAW_ALL) {
+        erase();
+    } else {
+        if (what & REDRAW_HEADER)
+            erase_rows(a->lay.header_y, a->lay.header_y + 1);
+        if (what & REDRAW_VIEW)
+            erase_rows(a->lay.header_y + 1, a->lay.footer_y);
+    }
+    if (a->lay.too_small) {
+        mvaddstr(0, 0, "Terminal too small: carecoord needs 80x24.");
+        mvaddstr(1, 0, "Make the window larger, or press q to quit.");
+    } else {
+        view *v = a->stack[a->depth - 1];
+        if (what & REDRAW_HEADER)
+            draw_header(a);
+        if (what & REDRAW_VIEW) {
+            v->ops->draw(a, v);
+            draw_status(a);
+        }
+        if (what == REDRAW_ALL)
+            draw_footer(a, v);
+    }
+    park_cursor();
+    a->redraw = REDRAW_NONE; /* a draw may set the status: it is painted */
+}
+
+/* Read the header's counts again if they are old (or force); 1 if they
+ * changed. */
+static int refresh_counts(app *a, int force)
 {
     int64_t now = clock_mono_ms();
+    worklist_counts was = a->counts;
     if (!force && now - a->counts_ms < COUNTS_EVERY_MS)
-        return;
+        return 0;
     cc_err err;
     worklist_counts_for(&a->ctx, a->me.id, &a->counts, &err);
     a->counts_ms = now;
+    return memcmp(&was, &a->counts, sizeof was) != 0;
 }
 
 /* ---- unlock and lock --------------------------------------------------- */
@@ -266,8 +370,8 @@ static int lock_and_unlock(app *a)
     store_close(a->st);
     a->st = NULL;
     sodium_memzero(&a->me, sizeof a->me);
-    clear();
-    refresh();
+    erase();
+    terminal_wipe();
     if (unlock(a, why, sizeof why) != 0)
         return -1;
     app_push(a, view_caseload_new(a, a->me.id));
@@ -277,57 +381,95 @@ static int lock_and_unlock(app *a)
 
 /* ---- the loop ---------------------------------------------------------- */
 
-static void handle_key(app *a, int ch)
+/* The actions every screen has, when the view on top does not take them. */
+static enum redraw global_quit(app *a, view *v)
+{
+    (void)v;
+    a->quit = 1;
+    return REDRAW_NONE;
+}
+
+static enum redraw global_back(app *a, view *v)
+{
+    (void)v;
+    app_pop(a);
+    return REDRAW_ALL;
+}
+
+static enum redraw global_caseload(app *a, view *v)
+{
+    (void)v;
+    while (a->depth > 1)
+        app_pop(a);
+    return REDRAW_ALL;
+}
+
+static enum redraw global_refresh(app *a, view *v)
+{
+    refresh_counts(a, 1);
+    if (v->ops->reload)
+        v->ops->reload(a, v);
+    terminal_wipe(); /* and every cell is written again */
+    return REDRAW_ALL;
+}
+
+static const struct {
+    enum action act;
+    enum redraw (*run)(app *a, view *v); /* or: */
+    view *(*open)(app *a);               /* a view to push */
+} globals[] = {
+    {ACT_QUIT, global_quit, NULL},         {ACT_BACK, global_back, NULL},
+    {ACT_HELP, NULL, view_help_new},       {ACT_INBOX, NULL, view_inbox_new},
+    {ACT_SEARCH, NULL, view_search_new},   {ACT_REPORTS, NULL, view_reports_new},
+    {ACT_CASELOAD, global_caseload, NULL}, {ACT_REFRESH, global_refresh, NULL},
+};
+
+static enum redraw run_global(app *a, view *v, enum action act)
+{
+    for (size_t i = 0; i < sizeof globals / sizeof *globals; i++) {
+        if (globals[i].act != act)
+            continue;
+        if (globals[i].run)
+            return globals[i].run(a, v);
+        app_push(a, globals[i].open(a));
+        return REDRAW_ALL;
+    }
+    return REDRAW_NONE;
+}
+
+/* One key: the top view first, then the global actions. The status line
+ * says what the last key did: it is cleared first, and kept if the key
+ * changed nothing. */
+static enum redraw handle_key(app *a, int ch)
 {
     view *v = a->stack[a->depth - 1];
-    enum action act = keymap_action(ch);
-    a->status[0] = '\0';
+    enum action act = keymap_lookup(v->ops->keys, ch);
+    char was[sizeof a->status];
     if (a->lay.too_small) {
-        if (ch == 'q' || ch == 'Q' || act == ACT_BACK)
+        if (act == ACT_BACK || act == ACT_QUIT)
             a->quit = 1;
-        return;
+        return REDRAW_NONE;
     }
-    if (v->ops->key(a, v, act, ch))
-        return;
-    switch (act) {
-    case ACT_QUIT:
-        a->quit = 1;
-        break;
-    case ACT_BACK:
-        app_pop(a);
-        break;
-    case ACT_HELP:
-        app_push(a, view_help_new(a));
-        break;
-    case ACT_INBOX:
-        app_push(a, view_inbox_new(a));
-        break;
-    case ACT_SEARCH:
-        app_push(a, view_search_new(a));
-        break;
-    case ACT_REPORTS:
-        app_push(a, view_reports_new(a));
-        break;
-    case ACT_CASELOAD:
-        while (a->depth > 1)
-            app_pop(a);
-        break;
-    case ACT_REFRESH:
-        refresh_counts(a, 1);
-        if (v->ops->reload)
-            v->ops->reload(a, v);
-        clearok(stdscr, TRUE);
-        break;
-    default:
-        break;
-    }
+    memcpy(was, a->status, sizeof was);
+    a->status[0] = '\0';
+    enum redraw r = v->ops->key(a, v, act, ch);
+    if (r == REDRAW_PASS)
+        r = run_global(a, v, act);
+    if (r == REDRAW_NONE && !a->status[0] && !(a->redraw & REDRAW_VIEW))
+        memcpy(a->status, was, sizeof was); /* nothing happened: it stays */
+    else if (strcmp(was, a->status) != 0)
+        r |= REDRAW_VIEW;
+    return r;
 }
 
 static int run_loop(app *a)
 {
+    a->redraw = REDRAW_ALL;
     while (!a->quit && !got_hangup && a->depth) {
-        refresh_counts(a, 0);
-        paint(a);
+        if (refresh_counts(a, 0))
+            a->redraw |= REDRAW_HEADER;
+        if (a->redraw)
+            paint(a);
         int ch = app_getch(a);
         if (got_hangup)
             break;
@@ -340,16 +482,18 @@ static int run_loop(app *a)
         }
         a->last_key_ms = clock_mono_ms();
         if (ch == KEY_RESIZE)
-            continue;
-        handle_key(a, ch);
+            a->redraw = REDRAW_ALL;
+        else
+            a->redraw |= handle_key(a, ch);
     }
     return 0;
 }
 
 /* ---- set-up and tear-down ---------------------------------------------- */
 
-static SCREEN *open_terminal(const tui_opts *o, app *a, FILE **out, FILE **in,
-                             char *why, size_t whysz)
+/* The terminal: $TERM on stdin/stdout, or in test mode a rendering to
+ * /dev/null (as xterm unless TERM says otherwise). */
+static SCREEN *open_terminal(app *a, FILE **out, FILE **in, char *why, size_t whysz)
 {
     const char *term = getenv("TERM");
     *out = stdout;
@@ -360,28 +504,8 @@ static SCREEN *open_terminal(const tui_opts *o, app *a, FILE **out, FILE **in,
         if (!term || !*term)
             term = "xterm";
     }
-    if (!term || !*term) {
-        snprintf(why, whysz, "TERM is not set: try TERM=xterm-256color");
-        return NULL;
-    }
-    SCREEN *s = newterm(term, *out, *in);
-    if (!s)
-        snprintf(why, whysz,
-                 "unknown terminal type '%s': try TERM=xterm-256color or vt100", term);
-    (void)o;
-    return s;
-}
-
-static void setup_curses(app *a)
-{
-    raw(); /* ^S saves a form: it must not stop the terminal (flow control) */
-    noecho();
-    nonl();
-    keypad(stdscr, TRUE);
-    set_escdelay(25);
-    timeout(1000);
-    curs_set(0);
-    draw_init_colors(a);
+    a->tty_fd = fileno(*in);
+    return terminal_open(term, *out, *in, why, whysz);
 }
 
 int tui_run(const tui_opts *o, cc_err *err)
@@ -409,12 +533,12 @@ int tui_run(const tui_opts *o, cc_err *err)
                               "bad key binding '%s' (bind = KEY ACTION)", o->binds[i]);
     }
     setlocale(LC_ALL, "");
-    SCREEN *scr = open_terminal(o, &a, &out, &in, why, sizeof why);
+    SCREEN *scr = open_terminal(&a, &out, &in, why, sizeof why);
     if (!scr)
         return cc_err_set(err, CC_EUSAGE, "%s", why);
-    signal(SIGHUP, on_hangup);
-    signal(SIGTERM, on_hangup);
-    setup_curses(&a);
+    catch_hangup();
+    terminal_setup();
+    draw_init_colors(&a);
     int rc = unlock(&a, why, sizeof why);
     if (rc == 0) {
         a.last_key_ms = clock_mono_ms();
@@ -425,8 +549,8 @@ int tui_run(const tui_opts *o, cc_err *err)
         view *v = a.stack[--a.depth];
         v->ops->destroy(v);
     }
-    clear();
-    refresh();
+    erase();
+    terminal_wipe(); /* nothing of a client stays on the screen or in its history */
     endwin();
     delscreen(scr);
     if (a.script) {

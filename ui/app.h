@@ -19,7 +19,16 @@
 #include "core/worklist.h"
 #include "layout.h"
 
-enum redraw { REDRAW_NONE = 0, REDRAW_BODY = 1, REDRAW_ALL = 3 };
+/* What a key handler did: REDRAW_PASS, not its key (the global actions get
+ * it); otherwise what of the screen must be painted again (bits). The main
+ * loop paints only then, and after a resize or when the counts change. */
+enum redraw {
+    REDRAW_PASS = -1,
+    REDRAW_NONE = 0,   /* taken; nothing on the screen changed */
+    REDRAW_VIEW = 1,   /* the view's lines: its title, body, status line */
+    REDRAW_HEADER = 2, /* the header's counts */
+    REDRAW_ALL = 3,    /* all of it, the footer too (another view on top) */
+};
 
 /* Colour roles; monochrome maps each to an attribute. */
 enum role {
@@ -41,9 +50,12 @@ struct view_ops {
     const char *name;
     const char *footer; /* the actions shown in the footer, by action name */
     void (*draw)(struct app *a, struct view *v);
-    int (*key)(struct app *a, struct view *v, enum action act, int ch);
+    /* act is ch's action in the table keys says (the forms' first, for
+     * KEYS_EDIT, then the screens'); ch the key itself, for text */
+    enum redraw (*key)(struct app *a, struct view *v, enum action act, int ch);
     void (*reload)(struct app *a, struct view *v); /* when it comes back on top */
     void (*destroy)(struct view *v);
+    enum keys keys; /* KEYS_VIEW, or KEYS_EDIT for a form or prompt */
 };
 
 typedef struct view {
@@ -72,26 +84,43 @@ typedef struct app {
     int64_t last_key_ms; /* the last key press */
     int quit;
     struct script *script; /* test mode: keys come from a script */
+    int tty_fd;            /* the terminal's input, watched for a hang-up */
+    int dead_reads;        /* reads in a row that failed at once */
+    int redraw;            /* enum redraw bits to paint before the next key */
 } app;
 
 /* ---- the app (app.c) --------------------------------------------------- */
 
-/* Push v on the view stack (it is drawn next). */
+/* Push v on the view stack (it is drawn next, the whole screen). */
 void app_push(app *a, view *v);
 
-/* Pop and destroy the top view; the one below is reloaded. */
+/* Pop and destroy the top view; the one below is reloaded and drawn. */
 void app_pop(app *a);
 
-/* Show msg on the status line (error: in the error role). */
+/* A movement key over a list (list_move): REDRAW_VIEW if the selection or
+ * the scroll changed, REDRAW_NONE if not (at an end), REDRAW_PASS if act is
+ * no movement. */
+struct list_pos;
+enum redraw app_move(struct list_pos *pos, int count, int visible, enum action act);
+
+/* Show msg on the status line (error: in the error role); it is drawn
+ * before the next key. */
 void app_status(app *a, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Read a line of input on the status line (prompt, echo unless secret);
- * returns 0 with out filled, -1 if cancelled with Esc. */
+ * returns 0 with out filled, -1 (out wiped) if cancelled with Esc or if the
+ * program must end (app_hung_up). */
 int app_prompt(app *a, const char *prompt, char *out, size_t outsz, int secret);
 
-/* Next input key (from the terminal or the test script); ERR on timeout. */
+/* Next input key (from the terminal or the test script); ERR after a quiet
+ * second, and at once (ever after) once the program must end: SIGHUP,
+ * SIGTERM, or a terminal that went away. Every loop that reads keys checks
+ * app_hung_up on ERR. */
 int app_getch(app *a);
+
+/* The program must end now (SIGHUP, SIGTERM, the terminal gone). */
+int app_hung_up(const app *a);
 
 /* ---- drawing (draw.c) -------------------------------------------------- */
 

@@ -30,14 +30,14 @@ static void cycle_choice(form_field *f, int dir)
 }
 
 /* Type-ahead in a choice field: the first choice containing what was typed
- * (e.g. "coach2" picks staff:demo-coach2). */
-static void type_ahead(form *fm, int ch)
+ * (e.g. "coach2" picks staff:demo-coach2); erase takes a character back. */
+static void type_ahead(form *fm, int ch, int erase)
 {
     form_field *f = &fm->f[fm->cur];
     size_t len = strlen(fm->typed);
-    if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len)
+    if (erase && len)
         fm->typed[len - 1] = '\0';
-    else if (ch > 32 && ch < 127 && len + 1 < sizeof fm->typed)
+    else if (!erase && ch > 32 && ch < 127 && len + 1 < sizeof fm->typed)
         fm->typed[len] = (char)ch, fm->typed[len + 1] = '\0';
     for (const char *p = f->choices; p && *p;) {
         size_t n = strcspn(p, ",");
@@ -61,8 +61,10 @@ static void draw(app *a, view *v)
     draw_text(a, 1, 0, a->lay.cols, fm->title, ROLE_DIM);
     for (int i = 0; i < fm->n; i++, y += 2) {
         char label[64];
-        snprintf(label, sizeof label, "%s%s:", fm->f[i].label,
-                 fm->f[i].choices ? " (Space)" : "");
+        snprintf(label, sizeof label, "%s%s%s%s:", fm->f[i].label,
+                 fm->f[i].choices ? " (" : "",
+                 fm->f[i].choices ? keymap_key_name(ACT_NEXT_CHOICE) : "",
+                 fm->f[i].choices ? ")" : "");
         draw_text(a, y, 2, 22, label, ROLE_NORMAL);
         draw_text(a, y, 25, a->lay.cols - 27, fm->f[i].value,
                   i == fm->cur ? ROLE_SELECTED : ROLE_DIM);
@@ -70,33 +72,38 @@ static void draw(app *a, view *v)
     if (fm->preview[0])
         draw_text(a, y, 2, a->lay.cols - 4, fm->preview, ROLE_WARN);
     if (!a->status[0])
-        app_status(a, 0,
-                   "Tab moves between fields; Enter on the last field or ^S saves; "
-                   "Esc cancels");
+        app_status(
+            a, 0,
+            "%s moves between fields; %s on the last field or %s saves; %s cancels",
+            keymap_key_name(ACT_NEXT_FIELD), keymap_key_name(ACT_SUBMIT),
+            keymap_key_name(ACT_SAVE), keymap_key_name(ACT_CANCEL));
 }
 
-static void edit(form_field *f, int ch)
+/* ---- keys -------------------------------------------------------------- */
+
+/* The form changed: its preview follows. */
+static enum redraw edited(app *a, form *fm)
+{
+    if (fm->changed)
+        fm->changed(a, fm);
+    return REDRAW_VIEW;
+}
+
+static void type_text(form_field *f, int ch)
 {
     size_t len = strlen(f->value);
-    if (f->choices) {
-        cycle_choice(f, ch == KEY_LEFT ? -1 : 1);
-    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-        while (len && ((unsigned char)f->value[len - 1] & 0xC0) == 0x80)
-            len--;
-        if (len)
-            f->value[len - 1] = '\0';
-    } else if (ch >= 32 && ch < 256 && ch != 127 && len + 1 < sizeof f->value) {
+    if (len + 1 < sizeof f->value) {
         f->value[len] = (char)ch;
         f->value[len + 1] = '\0';
     }
 }
 
-static int save(app *a, form *fm)
+static enum redraw save(app *a, form *fm)
 {
     cc_err err = {0};
     if (fm->save(a, fm, &err) != CC_OK) {
         app_status(a, 1, "not saved: %s", err.msg);
-        return 0;
+        return REDRAW_VIEW;
     }
     char msg[160];
     view *next = fm->then;
@@ -105,36 +112,101 @@ static int save(app *a, form *fm)
     if (next)
         app_push(a, next);
     app_status(a, 0, "%s", msg);
-    return 1;
+    return REDRAW_ALL;
 }
 
-static int key(app *a, view *v, enum action act, int ch)
+static enum redraw cancel(app *a, form *fm)
+{
+    (void)fm;
+    app_pop(a);
+    app_status(a, 0, "cancelled: nothing saved");
+    return REDRAW_ALL;
+}
+
+static enum redraw next_field(app *a, form *fm)
+{
+    fm->cur = (fm->cur + 1) % fm->n;
+    fm->typed[0] = '\0';
+    return edited(a, fm);
+}
+
+static enum redraw prev_field(app *a, form *fm)
+{
+    fm->cur = (fm->cur + fm->n - 1) % fm->n;
+    fm->typed[0] = '\0';
+    return edited(a, fm);
+}
+
+/* Enter: the next field, or on the last field, save. */
+static enum redraw submit(app *a, form *fm)
+{
+    return fm->cur == fm->n - 1 ? save(a, fm) : next_field(a, fm);
+}
+
+static enum redraw next_choice(app *a, form *fm)
+{
+    if (!fm->f[fm->cur].choices)
+        return REDRAW_NONE;
+    cycle_choice(&fm->f[fm->cur], 1);
+    return edited(a, fm);
+}
+
+static enum redraw prev_choice(app *a, form *fm)
+{
+    if (!fm->f[fm->cur].choices)
+        return REDRAW_NONE;
+    cycle_choice(&fm->f[fm->cur], -1);
+    return edited(a, fm);
+}
+
+/* A character back: of the text, or of what was typed ahead in a choice. */
+static enum redraw erase_char(app *a, form *fm)
+{
+    form_field *f = &fm->f[fm->cur];
+    size_t len = strlen(f->value);
+    if (f->choices) {
+        type_ahead(fm, 0, 1);
+        return edited(a, fm);
+    }
+    while (len && ((unsigned char)f->value[len - 1] & 0xC0) == 0x80)
+        len--;
+    if (len)
+        f->value[len - 1] = '\0';
+    return edited(a, fm);
+}
+
+static const struct {
+    enum action act;
+    enum redraw (*run)(app *a, form *fm);
+} form_keys[] = {
+    {ACT_CANCEL, cancel},           {ACT_SAVE, save},
+    {ACT_SUBMIT, submit},           {ACT_NEXT_FIELD, next_field},
+    {ACT_PREV_FIELD, prev_field},   {ACT_NEXT_CHOICE, next_choice},
+    {ACT_PREV_CHOICE, prev_choice}, {ACT_ERASE, erase_char},
+};
+
+/* Text is typed into a text field whatever it is bound to; then the form's
+ * own key hook, then the table; an ordinary character left over types ahead
+ * in a choice. A form keeps every key to itself. */
+static enum redraw key(app *a, view *v, enum action act, int ch)
 {
     form *fm = v->data;
-    if (fm->key && fm->key(a, fm, act, ch))
-        return 1;
-    if (ch == 27) {
-        app_pop(a);
-        app_status(a, 0, "cancelled: nothing saved");
-        return 1;
+    form_field *f = &fm->f[fm->cur];
+    enum redraw r;
+    if (!f->choices && keymap_is_text(ch)) {
+        type_text(f, ch);
+        return edited(a, fm);
     }
-    if (ch == 19 ||
-        ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && fm->cur == fm->n - 1))
-        return save(a, fm), 1;
-    if (ch == '\t' || ch == KEY_DOWN || ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-        fm->cur = (fm->cur + 1) % fm->n, fm->typed[0] = '\0';
-    else if (ch == KEY_BTAB || ch == KEY_UP)
-        fm->cur = (fm->cur + fm->n - 1) % fm->n, fm->typed[0] = '\0';
-    else if (fm->f[fm->cur].choices && (ch == ' ' || ch == KEY_RIGHT || ch == KEY_LEFT))
-        cycle_choice(&fm->f[fm->cur], ch == KEY_LEFT ? -1 : 1);
-    else if (fm->f[fm->cur].choices)
-        type_ahead(fm, ch);
-    else if (!fm->f[fm->cur].choices)
-        edit(&fm->f[fm->cur], ch);
-    if (fm->changed)
-        fm->changed(a, fm);
-    (void)act;
-    return 1; /* a form keeps every key to itself */
+    if (fm->key && (r = fm->key(a, fm, act, ch)) != REDRAW_PASS)
+        return r;
+    for (size_t i = 0; i < sizeof form_keys / sizeof *form_keys; i++)
+        if (form_keys[i].act == act)
+            return form_keys[i].run(a, fm);
+    if (f->choices && keymap_is_text(ch)) {
+        type_ahead(fm, ch, 0);
+        return edited(a, fm);
+    }
+    return REDRAW_NONE;
 }
 
 static void destroy(view *v)
@@ -143,7 +215,7 @@ static void destroy(view *v)
     free(v);
 }
 
-static const struct view_ops ops = {"form", "", draw, key, NULL, destroy};
+static const struct view_ops ops = {"form", "", draw, key, NULL, destroy, KEYS_EDIT};
 
 view *form_view_new(form *fm)
 {

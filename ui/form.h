@@ -1,8 +1,9 @@
 /*
  * form.h — the one form engine every form uses: labelled fields (free text
  * or a choice among words), Tab/Up/Down between fields, Enter on the last
- * field or ^S to save, Esc to cancel. Saving calls the core; its one-line
- * error stays on the status line and nothing is lost.
+ * field or ^S to save, Esc to cancel (the edit actions of actions.h, so
+ * they can be rebound). Saving calls the core; its one-line error stays on
+ * the status line and nothing is lost.
  */
 #ifndef CC_UI_FORM_H
 #define CC_UI_FORM_H
@@ -29,8 +30,9 @@ typedef struct form {
     view *then; /* set by save: shown after the form closes (e.g. a conflict) */
     char choice_buf[4096]; /* storage for a choice list built when the form opens */
     char typed[64];        /* type-ahead in a choice field */
-    /* sees every key first (NULL: none); 1 if it took it, 0 for the engine */
-    int (*key)(app *a, struct form *fm, enum action act, int ch);
+    /* sees each key before the engine does (not text typed into a text
+     * field); REDRAW_PASS hands it on (NULL: no hook) */
+    enum redraw (*key)(app *a, struct form *fm, enum action act, int ch);
 } form;
 
 /* A form view around fm (taken over and freed with the view). */

@@ -13,6 +13,7 @@
 #include "app.h"
 #include "core/client.h"
 #include "form.h"
+#include "keymap.h"
 
 typedef struct edit_state {
     client read;   /* what the person started from */
@@ -82,34 +83,42 @@ static void conflict_draw(app *a, view *v)
     conflict_line(a, y++, "interpreter", m->interpreter ? "yes" : "no",
                   t->interpreter ? "yes" : "no");
     conflict_line(a, y++, "setting", m->setting, t->setting);
-    draw_text(a, y + 1, 1, a->lay.cols - 2,
-              "m: your changes on top of theirs    t or Esc: keep theirs, drop yours",
-              ROLE_NORMAL);
+    char keys[128];
+    snprintf(keys, sizeof keys,
+             "%s: your changes on top of theirs    %s or %s: keep theirs, drop yours",
+             keymap_key_name(ACT_MERGE), keymap_key_name(ACT_KEEP_THEIRS),
+             keymap_key_name(ACT_CANCEL));
+    draw_text(a, y + 1, 1, a->lay.cols - 2, keys, ROLE_NORMAL);
 }
 
-static int conflict_key(app *a, view *v, enum action act, int ch)
+/* m: their version, with only the person's changes on top, saved. */
+static enum redraw conflict_merge(app *a, conflict *c)
 {
-    conflict *c = v->data;
     cc_err err = {0};
     client newer;
-    (void)act;
-    if (ch == 't' || ch == 27) {
-        app_pop(a);
-        app_status(a, 0, "kept their version; your edits were dropped");
-        return 1;
-    }
-    if (ch != 'm')
-        return 1;
-    client m = merged(&c->s); /* their version, with only your changes on top */
+    client m = merged(&c->s);
     if (client_update(&a->ctx, &m, &newer, &err) == CC_ECONFLICT) {
         c->s.theirs = newer; /* someone saved again: show the newest */
         app_status(a, 1, "saved again by someone else meanwhile: compare once more");
-        return 1;
+        return REDRAW_VIEW;
     }
     app_pop(a);
     app_status(a, err.code ? 1 : 0, "%s",
                err.code ? err.msg : "saved: your changes on top of theirs");
-    return 1;
+    return REDRAW_ALL;
+}
+
+/* Every key stays here: merge, or keep theirs (also Esc). */
+static enum redraw conflict_key(app *a, view *v, enum action act, int ch)
+{
+    (void)ch;
+    if (act == ACT_MERGE)
+        return conflict_merge(a, v->data);
+    if (act != ACT_KEEP_THEIRS && act != ACT_CANCEL)
+        return REDRAW_NONE;
+    app_pop(a);
+    app_status(a, 0, "kept their version; your edits were dropped");
+    return REDRAW_ALL;
 }
 
 static void conflict_destroy(view *v)
@@ -119,7 +128,7 @@ static void conflict_destroy(view *v)
 }
 
 static const struct view_ops conflict_ops = {
-    "conflict", "", conflict_draw, conflict_key, NULL, conflict_destroy,
+    "conflict", "", conflict_draw, conflict_key, NULL, conflict_destroy, KEYS_EDIT,
 };
 
 view *view_conflict_new(const client *read, const client *mine, const client *theirs)

@@ -10,6 +10,7 @@
 #include "core/episode.h"
 #include "core/program.h"
 #include "form_common.h"
+#include "keymap.h"
 
 enum { E_ACTION, E_DAYS, E_REASON, E_DATE, E_OUTCOME };
 
@@ -79,7 +80,8 @@ static int episode_action(app *a, episode_form *ef, cc_err *err)
         return CC_OK;
     }
     if (!ef->ep.id)
-        return cc_err_set(err, CC_EINPUT, "no open episode: reload (^L) or start one");
+        return cc_err_set(err, CC_EINPUT, "no open episode: reload (%s) or start one",
+                          keymap_key_name(ACT_REFRESH));
     if (form_is(fm, E_ACTION, "extend")) {
         int64_t days = form_positive(fm->f[E_DAYS].value);
         if (!days || days > 10000)
@@ -107,21 +109,22 @@ static int save_episode(app *a, form *fm, cc_err *err)
     if (rc == CC_ECONFLICT)
         return cc_err_set(
             err, CC_ECONFLICT,
-            "someone changed this episode first: reload (^L) and try again");
+            "someone changed this episode first: reload (%s) and try again",
+            keymap_key_name(ACT_REFRESH));
     return rc;
 }
 
 /* ^L reads the episode again; the values typed stay. */
-static int episode_key(app *a, form *fm, enum action act, int ch)
+static enum redraw episode_key(app *a, form *fm, enum action act, int ch)
 {
     episode_form *ef = (episode_form *)fm;
     (void)ch;
     if (act != ACT_REFRESH)
-        return 0;
+        return REDRAW_PASS;
     episode_load(a, ef);
     episode_changed(a, &ef->fm);
     app_status(a, 0, "reloaded: the episode as it is now; your values are kept");
-    return 1;
+    return REDRAW_VIEW;
 }
 
 view *form_episode_new(app *a, int64_t client_id)

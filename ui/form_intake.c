@@ -15,6 +15,7 @@
 #include "core/program.h"
 #include "core/referral.h"
 #include "form_common.h"
+#include "keymap.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -76,18 +77,18 @@ static int save_referral(app *a, form *fm, cc_err *err)
 }
 
 /* Esc once the client exists: say so rather than "nothing saved". */
-static int referral_key(app *a, form *fm, enum action act, int ch)
+static enum redraw referral_key(app *a, form *fm, enum action act, int ch)
 {
     intake_referral *in = (intake_referral *)fm;
     int64_t id = in->c.id;
-    (void)act;
-    if (ch != 27 || !id)
-        return 0;
+    (void)ch;
+    if (act != ACT_CANCEL || !id)
+        return REDRAW_PASS;
     app_pop(a);
     app_status(a, 1,
                "client %lld was saved without a referral: find it with s (search)",
                (long long)id);
-    return 1;
+    return REDRAW_ALL;
 }
 
 /* The active programs' codes as choices; the default is the person's team's. */
@@ -140,9 +141,9 @@ static view *intake_referral_new(app *a, const client *c, int flags, cc_err *err
     form_today_plus(a, 0, fm->f[3].value);
     fm->f[4] = (form_field){"Language", NULL, "en"};
     fm->f[5] = (form_field){"Interpreter", "no,yes", "no"};
-    snprintf(
-        fm->preview, sizeof fm->preview,
-        "Nothing is saved until this step: ^S creates the client and the referral");
+    snprintf(fm->preview, sizeof fm->preview,
+             "Nothing is saved until this step: %s creates the client and the referral",
+             keymap_key_name(ACT_SAVE));
     fm->save = save_referral;
     fm->key = referral_key;
     return form_view_new(fm);
@@ -215,7 +216,8 @@ static int check_client(app *a, form *fm, cc_err *err)
         warn(ic, &c, &found);
         return cc_err_set(
             err, CC_EINPUT,
-            "check the warning; save again (^S or Enter on Setting) to go on");
+            "check the warning; save again (%s or %s on Setting) to go on",
+            keymap_key_name(ACT_SAVE), keymap_key_name(ACT_SUBMIT));
     }
     if (a->depth >= APP_MAX_VIEWS)
         return cc_err_set(err, CC_EINPUT, "too many screens open: Esc, then go back");

@@ -11,6 +11,7 @@
 #include "core/assessment.h"
 #include "core/consent.h"
 #include "form_common.h"
+#include "keymap.h"
 
 typedef struct assess {
     int64_t client_id, program_id;
@@ -62,8 +63,12 @@ static void draw_question(app *a, const assess *as, int y)
              q->category);
     draw_text(a, y, 2, a->lay.cols - 4, head, ROLE_HEADER);
     int used = draw_wrapped(a, y + 2, 4, a->lay.cols - 8, q->text, ROLE_NORMAL, 4);
-    draw_text(a, y + 3 + used, 4, a->lay.cols - 8,
-              "y yes   n no   k or Backspace: back   Esc: cancel", ROLE_DIM);
+    char keys[128];
+    snprintf(keys, sizeof keys, "%s yes   %s no   %s or %s: back   %s: cancel",
+             keymap_key_name(ACT_YES), keymap_key_name(ACT_NO),
+             keymap_key_name(ACT_MOVE_UP), keymap_key_name(ACT_ERASE),
+             keymap_key_name(ACT_CANCEL));
+    draw_text(a, y + 3 + used, 4, a->lay.cols - 8, keys, ROLE_DIM);
 }
 
 static void draw_result(app *a, const assess *as, int y)
@@ -76,9 +81,11 @@ static void draw_result(app *a, const assess *as, int y)
     snprintf(drivers, sizeof drivers, "Drivers: %s",
              as->result.drivers[0] ? as->result.drivers : "none");
     int used = draw_wrapped(a, y + 2, 4, a->lay.cols - 8, drivers, ROLE_NORMAL, 6);
-    draw_text(a, y + 3 + used, 4, a->lay.cols - 8,
-              "Enter: save   k or Backspace: change an answer   Esc: cancel",
-              ROLE_WARN);
+    char keys[128];
+    snprintf(keys, sizeof keys, "%s: save   %s or %s: change an answer   %s: cancel",
+             keymap_key_name(ACT_SUBMIT), keymap_key_name(ACT_MOVE_UP),
+             keymap_key_name(ACT_ERASE), keymap_key_name(ACT_CANCEL));
+    draw_text(a, y + 3 + used, 4, a->lay.cols - 8, keys, ROLE_WARN);
 }
 
 static void assess_draw(app *a, view *v)
@@ -95,7 +102,7 @@ static void assess_draw(app *a, view *v)
     draw_answers(a, as, a->lay.body_y + a->lay.body_h - 1);
 }
 
-static void assess_save(app *a, assess *as)
+static enum redraw assess_save(app *a, assess *as)
 {
     assessment_outcome out;
     cc_err err = {0};
@@ -103,7 +110,7 @@ static void assess_save(app *a, assess *as)
     if (assessment_record(&a->ctx, as->client_id, as->program_id, &as->q, as->answers,
                           &out, &err) != CC_OK) {
         app_status(a, 1, "not saved: %s", err.msg);
-        return;
+        return REDRAW_VIEW;
     }
     int len = snprintf(msg, sizeof msg, "assessment saved: %s (score %d)",
                        out.result.level, out.result.score);
@@ -117,33 +124,71 @@ static void assess_save(app *a, assess *as)
                  "; risk rose: the nurse is alerted");
     app_pop(a);
     app_status(a, 0, "%s", msg);
+    return REDRAW_ALL;
 }
 
-static void answer(assess *as, int yes)
+static enum redraw answer(assess *as, int yes)
 {
+    if (as->at == as->q.n)
+        return REDRAW_NONE; /* all answered: the result is shown */
     as->answers[as->at++] = yes;
     if (as->at == as->q.n)
         hra_score(&as->q, as->answers, &as->result);
+    return REDRAW_VIEW;
 }
 
-static int assess_key(app *a, view *v, enum action act, int ch)
+static enum redraw answer_yes(app *a, assess *as)
 {
-    assess *as = v->data;
-    int review = as->at == as->q.n;
-    if (ch == 27 || ch == 'q') {
-        app_pop(a);
-        app_status(a, 0, "assessment cancelled: nothing saved");
-    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8 || ch == 'k' ||
-               ch == KEY_UP) {
-        as->at -= as->at > 0;
-    } else if (!review && (ch == 'y' || ch == 'Y' || ch == 'n' || ch == 'N')) {
-        answer(as, ch == 'y' || ch == 'Y');
-    } else if (review && (ch == '\n' || ch == '\r' || ch == KEY_ENTER)) {
-        assess_save(a, as);
-    } else {
-        return act == ACT_QUIT || act == ACT_HELP ? 0 : 1;
-    }
-    return 1;
+    (void)a;
+    return answer(as, 1);
+}
+
+static enum redraw answer_no(app *a, assess *as)
+{
+    (void)a;
+    return answer(as, 0);
+}
+
+/* Back one question (to change an answer). */
+static enum redraw step_back(app *a, assess *as)
+{
+    (void)a;
+    if (!as->at)
+        return REDRAW_NONE;
+    as->at--;
+    return REDRAW_VIEW;
+}
+
+static enum redraw submit(app *a, assess *as)
+{
+    return as->at == as->q.n ? assess_save(a, as) : REDRAW_NONE;
+}
+
+static enum redraw cancel(app *a, assess *as)
+{
+    (void)as;
+    app_pop(a);
+    app_status(a, 0, "assessment cancelled: nothing saved");
+    return REDRAW_ALL;
+}
+
+static const struct {
+    enum action act;
+    enum redraw (*run)(app *a, assess *as);
+} assess_keys[] = {
+    {ACT_YES, answer_yes},       {ACT_NO, answer_no},      {ACT_ERASE, step_back},
+    {ACT_PREV_FIELD, step_back}, {ACT_MOVE_UP, step_back}, {ACT_SUBMIT, submit},
+    {ACT_CANCEL, cancel},        {ACT_BACK, cancel},
+};
+
+/* Every key stays here but quit and help. */
+static enum redraw assess_key(app *a, view *v, enum action act, int ch)
+{
+    (void)ch;
+    for (size_t i = 0; i < sizeof assess_keys / sizeof *assess_keys; i++)
+        if (assess_keys[i].act == act)
+            return assess_keys[i].run(a, v->data);
+    return act == ACT_QUIT || act == ACT_HELP ? REDRAW_PASS : REDRAW_NONE;
 }
 
 static void assess_destroy(view *v)
@@ -153,7 +198,7 @@ static void assess_destroy(view *v)
 }
 
 static const struct view_ops assess_ops = {
-    "assessment", "help quit", assess_draw, assess_key, NULL, assess_destroy,
+    "assessment", "help quit", assess_draw, assess_key, NULL, assess_destroy, KEYS_EDIT,
 };
 
 view *view_assessment_new(app *a, int64_t client_id)

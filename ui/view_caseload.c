@@ -10,6 +10,7 @@
 #include "app.h"
 #include "core/handoff.h"
 #include "form.h"
+#include "keymap.h"
 #include "list.h"
 
 typedef struct caseload {
@@ -138,28 +139,30 @@ static void draw(app *a, view *v)
 }
 
 /* While filtering, every key edits the filter and the list follows at once;
- * Enter keeps the filter, Esc clears it. Returns 1 (the key is used). */
-static int filter_key(app *a, caseload *c, int ch)
+ * Enter keeps the filter, Esc clears it. */
+static enum redraw filter_key(app *a, caseload *c, int ch)
 {
     size_t len = strlen(c->filter);
-    if (ch == 27) {
+    enum action act = keymap_edit_action(ch);
+    if (keymap_is_text(ch) && len + 1 < sizeof c->filter) {
+        c->filter[len] = (char)ch;
+        c->filter[len + 1] = '\0';
+    } else if (act == ACT_CANCEL) {
         c->filter[0] = '\0';
         c->filtering = 0;
-    } else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+    } else if (act == ACT_SUBMIT) {
         c->filtering = 0;
-    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+    } else if (act == ACT_ERASE) {
         while (len && ((unsigned char)c->filter[len - 1] & 0xC0) == 0x80)
             len--;
         if (len)
             c->filter[len - 1] = '\0';
-    } else if (ch >= 32 && ch < 256 && len + 1 < sizeof c->filter) {
-        c->filter[len] = (char)ch;
-        c->filter[len + 1] = '\0';
     }
     apply_filter(c);
     if (c->filtering)
-        app_status(a, 0, "Filter: %s   (Enter keeps it, Esc clears it)", c->filter);
-    return 1;
+        app_status(a, 0, "Filter: %s   (%s keeps it, %s clears it)", c->filter,
+                   keymap_key_name(ACT_SUBMIT), keymap_key_name(ACT_CANCEL));
+    return REDRAW_VIEW;
 }
 
 /* Ask where to and one note; 0 when both were given. */
@@ -232,49 +235,61 @@ static void move_tagged(app *a, caseload *c)
     free(ids);
 }
 
-static int key(app *a, view *v, enum action act, int ch)
+static enum redraw tag_selected(app *a, caseload *c)
+{
+    if (!c->nshown)
+        return REDRAW_NONE;
+    int i = c->shown[c->pos.sel];
+    c->tagged[i] = !c->tagged[i];
+    c->ntagged += c->tagged[i] ? 1 : -1;
+    list_move(&c->pos, c->nshown, a->lay.body_h - 1, ACT_MOVE_DOWN);
+    return REDRAW_VIEW;
+}
+
+/* Back: clear the filter first, then leave (quit on the home caseload). */
+static enum redraw back(app *a, caseload *c)
+{
+    if (!c->filter[0]) {
+        app_pop(a); /* back to the board, or quit on the home caseload */
+        return REDRAW_ALL;
+    }
+    c->filter[0] = '\0';
+    apply_filter(c);
+    return REDRAW_VIEW;
+}
+
+static enum redraw key(app *a, view *v, enum action act, int ch)
 {
     caseload *c = v->data;
+    enum redraw moved;
     if (c->filtering)
         return filter_key(a, c, ch);
-    if (list_move(&c->pos, c->nshown, a->lay.body_h - 1, act))
-        return 1;
+    if ((moved = app_move(&c->pos, c->nshown, a->lay.body_h - 1, act)) != REDRAW_PASS)
+        return moved;
     switch (act) {
     case ACT_OPEN:
         if (c->nshown)
             app_open_client(a, c->rows[c->shown[c->pos.sel]].client_id);
-        return 1;
+        return REDRAW_VIEW;
     case ACT_FILTER:
         c->filtering = 1;
-        return filter_key(a, c, 0);
+        return filter_key(a, c, ERR);
     case ACT_TAG:
-        if (c->nshown) {
-            int i = c->shown[c->pos.sel];
-            c->tagged[i] = !c->tagged[i];
-            c->ntagged += c->tagged[i] ? 1 : -1;
-            list_move(&c->pos, c->nshown, a->lay.body_h - 1, ACT_MOVE_DOWN);
-        }
-        return 1;
+        return tag_selected(a, c);
     case ACT_TRANSFER:
         move_tagged(a, c);
-        return 1;
+        return REDRAW_VIEW;
     case ACT_NEW_REFERRAL:
         app_push(a, form_intake_new(a));
-        return 1;
+        return REDRAW_VIEW;
     case ACT_SORT:
         c->sort = (c->sort + 1) % (int)(sizeof sorts / sizeof *sorts);
         apply_filter(c);
-        return 1;
+        return REDRAW_VIEW;
     case ACT_BACK:
-        if (c->filter[0]) {
-            c->filter[0] = '\0';
-            apply_filter(c);
-            return 1;
-        }
-        app_pop(a); /* back to the board, or quit on the home caseload */
-        return 1;
+        return back(a, c);
     default:
-        return 0;
+        return REDRAW_PASS;
     }
 }
 
@@ -297,6 +312,7 @@ static const struct view_ops ops = {
     "caseload", "open new-referral filter search inbox reports help quit",
     draw,       key,
     reload,     destroy,
+    KEYS_VIEW,
 };
 
 view *view_caseload_new(app *a, int64_t staff_id)

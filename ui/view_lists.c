@@ -53,11 +53,11 @@ static view *table_view_new(const struct view_ops *ops, const char *title,
     return v;
 }
 
-static int open_selected(app *a, table_view *tv)
+static enum redraw open_selected(app *a, table_view *tv)
 {
     if (tv->t.nrows)
         app_open_client(a, atoll(table_cell(&tv->t, tv->pos.sel, tv->client_col)));
-    return 1;
+    return REDRAW_VIEW;
 }
 
 /* ---- inbox ------------------------------------------------------------- */
@@ -100,23 +100,26 @@ static void decide(app *a, view *v, int accept)
     worklist_counts_for(&a->ctx, a->me.id, &a->counts, &ignore);
 }
 
-static int inbox_key(app *a, view *v, enum action act, int ch)
+static enum redraw inbox_key(app *a, view *v, enum action act, int ch)
 {
     table_view *tv = v->data;
+    enum redraw moved;
     (void)ch;
-    if (list_move(&tv->pos, tv->t.nrows, a->lay.body_h - 1, act))
-        return 1;
+    if ((moved = app_move(&tv->pos, tv->t.nrows, a->lay.body_h - 1, act)) !=
+        REDRAW_PASS)
+        return moved;
     if (act == ACT_OPEN)
         return open_selected(a, tv);
     if (act == ACT_ACCEPT || act == ACT_DECLINE)
-        return decide(a, v, act == ACT_ACCEPT), 1;
-    return 0;
+        return decide(a, v, act == ACT_ACCEPT), REDRAW_ALL; /* the counts too */
+    return REDRAW_PASS;
 }
 
 static const struct view_ops inbox_ops = {
     "inbox",         "open accept decline caseload back help",
     draw_table_view, inbox_key,
     inbox_reload,    destroy_table_view,
+    KEYS_VIEW,
 };
 
 view *view_inbox_new(app *a)
@@ -143,26 +146,28 @@ static void search_run(app *a, view *v)
     tv->pos.sel = tv->pos.top = 0;
 }
 
-static int search_key(app *a, view *v, enum action act, int ch)
+static enum redraw search_key(app *a, view *v, enum action act, int ch)
 {
     table_view *tv = v->data;
+    enum redraw moved;
     (void)ch;
-    if (list_move(&tv->pos, tv->t.nrows, a->lay.body_h - 1, act))
-        return 1;
+    if ((moved = app_move(&tv->pos, tv->t.nrows, a->lay.body_h - 1, act)) !=
+        REDRAW_PASS)
+        return moved;
     if (act == ACT_OPEN)
         return open_selected(a, tv);
     if (act == ACT_SEARCH) {
         if (app_prompt(a, "Search (name, YYYY-MM-DD or identifier): ", tv->query,
                        sizeof tv->query, 0) == 0)
             search_run(a, v);
-        return 1;
+        return REDRAW_VIEW;
     }
-    return 0;
+    return REDRAW_PASS;
 }
 
 static const struct view_ops search_ops = {
     "search", "search open back help", draw_table_view, search_key,
-    NULL,     destroy_table_view,
+    NULL,     destroy_table_view,      KEYS_VIEW,
 };
 
 view *view_search_new(app *a)
@@ -179,30 +184,50 @@ view *view_search_new(app *a)
 
 /* ---- help -------------------------------------------------------------- */
 
+/* The help's rows: the screens' actions, a heading, then those of forms and
+ * prompts (both in the order of actions.h). */
+#define HELP_ROWS ACT_COUNT /* ACT_COUNT - 1 actions and the heading */
+
+static enum role help_row(int row, char *line, size_t sz)
+{
+    int n = 0;
+    line[0] = '\0';
+    for (int keys = KEYS_VIEW; keys <= KEYS_EDIT; keys++) {
+        if (keys == KEYS_EDIT && n++ == row) {
+            snprintf(line, sz, " In forms and prompts (what you type there is text):");
+            return ROLE_HEADER;
+        }
+        for (int act = 1; act < ACT_COUNT; act++) {
+            if (action_keys((enum action)act) != (enum keys)keys || n++ != row)
+                continue;
+            snprintf(line, sz, "  %-9s %-12s %s", keymap_key_name((enum action)act),
+                     action_name((enum action)act), action_help((enum action)act));
+            return ROLE_NORMAL;
+        }
+    }
+    return ROLE_NORMAL;
+}
+
 static void help_draw(app *a, view *v)
 {
     table_view *tv = v->data;
     draw_text(a, 1, 0, a->lay.cols, " Keys (rebind by action name)", ROLE_DIM);
-    int y = a->lay.body_y;
-    for (int act = 1 + tv->pos.top;
-         act < ACT_COUNT && y < a->lay.body_y + a->lay.body_h; act++, y++) {
+    for (int i = 0; i < a->lay.body_h && tv->pos.top + i < HELP_ROWS; i++) {
         char line[256];
-        snprintf(line, sizeof line, "  %-8s %-12s %s",
-                 keymap_key_name((enum action)act), action_name((enum action)act),
-                 action_help((enum action)act));
-        draw_text(a, y, 0, a->lay.cols, line, ROLE_NORMAL);
+        enum role r = help_row(tv->pos.top + i, line, sizeof line);
+        draw_text(a, a->lay.body_y + i, 0, a->lay.cols, line, r);
     }
 }
 
-static int help_key(app *a, view *v, enum action act, int ch)
+static enum redraw help_key(app *a, view *v, enum action act, int ch)
 {
     table_view *tv = v->data;
     (void)ch;
-    return list_move(&tv->pos, ACT_COUNT - 1, a->lay.body_h, act);
+    return app_move(&tv->pos, HELP_ROWS, a->lay.body_h, act);
 }
 
 static const struct view_ops help_ops = {
-    "help", "back quit", help_draw, help_key, NULL, destroy_table_view,
+    "help", "back quit", help_draw, help_key, NULL, destroy_table_view, KEYS_VIEW,
 };
 
 view *view_help_new(app *a)

@@ -124,45 +124,48 @@ static void complete_task(app *a, record *r)
     load_tab(a, r);
 }
 
-static int key(app *a, view *v, enum action act, int ch)
+/* The forms opened from a record, by action. */
+static const struct {
+    enum action act;
+    view *(*open)(app *a, int64_t client_id);
+} forms[] = {
+    {ACT_CONTACT, form_contact_new},   {ACT_HANDOFF, form_handoff_new},
+    {ACT_EDIT, form_client_new},       {ACT_CONSENT, form_consent_new},
+    {ACT_ASSESS, view_assessment_new}, {ACT_TASK_ADD, form_task_new},
+    {ACT_EPISODE, form_episode_new},
+};
+
+static enum redraw switch_tab(app *a, record *r, int step)
+{
+    r->tab = (r->tab + step + ntabs()) % ntabs();
+    r->pos.sel = r->pos.top = 0;
+    load_tab(a, r);
+    return REDRAW_VIEW;
+}
+
+static enum redraw key(app *a, view *v, enum action act, int ch)
 {
     record *r = v->data;
+    enum redraw moved;
     (void)ch;
-    if (list_move(&r->pos, r->table.nrows, a->lay.body_h - 4, act))
-        return 1;
+    if ((moved = app_move(&r->pos, r->table.nrows, a->lay.body_h - 4, act)) !=
+        REDRAW_PASS)
+        return moved;
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
+        if (forms[i].act == act) {
+            app_push(a, forms[i].open(a, r->client_id));
+            return REDRAW_VIEW; /* a refusal is on the status line */
+        }
     switch (act) {
     case ACT_NEXT_TAB:
+        return switch_tab(a, r, 1);
     case ACT_PREV_TAB:
-        r->tab = (r->tab + (act == ACT_NEXT_TAB ? 1 : ntabs() - 1)) % ntabs();
-        r->pos.sel = r->pos.top = 0;
-        load_tab(a, r);
-        return 1;
-    case ACT_CONTACT:
-        app_push(a, form_contact_new(a, r->client_id));
-        return 1;
-    case ACT_HANDOFF:
-        app_push(a, form_handoff_new(a, r->client_id));
-        return 1;
-    case ACT_EDIT:
-        app_push(a, form_client_new(a, r->client_id));
-        return 1;
-    case ACT_CONSENT:
-        app_push(a, form_consent_new(a, r->client_id));
-        return 1;
-    case ACT_ASSESS:
-        app_push(a, view_assessment_new(a, r->client_id));
-        return 1;
-    case ACT_TASK_ADD:
-        app_push(a, form_task_new(a, r->client_id));
-        return 1;
-    case ACT_EPISODE:
-        app_push(a, form_episode_new(a, r->client_id));
-        return 1;
+        return switch_tab(a, r, -1);
     case ACT_TASK_DONE:
         complete_task(a, r);
-        return 1;
+        return REDRAW_VIEW;
     default:
-        return 0;
+        return REDRAW_PASS;
     }
 }
 
@@ -180,9 +183,10 @@ static void destroy(view *v)
 }
 
 static const struct view_ops ops = {
-    "record", "next-tab log-contact assess consent handoff episode help",
-    draw,     key,
-    reload,   destroy,
+    "record",  "next-tab log-contact assess consent handoff episode help",
+    draw,      key,
+    reload,    destroy,
+    KEYS_VIEW,
 };
 
 view *view_record_new(app *a, int64_t client_id, const char *tab)

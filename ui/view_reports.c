@@ -69,24 +69,24 @@ static void rv_draw(app *a, view *v)
 }
 
 /* Enter: a coach's caseload from the board, a client elsewhere. */
-static int rv_open(app *a, report_view *rv)
+static enum redraw rv_open(app *a, report_view *rv)
 {
     int coach = table_col(&rv->t, "coach"), client = table_col(&rv->t, "client");
     cc_err err = {0};
     staff s;
     if (!rv->t.nrows)
-        return 1;
+        return REDRAW_NONE;
     if (coach >= 0) {
         const char *login = table_cell(&rv->t, rv->pos.sel, coach);
         if (!strcmp(login, "(team)"))
-            return 1;
+            return REDRAW_NONE;
         if (staff_find(a->st, login, &s, &err) != CC_OK)
-            return app_status(a, 1, "%s", err.msg), 1;
+            return app_status(a, 1, "%s", err.msg), REDRAW_VIEW;
         app_push(a, view_caseload_new(a, s.id));
     } else if (client >= 0) {
         app_open_client(a, atoll(table_cell(&rv->t, rv->pos.sel, client)));
     }
-    return 1;
+    return REDRAW_VIEW;
 }
 
 static void assign_suggested(app *a, view *v)
@@ -138,19 +138,21 @@ static void review_grant(app *a, view *v)
     rv_load(a, v);
 }
 
-static int rv_key(app *a, view *v, enum action act, int ch)
+static enum redraw rv_key(app *a, view *v, enum action act, int ch)
 {
     report_view *rv = v->data;
+    enum redraw moved;
     (void)ch;
-    if (list_move(&rv->pos, rv->t.nrows, a->lay.body_h - 1, act))
-        return 1;
+    if ((moved = app_move(&rv->pos, rv->t.nrows, a->lay.body_h - 1, act)) !=
+        REDRAW_PASS)
+        return moved;
     if (act == ACT_OPEN)
         return rv_open(a, rv);
     if (act == ACT_ACCEPT && !strcmp(rv->kind, "unassigned"))
-        return assign_suggested(a, v), 1;
+        return assign_suggested(a, v), REDRAW_ALL; /* the counts too */
     if (act == ACT_ACCEPT && !strcmp(rv->kind, "grants"))
-        return review_grant(a, v), 1;
-    return 0;
+        return review_grant(a, v), REDRAW_VIEW;
+    return REDRAW_PASS;
 }
 
 static void rv_destroy(view *v)
@@ -162,7 +164,8 @@ static void rv_destroy(view *v)
 }
 
 static const struct view_ops report_ops = {
-    "report", "open accept reports back help", rv_draw, rv_key, rv_load, rv_destroy,
+    "report",  "open accept reports back help", rv_draw, rv_key, rv_load, rv_destroy,
+    KEYS_VIEW,
 };
 
 /* The access log asks whose: a client id, a staff login, or everyone. */
@@ -274,20 +277,20 @@ static int progress(void *arg, int64_t done, int64_t total)
     return 0;
 }
 
-static int av_key(app *a, view *v, enum action act, int ch)
+static enum redraw av_key(app *a, view *v, enum action act, int ch)
 {
     char msg[400];
     int ok = 0;
     cc_err err = {0};
     (void)ch;
     if (act != ACT_VERIFY)
-        return 0;
+        return REDRAW_PASS;
     if (report_verify_audit(&a->ctx, progress, a, &ok, msg, sizeof msg, &err) != CC_OK)
         app_status(a, 1, "%s", err.msg);
     else
         app_status(a, !ok, "%s", msg);
     av_load(a, v);
-    return 1;
+    return REDRAW_VIEW;
 }
 
 static void av_destroy(view *v)
@@ -297,7 +300,7 @@ static void av_destroy(view *v)
 }
 
 static const struct view_ops audit_ops = {
-    "audit", "verify back help", av_draw, av_key, av_load, av_destroy,
+    "audit", "verify back help", av_draw, av_key, av_load, av_destroy, KEYS_VIEW,
 };
 
 static view *audit_view_new(app *a)
@@ -335,17 +338,18 @@ static void menu_draw(app *a, view *v)
                   ROLE_DIM);
 }
 
-static int menu_key(app *a, view *v, enum action act, int ch)
+static enum redraw menu_key(app *a, view *v, enum action act, int ch)
 {
     menu *m = v->data;
+    enum redraw moved;
     (void)ch;
-    if (list_move(&m->pos, m->n, a->lay.body_h, act))
-        return 1;
+    if ((moved = app_move(&m->pos, m->n, a->lay.body_h, act)) != REDRAW_PASS)
+        return moved;
     if (act != ACT_OPEN || !m->n)
-        return 0;
+        return REDRAW_PASS;
     const char *kind = entries[m->idx[m->pos.sel]].kind;
     app_push(a, !strcmp(kind, "audit") ? audit_view_new(a) : report_view_new(a, kind));
-    return 1;
+    return REDRAW_VIEW;
 }
 
 static void menu_destroy(view *v)
@@ -355,7 +359,7 @@ static void menu_destroy(view *v)
 }
 
 static const struct view_ops menu_ops = {
-    "reports", "open back help", menu_draw, menu_key, NULL, menu_destroy,
+    "reports", "open back help", menu_draw, menu_key, NULL, menu_destroy, KEYS_VIEW,
 };
 
 view *view_reports_new(app *a)

@@ -19,6 +19,8 @@
 #   # mask: s/RE/TEXT/      a sed -E command applied to the screen before it is
 #                           compared (for what differs between databases, such
 #                           as the audit chain's hash)
+#   # bind: KEY ACTION      a key rebound as the site configuration's
+#                           `bind = KEY ACTION` does (one line per key)
 #   # meanwhile: FILE       with an @MEANWHILE@ line in the script: the keys
 #                           before it are taken, then the key script FILE runs
 #                           to its end as a second person (its own "# user:"),
@@ -87,9 +89,12 @@ well_formed() {
 
 # program SCRIPT DB USER LINES COLUMNS OUTBASE: run carecoord in test mode
 # (stdout and stderr to OUTBASE.stdout and .stderr); returns its status.
+# RUN_CONF, if set, is the site configuration for this run.
+RUN_CONF=''
 program() {
     env LC_ALL=C.UTF-8 TZ=UTC LINES="$4" COLUMNS="$5" \
         CARECOORD_NOW="$NOW" NO_COLOR=1 TERM=xterm \
+        CARECOORD_CONF="${RUN_CONF:-$CARECOORD_CONF}" \
         CARECOORD_TEST_SCRIPT="$1" \
         timeout -k 5 30 "$CARECOORD_BIN" --db "$2" --user "$3" \
         </dev/null >"$6.stdout" 2>"$6.stderr"
@@ -154,6 +159,12 @@ run_keys() {
         fail "$name: copy the demo database"
         return
     }
+    # Rebound keys go into a site configuration of the script's own.
+    RUN_CONF=''
+    if grep -q '^# *bind:' -- "$keys"; then
+        RUN_CONF="$T/$name.conf"
+        sed -n '/^#/!q; s/^# *bind: */bind = /p' -- "$keys" >"$RUN_CONF"
+    fi
     # The dump path replaces @OUT@ (escaped for sed's replacement).
     sed "s/@OUT@/$(printf '%s' "$out" | sed 's/[\/&|]/\\&/g')/g" -- "$keys" >"$script"
     rm -f -- "$out"

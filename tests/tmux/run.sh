@@ -8,7 +8,11 @@
 # a client edit that meets a newer save (the conflict screen), a warm
 # hand-off between two people in two terminals, and the whole journey: intake,
 # consent, a high assessment that starts an episode, a contact, a hand-off
-# accepted by the second person.
+# accepted by the second person. Then the ends: SIGHUP and SIGTERM at a prompt
+# and a terminal that vanishes (with and without a signal) end the program
+# within seconds, without spinning, its store closed; and neither the idle
+# lock, ^L nor quitting leaves a client's name in the terminal's scrollback,
+# with TERM=vt100 (no alternate screen) as with xterm-256color.
 #
 #   CARECOORD_BIN=build/carecoord CARECOORD_SET_NAME=build/tests/set_name \
 #       bash tests/tmux/run.sh
@@ -16,7 +20,8 @@
 # CARECOORD_SET_NAME names tests/tools/set_name (built with the tests); the
 # hostile-name test is skipped without it. TMUX_WAIT (default 20) is how many
 # seconds to wait for an expected screen. ONLY="idle handoff" runs only those
-# (unlock resize terms idle hostile conflict handoff journey).
+# (unlock resize terms idle hostile conflict handoff journey hangup
+# scrollback).
 
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=../cli/lib.sh
@@ -59,14 +64,18 @@ set -g history-limit 2000
 EOF
 
 # start VAR DB USER [NAME=VALUE...]: a new tmux server running carecoord as
-# USER on DB in an 80x24 window; its socket name is stored in VAR.
+# USER on DB in an 80x24 window; its socket name is stored in VAR. The words
+# of START_WRAP (an array, e.g. setsid -w) come before the command;
+# START_CONF names another tmux configuration.
+START_WRAP=()
+START_CONF=''
 start() {
     local __var=$1 db=$2 user=$3 sock cmd
     shift 3
     sock="cc-$$-$_nserver"
     _nserver=$((_nserver + 1))
     SERVERS+=("$sock")
-    cmd=$(printf '%q ' env LC_ALL=C.UTF-8 TZ=UTC CARECOORD_NOW="$NOW" \
+    cmd=$(printf '%q ' "${START_WRAP[@]}" env LC_ALL=C.UTF-8 TZ=UTC CARECOORD_NOW="$NOW" \
         CARECOORD_CONF="$CARECOORD_CONF" XDG_DATA_HOME="$XDG_DATA_HOME" \
         CARECOORD_IDLE_LOCK_SECONDS=0 "$@" \
         "$CARECOORD_BIN" --db "$db" --user "$user")
@@ -74,7 +83,7 @@ start() {
     # The exit status goes to a file: tmux does not always reap a pane's
     # process in time to tell it (#{pane_dead_status} stays empty).
     rm -f -- "$T/$sock.rc"
-    tmux -L "$sock" -f "$T/tmux.conf" new-session -d -s cc -x 80 -y 24 \
+    tmux -L "$sock" -f "${START_CONF:-$T/tmux.conf}" new-session -d -s cc -x 80 -y 24 \
         "stty ixon 2>/dev/null; $cmd; echo \$? >$(printf '%q' "$T/$sock.rc")" || {
         fail "tmux server $sock starts"
         return 1
@@ -551,9 +560,191 @@ t_journey() {
     stop "$G2"
 }
 
+# ---- (h) the end: hang-ups, signals, a terminal that vanishes -----------------------
+
+# pid_of SOCK: the pid of carecoord in the pane (its shell's child, or below).
+pid_of() {
+    local pids next p _
+    pids=$(pane "$1" '#{pane_pid}')
+    for _ in 1 2 3 4; do
+        for p in $pids; do
+            [ "$(cat "/proc/$p/comm" 2>/dev/null)" = carecoord ] && {
+                echo "$p"
+                return 0
+            }
+        done
+        next=''
+        for p in $pids; do next="$next $(ps -o pid= --ppid "$p" 2>/dev/null)"; done
+        pids=$next
+    done
+    return 1
+}
+
+# alive PID: running (a zombie has ended; it only waits for its reaper).
+alive() {
+    local st
+    st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$st" ] && [ "$st" != Z ]
+}
+
+# cpu_ms PID: the CPU time (user + system) the process has used, in ms.
+cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' \
+        "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# ends PID DESC [SECONDS]: a TAP case: the process ends within SECONDS
+# (default 5). If it does not, the CPU it burnt meanwhile is shown, and it
+# is killed. ENDED_MS holds how long it took.
+ENDED_MS=0
+ends() {
+    local pid=$1 desc=$2 limit=${3:-5} t0 c0 now
+    t0=$(date +%s%N)
+    c0=$(cpu_ms "$pid")
+    while alive "$pid"; do
+        now=$(date +%s%N)
+        [ $(((now - t0) / 1000000)) -ge $((limit * 1000)) ] && break
+        sleep 0.05
+    done
+    ENDED_MS=$((($(date +%s%N) - t0) / 1000000))
+    if alive "$pid"; then
+        fail "$desc" \
+            "still running after $limit s, having used $(($(cpu_ms "$pid") - c0)) ms of CPU"
+        kill -KILL "$pid" 2>/dev/null
+    else
+        pass "$desc (in $ENDED_MS ms)"
+    fi
+}
+
+# lock_free DB DESC: nobody holds the store's lock any more (its flock), and
+# the store opens again.
+lock_free() {
+    if flock -n -x "$1.lock" true; then
+        pass "$2: the store's lock is released"
+    else
+        fail "$2: the store's lock is released" "flock -x on $1.lock would block"
+    fi
+    CARECOORD_PASSPHRASE=demo run --db "$1" --user demo-coach client show 42
+    expect 0 out '^client 42: ' "$2: the store opens again"
+}
+
+# hangup_case NAME HOW [setsid]: carecoord at the unlock prompt (or, with
+# unlocked, at a search prompt inside the program), then HOW (hup, term:
+# that signal to it; vanish: the terminal closes).
+hangup_case() {
+    local name=$1 how=$2 where=$3 wrap=${4:-} db pid idle
+    db=$(fresh "hangup-$name")
+    START_WRAP=()
+    [ "$wrap" = setsid ] && START_WRAP=(setsid -w)
+    start H "$db" demo-coach
+    START_WRAP=()
+    if [ "$where" = unlocked ]; then
+        unlock "$H"
+        keys "$H" s
+        see "$H" 'Search \(name' "$name: a search prompt is open"
+    else
+        see "$H" 'Passphrase:' "$name: at the unlock prompt"
+    fi
+    if ! pid=$(pid_of "$H"); then
+        fail "$name: carecoord is running" "no carecoord process under the pane"
+        stop "$H"
+        return
+    fi
+    idle=$(cpu_ms "$pid")
+    sleep 2
+    idle=$(($(cpu_ms "$pid") - idle))
+    ok "$name: waiting for a key costs next to no CPU (${idle} ms in 2 s)" [ "$idle" -lt 200 ]
+    case $how in
+    hup) kill -HUP "$pid" ;;
+    term) kill -TERM "$pid" ;;
+    vanish) tmux -L "$H" kill-server ;;
+    esac
+    ends "$pid" "$name: the program ends"
+    lock_free "$db" "$name"
+    stop "$H"
+}
+
+t_hangup() {
+    hangup_case "SIGHUP at the unlock prompt" hup locked
+    hangup_case "SIGTERM at the unlock prompt" term locked
+    hangup_case "the terminal closes at the unlock prompt" vanish locked
+    # In a session of its own, the program gets no SIGHUP when its terminal
+    # goes: only reads that fail tell it.
+    hangup_case "the terminal closes under a setsid program (no signal)" vanish \
+        locked setsid
+    hangup_case "SIGHUP at a prompt inside the program" hup unlocked
+    hangup_case "the terminal closes at a prompt inside (no signal)" vanish \
+        unlocked setsid
+}
+
+# ---- (i) nothing of a client in the scrollback -------------------------------------
+
+# history SOCK: the whole pane, its scrollback included; scrolled SOCK: the
+# scrollback alone.
+history() {
+    tmux -L "$1" capture-pane -p -t cc -S -5000 2>/dev/null
+}
+scrolled() {
+    tmux -L "$1" capture-pane -p -t cc -S -5000 -E -1 2>/dev/null
+}
+
+# open_record SOCK DESC: unlock and open Corez, Kemal's record.
+open_record() {
+    unlock "$1"
+    keys "$1" Enter
+    see "$1" 'Corez, Kemal +born' "$2: a record is open"
+}
+
+# no_client SOCK DESC: neither the screen nor the scrollback names the client.
+no_client() {
+    unlike "$(history "$1")" 'Corez|Kemal' "$2: no client's name on the screen or in the scrollback"
+}
+
+# scrollback_case TERM LABEL [TMUX-CONF]: the idle lock, ^L and quitting,
+# each with a record on screen.
+scrollback_case() {
+    local term=$1 label=$2 db
+    START_CONF=${3:-}
+    db=$(fresh "scroll-$term")
+    # the idle lock
+    start S "$db" demo-coach TERM="$term" CARECOORD_IDLE_LOCK_SECONDS=3
+    open_record "$S" "$label, idle lock"
+    see "$S" 'Locked after inactivity' "$label: the idle lock comes" 15
+    no_client "$S" "$label, locked"
+    type_text "$S" demo
+    keys "$S" Enter
+    see "$S" 'My caseload, 32 clients' "$label: unlocked again"
+    keys "$S" q
+    exits "$S" 0 "$label: q quits"
+    no_client "$S" "$label, after the lock and quitting"
+    stop "$S"
+    # ^L, then quitting from the record
+    start S "$db" demo-coach TERM="$term"
+    open_record "$S" "$label, quit"
+    keys "$S" C-l
+    sleep 0.5
+    see "$S" 'Corez, Kemal +born' "$label: ^L draws the record again"
+    unlike "$(scrolled "$S")" 'Corez|Kemal' "$label: ^L put no copy of it in the scrollback"
+    keys "$S" q q
+    exits "$S" 0 "$label: q q quits"
+    no_client "$S" "$label, quit"
+    stop "$S"
+    START_CONF=''
+}
+
+t_scrollback() {
+    scrollback_case vt100 "TERM=vt100"
+    scrollback_case xterm-256color "TERM=xterm-256color"
+    # A terminal that ignores the switch to the alternate screen (here tmux
+    # told so) leaves the program on the main screen, as vt100 does.
+    { cat "$T/tmux.conf" && echo 'set -wg alternate-screen off'; } >"$T/tmux-noalt.conf"
+    scrollback_case xterm-256color "xterm-256color, alternate screen off" \
+        "$T/tmux-noalt.conf"
+}
+
 # ---- run them ----------------------------------------------------------------
 
-for t in unlock resize terms idle hostile conflict handoff journey; do
+for t in unlock resize terms idle hostile conflict handoff journey hangup scrollback; do
     [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $t "* ]] && continue
     diag "--- $t"
     "t_$t"
