@@ -35,8 +35,9 @@ static void make_client(client *c, long i, const char *zip)
     snprintf(c->family_name, sizeof c->family_name, "Sc%s%s%s", syl[i % 16],
              syl[i / 16 % 16], syl[i / 256 % 16]);
     snprintf(c->given_name, sizeof c->given_name, "Test%ld", i);
-    snprintf(c->dob, sizeof c->dob, "19%02ld-%02ld-%02ld", 30 + i % 50, 1 + i % 12,
-             1 + i % 28);
+    unsigned long u = (unsigned long)i;
+    snprintf(c->dob, sizeof c->dob, "19%02u-%02u-%02u", (unsigned)(30 + u % 50u),
+             (unsigned)(1 + u % 12u), (unsigned)(1 + u % 28u));
     snprintf(c->zip, sizeof c->zip, "%s", zip);
     snprintf(c->payer, sizeof c->payer, "medicare");
     snprintf(c->language, sizeof c->language, "en");
