@@ -17,11 +17,14 @@
 #include <string.h>
 
 #include "consent.h"
+#include "guard.h"
+#include "scope.h"
 #include "util/clock.h"
 
 /* The values every query may bind, by name. */
 typedef struct period {
-    int64_t prog; /* program id; 0 = all programs (binds NULL) */
+    int64_t prog;  /* program id; 0 = all programs (binds NULL) */
+    int64_t reach; /* the reader's staff id; 0 = everything (binds NULL) */
     char from[11], to[11];
     char from_at[21], end_at[21]; /* the period as instants, end exclusive */
     char as_of[21];
@@ -39,19 +42,42 @@ typedef struct acc {
 
 /* ---- the queries ------------------------------------------------------- */
 
+/* What a reader who does not see everything measures (:reach is their staff
+ * id; NULL for a supervisor): the teams they belong to or cover, and the
+ * clients of those teams as scope.c reaches them: owned by the reader or a
+ * member of one of the teams, or unassigned and referred to one of their
+ * programs. */
+#define MY_TEAM_IDS                                                                    \
+    "SELECT team_id FROM team_member WHERE staff_id = :reach "                         \
+    "UNION SELECT team_id FROM team_cover WHERE staff_id = :reach"
+#define IN_REACH(col)                                                                  \
+    "(:reach IS NULL OR " col " IN (SELECT c.id FROM client c "                        \
+    "WHERE c.owner_id = :reach OR c.owner_id IN (SELECT tm.staff_id FROM "             \
+    "team_member tm WHERE tm.team_id IN (" MY_TEAM_IDS ")) OR (c.owner_id IS "         \
+    "NULL AND c.id IN (SELECT r.client_id FROM referral r JOIN team t ON "             \
+    "t.program_id = r.program_id WHERE t.id IN (" MY_TEAM_IDS ")))))"
+
 /* Referrals received in the period: all, those whose first assessment in
  * the same program at or after the received day (local) is high, declined. */
+#define REFERRALS_FIRST_LEVEL                                                          \
+    "SELECT r.status, r.received_date, "                                               \
+    "  (SELECT a.level FROM assessment a "                                             \
+    "    WHERE a.client_id = r.client_id AND a.program_id = r.program_id "             \
+    "      AND a.at >= strftime('%Y-%m-%dT%H:%M:%SZ', r.received_date, 'utc') "        \
+    "    ORDER BY a.at, a.id LIMIT 1) AS first_level "                                 \
+    "FROM referral r "                                                                 \
+    "WHERE r.received_date BETWEEN :from AND :to "                                     \
+    "  AND (:prog IS NULL OR r.program_id = :prog) AND " IN_REACH("r.client_id")
+
 static const char SQL_REFERRALS[] =
     "SELECT count(*), coalesce(sum(first_level = 'high'), 0), "
     "       coalesce(sum(status = 'declined'), 0) "
-    "FROM (SELECT r.status, "
-    "        (SELECT a.level FROM assessment a "
-    "          WHERE a.client_id = r.client_id AND a.program_id = r.program_id "
-    "            AND a.at >= strftime('%Y-%m-%dT%H:%M:%SZ', r.received_date, 'utc') "
-    "          ORDER BY a.at, a.id LIMIT 1) AS first_level "
-    "      FROM referral r "
-    "      WHERE r.received_date BETWEEN :from AND :to "
-    "        AND (:prog IS NULL OR r.program_id = :prog))";
+    "FROM (" REFERRALS_FIRST_LEVEL ")";
+
+/* The same conversion for each calendar month of the period. */
+static const char SQL_TREND[] = "SELECT substr(received_date, 1, 7), count(*), "
+                                "       coalesce(sum(first_level = 'high'), 0) "
+                                "FROM (" REFERRALS_FIRST_LEVEL ") GROUP BY 1";
 
 /* Tier-1 clients referred in the period (once each), and how many of them
  * had an episode or monitoring started by `to` in a program they were
@@ -70,7 +96,8 @@ static const char SQL_TIER1[] =
     "                        AND p.program_id = r.program_id "
     "      WHERE c.tier = 1 AND r.received_date BETWEEN :from AND :to "
     "        AND (:prog IS NULL OR r.program_id = :prog) "
-    "      GROUP BY r.client_id)";
+    "        AND " IN_REACH("r.client_id") " "
+                                           "      GROUP BY r.client_id)";
 
 /* Active coaches on a team of the program, their capacity, and how many of
  * the clients they own had an episode or monitoring (in any program, as
@@ -83,17 +110,19 @@ static const char SQL_CASELOAD[] =
     "  JOIN team t ON t.id = tm.team_id JOIN program p ON p.id = t.program_id "
     "  WHERE s.role = 'coach' AND s.active = 1 "
     "    AND (:prog IS NULL OR t.program_id = :prog) "
+    "    AND (:reach IS NULL OR t.id IN (" MY_TEAM_IDS ")) "
     "  GROUP BY s.id), "
     "open_case (client_id) AS ("
     "  SELECT client_id FROM episode "
     "   WHERE start_date <= :to AND (closed_date IS NULL OR closed_date > :to) "
     "  UNION "
     "  SELECT client_id FROM monitoring "
-    "   WHERE since_date <= :to AND (ended_date IS NULL OR ended_date > :to)) "
-    "SELECT co.id, co.login, co.capacity, "
-    "  (SELECT count(*) FROM client c WHERE c.owner_id = co.id "
-    "      AND c.id IN (SELECT client_id FROM open_case)) "
-    "FROM coach co ORDER BY co.login";
+    "   WHERE since_date <= :to AND (ended_date IS NULL OR ended_date > :to)), "
+    "owned (owner_id, n) AS ("
+    "  SELECT c.owner_id, count(*) FROM open_case o JOIN client c ON c.id = o.client_id "
+    "   WHERE c.owner_id IS NOT NULL GROUP BY c.owner_id) "
+    "SELECT co.id, co.login, co.capacity, coalesce(o.n, 0) "
+    "FROM coach co LEFT JOIN owned o ON o.owner_id = co.id ORDER BY co.login";
 
 /* Tasks open at as_of (created by then, neither completed nor cancelled by
  * then) and due before it, per owner; with a program, only owners who are
@@ -107,6 +136,8 @@ static const char SQL_OVERDUE[] =
     "  AND (:prog IS NULL OR k.owner_id IN ("
     "      SELECT tm.staff_id FROM team_member tm JOIN team t ON t.id = tm.team_id "
     "      WHERE t.program_id = :prog)) "
+    "  AND (:reach IS NULL OR k.owner_id IN (SELECT staff_id FROM team_member "
+    "      WHERE team_id IN (" MY_TEAM_IDS "))) "
     "GROUP BY s.id ORDER BY s.login";
 
 /* Episodes closed in the period: count, sum of lengths (both ends counted),
@@ -117,7 +148,8 @@ static const char SQL_EPISODES[] =
     "FROM (SELECT CAST(julianday(closed_date) - julianday(start_date) AS INTEGER) "
     "               + 1 AS len, target_days + extended_days AS target "
     "      FROM episode WHERE closed_date BETWEEN :from AND :to "
-    "        AND (:prog IS NULL OR program_id = :prog))";
+    "        AND (:prog IS NULL OR program_id = :prog) "
+    "        AND " IN_REACH("client_id") ")";
 
 /* Discharges in the period of clients with any episode in the program: was
  * there an admission (any facility) after it and at most 30 days later, and
@@ -140,7 +172,8 @@ static const char SQL_DISCHARGES[] =
     "FROM encounter d "
     "WHERE d.kind = 'discharge' AND d.at >= :from_at AND d.at < :end_at "
     "  AND d.client_id IN (SELECT client_id FROM served) "
-    "ORDER BY secs";
+    "  AND " IN_REACH("d.client_id") " "
+                                     "ORDER BY secs";
 
 /* Granted consents of the program's clients, not revoked by today, that
  * expire between today and today + 30 days inclusive. */
@@ -149,7 +182,8 @@ static const char SQL_CONSENTS[] =
     "WHERE k.kind IN ('participation', 'release') AND k.decision = 'granted' "
     "  AND (k.revoked_date IS NULL OR k.revoked_date > :today) "
     "  AND k.expires_date BETWEEN :today AND :soon "
-    "  AND (:prog IS NULL OR c.program_id = :prog)";
+    "  AND (:prog IS NULL OR c.program_id = :prog) "
+    "  AND " IN_REACH("k.client_id");
 
 /* ---- folding rows into the result -------------------------------------- */
 
@@ -273,13 +307,20 @@ static void bind_text(sqlite3_stmt *st, const char *name, const char *value)
         sqlite3_bind_text(st, i, value, -1, SQLITE_STATIC);
 }
 
-static void bind_period(sqlite3_stmt *st, const period *p)
+/* :name bound to id, or to NULL when id is 0. */
+static void bind_id(sqlite3_stmt *st, const char *name, int64_t id)
 {
-    int i = sqlite3_bind_parameter_index(st, ":prog");
-    if (i > 0 && p->prog)
-        sqlite3_bind_int64(st, i, p->prog);
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i > 0 && id)
+        sqlite3_bind_int64(st, i, id);
     else if (i > 0)
         sqlite3_bind_null(st, i);
+}
+
+static void bind_period(sqlite3_stmt *st, const period *p)
+{
+    bind_id(st, ":prog", p->prog);
+    bind_id(st, ":reach", p->reach);
     bind_text(st, ":from", p->from);
     bind_text(st, ":to", p->to);
     bind_text(st, ":from_at", p->from_at);
@@ -350,6 +391,7 @@ static int make_period(cc_ctx *ctx, const char *from, const char *to, period *p,
     clock_format_iso(now < end ? now : end, p->as_of);
     ctx_today(ctx, p->today);
     clock_date_add(p->today, CONSENT_EXPIRING_DAYS, p->soon);
+    p->reach = scope_sees_all(ctx) ? 0 : ctx->staff_id;
     return CC_OK;
 }
 
@@ -421,7 +463,8 @@ int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
     period p = {0};
     acc a = {.m = out};
     memset(out, 0, sizeof *out);
-    if (make_period(ctx, from, to, &p, err) != CC_OK)
+    if (guard_action(ctx, "measures.view", err) != CC_OK ||
+        make_period(ctx, from, to, &p, err) != CC_OK)
         return err->code;
     int rc = run_all(ctx, program_code, &p, &a, err);
     if (rc == CC_OK) {
@@ -438,6 +481,72 @@ int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
     }
     free(a.days);
     return rc;
+}
+
+/* The trend's rows land in the month they name. */
+typedef struct trend {
+    int y0, m0, months;
+    measure_ratio *out;
+} trend;
+
+static int run_trend(cc_ctx *ctx, const char *program_code, period *p, trend *t,
+                     cc_err *err)
+{
+    if (store_exec(ctx->st, "BEGIN", err) != CC_OK)
+        return err->code;
+    sqlite3_stmt *st = NULL;
+    int rc = resolve_program(ctx, program_code, p, err), step = SQLITE_DONE;
+    if (rc == CC_OK && !(st = ctx_prepare(ctx, SQL_TREND, err)))
+        rc = err->code;
+    if (st) {
+        bind_period(st, p);
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            int y, mo;
+            const char *month = (const char *)sqlite3_column_text(st, 0);
+            if (!month || sscanf(month, "%d-%d", &y, &mo) != 2)
+                continue;
+            int k = (y * 12 + mo) - (t->y0 * 12 + t->m0);
+            if (k >= 0 && k < t->months) {
+                t->out[k].den = sqlite3_column_int64(st, 1);
+                t->out[k].num = sqlite3_column_int64(st, 2);
+            }
+        }
+        if (step != SQLITE_DONE)
+            rc = store_fail(ctx->st, step, "measuring the conversion trend", err);
+        sqlite3_finalize(st);
+    }
+    if (rc == CC_OK)
+        rc = store_exec(ctx->st, "COMMIT", err);
+    if (rc != CC_OK)
+        store_rollback(ctx->st);
+    return rc;
+}
+
+int measures_conversion_trend(cc_ctx *ctx, const char *program_code, const char *to,
+                              int months, measure_ratio *out, cc_err *err)
+{
+    int y, mo;
+    char from[11], first[11], next[11], last[11];
+    if (months < 1 || months > 120 || !to || sscanf(to, "%4d-%2d", &y, &mo) != 2 ||
+        mo < 1 || mo > 12)
+        return cc_err_set(err, CC_EINPUT,
+                          "a trend needs a YYYY-MM-DD end and 1-120 months");
+    trend t = {y, mo - (months - 1), months, out};
+    while (t.m0 < 1)
+        t.m0 += 12, t.y0--;
+    memset(out, 0, (size_t)months * sizeof *out);
+    snprintf(from, sizeof from, "%04u-%02u-01", (unsigned)t.y0 % 10000u,
+             (unsigned)t.m0 % 100u);
+    snprintf(first, sizeof first, "%04u-%02u-01", (unsigned)y % 10000u,
+             (unsigned)mo % 100u);
+    clock_date_add(first, 31, next); /* some day of the month after */
+    memcpy(next + 8, "01", 3);
+    clock_date_add(next, -1, last); /* the last day of to's month */
+    period p = {0};
+    if (guard_action(ctx, "measures.view", err) != CC_OK ||
+        make_period(ctx, from, last, &p, err) != CC_OK)
+        return err->code;
+    return run_trend(ctx, program_code, &p, &t, err);
 }
 
 void measures_free(measures *m)

@@ -4,7 +4,8 @@
  * conversion and decline, tier-1 placement, caseload per coach against the
  * program's capacity, episode length against target, 30-day readmission,
  * days from discharge to the first home visit, overdue tasks and consents
- * about to expire. Every rate comes with the counts behind it; averages come
+ * about to expire. A program manager's figures cover only the teams they
+ * belong to or cover; a supervisor's every team. Every rate comes with the counts behind it; averages come
  * with their sums. Nothing here writes: one read transaction, one snapshot.
  */
 #ifndef CC_MEASURES_H
@@ -83,6 +84,13 @@ double measure_rate(measure_ratio r);
  * free out with measures_free; on failure nothing is left to free. */
 int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
                      const char *to, measures *out, cc_err *err);
+
+/* Referral conversion (first assessment high / referrals received) in each
+ * of `months` (1..120) calendar months ending with the month of `to`
+ * ("YYYY-MM-DD"), oldest first, into out[0..months); the same program and
+ * reach as measures_compute, one query in one snapshot. */
+int measures_conversion_trend(cc_ctx *ctx, const char *program_code, const char *to,
+                              int months, measure_ratio *out, cc_err *err);
 
 /* Release what measures_compute allocated; safe on a zeroed struct. */
 void measures_free(measures *m);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "guard.h"
 #include "store/audit.h"
 #include "measures.h"
 #include "scope.h"
@@ -282,7 +283,7 @@ int report_resolve(cc_ctx *ctx, const char *kind, report_params *p, cc_err *err)
 
 static int reach_all(const cc_ctx *ctx)
 {
-    return !strcmp(ctx->role, "supervisor");
+    return scope_sees_all(ctx);
 }
 
 static int run_sql(cc_ctx *ctx, const char *sql, const report_params *p, cc_table *out,
@@ -339,28 +340,18 @@ static void number_row(cc_table *t, const char *name, double v, int decimals,
 static int trend_row(cc_ctx *ctx, const report_params *p, cc_table *out, cc_err *err)
 {
     static const char *const bars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-    char line[64] = "", behind[96] = "", from[11], to[11], next[11];
+    enum { MONTHS = 6 };
+    measure_ratio month[MONTHS];
+    char line[64] = "", behind[96] = "";
     size_t ln = 0, bn = 0;
-    int y, mo;
-    if (sscanf(p->to, "%d-%d", &y, &mo) != 2)
-        return CC_OK;
-    for (int k = 5; k >= 0; k--) {
-        measures m;
-        int yy = y, mm = mo - k;
-        while (mm < 1)
-            mm += 12, yy--;
-        snprintf(from, sizeof from, "%04u-%02u-01", (unsigned)yy % 10000u,
-                 (unsigned)mm % 100u);
-        clock_date_add(from, 31, next); /* some day of the next month */
-        memcpy(next + 8, "01", 3);
-        clock_date_add(next, -1, to); /* the last day of this month */
-        if (measures_compute(ctx, p->program[0] ? p->program : NULL, from, to, &m, err))
-            return err->code;
-        int pct = (int)(100 * measure_rate(m.conversion));
+    if (measures_conversion_trend(ctx, p->program[0] ? p->program : NULL, p->to, MONTHS,
+                                  month, err) != CC_OK)
+        return err->code;
+    for (int k = 0; k < MONTHS; k++) {
+        int pct = (int)(100 * measure_rate(month[k]));
         ln += (size_t)snprintf(line + ln, sizeof line - ln, "%s", bars[pct * 7 / 100]);
-        bn += (size_t)snprintf(behind + bn, sizeof behind - bn, "%s%d%%",
-                               k < 5 ? " " : "", pct);
-        measures_free(&m);
+        bn += (size_t)snprintf(behind + bn, sizeof behind - bn, "%s%d%%", k ? " " : "",
+                               pct);
     }
     const char *cells[] = {"conversion, last 6 months", line, behind};
     add_row(out, cells);
@@ -422,7 +413,7 @@ int report_run(cc_ctx *ctx, const char *kind, const report_params *p, cc_table *
     if (!r)
         return cc_err_set(err, CC_EUSAGE, "no report '%s' (choose %s)", kind,
                           report_kinds());
-    if (access_check(ctx->role, r->action, err) != CC_OK)
+    if (guard_action(ctx, r->action, err) != CC_OK)
         return err->code;
     if (p->client_id && !reach_all(ctx) &&
         scope_client(ctx, p->client_id, 0, err) != CC_OK)
@@ -446,7 +437,7 @@ int report_review_grant(cc_ctx *ctx, int64_t id, const char *note, cc_err *err)
 int report_audit_status(cc_ctx *ctx, struct audit_anchor *head, char *last,
                         size_t lastsz, cc_err *err)
 {
-    if (access_check(ctx->role, "audit.verify", err) != CC_OK ||
+    if (guard_action(ctx, "audit.verify", err) != CC_OK ||
         audit_head(ctx->st, head, err) != CC_OK)
         return err->code;
     return store_meta_get(ctx->st, "audit_last_verify", last, lastsz, err);
@@ -469,7 +460,7 @@ int report_verify_audit(cc_ctx *ctx, int (*progress)(void *, int64_t, int64_t),
 {
     audit_result res;
     char now[21], text[400];
-    if (access_check(ctx->role, "audit.verify", err) != CC_OK ||
+    if (guard_action(ctx, "audit.verify", err) != CC_OK ||
         audit_verify(ctx->st, NULL, &res, progress, arg, err) != CC_OK)
         return err->code;
     ctx_now(ctx, now);

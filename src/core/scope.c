@@ -55,6 +55,11 @@ static int has_grant(cc_ctx *ctx, int64_t client_id)
         client_id, ctx->staff_id, now);
 }
 
+int scope_sees_all(const cc_ctx *ctx)
+{
+    return ctx->system || !strcmp(ctx->role, "supervisor");
+}
+
 int scope_client(cc_ctx *ctx, int64_t client_id, int write, cc_err *err)
 {
     if (!strcmp(ctx->role, "admin"))

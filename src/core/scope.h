@@ -21,6 +21,10 @@
  * CC_EREFUSED otherwise, saying why and that break-glass is the way in. */
 int scope_client(cc_ctx *ctx, int64_t client_id, int write, cc_err *err);
 
+/* 1 if the actor's reports and measures cover every team (a supervisor,
+ * or the system); 0 if only the teams they belong to or cover. */
+int scope_sees_all(const cc_ctx *ctx);
+
 /* Open client_id outside one's scope for minutes (1..240) with a reason:
  * a time-limited grant, audited, with an alert for supervisors. Sets *id. */
 int scope_break_glass(cc_ctx *ctx, int64_t client_id, const char *reason, int minutes,

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/consent.h"
+#include "core/guard.h"
 #include "core/episode.h"
 #include "util/clock.h"
 #include "util/text.h"
@@ -477,6 +478,8 @@ struct audit_args {
 static int do_audit(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct audit_args *a = arg;
+    if (guard_action(ctx, export_action(a->what), err) != CC_OK)
+        return err->code;
     return ctx_audit(ctx, "export.jsonl", "export", 0, a->what, err);
 }
 

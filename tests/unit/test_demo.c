@@ -82,7 +82,7 @@ static lines export_of(built *b, const char *what)
 {
     lines l = {0};
     cc_err err = {0};
-    cc_ctx ctx = {.st = b->s, .staff_id = 1};
+    cc_ctx ctx = ctx_system(b->s);
     assert_int_equal(export_jsonl(&ctx, what, collect, &l, NULL, &err), CC_OK);
     return l;
 }

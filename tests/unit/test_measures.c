@@ -38,7 +38,7 @@ typedef struct fixture {
     char *dir, *db;
     store *s;
     cc_ctx ctx;
-    int64_t admin, coach1, coach2, coach3, coach4, coach5, nurse;
+    int64_t admin, super, coach1, coach2, coach3, coach4, coach5, nurse;
     int64_t hss, ngh, ngh_org;
     measures m;
 } fixture;
@@ -374,7 +374,7 @@ static int setup_empty(void **state)
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "measures.db");
     f->s = tu_create(f->db);
-    f->ctx.st = f->s;
+    f->ctx = ctx_system(f->s); /* no staff yet: the store itself measures */
     f->hss = tu_int(f->s, "SELECT id FROM program WHERE code = 'hss'");
     f->ngh = tu_int(f->s, "SELECT id FROM program WHERE code = 'ct-ngh'");
     f->ngh_org =
@@ -388,8 +388,11 @@ static int setup(void **state)
     setup_empty(state);
     fixture *f = *state;
     load_staff(f);
-    f->ctx.staff_id = f->admin;
-    snprintf(f->ctx.role, sizeof f->ctx.role, "program-manager");
+    f->super = staff_id_of(f, "super1", "supervisor");
+    f->ctx = ctx_system(f->s);
+    f->ctx.system = 0;
+    f->ctx.staff_id = f->super;
+    snprintf(f->ctx.role, sizeof f->ctx.role, "supervisor");
     load_clients(f);
     load_referrals(f);
     load_episodes(f);
@@ -757,6 +760,74 @@ static void test_unknown_program_refused(void **state)
     expect_refused(f, "HSS", FROM, TO, "no program"); /* codes are exact */
 }
 
+/* ---- who measures ------------------------------------------------------ */
+
+/* f->ctx becomes staff member login (a new account of role). */
+static void act_as(fixture *f, const char *login, const char *role)
+{
+    f->ctx.staff_id = staff_id_of(f, login, role);
+    snprintf(f->ctx.role, sizeof f->ctx.role, "%s", role);
+}
+
+static void test_manager_measures_only_covered_teams(void **state)
+{
+    fixture *f = *state;
+    measures all = *compute(f, NULL, FROM, TO);
+    f->m.coach = NULL, f->m.overdue = NULL; /* now owned by `all` */
+    act_as(f, "pm1", "program-manager");
+    /* Covering no team: nothing at all, where the supervisor sees plenty. */
+    assert_true(all.conversion.den > 0 && all.coaches > 1 && all.overdue_tasks > 0);
+    assert_all_zero(compute(f, NULL, FROM, TO));
+    /* Covering NGH (coach4): its coach, its owned client 11 (HSS referral,
+     * high at the day's start) and the unassigned client 8 referred to NGH
+     * (declined); not the unassigned HSS referrals of clients 3, 4 and 22. */
+    exec_f(f, "INSERT INTO team_cover (team_id, staff_id) VALUES (2, %lld)",
+           (long long)f->ctx.staff_id);
+    measures *m = compute(f, NULL, FROM, TO);
+    assert_int_equal(m->coaches, 1);
+    assert_string_equal(m->coach[0].login, "coach4");
+    assert_int_equal(m->conversion.den, 2);
+    assert_int_equal(m->conversion.num, 1);
+    assert_int_equal(m->decline.num, 1);
+    assert_true(m->overdue_tasks < all.overdue_tasks);
+    measures_free(&all);
+}
+
+static void test_coach_may_not_measure(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    act_as(f, "coach9", "coach");
+    assert_int_equal(measures_compute(&f->ctx, NULL, FROM, TO, &f->m, &err),
+                     CC_EREFUSED);
+    measure_ratio t[6];
+    assert_int_equal(measures_conversion_trend(&f->ctx, NULL, TO, 6, t, &err),
+                     CC_EREFUSED);
+}
+
+/* The trend's months agree with measures_compute over each month. */
+static void test_conversion_trend_matches_monthly_measures(void **state)
+{
+    fixture *f = *state;
+    measure_ratio t[3];
+    cc_err err = {0};
+    assert_int_equal(
+        measures_conversion_trend(&f->ctx, "hss", "2026-11-15", 3, t, &err), CC_OK);
+    static const char *const month[][2] = {{"2026-09-01", "2026-09-30"},
+                                           {"2026-10-01", "2026-10-31"},
+                                           {"2026-11-01", "2026-11-30"}};
+    for (int k = 0; k < 3; k++) {
+        measures *m = compute(f, "hss", month[k][0], month[k][1]);
+        assert_int_equal(t[k].den, m->conversion.den);
+        assert_int_equal(t[k].num, m->conversion.num);
+    }
+    assert_int_equal(t[1].den, 11); /* October, as test_referral_conversion */
+    assert_int_equal(
+        measures_conversion_trend(&f->ctx, "hss", "2026-11-15", 0, t, &err), CC_EINPUT);
+    assert_int_equal(measures_conversion_trend(&f->ctx, "hss", "Nov", 3, t, &err),
+                     CC_EINPUT);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -780,6 +851,9 @@ int main(void)
                                         setup_empty, teardown),
         T(test_bad_dates_refused),
         T(test_unknown_program_refused),
+        T(test_manager_measures_only_covered_teams),
+        T(test_coach_may_not_measure),
+        T(test_conversion_trend_matches_monthly_measures),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
