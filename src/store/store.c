@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../util/clock.h"
+#include "../util/hooks.h"
 #include "audit.h"
 #include "keyfile.h"
 #include "migrate.h"
@@ -291,7 +292,7 @@ int store_lock(store *s, int exclusive, cc_err *err)
 
 int store_cache_kib(void)
 {
-    const char *v = clock_privileged() ? NULL : getenv("CARECOORD_CACHE_KIB");
+    const char *v = hook_env(HOOK_CACHE_KIB);
     char *end;
     long kib = v && *v ? strtol(v, &end, 10) : 0;
     return v && *v && !*end && kib >= 256 && kib <= 1048576 ? (int)kib

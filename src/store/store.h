@@ -46,9 +46,8 @@ int store_open_with_key(const char *path, const uint8_t master[STORE_KEY_BYTES],
  * waiting for a busy database and ignoring any failure. */
 void store_close(store *s);
 
-/* The page cache a store opens with, in KiB: STORE_CACHE_KIB, or
- * CARECOORD_CACHE_KIB (256..1048576; for measurements and tests, ignored
- * when the program runs privileged). */
+/* The page cache a store opens with, in KiB: STORE_CACHE_KIB, or the test
+ * hook CARECOORD_CACHE_KIB (256..1048576; test builds only, see hooks.h). */
 int store_cache_kib(void);
 
 /* The underlying connection (for prepared statements with bound values). */

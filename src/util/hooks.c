@@ -14,6 +14,7 @@ static const char *const names[HOOK_COUNT] = {
     [HOOK_CONF] = "CARECOORD_CONF",
     [HOOK_IDLE_LOCK] = "CARECOORD_IDLE_LOCK_SECONDS",
     [HOOK_KEY_SCRIPT] = "CARECOORD_TEST_SCRIPT",
+    [HOOK_CACHE_KIB] = "CARECOORD_CACHE_KIB",
 };
 
 const char *hook_env(enum hook h)

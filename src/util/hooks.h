@@ -18,6 +18,7 @@ enum hook {
     HOOK_CONF,       /* CARECOORD_CONF: the site configuration file */
     HOOK_IDLE_LOCK,  /* CARECOORD_IDLE_LOCK_SECONDS: the idle lock, in seconds */
     HOOK_KEY_SCRIPT, /* CARECOORD_TEST_SCRIPT: keys from a file, screen dumps */
+    HOOK_CACHE_KIB,  /* CARECOORD_CACHE_KIB: the page cache, for measurements */
     HOOK_COUNT
 };
 
