@@ -1,6 +1,7 @@
 /*
  * form_task.c — adding a task for a client: a title and a due date (the
- * task is the person's own, due at 17:00 UTC on that day).
+ * task is the person's own; the core makes it due at the end of that day in
+ * the site's time zone).
  */
 #include <string.h>
 
@@ -11,13 +12,10 @@
 static int save_task(app *a, form *fm, cc_err *err)
 {
     task t = {0};
-    int64_t day;
-    if (clock_parse_date(fm->f[1].value, &day) != 0 || strlen(fm->f[1].value) != 10)
-        return cc_err_set(err, CC_EINPUT, "due date must be YYYY-MM-DD");
     t.client_id = fm->client_id;
     if (form_take(t.title, sizeof t.title, fm->f[0].value, "title", err) != CC_OK)
         return err->code;
-    snprintf(t.due_at, sizeof t.due_at, "%.10sT17:00:00Z", fm->f[1].value);
+    snprintf(t.due_date, sizeof t.due_date, "%.15s", fm->f[1].value);
     snprintf(t.origin, sizeof t.origin, "manual");
     t.owner_id = a->me.id;
     return task_add(&a->ctx, &t, err);
@@ -30,7 +28,7 @@ view *form_task_new(app *a, int64_t client_id)
     form *fm = form_alloc(sizeof *fm, "add task", a);
     if (!fm)
         return NULL;
-    fm->title = " Add a task (yours, due at 17:00 UTC on the day)";
+    fm->title = " Add a task (yours, due by the end of the day)";
     fm->client_id = client_id;
     fm->n = 2;
     fm->f[0] = (form_field){"Title", NULL, ""};

@@ -20,6 +20,7 @@ typedef struct cli_config {
     char database[4096];
     int bind_users;        /* refuse --user for another account */
     int idle_lock_minutes; /* TUI idle lock */
+    char timezone[64];     /* the site's time zone, applied at load (UTC) */
     char binds[16][48];    /* "KEY ACTION" lines of `bind = KEY ACTION` */
     int nbinds;
 } cli_config;

@@ -9,6 +9,7 @@
  *   database = /var/lib/carecoord/carecoord.db
  *   bind_users = yes          # --user may not name another account
  *   idle_lock_minutes = 10
+ *   timezone = America/Chicago  # the site's days and times (default UTC)
  *   bind = f search           # keys are rebound by action name (see `?`)
  */
 #include <errno.h>
@@ -62,11 +63,27 @@ static int config_line(cli_config *cfg, char *line, const char *path, int lineno
         cfg->bind_users = parse_bool(val);
     else if (!strcmp(key, "bind") && cfg->nbinds < 16)
         snprintf(cfg->binds[cfg->nbinds++], sizeof cfg->binds[0], "%.47s", val);
+    else if (!strcmp(key, "timezone"))
+        snprintf(cfg->timezone, sizeof cfg->timezone, "%.63s", val);
     else if (!strcmp(key, "idle_lock_minutes"))
         cfg->idle_lock_minutes = atoi(val) > 0 ? atoi(val) : cfg->idle_lock_minutes;
     else
         return cc_err_set(err, CC_EUSAGE, "%s:%d: unknown setting '%s'", path, lineno,
                           key);
+    return CC_OK;
+}
+
+/* The site's time zone (default UTC, whatever TZ the person has) becomes
+ * the process's local time: dates, midnights, due times, times shown. */
+static int apply_zone(cli_config *cfg, const char *path, cc_err *err)
+{
+    if (!cfg->timezone[0])
+        snprintf(cfg->timezone, sizeof cfg->timezone, "UTC");
+    if (clock_set_zone(cfg->timezone) != 0)
+        return cc_err_set(err, CC_EUSAGE,
+                          "%s: timezone '%s' is not a time zone installed under "
+                          "/usr/share/zoneinfo",
+                          path, cfg->timezone);
     return CC_OK;
 }
 
@@ -81,14 +98,14 @@ int config_load(cli_config *cfg, cc_err *err)
         path = forced;
     FILE *f = fopen(path, "r");
     if (!f)
-        return errno == ENOENT ? CC_OK
+        return errno == ENOENT ? apply_zone(cfg, path, err)
                                : cc_err_set(err, CC_EUSAGE, "cannot read %s: %s", path,
                                             strerror(errno));
     while (fgets(line, sizeof line, f))
         if (config_line(cfg, line, path, ++lineno, err) != CC_OK)
             break;
     fclose(f);
-    return err->code;
+    return err->code ? err->code : apply_zone(cfg, path, err);
 }
 
 static const char *home_dir(void)

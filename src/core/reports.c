@@ -45,8 +45,8 @@ static const char caseload_sql[] =
     "  k.cancelled_at IS NULL AND k.due_at < ?5) AS overdue, "
     " (SELECT count(*) FROM handoff h WHERE h.state = 'proposed' AND (h.from_staff_id = "
     "  s.id OR h.to_staff_id = s.id)) AS handoffs, "
-    " (SELECT max(CAST(julianday(?4) - julianday(coalesce((SELECT max(substr(k.at, 1, "
-    "  10)) FROM contact k WHERE k.client_id = a.id), (SELECT substr(x.created_at, 1, 10) "
+    " (SELECT max(CAST(julianday(?4) - julianday(coalesce((SELECT max(date(k.at, "
+    "  'localtime')) FROM contact k WHERE k.client_id = a.id), (SELECT date(x.created_at, 'localtime') "
     "  FROM client x WHERE x.id = a.id))) AS INTEGER)) FROM active a WHERE a.owner_id = "
     "  s.id) AS stalest "
     " FROM my_teams t JOIN team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = "
@@ -69,7 +69,7 @@ static const char stale_sql[] =
     " = ?1) AND (?2 = 'all' OR a.owner_id IN (SELECT tm.staff_id FROM team_member tm JOIN "
     " my_teams t ON t.id = tm.team_id))) "
     "SELECT 'no contact' AS issue, c.id AS client, c.family_name || ', ' || c.given_name "
-    " AS name, coalesce(s.login, '') AS owner, coalesce((SELECT max(substr(k.at, 1, 10)) "
+    " AS name, coalesce(s.login, '') AS owner, coalesce((SELECT max(date(k.at, 'localtime')) "
     " FROM contact k WHERE k.client_id = c.id), 'never') AS since FROM mine m JOIN client "
     " c ON c.id = m.id LEFT JOIN staff s ON s.id = c.owner_id WHERE coalesce((SELECT "
     " max(k.at) FROM contact k WHERE k.client_id = c.id), c.created_at) < date(?4, '-' || "
@@ -115,47 +115,47 @@ static const char consent_sql[] =
     " BETWEEN ?4 AND date(?4, '+30 days') "
     "UNION ALL SELECT 'VIOLATION: viewed after revocation', k.client_id, c.family_name "
     "|| "
-    " ', ' || c.given_name, s.login || ' ' || a.details, substr(a.at, 1, 10) FROM "
+    " ', ' || c.given_name, s.login || ' ' || a.details, date(a.at, 'localtime') FROM "
     "consent k "
     " JOIN client c ON c.id = k.client_id JOIN audit a ON a.object = 'client:' || "
-    " k.client_id AND a.action = 'client.view' AND substr(a.at, 1, 10) > "
+    " k.client_id AND a.action = 'client.view' AND date(a.at, 'localtime') > "
     "k.revoked_date "
     " JOIN staff s ON s.id = a.staff_id WHERE k.kind = 'participation' AND "
     "k.revoked_date "
     " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM consent k2 WHERE k2.client_id = "
     " k.client_id AND k2.kind = 'participation' AND k2.decision = 'granted' AND "
-    " k2.signed_date > k.revoked_date AND k2.signed_date <= substr(a.at, 1, 10)) "
+    " k2.signed_date > k.revoked_date AND k2.signed_date <= date(a.at, 'localtime')) "
     "UNION ALL SELECT 'VIOLATION: disclosed without consent', d.client_id, "
     "c.family_name || "
-    " ', ' || c.given_name, o.facility_code || ': ' || d.what, substr(d.at, 1, 10) "
+    " ', ' || c.given_name, o.facility_code || ': ' || d.what, date(d.at, 'localtime') "
     "FROM "
     " disclosure d JOIN client c ON c.id = d.client_id JOIN organization o ON o.id = "
     " d.organization_id WHERE NOT " COVERED(
-        "d.client_id", "d.organization_id", "substr(d.at, 1, 10)",
+        "d.client_id", "d.organization_id", "date(d.at, 'localtime')",
         "") " "
             "UNION ALL SELECT 'VIOLATION: substance use without naming consent', "
             "d.client_id, "
-            " c.family_name || ', ' || c.given_name, o.facility_code, substr(d.at, 1, "
-            "10) FROM "
+            " c.family_name || ', ' || c.given_name, o.facility_code, date(d.at, "
+            "'localtime') FROM "
             " disclosure d JOIN client c ON c.id = d.client_id JOIN organization o ON "
             "o.id = "
             " d.organization_id WHERE d.substance_use = 1 AND NOT " COVERED(
-                "d.client_id", "d.organization_id", "substr(d.at, 1, 10)",
+                "d.client_id", "d.organization_id", "date(d.at, 'localtime')",
                 " AND k.substance_use = 1") ") "
                                             "WHERE (?1 = '' OR client IN (SELECT c.id FROM client c JOIN program p ON p.id = "
                                             "c.program_id WHERE p.code = ?1)) AND ?2 = ?2 AND ?3 = ?3 ORDER BY issue DESC, date, "
                                             "client";
 
 static const char disclosures_sql[] =
-    "SELECT substr(d.at, 1, 10) AS date, o.name AS recipient, d.what, d.purpose, "
+    "SELECT date(d.at, 'localtime') AS date, o.name AS recipient, d.what, d.purpose, "
     "s.login "
     "AS sent_by FROM disclosure d JOIN organization o ON o.id = d.organization_id JOIN "
-    "staff s ON s.id = d.staff_id WHERE d.client_id = ?7 AND substr(d.at, 1, 10) "
+    "staff s ON s.id = d.staff_id WHERE d.client_id = ?7 AND date(d.at, 'localtime') "
     "BETWEEN "
     "?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 ORDER BY d.at, d.id";
 
 static const char access_sql[] =
-    "SELECT substr(a.at, 1, 16) AS at, s.login AS staff, substr(a.object, 8) AS "
+    "SELECT strftime('%Y-%m-%dT%H:%M', a.at, 'localtime') AS at, s.login AS staff, substr(a.object, 8) AS "
     "client, "
     "CASE a.action WHEN 'client.view' THEN 'view' WHEN 'client.view.refused' THEN "
     "'refused' ELSE a.action END AS action, a.details AS part FROM audit a JOIN staff "
@@ -163,7 +163,7 @@ static const char access_sql[] =
     "s.id = a.staff_id WHERE a.action IN ('client.view', 'client.view.refused', "
     "'break-glass') AND (?7 = 0 OR a.object = 'client:' || ?7) AND (?9 = '' OR s.login "
     "= "
-    "?9) AND substr(a.at, 1, 10) BETWEEN ?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 "
+    "?9) AND date(a.at, 'localtime') BETWEEN ?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 "
     "ORDER BY a.seq";
 
 static const char unassigned_sql[] =
@@ -183,11 +183,11 @@ static const char unassigned_sql[] =
     "c.id";
 
 static const char grants_sql[] =
-    "SELECT g.id AS grant_id, substr(g.granted_at, 1, 16) AS at, s.login AS staff, "
+    "SELECT g.id AS grant_id, strftime('%Y-%m-%dT%H:%M', g.granted_at, 'localtime') AS at, s.login AS staff, "
     "g.client_id AS client, g.reason, coalesce(r.login || ': ' || g.review_note, "
     "'NOT REVIEWED') AS review FROM access_grant g JOIN staff s ON s.id = g.staff_id "
     "LEFT "
-    "JOIN staff r ON r.id = g.reviewed_by WHERE substr(g.granted_at, 1, 10) BETWEEN ?8 "
+    "JOIN staff r ON r.id = g.reviewed_by WHERE date(g.granted_at, 'localtime') BETWEEN ?8 "
     "AND "
     "?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 ORDER BY g.reviewed_at IS NOT NULL, "
     "g.granted_at "

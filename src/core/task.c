@@ -30,10 +30,23 @@ static int validate_task(const task *t, cc_err *err)
     return CC_OK;
 }
 
+/* A task due on a date is due at the end of that day, local time (the
+ * site's time zone, clock_set_zone). */
+static int due_from_date(task *t, cc_err *err)
+{
+    int64_t day;
+    if (t->due_at[0] || !t->due_date[0])
+        return CC_OK;
+    if (strlen(t->due_date) != 10 || clock_parse_date(t->due_date, &day) != 0)
+        return cc_err_set(err, CC_EINPUT, "due date must be YYYY-MM-DD");
+    clock_format_iso(clock_end_of_day(t->due_date), t->due_at);
+    return CC_OK;
+}
+
 int task_add_in(cc_ctx *ctx, task *t, cc_err *err)
 {
     char now[21];
-    if (validate_task(t, err) != CC_OK)
+    if (due_from_date(t, err) != CC_OK || validate_task(t, err) != CC_OK)
         return err->code;
     if (!t->origin[0])
         snprintf(t->origin, sizeof t->origin, "manual");

@@ -14,6 +14,8 @@ typedef struct task {
     int64_t episode_id; /* 0 = none */
     char title[128];
     char due_at[21];
+    char due_date[16]; /* in: "YYYY-MM-DD" instead of due_at: due at the end
+                          of that day in the site's time zone */
     int64_t owner_id;
     char origin[12]; /* protocol | alert | manual */
     char origin_ref[64];

@@ -164,7 +164,7 @@ static void fill_task(worklist_row *r, const char *spec, const char *now)
         return;
     snprintf(r->next_task, sizeof r->next_task, "%.*s", (int)(bar - spec), spec);
     snprintf(due, sizeof due, "%s", bar + 1);
-    snprintf(r->next_due, sizeof r->next_due, "%.10s", due);
+    clock_local_date_of(due, r->next_due);
     r->overdue = strcmp(due, now) < 0;
 }
 
@@ -202,8 +202,7 @@ static void row_of(cc_ctx *ctx, sqlite3_stmt *st, const char *today, const char 
                  today);
     fill_task(r, (const char *)sqlite3_column_text(st, 7), now);
     const unsigned char *last = sqlite3_column_text(st, 8);
-    snprintf(r->last_contact, sizeof r->last_contact, "%.10s",
-             last ? (const char *)last : "");
+    clock_local_date_of(last ? (const char *)last : "", r->last_contact);
     consent_word(ctx, r->client_id, today, r->consent, sizeof r->consent);
     r->urgency = urgency_of(r);
 }
@@ -361,9 +360,10 @@ static const struct tab {
                 "cr.consent_id = c.id) AS recipients FROM consent c WHERE c.client_id "
                 "= ?1 AND ?2 = ?2 "
                 "ORDER BY c.signed_date DESC, c.id DESC"},
-    {"assessments", "SELECT substr(a.at, 1, 10) AS date, a.level, a.score, a.drivers "
-                    "FROM assessment a "
-                    "WHERE a.client_id = ?1 AND ?2 = ?2 ORDER BY a.at DESC, a.id DESC"},
+    {"assessments",
+     "SELECT date(a.at, 'localtime') AS date, a.level, a.score, a.drivers "
+     "FROM assessment a "
+     "WHERE a.client_id = ?1 AND ?2 = ?2 ORDER BY a.at DESC, a.id DESC"},
     {"episode", "SELECT e.start_date AS start, p.code AS program, e.target_days + "
                 "e.extended_days AS "
                 "days, coalesce(e.closed_date, '') AS closed, coalesce(e.outcome, "
@@ -371,7 +371,7 @@ static const struct tab {
                 "FROM episode e JOIN program p ON p.id = e.program_id WHERE "
                 "e.client_id = ?1 AND ?2 = "
                 "?2 ORDER BY e.start_date DESC, e.id DESC"},
-    {"tasks", "SELECT substr(t.due_at, 1, 10) AS due, t.title, CASE WHEN "
+    {"tasks", "SELECT date(t.due_at, 'localtime') AS due, t.title, CASE WHEN "
               "t.completed_at IS NOT NULL "
               "THEN 'done' WHEN t.cancelled_at IS NOT NULL THEN 'cancelled' WHEN "
               "t.due_at < ?3 THEN "
@@ -379,13 +379,14 @@ static const struct tab {
               "JOIN staff s ON "
               "s.id = t.owner_id WHERE t.client_id = ?1 AND ?2 = ?2 ORDER BY t.due_at "
               "DESC, t.id DESC"},
-    {"contacts", "SELECT substr(k.at, 1, 16) AS at, k.kind, k.duration_min AS min, "
-                 "s.login AS staff, "
-                 "k.note FROM contact k JOIN staff s ON s.id = k.staff_id WHERE "
-                 "k.client_id = ?1 AND ?2 "
-                 "= ?2 ORDER BY k.at DESC, k.id DESC"},
+    {"contacts",
+     "SELECT strftime('%Y-%m-%dT%H:%M', k.at, 'localtime') AS at, k.kind, k.duration_min AS min, "
+     "s.login AS staff, "
+     "k.note FROM contact k JOIN staff s ON s.id = k.staff_id WHERE "
+     "k.client_id = ?1 AND ?2 "
+     "= ?2 ORDER BY k.at DESC, k.id DESC"},
     {"handoffs",
-     "SELECT substr(h.proposed_at, 1, 10) AS proposed, f.login AS \"from\", h.to_kind "
+     "SELECT date(h.proposed_at, 'localtime') AS proposed, f.login AS \"from\", h.to_kind "
      "|| ' ' "
      "|| coalesce(ts.login, tt.name, tp.code, o.facility_code) AS \"to\", h.state, "
      "h.id FROM "
@@ -441,7 +442,7 @@ static const char inbox_sql[] =
     "SELECT i.kind, i.client, coalesce(cl.family_name || ', ' || cl.given_name, '') AS "
     "name, i.what, i.due, i.ref FROM (SELECT 'hand-off' AS kind, h.client_id AS client, 'from ' || f.login || ': ' || "
     "h.note "
-    "AS what, substr(h.expires_at, 1, 10) AS due, h.id AS ref FROM handoff h JOIN "
+    "AS what, date(h.expires_at, 'localtime') AS due, h.id AS ref FROM handoff h JOIN "
     "staff f "
     "ON f.id = h.from_staff_id WHERE h.state = 'proposed' AND h.expires_at > ?3 AND "
     "(h.to_staff_id = ?1 OR h.to_team_id IN (SELECT team_id FROM team_member WHERE "
@@ -450,15 +451,15 @@ static const char inbox_sql[] =
     "ON "
     "tm.team_id = t.id WHERE tm.staff_id = ?1)) "
     "UNION ALL SELECT 'sent', h.client_id, 'waiting: ' || h.to_kind, "
-    "substr(h.expires_at, "
-    "1, 10), h.id FROM handoff h WHERE h.state = 'proposed' AND h.from_staff_id = ?1 "
+    "date(h.expires_at, "
+    "'localtime'), h.id FROM handoff h WHERE h.state = 'proposed' AND h.from_staff_id = ?1 "
     "AND "
     "h.expires_at > ?3 "
-    "UNION ALL SELECT 'alert', a.client_id, a.details, substr(a.created_at, 1, 10), "
+    "UNION ALL SELECT 'alert', a.client_id, a.details, date(a.created_at, 'localtime'), "
     "a.id "
     "FROM alert a WHERE a.resolved_at IS NULL AND (a.for_staff_id = ?1 OR "
     "(a.for_staff_id IS NULL AND a.for_role = (SELECT role FROM staff WHERE id = ?1))) "
-    "UNION ALL SELECT 'overdue', t.client_id, t.title, substr(t.due_at, 1, 10), t.id "
+    "UNION ALL SELECT 'overdue', t.client_id, t.title, date(t.due_at, 'localtime'), t.id "
     "FROM "
     "task t WHERE t.owner_id = ?1 AND t.completed_at IS NULL AND t.cancelled_at IS "
     "NULL AND "
@@ -468,7 +469,7 @@ static const char inbox_sql[] =
     "c.id FROM consent c JOIN client cl ON cl.id = c.client_id WHERE cl.owner_id = ?1 "
     "AND "
     "c.decision = 'granted' AND c.revoked_date IS NULL AND c.expires_date BETWEEN "
-    "substr(?3, 1, 10) AND date(substr(?3, 1, 10), '+30 days') AND ?2 = ?2 "
+    "date(?3, 'localtime') AND date(?3, 'localtime', '+30 days') AND ?2 = ?2 "
     ") i LEFT JOIN client cl ON cl.id = i.client ORDER BY CASE i.kind WHEN 'hand-off' "
     "THEN 0 WHEN 'alert' THEN 1 WHEN 'sent' THEN 2 WHEN 'consent' THEN 3 ELSE 4 END, "
     "i.due";

@@ -4,9 +4,12 @@
  */
 #include "clock.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -153,6 +156,54 @@ void clock_format_date(int64_t t, char out[11])
     struct tm tm;
     gmtime_r(&tt, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void clock_local_date_of(const char *iso, char out[11])
+{
+    int64_t t;
+    struct tm tm;
+    out[0] = '\0';
+    if (!iso || clock_parse_iso(iso, &t) != 0)
+        return;
+    time_t tt = (time_t)t;
+    if (localtime_r(&tt, &tm))
+        strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int64_t clock_end_of_day(const char *date)
+{
+    char next[11];
+    if (clock_date_add(date, 1, next) != 0)
+        return 0;
+    return clock_local_midnight(next) - 1;
+}
+
+/* A zone name is letters, digits and "/_+-", with no empty, "." or ".."
+ * component: it names a file under the zone directory and nothing else. */
+static int zone_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 64 || name[0] == '/' || name[n - 1] == '/' || strstr(name, "//"))
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
+            return 0;
+    return 1;
+}
+
+int clock_set_zone(const char *name)
+{
+    char path[128];
+    struct stat st;
+    if (!name || !zone_name_ok(name))
+        return -1;
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", name);
+    if (strcmp(name, "UTC") && (stat(path, &st) != 0 || !S_ISREG(st.st_mode)))
+        return -1;
+    if (setenv("TZ", name, 1) != 0)
+        return -1;
+    tzset();
+    return 0;
 }
 
 int64_t clock_local_midnight(const char *date)

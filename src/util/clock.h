@@ -28,6 +28,10 @@ void clock_format_iso(int64_t t, char out[21]);
 /* Format the UTC date of t as "YYYY-MM-DD" into out (at least 11 bytes). */
 void clock_format_date(int64_t t, char out[11]);
 
+/* The local date "YYYY-MM-DD" (the site's zone) of instant iso into out (at
+ * least 11 bytes); "" if iso is not an instant. */
+void clock_local_date_of(const char *iso, char out[11]);
+
 /* Days since 1970-01-01 of "YYYY-MM-DD" (strictly checked). 0 on success. */
 int clock_parse_date(const char *s, int64_t *days);
 
@@ -43,6 +47,16 @@ int64_t clock_date_diff(const char *a, const char *b);
 /* The instant (seconds since the epoch) of local midnight starting date
  * "YYYY-MM-DD"; 0 if it is not a date. */
 int64_t clock_local_midnight(const char *date);
+
+/* The last second of local day "YYYY-MM-DD" (the instant before the next
+ * day's local midnight); 0 if it is not a date. */
+int64_t clock_end_of_day(const char *date);
+
+/* Make name (an IANA zone such as "America/Chicago", or "UTC") the local
+ * time of this process: days, midnights and times shown follow it. 0 on
+ * success; -1 (nothing changed) if the name is malformed or not installed
+ * under /usr/share/zoneinfo. */
+int clock_set_zone(const char *name);
 
 /* Milliseconds of a monotonic clock, for timeouts only. */
 int64_t clock_mono_ms(void);

@@ -305,4 +305,19 @@ else
     skip "the manager's board has the teams they cover, the supervisor's every team" 'no python3'
 fi
 
+# The site's time zone decides what "today" is: at 03:00 UTC on 11-25 it is
+# still 11-24 in Chicago; a zone that is not installed is refused in one line.
+printf 'timezone = America/Chicago\n' >"$T/chicago.conf"
+CARECOORD_NOW=2026-11-25T03:00:00Z CARECOORD_CONF="$T/chicago.conf" \
+    cc --user demo-supervisor report access
+expect 0 out '^access report, 2026-11-18 to 2026-11-24$' \
+    'with timezone = America/Chicago the default period ends on the local day'
+CARECOORD_NOW=2026-11-25T03:00:00Z cc --user demo-supervisor report access
+expect 0 out '^access report, 2026-11-19 to 2026-11-25$' '... and on the UTC day by default'
+printf 'timezone = Mars/Olympus\n' >"$T/mars.conf"
+CARECOORD_CONF="$T/mars.conf" cc --user demo-supervisor report access
+expect 1 err "timezone 'Mars/Olympus' is not a time zone installed" \
+    'an unknown timezone is refused with a one-line error'
+is "$OUT" '' '... and nothing is reported'
+
 done_testing

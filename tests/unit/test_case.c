@@ -29,6 +29,7 @@
 #include "core/staff.h"
 #include "core/task.h"
 #include "testutil.h"
+#include "util/clock.h"
 
 #define NOW   "2026-11-22T12:00:00Z"
 #define TODAY "2026-11-22"
@@ -1555,6 +1556,35 @@ static void test_task_add_validation(void **state)
     assert_int_equal(tu_int(f->s, "SELECT count(*) FROM task"), 0);
 }
 
+/* A task due on a date is due at the end of that day in the site's zone. */
+static void test_task_due_date_end_of_site_day(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t cl = new_client(f, "Hughes", "Ida", "1945-04-04");
+    task t;
+    memset(&t, 0, sizeof t);
+    t.client_id = cl;
+    snprintf(t.title, sizeof t.title, "Call the clinic");
+    snprintf(t.due_date, sizeof t.due_date, "2026-11-24");
+    assert_int_equal(clock_set_zone("America/Chicago"), 0);
+    assert_int_equal(task_add(&f->ctx, &t, &err), CC_OK);
+    assert_string_equal(t.due_at, "2026-11-25T05:59:59Z");
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM task WHERE due_at = "
+                                  "'2026-11-25T05:59:59Z'"),
+                     1);
+    assert_int_equal(clock_set_zone("UTC"), 0);
+    static const char *const bad[] = {"2026-11-31", "2026-11-2", "24/11/2026",
+                                      "2026-11-24x"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        memset(t.due_at, 0, sizeof t.due_at);
+        snprintf(t.due_date, sizeof t.due_date, "%s", bad[i]);
+        assert_int_equal(task_add(&f->ctx, &t, &err), CC_EINPUT);
+        assert_one_line(&err);
+    }
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM task"), 1);
+}
+
 static void test_task_complete_stale_version_conflict(void **state)
 {
     fixture *f = *state;
@@ -1941,6 +1971,7 @@ int main(void)
         T(test_care_transition_home_visit_72h_after_discharge),
         T(test_task_overdue_boundary),
         T(test_task_add_validation),
+        T(test_task_due_date_end_of_site_day),
         T(test_task_complete_stale_version_conflict),
         T(test_task_complete_twice_conflicts),
         T(test_contacts_are_append_only),

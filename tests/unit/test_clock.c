@@ -72,6 +72,58 @@ static void test_fixed_clock(void **state)
     assert_false(clock_privileged());
 }
 
+static void expect_end_of_day(const char *date, const char *want)
+{
+    char iso[21];
+    clock_format_iso(clock_end_of_day(date), iso);
+    assert_string_equal(iso, want);
+}
+
+/* A date's end is the last second before the next local midnight: in the
+ * site's zone, across both changes of daylight saving time. */
+static void test_end_of_day_in_site_zone(void **state)
+{
+    (void)state;
+    assert_int_equal(clock_set_zone("UTC"), 0);
+    expect_end_of_day("2026-11-24", "2026-11-24T23:59:59Z");
+    assert_int_equal(clock_set_zone("America/Chicago"), 0);
+    expect_end_of_day("2026-11-24", "2026-11-25T05:59:59Z"); /* CST, -6 */
+    expect_end_of_day("2026-07-01", "2026-07-02T04:59:59Z"); /* CDT, -5 */
+    expect_end_of_day("2026-03-08", "2026-03-09T04:59:59Z"); /* the spring change */
+    expect_end_of_day("2026-10-31", "2026-11-01T04:59:59Z"); /* ends in CDT */
+    expect_end_of_day("2026-11-01", "2026-11-02T05:59:59Z"); /* the autumn change */
+    char iso[21];
+    clock_format_iso(clock_local_midnight("2026-11-24"), iso);
+    assert_string_equal(iso, "2026-11-24T06:00:00Z");
+    assert_int_equal(clock_end_of_day("2026-02-30"), 0);
+    assert_int_equal(clock_set_zone("UTC"), 0);
+}
+
+/* Only a well-formed name of an installed zone is taken; a refused one
+ * changes nothing. */
+static void test_zone_names(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"",
+                                      "../../etc/passwd",
+                                      "/etc/localtime",
+                                      "America/../UTC",
+                                      "America//Chicago",
+                                      "America/",
+                                      "Nowhere/Atlantis",
+                                      "UTC\n",
+                                      "America/Chicago; rm",
+                                      "Europe/Paris.old"};
+    assert_int_equal(clock_set_zone("Europe/Paris"), 0);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(clock_set_zone(bad[i]), -1);
+        assert_string_equal(getenv("TZ"), "Europe/Paris");
+    }
+    assert_int_equal(clock_set_zone(NULL), -1);
+    assert_int_equal(clock_set_zone("UTC"), 0);
+    assert_string_equal(getenv("TZ"), "UTC");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -79,6 +131,8 @@ int main(void)
         cmocka_unit_test(test_parse_rejects),
         cmocka_unit_test(test_format_round_trip),
         cmocka_unit_test(test_fixed_clock),
+        cmocka_unit_test(test_end_of_day_in_site_zone),
+        cmocka_unit_test(test_zone_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
