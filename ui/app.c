@@ -462,12 +462,23 @@ static enum redraw handle_key(app *a, int ch)
     return r;
 }
 
+/* The counts changed: the header, and the view on top if its rows follow
+ * them (the caseload's title and rows must agree with the header). */
+static enum redraw follow_counts(app *a)
+{
+    view *v = a->stack[a->depth - 1];
+    if (!v->ops->follows_counts || !v->ops->reload)
+        return REDRAW_HEADER;
+    v->ops->reload(a, v);
+    return REDRAW_HEADER | REDRAW_VIEW;
+}
+
 static int run_loop(app *a)
 {
     a->redraw = REDRAW_ALL;
     while (!a->quit && !got_hangup && a->depth) {
         if (refresh_counts(a, 0))
-            a->redraw |= REDRAW_HEADER;
+            a->redraw |= follow_counts(a);
         if (a->redraw)
             paint(a);
         int ch = app_getch(a);

@@ -164,8 +164,10 @@ static void rv_destroy(view *v)
 }
 
 static const struct view_ops report_ops = {
-    "report",  "open accept reports back help", rv_draw, rv_key, rv_load, rv_destroy,
-    KEYS_VIEW,
+    "report",  "open accept reports back help",
+    rv_draw,   rv_key,
+    rv_load,   rv_destroy,
+    KEYS_VIEW, 0,
 };
 
 /* The access log asks whose: a client id, a staff login, or everyone. */
@@ -300,7 +302,7 @@ static void av_destroy(view *v)
 }
 
 static const struct view_ops audit_ops = {
-    "audit", "verify back help", av_draw, av_key, av_load, av_destroy, KEYS_VIEW,
+    "audit", "verify back help", av_draw, av_key, av_load, av_destroy, KEYS_VIEW, 0,
 };
 
 static view *audit_view_new(app *a)
@@ -359,7 +361,7 @@ static void menu_destroy(view *v)
 }
 
 static const struct view_ops menu_ops = {
-    "reports", "open back help", menu_draw, menu_key, NULL, menu_destroy, KEYS_VIEW,
+    "reports", "open back help", menu_draw, menu_key, NULL, menu_destroy, KEYS_VIEW, 0,
 };
 
 view *view_reports_new(app *a)
