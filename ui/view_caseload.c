@@ -154,8 +154,8 @@ static void draw(app *a, view *v)
              c->filter[0] ? ", filter: " : "", c->filter);
     if (c->ntagged) {
         size_t len = strlen(title);
-        snprintf(title + len, sizeof title - len, ", %d tagged (M moves them)",
-                 c->ntagged);
+        snprintf(title + len, sizeof title - len, ", %d tagged (%s moves them)",
+                 c->ntagged, keymap_key_name(ACT_TRANSFER));
     }
     draw_text(a, 1, 0, a->lay.cols, title, ROLE_DIM);
     draw_columns(a, a->lay.body_y, widths, head, 8, ROLE_DIM);
@@ -239,7 +239,8 @@ static void move_all(app *a, caseload *c)
     if (app_prompt(a, "Nothing tagged. Move this whole caseload? Type all: ", yes,
                    sizeof yes, 0) != 0 ||
         strcmp(yes, "all") != 0) {
-        app_status(a, 0, "nothing moved (t tags clients one by one)");
+        app_status(a, 0, "nothing moved (%s tags clients one by one)",
+                   keymap_key_name(ACT_TAG));
         return;
     }
     if (ask_move(a, &t, note, sizeof note, &err) != 0)

@@ -14,6 +14,7 @@
 #include "core/scope.h"
 #include "core/task.h"
 #include "form_common.h"
+#include "keymap.h"
 #include "list.h"
 #include "util/text.h"
 
@@ -229,8 +230,10 @@ void app_open_client(app *a, int64_t client_id)
     app_status(a, 1, "client %lld is outside your caseload and teams",
                (long long)client_id);
     draw_status(a);
-    if (app_prompt(a, "Break-glass reason (Esc cancels): ", reason, sizeof reason, 0) !=
-        0)
+    char ask[80];
+    snprintf(ask, sizeof ask,
+             "Break-glass reason (%s cancels): ", keymap_key_name(ACT_CANCEL));
+    if (app_prompt(a, ask, reason, sizeof reason, 0) != 0)
         return;
     if (scope_break_glass(&a->ctx, client_id, reason, 0, &grant, &err) != CC_OK) {
         app_status(a, 1, "%s", err.msg);
