@@ -34,12 +34,29 @@
 #define DEAD_READ_MS     100 /* a read that failed well before the 1 s timeout */
 #define DEAD_READS       3   /* so many in a row: the terminal is gone */
 
+/* Why the program must end: 0 (it need not), SIGHUP, SIGTERM, or one of
+ * these (no signal came). */
+enum { GONE_TERMINAL = -1, GONE_SCRIPT = -2 };
 static volatile sig_atomic_t got_hangup;
 
 static void on_hangup(int sig)
 {
-    (void)sig;
-    got_hangup = 1;
+    got_hangup = sig;
+}
+
+/* The one line tui_run returns after a hang-up. */
+static const char *hangup_why(void)
+{
+    switch (got_hangup) {
+    case SIGHUP:
+        return "the terminal hung up (SIGHUP): the store is closed";
+    case SIGTERM:
+        return "ended by SIGTERM: the store is closed";
+    case GONE_SCRIPT:
+        return "the key script ran out inside a form or prompt";
+    default:
+        return "the terminal went away: the store is closed";
+    }
 }
 
 /* SIGHUP and SIGTERM set the flag and interrupt the key read (no
@@ -103,7 +120,7 @@ static int script_key(app *a)
         if (!fgets(line, sizeof line, s->in)) {
             /* end of script: back out of whatever is open, then quit */
             if (++s->eof_keys > 40)
-                got_hangup = 1;
+                got_hangup = GONE_SCRIPT;
             return s->eof_keys % 2 ? 27 : 'Q';
         }
         line[strcspn(line, "\n")] = '\0';
@@ -129,11 +146,11 @@ static int script_key(app *a)
 static void check_dead(app *a, int64_t waited_ms)
 {
     if (terminal_gone(a->tty_fd))
-        got_hangup = 1;
+        got_hangup = GONE_TERMINAL;
     else if (waited_ms >= DEAD_READ_MS)
         a->dead_reads = 0;
     else if (++a->dead_reads >= DEAD_READS)
-        got_hangup = 1;
+        got_hangup = GONE_TERMINAL;
 }
 
 int app_getch(app *a)
@@ -211,7 +228,8 @@ void app_push(app *a, view *v)
     if (!v)
         return;
     if (a->depth == APP_MAX_VIEWS) {
-        app_status(a, 1, "too many screens open: press q to go back");
+        app_status(a, 1, "too many screens open: press %s to go back",
+                   keymap_key_name(ACT_BACK));
         v->ops->destroy(v);
         return;
     }
@@ -276,8 +294,11 @@ static void paint(app *a)
             erase_rows(a->lay.header_y + 1, a->lay.footer_y);
     }
     if (a->lay.too_small) {
+        char how[80];
+        snprintf(how, sizeof how, "Make the window larger, or press %s to quit.",
+                 keymap_key_name(ACT_BACK));
         mvaddstr(0, 0, "Terminal too small: carecoord needs 80x24.");
-        mvaddstr(1, 0, "Make the window larger, or press q to quit.");
+        mvaddstr(1, 0, how);
     } else {
         view *v = a->stack[a->depth - 1];
         if (what & REDRAW_HEADER)
@@ -319,7 +340,10 @@ static void draw_unlock(app *a, const char *why)
     draw_text(a, 2, 2, a->lay.cols - 4, "carecoord — unlock", ROLE_HEADER);
     draw_text(a, 4, 2, a->lay.cols - 4, who, ROLE_NORMAL);
     draw_text(a, 5, 2, a->lay.cols - 4, why, why[0] ? ROLE_ERROR : ROLE_NORMAL);
-    draw_text(a, 7, 2, a->lay.cols - 4, "Passphrase (not shown); Esc quits.", ROLE_DIM);
+    char how[80];
+    snprintf(how, sizeof how, "Passphrase (not shown); %s quits.",
+             keymap_key_name(ACT_CANCEL));
+    draw_text(a, 7, 2, a->lay.cols - 4, how, ROLE_DIM);
     a->lay.status_y = 8;
 }
 
@@ -462,12 +486,23 @@ static enum redraw handle_key(app *a, int ch)
     return r;
 }
 
+/* The counts changed: the header, and the view on top if its rows follow
+ * them (the caseload's title and rows must agree with the header). */
+static enum redraw follow_counts(app *a)
+{
+    view *v = a->stack[a->depth - 1];
+    if (!v->ops->follows_counts || !v->ops->reload)
+        return REDRAW_HEADER;
+    v->ops->reload(a, v);
+    return REDRAW_HEADER | REDRAW_VIEW;
+}
+
 static int run_loop(app *a)
 {
     a->redraw = REDRAW_ALL;
     while (!a->quit && !got_hangup && a->depth) {
         if (refresh_counts(a, 0))
-            a->redraw |= REDRAW_HEADER;
+            a->redraw |= follow_counts(a);
         if (a->redraw)
             paint(a);
         int ch = app_getch(a);
@@ -557,7 +592,9 @@ int tui_run(const tui_opts *o, cc_err *err)
         fclose(out), fclose(in), fclose(sc.in);
     }
     store_close(a.st);
-    if (rc != 0 && !got_hangup)
+    if (got_hangup) /* cleaned up like a quit, but not one: exit status 1 */
+        return cc_err_set(err, CC_EUSAGE, "%s", hangup_why());
+    if (rc != 0)
         return cc_err_set(err, CC_EREFUSED, "%s", why[0] ? why : "not unlocked");
     return CC_OK;
 }

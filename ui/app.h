@@ -56,6 +56,9 @@ struct view_ops {
     void (*reload)(struct app *a, struct view *v); /* when it comes back on top */
     void (*destroy)(struct view *v);
     enum keys keys; /* KEYS_VIEW, or KEYS_EDIT for a form or prompt */
+    /* 1: reloaded (reload) when the header's counts change while it is on
+     * top, so that its rows agree with them (the caseload, the inbox) */
+    int follows_counts;
 };
 
 typedef struct view {

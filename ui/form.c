@@ -215,7 +215,7 @@ static void destroy(view *v)
     free(v);
 }
 
-static const struct view_ops ops = {"form", "", draw, key, NULL, destroy, KEYS_EDIT};
+static const struct view_ops ops = {"form", "", draw, key, NULL, destroy, KEYS_EDIT, 0};
 
 view *form_view_new(form *fm)
 {

@@ -12,7 +12,7 @@
 
 #include "app.h"
 #include "core/client.h"
-#include "form.h"
+#include "form_common.h"
 #include "keymap.h"
 
 typedef struct edit_state {
@@ -128,7 +128,7 @@ static void conflict_destroy(view *v)
 }
 
 static const struct view_ops conflict_ops = {
-    "conflict", "", conflict_draw, conflict_key, NULL, conflict_destroy, KEYS_EDIT,
+    "conflict", "", conflict_draw, conflict_key, NULL, conflict_destroy, KEYS_EDIT, 0,
 };
 
 view *view_conflict_new(const client *read, const client *mine, const client *theirs)
@@ -171,8 +171,10 @@ static int save_client(app *a, form *fm, cc_err *err)
 
 view *form_client_new(app *a, int64_t client_id)
 {
-    edit_form *ef = calloc(1, sizeof *ef);
     cc_err err = {0};
+    if (!may_change(a, client_id))
+        return NULL;
+    edit_form *ef = calloc(1, sizeof *ef);
     if (!ef)
         return NULL;
     if (client_get(&a->ctx, client_id, &ef->read, &err) != CC_OK) {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "core/task.h"
-#include "form.h"
+#include "form_common.h"
 
 static int save_contact(app *a, form *fm, cc_err *err)
 {
@@ -23,8 +23,9 @@ static int save_contact(app *a, form *fm, cc_err *err)
 
 view *form_contact_new(app *a, int64_t client_id)
 {
-    form *fm = calloc(1, sizeof *fm);
-    (void)a;
+    if (!may_change(a, client_id))
+        return NULL;
+    form *fm = form_alloc(sizeof *fm, "log a contact", a);
     if (!fm)
         return NULL;
     fm->title = " Log a contact";

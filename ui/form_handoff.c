@@ -13,7 +13,7 @@
 #include "core/handoff.h"
 #include "core/program.h"
 #include "core/staff.h"
-#include "form.h"
+#include "form_common.h"
 
 int form_parse_target(app *a, const char *spec, handoff_target *t, cc_err *err)
 {
@@ -68,9 +68,11 @@ static int save_handoff(app *a, form *fm, cc_err *err)
 
 view *form_handoff_new(app *a, int64_t client_id)
 {
-    form *fm = calloc(1, sizeof *fm);
     char *summary = NULL;
     cc_err err = {0};
+    if (!may_change(a, client_id))
+        return NULL;
+    form *fm = form_alloc(sizeof *fm, "propose a hand-off", a);
     if (!fm)
         return NULL;
     fm->title = " Propose a warm hand-off (you keep the client until it is accepted)";

@@ -220,7 +220,8 @@ static int check_client(app *a, form *fm, cc_err *err)
             keymap_key_name(ACT_SAVE), keymap_key_name(ACT_SUBMIT));
     }
     if (a->depth >= APP_MAX_VIEWS)
-        return cc_err_set(err, CC_EINPUT, "too many screens open: Esc, then go back");
+        return cc_err_set(err, CC_EINPUT, "too many screens open: %s, then go back",
+                          keymap_key_name(ACT_CANCEL));
     view *next = intake_referral_new(a, &c, need, err);
     if (!next)
         return err->code ? err->code : cc_err_set(err, CC_EINPUT, "out of memory");

@@ -19,7 +19,9 @@ typedef struct tui_opts {
 } tui_opts;
 
 /* Run the terminal program until the person quits. CC_EUSAGE when the
- * terminal cannot be used, CC_EREFUSED when not unlocked. */
+ * terminal cannot be used: unknown, or gone during the run (SIGHUP, SIGTERM,
+ * a terminal that hung up: the program cleans up as for a quit, then exits
+ * 1 with one line saying why); CC_EREFUSED when not unlocked. */
 int tui_run(const tui_opts *o, cc_err *err);
 
 #endif

@@ -198,7 +198,8 @@ static void assess_destroy(view *v)
 }
 
 static const struct view_ops assess_ops = {
-    "assessment", "help quit", assess_draw, assess_key, NULL, assess_destroy, KEYS_EDIT,
+    "assessment", "help quit",    assess_draw, assess_key,
+    NULL,         assess_destroy, KEYS_EDIT,   0,
 };
 
 view *view_assessment_new(app *a, int64_t client_id)

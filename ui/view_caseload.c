@@ -72,9 +72,45 @@ static void apply_filter(caseload *c)
     c->pos.sel = layout_clamp(c->pos.sel, c->nshown);
 }
 
+/* What the person marked, by client id, to survive a reload: the tagged
+ * clients (NULL if none or out of memory) and the selected one. */
+typedef struct marks {
+    int64_t *tagged;
+    int ntagged;
+    int64_t selected;
+} marks;
+
+static marks marks_take(const caseload *c)
+{
+    marks m = {NULL, 0, c->nshown ? c->rows[c->shown[c->pos.sel]].client_id : 0};
+    if (c->ntagged && (m.tagged = calloc((size_t)c->ntagged, sizeof *m.tagged)))
+        for (int i = 0; i < c->n; i++)
+            if (c->tagged[i] && m.ntagged < c->ntagged)
+                m.tagged[m.ntagged++] = c->rows[i].client_id;
+    return m;
+}
+
+/* Tag again the rows of the clients in m, select its selected one if still
+ * shown (else the same position stays), and free m. */
+static void marks_put(caseload *c, marks *m)
+{
+    for (int i = 0; c->tagged && i < c->n; i++)
+        for (int j = 0; j < m->ntagged; j++)
+            if (c->rows[i].client_id == m->tagged[j]) {
+                c->tagged[i] = 1;
+                c->ntagged++;
+            }
+    for (int i = 0; m->selected && i < c->nshown; i++)
+        if (c->rows[c->shown[i]].client_id == m->selected)
+            c->pos.sel = i;
+    free(m->tagged);
+}
+
+/* Read the caseload again; tags and the selection follow their clients. */
 static void load(app *a, caseload *c)
 {
     cc_err err = {0};
+    marks m = marks_take(c);
     free(c->rows);
     free(c->shown);
     free(c->tagged);
@@ -85,6 +121,7 @@ static void load(app *a, caseload *c)
     c->shown = calloc((size_t)c->n + 1, sizeof *c->shown);
     c->tagged = calloc((size_t)c->n + 1, 1);
     apply_filter(c);
+    marks_put(c, &m);
 }
 
 static const int widths[] = {19, 7, 8, 2, 8, 11, 8, 10};
@@ -117,8 +154,8 @@ static void draw(app *a, view *v)
              c->filter[0] ? ", filter: " : "", c->filter);
     if (c->ntagged) {
         size_t len = strlen(title);
-        snprintf(title + len, sizeof title - len, ", %d tagged (M moves them)",
-                 c->ntagged);
+        snprintf(title + len, sizeof title - len, ", %d tagged (%s moves them)",
+                 c->ntagged, keymap_key_name(ACT_TRANSFER));
     }
     draw_text(a, 1, 0, a->lay.cols, title, ROLE_DIM);
     draw_columns(a, a->lay.body_y, widths, head, 8, ROLE_DIM);
@@ -202,7 +239,8 @@ static void move_all(app *a, caseload *c)
     if (app_prompt(a, "Nothing tagged. Move this whole caseload? Type all: ", yes,
                    sizeof yes, 0) != 0 ||
         strcmp(yes, "all") != 0) {
-        app_status(a, 0, "nothing moved (t tags clients one by one)");
+        app_status(a, 0, "nothing moved (%s tags clients one by one)",
+                   keymap_key_name(ACT_TAG));
         return;
     }
     if (ask_move(a, &t, note, sizeof note, &err) != 0)
@@ -312,7 +350,7 @@ static const struct view_ops ops = {
     "caseload", "open new-referral filter search inbox reports help quit",
     draw,       key,
     reload,     destroy,
-    KEYS_VIEW,
+    KEYS_VIEW,  1,
 };
 
 view *view_caseload_new(app *a, int64_t staff_id)

@@ -119,7 +119,7 @@ static const struct view_ops inbox_ops = {
     "inbox",         "open accept decline caseload back help",
     draw_table_view, inbox_key,
     inbox_reload,    destroy_table_view,
-    KEYS_VIEW,
+    KEYS_VIEW,       1,
 };
 
 view *view_inbox_new(app *a)
@@ -133,6 +133,23 @@ view *view_inbox_new(app *a)
 
 /* ---- search ------------------------------------------------------------ */
 
+/* Some result is outside the reader's scope (its in_scope is "no"). */
+static int outside_scope(const cc_table *t)
+{
+    int col = table_col(t, "in_scope");
+    for (int i = 0; col >= 0 && i < t->nrows; i++)
+        if (!strcmp(table_cell(t, i, col), "no"))
+            return 1;
+    return 0;
+}
+
+/* What the results are, on the status line. */
+static void search_said(app *a, const table_view *tv)
+{
+    app_status(a, 0, "%d found for \"%s\"%s", tv->t.nrows, tv->query,
+               outside_scope(&tv->t) ? "; in_scope no = break-glass to open" : "");
+}
+
 static void search_run(app *a, view *v)
 {
     table_view *tv = v->data;
@@ -141,8 +158,7 @@ static void search_run(app *a, view *v)
     if (worklist_search(&a->ctx, tv->query, 200, &tv->t, &err) != CC_OK)
         app_status(a, 1, "%s", err.msg);
     else
-        app_status(a, 0, "%d found for \"%s\"; in_scope no = break-glass to open",
-                   tv->t.nrows, tv->query);
+        search_said(a, tv);
     tv->pos.sel = tv->pos.top = 0;
 }
 
@@ -156,10 +172,15 @@ static enum redraw search_key(app *a, view *v, enum action act, int ch)
         return moved;
     if (act == ACT_OPEN)
         return open_selected(a, tv);
-    if (act == ACT_SEARCH) {
-        if (app_prompt(a, "Search (name, YYYY-MM-DD or identifier): ", tv->query,
-                       sizeof tv->query, 0) == 0)
+    if (act == ACT_SEARCH) { /* Esc keeps the results and their query */
+        char query[sizeof tv->query];
+        if (app_prompt(a, "Search (name, YYYY-MM-DD or identifier): ", query,
+                       sizeof query, 0) == 0) {
+            memcpy(tv->query, query, sizeof query);
             search_run(a, v);
+        } else {
+            search_said(a, tv);
+        }
         return REDRAW_VIEW;
     }
     return REDRAW_PASS;
@@ -167,7 +188,7 @@ static enum redraw search_key(app *a, view *v, enum action act, int ch)
 
 static const struct view_ops search_ops = {
     "search", "search open back help", draw_table_view, search_key,
-    NULL,     destroy_table_view,      KEYS_VIEW,
+    NULL,     destroy_table_view,      KEYS_VIEW,       0,
 };
 
 view *view_search_new(app *a)
@@ -177,8 +198,11 @@ view *view_search_new(app *a)
     if (!v)
         return NULL;
     if (app_prompt(a, "Search (name, YYYY-MM-DD or identifier): ", tv->query,
-                   sizeof tv->query, 0) == 0)
-        search_run(a, v);
+                   sizeof tv->query, 0) != 0) {
+        destroy_table_view(v); /* cancelled: no empty search left open */
+        return NULL;
+    }
+    search_run(a, v);
     return v;
 }
 
@@ -227,7 +251,7 @@ static enum redraw help_key(app *a, view *v, enum action act, int ch)
 }
 
 static const struct view_ops help_ops = {
-    "help", "back quit", help_draw, help_key, NULL, destroy_table_view, KEYS_VIEW,
+    "help", "back quit", help_draw, help_key, NULL, destroy_table_view, KEYS_VIEW, 0,
 };
 
 view *view_help_new(app *a)

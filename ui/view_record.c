@@ -13,7 +13,8 @@
 #include "core/handoff.h"
 #include "core/scope.h"
 #include "core/task.h"
-#include "form.h"
+#include "form_common.h"
+#include "keymap.h"
 #include "list.h"
 #include "util/text.h"
 
@@ -110,6 +111,8 @@ static void complete_task(app *a, record *r)
     task t, theirs;
     cc_err err = {0};
     int col = r->table.ncols - 1; /* the tasks tab ends with the task id */
+    if (!may_change(a, r->client_id))
+        return; /* why not is on the status line */
     if (strcmp(record_tab_names()[r->tab], "tasks") || !r->table.nrows) {
         app_status(a, 1, "choose a task on the tasks tab");
         return;
@@ -186,7 +189,7 @@ static const struct view_ops ops = {
     "record",  "next-tab log-contact assess consent handoff episode help",
     draw,      key,
     reload,    destroy,
-    KEYS_VIEW,
+    KEYS_VIEW, 0, /* a reload is an audited view: only when asked for */
 };
 
 view *view_record_new(app *a, int64_t client_id, const char *tab)
@@ -227,8 +230,10 @@ void app_open_client(app *a, int64_t client_id)
     app_status(a, 1, "client %lld is outside your caseload and teams",
                (long long)client_id);
     draw_status(a);
-    if (app_prompt(a, "Break-glass reason (Esc cancels): ", reason, sizeof reason, 0) !=
-        0)
+    char ask[80];
+    snprintf(ask, sizeof ask,
+             "Break-glass reason (%s cancels): ", keymap_key_name(ACT_CANCEL));
+    if (app_prompt(a, ask, reason, sizeof reason, 0) != 0)
         return;
     if (scope_break_glass(&a->ctx, client_id, reason, 0, &grant, &err) != CC_OK) {
         app_status(a, 1, "%s", err.msg);

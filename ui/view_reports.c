@@ -14,6 +14,7 @@
 #include "core/access.h"
 #include "core/caseload.h"
 #include "core/reports.h"
+#include "keymap.h"
 #include "list.h"
 #include "store/audit.h"
 
@@ -107,8 +108,10 @@ static void assign_suggested(app *a, view *v)
         strstr(err.msg, "capacity")) {
         app_status(a, 1, "%s", err.msg);
         draw_status(a);
-        if (app_prompt(a, "Reason to go over capacity (Esc cancels): ", reason,
-                       sizeof reason, 0) != 0)
+        char ask[80];
+        snprintf(ask, sizeof ask, "Reason to go over capacity (%s cancels): ",
+                 keymap_key_name(ACT_CANCEL));
+        if (app_prompt(a, ask, reason, sizeof reason, 0) != 0)
             return;
         cc_err_clear(&err);
         caseload_assign(&a->ctx, client_id, s.id, reason, &err);
@@ -164,17 +167,20 @@ static void rv_destroy(view *v)
 }
 
 static const struct view_ops report_ops = {
-    "report",  "open accept reports back help", rv_draw, rv_key, rv_load, rv_destroy,
-    KEYS_VIEW,
+    "report",  "open accept reports back help",
+    rv_draw,   rv_key,
+    rv_load,   rv_destroy,
+    KEYS_VIEW, 0,
 };
 
 /* The access log asks whose: a client id, a staff login, or everyone. */
 static int ask_access(app *a, report_params *p)
 {
-    char who[64];
-    if (app_prompt(a,
-                   "Access log of client id or staff login (Enter: everyone, 7 days): ",
-                   who, sizeof who, 0) != 0)
+    char who[64], ask[100];
+    snprintf(ask, sizeof ask,
+             "Access log of client id or staff login (%s: everyone, 7 days): ",
+             keymap_key_name(ACT_SUBMIT));
+    if (app_prompt(a, ask, who, sizeof who, 0) != 0)
         return -1;
     if (who[0] >= '0' && who[0] <= '9')
         p->client_id = atoll(who);
@@ -300,7 +306,7 @@ static void av_destroy(view *v)
 }
 
 static const struct view_ops audit_ops = {
-    "audit", "verify back help", av_draw, av_key, av_load, av_destroy, KEYS_VIEW,
+    "audit", "verify back help", av_draw, av_key, av_load, av_destroy, KEYS_VIEW, 0,
 };
 
 static view *audit_view_new(app *a)
@@ -359,7 +365,7 @@ static void menu_destroy(view *v)
 }
 
 static const struct view_ops menu_ops = {
-    "reports", "open back help", menu_draw, menu_key, NULL, menu_destroy, KEYS_VIEW,
+    "reports", "open back help", menu_draw, menu_key, NULL, menu_destroy, KEYS_VIEW, 0,
 };
 
 view *view_reports_new(app *a)

@@ -268,8 +268,9 @@ static int cmd_demo(cli *c, int argc, char **argv)
             "usage: carecoord demo [--clients N] [--seed S] [--no-tui] [--force]\n"
             "Build a demo database of N synthetic clients (default 400) with staff in "
             "teams\nand one account per role, each with the passphrase \"demo\". "
-            "Never prompts.\nWith CARECOORD_NOW fixed, the same seed gives the same "
-            "data. --force replaces\nan existing demo database (never a real one).\n",
+            "Never prompts.\nIn a test build, with CARECOORD_NOW fixed, the same seed gives "
+            "the same data.\n--force replaces an existing demo database (never a real "
+            "one).\n",
             &rc))
         return rc;
     if (parse_demo_numbers(clients, seed, &dopts, &err) != CC_OK ||

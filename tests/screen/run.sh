@@ -25,6 +25,12 @@
 #                           before it are taken, then the key script FILE runs
 #                           to its end as a second person (its own "# user:"),
 #                           on the same database, then the rest (for conflicts)
+# A file NAME.check beside the script, if there is one, is sourced after the
+# run and the screen's comparison: bash using tests/cli/lib.sh's assertions,
+# with DB naming the database the script ran on (CARECOORD_NOW and the
+# passphrase "demo" are set). `unchanged KIND CLIENT` asserts that the
+# client's rows of `export --what KIND` are exactly as in the demo database:
+# what a screen refused left nothing behind.
 # The script must end where `Q` quits (not inside a form or prompt, which keep
 # every key to themselves): a run longer than 30 s counts as hung.
 #
@@ -61,6 +67,46 @@ fi
 pass "demo database built (300 clients, seed 1)"
 
 # ---- one key script ----------------------------------------------------------
+
+# export_of DB KIND CLIENT: the client's rows of `export --what KIND` (the
+# rows whose "client" or, for clients, "id" is CLIENT), read by a supervisor.
+export_of() {
+    CARECOORD_NOW=$NOW CARECOORD_PASSPHRASE=demo run --db "$1" --user demo-supervisor \
+        export --what "$2"
+    [ "$RC" -eq 0 ] || {
+        last_run >&2
+        return 1
+    }
+    if [ "$2" = clients ]; then
+        printf '%s\n' "$OUT" | grep -F "{\"id\":$3,"
+    else
+        printf '%s\n' "$OUT" | grep -F "\"client\":$3,"
+    fi
+    return 0
+}
+
+# unchanged KIND CLIENT [DESC]: for a NAME.check file: the client's rows of
+# export KIND in $DB are those of the demo database (an export is audited, so
+# the demo database is read through a copy of its own).
+unchanged() {
+    local before="$T/before.db" want got
+    copy_db "$T/demo.db" "$before" || {
+        fail "${3:-$1 of client $2 unchanged}" "cannot copy the demo database"
+        return
+    }
+    want=$(export_of "$before" "$1" "$2")
+    got=$(export_of "$DB" "$1" "$2")
+    rm -f -- "$before" "$before.keys" "$before.lock"
+    if [ -z "$want" ]; then
+        fail "${3:-$1 of client $2 unchanged}" "the demo database has no $1 of client $2"
+    elif [ "$want" = "$got" ]; then
+        pass "${3:-$1 of client $2 unchanged}"
+    else
+        fail "${3:-$1 of client $2 unchanged}" \
+            "$(diff -u --label demo --label after <(printf '%s\n' "$want") \
+                <(printf '%s\n' "$got"))"
+    fi
+}
 
 # header FILE KEY DEFAULT: the value of a leading "# KEY: VALUE" line.
 header() {
@@ -226,6 +272,15 @@ run_keys() {
         fail "$name: matches golden/$name.txt" \
             "$(diff -u --label "golden/$name.txt" --label "screen" -- "$golden" "$out")"
     fi
+    run_check "$name" "$db"
+}
+
+# run_check NAME DB: source NAME.check, if any, with DB set to the database.
+run_check() {
+    local check="$HERE/$1.check" DB=$2
+    [ -f "$check" ] || return 0
+    # shellcheck disable=SC1090
+    . "$check"
 }
 
 n=0
@@ -238,17 +293,19 @@ for keys in "$HERE"/*.script; do
 done
 [ "$n" -gt 0 ] || fail "key scripts found" "no tests/screen/*.script${ONLY:+ matching $ONLY}"
 
-# Every golden file belongs to a script (a renamed script leaves none behind).
+# Every golden and check file belongs to a script (a renamed script leaves
+# none behind).
 if [ -z "$ONLY" ]; then
     orphans=''
-    for g in "$GOLDEN"/*.txt; do
+    for g in "$GOLDEN"/*.txt "$HERE"/*.check; do
         [ -e "$g" ] || continue
-        [ -f "$HERE/$(basename -- "$g" .txt).script" ] || orphans="$orphans $(basename -- "$g")"
+        b=$(basename -- "$g")
+        [ -f "$HERE/${b%.*}.script" ] || orphans="$orphans $b"
     done
     if [ -z "$orphans" ]; then
-        pass "every golden file has its key script"
+        pass "every golden and check file has its key script"
     else
-        fail "every golden file has its key script" "orphans:$orphans"
+        fail "every golden and check file has its key script" "orphans:$orphans"
     fi
 fi
 

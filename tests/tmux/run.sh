@@ -10,7 +10,8 @@
 # consent, a high assessment that starts an episode, a contact, a hand-off
 # accepted by the second person. Then the ends: SIGHUP and SIGTERM at a prompt
 # and a terminal that vanishes (with and without a signal) end the program
-# within seconds, without spinning, its store closed; and neither the idle
+# within seconds, without spinning, its store closed, with exit status 1
+# and one line saying why (a quit's status is 0); and neither the idle
 # lock, ^L nor quitting leaves a client's name in the terminal's scrollback,
 # with TERM=vt100 (no alternate screen) as with xterm-256color.
 #
@@ -437,6 +438,10 @@ t_handoff() {
     # Enter on the last field saves (^S is XOFF to many terminals).
     keys "$F1" Tab Enter
     see "$F1" 'hand-off proposed; the client stays yours' "saved: proposed, still demo-coach's"
+    # demo-coach waits on the caseload, where the client still is.
+    keys "$F1" c
+    see "$F1" 'My caseload, 32 clients' "c: demo-coach's caseload, still 32 clients"
+    like "$SCREEN" '^Corez, Kemal' "Corez, Kemal is still on it until the hand-off is accepted"
     keys "$F2" C-l i
     see "$F2" '^hand-off +42 +Corez, Kemal +from demo-coach: Moving close' "demo-coach2's inbox has the hand-off first"
     keys "$F2" a
@@ -445,11 +450,16 @@ t_handoff() {
     keys "$F2" c
     see "$F2" '^Corez, Kemal' "c: Corez, Kemal is on demo-coach2's caseload"
     like "$SCREEN" 'My caseload, 16 clients' "demo-coach2 now has 16 clients"
-    keys "$F1" c
-    sleep 0.3
+    # With no key pressed, demo-coach's screen follows within seconds (the
+    # header's counts are read every 5 s): the header, and with it the
+    # caseload's title and rows, which must never disagree with it.
+    see "$F1" 'caseload 31/35' "untouched, demo-coach's header comes to 31 clients"
+    see "$F1" 'My caseload, 31 clients' "and so does the caseload's title" 3
+    gone "$F1" 'Corez, Kemal' "and Corez, Kemal leaves the rows" 3
     keys "$F1" C-l
-    see "$F1" 'caseload 31/35' "after c and ^L, demo-coach's header counts 31 clients"
-    like "$SCREEN" 'My caseload, 31 clients' "and so does the caseload's title"
+    sleep 0.3
+    see "$F1" 'My caseload, 31 clients' "after ^L: still 31 clients"
+    like "$SCREEN" 'caseload 31/35' "and the header agrees"
     unlike "$SCREEN" 'Corez, Kemal' "Corez, Kemal is no longer on demo-coach's caseload"
     keys "$F1" q
     keys "$F2" q
@@ -663,6 +673,17 @@ hangup_case() {
     vanish) tmux -L "$H" kill-server ;;
     esac
     ends "$pid" "$name: the program ends"
+    # The pane's shell outlives a signal to the program (not a closed
+    # terminal): it tells the exit status, 1, and the line saying why is on
+    # the pane (scrolled up by tmux's "Pane is dead").
+    case $how in
+    hup | term)
+        exits "$H" 1 "$name: exit status 1, not a quit's 0"
+        like "$(history "$H")" "^carecoord: $([ "$how" = hup ] &&
+            echo 'the terminal hung up \(SIGHUP\)' || echo 'ended by SIGTERM')" \
+            "$name: one line says why"
+        ;;
+    esac
     lock_free "$db" "$name"
     stop "$H"
 }
