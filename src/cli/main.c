@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "core/access.h"
+#include "store/audit.h"
 #include "ui/tui.h"
 #include "util/clock.h"
 #include "util/hooks.h"
@@ -174,6 +175,7 @@ static int run_tui(cli *c, cc_err *err)
     if (config_load(&c->config, err) != CC_OK || config_db_path(c, err) != CC_OK ||
         cli_resolve_login(c, err) != CC_OK)
         return err->code;
+    audit_anchor_configure(c->config.anchor_file, c->config.anchor_minutes * 60);
     if (access(c->db_path, F_OK) != 0)
         return cc_err_set(
             err, CC_EUSAGE,
@@ -215,6 +217,7 @@ static int run(cli *c, int argc, char **argv, cc_err *err)
     c->command = name;
     if (config_load(&c->config, err) != CC_OK || config_db_path(c, err) != CC_OK)
         return err->code;
+    audit_anchor_configure(c->config.anchor_file, c->config.anchor_minutes * 60);
     int skip = next + (cmd->sub ? 2 : 1);
     return cmd->run(c, argc - skip + 1, argv + skip - 1);
 }

@@ -6,6 +6,8 @@
 #include <sodium.h>
 #include <stdio.h>
 
+#include "store/audit.h"
+
 int session_open(session *s, const char *path, const char *login,
                  const char *passphrase, const char *how, int flags, cc_err *err)
 {
@@ -29,6 +31,9 @@ int session_open(session *s, const char *path, const char *login,
 
 void session_close(session *s)
 {
+    cc_err err = {0};
+    audit_anchor_now(s->st,
+                     &err); /* the head leaves the database; failures go to syslog */
     store_close(s->st);
     sodium_memzero(s, sizeof *s);
 }

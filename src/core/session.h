@@ -31,7 +31,8 @@ enum session_flags {
 int session_open(session *s, const char *path, const char *login,
                  const char *passphrase, const char *how, int flags, cc_err *err);
 
-/* Close the store (wiping its keys) and the session. Safe on a closed one. */
+/* Anchor the audit chain's head outside the database (audit.h), close the
+ * store (wiping its keys) and the session. Safe on a closed one. */
 void session_close(session *s);
 
 #endif
