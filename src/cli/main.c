@@ -75,8 +75,12 @@ int cli_open(cli *c, const char *action, int allow_must_change, cc_err *err)
     if (!c->pass)
         return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
     snprintf(how, sizeof how, "cli %s", c->command);
+    int behind =
+        action && (!strcmp(action, "store.check") || !strcmp(action, "audit.verify"));
     int rc = session_open(&c->sess, c->db_path, c->login, c->pass, how,
-                          allow_must_change ? SESSION_ALLOW_MUST_CHANGE : 0, err);
+                          (allow_must_change ? SESSION_ALLOW_MUST_CHANGE : 0) |
+                              (behind ? SESSION_ALLOW_BEHIND : 0),
+                          err);
     if (rc != CC_OK)
         return rc;
     return action ? access_check(c->sess.me.role, action, err) : CC_OK;

@@ -14,6 +14,12 @@ int session_open(session *s, const char *path, const char *login,
     sodium_memzero(s, sizeof *s);
     if (store_open(path, login, passphrase, &s->st, err) != CC_OK)
         return err->code;
+    if (audit_anchor_check(s->st, err) != CC_OK && !(flags & SESSION_ALLOW_BEHIND)) {
+        int code = err->code; /* committed work lost: nobody builds on it */
+        session_close(s);
+        return code;
+    }
+    cc_err_clear(err);
     if (staff_login(s->st, login, how, &s->me, err) != CC_OK ||
         (s->me.must_change && !(flags & SESSION_ALLOW_MUST_CHANGE) &&
          cc_err_set(err, CC_EREFUSED,

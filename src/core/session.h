@@ -22,6 +22,7 @@ typedef struct session {
 
 enum session_flags {
     SESSION_ALLOW_MUST_CHANGE = 1, /* passwd: the one thing a new account may do */
+    SESSION_ALLOW_BEHIND = 2, /* check, audit verify: open a log behind its anchor */
 };
 
 /* Unlock the database at path as login with passphrase and log in (audited,

@@ -472,3 +472,25 @@ int audit_anchor_holds(store *s, const audit_anchor *a, char *why, size_t whysz,
                  (long long)a->seq);
     return held ? 0 : 1;
 }
+
+int audit_anchor_check(store *s, cc_err *err)
+{
+    audit_anchor a;
+    char at[32], why[160];
+    if (!anchor_path[0] || audit_anchor_newest(anchor_path, s->path, &a, at) != 1)
+        return CC_OK;
+    int r = audit_anchor_holds(s, &a, why, sizeof why, err);
+    if (r == 0)
+        return CC_OK;
+    s->no_anchor = 1;
+    if (r > 1)
+        return r;
+    syslog(LOG_AUTHPRIV | LOG_ALERT, "audit log of %s behind its anchor: %s", s->path,
+           why);
+    return cc_err_set(
+        err, CC_EDATA,
+        "the audit log of %s no longer holds its anchor of %s in %s: %s; "
+        "committed work is missing (see 'carecoord check', 'audit verify'; "
+        "'restore' a backup)",
+        s->path, at, anchor_path, why);
+}

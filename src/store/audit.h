@@ -103,6 +103,13 @@ int audit_anchor_newest(const char *file, const char *db_path, audit_anchor *a,
 int audit_anchor_holds(store *s, const audit_anchor *a, char *why, size_t whysz,
                        cc_err *err);
 
+/* At open: if the site's anchor file holds an anchor of s's database that
+ * the log no longer holds (committed work lost: a rolled-back, cut or
+ * altered WAL, an older file put back), CC_EDATA saying so, and s is never
+ * anchored (its lower head must not become the newest anchor). CC_OK when
+ * it holds or there is no anchor to compare with. */
+int audit_anchor_check(store *s, cc_err *err);
+
 /* The time ("YYYY-MM-DDTHH:MM:SSZ") of entry seq into at ("" if none). */
 int audit_entry_time(store *s, int64_t seq, char at[32], cc_err *err);
 

@@ -118,6 +118,7 @@ int store_fail(store *s, int rc, const char *what, cc_err *err)
 
 int store_set_durable(store *s, int durable, cc_err *err)
 {
+    s->no_anchor = !durable; /* never anchor work a crash may still lose */
     return store_exec(
         s, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF", err);
 }
