@@ -201,10 +201,9 @@ static int cmd_audit_verify(cli *c, int argc, char **argv)
         return CC_EDATA;
     }
     printf("audit chain intact: %lld entries%s%s\n", (long long)res.entries,
-           use ? ", extends " : " (no anchor to check it against)",
-           use ? cli_s(desc) : "");
-    if (!use && !anchor_path)
-        printf("%s\n", cli_s(desc));
+           use ? ", extends " : "", use ? cli_s(desc) : "");
+    if (!use)
+        printf("not checked against an anchor: %s\n", cli_s(desc));
     return CC_OK;
 }
 
