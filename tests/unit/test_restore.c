@@ -174,6 +174,37 @@ static void test_overwrite_needs_force_and_nobody(void **state)
     store_close(live);
 }
 
+static void test_note_and_anchor(void **state)
+{
+    fixture *f = *state;
+    store_restore_info info;
+    store *s;
+    audit_anchor head, got;
+    cc_err err = {0};
+    char *anchors = tu_path(f->dir, "anchors"), at[32];
+    audit_anchor_configure(anchors, 0); /* every commit would anchor... */
+    assert_int_equal(store_restore_stage(f->backup, "admin1", PASS, f->staged, &info,
+                                         NULL, NULL, &err),
+                     CC_OK);
+    assert_int_equal(store_open(f->staged, "admin1", PASS, &s, &err), CC_OK);
+    assert_int_equal(store_restore_note(s, f->backup, &err), CC_OK);
+    assert_int_equal(audit_head(s, &head, &err), CC_OK);
+    assert_int_equal(audit_anchor_now(s, &err), CC_OK); /* ...but not a staged copy */
+    store_close(s);
+    assert_int_equal(tu_size(anchors), -1);
+    assert_int_equal(store_restore_commit(f->staged, f->to, 0, &head, &err), CC_OK);
+    assert_int_equal(audit_anchor_newest(anchors, f->to, &got, at), 1);
+    assert_int_equal(got.seq, head.seq);
+    assert_int_equal(got.seq, info.head.seq + 1);
+    assert_int_equal(store_open(f->to, "admin1", PASS, &s, &err), CC_OK);
+    assert_int_equal(audit_anchor_check(s, &err), CC_OK);
+    assert_int_equal(
+        tu_int(s, "SELECT count(*) FROM audit WHERE action = 'store.restore'"), 1);
+    store_close(s);
+    audit_anchor_configure(NULL, -1);
+    free(anchors);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +215,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_broken_chain_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overwrite_needs_force_and_nobody, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_note_and_anchor, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
