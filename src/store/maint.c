@@ -520,7 +520,14 @@ int store_restore_stage(const char *backup, const char *login, const char *passp
 {
     store *b;
     uint8_t id[VFS_DBID_BYTES];
+    char wal[4200];
     memset(info, 0, sizeof *info);
+    snprintf(wal, sizeof wal, "%s-wal", backup);
+    if (exists(wal))
+        return cc_err_set(err, CC_EUSAGE,
+                          "%s has a -wal beside it: it is a database in use, not a "
+                          "backup (make one with 'carecoord backup')",
+                          backup);
     if (store_open_readonly(backup, login, passphrase, &b, err) != CC_OK)
         return err->code;
     store_set_progress(b, fn, arg);
@@ -599,11 +606,11 @@ int store_restore_commit(const char *staged, const char *to, int force,
     if (lock_target(full, &fd, err) != CC_OK)
         return err->code;
     int rc = move_into_place(staged, full, err);
+    if (rc == CC_OK) /* before anyone can open it and compare */
+        rc = audit_anchor_record(full, head, err);
     close(fd);
-    if (rc != CC_OK)
-        return rc;
     char staged_lock[4200];
     snprintf(staged_lock, sizeof staged_lock, "%s.lock", staged);
     unlink(staged_lock);
-    return audit_anchor_record(full, head, err);
+    return rc;
 }

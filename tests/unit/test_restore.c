@@ -205,6 +205,22 @@ static void test_note_and_anchor(void **state)
     free(anchors);
 }
 
+static void test_live_database_is_no_backup(void **state)
+{
+    fixture *f = *state;
+    store_restore_info info;
+    store *live;
+    cc_err err = {0};
+    assert_int_equal(store_open(f->db, "admin1", PASS, &live, &err),
+                     CC_OK); /* has a -wal */
+    assert_int_equal(
+        store_restore_stage(f->db, "admin1", PASS, f->staged, &info, NULL, NULL, &err),
+        CC_EUSAGE);
+    assert_non_null(strstr(err.msg, "not a backup"));
+    assert_false(exists(f->staged));
+    store_close(live);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +232,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_overwrite_needs_force_and_nobody, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_note_and_anchor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_live_database_is_no_backup, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
