@@ -21,6 +21,13 @@ static void with_progress(store *s, progress *p, const char *label)
     store_set_progress(s, progress_cb, p);
 }
 
+/* Clear the bar and forget it. */
+static void end_progress(store *s, progress *p)
+{
+    progress_done(p);
+    store_set_progress(s, NULL, NULL);
+}
+
 /* The newest anchor of s's database in the site's anchor file: 1 found
  * (desc says which), 0 none (desc says why). */
 static int site_anchor(store *s, audit_anchor *a, char *desc, size_t n)
@@ -67,17 +74,19 @@ static int cmd_check(cli *c, int argc, char **argv)
     progress bar;
     cc_err err = {0};
     int rc;
-    if (!cli_args(argc, argv, NULL, NULL, 0, 0,
-                  "usage: carecoord check\nAuthenticate every page of the database and "
-                  "its WAL, and run SQLite's\nintegrity check. Exit 3 if anything is "
-                  "damaged or tampered with.\n",
-                  &rc))
+    if (!cli_args(
+            argc, argv, NULL, NULL, 0, 0,
+            "usage: carecoord check\nAuthenticate every page of the database and "
+            "its WAL, run SQLite's integrity\ncheck, and check that the audit log "
+            "still holds this database's newest\nanchor in the site's anchor file. "
+            "Exit 3 if anything is damaged or tampered\nwith.\n",
+            &rc))
         return rc;
     if (cli_open(c, "store.check", 0, &err) != CC_OK)
         return cli_fail(&err);
     with_progress(c->sess.st, &bar, "checking");
     rc = store_check(c->sess.st, &res, &err);
-    progress_done(&bar);
+    end_progress(c->sess.st, &bar);
     if (rc != CC_OK)
         return cli_fail(&err);
     res.integrity[strcspn(res.integrity, "\n")] = '\0';
@@ -109,7 +118,7 @@ static int cmd_backup(cli *c, int argc, char **argv)
         return cli_fail(&err);
     with_progress(c->sess.st, &bar, "backup");
     rc = store_backup(c->sess.st, pos[0], &err);
-    progress_done(&bar);
+    end_progress(c->sess.st, &bar);
     if (rc != CC_OK)
         return cli_fail(&err);
     printf("backup written: %s (and %s.keys)\n", cli_s(pos[0]), cli_s(pos[0]));
@@ -132,7 +141,7 @@ static int cmd_rekey(cli *c, int argc, char **argv)
         return cli_fail(&err);
     with_progress(c->sess.st, &bar, "rekey");
     rc = store_rekey(c->sess.st, &err);
-    progress_done(&bar);
+    end_progress(c->sess.st, &bar);
     if (rc != CC_OK)
         return cli_fail(&err);
     puts("rekeyed: every page re-encrypted under a new master key");
