@@ -23,6 +23,8 @@ typedef struct cli_config {
     char timezone[64];     /* the site's time zone, applied at load (UTC) */
     char binds[16][48];    /* "KEY ACTION" lines of `bind = KEY ACTION` */
     int nbinds;
+    char anchor_file[4096]; /* append the audit head here too ("": syslog only) */
+    int anchor_minutes;     /* anchor at least this often while writing */
 } cli_config;
 
 typedef struct cli {

@@ -1,6 +1,7 @@
 /*
  * cmd_store.c — subcommands for the store as a whole: check, backup, rekey,
- * and the audit chain (verify, anchor).
+ * restore, and the audit chain (verify, anchor). Long ones show a progress
+ * bar on stderr when it is a terminal (util/progress.h).
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -8,22 +9,85 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "core/access.h"
 #include "store/audit.h"
 #include "store/maint.h"
+#include "util/progress.h"
+
+/* Show s's long operations on a bar labelled label. */
+static void with_progress(store *s, progress *p, const char *label)
+{
+    progress_start(p, label, 0);
+    store_set_progress(s, progress_cb, p);
+}
+
+/* Clear the bar and forget it. */
+static void end_progress(store *s, progress *p)
+{
+    progress_done(p);
+    store_set_progress(s, NULL, NULL);
+}
+
+/* The newest anchor of s's database in the site's anchor file: 1 found
+ * (desc says which), 0 none (desc says why). */
+static int site_anchor(store *s, audit_anchor *a, char *desc, size_t n)
+{
+    const char *file = audit_anchor_file();
+    char at[32];
+    int r = file ? audit_anchor_newest(file, store_path(s), a, at) : 0;
+    if (r == 1)
+        snprintf(desc, n, "the newest anchor in %s (entry %lld, %s)", file,
+                 (long long)a->seq, at);
+    else if (!file)
+        snprintf(desc, n,
+                 "no anchor file configured (anchor_file in the site "
+                 "configuration)");
+    else
+        snprintf(desc, n,
+                 r == 0 ? "%s holds no anchor of this database"
+                        : "cannot read the anchor file %s",
+                 file);
+    return r == 1;
+}
+
+/* check: does the log still hold the site's newest anchor? 0 yes or none. */
+static int check_anchor(store *s, cc_err *err)
+{
+    audit_anchor a;
+    char desc[4400], why[160];
+    if (!audit_anchor_file())
+        return 0;
+    if (!site_anchor(s, &a, desc, sizeof desc)) {
+        printf("audit anchor: %s\n", cli_s(desc));
+        return 0;
+    }
+    int r = audit_anchor_holds(s, &a, why, sizeof why, err);
+    if (r > 1)
+        return cli_fail(err), 1;
+    printf("audit anchor: %s: %s\n", r ? cli_s(why) : "holds", cli_s(desc));
+    return r;
+}
 
 static int cmd_check(cli *c, int argc, char **argv)
 {
     store_check_result res;
+    progress bar;
     cc_err err = {0};
     int rc;
-    if (!cli_args(argc, argv, NULL, NULL, 0, 0,
-                  "usage: carecoord check\nAuthenticate every page of the database and "
-                  "its WAL, and run SQLite's\nintegrity check. Exit 3 if anything is "
-                  "damaged or tampered with.\n",
-                  &rc))
+    if (!cli_args(
+            argc, argv, NULL, NULL, 0, 0,
+            "usage: carecoord check\nAuthenticate every page of the database and "
+            "its WAL, run SQLite's integrity\ncheck, and check that the audit log "
+            "still holds this database's newest\nanchor in the site's anchor file. "
+            "Exit 3 if anything is damaged or tampered\nwith.\n",
+            &rc))
         return rc;
-    if (cli_open(c, "store.check", 0, &err) != CC_OK ||
-        store_check(c->sess.st, &res, &err))
+    if (cli_open(c, "store.check", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    with_progress(c->sess.st, &bar, "checking");
+    rc = store_check(c->sess.st, &res, &err);
+    end_progress(c->sess.st, &bar);
+    if (rc != CC_OK)
         return cli_fail(&err);
     res.integrity[strcspn(res.integrity, "\n")] = '\0';
     printf("integrity: %s\n", cli_s(res.integrity));
@@ -34,7 +98,7 @@ static int cmd_check(cli *c, int argc, char **argv)
             printf("first failure: %s\n", cli_s(res.first_bad));
         return CC_EDATA;
     }
-    return CC_OK;
+    return check_anchor(c->sess.st, &err) ? CC_EDATA : CC_OK;
 }
 
 static int cmd_backup(cli *c, int argc, char **argv)
@@ -49,8 +113,13 @@ static int cmd_backup(cli *c, int argc, char **argv)
             "working. Staff open it with their usual\npassphrases.\n",
             &rc))
         return rc;
-    if (cli_open(c, "store.backup", 0, &err) != CC_OK ||
-        store_backup(c->sess.st, pos[0], &err) != CC_OK)
+    progress bar;
+    if (cli_open(c, "store.backup", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    with_progress(c->sess.st, &bar, "backup");
+    rc = store_backup(c->sess.st, pos[0], &err);
+    end_progress(c->sess.st, &bar);
+    if (rc != CC_OK)
         return cli_fail(&err);
     printf("backup written: %s (and %s.keys)\n", cli_s(pos[0]), cli_s(pos[0]));
     return CC_OK;
@@ -67,8 +136,13 @@ static int cmd_rekey(cli *c, int argc, char **argv)
             "everyone else logged out.\n",
             &rc))
         return rc;
-    if (cli_open(c, "store.rekey", 0, &err) != CC_OK ||
-        store_rekey(c->sess.st, &err) != CC_OK)
+    progress bar;
+    if (cli_open(c, "store.rekey", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    with_progress(c->sess.st, &bar, "rekey");
+    rc = store_rekey(c->sess.st, &err);
+    end_progress(c->sess.st, &bar);
+    if (rc != CC_OK)
         return cli_fail(&err);
     puts("rekeyed: every page re-encrypted under a new master key");
     return CC_OK;
@@ -88,12 +162,16 @@ static int read_anchor(const char *path, audit_anchor *a, cc_err *err)
     return CC_OK;
 }
 
-static int verify_progress(void *arg, int64_t done, int64_t total)
+/* Which anchor verify uses: --anchor FILE, else the site's newest. */
+static int pick_anchor(cli *c, const char *path, audit_anchor *a, char *desc, size_t n,
+                       cc_err *err)
 {
-    (void)arg;
-    if (isatty(2))
-        fprintf(stderr, "\rverifying %lld/%lld", (long long)done, (long long)total);
-    return 0;
+    if (!path)
+        return site_anchor(c->sess.st, a, desc, n);
+    if (read_anchor(path, a, err) != CC_OK)
+        return -1;
+    snprintf(desc, n, "the anchor");
+    return 1;
 }
 
 static int cmd_audit_verify(cli *c, int argc, char **argv)
@@ -103,28 +181,38 @@ static int cmd_audit_verify(cli *c, int argc, char **argv)
                                    {NULL, NULL, NULL}};
     audit_anchor anchor;
     audit_result res;
+    progress bar;
+    char desc[4400];
     cc_err err = {0};
-    int rc;
-    if (!cli_args(argc, argv, opts, NULL, 0, 0,
-                  "usage: carecoord audit verify [--anchor FILE]\nRecompute the whole "
-                  "audit hash chain; with an anchor (from 'audit anchor'),\nalso prove "
-                  "the log still extends it. Exit 3 if the chain is broken.\n",
-                  &rc))
+    int rc, use;
+    if (!cli_args(
+            argc, argv, opts, NULL, 0, 0,
+            "usage: carecoord audit verify [--anchor FILE]\nRecompute the whole "
+            "audit hash chain and prove it still extends an anchor:\nthe one in "
+            "FILE (from 'audit anchor'), or by default the newest one of\nthis "
+            "database in the site's anchor file. Exit 3 if the chain is broken.\n",
+            &rc))
         return rc;
     if ((anchor_path && read_anchor(anchor_path, &anchor, &err) != CC_OK) ||
         cli_open(c, "audit.verify", 0, &err) != CC_OK ||
-        audit_verify(c->sess.st, anchor_path ? &anchor : NULL, &res, verify_progress,
-                     NULL, &err) != CC_OK)
+        (use = pick_anchor(c, anchor_path, &anchor, desc, sizeof desc, &err)) < 0)
         return cli_fail(&err);
-    if (isatty(2))
-        fputs("\r\033[K", stderr);
+    progress_start(&bar, "verifying", 0);
+    rc = audit_verify(c->sess.st, use ? &anchor : NULL, &res, progress_cb, &bar, &err);
+    progress_done(&bar);
+    if (rc != CC_OK)
+        return cli_fail(&err);
     if (res.first_bad) {
         printf("audit chain BROKEN at entry %lld: %s\n", (long long)res.first_bad,
                cli_s(res.why));
+        if (use && !anchor_path)
+            printf("checked against %s\n", cli_s(desc));
         return CC_EDATA;
     }
-    printf("audit chain intact: %lld entries%s\n", (long long)res.entries,
-           anchor_path ? ", extends the anchor" : "");
+    printf("audit chain intact: %lld entries%s%s\n", (long long)res.entries,
+           use ? ", extends " : "", use ? cli_s(desc) : "");
+    if (!use)
+        printf("not checked against an anchor: %s\n", cli_s(desc));
     return CC_OK;
 }
 
@@ -149,10 +237,85 @@ static int cmd_audit_anchor(cli *c, int argc, char **argv)
     return CC_OK;
 }
 
+/* Log in to the staged copy (the backup's own accounts decide), record the
+ * restore in it, and give its head. */
+static int restore_login(cli *c, const char *staged, const char *backup,
+                         audit_anchor *head, cc_err *err)
+{
+    int rc = session_open(&c->sess, staged, c->login, c->pass, "cli restore", 0, err);
+    if (rc != CC_OK)
+        return rc;
+    audit_anchor_disable(c->sess.st); /* anchored under its final path */
+    if (access_check(c->sess.me.role, "store.backup", err) == CC_OK &&
+        store_restore_note(c->sess.st, backup, err) == CC_OK)
+        audit_head(c->sess.st, head, err);
+    session_close(&c->sess);
+    return err->code;
+}
+
+static int restore_run(cli *c, const char *backup, const char *to, int force,
+                       store_restore_info *info, audit_anchor *head, cc_err *err)
+{
+    char staged[4200];
+    progress bar;
+    snprintf(staged, sizeof staged, "%s.restore", to);
+    if (store_restore_refuse(to, force, err) != CC_OK ||
+        cli_resolve_login(c, err) != CC_OK)
+        return err->code;
+    if (!(c->pass = pass_read(c, "Passphrase: ", err)))
+        return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
+    progress_start(&bar, "restoring", 0);
+    int rc = store_restore_stage(backup, c->login, c->pass, staged, info, progress_cb,
+                                 &bar, err);
+    progress_done(&bar);
+    if (rc != CC_OK)
+        return rc;
+    if (restore_login(c, staged, backup, head, err) != CC_OK ||
+        store_restore_commit(staged, to, force, head, err) != CC_OK) {
+        store_restore_discard(staged);
+        return err->code;
+    }
+    return CC_OK;
+}
+
+static int cmd_restore(cli *c, int argc, char **argv)
+{
+    const char *pos[1], *to = NULL;
+    int force = 0, rc;
+    const struct cli_opt opts[] = {
+        {"--to", &to, NULL}, {"--force", NULL, &force}, {NULL, NULL, NULL}};
+    store_restore_info info;
+    audit_anchor head;
+    char hex[AUDIT_HASH_BYTES * 2 + 1];
+    cc_err err = {0};
+    if (!cli_args(argc, argv, opts, pos, 1, 1,
+                  "usage: carecoord restore BACKUP --to PATH [--force]\nAuthenticate "
+                  "every page of BACKUP (written by 'backup') and verify its\naudit "
+                  "chain before anything is written; then put a copy at PATH (and\n"
+                  "PATH.keys). An existing database at PATH is replaced only with "
+                  "--force,\nand only while nobody has it open. Staff open the copy "
+                  "with their passphrases\nfrom the backup; restoring needs an "
+                  "administrator's account in the backup.\n",
+                  &rc))
+        return rc;
+    if (!to)
+        return cc_err_set(&err, CC_EUSAGE, "restore needs --to PATH"), cli_fail(&err);
+    if (restore_run(c, pos[0], to, force, &info, &head, &err) != CC_OK)
+        return cli_fail(&err);
+    sodium_bin2hex(hex, sizeof hex, info.head.hash, AUDIT_HASH_BYTES);
+    printf("backup verified: %lld pages, %lld audit entries; its date %s\n",
+           (long long)info.pages, (long long)info.entries, cli_s(info.head_at));
+    printf("backup audit head: %lld %s\n", (long long)info.head.seq, hex);
+    printf("restored to %s (and %s.keys)\n", cli_s(to), cli_s(to));
+    return CC_OK;
+}
+
 const struct cli_command cli_store_commands[] = {
     {"check", NULL, cmd_check, "check", "authenticate every page, integrity check"},
     {"backup", NULL, cmd_backup, "backup DEST", "encrypted copy while others work"},
     {"rekey", NULL, cmd_rekey, "rekey", "re-encrypt under a new master key"},
+    {"restore", NULL, cmd_restore, "restore BACKUP --to PATH",
+     "verify a backup, then restore it"},
     {"audit", "verify", cmd_audit_verify, "audit verify [--anchor FILE]",
      "recompute the audit hash chain"},
     {"audit", "anchor", cmd_audit_anchor, "audit anchor", "print the chain's head"},

@@ -11,6 +11,8 @@
  *   idle_lock_minutes = 10
  *   timezone = America/Chicago  # the site's days and times (default UTC)
  *   bind = f search           # keys are rebound by action name (see `?`)
+ *   anchor_file = /var/log/carecoord/anchors   # audit heads appended here
+ *   anchor_minutes = 15       # and to syslog, at least this often
  */
 #include <errno.h>
 #include <pwd.h>
@@ -65,6 +67,10 @@ static int config_line(cli_config *cfg, char *line, const char *path, int lineno
         snprintf(cfg->binds[cfg->nbinds++], sizeof cfg->binds[0], "%.47s", val);
     else if (!strcmp(key, "timezone"))
         snprintf(cfg->timezone, sizeof cfg->timezone, "%.63s", val);
+    else if (!strcmp(key, "anchor_file"))
+        snprintf(cfg->anchor_file, sizeof cfg->anchor_file, "%s", val);
+    else if (!strcmp(key, "anchor_minutes"))
+        cfg->anchor_minutes = atoi(val) > 0 ? atoi(val) : cfg->anchor_minutes;
     else if (!strcmp(key, "idle_lock_minutes"))
         cfg->idle_lock_minutes = atoi(val) > 0 ? atoi(val) : cfg->idle_lock_minutes;
     else
@@ -94,6 +100,7 @@ int config_load(cli_config *cfg, cc_err *err)
     int lineno = 0;
     memset(cfg, 0, sizeof *cfg);
     cfg->idle_lock_minutes = 10;
+    cfg->anchor_minutes = 15;
     if (forced && !clock_privileged())
         path = forced;
     FILE *f = fopen(path, "r");

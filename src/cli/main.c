@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "core/access.h"
+#include "store/audit.h"
 #include "ui/tui.h"
 #include "util/clock.h"
 #include "util/hooks.h"
@@ -74,8 +75,12 @@ int cli_open(cli *c, const char *action, int allow_must_change, cc_err *err)
     if (!c->pass)
         return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
     snprintf(how, sizeof how, "cli %s", c->command);
+    int behind =
+        action && (!strcmp(action, "store.check") || !strcmp(action, "audit.verify"));
     int rc = session_open(&c->sess, c->db_path, c->login, c->pass, how,
-                          allow_must_change ? SESSION_ALLOW_MUST_CHANGE : 0, err);
+                          (allow_must_change ? SESSION_ALLOW_MUST_CHANGE : 0) |
+                              (behind ? SESSION_ALLOW_BEHIND : 0),
+                          err);
     if (rc != CC_OK)
         return rc;
     return action ? access_check(c->sess.me.role, action, err) : CC_OK;
@@ -174,6 +179,7 @@ static int run_tui(cli *c, cc_err *err)
     if (config_load(&c->config, err) != CC_OK || config_db_path(c, err) != CC_OK ||
         cli_resolve_login(c, err) != CC_OK)
         return err->code;
+    audit_anchor_configure(c->config.anchor_file, c->config.anchor_minutes * 60);
     if (access(c->db_path, F_OK) != 0)
         return cc_err_set(
             err, CC_EUSAGE,
@@ -215,6 +221,7 @@ static int run(cli *c, int argc, char **argv, cc_err *err)
     c->command = name;
     if (config_load(&c->config, err) != CC_OK || config_db_path(c, err) != CC_OK)
         return err->code;
+    audit_anchor_configure(c->config.anchor_file, c->config.anchor_minutes * 60);
     int skip = next + (cmd->sub ? 2 : 1);
     return cmd->run(c, argc - skip + 1, argv + skip - 1);
 }

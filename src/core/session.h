@@ -22,6 +22,7 @@ typedef struct session {
 
 enum session_flags {
     SESSION_ALLOW_MUST_CHANGE = 1, /* passwd: the one thing a new account may do */
+    SESSION_ALLOW_BEHIND = 2, /* check, audit verify: open a log behind its anchor */
 };
 
 /* Unlock the database at path as login with passphrase and log in (audited,
@@ -31,7 +32,8 @@ enum session_flags {
 int session_open(session *s, const char *path, const char *login,
                  const char *passphrase, const char *how, int flags, cc_err *err);
 
-/* Close the store (wiping its keys) and the session. Safe on a closed one. */
+/* Anchor the audit chain's head outside the database (audit.h), close the
+ * store (wiping its keys) and the session. Safe on a closed one. */
 void session_close(session *s);
 
 #endif

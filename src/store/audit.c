@@ -7,13 +7,22 @@
  * where str is a be32 length followed by the bytes. Entry 1 chains to 32
  * zero bytes. The encoding is unambiguous, so no two different entries hash
  * alike by shifting text between fields.
+ *
+ * The head is also anchored outside the database (syslog, an append-only
+ * anchor file): at session close and every few minutes while a store
+ * commits, so that rewriting or rolling back the log is caught by anyone
+ * holding a newer anchor (audit_anchor_holds, audit_verify).
  */
 #include "audit.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
+#include <unistd.h>
 
 #include "../util/clock.h"
 #include "store_int.h"
@@ -23,15 +32,17 @@ static int load_key(store *s, cc_err *err)
     sqlite3_stmt *st;
     if (s->audit_key)
         return CC_OK;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT value FROM secret WHERE name = 'audit_key'",
-                                -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(
+        s->db, "SELECT value FROM secret WHERE name = 'audit_key'", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "reading the audit key", err);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == crypto_generichash_KEYBYTES) {
+    if (rc == SQLITE_ROW &&
+        sqlite3_column_bytes(st, 0) == crypto_generichash_KEYBYTES) {
         s->audit_key = sodium_malloc(crypto_generichash_KEYBYTES);
         if (s->audit_key)
-            memcpy(s->audit_key, sqlite3_column_blob(st, 0), crypto_generichash_KEYBYTES);
+            memcpy(s->audit_key, sqlite3_column_blob(st, 0),
+                   crypto_generichash_KEYBYTES);
     }
     sqlite3_finalize(st);
     if (!s->audit_key)
@@ -51,7 +62,8 @@ static void put_be64(crypto_generichash_state *h, int64_t v)
 
 static void put_str(crypto_generichash_state *h, const char *s, size_t n)
 {
-    uint8_t b[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n};
+    uint8_t b[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8),
+                    (uint8_t)n};
     crypto_generichash_update(h, b, sizeof b);
     crypto_generichash_update(h, (const uint8_t *)s, n);
 }
@@ -83,8 +95,8 @@ int audit_head(store *s, audit_anchor *out, cc_err *err)
 {
     sqlite3_stmt *st;
     memset(out, 0, sizeof *out);
-    int rc = sqlite3_prepare_v2(s->db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-                                -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(
+        s->db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "reading the audit log", err);
     rc = sqlite3_step(st);
@@ -103,10 +115,11 @@ static int insert_entry(store *s, const entry *e, const uint8_t hash[AUDIT_HASH_
                         cc_err *err)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db,
-                                "INSERT INTO audit (seq, at, staff_id, action, object, "
-                                "details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                                -1, &st, NULL);
+    int rc =
+        sqlite3_prepare_v2(s->db,
+                           "INSERT INTO audit (seq, at, staff_id, action, object, "
+                           "details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                           -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "writing the audit log", err);
     sqlite3_bind_int64(st, 1, e->seq);
@@ -134,8 +147,9 @@ int audit_append(store *s, int64_t staff_id, const char *action, const char *obj
         return err->code;
     clock_format_iso(clock_now(), at);
     details = details ? details : "";
-    entry e = {head.seq + 1, staff_id, at, action, object, details, strlen(at),
-               strlen(action), strlen(object), strlen(details), head.hash};
+    entry e = {head.seq + 1,   staff_id,        at,         action,
+               object,         details,         strlen(at), strlen(action),
+               strlen(object), strlen(details), head.hash};
     entry_hash(s, &e, hash);
     return insert_entry(s, &e, hash, err);
 }
@@ -146,7 +160,8 @@ static int64_t count_entries(store *s)
 {
     sqlite3_stmt *st;
     int64_t n = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM audit", -1, &st, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM audit", -1, &st, NULL) ==
+            SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -183,8 +198,9 @@ static int check_row(store *s, sqlite3_stmt *st, int64_t expect, uint8_t prev[32
     e.details = col_text(st, 5, &e.details_n);
     e.prev = prev;
     if (e.seq != expect)
-        return bad(res, expect, e.seq > expect ? "entry missing (gap in the sequence)"
-                                               : "sequence out of order");
+        return bad(res, expect,
+                   e.seq > expect ? "entry missing (gap in the sequence)"
+                                  : "sequence out of order");
     if (sqlite3_column_bytes(st, 6) != AUDIT_HASH_BYTES ||
         sqlite3_column_bytes(st, 7) != AUDIT_HASH_BYTES ||
         memcmp(sqlite3_column_blob(st, 6), prev, AUDIT_HASH_BYTES) != 0)
@@ -212,10 +228,11 @@ static int walk_chain(store *s, const audit_anchor *anchor, audit_result *res,
     sqlite3_stmt *st;
     uint8_t prev[AUDIT_HASH_BYTES] = {0};
     int64_t expect = 1, total = count_entries(s);
-    int seen = 0, rc = sqlite3_prepare_v2(s->db,
-                                          "SELECT seq, at, staff_id, action, object, "
-                                          "details, prev_hash, hash FROM audit ORDER BY seq",
-                                          -1, &st, NULL);
+    int seen = 0,
+        rc = sqlite3_prepare_v2(s->db,
+                                "SELECT seq, at, staff_id, action, object, "
+                                "details, prev_hash, hash FROM audit ORDER BY seq",
+                                -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "reading the audit log", err);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && !res->first_bad) {
@@ -264,9 +281,216 @@ int audit_anchor_parse(const char *text, audit_anchor *out)
     size_t n;
     if (sscanf(text, "carecoord-audit-anchor 1 %lld %65s", &seq, hex) != 2 || seq < 1)
         return -1;
-    if (sodium_hex2bin(out->hash, AUDIT_HASH_BYTES, hex, strlen(hex), NULL, &n, NULL) != 0 ||
+    if (sodium_hex2bin(out->hash, AUDIT_HASH_BYTES, hex, strlen(hex), NULL, &n, NULL) !=
+            0 ||
         n != AUDIT_HASH_BYTES)
         return -1;
     out->seq = seq;
     return 0;
+}
+
+/* ---- anchoring outside the database ------------------------------------ */
+
+static char anchor_path[4096];
+static int anchor_interval_s = 15 * 60;
+
+void audit_anchor_configure(const char *file, int interval_s)
+{
+    snprintf(anchor_path, sizeof anchor_path, "%s", file ? file : "");
+    anchor_interval_s = interval_s;
+}
+
+const char *audit_anchor_file(void)
+{
+    return anchor_path[0] ? anchor_path : NULL;
+}
+
+void audit_anchor_syslog_format(const char *db_path, const audit_anchor *a, char *out,
+                                size_t outsz)
+{
+    char hex[AUDIT_HASH_BYTES * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, a->hash, AUDIT_HASH_BYTES);
+    snprintf(out, outsz, "audit anchor seq=%lld hash=%s db=%s", (long long)a->seq, hex,
+             db_path);
+}
+
+void audit_anchor_line_format(const char *db_path, const audit_anchor *a, int64_t at,
+                              char *out, size_t outsz)
+{
+    char head[160], when[21];
+    audit_anchor_format(a, head, sizeof head);
+    head[strcspn(head, "\n")] = '\0';
+    clock_format_iso(at, when);
+    snprintf(out, outsz, "%s %s %s\n", head, when, db_path);
+}
+
+static int append_line(const char *file, const char *line)
+{
+    int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return -1;
+    size_t n = strlen(line);
+    ssize_t w =
+        write(fd, line, n); /* one write: lines of concurrent writers stay whole */
+    int ok = w == (ssize_t)n && fsync(fd) == 0;
+    close(fd);
+    return ok ? 0 : -1;
+}
+
+int audit_anchor_record(const char *db_path, const audit_anchor *a, cc_err *err)
+{
+    char msg[4400];
+    audit_anchor_syslog_format(db_path, a, msg, sizeof msg);
+    openlog("carecoord", LOG_PID, LOG_AUTHPRIV);
+    syslog(LOG_NOTICE, "%s", msg);
+    int rc = CC_OK;
+    if (anchor_path[0]) {
+        audit_anchor_line_format(db_path, a, clock_now(), msg, sizeof msg);
+        if (append_line(anchor_path, msg) != 0) {
+            int e = errno;
+            syslog(LOG_ERR, "cannot append the audit anchor to %s: %s", anchor_path,
+                   strerror(e));
+            errno = e;
+            rc = cc_err_set(err, CC_EDATA, "cannot append the audit anchor to %s: %s",
+                            anchor_path, strerror(errno));
+        }
+    }
+    closelog();
+    return rc;
+}
+
+int audit_anchor_now(store *s, cc_err *err)
+{
+    audit_anchor head;
+    if (!s || !s->db || s->no_anchor)
+        return CC_OK;
+    s->last_anchor_ms = clock_mono_ms();
+    if (audit_head(s, &head, err) != CC_OK)
+        return err->code;
+    return head.seq > 0 ? audit_anchor_record(s->path, &head, err) : CC_OK;
+}
+
+void audit_anchor_maybe(store *s)
+{
+    cc_err err = {0};
+    if (anchor_interval_s < 0 || s->no_anchor ||
+        clock_mono_ms() - s->last_anchor_ms < (int64_t)anchor_interval_s * 1000)
+        return;
+    audit_anchor_now(s, &err);
+}
+
+void audit_anchor_disable(store *s)
+{
+    s->no_anchor = 1;
+}
+
+/* One anchor-file line: 1 if it is an anchor of db_path. */
+static int parse_line(const char *line, const char *db_path, audit_anchor *a,
+                      char at[32])
+{
+    char hex[AUDIT_HASH_BYTES * 2 + 2], when[32];
+    long long seq;
+    int end = 0;
+    if (sscanf(line, "carecoord-audit-anchor 1 %lld %65s %31s %n", &seq, hex, when,
+               &end) != 3 ||
+        !end)
+        return 0;
+    const char *path = line + end;
+    size_t n = strcspn(path, "\n");
+    if (n != strlen(db_path) || strncmp(path, db_path, n) != 0)
+        return 0;
+    if (audit_anchor_parse(line, a) != 0)
+        return 0;
+    snprintf(at, 32, "%s", when);
+    return 1;
+}
+
+#define ANCHOR_TAIL (256 * 1024)
+
+int audit_anchor_newest(const char *file, const char *db_path, audit_anchor *a,
+                        char at[32])
+{
+    FILE *f = fopen(file, "r");
+    char line[4400];
+    int found = 0;
+    if (!f)
+        return -1;
+    if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > ANCHOR_TAIL) {
+        fseek(f, -ANCHOR_TAIL, SEEK_END);
+        if (!fgets(line, sizeof line, f)) /* a partial first line */
+            line[0] = '\0';
+    } else {
+        rewind(f);
+    }
+    while (fgets(line, sizeof line, f))
+        if (parse_line(line, db_path, a, at))
+            found = 1;
+    fclose(f);
+    return found;
+}
+
+int audit_entry_time(store *s, int64_t seq, char at[32], cc_err *err)
+{
+    sqlite3_stmt *st;
+    at[0] = '\0';
+    int rc =
+        sqlite3_prepare_v2(s->db, "SELECT at FROM audit WHERE seq = ?1", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "reading the audit log", err);
+    sqlite3_bind_int64(st, 1, seq);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(at, 32, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? CC_OK
+               : store_fail(s, rc, "reading the audit log", err);
+}
+
+int audit_anchor_holds(store *s, const audit_anchor *a, char *why, size_t whysz,
+                       cc_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT hash FROM audit WHERE seq = ?1", -1, &st,
+                                NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "reading the audit log", err);
+    sqlite3_bind_int64(st, 1, a->seq);
+    rc = sqlite3_step(st);
+    int held =
+        rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == AUDIT_HASH_BYTES &&
+        sodium_memcmp(sqlite3_column_blob(st, 0), a->hash, AUDIT_HASH_BYTES) == 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, rc, "reading the audit log", err);
+    if (!held)
+        snprintf(why, whysz,
+                 rc == SQLITE_ROW
+                     ? "entry %lld differs from its anchor (history rewritten)"
+                     : "entry %lld is gone: the log was cut short or rolled back "
+                       "before its anchor",
+                 (long long)a->seq);
+    return held ? 0 : 1;
+}
+
+int audit_anchor_check(store *s, cc_err *err)
+{
+    audit_anchor a;
+    char at[32], why[160];
+    if (!anchor_path[0] || audit_anchor_newest(anchor_path, s->path, &a, at) != 1)
+        return CC_OK;
+    int r = audit_anchor_holds(s, &a, why, sizeof why, err);
+    if (r == 0)
+        return CC_OK;
+    s->no_anchor = 1;
+    if (r > 1)
+        return r;
+    syslog(LOG_AUTHPRIV | LOG_ALERT, "audit log of %s behind its anchor: %s", s->path,
+           why);
+    return cc_err_set(
+        err, CC_EDATA,
+        "the audit log of %s no longer holds its anchor of %s in %s: %s; "
+        "committed work is missing (see 'carecoord check', 'audit verify'; "
+        "'restore' a backup)",
+        s->path, at, anchor_path, why);
 }

@@ -53,4 +53,64 @@ void audit_anchor_format(const audit_anchor *a, char *out, size_t outsz);
 /* Parse the text audit_anchor_format wrote. Returns 0 on success. */
 int audit_anchor_parse(const char *text, audit_anchor *out);
 
+/* ---- anchoring outside the database ------------------------------------
+ * The head goes to syslog (LOG_AUTHPRIV, ident "carecoord") as
+ *   "audit anchor seq=SEQ hash=HEX db=PATH"
+ * and, if the site configures an anchor file, one line is appended to it:
+ *   "carecoord-audit-anchor 1 SEQ HEX AT PATH"
+ * (AT is the UTC time of the anchoring; the first four fields are what
+ * `audit anchor` prints, so any line of the file is an anchor on its own). */
+
+/* Process-wide anchoring settings, from the site configuration: file (NULL
+ * or "": syslog only) and the interval in seconds after which a commit
+ * anchors again (< 0: only at session close). */
+void audit_anchor_configure(const char *file, int interval_s);
+
+/* The configured anchor file, or NULL. */
+const char *audit_anchor_file(void);
+
+/* The syslog message for a at db_path into out. */
+void audit_anchor_syslog_format(const char *db_path, const audit_anchor *a, char *out,
+                                size_t outsz);
+
+/* The anchor-file line for a (at instant at) into out, with its newline. */
+void audit_anchor_line_format(const char *db_path, const audit_anchor *a, int64_t at,
+                              char *out, size_t outsz);
+
+/* Send a (of the database at db_path) to syslog and append it to the anchor
+ * file. CC_OK, or CC_EDATA if the anchor file could not be written (syslog
+ * is told so too). */
+int audit_anchor_record(const char *db_path, const audit_anchor *a, cc_err *err);
+
+/* Anchor s's current head now (nothing for an empty log or a read-only or
+ * staged store). Called by session_close. */
+int audit_anchor_now(store *s, cc_err *err);
+
+/* Anchor s's head if the interval has passed since its last anchor; called
+ * after every commit. Failures only reach syslog. */
+void audit_anchor_maybe(store *s);
+
+/* Never anchor s (a staged copy whose path is about to change). */
+void audit_anchor_disable(store *s);
+
+/* The newest anchor for the database at db_path in the anchor file at file:
+ * 1 found (a, and at: the time it was taken), 0 none, -1 unreadable. */
+int audit_anchor_newest(const char *file, const char *db_path, audit_anchor *a,
+                        char at[32]);
+
+/* Does the log still hold entry a->seq with a->hash? 0 yes; 1 no, why says
+ * how (cut short before it, or rewritten); an error code if it cannot tell. */
+int audit_anchor_holds(store *s, const audit_anchor *a, char *why, size_t whysz,
+                       cc_err *err);
+
+/* At open: if the site's anchor file holds an anchor of s's database that
+ * the log no longer holds (committed work lost: a rolled-back, cut or
+ * altered WAL, an older file put back), CC_EDATA saying so, and s is never
+ * anchored (its lower head must not become the newest anchor). CC_OK when
+ * it holds or there is no anchor to compare with. */
+int audit_anchor_check(store *s, cc_err *err);
+
+/* The time ("YYYY-MM-DDTHH:MM:SSZ") of entry seq into at ("" if none). */
+int audit_entry_time(store *s, int64_t seq, char at[32], cc_err *err);
+
 #endif

@@ -107,6 +107,24 @@ static int open_copy(const char *path, const uint8_t id[VFS_DBID_BYTES],
     return rc == SQLITE_OK ? CC_OK : CC_EDATA;
 }
 
+/* Run a backup to its end in steps of 256 pages, reporting progress, on one
+ * read snapshot of the source (so writers elsewhere never restart it). */
+static int step_all(store *s, sqlite3_backup *b)
+{
+    int own = sqlite3_get_autocommit(s->db), rc;
+    if (own && sqlite3_exec(s->db, "BEGIN; SELECT count(*) FROM sqlite_schema", NULL,
+                            NULL, NULL) != SQLITE_OK)
+        own = 0;
+    do {
+        rc = sqlite3_backup_step(b, 256);
+        int total = sqlite3_backup_pagecount(b);
+        store_progress(s, total - sqlite3_backup_remaining(b), total);
+    } while (rc == SQLITE_OK);
+    if (own)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
 /* Copy s's database into path, encrypted under (id, master). */
 static int copy_to(store *s, const char *path, const uint8_t id[VFS_DBID_BYTES],
                    const uint8_t *master, cc_err *err)
@@ -115,7 +133,7 @@ static int copy_to(store *s, const char *path, const uint8_t id[VFS_DBID_BYTES],
     if (open_copy(path, id, master, &dst, err) != CC_OK)
         return err->code;
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
-    int rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);
+    int rc = b ? step_all(s, b) : sqlite3_errcode(dst);
     if (b)
         sqlite3_backup_finish(b);
     if (rc == SQLITE_DONE)
@@ -353,7 +371,15 @@ int64_t store_lock_byte_page(int page_size)
 typedef struct scan_spec {
     int flags;
     int64_t hdr, unit, skip;
+    store *s;             /* progress to report (NULL: none) */
+    int64_t *done, total; /* units scanned so far, in all files */
 } scan_spec;
+
+static int64_t units_in(const char *path, int64_t hdr, int64_t unit)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && st.st_size > hdr ? (st.st_size - hdr) / unit : 0;
+}
 
 /* Read every page (or frame) of one file through the VFS. */
 static int scan_file(const char *path, const scan_spec *sp, int64_t *count,
@@ -380,6 +406,8 @@ static int scan_file(const char *path, const scan_spec *sp, int64_t *count,
             (*count)++;
         else
             note_bad(res);
+        if (sp->s && ++*sp->done % 256 == 0)
+            store_progress(sp->s, *sp->done, sp->total);
     }
     f->pMethods->xClose(f);
     sodium_memzero(buf, (size_t)sp->unit);
@@ -412,12 +440,177 @@ int store_check(store *s, store_check_result *res, cc_err *err)
     char wal[4200];
     memset(res, 0, sizeof *res);
     snprintf(wal, sizeof wal, "%s-wal", s->path);
-    const scan_spec db = {SQLITE_OPEN_MAIN_DB, 0, VFS_PAGE_SIZE,
-                          (store_lock_byte_page(VFS_PAGE_SIZE) - 1) * VFS_PAGE_SIZE};
-    const scan_spec log = {SQLITE_OPEN_WAL, 32, 24 + VFS_PAGE_SIZE, -1};
+    int64_t done = 0, total = units_in(s->path, 0, VFS_PAGE_SIZE) +
+                              units_in(wal, 32, 24 + VFS_PAGE_SIZE);
+    const scan_spec db = {SQLITE_OPEN_MAIN_DB,
+                          0,
+                          VFS_PAGE_SIZE,
+                          (store_lock_byte_page(VFS_PAGE_SIZE) - 1) * VFS_PAGE_SIZE,
+                          s,
+                          &done,
+                          total};
+    const scan_spec log = {SQLITE_OPEN_WAL, 32,   24 + VFS_PAGE_SIZE, -1, s,
+                           &done,           total};
     if (integrity(s, res, err) != CC_OK ||
         scan_file(s->path, &db, &res->pages, res, err) != CC_OK ||
         scan_file(wal, &log, &res->wal_frames, res, err) != CC_OK)
         return err->code;
     return CC_OK;
+}
+
+/* ---- restore ----------------------------------------------------------- */
+
+/* Every page, integrity, the audit chain: all of it, before a byte is
+ * written anywhere. */
+static int restore_verify(store *b, store_restore_info *info, cc_err *err)
+{
+    store_check_result res;
+    audit_result chain;
+    memset(&res, 0, sizeof res);
+    int64_t done = 0;
+    const scan_spec db = {SQLITE_OPEN_MAIN_DB,
+                          0,
+                          VFS_PAGE_SIZE,
+                          (store_lock_byte_page(VFS_PAGE_SIZE) - 1) * VFS_PAGE_SIZE,
+                          b,
+                          &done,
+                          units_in(b->path, 0, VFS_PAGE_SIZE)};
+    if (scan_file(b->path, &db, &res.pages, &res, err) != CC_OK)
+        return err->code;
+    if (res.bad_pages)
+        return cc_err_set(err, CC_EDATA, "backup refused, nothing written: %s",
+                          res.first_bad);
+    if (integrity(b, &res, err) != CC_OK)
+        return err->code;
+    if (res.bad_pages || strcmp(res.integrity, "ok") != 0)
+        return cc_err_set(err, CC_EDATA,
+                          "backup refused, nothing written: integrity check: %s",
+                          res.bad_pages ? res.first_bad : res.integrity);
+    if (audit_verify(b, NULL, &chain, b->progress, b->progress_arg, err) != CC_OK)
+        return err->code;
+    if (chain.first_bad)
+        return cc_err_set(err, CC_EDATA,
+                          "backup refused, nothing written: audit chain broken at "
+                          "entry %lld: %s",
+                          (long long)chain.first_bad, chain.why);
+    info->pages = res.pages;
+    info->entries = chain.entries;
+    info->head = chain.head;
+    return audit_entry_time(b, chain.head.seq, info->head_at, err);
+}
+
+int store_restore_refuse(const char *to, int force, cc_err *err)
+{
+    char full[4096];
+    if (vfs_install(0) != SQLITE_OK ||
+        vfs_full_path(to, full, sizeof full) != SQLITE_OK)
+        return cc_err_set(err, CC_EUSAGE, "cannot use path %s", to);
+    if (force)
+        return CC_OK;
+    if (refuse_dest(full, err) != CC_OK)
+        return cc_err_set(err, CC_EREFUSED,
+                          "%s already exists: a restore replaces it only with --force",
+                          full);
+    return CC_OK;
+}
+
+int store_restore_stage(const char *backup, const char *login, const char *passphrase,
+                        const char *staged, store_restore_info *info,
+                        store_progress_fn fn, void *arg, cc_err *err)
+{
+    store *b;
+    uint8_t id[VFS_DBID_BYTES];
+    char wal[4200];
+    memset(info, 0, sizeof *info);
+    snprintf(wal, sizeof wal, "%s-wal", backup);
+    if (exists(wal))
+        return cc_err_set(err, CC_EUSAGE,
+                          "%s has a -wal beside it: it is a database in use, not a "
+                          "backup (make one with 'carecoord backup')",
+                          backup);
+    if (store_open_readonly(backup, login, passphrase, &b, err) != CC_OK)
+        return err->code;
+    store_set_progress(b, fn, arg);
+    int rc = restore_verify(b, info, err);
+    if (rc == CC_OK) {
+        store_restore_discard(staged);
+        randombytes_buf(id, sizeof id);
+        rc = copy_to(b, staged, id, store_master(b), err);
+        if (rc == CC_OK)
+            rc = copy_keys(b, id, staged, err);
+        if (rc != CC_OK)
+            store_restore_discard(staged);
+    }
+    store_close(b);
+    return rc;
+}
+
+int store_restore_note(store *s, const char *backup, cc_err *err)
+{
+    s->no_anchor = 1;
+    return audit_copy(s, "store.restore", backup, err);
+}
+
+void store_restore_discard(const char *staged)
+{
+    char p[4200];
+    remove_with_sidecars(staged);
+    snprintf(p, sizeof p, "%s.keys", staged);
+    unlink(p);
+    snprintf(p, sizeof p, "%s.lock", staged);
+    unlink(p);
+}
+
+/* Hold to's lock exclusively (nobody has it open) while it is replaced. */
+static int lock_target(const char *to, int *fd, cc_err *err)
+{
+    char lock[4200];
+    snprintf(lock, sizeof lock, "%s.lock", to);
+    *fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660);
+    if (*fd < 0)
+        return cc_err_set(err, CC_EDATA, "cannot open %s: %s", lock, strerror(errno));
+    if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+        return CC_OK;
+    close(*fd);
+    *fd = -1;
+    return cc_err_set(err, CC_EBUSY, "others have %s open; a restore needs it alone",
+                      to);
+}
+
+static int move_into_place(const char *staged, const char *to, cc_err *err)
+{
+    char from_keys[4200], to_keys[4200], side[4200];
+    static const char *const stale[] = {"-wal", "-shm", "-journal"};
+    snprintf(from_keys, sizeof from_keys, "%s.keys", staged);
+    snprintf(to_keys, sizeof to_keys, "%s.keys", to);
+    for (size_t i = 0; i < sizeof stale / sizeof *stale; i++) {
+        snprintf(side, sizeof side, "%s%s", to,
+                 stale[i]); /* the old file's, not ours */
+        unlink(side);
+    }
+    if (rename(from_keys, to_keys) != 0 || rename(staged, to) != 0)
+        return cc_err_set(err, CC_EDATA, "cannot move the restored copy to %s: %s", to,
+                          strerror(errno));
+    sync_file_and_dir(to_keys, err);
+    return sync_file_and_dir(to, err);
+}
+
+int store_restore_commit(const char *staged, const char *to, int force,
+                         const audit_anchor *head, cc_err *err)
+{
+    char full[4096];
+    int fd = -1;
+    if (store_restore_refuse(to, force, err) != CC_OK)
+        return err->code;
+    vfs_full_path(to, full, sizeof full);
+    if (lock_target(full, &fd, err) != CC_OK)
+        return err->code;
+    int rc = move_into_place(staged, full, err);
+    if (rc == CC_OK) /* before anyone can open it and compare */
+        rc = audit_anchor_record(full, head, err);
+    close(fd);
+    char staged_lock[4200];
+    snprintf(staged_lock, sizeof staged_lock, "%s.lock", staged);
+    unlink(staged_lock);
+    return rc;
 }

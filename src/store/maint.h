@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "audit.h"
 #include "store.h"
 
 typedef struct store_check_result {
@@ -46,5 +47,39 @@ int store_rekey(store *s, cc_err *err);
 
 /* Test hook: stop store_rekey after step n (1..4) as if the process died. */
 void store_rekey_crash_after(int n);
+
+/* ---- restore -------------------------------------------------------- */
+
+typedef struct store_restore_info {
+    int64_t pages;     /* backup pages authenticated */
+    int64_t entries;   /* audit entries verified */
+    audit_anchor head; /* the backup's audit head */
+    char head_at[32];  /* the time of its last entry: the backup's date */
+} store_restore_info;
+
+/* Open the backup at backup read-only as login, authenticate every page,
+ * run SQLite's integrity check and verify its audit chain; only then copy
+ * it to staged (and staged.keys) under a new database id. Any failure is
+ * CC_EDATA naming what is wrong, and nothing is written. */
+int store_restore_stage(const char *backup, const char *login, const char *passphrase,
+                        const char *staged, store_restore_info *info,
+                        store_progress_fn fn, void *arg, cc_err *err);
+
+/* Refuse (CC_EREFUSED) if a database or key file exists at to, unless
+ * force. */
+int store_restore_refuse(const char *to, int force, cc_err *err);
+
+/* Record in the staged copy s that it was restored from backup (its own
+ * transaction); s is then never anchored under its staged path. */
+int store_restore_note(store *s, const char *backup, cc_err *err);
+
+/* Move the staged copy (and its key file) to to, replacing what is there
+ * only with force and only while nobody has it open (CC_EBUSY otherwise),
+ * then anchor head as the head of the database at to. */
+int store_restore_commit(const char *staged, const char *to, int force,
+                         const audit_anchor *head, cc_err *err);
+
+/* Remove a staged copy and its key and lock files. */
+void store_restore_discard(const char *staged);
 
 #endif

@@ -72,6 +72,18 @@ void store_set_busy_limit(store *s, int ms)
     s->busy_ms = ms;
 }
 
+void store_set_progress(store *s, store_progress_fn fn, void *arg)
+{
+    s->progress = fn;
+    s->progress_arg = arg;
+}
+
+void store_progress(store *s, int64_t done, int64_t total)
+{
+    if (s->progress)
+        s->progress(s->progress_arg, done, total);
+}
+
 void store_page_key(const uint8_t *master, uint8_t out[VFS_KEY_BYTES])
 {
     crypto_kdf_derive_from_key(out, VFS_KEY_BYTES, 1, "cc-pages", master);
@@ -107,6 +119,7 @@ int store_fail(store *s, int rc, const char *what, cc_err *err)
 
 int store_set_durable(store *s, int durable, cc_err *err)
 {
+    s->no_anchor = !durable; /* never anchor work a crash may still lose */
     return store_exec(
         s, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF", err);
 }
@@ -157,8 +170,10 @@ int store_begin(store *s, cc_err *err)
 int store_commit(store *s, cc_err *err)
 {
     int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK) {
+        audit_anchor_maybe(s); /* every N minutes while a session writes */
         return CC_OK;
+    }
     store_fail(s, rc, "commit", err);
     store_rollback(s);
     return err ? err->code : CC_EDATA;
@@ -218,6 +233,7 @@ static store *store_alloc(const char *path, cc_err *err)
     }
     s->lock_fd = -1;
     s->busy_ms = STORE_BUSY_DEFAULT;
+    s->last_anchor_ms = clock_mono_ms();
     if (vfs_install(0) != SQLITE_OK ||
         vfs_full_path(path, s->path, sizeof s->path) != SQLITE_OK) {
         cc_err_set(err, CC_EUSAGE, "cannot use database path %s", path);
@@ -250,7 +266,8 @@ void store_close(store *s)
         return;
     if (s->db) {
         store_rollback(s);
-        store_optimize(s);
+        if (sqlite3_db_readonly(s->db, "main") == 0)
+            store_optimize(s);
         sqlite3_close_v2(s->db);
     }
     vfs_key_detach(s->path);
@@ -446,6 +463,86 @@ int store_open_with_key(const char *path, const uint8_t master[STORE_KEY_BYTES],
     for (int i = 0; i < keyfile_gen_count(s->kf); i++)
         memcpy(s->masters + (size_t)i * STORE_KEY_BYTES, master, STORE_KEY_BYTES);
     return finish_open(s, 0, out, err);
+}
+
+/* Read-only connection settings: no WAL switch, no writes at all. */
+static int configure_readonly(store *s, cc_err *err)
+{
+    int reserve = VFS_RESERVE;
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+    sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 0);
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_file_control(s->db, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+    vfs_clear_error();
+    int rc = sqlite3_exec(s->db,
+                          "PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;"
+                          "PRAGMA mmap_size = 0; PRAGMA cell_size_check = ON;"
+                          "PRAGMA trusted_schema = OFF;",
+                          NULL, NULL, NULL);
+    return rc == SQLITE_OK ? CC_OK : store_fail(s, rc, "opening the database", err);
+}
+
+/* "file:PATH?immutable=1": SQLite then creates no -wal or -shm beside it. */
+static void immutable_uri(const char *path, char *out, size_t n)
+{
+    size_t o = (size_t)snprintf(out, n, "file:");
+    for (const char *p = path; *p && o + 4 < n; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            o += (size_t)snprintf(out + o, n - o, "%%%02X", (unsigned char)*p);
+        else
+            out[o++] = *p;
+    }
+    snprintf(out + o, n - o, "?immutable=1");
+}
+
+static int open_readonly_db(store *s, cc_err *err)
+{
+    uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
+    int n = keyfile_gen_count(s->kf);
+    if (!pk)
+        return cc_err_set(err, CC_EDATA, "out of memory");
+    for (int i = 0; i < n; i++) {
+        store_page_key(s->masters + (size_t)i * STORE_KEY_BYTES, pk);
+        vfs_key_attach(s->path, keyfile_gen_id(s->kf, i), pk);
+    }
+    sodium_free(pk);
+    char uri[3 * sizeof s->path + 32];
+    immutable_uri(s->path, uri, sizeof uri);
+    vfs_clear_error();
+    int rc = sqlite3_open_v2(uri, &s->db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+                                 SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE,
+                             NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "opening the database", err);
+    const uint8_t *active = vfs_active_id(s->path);
+    for (int i = 0; active && i < n; i++)
+        if (memcmp(active, keyfile_gen_id(s->kf, i), VFS_DBID_BYTES) == 0)
+            s->active_gen = i;
+    return configure_readonly(s, err);
+}
+
+int store_open_readonly(const char *path, const char *login, const char *passphrase,
+                        store **out, cc_err *err)
+{
+    store *s = store_alloc(path, err);
+    *out = NULL;
+    if (!s)
+        return err->code;
+    s->no_anchor = 1;
+    if (require_db_file(s, err) != CC_OK || load_keys(s, err) != CC_OK ||
+        keyfile_unlock(s->kf, login, passphrase, s->masters, err) != CC_OK ||
+        open_readonly_db(s, err) != CC_OK) {
+        if (err->code == CC_EREFUSED)
+            log_failed_unlock(login, s->path);
+        store_close(s);
+        return err->code;
+    }
+    snprintf(s->login, sizeof s->login, "%s", login);
+    *out = s;
+    return CC_OK;
 }
 
 static int refuse_existing(store *s, cc_err *err)

@@ -116,6 +116,18 @@ int store_meta_set(store *s, const char *key, const char *value, cc_err *err);
  * throw-away demo data only). */
 int store_set_durable(store *s, int durable, cc_err *err);
 
+/* Called by long store operations (check, backup, rekey, restore) with the
+ * units done and the total; return non-zero to stop (unused so far). */
+typedef int (*store_progress_fn)(void *arg, int64_t done, int64_t total);
+
+/* Report the progress of s's long operations to fn (NULL: none). */
+void store_set_progress(store *s, store_progress_fn fn, void *arg);
+
+/* Open the database at path read-only as login (a backup being restored):
+ * no lock file, no migration, no anchoring, nothing written. */
+int store_open_readonly(const char *path, const char *login, const char *passphrase,
+                        store **out, cc_err *err);
+
 /* Override Argon2id cost for new slots (tests); 0 restores the defaults. */
 void store_set_pwhash_cost(unsigned long long opslimit);
 

@@ -23,9 +23,16 @@ struct store {
     int active_gen;   /* the generation the database file uses */
     int busy_ms;
     int64_t busy_start;
-    uint8_t *audit_key; /* sodium_malloc, loaded on first append/verify */
-    int64_t actor;      /* staff id that store-level audit entries name */
+    uint8_t *audit_key;     /* sodium_malloc, loaded on first append/verify */
+    int64_t actor;          /* staff id that store-level audit entries name */
+    int64_t last_anchor_ms; /* when this store last anchored its chain */
+    int no_anchor;          /* read-only or staged copy: never anchor */
+    store_progress_fn progress;
+    void *progress_arg;
 };
+
+/* Report progress of a long operation (no-op without a callback). */
+void store_progress(store *s, int64_t done, int64_t total);
 
 /* Derive the page-encryption key from a master key. */
 void store_page_key(const uint8_t *master, uint8_t out[VFS_KEY_BYTES]);

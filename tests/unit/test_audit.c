@@ -79,10 +79,12 @@ static void test_triggers_block_changes(void **state)
     char *path = tu_path(f->dir, "fresh.db");
     store *s = tu_create(path);
     sqlite3 *db = store_db(s);
-    assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET details = 'x'", NULL, NULL, NULL),
-                         SQLITE_OK);
+    assert_int_not_equal(
+        sqlite3_exec(db, "UPDATE audit SET details = 'x'", NULL, NULL, NULL),
+        SQLITE_OK);
     assert_non_null(strstr(sqlite3_errmsg(db), "append-only"));
-    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL),
+                         SQLITE_OK);
     assert_non_null(strstr(sqlite3_errmsg(db), "append-only"));
     store_close(s);
     free(path);
@@ -160,7 +162,7 @@ static void test_cut_tail_needs_anchor(void **state)
 
     tu_exec(f->s, "DELETE FROM audit WHERE seq > (SELECT max(seq) - 3 FROM audit)");
     assert_int_equal(verify(f->s, NULL).first_bad, 0); /* a cut tail looks intact... */
-    audit_result res = verify(f->s, &parsed);         /* ...but not against the anchor */
+    audit_result res = verify(f->s, &parsed); /* ...but not against the anchor */
     assert_int_equal(res.first_bad, anchor.seq);
     assert_non_null(strstr(res.why, "cut short"));
 }
@@ -179,15 +181,16 @@ static void test_recomputed_chain_caught_by_anchor(void **state)
      * then give b the original key so hashes are what an insider computes */
     tu_exec(b, "DELETE FROM secret");
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(store_db(f->s),
-                                        "SELECT value FROM secret WHERE name='audit_key'",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(store_db(f->s),
+                           "SELECT value FROM secret WHERE name='audit_key'", -1, &st,
+                           NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     sqlite3_stmt *ins;
     assert_int_equal(sqlite3_prepare_v2(store_db(b),
-                                        "INSERT INTO secret VALUES ('audit_key', ?1)", -1,
-                                        &ins, NULL),
+                                        "INSERT INTO secret VALUES ('audit_key', ?1)",
+                                        -1, &ins, NULL),
                      SQLITE_OK);
     sqlite3_bind_blob(ins, 1, sqlite3_column_blob(st, 0), 32, SQLITE_TRANSIENT);
     assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
@@ -211,12 +214,128 @@ static void test_anchor_parse_rejects_garbage(void **state)
     (void)state;
     assert_int_not_equal(audit_anchor_parse("", &a), 0);
     assert_int_not_equal(audit_anchor_parse("carecoord-audit-anchor 1 0 00", &a), 0);
-    assert_int_not_equal(audit_anchor_parse("carecoord-audit-anchor 2 5 "
-                                            "0000000000000000000000000000000000000000000"
-                                            "000000000000000000000",
-                                            &a),
-                         0);
+    assert_int_not_equal(
+        audit_anchor_parse("carecoord-audit-anchor 2 5 "
+                           "0000000000000000000000000000000000000000000"
+                           "000000000000000000000",
+                           &a),
+        0);
     assert_int_not_equal(audit_anchor_parse("carecoord-audit-anchor 1 5 zz", &a), 0);
+}
+
+/* ---- anchoring outside the database ---------------------------------- */
+
+static void test_syslog_format_is_stable(void **state)
+{
+    (void)state;
+    audit_anchor a = {42, {0}};
+    char msg[512], line[512];
+    memset(a.hash, 0xab, sizeof a.hash);
+    audit_anchor_syslog_format("/srv/cc/carecoord.db", &a, msg, sizeof msg);
+    assert_string_equal(msg,
+                        "audit anchor seq=42 hash="
+                        "abababababababababababababababababababababababababababababab"
+                        "abab db=/srv/cc/carecoord.db");
+    audit_anchor_line_format("/srv/cc/carecoord.db", &a, 86400, line, sizeof line);
+    assert_string_equal(line,
+                        "carecoord-audit-anchor 1 42 "
+                        "abababababababababababababababababababababababababababababab"
+                        "abab 1970-01-02T00:00:00Z /srv/cc/carecoord.db\n");
+    audit_anchor back;
+    assert_int_equal(audit_anchor_parse(line, &back), 0); /* a line is an anchor */
+    assert_int_equal(back.seq, 42);
+    assert_memory_equal(back.hash, a.hash, sizeof a.hash);
+}
+
+static long lines_in(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long n = 0;
+    int ch;
+    if (!f)
+        return -1;
+    while ((ch = fgetc(f)) != EOF)
+        n += ch == '\n';
+    fclose(f);
+    return n;
+}
+
+static void test_anchor_now_and_newest(void **state)
+{
+    fixture *f = *state;
+    char *file = tu_path(f->dir, "anchors"), at[32], why[160];
+    audit_anchor head, got;
+    cc_err err = {0};
+    audit_anchor_configure(file, -1);
+    assert_int_equal(audit_anchor_newest(file, store_path(f->s), &got, at), -1);
+    assert_int_equal(audit_anchor_now(f->s, &err), CC_OK);
+    assert_int_equal(audit_head(f->s, &head, &err), CC_OK);
+    /* another database's line after ours is not ours */
+    FILE *o = fopen(file, "a");
+    fputs("carecoord-audit-anchor 1 999 "
+          "0000000000000000000000000000000000000000000000000000000000000000 "
+          "2026-01-01T00:00:00Z /elsewhere/other.db\n",
+          o);
+    fclose(o);
+    assert_int_equal(audit_anchor_newest(file, store_path(f->s), &got, at), 1);
+    assert_int_equal(got.seq, head.seq);
+    assert_memory_equal(got.hash, head.hash, AUDIT_HASH_BYTES);
+    assert_int_equal(audit_anchor_holds(f->s, &got, why, sizeof why, &err), 0);
+    append_n(f->s, 3); /* no interval: a commit does not anchor */
+    assert_int_equal(lines_in(file), 2);
+    assert_int_equal(audit_anchor_now(f->s, &err), CC_OK);
+    assert_int_equal(audit_anchor_newest(file, store_path(f->s), &got, at), 1);
+    assert_int_equal(got.seq, head.seq + 3);
+    audit_anchor_configure(NULL, -1);
+    free(file);
+}
+
+static void test_anchor_every_interval(void **state)
+{
+    fixture *f = *state;
+    char *file = tu_path(f->dir, "anchors");
+    audit_anchor_configure(file, 0); /* an interval of 0 s: every commit */
+    append_n(f->s, 1);
+    append_n(f->s, 1);
+    assert_int_equal(lines_in(file), 2);
+    audit_anchor_configure(file, 3600); /* an hour: the next commits do not */
+    append_n(f->s, 1);
+    assert_int_equal(lines_in(file), 2);
+    audit_anchor_configure(NULL, -1);
+    free(file);
+}
+
+static void test_anchor_catches_cut_and_rewrite(void **state)
+{
+    fixture *f = *state;
+    char *file = tu_path(f->dir, "anchors"), at[32], why[160];
+    audit_anchor got;
+    cc_err err = {0};
+    audit_anchor_configure(file, -1);
+    assert_int_equal(audit_anchor_now(f->s, &err), CC_OK);
+    assert_int_equal(audit_anchor_newest(file, store_path(f->s), &got, at), 1);
+    tu_exec(
+        f->s,
+        "UPDATE audit SET hash = randomblob(32) WHERE seq = (SELECT max(seq) FROM audit)"); /* recomputed */
+    assert_int_equal(audit_anchor_holds(f->s, &got, why, sizeof why, &err), 1);
+    assert_non_null(strstr(why, "differs from its anchor"));
+    tu_exec(f->s, "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)");
+    assert_int_equal(audit_anchor_holds(f->s, &got, why, sizeof why, &err), 1);
+    assert_non_null(strstr(why, "is gone"));
+    audit_anchor_configure(NULL, -1);
+    free(file);
+}
+
+static void test_anchor_file_unwritable(void **state)
+{
+    fixture *f = *state;
+    char *file = tu_path(f->dir, "no-such-dir/anchors");
+    cc_err err = {0};
+    audit_anchor_configure(file, -1);
+    assert_int_equal(audit_anchor_now(f->s, &err), CC_EDATA);
+    assert_non_null(strstr(err.msg, "cannot append the audit anchor"));
+    audit_anchor_configure(NULL, -1);
+    free(file);
 }
 
 int main(void)
@@ -224,7 +343,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_intact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_triggers_block_changes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_append_outside_txn_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_append_outside_txn_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_altered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_altered_staff_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deleted, setup, teardown),
@@ -234,6 +354,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_recomputed_chain_caught_by_anchor, setup,
                                         teardown),
         cmocka_unit_test(test_anchor_parse_rejects_garbage),
+        cmocka_unit_test(test_syslog_format_is_stable),
+        cmocka_unit_test_setup_teardown(test_anchor_now_and_newest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_anchor_every_interval, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_anchor_catches_cut_and_rewrite, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_anchor_file_unwritable, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

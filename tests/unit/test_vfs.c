@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "store/audit.h"
 #include "store/maint.h"
 #include "store/vfs.h"
 #include "testutil.h"
@@ -794,6 +795,143 @@ static void test_fork_gets_fresh_nonces(void **state)
     free(pa), free(pb), free(a), free(b);
 }
 
+/* ---- committed work dropped from a WAL ---------------------------------
+ * An older -wal put back, a WAL cut short, a flipped frame header, frames
+ * swapped: every frame left is authentic, so the VFS cannot tell these from
+ * a crash and SQLite ends the log early, dropping committed transactions.
+ * Each case shows who notices: the anchor check at open (docs/SECURITY.md),
+ * and nobody when there is no anchor. */
+
+/* In a child that dies without closing (the WAL stays): n transactions of
+ * a row and an audit entry, each anchored in anchors as it commits. */
+static void commit_audited(const char *db, const char *anchors, int n)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        cc_err err = {0};
+        audit_anchor_configure(anchors, 0);
+        store *s = tu_open(db);
+        for (int i = 0; i < n; i++) {
+            if (store_begin(s, &err) != CC_OK)
+                _exit(1);
+            tu_exec(s,
+                    "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, name TEXT)");
+            tu_exec(s, "INSERT INTO t (name) VALUES ('committed')");
+            if (audit_append(s, 1, "test.row", "t", "", &err) != CC_OK ||
+                store_commit(s, &err) != CC_OK)
+                _exit(1);
+        }
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Three transactions, a copy of the WAL then (old), three more. */
+static char *build_wal(fixture *f, const char *anchors)
+{
+    char *wal = tu_path(f->dir, "t.db-wal"), *old = tu_path(f->dir, "old-wal");
+    store_close(tu_create(f->db));
+    commit_audited(f->db, anchors, 3);
+    assert_int_equal(tu_copy(wal, old), 0);
+    commit_audited(f->db, anchors, 3);
+    free(wal);
+    return old;
+}
+
+/* Who notices, opening f->db now: 'V' the VFS refuses it, 'A' it opens but
+ * the anchor check refuses it, 'N' nobody. *rows: the rows it shows. */
+static char who_notices(fixture *f, const char *anchors, long *rows)
+{
+    store *s;
+    cc_err err = {0};
+    *rows = -1;
+    if (store_open_with_key(f->db, tu_master, &s, &err) != CC_OK)
+        return 'V';
+    *rows = tu_int(s, "SELECT count(*) FROM t");
+    audit_anchor_configure(anchors, -1);
+    int rc = audit_anchor_check(s, &err);
+    audit_anchor_configure(NULL, -1);
+    store_close(s);
+    return rc == CC_OK ? 'N' : 'A';
+}
+
+static void swap_frames(const char *wal, int a, int b)
+{
+    size_t n;
+    uint8_t *buf = tu_read(wal, &n), tmp[WAL_FRAME];
+    assert_true((long)n >= FRAME_OFF(a > b ? a : b) + WAL_FRAME);
+    memcpy(tmp, buf + FRAME_OFF(a), WAL_FRAME);
+    memcpy(buf + FRAME_OFF(a), buf + FRAME_OFF(b), WAL_FRAME);
+    memcpy(buf + FRAME_OFF(b), tmp, WAL_FRAME);
+    assert_int_equal(tu_write(wal, buf, n), 0);
+    free(buf);
+}
+
+static void test_wal_older_copy(void **state)
+{
+    fixture *f = *state;
+    char *anchors = tu_path(f->dir, "anchors"), *wal = tu_path(f->dir, "t.db-wal");
+    char *old = build_wal(f, anchors);
+    long rows;
+    assert_int_equal(tu_copy(old, wal), 0);
+    assert_int_equal(who_notices(f, anchors, &rows), 'A');
+    assert_int_equal(rows, 3); /* three committed transactions gone */
+    free(anchors), free(wal), free(old);
+}
+
+static void test_wal_cut_short(void **state)
+{
+    fixture *f = *state;
+    char *anchors = tu_path(f->dir, "anchors"), *wal = tu_path(f->dir, "t.db-wal");
+    char *old = build_wal(f, anchors);
+    long rows;
+    assert_int_equal(truncate(wal, FRAME_OFF(wal_commit(f->db, 1))), 0);
+    assert_int_equal(who_notices(f, anchors, &rows), 'A');
+    assert_int_equal(rows, 5);
+    free(anchors), free(wal), free(old);
+}
+
+static void test_wal_flipped_frame_header(void **state)
+{
+    fixture *f = *state;
+    char *anchors = tu_path(f->dir, "anchors"), *wal = tu_path(f->dir, "t.db-wal");
+    char *old = build_wal(f, anchors);
+    long rows;
+    assert_int_equal(tu_flip(wal, FRAME_OFF(wal_commit(f->db, 1)) + 8), 0); /* salt */
+    assert_int_equal(who_notices(f, anchors, &rows), 'A');
+    assert_int_equal(rows, 5);
+    free(anchors), free(wal), free(old);
+}
+
+static void test_wal_swapped_frames(void **state)
+{
+    fixture *f = *state;
+    char *anchors = tu_path(f->dir, "anchors"), *wal = tu_path(f->dir, "t.db-wal");
+    char *old = build_wal(f, anchors);
+    long rows;
+    int last = wal_commit(f->db, 1);
+    swap_frames(wal, last - 1, last);
+    assert_int_equal(who_notices(f, anchors, &rows), 'A');
+    assert_int_equal(rows, 5);
+    free(anchors), free(wal), free(old);
+}
+
+static void test_wal_dropped_unseen_without_anchor(void **state)
+{
+    fixture *f = *state;
+    char *anchors = tu_path(f->dir, "anchors"), *wal = tu_path(f->dir, "t.db-wal");
+    char *old = build_wal(f, anchors);
+    long rows;
+    assert_int_equal(tu_copy(old, wal), 0);
+    assert_int_equal(unlink(anchors), 0);
+    assert_int_equal(who_notices(f, anchors, &rows), 'N'); /* only the anchor sees it */
+    assert_int_equal(rows, 3);
+    free(anchors), free(wal), free(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -818,6 +956,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_page_size_fixed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_temp_files_in_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fork_gets_fresh_nonces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_older_copy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_cut_short, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_flipped_frame_header, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_swapped_frames, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_dropped_unseen_without_anchor, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
