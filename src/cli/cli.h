@@ -20,6 +20,7 @@ typedef struct cli_config {
     char database[4096];
     int bind_users;        /* refuse --user for another account */
     int idle_lock_minutes; /* TUI idle lock */
+    char timezone[64];     /* `timezone =`: TZ for every run, "" = the system's */
     char binds[16][48];    /* "KEY ACTION" lines of `bind = KEY ACTION` */
     int nbinds;
 } cli_config;

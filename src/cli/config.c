@@ -9,7 +9,14 @@
  *   database = /var/lib/carecoord/carecoord.db
  *   bind_users = yes          # --user may not name another account
  *   idle_lock_minutes = 10
+ *   timezone = America/New_York   # the day every rule counts in (TZ)
  *   bind = f search           # keys are rebound by action name (see `?`)
+ *
+ * When the program runs privileged (installed setgid carecoord) and the
+ * configuration names a database, that database is the only one a person
+ * other than root can open: --db and CARECOORD_DB may not point it at a
+ * backup (which still holds the key slots of people offboarded since) or
+ * at any other file the carecoord group can reach.
  */
 #include <errno.h>
 #include <pwd.h>
@@ -43,6 +50,16 @@ static int parse_bool(const char *v)
            !strcmp(v, "on");
 }
 
+/* A timezone name as tzdata spells it ("Europe/Paris", "UTC", "EST5EDT"):
+ * no absolute path, no "..". */
+static int timezone_ok(const char *v)
+{
+    static const char ok[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_+-";
+    return *v && *v != '/' && strlen(v) < sizeof((cli_config *)0)->timezone &&
+           strspn(v, ok) == strlen(v) && !strstr(v, "..");
+}
+
 static int config_line(cli_config *cfg, char *line, const char *path, int lineno,
                        cc_err *err)
 {
@@ -62,7 +79,12 @@ static int config_line(cli_config *cfg, char *line, const char *path, int lineno
         cfg->bind_users = parse_bool(val);
     else if (!strcmp(key, "bind") && cfg->nbinds < 16)
         snprintf(cfg->binds[cfg->nbinds++], sizeof cfg->binds[0], "%.47s", val);
-    else if (!strcmp(key, "idle_lock_minutes"))
+    else if (!strcmp(key, "timezone")) {
+        if (!timezone_ok(val))
+            return cc_err_set(err, CC_EUSAGE, "%s:%d: bad timezone '%s'", path, lineno,
+                              val);
+        snprintf(cfg->timezone, sizeof cfg->timezone, "%s", val);
+    } else if (!strcmp(key, "idle_lock_minutes"))
         cfg->idle_lock_minutes = atoi(val) > 0 ? atoi(val) : cfg->idle_lock_minutes;
     else
         return cc_err_set(err, CC_EUSAGE, "%s:%d: unknown setting '%s'", path, lineno,
@@ -119,16 +141,27 @@ static int per_user_path(char *out, size_t n, cc_err *err)
     return CC_OK;
 }
 
+/* A privileged run (not root) opens only the site's database, if it names one. */
+static int pinned_db(const cli *c, const char *p, cc_err *err)
+{
+    if (!clock_privileged() || getuid() == 0 || !c->config.database[0] ||
+        !strcmp(p, c->config.database))
+        return CC_OK;
+    return cc_err_set(err, CC_EREFUSED,
+                      "this site's database is %s: --db and CARECOORD_DB are refused",
+                      c->config.database);
+}
+
 int config_db_path(cli *c, cc_err *err)
 {
-    const char *env = getenv("CARECOORD_DB");
+    const char *env = clock_privileged() ? NULL : getenv("CARECOORD_DB");
     const char *p = c->db_opt               ? c->db_opt
                     : env && *env           ? env
                     : c->config.database[0] ? c->config.database
                                             : NULL;
     if (p) {
         snprintf(c->db_path, sizeof c->db_path, "%s", p);
-        return CC_OK;
+        return pinned_db(c, p, err);
     }
     return per_user_path(c->db_path, sizeof c->db_path, err);
 }

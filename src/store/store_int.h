@@ -27,6 +27,12 @@ struct store {
     int64_t actor;      /* staff id that store-level audit entries name */
 };
 
+/* Create path empty with mode 0660 less the umask (SQLite's own default
+ * is 0644, so a shared data directory would get files its group cannot
+ * write; the WAL and -shm then take the database's mode). An existing file
+ * is left as it is. */
+int store_precreate(const char *path, cc_err *err);
+
 /* Derive the page-encryption key from a master key. */
 void store_page_key(const uint8_t *master, uint8_t out[VFS_KEY_BYTES]);
 
