@@ -74,7 +74,7 @@ int cli_open(cli *c, const char *action, int allow_must_change, cc_err *err)
     char prompt[128], how[96];
     if (cli_resolve_login(c, err) != CC_OK)
         return err->code;
-    if (access(c->db_path, F_OK) != 0)
+    if (faccessat(AT_FDCWD, c->db_path, F_OK, AT_EACCESS) != 0)
         return cc_err_set(err, CC_EUSAGE,
                           "no database at %s (create one with init or demo)",
                           c->db_path);
@@ -318,7 +318,7 @@ static int run_tui(cli *c, cc_err *err)
         return err->code;
     apply_timezone(&c->config);
     umask_for(c->db_path);
-    if (access(c->db_path, F_OK) != 0)
+    if (faccessat(AT_FDCWD, c->db_path, F_OK, AT_EACCESS) != 0)
         return cc_err_set(
             err, CC_EUSAGE,
             "no database at %s (try 'carecoord demo' or 'carecoord --help')",
