@@ -66,6 +66,15 @@ static int open_as_user(const char *path)
     return fd;
 }
 
+FILE *cli_fopen_as_user(const char *path)
+{
+    int fd = open_as_user(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f && fd >= 0)
+        close(fd);
+    return f;
+}
+
 /* Read all of fd (at most TEXT_MAX bytes, no NUL) into a new string. */
 static char *slurp(int fd, const char *what, cc_err *err)
 {

@@ -228,7 +228,7 @@ static int parse_program(const cJSON *o, program *p, char *hospital, size_t hn,
 
 static char *read_file(const char *path, cc_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = cli_fopen_as_user(path);
     char *buf = NULL;
     long n;
     if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1 << 20) ||

@@ -217,6 +217,10 @@ ok "... nothing was created there" test ! -e "$DATA/planted.jsonl"
 as "$UB" -- alert resolve 1 --note "@$DATA/carecoord.db.keys"
 expect 1 err 'Permission denied' "@FILE is opened as the person: the key file cannot be read into a note"
 
+as "$UA" CARECOORD_PASSPHRASE="$PA-new" -- program load "$DATA/carecoord.db.keys"
+expect 1 err "cannot read $(re_quote "$DATA")/carecoord.db.keys" \
+    "program load FILE opens it as the person: the key file is not readable"
+
 # ---- the process: not readable through /proc, no shell, no pager, no hostile TERM ---------------------------
 
 mkfifo "$T/fifo"
