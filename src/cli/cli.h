@@ -67,6 +67,11 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char **po
 int cli_args(int argc, char **argv, const struct cli_opt *opts, const char **pos,
              int npos, int nreq, const char *help_text, int *exit_code);
 
+/* Open path for reading as the person running the command (setgid, the
+ * carecoord group is given back for the open): for every file named on the
+ * command line. NULL with errno on failure. */
+FILE *cli_fopen_as_user(const char *path);
+
 /* The command tables of cmd_admin.c and cmd_store.c (NULL-name terminated). */
 extern const struct cli_command cli_admin_commands[];
 extern const struct cli_command cli_store_commands[];

@@ -2,6 +2,7 @@
  * cmd_admin.c — subcommands for accounts: init, user add/list/disable,
  * passwd, and demo (a throw-away database with one account per role).
  */
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,8 @@ static int cmd_init(cli *c, int argc, char **argv)
     if (!keyfile_login_valid(admin))
         return cc_err_set(&err, CC_EINPUT, "invalid login name '%s'", admin),
                cli_fail(&err);
-    if (access(c->db_path, F_OK) == 0)
+    /* Effective ids (AT_EACCESS): setgid, the real ones cannot see the data. */
+    if (faccessat(AT_FDCWD, c->db_path, F_OK, AT_EACCESS) == 0)
         return cc_err_set(&err, CC_EUSAGE,
                           "%s already exists: refusing to overwrite it", c->db_path),
                cli_fail(&err);
@@ -192,8 +194,8 @@ static int replace_demo(const char *path, cc_err *err)
     char demo[8] = "";
     char keys[4200];
     snprintf(keys, sizeof keys, "%s.keys", path);
-    if (access(path, F_OK) != 0) {
-        if (access(keys, F_OK) == 0)
+    if (faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) != 0) {
+        if (faccessat(AT_FDCWD, keys, F_OK, AT_EACCESS) == 0)
             return cc_err_set(err, CC_EREFUSED,
                               "%s exists without its database: refusing to replace it",
                               keys);

@@ -13,22 +13,25 @@
 
 static int print_line(void *arg, const char *line)
 {
-    (void)arg;
-    return puts(line) < 0 ? -1 : 0;
+    FILE *f = arg ? arg : stdout;
+    return fputs(line, f) < 0 || putc('\n', f) < 0 ? -1 : 0;
 }
 
 static int cmd_export(cli *c, int argc, char **argv)
 {
-    const char *format = "jsonl", *what = "clients";
-    const struct cli_opt opts[] = {
-        {"--format", &format, NULL}, {"--what", &what, NULL}, {NULL, NULL, NULL}};
+    const char *format = "jsonl", *what = "clients", *output = NULL;
+    const struct cli_opt opts[] = {{"--format", &format, NULL},
+                                   {"--what", &what, NULL},
+                                   {"--output", &output, NULL},
+                                   {NULL, NULL, NULL}};
     cc_err err = {0};
     int64_t n;
     int rc;
     if (!cli_args(
             argc, argv, opts, NULL, 0, 0,
-            "usage: carecoord export [--format jsonl] [--what KIND]\n"
-            "Write one JSON object per line to standard output. KIND: clients "
+            "usage: carecoord export [--format jsonl] [--what KIND] [--output FILE]\n"
+            "Write one JSON object per line to standard output, or to FILE (a new\n"
+            "file, yours, mode 0600). KIND: clients "
             "(default),\nreferrals, consents, assessments, episodes, tasks, contacts, "
             "handoffs, alerts\n(supervisors); staff, teams (administrators, "
             "supervisors, "
@@ -43,10 +46,19 @@ static int cmd_export(cli *c, int argc, char **argv)
         return cc_err_set(&err, CC_EUSAGE, "cannot export '%s' (choose %s)", what,
                           export_kinds()),
                cli_fail(&err);
-    if (cli_open(c, export_action(what), 0, &err) != CC_OK)
+    FILE *out = output ? export_create_file(output, &err) : NULL;
+    if (output && !out)
         return cli_fail(&err);
-    cc_ctx ctx = cli_ctx(c);
-    if (export_jsonl(&ctx, what, print_line, NULL, &n, &err) != CC_OK)
+    cc_ctx ctx;
+    if (cli_open(c, export_action(what), 0, &err) == CC_OK) {
+        ctx = cli_ctx(c);
+        export_jsonl(&ctx, what, print_line, out, &n, &err);
+    }
+    if (out && fclose(out) != 0 && !err.code)
+        cc_err_set(&err, CC_EDATA, "cannot write %s", output);
+    if (out && err.code)
+        export_remove_file(output);
+    if (err.code)
         return cli_fail(&err);
     return fflush(stdout) == 0 ? CC_OK : CC_EDATA;
 }
@@ -216,7 +228,7 @@ static int parse_program(const cJSON *o, program *p, char *hospital, size_t hn,
 
 static char *read_file(const char *path, cc_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = cli_fopen_as_user(path);
     char *buf = NULL;
     long n;
     if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1 << 20) ||

@@ -13,6 +13,12 @@
  *   bind = f search           # keys are rebound by action name (see `?`)
  *   anchor_file = /var/log/carecoord/anchors   # audit heads appended here
  *   anchor_minutes = 15       # and to syslog, at least this often
+ *
+ * When the program runs privileged (installed setgid carecoord) and the
+ * configuration names a database, that database is the only one a person
+ * other than root can open: --db and CARECOORD_DB may not point it at a
+ * backup (which still holds the key slots of people offboarded since) or
+ * at any other file the carecoord group can reach.
  */
 #include <errno.h>
 #include <pwd.h>
@@ -46,6 +52,8 @@ static int parse_bool(const char *v)
            !strcmp(v, "on");
 }
 
+/* A timezone name as tzdata spells it ("Europe/Paris", "UTC", "EST5EDT"):
+ * no absolute path, no "..". */
 static int config_line(cli_config *cfg, char *line, const char *path, int lineno,
                        cc_err *err)
 {
@@ -143,16 +151,27 @@ static int per_user_path(char *out, size_t n, cc_err *err)
     return CC_OK;
 }
 
+/* A privileged run (not root) opens only the site's database, if it names one. */
+static int pinned_db(const cli *c, const char *p, cc_err *err)
+{
+    if (!clock_privileged() || getuid() == 0 || !c->config.database[0] ||
+        !strcmp(p, c->config.database))
+        return CC_OK;
+    return cc_err_set(err, CC_EREFUSED,
+                      "this site's database is %s: --db and CARECOORD_DB are refused",
+                      c->config.database);
+}
+
 int config_db_path(cli *c, cc_err *err)
 {
-    const char *env = getenv("CARECOORD_DB");
+    const char *env = clock_privileged() ? NULL : getenv("CARECOORD_DB");
     const char *p = c->db_opt               ? c->db_opt
                     : env && *env           ? env
                     : c->config.database[0] ? c->config.database
                                             : NULL;
     if (p) {
         snprintf(c->db_path, sizeof c->db_path, "%s", p);
-        return CC_OK;
+        return pinned_db(c, p, err);
     }
     return per_user_path(c->db_path, sizeof c->db_path, err);
 }

@@ -1,7 +1,11 @@
 /*
  * passphrase.c — getting passphrases without echo and without leaving copies:
- * from a file descriptor, an environment variable (for automation), or a
- * prompt on /dev/tty. Buffers are sodium_malloc'd and wiped when freed.
+ * from a file descriptor, an environment variable, or a prompt on /dev/tty.
+ * Buffers are sodium_malloc'd and wiped when freed; the byte being read is
+ * wiped too. CARECOORD_PASSPHRASE / CARECOORD_NEW_PASSPHRASE are for the
+ * test suite and for scripts run by a service account only: an
+ * environment is readable by the same user (and root) in /proc/PID/environ,
+ * and --passphrase-fd is the way for anything else.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,10 +46,13 @@ static int read_line(int fd, char *p)
             return -2;
         if (r == 0 || ch == '\n')
             break;
-        if (n == PASS_MAX)
+        if (n == PASS_MAX) {
+            sodium_memzero(&ch, sizeof ch);
             return -1;
+        }
         p[n++] = ch;
     }
+    sodium_memzero(&ch, sizeof ch);
     if (n && p[n - 1] == '\r')
         n--;
     p[n] = '\0';

@@ -5,12 +5,22 @@
  * staff. States derived from dates (consent state, episode day, overdue)
  * are computed as of the context's today. The export is audited before any
  * line is written, then read in one snapshot.
+ *
+ * A named output file (export --output, report --output) is created here,
+ * as the person running the command: with the program installed setgid
+ * carecoord the group privilege is given back for the open, so the file
+ * belongs to that person, mode 0600, and can never land where only the
+ * carecoord group may write.
  */
 #include "export.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/consent.h"
 #include "core/guard.h"
@@ -503,4 +513,64 @@ int export_jsonl(cc_ctx *ctx, const char *what, export_sink sink, void *arg,
     if (count)
         *count = x.count;
     return rc;
+}
+
+/* ---- output files ------------------------------------------------------ */
+
+struct ids {
+    gid_t egid;
+    uid_t euid;
+};
+
+/* Act with the real group and user until user_ids_leave; -1 if impossible. */
+static int user_ids_enter(struct ids *saved)
+{
+    saved->egid = getegid();
+    saved->euid = geteuid();
+    if (saved->egid != getgid() && setegid(getgid()) != 0)
+        return -1;
+    if (saved->euid != getuid() && seteuid(getuid()) != 0) {
+        if (saved->egid != getgid() && setegid(saved->egid) != 0)
+            abort();
+        return -1;
+    }
+    return 0;
+}
+
+static void user_ids_leave(const struct ids *saved)
+{
+    /* The saved set-ids allow both; never go on half-dropped. */
+    if ((saved->euid != getuid() && seteuid(saved->euid) != 0) ||
+        (saved->egid != getgid() && setegid(saved->egid) != 0))
+        abort();
+}
+
+FILE *export_create_file(const char *path, cc_err *err)
+{
+    struct ids saved;
+    int fd = -1, e = EPERM;
+    if (user_ids_enter(&saved) == 0) {
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        e = errno;
+        if (fd >= 0 && fchmod(fd, 0600) != 0) /* whatever the umask */
+            e = errno, close(fd), unlink(path), fd = -1;
+        user_ids_leave(&saved);
+    }
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f && fd >= 0)
+        e = errno, close(fd), export_remove_file(path);
+    if (!f && e == EEXIST)
+        cc_err_set(err, CC_EUSAGE, "%s already exists: refusing to overwrite it", path);
+    else if (!f)
+        cc_err_set(err, CC_EUSAGE, "cannot create %s: %s", path, strerror(e));
+    return f;
+}
+
+void export_remove_file(const char *path)
+{
+    struct ids saved;
+    if (user_ids_enter(&saved) == 0) {
+        unlink(path);
+        user_ids_leave(&saved);
+    }
 }

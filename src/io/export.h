@@ -6,6 +6,7 @@
 #define CC_EXPORT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/ctx.h"
 
@@ -27,5 +28,13 @@ const char *export_action(const char *what);
  * consistent snapshot; *count gets the number of objects. */
 int export_jsonl(cc_ctx *ctx, const char *what, export_sink sink, void *arg,
                  int64_t *count, cc_err *err);
+
+/* Create path (which must not exist) for writing an export or report, as
+ * the person running the command (not the setgid group), mode 0600.
+ * NULL with err set (exit 1) if it cannot. */
+FILE *export_create_file(const char *path, cc_err *err);
+
+/* Remove a file export_create_file made (after a failure), as that person. */
+void export_remove_file(const char *path);
 
 #endif

@@ -768,6 +768,19 @@ static int tmp_create(const char *tmp, cc_err *err)
     return fd;
 }
 
+/* The replacement keeps the group and the owner/group bits of the file it
+ * replaces (never the world's), so that a passwd or rekey by one person never
+ * locks out the others of a shared data directory, whatever the umask. */
+static void keep_mode_of(const char *path, int fd)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return;
+    if (fchown(fd, (uid_t)-1, st.st_gid) != 0)
+        (void)0; /* not a member of that group: the directory's rules apply */
+    fchmod(fd, st.st_mode & 0660);
+}
+
 int keyfile_save(const keyfile *kf, const char *path, cc_err *err)
 {
     size_t len = strlen(path);
@@ -778,6 +791,8 @@ int keyfile_save(const keyfile *kf, const char *path, cc_err *err)
     memcpy(tmp + len, ".tmp", sizeof ".tmp");
     int rc = CC_OK;
     int fd = tmp_create(tmp, err);
+    if (fd >= 0)
+        keep_mode_of(path, fd);
     if (fd < 0)
         rc = CC_EDATA;
     else if (write_all(kf, fd) != 0)

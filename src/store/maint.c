@@ -75,6 +75,16 @@ static void remove_with_sidecars(const char *path)
 
 /* ---- copying ----------------------------------------------------------- */
 
+int store_precreate(const char *path, cc_err *err)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
+    if (fd < 0 && errno != EEXIST)
+        return cc_err_set(err, CC_EDATA, "cannot create %s: %s", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return CC_OK;
+}
+
 /* Open a fresh encrypted file at path under (id, master) for writing. */
 static int open_copy(const char *path, const uint8_t id[VFS_DBID_BYTES],
                      const uint8_t *master, sqlite3 **out, cc_err *err)
@@ -83,6 +93,10 @@ static int open_copy(const char *path, const uint8_t id[VFS_DBID_BYTES],
     int reserve = VFS_RESERVE, rc;
     if (!pk)
         return cc_err_set(err, CC_EDATA, "out of memory");
+    if (store_precreate(path, err) != CC_OK) {
+        sodium_free(pk);
+        return err->code;
+    }
     store_page_key(master, pk);
     vfs_key_attach(path, id, pk);
     sodium_free(pk);

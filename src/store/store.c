@@ -365,7 +365,7 @@ static int open_db(store *s, int create, cc_err *err)
         vfs_key_attach(s->path, keyfile_gen_id(s->kf, i), pk);
     }
     sodium_free(pk);
-    if (store_lock(s, 0, err) != CC_OK)
+    if (store_lock(s, 0, err) != CC_OK || (create && store_precreate(s->path, err)))
         return err->code;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
                 (create ? SQLITE_OPEN_CREATE : 0);

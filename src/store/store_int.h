@@ -34,6 +34,12 @@ struct store {
 /* Report progress of a long operation (no-op without a callback). */
 void store_progress(store *s, int64_t done, int64_t total);
 
+/* Create path empty with mode 0660 less the umask (SQLite's own default
+ * is 0644, so a shared data directory would get files its group cannot
+ * write; the WAL and -shm then take the database's mode). An existing file
+ * is left as it is. */
+int store_precreate(const char *path, cc_err *err);
+
 /* Derive the page-encryption key from a master key. */
 void store_page_key(const uint8_t *master, uint8_t out[VFS_KEY_BYTES]);
 

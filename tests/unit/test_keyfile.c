@@ -871,6 +871,20 @@ static void test_save_atomic(void **state)
     assert_true(S_ISREG(st.st_mode));
     assert_int_equal(st.st_mode & 07777, 0660);
     assert_int_equal(access(tmp, F_OK), -1);
+    /* Replacing keeps the shared file's mode whatever this process's umask
+     * (a passwd by one person never locks the others out) ... */
+    old = umask(077);
+    save_ok(kf, fx->path);
+    umask(old);
+    assert_int_equal(stat(fx->path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0660);
+    /* ... but never gives the world bits it had, and a new file follows the
+     * umask. */
+    assert_int_equal(chmod(fx->path, 0664), 0);
+    save_ok(kf, fx->path);
+    assert_int_equal(stat(fx->path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0660);
+    assert_int_equal(unlink(fx->path), 0);
     old = umask(077);
     save_ok(kf, fx->path);
     umask(old);
