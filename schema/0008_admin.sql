@@ -1,6 +1,6 @@
 -- 0008_admin.sql — administering a site from a blank database: the
 -- organization directory (retired, never deleted once referenced), teams
--- with a capacity of their own and members with their role on the team,
+-- with a capacity of their own (a member's role on a team is their account's),
 -- how many teams one person may cover (a site setting, DOMAIN.md's 3), and
 -- alerts about account changes that open client content (the alert table
 -- rebuilt so that an alert may name an account instead of a client).
@@ -10,10 +10,6 @@ ALTER TABLE organization ADD COLUMN active INTEGER NOT NULL DEFAULT 1
 
 ALTER TABLE team ADD COLUMN capacity INTEGER CHECK (capacity IS NULL OR capacity > 0);
 ALTER TABLE team ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
-
--- The member's role on the team (their account's role when added).
-ALTER TABLE team_member ADD COLUMN role TEXT NOT NULL DEFAULT '';
-UPDATE team_member SET role = (SELECT s.role FROM staff s WHERE s.id = staff_id);
 
 -- A program manager or social worker covers up to this many teams.
 INSERT INTO meta (key, value) VALUES ('team_cover_limit', '3');

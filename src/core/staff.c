@@ -563,10 +563,8 @@ static int do_set_role(cc_ctx *ctx, void *arg, cc_err *err)
     if (run_sql_id(ctx,
                    "UPDATE staff SET role = ?2, version = version + 1 WHERE id = ?1",
                    s.id, a->role, err) ||
-        run_sql_id(ctx,
-                   care ? "UPDATE team_member SET role = ?2 WHERE staff_id = ?1"
-                        : "DELETE FROM team_member WHERE staff_id = ?1 AND ?2 = ?2",
-                   s.id, a->role, err))
+        (!care && run_sql_id(ctx, "DELETE FROM team_member WHERE staff_id = ?1", s.id,
+                             NULL, err)))
         return err->code;
     if (strcmp(a->role, "program-manager") && strcmp(a->role, "social-worker") &&
         run_sql_id(ctx, "DELETE FROM team_cover WHERE staff_id = ?1", s.id, NULL, err))

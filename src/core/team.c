@@ -260,13 +260,11 @@ int team_member_add_in(cc_ctx *ctx, int64_t id, int64_t staff_id, cc_err *err)
                 id, staff_id))
         return cc_err_set(err, CC_EINPUT, "%s is on team %s already", s.login, t.name);
     sqlite3_stmt *st = ctx_prepare(
-        ctx, "INSERT INTO team_member (team_id, staff_id, role) VALUES (?1, ?2, ?3)",
-        err);
+        ctx, "INSERT INTO team_member (team_id, staff_id) VALUES (?1, ?2)", err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, staff_id);
-    sqlite3_bind_text(st, 3, s.role, -1, SQLITE_TRANSIENT);
     if (ctx_done(ctx, st, "adding team member", err) != CC_OK)
         return err->code;
     snprintf(details, sizeof details, "%s (%s) joins %s", s.login, s.role, t.name);
@@ -443,7 +441,7 @@ int team_list(cc_ctx *ctx, cc_table *out, cc_err *err)
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "SELECT t.id, t.name, p.code AS program, coalesce(t.capacity, '') AS capacity, "
-        "coalesce((SELECT group_concat(s.login || ':' || tm.role, ' ') FROM (SELECT * "
+        "coalesce((SELECT group_concat(s.login || ':' || s.role, ' ') FROM (SELECT * "
         "FROM team_member ORDER BY staff_id) tm JOIN staff s ON s.id = tm.staff_id "
         "WHERE tm.team_id = t.id), '') AS members, coalesce((SELECT "
         "group_concat(s.login, ' ') FROM team_cover tc JOIN staff s ON s.id = "
