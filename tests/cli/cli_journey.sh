@@ -103,6 +103,15 @@ hid=$(printf '%s\n' "$OUT" | sed -n 's/^hand-off \([0-9]*\) proposed.*/\1/p')
 as coach2 handoff accept "$hid"
 expect 0 out 'accepted' 'the other coach accepts it'
 
+admin org retire PAY-RIV
+expect 0 out '^retired organization PAY-RIV$' 'org retire: the payer leaves the directory'
+as coach2 handoff propose 1 --to org:PAY-RIV --note 'to the plan'
+expect 3 err 'PAY-RIV .* is retired: choose another organization' \
+    'a retired organization is never chosen for a new hand-off'
+admin org remove PAY-RIV
+expect 3 err 'PAY-RIV is named by 1 records: .*retire it instead' \
+    'and, named by a consent, it is never deleted'
+
 # ---- the manager's board --------------------------------------------------
 as pm1 report caseload
 expect 0 out 'HSS East +coach1 +0/35' 'the board shows coach1 (the intake not yet followed)'
