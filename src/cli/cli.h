@@ -78,6 +78,7 @@ extern const struct cli_command cli_store_commands[];
 extern const struct cli_command cli_case_commands[];
 extern const struct cli_command cli_team_commands[];
 extern const struct cli_command cli_report_commands[];
+extern const struct cli_command cli_org_commands[];
 
 /* Read the site configuration (its path fixed at build time; in a test
  * build CARECOORD_CONF may point elsewhere unless privileged). Missing file =

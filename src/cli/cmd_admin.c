@@ -1,6 +1,7 @@
 /*
- * cmd_admin.c — subcommands for accounts: init, user add/list/disable,
- * passwd, and demo (a throw-away database with one account per role).
+ * cmd_admin.c — subcommands for accounts: init, user add/list/disable/
+ * role/move/enable/reset, passwd, and demo (a throw-away database with one account per
+ * role).
  */
 #include <fcntl.h>
 #include <sodium.h>
@@ -11,6 +12,7 @@
 #include "cli.h"
 #include "store/audit.h"
 #include "store/keyfile.h"
+#include "core/team.h"
 #include "io/demo.h"
 #include "ui/tui.h"
 
@@ -71,16 +73,21 @@ static int cmd_init(cli *c, int argc, char **argv)
 
 static int cmd_user_add(cli *c, int argc, char **argv)
 {
-    const char *role = NULL, *full_name = "", *pos[1];
-    const struct cli_opt opts[] = {
-        {"--role", &role, NULL}, {"--full-name", &full_name, NULL}, {NULL, NULL, NULL}};
+    const char *role = NULL, *full_name = "", *team = NULL, *pos[1];
+    const struct cli_opt opts[] = {{"--role", &role, NULL},
+                                   {"--full-name", &full_name, NULL},
+                                   {"--team", &team, NULL},
+                                   {NULL, NULL, NULL}};
     static const char help_text[] =
-        "usage: carecoord user add NAME --role ROLE [--full-name TEXT]\n"
-        "Add a staff account (administrators only). Roles: coach, nurse, scheduler,\n"
-        "social-worker, program-manager, supervisor, admin. The initial passphrase\n"
-        "comes from CARECOORD_NEW_PASSPHRASE or a prompt; it must be changed at the\n"
-        "first login (carecoord passwd).\n";
+        "usage: carecoord user add NAME --role ROLE [--full-name TEXT] [--team TEAM]\n"
+        "Add a staff account (administrators only), on team TEAM (id or name) if\n"
+        "given. Roles: coach, nurse, scheduler, social-worker, program-manager,\n"
+        "supervisor, admin. The initial passphrase comes from\n"
+        "CARECOORD_NEW_PASSPHRASE or a prompt; it must be changed at the first login\n"
+        "(carecoord passwd). An account that can read client content alerts the\n"
+        "supervisors (report accounts).\n";
     cc_err err = {0};
+    int64_t team_id = 0;
     int rc;
     if (!cli_args(argc, argv, opts, pos, 1, 1, help_text, &rc))
         return rc;
@@ -89,18 +96,112 @@ static int cmd_user_add(cli *c, int argc, char **argv)
                cli_fail(&err);
     if (cli_open(c, "staff.manage", 0, &err) != CC_OK)
         return cli_fail(&err);
+    cc_ctx ctx = cli_ctx(c);
+    if (team && !(team_id = team_find(&ctx, team, &err)))
+        return cli_fail(&err);
     char prompt[96];
     snprintf(prompt, sizeof prompt, "Initial passphrase for %s: ", pos[0]);
     char *pass = pass_read_new("CARECOORD_NEW_PASSPHRASE", prompt, &err);
     if (!pass)
         return cli_fail(&err);
-    rc = staff_add(c->sess.st, c->sess.me.id, pos[0], role, full_name, pass, 1, &err);
+    rc = staff_create(&ctx, pos[0], role, full_name, pass, team_id, &err);
     pass_free(pass);
     if (rc != CC_OK)
         return cli_fail(&err);
-    printf("added %s (%s); the passphrase must be changed at first login\n",
-           cli_s(pos[0]), cli_s(role));
+    printf("added %s (%s)%s%s; the passphrase must be changed at first login\n",
+           cli_s(pos[0]), cli_s(role), team ? " on team " : "",
+           team ? cli_s(team) : "");
     return CC_OK;
+}
+
+static int cmd_user_role(cli *c, int argc, char **argv)
+{
+    const char *pos[2];
+    cc_err err = {0};
+    int rc;
+    if (!cli_args(argc, argv, NULL, pos, 2, 2,
+                  "usage: carecoord user role LOGIN ROLE\nChange an account's role "
+                  "(alerts the supervisors). The last active\nadministrator cannot be "
+                  "demoted; open sessions end at their next action.\n",
+                  &rc))
+        return rc;
+    if (cli_open(c, "staff.manage", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = cli_ctx(c);
+    if (staff_set_role(&ctx, pos[0], pos[1], &err) != CC_OK)
+        return cli_fail(&err);
+    printf("%s is now %s\n", cli_s(pos[0]), cli_s(pos[1]));
+    return CC_OK;
+}
+
+static int cmd_user_move(cli *c, int argc, char **argv)
+{
+    const char *pos[1], *from = NULL, *to = NULL;
+    const struct cli_opt opts[] = {
+        {"--from", &from, NULL}, {"--to", &to, NULL}, {NULL, NULL, NULL}};
+    cc_err err = {0};
+    int64_t from_id = 0, to_id;
+    int rc;
+    if (!cli_args(argc, argv, opts, pos, 1, 1,
+                  "usage: carecoord user move LOGIN --to TEAM [--from TEAM]\nMove "
+                  "someone to another team (--from when they are on several).\n",
+                  &rc))
+        return rc;
+    if (!to)
+        return cc_err_set(&err, CC_EUSAGE, "user move needs --to TEAM"), cli_fail(&err);
+    if (cli_open(c, "staff.manage", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = cli_ctx(c);
+    if ((from && !(from_id = team_find(&ctx, from, &err))) ||
+        !(to_id = team_find(&ctx, to, &err)) ||
+        staff_move(&ctx, pos[0], from_id, to_id, &err) != CC_OK)
+        return cli_fail(&err);
+    printf("%s moved to team %lld\n", cli_s(pos[0]), (long long)to_id);
+    return CC_OK;
+}
+
+/* enable / reset: a fresh key slot under a one-time passphrase. */
+static int one_time_slot(cli *c, int argc, char **argv, int enable)
+{
+    const char *pos[1];
+    cc_err err = {0};
+    int rc;
+    if (!cli_args(argc, argv, NULL, pos, 1, 1,
+                  enable ? "usage: carecoord user enable LOGIN\nRe-enable a disabled "
+                           "account with a one-time passphrase\n"
+                           "(CARECOORD_NEW_PASSPHRASE or a prompt), changed at first "
+                           "use. Alerts the supervisors.\n"
+                         : "usage: carecoord user reset LOGIN\nA forgotten passphrase: "
+                           "a fresh key slot under a one-time passphrase\n"
+                           "(CARECOORD_NEW_PASSPHRASE or a prompt), which the person "
+                           "changes at first use.\n",
+                  &rc))
+        return rc;
+    if (cli_open(c, "staff.manage", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = cli_ctx(c);
+    char prompt[96];
+    snprintf(prompt, sizeof prompt, "One-time passphrase for %s: ", pos[0]);
+    char *pass = pass_read_new("CARECOORD_NEW_PASSPHRASE", prompt, &err);
+    if (!pass)
+        return cli_fail(&err);
+    rc = (enable ? staff_enable : staff_reset)(&ctx, pos[0], pass, &err);
+    pass_free(pass);
+    if (rc != CC_OK)
+        return cli_fail(&err);
+    printf("%s %s with a one-time passphrase; it must be changed at first login\n",
+           cli_s(pos[0]), enable ? "re-enabled" : "reset");
+    return CC_OK;
+}
+
+static int cmd_user_enable(cli *c, int argc, char **argv)
+{
+    return one_time_slot(c, argc, argv, 1);
+}
+
+static int cmd_user_reset(cli *c, int argc, char **argv)
+{
+    return one_time_slot(c, argc, argv, 0);
 }
 
 static void print_staff(const staff *list, int n)
@@ -312,6 +413,13 @@ const struct cli_command cli_admin_commands[] = {
     {"user", "list", cmd_user_list, "user list", "list staff accounts"},
     {"user", "disable", cmd_user_disable, "user disable NAME",
      "disable an account, remove its key slot"},
+    {"user", "role", cmd_user_role, "user role NAME ROLE", "change an account's role"},
+    {"user", "move", cmd_user_move, "user move NAME --to TEAM",
+     "move someone to another team"},
+    {"user", "enable", cmd_user_enable, "user enable NAME",
+     "re-enable an account (one-time passphrase)"},
+    {"user", "reset", cmd_user_reset, "user reset NAME",
+     "a forgotten passphrase: one-time passphrase"},
     {"passwd", NULL, cmd_passwd, "passwd", "change your passphrase"},
     {"demo", NULL, cmd_demo, "demo [--clients N] [--seed S]", "build a demo database"},
     {NULL, NULL, NULL, NULL, NULL},

@@ -11,6 +11,7 @@
 #include "core/caseload.h"
 #include "core/client.h"
 #include "core/handoff.h"
+#include "core/org.h"
 #include "core/program.h"
 #include "core/scope.h"
 
@@ -144,8 +145,7 @@ static int parse_target(cli *c, const char *spec, handoff_target *t, cc_err *err
         t->id = program_by_code(&ctx, v, &p, err) == CC_OK ? p.id : 0;
     } else if (!strncmp(spec, "org:", 4)) {
         snprintf(t->kind, sizeof t->kind, "organization");
-        if (!(t->id = organization_by_code(&ctx, v)))
-            cc_err_set(err, CC_EINPUT, "no organization with code %s", v);
+        t->id = org_resolve(&ctx, v, err); /* none, or retired: refused */
     } else {
         return cc_err_set(err, CC_EUSAGE, "unknown hand-off target '%s'", spec);
     }

@@ -41,6 +41,10 @@ static const struct rule rules[] = {
     {"program.view", EVERYONE, ACCESS_NONE},
     {"program.manage", "admin", ACCESS_NONE},
     {"self.passwd", EVERYONE, ACCESS_NONE},
+    {"org.view", EVERYONE, ACCESS_NONE},
+    {"org.manage", "admin", ACCESS_NONE},
+    {"team.manage", "admin", ACCESS_NONE},
+    {"accounts.review", "supervisor admin", ACCESS_NONE},
 };
 
 static int word_in(const char *word, const char *list)

@@ -120,3 +120,23 @@ int alert_resolve_grant_in(cc_ctx *ctx, int64_t grant_id, const char *note, cc_e
     sqlite3_bind_int64(st, 4, grant_id);
     return ctx_done(ctx, st, "resolving alert", err);
 }
+
+int alert_account_in(cc_ctx *ctx, int64_t subject_staff_id, const char *details,
+                     cc_err *err)
+{
+    char now[21];
+    ctx_now(ctx, now);
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "INSERT INTO alert (kind, for_role, details, "
+                                   "created_at, subject_staff_id) VALUES ('account', "
+                                   "'supervisor', ?1, ?2, ?3)",
+                                   err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, details, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, subject_staff_id);
+    if (ctx_done(ctx, st, "raising alert", err) != CC_OK)
+        return err->code;
+    return ctx_audit(ctx, "alert.raise", "staff", subject_staff_id, details, err);
+}

@@ -20,4 +20,10 @@ int alert_resolve(cc_ctx *ctx, int64_t id, const char *note, cc_err *err);
 int alert_resolve_grant_in(cc_ctx *ctx, int64_t grant_id, const char *note,
                            cc_err *err);
 
+/* Inside the caller's transaction: alert supervisors that account
+ * subject_staff_id changed in a way that opens client content (details says
+ * how and by whom), and audit it. Listed by `report accounts`. */
+int alert_account_in(cc_ctx *ctx, int64_t subject_staff_id, const char *details,
+                     cc_err *err);
+
 #endif

@@ -19,21 +19,22 @@
 
 /* The teams in reach: ?1 program code ('' = all), ?2 'all' or 'mine',
  * ?3 the actor's staff id. */
-#define MY_TEAMS                                                                       \
-    "my_teams AS (SELECT t.id, t.name, p.code, p.capacity FROM team t JOIN program p " \
-    "ON p.id = t.program_id WHERE (?1 = '' OR p.code = ?1) AND (?2 = 'all' OR t.id "   \
-    "IN "                                                                              \
-    "(SELECT team_id FROM team_cover WHERE staff_id = ?3 UNION SELECT team_id FROM "   \
-    "team_member WHERE staff_id = ?3))), "                                             \
-    "active AS (SELECT c.id, c.owner_id FROM client c WHERE EXISTS (SELECT 1 FROM "    \
-    "episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR EXISTS (SELECT " \
-    "1 "                                                                               \
+#define MY_TEAMS                                                                         \
+    "my_teams AS (SELECT t.id, t.name, p.code, p.capacity, t.capacity AS team_capacity " \
+    "FROM team t JOIN program p ON p.id = t.program_id WHERE t.active = 1 AND (?1 = '' " \
+    "OR p.code = ?1) AND (?2 = 'all' OR t.id "                                           \
+    "IN "                                                                                \
+    "(SELECT team_id FROM team_cover WHERE staff_id = ?3 UNION SELECT team_id FROM "     \
+    "team_member WHERE staff_id = ?3))), "                                               \
+    "active AS (SELECT c.id, c.owner_id FROM client c WHERE EXISTS (SELECT 1 FROM "      \
+    "episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR EXISTS (SELECT "   \
+    "1 "                                                                                 \
     "FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS NULL)) "
 
 /* clang-format off */
 static const char caseload_sql[] =
     "WITH " MY_TEAMS ", per_coach AS (SELECT t.name AS team, s.id AS sid, s.login AS coach, "
-    " t.capacity, "
+    " t.capacity, t.team_capacity, "
     " (SELECT count(*) FROM active a WHERE a.owner_id = s.id) AS n, "
     " (SELECT count(*) FROM active a WHERE a.owner_id = s.id AND (SELECT level FROM "
     "  assessment x WHERE x.client_id = a.id ORDER BY x.at DESC, x.id DESC LIMIT 1) = "
@@ -54,11 +55,13 @@ static const char caseload_sql[] =
     "team_handoffs AS (SELECT p.team, count(DISTINCT h.id) AS n FROM per_coach p JOIN "
     " handoff h ON h.state = 'proposed' AND (h.from_staff_id = p.sid OR h.to_staff_id = "
     " p.sid) GROUP BY p.team) "
-    "SELECT team, coach, n || '/' || capacity AS active, substr('##########', 1, "
+    "SELECT team, coach, n || '/' || capacity || cap_note AS active, substr('##########', 1, "
     " min(10, n * 10 / capacity)) || CASE WHEN n > capacity THEN '!' ELSE '' END AS load, "
     " high, past, overdue, handoffs, coalesce(stalest, '') AS stale_days "
-    "FROM (SELECT team, coach, n, capacity, high, past, overdue, handoffs, stalest, 1 AS o "
-    " FROM per_coach UNION ALL SELECT team, '(team)', sum(n), sum(capacity), sum(high), "
+    "FROM (SELECT team, coach, n, capacity, '' AS cap_note, high, past, overdue, handoffs, "
+    " stalest, 1 AS o FROM per_coach UNION ALL SELECT team, '(team)', sum(n), "
+    " coalesce(max(team_capacity), sum(capacity)), CASE WHEN max(team_capacity) IS NULL "
+    " THEN '' ELSE ' team, coaches ' || sum(capacity) END, sum(high), "
     " sum(past), sum(overdue), coalesce((SELECT n FROM team_handoffs th WHERE th.team = "
     " per_coach.team), 0), max(stalest), 0 FROM per_coach GROUP BY team) "
     "ORDER BY team, o, coach";
@@ -193,6 +196,17 @@ static const char grants_sql[] =
     "g.granted_at "
     "DESC";
 
+/* Account changes that opened client content (alert_account_in), newest
+ * first, with what became of each alert. */
+static const char accounts_sql[] =
+    "SELECT substr(a.created_at, 1, 16) AS at, coalesce(s.login, '') AS account, "
+    "coalesce(s.role, '') AS role_now, a.details AS change, CASE WHEN a.resolved_at IS "
+    "NOT NULL THEN 'resolved: ' || a.resolution WHEN a.acknowledged_at IS NOT NULL "
+    "THEN 'seen' ELSE 'OPEN' END AS alert FROM alert a LEFT JOIN staff s ON s.id = "
+    "a.subject_staff_id WHERE a.kind = 'account' AND substr(a.created_at, 1, 10) "
+    "BETWEEN ?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 ORDER BY a.created_at "
+    "DESC, a.id DESC";
+
 static const struct report {
     const char *kind, *action, *sql;
     int default_days; /* default period ends today and spans this many days */
@@ -206,6 +220,7 @@ static const struct report {
     {"stale", "caseload.view", stale_sql, 0, 0},
     {"unassigned", "caseload.assign", unassigned_sql, 0, 0},
     {"grants", "breakglass.review", grants_sql, 90, 1},
+    {"accounts", "accounts.review", accounts_sql, 365, 0},
 };
 
 static const struct report *find(const char *kind)
@@ -219,7 +234,7 @@ static const struct report *find(const char *kind)
 const char *report_kinds(void)
 {
     return "caseload, measures, consent, disclosures, access, stale, unassigned, "
-           "grants";
+           "grants, accounts";
 }
 
 int report_known(const char *kind)

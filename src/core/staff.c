@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
+#include "guard.h"
 #include "store/audit.h"
+#include "team.h"
 #include "store/keyfile.h"
 #include "util/clock.h"
 
@@ -275,6 +278,24 @@ static int still_carries(store *s, const char *login, int *owned, int *pending)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* True if login is an active administrator and no other one is active. */
+static int last_admin(store *s, const char *login)
+{
+    sqlite3_stmt *st;
+    int last = 0;
+    if (sqlite3_prepare_v2(store_db(s),
+                           "SELECT role = 'admin' AND active = 1 AND (SELECT count(*) "
+                           "FROM staff o WHERE o.role = 'admin' AND o.active = 1 AND "
+                           "o.login <> ?1) = 0 FROM staff WHERE login = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 1; /* cannot tell: refuse */
+    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        last = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return last;
+}
+
 static int do_disable(store *s, void *arg, cc_err *err)
 {
     struct disable_args *a = arg;
@@ -288,6 +309,10 @@ static int do_disable(store *s, void *arg, cc_err *err)
                           "%s still owns %d clients and has %d hand-offs waiting: move "
                           "them first (carecoord handoff move-caseload %s --to ...)",
                           a->login, owned, pending, a->login);
+    if (last_admin(s, a->login))
+        return cc_err_set(err, CC_EREFUSED,
+                          "%s is the last active administrator: add another first",
+                          a->login);
     rc = sqlite3_prepare_v2(store_db(s),
                             "UPDATE staff SET active = 0, version = version + 1 "
                             "WHERE login = ?1 AND active = 1",
@@ -380,4 +405,269 @@ int staff_list(store *s, staff **out, int *n, cc_err *err)
         return store_fail(s, rc, "listing staff", err);
     }
     return CC_OK;
+}
+
+/* ---- the lifecycle (ctx_txn, guarded) ---------------------------------- */
+
+int staff_role_sees_clients(const char *role)
+{
+    return staff_role_valid(role) && strcmp(role, "admin") != 0;
+}
+
+/* The acting administrator's login, for alert texts. */
+static void actor_login(cc_ctx *ctx, char out[33])
+{
+    staff me;
+    cc_err ignore;
+    snprintf(out, 33, "%s", "the system");
+    if (ctx->staff_id && staff_get(ctx->st, ctx->staff_id, &me, &ignore) == CC_OK)
+        snprintf(out, 33, "%s", me.login);
+}
+
+static int account_alert(cc_ctx *ctx, const staff *who, const char *what, cc_err *err)
+{
+    char by[33], details[200];
+    actor_login(ctx, by);
+    snprintf(details, sizeof details, "account %s %s by %s", who->login, what, by);
+    return alert_account_in(ctx, who->id, details, err);
+}
+
+static int set_must_change(cc_ctx *ctx, int64_t id, int active, cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "UPDATE staff SET must_change_passphrase = 1, "
+                                   "active = ?2, version = version + 1 WHERE id = ?1",
+                                   err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, active);
+    return ctx_done(ctx, st, "changing staff", err);
+}
+
+/* A fresh slot for login under the one-time passphrase, written last while
+ * the write lock is held; *added tells the caller to remove it again if the
+ * commit fails. */
+static int fresh_slot(cc_ctx *ctx, const char *login, const char *one_time, int *added,
+                      cc_err *err)
+{
+    if (store_slot_add(ctx->st, login, one_time, err) != CC_OK)
+        return err->code;
+    *added = 1;
+    return record_slot_pk(ctx->st, login, err);
+}
+
+struct life_args {
+    const char *login, *role, *full_name, *pass;
+    int64_t team_id, from_id;
+    int slot_added;
+};
+
+static int do_create(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct life_args *a = arg;
+    struct add_args add = {ctx->staff_id, a->login, a->role, a->full_name, a->pass, 1};
+    staff s;
+    char details[96];
+    if (guard_action(ctx, "staff.manage", err) != CC_OK ||
+        insert_staff(ctx->st, &add, err) != CC_OK ||
+        staff_find(ctx->st, a->login, &s, err) != CC_OK)
+        return err->code;
+    snprintf(details, sizeof details, "role %s", a->role);
+    if (audit_append(ctx->st, ctx->staff_id, "staff.add", a->login, details, err) ||
+        audit_append(ctx->st, ctx->staff_id, "keyslot.add", a->login, "", err))
+        return err->code;
+    if (a->team_id && team_member_add_in(ctx, a->team_id, s.id, err) != CC_OK)
+        return err->code;
+    snprintf(details, sizeof details, "created as %s", a->role);
+    if (staff_role_sees_clients(a->role) && account_alert(ctx, &s, details, err))
+        return err->code;
+    return fresh_slot(ctx, a->login, a->pass, &a->slot_added, err);
+}
+
+/* Run fn; a slot it added is removed again if the transaction failed. */
+static int life_txn(cc_ctx *ctx, int (*fn)(cc_ctx *, void *, cc_err *),
+                    struct life_args *a, cc_err *err)
+{
+    int rc = ctx_txn(ctx, fn, a, err);
+    if (rc != CC_OK && a->slot_added) {
+        cc_err ignore;
+        store_slot_remove(ctx->st, a->login, &ignore);
+    }
+    return rc;
+}
+
+int staff_create(cc_ctx *ctx, const char *login, const char *role,
+                 const char *full_name, const char *one_time, int64_t team_id,
+                 cc_err *err)
+{
+    struct life_args a = {login, role, full_name, one_time, team_id, 0, 0};
+    if (!keyfile_login_valid(login))
+        return cc_err_set(err, CC_EINPUT,
+                          "invalid login name (1-32 of a-z 0-9 . _ -, starting with a "
+                          "letter or digit)");
+    if (!staff_role_valid(role))
+        return cc_err_set(err, CC_EINPUT, "unknown role '%s' (roles: %s)", role,
+                          staff_roles_text());
+    if (!one_time || staff_passphrase_ok(ctx->st, one_time, err) != CC_OK)
+        return one_time
+                   ? err->code
+                   : cc_err_set(err, CC_EINPUT, "a new account needs a passphrase");
+    return life_txn(ctx, do_create, &a, err);
+}
+
+static int find_for_change(cc_ctx *ctx, const char *login, staff *s, cc_err *err)
+{
+    if (guard_action(ctx, "staff.manage", err) != CC_OK)
+        return err->code;
+    if (staff_find(ctx->st, login, s, err) != CC_OK)
+        return err->code == CC_EREFUSED ? (err->code = CC_EINPUT) : err->code;
+    return CC_OK;
+}
+
+static int run_sql_id(cc_ctx *ctx, const char *sql, int64_t id, const char *text,
+                      cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    if (text)
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+    return ctx_done(ctx, st, "changing staff", err);
+}
+
+static int do_set_role(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct life_args *a = arg;
+    staff s;
+    char details[96];
+    if (find_for_change(ctx, a->login, &s, err) != CC_OK)
+        return err->code;
+    if (!strcmp(s.role, a->role))
+        return cc_err_set(err, CC_EINPUT, "%s is %s already", s.login, s.role);
+    if (!strcmp(s.role, "admin") && last_admin(ctx->st, s.login))
+        return cc_err_set(err, CC_EREFUSED,
+                          "%s is the last active administrator: add another first",
+                          s.login);
+    int64_t owned = ctx_int(ctx,
+                            "SELECT count(*) FROM client WHERE owner_id = ?1 AND "
+                            "?2 = ?2",
+                            s.id, 0);
+    int care = strcmp(a->role, "admin") && strcmp(a->role, "supervisor");
+    if (owned && !care)
+        return cc_err_set(err, CC_EINPUT,
+                          "%s owns %lld clients: move them first (carecoord handoff "
+                          "move-caseload %s --to ...)",
+                          s.login, (long long)owned, s.login);
+    if (run_sql_id(ctx,
+                   "UPDATE staff SET role = ?2, version = version + 1 WHERE id = ?1",
+                   s.id, a->role, err) ||
+        (!care && run_sql_id(ctx, "DELETE FROM team_member WHERE staff_id = ?1", s.id,
+                             NULL, err)))
+        return err->code;
+    if (strcmp(a->role, "program-manager") && strcmp(a->role, "social-worker") &&
+        run_sql_id(ctx, "DELETE FROM team_cover WHERE staff_id = ?1", s.id, NULL, err))
+        return err->code;
+    snprintf(details, sizeof details, "%s -> %s", s.role, a->role);
+    if (audit_append(ctx->st, ctx->staff_id, "staff.role", s.login, details, err))
+        return err->code;
+    snprintf(details, sizeof details, "role changed %s -> %s", s.role, a->role);
+    return account_alert(ctx, &s, details, err);
+}
+
+int staff_set_role(cc_ctx *ctx, const char *login, const char *role, cc_err *err)
+{
+    struct life_args a = {login, role, NULL, NULL, 0, 0, 0};
+    if (!staff_role_valid(role))
+        return cc_err_set(err, CC_EINPUT, "unknown role '%s' (roles: %s)", role,
+                          staff_roles_text());
+    return ctx_txn(ctx, do_set_role, &a, err);
+}
+
+static int do_move(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct life_args *a = arg;
+    staff s;
+    char details[96];
+    if (find_for_change(ctx, a->login, &s, err) != CC_OK)
+        return err->code;
+    int64_t from = a->from_id;
+    if (!from) {
+        int64_t n = ctx_int(ctx,
+                            "SELECT count(*) FROM team_member WHERE staff_id = ?1 "
+                            "AND ?2 = ?2",
+                            s.id, 0);
+        if (n != 1)
+            return cc_err_set(err, CC_EUSAGE,
+                              "%s is on %lld teams: say which one with --from TEAM",
+                              s.login, (long long)n);
+        from = ctx_int(ctx,
+                       "SELECT team_id FROM team_member WHERE staff_id = ?1 AND "
+                       "?2 = ?2",
+                       s.id, 0);
+    }
+    if (from == a->team_id)
+        return cc_err_set(err, CC_EINPUT, "%s is on that team already", s.login);
+    if (team_member_add_in(ctx, a->team_id, s.id, err) != CC_OK ||
+        team_member_remove_in(ctx, from, s.id, err) != CC_OK)
+        return err->code;
+    snprintf(details, sizeof details, "team %lld -> team %lld", (long long)from,
+             (long long)a->team_id);
+    return audit_append(ctx->st, ctx->staff_id, "staff.move", s.login, details, err);
+}
+
+int staff_move(cc_ctx *ctx, const char *login, int64_t from_id, int64_t to_id,
+               cc_err *err)
+{
+    struct life_args a = {login, NULL, NULL, NULL, to_id, from_id, 0};
+    return ctx_txn(ctx, do_move, &a, err);
+}
+
+/* Enable (a->role "enable") or reset (a->role "reset"). */
+static int do_slot_change(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct life_args *a = arg;
+    int enable = !strcmp(a->role, "enable");
+    staff s;
+    if (find_for_change(ctx, a->login, &s, err) != CC_OK)
+        return err->code;
+    if (enable && s.active)
+        return cc_err_set(err, CC_EINPUT, "%s is active already", s.login);
+    if (!enable && !s.active)
+        return cc_err_set(
+            err, CC_EINPUT,
+            "%s is disabled: re-enable it instead (carecoord user enable)", s.login);
+    if (set_must_change(ctx, s.id, 1, err) != CC_OK ||
+        audit_append(ctx->st, ctx->staff_id, enable ? "staff.enable" : "staff.reset",
+                     s.login, "one-time passphrase, to be changed at first use", err) ||
+        audit_append(ctx->st, ctx->staff_id, "keyslot.add", s.login, "fresh", err))
+        return err->code;
+    if (enable && staff_role_sees_clients(s.role)) {
+        char what[64];
+        snprintf(what, sizeof what, "re-enabled as %s", s.role);
+        if (account_alert(ctx, &s, what, err) != CC_OK)
+            return err->code;
+    }
+    return fresh_slot(ctx, s.login, a->pass, &a->slot_added, err);
+}
+
+static int slot_change(cc_ctx *ctx, const char *login, const char *one_time,
+                       const char *how, cc_err *err)
+{
+    struct life_args a = {login, how, NULL, one_time, 0, 0, 0};
+    if (!one_time || staff_passphrase_ok(ctx->st, one_time, err) != CC_OK)
+        return one_time ? err->code
+                        : cc_err_set(err, CC_EINPUT, "a one-time passphrase is needed");
+    return life_txn(ctx, do_slot_change, &a, err);
+}
+
+int staff_enable(cc_ctx *ctx, const char *login, const char *one_time, cc_err *err)
+{
+    return slot_change(ctx, login, one_time, "enable", err);
+}
+
+int staff_reset(cc_ctx *ctx, const char *login, const char *one_time, cc_err *err)
+{
+    return slot_change(ctx, login, one_time, "reset", err);
 }

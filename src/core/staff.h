@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "ctx.h"
 #include "store/store.h"
 
 #define STAFF_MIN_PASSPHRASE 10
@@ -55,6 +56,38 @@ int staff_disable(store *s, int64_t actor_id, const char *login, cc_err *err);
 /* Change me's passphrase; clears the must-change flag. */
 int staff_passwd(store *s, const staff *me, const char *old_pass, const char *new_pass,
                  cc_err *err);
+
+/* ---- the lifecycle an administrator runs (each one transaction through
+ * ctx_txn, guarded by staff.manage, audited). Changes that open client
+ * content (an account of a role with client access created or re-enabled,
+ * any role change) alert supervisors (alert_account_in). */
+
+/* Roles that read client content: every role but admin. */
+int staff_role_sees_clients(const char *role);
+
+/* Create login with role, a key slot under the one-time passphrase (to be
+ * changed at first use) and, if team_id, membership of that team. */
+int staff_create(cc_ctx *ctx, const char *login, const char *role,
+                 const char *full_name, const char *one_time, int64_t team_id,
+                 cc_err *err);
+
+/* Change login's role. The last active administrator is never demoted; a
+ * person who owns clients keeps a care role. Their team roles follow; cover
+ * ends when the new role cannot cover. Open sessions end at their next
+ * action (guard_actor). */
+int staff_set_role(cc_ctx *ctx, const char *login, const char *role, cc_err *err);
+
+/* Move login from team from_id (0: their only team) to team to_id. */
+int staff_move(cc_ctx *ctx, const char *login, int64_t from_id, int64_t to_id,
+               cc_err *err);
+
+/* Re-enable a disabled account with a fresh key slot under a one-time
+ * passphrase (changed at first use). */
+int staff_enable(cc_ctx *ctx, const char *login, const char *one_time, cc_err *err);
+
+/* A forgotten passphrase: replace login's key slot with a fresh one under a
+ * one-time passphrase the person must change at first use. */
+int staff_reset(cc_ctx *ctx, const char *login, const char *one_time, cc_err *err);
 
 /* All accounts ordered by login; *out is malloc'd (free it). */
 int staff_list(store *s, staff **out, int *n, cc_err *err);

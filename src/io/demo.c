@@ -24,9 +24,12 @@
 #include "core/episode.h"
 #include "core/program.h"
 #include "core/caseload.h"
+#include "core/census.h"
+#include "core/org.h"
 #include "core/referral.h"
 #include "core/staff.h"
 #include "core/task.h"
+#include "core/team.h"
 #include "store/audit.h"
 #include "util/clock.h"
 
@@ -160,17 +163,8 @@ static void date_of(int64_t t, char out[11])
 
 static int64_t org_id(gen *g, const char *code)
 {
-    sqlite3_stmt *st;
-    int64_t id = 0;
-    if (sqlite3_prepare_v2(store_db(g->ctx.st),
-                           "SELECT id FROM organization WHERE facility_code = ?1", -1,
-                           &st, NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return id;
+    cc_err ignore;
+    return org_resolve(&g->ctx, code, &ignore);
 }
 
 static const program *program_named(gen *g, const char *code)
@@ -198,35 +192,6 @@ static int add_staff(gen *g, const char *login, const char *role, const char *pa
     return CC_OK;
 }
 
-static int team_add_member(gen *g, int64_t team_id, int64_t staff_id, cc_err *err)
-{
-    sqlite3_stmt *st = ctx_prepare(&g->ctx,
-                                   "INSERT INTO team_member (team_id, staff_id) VALUES "
-                                   "(?1, ?2)",
-                                   err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, team_id);
-    sqlite3_bind_int64(st, 2, staff_id);
-    return ctx_done(&g->ctx, st, "building teams", err);
-}
-
-static int team_row(gen *g, const program *p, int n, int64_t *team_id, cc_err *err)
-{
-    char name[96];
-    snprintf(name, sizeof name, "%s team %d", p->code, n);
-    sqlite3_stmt *st = ctx_prepare(
-        &g->ctx, "INSERT INTO team (name, program_id) VALUES (?1, ?2)", err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, p->id);
-    if (ctx_done(&g->ctx, st, "building teams", err) != CC_OK)
-        return err->code;
-    *team_id = sqlite3_last_insert_rowid(store_db(g->ctx.st));
-    return ctx_audit(&g->ctx, "team.create", "team", *team_id, name, err);
-}
-
 /* A new team for program p: 1 nurse, 1 scheduler, 6 coaches. The first
  * senior-stabilization team is the demo accounts' team. */
 static int new_team(gen *g, const program *p, team **out, cc_err *err)
@@ -241,14 +206,9 @@ static int new_team(gen *g, const program *p, team **out, cc_err *err)
             return cc_err_set(err, CC_EDATA, "out of memory");
         g->teams = t;
     }
-    if (store_begin(g->ctx.st, err) != CC_OK)
-        return err->code;
-    int rc = team_row(g, p, g->nteams + 1, &team_id, err);
-    if (rc != CC_OK) {
-        store_rollback(g->ctx.st);
-        return rc;
-    }
-    if (store_commit(g->ctx.st, err) != CC_OK)
+    char name[96];
+    snprintf(name, sizeof name, "%s team %d", p->code, g->nteams + 1);
+    if (team_create(&g->ctx, name, p->code, 0, &team_id, err) != CC_OK)
         return err->code;
     for (int i = 0; i < 8; i++) {
         const char *role = i == 0 ? "nurse" : i == 1 ? "scheduler" : "coach";
@@ -273,17 +233,12 @@ static int new_team(gen *g, const program *p, team **out, cc_err *err)
     t->program_id = p->id;
     for (int i = 0; i < 6; i++)
         t->coaches[i].id = ids[i + 2];
-    if (store_begin(g->ctx.st, err) != CC_OK)
-        return err->code;
-    for (int i = 0; i < 8 && rc == CC_OK; i++)
-        rc = team_add_member(g, team_id, ids[i], err);
-    if (rc != CC_OK) {
-        store_rollback(g->ctx.st);
-        return rc;
-    }
+    for (int i = 0; i < 8; i++)
+        if (team_member_add(&g->ctx, team_id, ids[i], err) != CC_OK)
+            return err->code;
     g->sum->teams++;
     *out = t;
-    return store_commit(g->ctx.st, err);
+    return CC_OK;
 }
 
 /* The coach for a new active client of program p: demo-coach first up to
@@ -314,17 +269,6 @@ static int pick_coach(gen *g, const program *p, coach **out, cc_err *err)
     return CC_OK;
 }
 
-static int team_add_cover(gen *g, int64_t team_id, int64_t staff_id, cc_err *err)
-{
-    sqlite3_stmt *st = ctx_prepare(
-        &g->ctx, "INSERT INTO team_cover (team_id, staff_id) VALUES (?1, ?2)", err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, team_id);
-    sqlite3_bind_int64(st, 2, staff_id);
-    return ctx_done(&g->ctx, st, "building teams", err);
-}
-
 /* Manager and social worker accounts cover the demo team. */
 static int add_cover_accounts(gen *g, cc_err *err)
 {
@@ -336,16 +280,9 @@ static int add_cover_accounts(gen *g, cc_err *err)
         return err->code;
     g->demo_manager = mgr;
     g->demo_supervisor = sup;
-    if (store_begin(g->ctx.st, err) != CC_OK)
+    if (team_cover_add(&g->ctx, team_id, mgr, err) != CC_OK)
         return err->code;
-    int rc = team_add_cover(g, team_id, mgr, err);
-    if (rc == CC_OK)
-        rc = team_add_cover(g, team_id, sw, err);
-    if (rc != CC_OK) {
-        store_rollback(g->ctx.st);
-        return rc;
-    }
-    return store_commit(g->ctx.st, err);
+    return team_cover_add(&g->ctx, team_id, sw, err);
 }
 
 /* ---- clients ----------------------------------------------------------- */
@@ -413,15 +350,14 @@ static void pick_dob(gen *g, const program *p, client *c)
 
 static int zip_list(gen *g, char zips[][6], int max)
 {
-    sqlite3_stmt *st;
+    char list[64 * 6 + 1], *save = NULL;
+    cc_err ignore;
     int n = 0;
-    if (sqlite3_prepare_v2(store_db(g->ctx.st),
-                           "SELECT zip FROM service_zip ORDER BY zip", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (area_list(&g->ctx, list, sizeof list, &ignore) != CC_OK)
         return 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW)
-        ctx_col(st, 0, zips[n++], 6);
-    sqlite3_finalize(st);
+    for (char *z = strtok_r(list, ",", &save); z && n < max;
+         z = strtok_r(NULL, ",", &save))
+        snprintf(zips[n++], 6, "%s", z);
     return n;
 }
 
@@ -452,15 +388,8 @@ static int make_client(gen *g, const program *p, client *c, cc_err *err)
         /* the draw the random MRN took, kept so a seed's other data stay as
          * they were; the MRN itself comes from the client's id */
         (void)rng_int(&g->r, 0, 9999999);
-        sqlite3_stmt *st = ctx_prepare(
-            &g->ctx, "SELECT facility_code FROM organization WHERE id = ?1", err);
         char code[16] = "";
-        if (!st)
-            return err->code;
-        sqlite3_bind_int64(st, 1, p->hospital_id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            ctx_col(st, 0, code, sizeof code);
-        sqlite3_finalize(st);
+        organization_code(&g->ctx, p->hospital_id, code, sizeof code);
         demo_mrn(code, c->id, mrn);
         if (client_add_identifier(&g->ctx, c->id, code, mrn, err) != CC_OK &&
             err->code != CC_EUSAGE)
@@ -583,31 +512,16 @@ static int senior_level(gen *g)
 static int complete_tasks(gen *g, int64_t client_id, int64_t until, int pct,
                           cc_err *err)
 {
-    int64_t ids[256], vers[256], due[256];
-    int n = 0;
-    sqlite3_stmt *st = ctx_prepare(
-        &g->ctx,
-        "SELECT id, version, due_at FROM task WHERE client_id = "
-        "?1 AND completed_at IS NULL AND cancelled_at IS NULL ORDER BY due_at, id",
-        err);
-    if (!st)
+    census_task open[256];
+    int n;
+    if (census_open_tasks(&g->ctx, client_id, open, 256, &n, err) != CC_OK)
         return err->code;
-    sqlite3_bind_int64(st, 1, client_id);
-    while (n < 256 && sqlite3_step(st) == SQLITE_ROW) {
-        char iso[21];
-        ids[n] = sqlite3_column_int64(st, 0);
-        vers[n] = sqlite3_column_int64(st, 1);
-        ctx_col(st, 2, iso, sizeof iso);
-        clock_parse_iso(iso, &due[n]);
-        n++;
-    }
-    sqlite3_finalize(st);
     for (int i = 0; i < n; i++) {
-        if (due[i] > until || !rng_pct(&g->r, pct))
+        if (open[i].due > until || !rng_pct(&g->r, pct))
             continue;
         task theirs;
-        at_time(g, due[i] - rng_int(&g->r, 0, 20) * 3600);
-        if (task_complete(&g->ctx, ids[i], vers[i], &theirs, err) != CC_OK)
+        at_time(g, open[i].due - rng_int(&g->r, 0, 20) * 3600);
+        if (task_complete(&g->ctx, open[i].id, open[i].version, &theirs, err) != CC_OK)
             return err->code;
     }
     return CC_OK;
@@ -957,44 +871,15 @@ static int outside_handoff(gen *g, int64_t client_id, int64_t owner, cc_err *err
                                   err);
 }
 
-static int active_clients(gen *g, int64_t **ids, int64_t **owners, int *n)
-{
-    cc_err err;
-    int cap = 256;
-    *n = 0;
-    *ids = malloc((size_t)cap * sizeof **ids);
-    *owners = malloc((size_t)cap * sizeof **owners);
-    sqlite3_stmt *st =
-        ctx_prepare(&g->ctx,
-                    "SELECT c.id, c.owner_id FROM client c WHERE c.owner_id "
-                    "IS NOT NULL AND EXISTS (SELECT 1 FROM episode e WHERE "
-                    "e.client_id = c.id AND e.closed_date IS NULL) ORDER BY "
-                    "c.id",
-                    &err);
-    if (!st || !*ids || !*owners)
-        return CC_EDATA;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap *= 2;
-            int64_t *a = realloc(*ids, (size_t)cap * sizeof *a);
-            int64_t *b = realloc(*owners, (size_t)cap * sizeof *b);
-            if (!a || !b)
-                break;
-            *ids = a, *owners = b;
-        }
-        (*ids)[*n] = sqlite3_column_int64(st, 0);
-        (*owners)[(*n)++] = sqlite3_column_int64(st, 1);
-    }
-    sqlite3_finalize(st);
-    return CC_OK;
-}
-
 static int handoffs(gen *g, cc_err *err)
 {
     int64_t *ids, *owners;
     int n, rc = CC_OK, demo_in = 0, outside = 0;
-    if (active_clients(g, &ids, &owners, &n) != CC_OK)
-        return cc_err_set(err, CC_EDATA, "out of memory");
+    if (census_followed(&g->ctx, &ids, &owners, &n, err) != CC_OK) {
+        free(ids);
+        free(owners);
+        return err->code;
+    }
     for (int i = 0; i < n && rc == CC_OK; i++) {
         int64_t to = teammate(g, owners[i]);
         int r = rng_int(&g->r, 0, 99);
@@ -1021,16 +906,15 @@ static int break_glass(gen *g, cc_err *err)
         "ED physician asked for the medication list at 2 a.m.",
         "covering for a colleague's urgent home visit"};
     int64_t nurse = 0, grant;
-    sqlite3_stmt *st =
-        ctx_prepare(&g->ctx,
-                    "SELECT id FROM staff WHERE role = 'nurse' AND login <> "
-                    "'demo-nurse' ORDER BY id LIMIT 1",
-                    err);
-    if (!st)
+    staff *list;
+    int n;
+    if (staff_list(g->ctx.st, &list, &n, err) != CC_OK)
         return err->code;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        nurse = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    for (int i = 0; i < n; i++) /* the first nurse added but demo-nurse */
+        if (!strcmp(list[i].role, "nurse") && strcmp(list[i].login, "demo-nurse") &&
+            (!nurse || list[i].id < nurse))
+            nurse = list[i].id;
+    free(list);
     for (int i = 0; nurse && i < 4; i++) {
         int64_t who = rng_int(&g->r, 1, g->sum->clients);
         at_time(g, g->today_t - (int64_t)rng_int(&g->r, 1, 30) * DAY);
@@ -1066,38 +950,10 @@ static int load_refs(gen *g, cc_err *err)
     return CC_OK;
 }
 
-static int count(gen *g, const char *sql, int64_t arg)
+static int summarize(gen *g, cc_err *err)
 {
-    sqlite3_stmt *st;
-    int n = 0;
-    if (sqlite3_prepare_v2(store_db(g->ctx.st), sql, -1, &st, NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_int64(st, 1, arg);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
-static void summarize(gen *g)
-{
-    g->sum->open_episodes =
-        count(g,
-              "SELECT count(*) FROM episode WHERE closed_date IS NULL "
-              "AND ?1 = ?1",
-              0);
-    g->sum->monitoring =
-        count(g,
-              "SELECT count(*) FROM monitoring WHERE ended_date IS NULL "
-              "AND ?1 = ?1",
-              0);
-    g->sum->demo_coach_caseload = count(
-        g,
-        "SELECT count(*) FROM client c WHERE c.owner_id = ?1 AND (EXISTS (SELECT 1 "
-        "FROM episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR "
-        "EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND "
-        "m.ended_date IS NULL))",
-        g->demo_coach);
+    g->sum->demo_coach_caseload = caseload_active(&g->ctx, g->demo_coach);
+    return census_totals(&g->ctx, &g->sum->open_episodes, &g->sum->monitoring, err);
 }
 
 static int mark_demo(store *s, cc_err *err)
@@ -1127,8 +983,7 @@ static int build(gen *g, const demo_opts *opts, cc_err *err)
             return err->code;
     if (handoffs(g, err) != CC_OK || break_glass(g, err) != CC_OK)
         return err->code;
-    summarize(g);
-    return CC_OK;
+    return summarize(g, err);
 }
 
 int demo_build(store *s, const demo_opts *opts, demo_summary *sum, cc_err *err)

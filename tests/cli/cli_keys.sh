@@ -6,7 +6,9 @@
 # usual passphrases, never overwriting); offboarding (disable, then rekey:
 # every remaining account still opens the database, the disabled account
 # does not, not even with a key file saved before it was disabled); and the
-# audit chain (verify, anchor, verify --anchor, a forged anchor).
+# audit chain (verify, anchor, verify --anchor, a forged anchor); and the
+# staff lifecycle (re-enable with a one-time passphrase, the last
+# administrator, report accounts).
 #
 # Run: CARECOORD_BIN=build/carecoord bash tests/cli/cli_keys.sh
 
@@ -155,5 +157,31 @@ expect 3 out '^audit chain BROKEN at entry [0-9]+: .*differs from the anchor' \
 printf 'not an anchor\n' >"$T/junk"
 cc --user demo-supervisor audit verify --anchor "$T/junk"
 expect 3 err 'is not an audit anchor' 'a file that is not an anchor exits 3'
+
+# ---- the staff lifecycle: re-enable, reset, role, move ----------------------
+
+CARECOORD_NEW_PASSPHRASE=back-again-123 cc --user demo-admin user enable demo-scheduler
+expect 0 out '^demo-scheduler re-enabled with a one-time passphrase' \
+    'user enable: a disabled account comes back (after the rekey, too)'
+CARECOORD_PASSPHRASE=back-again-123 cc --user demo-scheduler caseload
+expect 2 err 'must change the initial passphrase' '... refused until its own passphrase'
+CARECOORD_PASSPHRASE=back-again-123 CARECOORD_NEW_PASSPHRASE=scheduler-own-1 \
+    cc --user demo-scheduler passwd
+CARECOORD_PASSPHRASE=scheduler-own-1 cc --user demo-scheduler check
+expect 2 err 'store.check needs' '... and then opens the database with it'
+CARECOORD_NEW_PASSPHRASE=back-again-123 cc --user demo-admin user enable demo-scheduler
+expect 3 err 'is active already' 'user enable: an active account is refused'
+cc --user demo-admin user role demo-scheduler wizard
+expect 3 err "unknown role 'wizard'" 'user role: an unknown role'
+cc --user demo-admin user role demo-admin coach
+expect 2 err 'demo-admin is the last active administrator' \
+    'user role: the last administrator is not demoted'
+cc --user demo-admin user disable demo-admin
+expect 2 err 'cannot disable your own account' 'nor disables themselves'
+cc --user demo-admin user move demo-scheduler --to 'no such team'
+expect 3 err 'no team called no such team' 'user move: an unknown team'
+cc --user demo-supervisor report accounts --format csv
+expect 0 out ',demo-scheduler,scheduler,account demo-scheduler re-enabled as scheduler by demo-admin,OPEN' \
+    'report accounts: the re-enabled account is listed for supervisors'
 
 done_testing
