@@ -110,9 +110,41 @@ int monitoring_get_open(cc_ctx *ctx, int64_t client_id, int64_t program_id,
 
 /* ---- monitoring -------------------------------------------------------- */
 
+/* The monitoring's open re-screen tasks (daily.c) are done (the re-screen
+ * happened: done = 1) or cancelled (monitoring ended). */
+static int settle_rescreen_tasks(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                                 int done, cc_err *err)
+{
+    char now[21];
+    ctx_now(ctx, now);
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        done
+            ? "UPDATE task SET completed_at = ?3, completed_by = ?4, version = version "
+              "+ 1 WHERE client_id = ?1 AND origin = 'protocol' AND completed_at IS "
+              "NULL AND cancelled_at IS NULL AND origin_ref IN (SELECT 'rescreen:' || "
+              "m.id || ':' || m.rescreen_date FROM monitoring m WHERE m.client_id = ?1 "
+              "AND m.program_id = ?2 AND m.ended_date IS NULL)"
+            : "UPDATE task SET cancelled_at = ?3, version = version + 1 WHERE "
+              "client_id = ?1 AND origin = 'protocol' AND completed_at IS NULL AND "
+              "cancelled_at IS NULL AND ?4 = ?4 AND origin_ref IN (SELECT 'rescreen:' "
+              "|| m.id || ':' || m.rescreen_date FROM monitoring m WHERE m.client_id = "
+              "?1 AND m.program_id = ?2 AND m.ended_date IS NULL)",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_int64(st, 2, program_id);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, ctx->staff_id);
+    return ctx_done(ctx, st, "settling re-screen tasks", err);
+}
+
 static int end_monitoring(cc_ctx *ctx, int64_t client_id, int64_t program_id,
                           const char *date, cc_err *err)
 {
+    if (settle_rescreen_tasks(ctx, client_id, program_id, 0, err) != CC_OK)
+        return err->code;
     sqlite3_stmt *st =
         ctx_prepare(ctx,
                     "UPDATE monitoring SET ended_date = ?3, version = "
@@ -131,6 +163,8 @@ static int end_monitoring(cc_ctx *ctx, int64_t client_id, int64_t program_id,
 static int set_rescreen(cc_ctx *ctx, const monitoring *m, const char *rescreen,
                         cc_err *err)
 {
+    if (settle_rescreen_tasks(ctx, m->client_id, m->program_id, 1, err) != CC_OK)
+        return err->code;
     sqlite3_stmt *st =
         ctx_prepare(ctx,
                     "UPDATE monitoring SET rescreen_date = ?1, version = "

@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "consent.h"
+#include "daily.h"
 #include "guard.h"
 #include "scope.h"
 #include "util/clock.h"
@@ -106,8 +107,11 @@ static const char caseload_sql[] =
     "  WHERE e.client_id = c.id AND e.closed_date IS NULL ORDER BY e.id DESC LIMIT 1), "
     " EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS "
     "  NULL), "
-    " (SELECT t.title || '|' || t.due_at FROM task t WHERE t.client_id = c.id AND "
-    "  t.completed_at IS NULL AND t.cancelled_at IS NULL ORDER BY t.due_at LIMIT 1), "
+    " (SELECT title || '|' || due FROM (SELECT t.title, t.due_at AS due FROM task t "
+    "  WHERE t.client_id = c.id AND t.completed_at IS NULL AND t.cancelled_at IS NULL "
+    "  UNION ALL SELECT 'Re-screen', strftime('%Y-%m-%dT%H:%M:%SZ', m.rescreen_date, "
+    "  '+1 day', 'utc', '-1 second') FROM monitoring m WHERE m.client_id = c.id AND "
+    "  m.ended_date IS NULL) ORDER BY due LIMIT 1), "
     " (SELECT max(k.at) FROM contact k WHERE k.client_id = c.id) "
     "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE c.owner_id = ?1 "
     "AND "
@@ -299,6 +303,7 @@ int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
     char now[21];
     (void)err;
     memset(out, 0, sizeof *out);
+    daily_run_if_due(ctx);
     ctx_now(ctx, now);
     out->caseload = count_of(
         ctx,
@@ -492,6 +497,7 @@ static void inbox_hide_names(cc_ctx *ctx, cc_table *t)
 int worklist_inbox(cc_ctx *ctx, int64_t staff_id, cc_table *out, cc_err *err)
 {
     char now[21];
+    daily_run_if_due(ctx);
     ctx_now(ctx, now);
     if (table_query(ctx, inbox_sql, staff_id, 0, now, out, err) != CC_OK)
         return err->code;

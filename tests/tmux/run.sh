@@ -235,16 +235,16 @@ t_resize() {
     db=$(fresh resize)
     start B "$db" demo-coach
     if unlock "$B"; then pass "unlocked for resizing"; else fail "unlocked for resizing" "$SCREEN"; fi
-    like "$SCREEN" 'Calez, Amara' "80x24: the 19th client is the last row shown"
-    unlike "$SCREEN" 'Barini, Thi Lan' "80x24: the 25th client is not shown"
+    like "$SCREEN" 'Abini, Elin' "80x24: the 19th client is the last row shown"
+    unlike "$SCREEN" 'Mcani, Tamsin' "80x24: the 25th client is not shown"
     tmux -L "$B" resize-window -t cc -x 100 -y 30
-    see "$B" '^Barini, Thi Lan' "100x30: the caseload redraws with more rows (the 25th client)"
+    see "$B" '^Mcani, Tamsin' "100x30: the caseload redraws with more rows (the 25th client)"
     like "$SCREEN" '\? help  Q quit *$' "100x30: the footer is drawn whole"
     is "$(printf '%s\n' "$SCREEN" | wc -l | tr -d ' ')" 30 "100x30: 30 lines on the screen"
     like "$SCREEN" 'hand-offs 2 *$' "100x30: the header's counts moved to the right edge"
     tmux -L "$B" resize-window -t cc -x 80 -y 24
-    gone "$B" 'Barini, Thi Lan' "back to 80x24: the caseload redraws with 19 rows"
-    like "$SCREEN" '^Calez, Amara' "back to 80x24: the 19th client is on the last row again"
+    gone "$B" 'Mcani, Tamsin' "back to 80x24: the caseload redraws with 19 rows"
+    like "$SCREEN" '^Abini, Elin' "back to 80x24: the 19th client is on the last row again"
     like "$SCREEN" 'My caseload, 32 clients' "back to 80x24: the title is there"
     tmux -L "$B" resize-window -t cc -x 70 -y 20
     see "$B" 'Terminal too small' "70x20: Terminal too small"

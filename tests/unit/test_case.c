@@ -23,11 +23,13 @@
 #include "core/client.h"
 #include "core/consent.h"
 #include "core/ctx.h"
+#include "core/daily.h"
 #include "core/episode.h"
 #include "core/program.h"
 #include "core/referral.h"
 #include "core/staff.h"
 #include "core/task.h"
+#include "core/worklist.h"
 #include "testutil.h"
 #include "util/clock.h"
 
@@ -1585,6 +1587,115 @@ static void test_task_due_date_end_of_site_day(void **state)
     assert_int_equal(tu_int(f->s, "SELECT count(*) FROM task"), 1);
 }
 
+/* ---- the day's own work (daily.c) -------------------------------------- */
+
+static void scene_episode(fixture *f, int64_t cl, const char *start)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO episode (client_id, program_id, start_date, target_days) "
+             "VALUES (%lld, %lld, '%s', 60)",
+             (long long)cl, (long long)f->hss, start);
+    tu_exec(f->s, sql);
+}
+
+static void scene_monitoring(fixture *f, int64_t cl, const char *rescreen)
+{
+    char sql[200];
+    snprintf(
+        sql, sizeof sql,
+        "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date) "
+        "VALUES (%lld, %lld, '2026-08-01', '%s')",
+        (long long)cl, (long long)f->hss, rescreen);
+    tu_exec(f->s, sql);
+}
+
+/* An episode past its target raises one alert to the team's nurse, past the
+ * program's maximum (HSS: 90 days) one more; a re-screen date that has come
+ * gives the owner one task; all once, as the system, audited. */
+static void test_daily_episode_alerts_and_rescreen_tasks(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO team (id, name, program_id) VALUES (3, 'HSS', %lld);"
+             "INSERT INTO team_member VALUES (3, %lld), (3, %lld);",
+             (long long)f->hss, (long long)f->coach, (long long)f->nurse);
+    tu_exec(f->s, sql);
+    int64_t a = new_client(f, "Abel", "Ann", "1940-01-01");
+    int64_t b = new_client(f, "Bork", "Bea", "1941-01-01");
+    int64_t c = new_client(f, "Cole", "Cy", "1942-01-01");
+    int64_t d = new_client(f, "Dunn", "Di", "1943-01-01");
+    int64_t e = new_client(f, "Eyre", "Ed", "1944-01-01");
+    scene_episode(f, a, "2026-08-01");    /* day 114: past 60 and 90 */
+    scene_episode(f, b, "2026-09-23");    /* day 61: past its target only */
+    scene_episode(f, c, "2026-09-24");    /* day 60: on its last day, not past */
+    scene_monitoring(f, d, "2026-11-22"); /* today: due */
+    scene_monitoring(f, e, "2026-11-23"); /* tomorrow: not yet */
+    int raised = -1;
+    assert_int_equal(daily_run(&f->ctx, &raised, &err), CC_OK);
+    assert_int_equal(raised, 4);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM alert WHERE for_staff_id = %lld AND for_role = "
+             "'nurse' AND kind LIKE 'episode-%%'",
+             (long long)f->nurse);
+    assert_int_equal(tu_int(f->s, sql), 3);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM alert WHERE client_id = %lld AND kind = "
+             "'episode-maximum' AND details LIKE '%%day 114%%90 days'",
+             (long long)a);
+    assert_int_equal(tu_int(f->s, sql), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM task WHERE client_id = %lld AND owner_id = %lld AND "
+             "due_at = '2026-11-22T23:59:59Z' AND created_by = 0",
+             (long long)d, (long long)f->coach);
+    assert_int_equal(tu_int(f->s, sql), 1);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM audit WHERE action = "
+                                  "'alert.raise' AND staff_id = 0"),
+                     3);
+    /* Again the same day, or the next: nothing twice. */
+    assert_int_equal(daily_run(&f->ctx, &raised, &err), CC_OK);
+    assert_int_equal(raised, 0);
+    /* The nurse's header counts them; the monitored client's next due item is
+     * the re-screen even without a task. */
+    worklist_counts wc;
+    assert_int_equal(worklist_counts_for(&f->ctx, f->nurse, &wc, &err), CC_OK);
+    assert_int_equal(wc.alerts, 3);
+    worklist_row *rows = NULL;
+    int n = 0;
+    assert_int_equal(worklist_caseload(&f->ctx, f->coach, &rows, &n, &err), CC_OK);
+    int seen = 0;
+    for (int i = 0; i < n; i++)
+        if (rows[i].client_id == e) {
+            assert_string_equal(rows[i].next_task, "Re-screen");
+            assert_string_equal(rows[i].next_due, "2026-11-23");
+            seen = 1;
+        }
+    free(rows);
+    assert_true(seen);
+}
+
+/* The first worklist read of a day runs the day's work; later reads skip it. */
+static void test_daily_runs_once_a_day_on_first_read(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t a = new_client(f, "Abel", "Ann", "1940-01-01");
+    scene_episode(f, a, "2026-08-01");
+    worklist_counts wc;
+    assert_int_equal(worklist_counts_for(&f->ctx, f->coach, &wc, &err), CC_OK);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM alert WHERE kind LIKE "
+                                  "'episode-%'"),
+                     2);
+    tu_exec(f->s, "DELETE FROM alert");
+    assert_int_equal(worklist_counts_for(&f->ctx, f->coach, &wc, &err), CC_OK);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM alert"), 0); /* same day */
+    set_now("2026-11-23T12:00:00Z");
+    assert_int_equal(worklist_counts_for(&f->ctx, f->coach, &wc, &err), CC_OK);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM alert"), 2); /* next day */
+}
+
 static void test_task_complete_stale_version_conflict(void **state)
 {
     fixture *f = *state;
@@ -1972,6 +2083,8 @@ int main(void)
         T(test_task_overdue_boundary),
         T(test_task_add_validation),
         T(test_task_due_date_end_of_site_day),
+        T(test_daily_episode_alerts_and_rescreen_tasks),
+        T(test_daily_runs_once_a_day_on_first_read),
         T(test_task_complete_stale_version_conflict),
         T(test_task_complete_twice_conflicts),
         T(test_contacts_are_append_only),
