@@ -98,7 +98,7 @@ static int teardown(void **state)
     fixture *f = *state;
     store_close(f->s);
     tu_rmrf(f->dir);
-    free(f->db);
+    free(f->dir), free(f->db);
     free(f);
     return 0;
 }
