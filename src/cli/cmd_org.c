@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "core/assessment.h"
 #include "core/consent.h"
+#include "core/episode.h"
 #include "core/intake.h"
 #include "core/org.h"
 #include "core/team.h"
@@ -529,6 +530,45 @@ static int cmd_client_assess(cli *c, int argc, char **argv)
     return CC_OK;
 }
 
+/* Extend an open episode by --days, within the program's maximum; the
+ * episode's version is read first, so a change made meanwhile by someone
+ * else is a conflict (exit 4), never overwritten. */
+static int cmd_episode_extend(cli *c, int argc, char **argv)
+{
+    const char *pos[1], *days_s = NULL, *reason = NULL;
+    const struct cli_opt opts[] = {
+        {"--days", &days_s, NULL}, {"--reason", &reason, NULL}, {NULL, NULL, NULL}};
+    cc_err err = {0};
+    cc_ctx ctx;
+    int64_t id;
+    episode e;
+    char *end;
+    int rc;
+    if (!cli_args(argc, argv, opts, pos, 1, 1,
+                  "usage: carecoord episode extend EPISODE --days N --reason TEXT\n"
+                  "Extend an open intensive episode, never past its program's "
+                  "maximum.\n",
+                  &rc))
+        return rc;
+    long days = days_s ? strtol(days_s, &end, 10) : 0;
+    if (!days_s || !reason || *end || days < 1 || days > 365)
+        return cc_err_set(&err, CC_EUSAGE,
+                          "episode extend needs --days 1-365 and --reason"),
+               cli_fail(&err);
+    long long v = strtoll(pos[0], &end, 10);
+    if (!*pos[0] || *end || v < 1)
+        return cc_err_set(&err, CC_EUSAGE, "'%s' is not an episode id", pos[0]),
+               cli_fail(&err);
+    id = v;
+    if (open_for(c, "client.write", &ctx, &err) != CC_OK ||
+        episode_get(&ctx, id, &e, &err) != CC_OK ||
+        episode_extend(&ctx, id, e.version, (int)days, reason, &err) != CC_OK)
+        return cli_fail(&err);
+    printf("episode %lld extended by %ld days (target %d days)\n", (long long)id, days,
+           e.target_days + e.extended_days + (int)days);
+    return CC_OK;
+}
+
 const struct cli_command cli_org_commands[] = {
     {"org", "add", cmd_org_add, "org add CODE --kind K --name N",
      "add an organization to the directory"},
@@ -553,6 +593,8 @@ const struct cli_command cli_org_commands[] = {
      "take in a client and referral"},
     {"client", "consent", cmd_client_consent, "client consent CLIENT ...",
      "record a consent decision"},
+    {"episode", "extend", cmd_episode_extend, "episode extend ID --days N --reason R",
+     "extend an open episode (within the maximum)"},
     {"client", "assess", cmd_client_assess, "client assess CLIENT ...",
      "record the risk assessment"},
     {NULL, NULL, NULL, NULL, NULL},

@@ -85,6 +85,18 @@ as coach1 client consent 1 --kind release --to NO-SUCH --purpose x --information
 expect 3 err 'no organization with code NO-SUCH' 'an unknown code names no one'
 as coach1 client assess 1 --program hss --answers 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
 expect 0 out 'high risk .*intensive episode [0-9]+ started' 'a high assessment starts the episode'
+ep=$(printf '%s\n' "$OUT" | sed -n 's/.*intensive episode \([0-9]*\) started.*/\1/p')
+
+# ---- the episode's maximum (HSS: 60 days, at most 90) ---------------------
+as coach1 episode extend "$ep" --days 20 --reason 'waiting for the cardiology visit'
+expect 0 out "^episode $ep extended by 20 days \\(target 80 days\\)\$" 'an extension within the maximum'
+as coach1 episode extend "$ep" --days 11 --reason 'one more week'
+expect 3 err 'hss episodes last at most 90 days: 80 \+ 11 more would be 91' \
+    'an extension past the program maximum is refused, saying by how much'
+as coach1 episode extend "$ep" --days 10 --reason 'to the maximum'
+expect 0 out 'target 90 days' '... and one up to the maximum is taken'
+as coach1 episode extend "$ep" --days 0 --reason x
+expect 1 err 'needs --days 1-365' 'zero days is a usage error'
 
 # ---- eligibility override at intake ---------------------------------------
 as coach1 client intake --family Young --given Bo --dob 1980-01-01 --zip "$zip" \
