@@ -520,7 +520,10 @@ static int do_close(cc_ctx *ctx, void *arg, cc_err *err)
         ctx_audit(ctx, "episode.close", "episode", a->id, a->outcome, err) != CC_OK)
         return err->code;
     if (leaves_care(a->outcome))
-        return CC_OK;
+        return referral_follow_care_in(ctx, e.client_id, e.program_id, "closed", err);
+    if (referral_follow_care_in(ctx, e.client_id, e.program_id, "monitoring", err) !=
+        CC_OK)
+        return err->code;
     return monitoring_start_in(ctx, e.client_id, e.program_id, a->date, err);
 }
 

@@ -211,14 +211,11 @@ static int check_transition(cc_ctx *ctx, const referral *r, const char *to,
     return CC_OK;
 }
 
-int referral_transition_in(cc_ctx *ctx, int64_t id, const char *to, const char *reason,
-                           cc_err *err)
+/* Set the status, with its event and audit entry. */
+static int write_status(cc_ctx *ctx, int64_t id, const char *to, const char *reason,
+                        cc_err *err)
 {
-    referral r;
     char now[21];
-    if (referral_get(ctx, id, &r, err) != CC_OK ||
-        check_transition(ctx, &r, to, reason, err) != CC_OK)
-        return err->code;
     ctx_now(ctx, now);
     sqlite3_stmt *st = ctx_prepare(ctx,
                                    "UPDATE referral SET status = ?1, status_at = ?2, "
@@ -234,6 +231,45 @@ int referral_transition_in(cc_ctx *ctx, int64_t id, const char *to, const char *
         add_event(ctx, id, to, now, reason, err) != CC_OK)
         return err->code;
     return ctx_audit(ctx, "referral.status", "referral", id, to, err);
+}
+
+int referral_transition_in(cc_ctx *ctx, int64_t id, const char *to, const char *reason,
+                           cc_err *err)
+{
+    referral r;
+    if (referral_get(ctx, id, &r, err) != CC_OK ||
+        check_transition(ctx, &r, to, reason, err) != CC_OK)
+        return err->code;
+    return write_status(ctx, id, to, reason, err);
+}
+
+/* Where a referral in care goes when its episode or monitoring ends: no
+ * person chooses these, the case does (episode.c). */
+static const struct {
+    const char *from, *to;
+} care_moves[] = {
+    {"enrolled", "monitoring"},
+    {"enrolled", "closed"},
+    {"monitoring", "closed"},
+};
+
+int referral_follow_care_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                            const char *to, cc_err *err)
+{
+    referral r;
+    int64_t id =
+        ctx_int(ctx,
+                "SELECT coalesce(max(id), 0) FROM referral WHERE client_id = ?1 AND "
+                "program_id = ?2 AND status IN ('enrolled', 'monitoring')",
+                client_id, program_id);
+    if (!id)
+        return CC_OK;
+    if (referral_get(ctx, id, &r, err) != CC_OK)
+        return err->code;
+    for (size_t i = 0; i < sizeof care_moves / sizeof *care_moves; i++)
+        if (!strcmp(care_moves[i].from, r.status) && !strcmp(care_moves[i].to, to))
+            return write_status(ctx, id, to, NULL, err);
+    return CC_OK; /* already there, or nothing follows */
 }
 
 struct transition_args {

@@ -69,6 +69,13 @@ int referral_can(const char *from, const char *to);
 int referral_terminal(const char *status);
 
 /* The open (non-terminal) referral of client into program, or 0. */
+/* Inside a transaction: the client's referral in care for the program
+ * (enrolled or monitoring) follows its episode to `to` (monitoring when the
+ * client stays after an episode, closed when they leave care); nothing if
+ * there is none or it is there already. */
+int referral_follow_care_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                            const char *to, cc_err *err);
+
 int64_t referral_open_for(cc_ctx *ctx, int64_t client_id, int64_t program_id);
 
 #endif

@@ -1271,6 +1271,29 @@ static void test_episode_extension_up_to_program_max(void **state)
     assert_int_equal(audit_count(f, "episode.extend"), 1);
 }
 
+/* A referral row for the scene (as intake and consent would have left it). */
+static int64_t scene_referral(fixture *f, int64_t cl, const char *status)
+{
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO referral (client_id, program_id, source_type, received_date, "
+             "status, status_at) VALUES (%lld, %lld, 'pcp', '2026-11-01', '%s', '%s')",
+             (long long)cl, (long long)f->hss, status, NOW);
+    tu_exec(f->s, sql);
+    return tu_int(f->s, "SELECT max(id) FROM referral");
+}
+
+static const char *referral_status(fixture *f, int64_t id)
+{
+    static char status[16];
+    cc_err err = {0};
+    referral r;
+    cc_ctx sys = ctx_system(f->s);
+    assert_int_equal(referral_get(&sys, id, &r, &err), CC_OK);
+    snprintf(status, sizeof status, "%s", r.status);
+    return status;
+}
+
 static void test_episode_close_goals_met_returns_to_monitoring(void **state)
 {
     fixture *f = *state;
@@ -1279,6 +1302,7 @@ static void test_episode_close_goals_met_returns_to_monitoring(void **state)
     episode e;
     int64_t cl = consented_client(f, "Hughes", "Ida", "1945-04-04");
     int64_t ep = start_hss_episode(f, cl);
+    int64_t ref = scene_referral(f, cl, "enrolled");
     set_now("2027-01-21T12:00:00Z"); /* the close dates below are in the past */
 
     assert_int_equal(episode_close(&f->ctx, ep, 1, "2027-01-20", "goals-met", &err),
@@ -1291,6 +1315,7 @@ static void test_episode_close_goals_met_returns_to_monitoring(void **state)
     assert_string_equal(m.since_date, "2027-01-20");
     assert_string_equal(m.rescreen_date, "2027-04-20");
     assert_int_equal(audit_count(f, "episode.close"), 1);
+    assert_string_equal(referral_status(f, ref), "monitoring"); /* it follows */
 
     /* closed: nothing more to extend or close */
     assert_int_equal(episode_close(&f->ctx, ep, 2, "2027-01-21", "goals-met", &err),
@@ -1310,9 +1335,11 @@ static void test_episode_close_leaving_care_no_monitoring(void **state)
         snprintf(dob, sizeof dob, "1940-0%d-01", i + 1);
         int64_t cl = consented_client(f, names[i], "Sam", dob);
         int64_t ep = start_hss_episode(f, cl);
+        int64_t ref = scene_referral(f, cl, "enrolled");
         set_now("2026-12-01T12:00:00Z");
         assert_int_equal(episode_close(&f->ctx, ep, 1, "2026-12-01", outcomes[i], &err),
                          CC_OK);
+        assert_string_equal(referral_status(f, ref), "closed");
         assert_int_equal(monitoring_get_open(&f->ctx, cl, f->hss, &m, &err), CC_EINPUT);
         assert_int_equal(episode_open_for(&f->ctx, cl, f->hss), 0);
         set_now(NOW);
