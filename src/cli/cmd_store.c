@@ -151,7 +151,7 @@ static int cmd_rekey(cli *c, int argc, char **argv)
 static int read_anchor(const char *path, audit_anchor *a, cc_err *err)
 {
     char line[256] = "";
-    FILE *f = fopen(path, "r");
+    FILE *f = cli_fopen_as_user(path); /* a file the person names, not the group */
     if (!f)
         return cc_err_set(err, CC_EUSAGE, "cannot read anchor file %s", path);
     if (!fgets(line, sizeof line, f))
