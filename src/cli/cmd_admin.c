@@ -15,6 +15,7 @@
 #include "core/team.h"
 #include "io/demo.h"
 #include "ui/tui.h"
+#include "util/progress.h"
 
 /* The first administrator's passphrase: fd or env if given, else asked twice. */
 static char *first_passphrase(cli *c, const char *login, cc_err *err)
@@ -337,6 +338,7 @@ static int parse_demo_numbers(const char *clients, const char *seed, demo_opts *
                               cc_err *err)
 {
     char *end;
+    memset(o, 0, sizeof *o);
     o->clients = 400;
     o->seed = 1;
     if (clients) {
@@ -382,7 +384,13 @@ static int cmd_demo(cli *c, int argc, char **argv)
     if (store_create(c->db_path, "demo-admin", DEMO_PASSPHRASE, &c->sess.st, &err) !=
         CC_OK)
         return cli_fail(&err);
-    if (demo_build(c->sess.st, &dopts, &sum, &err) != CC_OK) {
+    progress bar;
+    progress_start(&bar, "building the demo", dopts.clients);
+    dopts.progress = progress_cb;
+    dopts.progress_arg = &bar;
+    int built = demo_build(c->sess.st, &dopts, &sum, &err);
+    progress_done(&bar);
+    if (built != CC_OK) {
         cli_fail(&err);
         cli_close(c);
         remove_db_files(c->db_path);

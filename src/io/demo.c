@@ -978,9 +978,12 @@ static int build(gen *g, const demo_opts *opts, cc_err *err)
         add_cover_accounts(g, err) != CC_OK)
         return err->code;
     g->ctx.staff_id = g->demo_coach;
-    for (int i = 0; i < opts->clients; i++)
+    for (int i = 0; i < opts->clients; i++) {
         if (one_client(g, err) != CC_OK)
             return err->code;
+        if (opts->progress)
+            opts->progress(opts->progress_arg, i + 1, opts->clients);
+    }
     if (handoffs(g, err) != CC_OK || break_glass(g, err) != CC_OK)
         return err->code;
     return summarize(g, err);

@@ -16,6 +16,9 @@
 typedef struct demo_opts {
     int clients;   /* clients in all */
     uint64_t seed; /* PRNG seed */
+    /* called after each client (may be NULL): clients done of total */
+    int (*progress)(void *arg, int64_t done, int64_t total);
+    void *progress_arg;
 } demo_opts;
 
 typedef struct demo_summary {

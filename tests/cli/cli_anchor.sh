@@ -98,4 +98,16 @@ else
     skip 'backup: a bar with the count on a terminal' 'no script(1)'
 fi
 
+run --db "$T/demo-quiet.db" demo --clients 30 --no-tui
+expect 0 out 'demo-coach carries' 'demo'
+is "$ERR" '' 'demo: no progress bar when stderr is not a terminal'
+if command -v script >/dev/null 2>&1; then
+    script -qec "$(printf '%q ' "$CARECOORD_BIN" --db "$T/demo-tty.db" demo --clients 30 --no-tui) 2>&1" \
+        "$T/typescript2" >/dev/null </dev/null
+    like "$(tr '\r' '\n' <"$T/typescript2")" '^building the demo \[#+\.*\] [0-9]+/30' \
+        'demo: a bar counting clients on a terminal'
+else
+    skip 'demo: a bar counting clients on a terminal' 'no script(1)'
+fi
+
 done_testing

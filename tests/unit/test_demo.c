@@ -61,7 +61,7 @@ static built build(int clients, uint64_t seed)
 {
     built b = {0};
     cc_err err = {0};
-    demo_opts o = {clients, seed};
+    demo_opts o = {.clients = clients, .seed = seed};
     b.dir = tu_tmpdir();
     b.db = tu_path(b.dir, "demo.db");
     b.s = tu_create(b.db);
