@@ -349,7 +349,8 @@ int episode_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     *id = sqlite3_last_insert_rowid(store_db(ctx->st));
     if (add_protocol_tasks(ctx, client_id, *id, program_id, start_date, anchor_at,
                            err) ||
-        enroll_referral(ctx, client_id, program_id, err))
+        enroll_referral(ctx, client_id, program_id, err) ||
+        referral_follow_care_in(ctx, client_id, program_id, "enrolled", err))
         return err->code;
     return ctx_audit(ctx, "episode.start", "episode", *id, p.code, err);
 }

@@ -251,6 +251,7 @@ static const struct {
     {"enrolled", "monitoring"},
     {"enrolled", "closed"},
     {"monitoring", "closed"},
+    {"monitoring", "enrolled"}, /* a re-screen on monitoring starts an episode */
 };
 
 int referral_follow_care_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,

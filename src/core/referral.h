@@ -71,8 +71,9 @@ int referral_terminal(const char *status);
 /* The open (non-terminal) referral of client into program, or 0. */
 /* Inside a transaction: the client's referral in care for the program
  * (enrolled or monitoring) follows its episode to `to` (monitoring when the
- * client stays after an episode, closed when they leave care); nothing if
- * there is none or it is there already. */
+ * client stays after an episode, closed when they leave care, enrolled when
+ * an episode starts from monitoring); nothing if there is none or it is
+ * there already. */
 int referral_follow_care_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
                             const char *to, cc_err *err);
 

@@ -1321,6 +1321,13 @@ static void test_episode_close_goals_met_returns_to_monitoring(void **state)
     assert_int_equal(episode_close(&f->ctx, ep, 2, "2027-01-21", "goals-met", &err),
                      CC_EINPUT);
     assert_int_equal(episode_extend(&f->ctx, ep, 2, 5, "late", &err), CC_EINPUT);
+
+    /* a re-screen on monitoring starts a new episode: the referral is back in */
+    int64_t again = 0;
+    assert_int_equal(
+        episode_start(&f->ctx, cl, f->hss, "2027-01-21", NULL, &again, &err), CC_OK);
+    assert_string_equal(referral_status(f, ref), "enrolled");
+    assert_int_equal(monitoring_get_open(&f->ctx, cl, f->hss, &m, &err), CC_EINPUT);
 }
 
 static void test_episode_close_leaving_care_no_monitoring(void **state)
