@@ -78,8 +78,10 @@ static int raise_episode_alert(cc_ctx *ctx, sqlite3_stmt *due, const char *now,
     return ctx_audit(ctx, "alert.raise", "client", client, details, err);
 }
 
-static int add_rescreen_task(cc_ctx *ctx, sqlite3_stmt *due, cc_err *err)
+static int add_rescreen_task(cc_ctx *ctx, sqlite3_stmt *due, const char *now,
+                             cc_err *err)
 {
+    (void)now; /* the task's own creation time is taken by task_add_in */
     task t = {0};
     const char *date = (const char *)sqlite3_column_text(due, 3);
     t.client_id = sqlite3_column_int64(due, 1);
@@ -111,12 +113,6 @@ static int each_due(cc_ctx *ctx, const char *sql, const char *today,
     return rc;
 }
 
-static int rescreen_one(cc_ctx *ctx, sqlite3_stmt *due, const char *now, cc_err *err)
-{
-    (void)now;
-    return add_rescreen_task(ctx, due, err);
-}
-
 struct day {
     char today[11], now[21];
     int raised;
@@ -127,8 +123,8 @@ static int do_daily(cc_ctx *ctx, void *arg, cc_err *err)
     struct day *d = arg;
     if (each_due(ctx, due_episodes_sql, d->today, raise_episode_alert, d->now,
                  &d->raised, err) != CC_OK ||
-        each_due(ctx, due_rescreens_sql, d->today, rescreen_one, d->now, &d->raised,
-                 err) != CC_OK)
+        each_due(ctx, due_rescreens_sql, d->today, add_rescreen_task, d->now,
+                 &d->raised, err) != CC_OK)
         return err->code;
     return store_meta_set(ctx->st, "daily_run_day", d->today, err);
 }

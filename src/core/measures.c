@@ -31,13 +31,20 @@ typedef struct period {
     char today[11], soon[11];
 } period;
 
-/* What the row functions fill: the result and a scratch list of the days
- * from discharge to visit (ascending, for the median). */
+/* The trend's rows land in the month they name: out[0] is y0-m0. */
+typedef struct trend {
+    int y0, m0, months;
+    measure_ratio *out;
+} trend;
+
+/* What the row functions fill: the result, a scratch list of the days
+ * from discharge to visit (ascending, for the median), or the trend. */
 typedef struct acc {
     measures *m;
     int coach_cap, overdue_cap;
     double *days;
     int ndays, days_cap;
+    trend *trend;
 } acc;
 
 /* ---- the queries ------------------------------------------------------- */
@@ -298,6 +305,25 @@ static const query queries[] = {
     {"measuring expiring consents", SQL_CONSENTS, row_consents},
 };
 
+static int row_trend(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    int y, mo;
+    trend *t = a->trend;
+    const char *month = (const char *)sqlite3_column_text(st, 0);
+    if (!month || sscanf(month, "%d-%d", &y, &mo) != 2)
+        return CC_OK;
+    int k = (y * 12 + mo) - (t->y0 * 12 + t->m0);
+    if (k >= 0 && k < t->months) {
+        t->out[k].den = sqlite3_column_int64(st, 1);
+        t->out[k].num = sqlite3_column_int64(st, 2);
+    }
+    return CC_OK;
+}
+
+static const query trend_query[] = {
+    {"measuring the conversion trend", SQL_TREND, row_trend},
+};
+
 /* ---- running them ------------------------------------------------------ */
 
 static void bind_text(sqlite3_stmt *st, const char *name, const char *value)
@@ -441,15 +467,16 @@ double measure_rate(measure_ratio r)
     return r.den ? (double)r.num / (double)r.den : 0.0;
 }
 
-/* Every query in one read transaction (a deferred BEGIN: one snapshot). */
-static int run_all(cc_ctx *ctx, const char *program_code, period *p, acc *a,
-                   cc_err *err)
+/* The n queries qs in one read transaction (a deferred BEGIN: one
+ * snapshot). */
+static int run_all(cc_ctx *ctx, const char *program_code, period *p, const query *qs,
+                   size_t n, acc *a, cc_err *err)
 {
     if (store_exec(ctx->st, "BEGIN", err) != CC_OK)
         return err->code;
     int rc = resolve_program(ctx, program_code, p, err);
-    for (size_t i = 0; rc == CC_OK && i < sizeof queries / sizeof *queries; i++)
-        rc = run_query(ctx, &queries[i], p, a, err);
+    for (size_t i = 0; rc == CC_OK && i < n; i++)
+        rc = run_query(ctx, &qs[i], p, a, err);
     if (rc == CC_OK)
         rc = store_exec(ctx->st, "COMMIT", err);
     if (rc != CC_OK)
@@ -466,7 +493,8 @@ int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
     if (guard_action(ctx, "measures.view", err) != CC_OK ||
         make_period(ctx, from, to, &p, err) != CC_OK)
         return err->code;
-    int rc = run_all(ctx, program_code, &p, &a, err);
+    int rc = run_all(ctx, program_code, &p, queries, sizeof queries / sizeof *queries,
+                     &a, err);
     if (rc == CC_OK) {
         snprintf(out->program, sizeof out->program, "%s", p.prog ? program_code : "");
         snprintf(out->from, sizeof out->from, "%s", p.from);
@@ -480,45 +508,6 @@ int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
         measures_free(out);
     }
     free(a.days);
-    return rc;
-}
-
-/* The trend's rows land in the month they name. */
-typedef struct trend {
-    int y0, m0, months;
-    measure_ratio *out;
-} trend;
-
-static int run_trend(cc_ctx *ctx, const char *program_code, period *p, trend *t,
-                     cc_err *err)
-{
-    if (store_exec(ctx->st, "BEGIN", err) != CC_OK)
-        return err->code;
-    sqlite3_stmt *st = NULL;
-    int rc = resolve_program(ctx, program_code, p, err), step = SQLITE_DONE;
-    if (rc == CC_OK && !(st = ctx_prepare(ctx, SQL_TREND, err)))
-        rc = err->code;
-    if (st) {
-        bind_period(st, p);
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            int y, mo;
-            const char *month = (const char *)sqlite3_column_text(st, 0);
-            if (!month || sscanf(month, "%d-%d", &y, &mo) != 2)
-                continue;
-            int k = (y * 12 + mo) - (t->y0 * 12 + t->m0);
-            if (k >= 0 && k < t->months) {
-                t->out[k].den = sqlite3_column_int64(st, 1);
-                t->out[k].num = sqlite3_column_int64(st, 2);
-            }
-        }
-        if (step != SQLITE_DONE)
-            rc = store_fail(ctx->st, step, "measuring the conversion trend", err);
-        sqlite3_finalize(st);
-    }
-    if (rc == CC_OK)
-        rc = store_exec(ctx->st, "COMMIT", err);
-    if (rc != CC_OK)
-        store_rollback(ctx->st);
     return rc;
 }
 
@@ -546,7 +535,8 @@ int measures_conversion_trend(cc_ctx *ctx, const char *program_code, const char 
     if (guard_action(ctx, "measures.view", err) != CC_OK ||
         make_period(ctx, from, last, &p, err) != CC_OK)
         return err->code;
-    return run_trend(ctx, program_code, &p, &t, err);
+    acc a = {.trend = &t};
+    return run_all(ctx, program_code, &p, trend_query, 1, &a, err);
 }
 
 void measures_free(measures *m)

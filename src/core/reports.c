@@ -296,11 +296,6 @@ int report_resolve(cc_ctx *ctx, const char *kind, report_params *p, cc_err *err)
 
 /* ---- running ----------------------------------------------------------- */
 
-static int reach_all(const cc_ctx *ctx)
-{
-    return scope_sees_all(ctx);
-}
-
 static int run_sql(cc_ctx *ctx, const char *sql, const report_params *p, cc_table *out,
                    cc_err *err)
 {
@@ -310,7 +305,7 @@ static int run_sql(cc_ctx *ctx, const char *sql, const report_params *p, cc_tabl
         return err->code;
     ctx_now(ctx, now);
     sqlite3_bind_text(st, 1, p->program, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, reach_all(ctx) ? "all" : "mine", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, scope_sees_all(ctx) ? "all" : "mine", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, ctx->staff_id);
     sqlite3_bind_text(st, 4, p->to, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
@@ -430,7 +425,7 @@ int report_run(cc_ctx *ctx, const char *kind, const report_params *p, cc_table *
                           report_kinds());
     if (guard_action(ctx, r->action, err) != CC_OK)
         return err->code;
-    if (p->client_id && !reach_all(ctx) &&
+    if (p->client_id && !scope_sees_all(ctx) &&
         scope_client(ctx, p->client_id, 0, err) != CC_OK)
         return err->code;
     if (r->audited && ctx_txn(ctx, do_audit, &a, err) != CC_OK)

@@ -228,11 +228,9 @@ static int do_add(store *s, void *arg, cc_err *err)
     return record_slot_pk(s, a->login, err);
 }
 
-int staff_add(store *s, int64_t actor_id, const char *login, const char *role,
-              const char *full_name, const char *passphrase, int must_change,
-              cc_err *err)
+/* A well-formed login and a known role, or CC_EINPUT saying which. */
+static int check_login_role(const char *login, const char *role, cc_err *err)
 {
-    struct add_args a = {actor_id, login, role, full_name, passphrase, must_change};
     if (!keyfile_login_valid(login))
         return cc_err_set(err, CC_EINPUT,
                           "invalid login name (1-32 of a-z 0-9 . _ -, starting with a "
@@ -240,6 +238,16 @@ int staff_add(store *s, int64_t actor_id, const char *login, const char *role,
     if (!staff_role_valid(role))
         return cc_err_set(err, CC_EINPUT, "unknown role '%s' (roles: %s)", role,
                           staff_roles_text());
+    return CC_OK;
+}
+
+int staff_add(store *s, int64_t actor_id, const char *login, const char *role,
+              const char *full_name, const char *passphrase, int must_change,
+              cc_err *err)
+{
+    struct add_args a = {actor_id, login, role, full_name, passphrase, must_change};
+    if (check_login_role(login, role, err) != CC_OK)
+        return err->code;
     if (passphrase && staff_passphrase_ok(s, passphrase, err) != CC_OK)
         return err->code;
     int rc = in_txn(s, do_add, &a, err);
@@ -502,13 +510,8 @@ int staff_create(cc_ctx *ctx, const char *login, const char *role,
                  cc_err *err)
 {
     struct life_args a = {login, role, full_name, one_time, team_id, 0, 0};
-    if (!keyfile_login_valid(login))
-        return cc_err_set(err, CC_EINPUT,
-                          "invalid login name (1-32 of a-z 0-9 . _ -, starting with a "
-                          "letter or digit)");
-    if (!staff_role_valid(role))
-        return cc_err_set(err, CC_EINPUT, "unknown role '%s' (roles: %s)", role,
-                          staff_roles_text());
+    if (check_login_role(login, role, err) != CC_OK)
+        return err->code;
     if (!one_time || staff_passphrase_ok(ctx->st, one_time, err) != CC_OK)
         return one_time
                    ? err->code

@@ -245,6 +245,18 @@ static int read_staff(cc_ctx *ctx, int64_t staff_id, staff *s, cc_err *err)
                : cc_err_set(err, CC_EINPUT, "the account %s is disabled", s->login);
 }
 
+/* Run sql (one write) with ?1 = team, ?2 = staff; what names it in errors. */
+static int pair_exec(cc_ctx *ctx, const char *sql, int64_t team_id, int64_t staff_id,
+                     const char *what, cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, team_id);
+    sqlite3_bind_int64(st, 2, staff_id);
+    return ctx_done(ctx, st, what, err);
+}
+
 int team_member_add_in(cc_ctx *ctx, int64_t id, int64_t staff_id, cc_err *err)
 {
     struct team_row t;
@@ -259,13 +271,8 @@ int team_member_add_in(cc_ctx *ctx, int64_t id, int64_t staff_id, cc_err *err)
                 "SELECT count(*) FROM team_member WHERE team_id = ?1 AND staff_id = ?2",
                 id, staff_id))
         return cc_err_set(err, CC_EINPUT, "%s is on team %s already", s.login, t.name);
-    sqlite3_stmt *st = ctx_prepare(
-        ctx, "INSERT INTO team_member (team_id, staff_id) VALUES (?1, ?2)", err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, staff_id);
-    if (ctx_done(ctx, st, "adding team member", err) != CC_OK)
+    if (pair_exec(ctx, "INSERT INTO team_member (team_id, staff_id) VALUES (?1, ?2)",
+                  id, staff_id, "adding team member", err) != CC_OK)
         return err->code;
     snprintf(details, sizeof details, "%s (%s) joins %s", s.login, s.role, t.name);
     return ctx_audit(ctx, "team.member.add", "team", id, details, err);
@@ -297,13 +304,8 @@ int team_member_remove_in(cc_ctx *ctx, int64_t id, int64_t staff_id, cc_err *err
                           "%s owns %lld clients of this team's program: move them "
                           "first (carecoord handoff move-caseload %s --to ...)",
                           s.login, (long long)stranded, s.login);
-    sqlite3_stmt *st = ctx_prepare(
-        ctx, "DELETE FROM team_member WHERE team_id = ?1 AND staff_id = ?2", err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, staff_id);
-    if (ctx_done(ctx, st, "removing team member", err) != CC_OK)
+    if (pair_exec(ctx, "DELETE FROM team_member WHERE team_id = ?1 AND staff_id = ?2",
+                  id, staff_id, "removing team member", err) != CC_OK)
         return err->code;
     snprintf(details, sizeof details, "%s leaves %s", s.login, t.name);
     return ctx_audit(ctx, "team.member.remove", "team", id, details, err);
@@ -372,13 +374,8 @@ static int cover_add_in(cc_ctx *ctx, int64_t id, int64_t staff_id, cc_err *err)
                           "%s covers %lld teams already: at most %d (end one first: "
                           "carecoord team cover remove)",
                           s.login, (long long)now, limit);
-    sqlite3_stmt *st = ctx_prepare(
-        ctx, "INSERT INTO team_cover (team_id, staff_id) VALUES (?1, ?2)", err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, staff_id);
-    if (ctx_done(ctx, st, "adding cover", err) != CC_OK)
+    if (pair_exec(ctx, "INSERT INTO team_cover (team_id, staff_id) VALUES (?1, ?2)", id,
+                  staff_id, "adding cover", err) != CC_OK)
         return err->code;
     snprintf(details, sizeof details, "%s (%s) covers %s", s.login, s.role, t.name);
     return ctx_audit(ctx, "team.cover.add", "team", id, details, err);
@@ -392,13 +389,8 @@ static int cover_remove_in(cc_ctx *ctx, int64_t id, int64_t staff_id, cc_err *er
     if (read_team(ctx, id, &t, err) != CC_OK ||
         staff_get(ctx->st, staff_id, &s, err) != CC_OK)
         return err->code;
-    sqlite3_stmt *st = ctx_prepare(
-        ctx, "DELETE FROM team_cover WHERE team_id = ?1 AND staff_id = ?2", err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, staff_id);
-    if (ctx_done(ctx, st, "removing cover", err) != CC_OK)
+    if (pair_exec(ctx, "DELETE FROM team_cover WHERE team_id = ?1 AND staff_id = ?2",
+                  id, staff_id, "removing cover", err) != CC_OK)
         return err->code;
     if (!sqlite3_changes(store_db(ctx->st)))
         return cc_err_set(err, CC_EINPUT, "%s does not cover team %s", s.login, t.name);

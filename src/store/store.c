@@ -353,11 +353,11 @@ int store_configure(store *s, cc_err *err)
     return set_cache(s, err);
 }
 
-/* Attach the page key of every generation, open SQLite, configure, migrate. */
-static int open_db(store *s, int create, cc_err *err)
+/* Attach the page key of every key generation to the VFS for s->path. */
+static int attach_keys(store *s, cc_err *err)
 {
     uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
-    int n = keyfile_gen_count(s->kf), rc;
+    int n = keyfile_gen_count(s->kf);
     if (!pk)
         return cc_err_set(err, CC_EDATA, "out of memory");
     for (int i = 0; i < n; i++) {
@@ -365,6 +365,24 @@ static int open_db(store *s, int create, cc_err *err)
         vfs_key_attach(s->path, keyfile_gen_id(s->kf, i), pk);
     }
     sodium_free(pk);
+    return CC_OK;
+}
+
+/* Which key generation the database file is written under. */
+static void find_active_gen(store *s)
+{
+    const uint8_t *active = vfs_active_id(s->path);
+    for (int i = 0; active && i < keyfile_gen_count(s->kf); i++)
+        if (memcmp(active, keyfile_gen_id(s->kf, i), VFS_DBID_BYTES) == 0)
+            s->active_gen = i;
+}
+
+/* Attach the keys, open SQLite, configure, migrate. */
+static int open_db(store *s, int create, cc_err *err)
+{
+    int rc;
+    if (attach_keys(s, err) != CC_OK)
+        return err->code;
     if (store_lock(s, 0, err) != CC_OK || (create && store_precreate(s->path, err)))
         return err->code;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
@@ -375,10 +393,7 @@ static int open_db(store *s, int create, cc_err *err)
         return store_fail(s, rc, "opening the database", err);
     if (store_configure(s, err) != CC_OK)
         return err->code;
-    const uint8_t *active = vfs_active_id(s->path);
-    for (int i = 0; active && i < n; i++)
-        if (memcmp(active, keyfile_gen_id(s->kf, i), VFS_DBID_BYTES) == 0)
-            s->active_gen = i;
+    find_active_gen(s);
     if (migrate_apply(s, err) != CC_OK)
         return err->code;
     return store_finish_rekey(s, err);
@@ -499,15 +514,8 @@ static void immutable_uri(const char *path, char *out, size_t n)
 
 static int open_readonly_db(store *s, cc_err *err)
 {
-    uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
-    int n = keyfile_gen_count(s->kf);
-    if (!pk)
-        return cc_err_set(err, CC_EDATA, "out of memory");
-    for (int i = 0; i < n; i++) {
-        store_page_key(s->masters + (size_t)i * STORE_KEY_BYTES, pk);
-        vfs_key_attach(s->path, keyfile_gen_id(s->kf, i), pk);
-    }
-    sodium_free(pk);
+    if (attach_keys(s, err) != CC_OK)
+        return err->code;
     char uri[3 * sizeof s->path + 32];
     immutable_uri(s->path, uri, sizeof uri);
     vfs_clear_error();
@@ -517,10 +525,7 @@ static int open_readonly_db(store *s, cc_err *err)
                              NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "opening the database", err);
-    const uint8_t *active = vfs_active_id(s->path);
-    for (int i = 0; active && i < n; i++)
-        if (memcmp(active, keyfile_gen_id(s->kf, i), VFS_DBID_BYTES) == 0)
-            s->active_gen = i;
+    find_active_gen(s);
     return configure_readonly(s, err);
 }
 
