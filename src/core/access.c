@@ -44,6 +44,7 @@ static const struct rule rules[] = {
     {"org.view", EVERYONE, ACCESS_NONE},
     {"org.manage", "admin", ACCESS_NONE},
     {"team.manage", "admin", ACCESS_NONE},
+    {"leave.manage", "admin program-manager", ACCESS_NONE},
     {"accounts.review", "supervisor admin", ACCESS_NONE},
 };
 

@@ -5,6 +5,8 @@
  */
 #include "alert.h"
 
+#include "leave.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -22,22 +24,31 @@ static int addressed(cc_ctx *ctx, int64_t id, int64_t *client, char kind[24],
 {
     sqlite3_stmt *st = ctx_prepare(
         ctx,
-        "SELECT client_id, kind, (for_staff_id = ?2 OR (for_staff_id IS NULL AND "
-        "for_role = ?3)), resolved_at IS NOT NULL FROM alert WHERE id = ?1",
+        "SELECT client_id, kind, (for_staff_id IN " LEAVE_ACTS_FOR(
+            "?2",
+            "?4") " OR "
+                  "(for_staff_id IS NULL AND for_role = ?3)), resolved_at IS NOT NULL, "
+                  "for_staff_id FROM alert WHERE id = ?1",
         err);
     if (!st)
         return err->code;
+    char today[11];
+    ctx_today(ctx, today);
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, ctx->staff_id);
     sqlite3_bind_text(st, 3, ctx->role, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, today, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st), mine = 0, resolved = 0;
+    int64_t addressee = 0;
     if (rc == SQLITE_ROW) {
         *client = sqlite3_column_int64(st, 0);
         ctx_col(st, 1, kind, 24);
         mine = sqlite3_column_int(st, 2);
         resolved = sqlite3_column_int(st, 3);
+        addressee = sqlite3_column_int64(st, 4);
     }
     sqlite3_finalize(st);
+    leave_note_cover(ctx, addressee);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE
                    ? cc_err_set(err, CC_EINPUT, "no alert %lld", (long long)id)

@@ -132,11 +132,12 @@ static int program_to_assign(cc_ctx *ctx, const client *c, program *p, cc_err *e
             (long long)c->id);
     if (referral_open_of(ctx, c->id, &r, err) != CC_OK)
         return err->code;
-    if (!r.id)
+    if (!r.id && !c->program_id)
         return cc_err_set(err, CC_EINPUT,
                           "client %lld has no open referral to assign it in",
                           (long long)c->id);
-    return program_get(ctx, r.program_id, p, err);
+    /* No open referral: followed in its program, its owner gone (offboard.h). */
+    return program_get(ctx, r.id ? r.program_id : c->program_id, p, err);
 }
 
 /* The assignee works in program p: active, on one of its teams. */
@@ -154,6 +155,81 @@ static int assignee_ok(cc_ctx *ctx, int64_t staff_id, const program *p, cc_err *
                       (long long)staff_id, p->code);
 }
 
+/* The first team of staff_id in program_id with a capacity of its own that
+ * one more client would take over it: its name, load and capacity. */
+static int team_over(cc_ctx *ctx, int64_t staff_id, int64_t program_id, char *name,
+                     size_t namesz, int *load, int *capacity)
+{
+    cc_err err;
+    int over = 0;
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "SELECT t.name, t.capacity, (SELECT count(*) FROM client c WHERE c.program_id "
+        "= t.program_id AND c.owner_id IN (SELECT staff_id FROM team_member WHERE "
+        "team_id = t.id) AND (EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id "
+        "AND e.closed_date IS NULL) OR EXISTS (SELECT 1 FROM monitoring m WHERE "
+        "m.client_id = c.id AND m.ended_date IS NULL))) AS n FROM team_member tm JOIN "
+        "team t ON t.id = tm.team_id WHERE tm.staff_id = ?1 AND t.program_id = ?2 AND "
+        "t.capacity IS NOT NULL AND t.active = 1 AND n + 1 > t.capacity LIMIT 1",
+        &err);
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, staff_id);
+    sqlite3_bind_int64(st, 2, program_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        ctx_col(st, 0, name, namesz);
+        *capacity = sqlite3_column_int(st, 1);
+        *load = sqlite3_column_int(st, 2) + 1;
+        over = 1;
+    }
+    sqlite3_finalize(st);
+    return over;
+}
+
+int caseload_room(cc_ctx *ctx, int64_t staff_id, const program *p, const char *who,
+                  const char *reason, char *note, size_t notesz, cc_err *err)
+{
+    char team[96];
+    int tload = 0, tcap = 0, load = caseload_active(ctx, staff_id) + 1;
+    int coach =
+        ctx_int(ctx, "SELECT role = 'coach' FROM staff WHERE id = ?1 AND ?2 = ?2",
+                staff_id, 0) != 0;
+    int over_team = team_over(ctx, staff_id, p->id, team, sizeof team, &tload, &tcap);
+    int over_own = coach && load > p->capacity;
+    int why = reason && text_content_len(reason) > 0;
+    snprintf(note, notesz, "load %d/%d", load, p->capacity);
+    if (over_team)
+        snprintf(note + strlen(note), notesz - strlen(note), ", team %s %d/%d", team,
+                 tload, tcap);
+    if (why || (!over_own && !over_team))
+        return CC_OK;
+    if (over_own)
+        return cc_err_set(err, CC_EINPUT,
+                          "%s would carry %d/%d clients: give a reason to go over "
+                          "capacity",
+                          who, load, p->capacity);
+    return cc_err_set(err, CC_EINPUT,
+                      "team %s would carry %d/%d clients: give a reason to go over its "
+                      "capacity",
+                      team, tload, tcap);
+}
+
+/* Open tasks of client_id still owned by someone who has left go to to. */
+static int take_orphan_tasks(cc_ctx *ctx, int64_t client_id, int64_t to, cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "UPDATE task SET owner_id = ?2, version = version + 1 WHERE client_id = ?1 AND "
+        "completed_at IS NULL AND cancelled_at IS NULL AND owner_id IN (SELECT id FROM "
+        "staff WHERE active = 0)",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_int64(st, 2, to);
+    return ctx_done(ctx, st, "moving tasks", err);
+}
+
 static int do_assign(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct assign_args *a = arg;
@@ -165,18 +241,14 @@ static int do_assign(cc_ctx *ctx, void *arg, cc_err *err)
         program_to_assign(ctx, &c, &p, err) != CC_OK ||
         assignee_ok(ctx, a->staff_id, &p, err) != CC_OK)
         return err->code;
-    int load = caseload_active(ctx, a->staff_id);
-    if (load + 1 > p.capacity && (!a->reason || text_content_len(a->reason) == 0))
-        return cc_err_set(
-            err, CC_EINPUT,
-            "that coach would carry %d/%d clients: give a reason to go over "
-            "capacity",
-            load + 1, p.capacity);
-    if (client_assign_in(ctx, a->client_id, a->staff_id, p.id, err) != CC_OK)
+    char room[160];
+    if (caseload_room(ctx, a->staff_id, &p, "that coach", a->reason, room, sizeof room,
+                      err) != CC_OK ||
+        client_assign_in(ctx, a->client_id, a->staff_id, p.id, err) != CC_OK ||
+        take_orphan_tasks(ctx, a->client_id, a->staff_id, err) != CC_OK)
         return err->code;
-    snprintf(details, sizeof details, "staff:%lld load %d/%d%s%.200s",
-             (long long)a->staff_id, load + 1, p.capacity,
-             a->reason && *a->reason ? " over capacity: " : "",
+    snprintf(details, sizeof details, "staff:%lld %s%s%.120s", (long long)a->staff_id,
+             room, a->reason && *a->reason ? "; reason: " : "",
              a->reason ? a->reason : "");
     return ctx_audit(ctx, "caseload.assign", "client", a->client_id, details, err);
 }

@@ -37,6 +37,16 @@ int caseload_suggest(cc_ctx *ctx, int64_t team_id, caseload_entry *out, cc_err *
 int caseload_assign(cc_ctx *ctx, int64_t client_id, int64_t staff_id,
                     const char *reason, cc_err *err);
 
+/* Room for one more client of program p with staff_id: a coach within the
+ * program's capacity per coach, anyone within the own capacity of their
+ * team in it (the ACT team's 100), or a reason given. note gets "load 36/35
+ * [, team ACT 101/100]" for the audit; otherwise CC_EINPUT names the limit
+ * ("WHO would carry 36/35 clients ..."). */
+struct program;
+int caseload_room(cc_ctx *ctx, int64_t staff_id, const struct program *p,
+                  const char *who, const char *reason, char *note, size_t notesz,
+                  cc_err *err);
+
 /* The team (and its program) staff_id is a member of; 0 if none. */
 int64_t caseload_team_of(cc_ctx *ctx, int64_t staff_id, int64_t *program_id);
 

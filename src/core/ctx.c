@@ -58,6 +58,7 @@ int ctx_txn(cc_ctx *c, int (*fn)(cc_ctx *, void *, cc_err *), void *arg, cc_err 
 {
     if (store_begin(c->st, err) != CC_OK)
         return err->code;
+    c->covering = 0;
     if (fn(c, arg, err) != CC_OK) {
         int code = err->code ? err->code : CC_EDATA;
         store_rollback(c->st);
@@ -88,8 +89,13 @@ int ctx_done(cc_ctx *c, sqlite3_stmt *st, const char *what, cc_err *err)
 int ctx_audit(cc_ctx *c, const char *action, const char *kind, int64_t id,
               const char *details, cc_err *err)
 {
-    char object[64];
+    char object[64], noted[512];
     snprintf(object, sizeof object, "%s:%lld", kind, (long long)id);
+    if (c->covering) {
+        snprintf(noted, sizeof noted, "%s%scovering for %s", details ? details : "",
+                 details && *details ? "; " : "", c->covering_login);
+        details = noted;
+    }
     return audit_append(c->st, c->staff_id, action, object, details, err);
 }
 

@@ -16,11 +16,13 @@ typedef struct cc_ctx {
     store *st;
     int64_t staff_id; /* the acting staff member (0 = the system) */
     char role[24];
-    int64_t clock; /* 0: the one clock (the system's; in a test build only,
-                      CARECOORD_NOW may fix it); else a fixed instant, used by
-                      the demo generator to replay months of work */
-    int system;    /* the program's own work (ctx_system), not a person's */
-    struct {       /* a refusal inside a transaction, audited after its rollback */
+    int64_t clock;           /* 0: the one clock (the system's; in a test build only,
+                                CARECOORD_NOW may fix it); else a fixed instant, used by
+                                the demo generator to replay months of work */
+    int system;              /* the program's own work (ctx_system), not a person's */
+    int64_t covering;        /* the use case works for this person on leave */
+    char covering_login[33]; /* (leave.h); noted in its audit entries */
+    struct { /* a refusal inside a transaction, audited after its rollback */
         char action[40];
         int64_t client_id;
         char details[96];

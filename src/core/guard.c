@@ -4,6 +4,8 @@
  */
 #include "guard.h"
 
+#include "leave.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -67,5 +69,9 @@ int guard_client(cc_ctx *ctx, const char *action, int64_t client_id,
         return CC_OK;
     if (scope_client(ctx, client_id, need == ACCESS_WRITE, err) != CC_OK)
         return refuse(ctx, action, client_id, details, err);
+    leave_note_cover(ctx, ctx_int(ctx,
+                                  "SELECT owner_id FROM client WHERE id = ?1 AND "
+                                  "?2 = ?2",
+                                  client_id, 0));
     return CC_OK;
 }

@@ -17,6 +17,8 @@
 #include "consent.h"
 #include "episode.h"
 #include "guard.h"
+#include "leave.h"
+#include "offboard.h"
 #include "program.h"
 #include "scope.h"
 #include "util/clock.h"
@@ -241,7 +243,7 @@ static int may_propose(cc_ctx *ctx, const client *c, cc_err *err)
     if (!c->owner_id)
         return cc_err_set(err, CC_EINPUT, "client %lld has no owner: assign the client",
                           (long long)c->id);
-    if (c->owner_id == ctx->staff_id)
+    if (c->owner_id == ctx->staff_id || ctx->system)
         return CC_OK;
     if (!strcmp(ctx->role, "program-manager") &&
         scope_client(ctx, c->id, 1, err) == CC_OK)
@@ -359,6 +361,18 @@ static int propose_in(cc_ctx *ctx, int64_t client_id, const handoff_target *to,
     return insert_handoff(ctx, &c, to, note, su, batch, id, err);
 }
 
+int handoff_propose_in(cc_ctx *ctx, int64_t client_id, const handoff_target *to,
+                       const char *note, int64_t batch, int64_t *id, cc_err *err)
+{
+    return propose_in(ctx, client_id, to, note, 0, batch, id, err);
+}
+
+int64_t handoff_next_batch(cc_ctx *ctx)
+{
+    return ctx_int(ctx, "SELECT coalesce(max(batch), 0) + 1 FROM handoff WHERE ?1 = ?2",
+                   0, 0);
+}
+
 struct propose_args {
     int64_t client_id;
     const handoff_target *to;
@@ -401,12 +415,7 @@ struct bulk_args {
 static int do_bulk(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct bulk_args *a = arg;
-    sqlite3_stmt *st =
-        ctx_prepare(ctx, "SELECT coalesce(max(batch), 0) + 1 FROM handoff", err);
-    if (!st)
-        return err->code;
-    *a->batch = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 1;
-    sqlite3_finalize(st);
+    *a->batch = handoff_next_batch(ctx);
     for (int i = 0; i < a->n; i++) {
         int64_t id;
         if (propose_in(ctx, a->ids[i], a->to, a->note, 0, *a->batch, &id, err) !=
@@ -468,19 +477,18 @@ int handoff_bulk_caseload(cc_ctx *ctx, int64_t staff_id, const handoff_target *t
 /* ---- deciding ---------------------------------------------------------- */
 
 /* The program the receiving actor takes the client into, or 0 if the actor
- * is not a receiver of h. */
+ * is not a receiver of h. One covering the addressee on leave receives for
+ * them (and the use case is noted as covering). */
 static int64_t receiving_program(cc_ctx *ctx, const handoff *h)
 {
     if (!strcmp(h->to.kind, "staff"))
-        return h->to.id != ctx->staff_id
+        return h->to.id != ctx->staff_id && !leave_note_cover(ctx, h->to.id)
                    ? 0
-                   : ctx_int(
-                         ctx,
-                         "SELECT coalesce((SELECT t.program_id FROM team_member tm "
-                         "JOIN "
-                         "team t ON t.id = tm.team_id WHERE tm.staff_id = ?1 ORDER BY "
-                         "t.id LIMIT 1), ?2)",
-                         ctx->staff_id, h->from_program_id);
+                   : ctx_int(ctx,
+                             "SELECT coalesce((SELECT t.program_id FROM team_member tm "
+                             "JOIN team t ON t.id = tm.team_id WHERE tm.staff_id = ?1 "
+                             "ORDER BY t.id LIMIT 1), ?2)",
+                             h->to.id, h->from_program_id);
     if (!strcmp(h->to.kind, "team"))
         return ctx_int(
             ctx,
@@ -608,23 +616,18 @@ struct decide_args {
     const char *reason, *who, *how;
 };
 
-/* A coach taking one more client into program_id stays within its capacity,
- * or says why not (the reason is recorded with the decision). */
-static int within_capacity(cc_ctx *ctx, int64_t program_id, const char *reason,
-                           cc_err *err)
+/* The taker gets one more client of program_id within the capacity per
+ * coach and their team's own, or says why not (the reason is recorded with
+ * the decision). */
+static int within_capacity(cc_ctx *ctx, int64_t taker, int64_t program_id,
+                           const char *reason, cc_err *err)
 {
     program p;
-    if (strcmp(ctx->role, "coach") != 0 || (reason && text_content_len(reason)))
-        return CC_OK;
+    char note[160];
     if (program_get(ctx, program_id, &p, err) != CC_OK)
         return err->code;
-    int load = caseload_active(ctx, ctx->staff_id);
-    if (load + 1 <= p.capacity)
-        return CC_OK;
-    return cc_err_set(err, CC_EINPUT,
-                      "you would carry %d/%d clients: give a reason to go over "
-                      "capacity",
-                      load + 1, p.capacity);
+    return caseload_room(ctx, taker, &p, taker == ctx->staff_id ? "you" : "they",
+                         reason, note, sizeof note, err);
 }
 
 static int do_accept(cc_ctx *ctx, void *arg, cc_err *err)
@@ -642,16 +645,18 @@ static int do_accept(cc_ctx *ctx, void *arg, cc_err *err)
     if (!into)
         return cc_err_set(err, CC_EREFUSED, "hand-off %lld is not addressed to you",
                           (long long)a->id);
-    if (within_capacity(ctx, into, a->reason, err) != CC_OK ||
+    /* Addressed to someone the actor covers on leave: it is theirs. */
+    int64_t taker = ctx->covering ? ctx->covering : ctx->staff_id;
+    if (within_capacity(ctx, taker, into, a->reason, err) != CC_OK ||
         decide(ctx, &h, "accepted", a->reason, err) != CC_OK ||
         client_get(ctx, h.client_id, &c, err) != CC_OK)
         return err->code;
     if (c.program_id && c.program_id != into &&
         leave_program(ctx, c.id, c.program_id, err) != CC_OK)
         return err->code;
-    if (move_tasks(ctx, c.id, ctx->staff_id, err) != CC_OK)
+    if (move_tasks(ctx, c.id, taker, err) != CC_OK)
         return err->code;
-    return client_assign_in(ctx, c.id, ctx->staff_id, into, err);
+    return client_assign_in(ctx, c.id, taker, into, err);
 }
 
 static int expire_then(cc_ctx *ctx, int (*fn)(cc_ctx *, void *, cc_err *), void *arg,
@@ -681,7 +686,9 @@ static int do_decline(cc_ctx *ctx, void *arg, cc_err *err)
     if (!receiving_program(ctx, &h))
         return cc_err_set(err, CC_EREFUSED, "hand-off %lld is not addressed to you",
                           (long long)a->id);
-    return decide(ctx, &h, "declined", a->reason, err);
+    if (decide(ctx, &h, "declined", a->reason, err) != CC_OK)
+        return err->code;
+    return offboard_sweep_in(ctx, err);
 }
 
 int handoff_decline(cc_ctx *ctx, int64_t id, const char *reason, cc_err *err)
@@ -713,6 +720,36 @@ static int do_withdraw(cc_ctx *ctx, void *arg, cc_err *err)
         sender_only(ctx, &h, err) != CC_OK)
         return err->code;
     return decide(ctx, &h, "withdrawn", NULL, err);
+}
+
+int handoff_release_in(cc_ctx *ctx, int64_t staff_id, const char *reason,
+                       int *withdrawn, int *declined, cc_err *err)
+{
+    int64_t ids[2][512];
+    int n[2] = {0, 0};
+    static const char *const sql[2] = {
+        "SELECT id FROM handoff WHERE state = 'proposed' AND from_staff_id = ?1 "
+        "ORDER BY id LIMIT 512",
+        "SELECT id FROM handoff WHERE state = 'proposed' AND to_staff_id = ?1 "
+        "ORDER BY id LIMIT 512"};
+    for (int k = 0; k < 2; k++) {
+        sqlite3_stmt *st = ctx_prepare(ctx, sql[k], err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_int64(st, 1, staff_id);
+        while (n[k] < 512 && sqlite3_step(st) == SQLITE_ROW)
+            ids[k][n[k]++] = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        for (int i = 0; i < n[k]; i++) {
+            handoff h;
+            if (handoff_get(ctx, ids[k][i], &h, NULL, err) != CC_OK ||
+                decide(ctx, &h, k ? "declined" : "withdrawn", k ? reason : NULL, err))
+                return err->code;
+        }
+    }
+    *withdrawn = n[0];
+    *declined = n[1];
+    return CC_OK;
 }
 
 int handoff_withdraw(cc_ctx *ctx, int64_t id, cc_err *err)
@@ -844,7 +881,7 @@ static int do_expire(cc_ctx *ctx, void *arg, cc_err *err)
             rc = ctx_audit(ctx, "handoff.expire", "handoff", ids[i], "unanswered", err);
     }
     *n = k;
-    return rc;
+    return rc == CC_OK ? offboard_sweep_in(ctx, err) : rc;
 }
 
 int handoff_expire_due(cc_ctx *ctx, int *n, cc_err *err)

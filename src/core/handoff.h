@@ -61,6 +61,21 @@ int handoff_bulk(cc_ctx *ctx, const int64_t *ids, int n, const handoff_target *t
 int handoff_bulk_caseload(cc_ctx *ctx, int64_t staff_id, const handoff_target *to,
                           const char *note, int64_t *batch, int *count, cc_err *err);
 
+/* Inside a transaction the caller holds: propose client_id to target in
+ * batch (0: none) without the consent gate's substance-use part; the
+ * caller has checked who may (offboarding acts as the system). */
+int handoff_propose_in(cc_ctx *ctx, int64_t client_id, const handoff_target *to,
+                       const char *note, int64_t batch, int64_t *id, cc_err *err);
+
+/* The next unused batch number. */
+int64_t handoff_next_batch(cc_ctx *ctx);
+
+/* Inside a transaction: withdraw every open proposal from staff_id and
+ * decline every one addressed to them with reason (a departing person);
+ * the counts go to *withdrawn and *declined. */
+int handoff_release_in(cc_ctx *ctx, int64_t staff_id, const char *reason,
+                       int *withdrawn, int *declined, cc_err *err);
+
 /* The receiver accepts: ownership moves to the actor. A coach who would go
  * over the program's capacity must give a reason (else CC_EINPUT, nothing
  * changes). CC_ECONFLICT if it was decided by someone else first; CC_EINPUT

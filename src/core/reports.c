@@ -169,21 +169,27 @@ static const char access_sql[] =
     "?9) AND date(a.at, 'localtime') BETWEEN ?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 "
     "ORDER BY a.seq";
 
+/* Unassigned clients: those referred and not yet given to anyone, and those
+ * followed whose owner has left (offboard.h), received '' and status
+ * 'followed'. */
+#define OPEN_REFERRAL "r.status IN ('received', 'contacted', 'consented', 'assessed')"
 static const char unassigned_sql[] =
     "WITH " MY_TEAMS
-    " SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, "
-    "p.code AS program, r.received_date AS received, r.status, (SELECT s.login FROM "
-    "my_teams t JOIN team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = "
-    "tm.staff_id "
-    "WHERE t.code = p.code AND s.role = 'coach' AND s.active = 1 ORDER BY (SELECT "
-    "count(*) "
-    "FROM active a WHERE a.owner_id = s.id), s.login LIMIT 1) AS suggested FROM "
-    "referral r "
-    "JOIN client c ON c.id = r.client_id JOIN program p ON p.id = r.program_id WHERE "
-    "c.owner_id IS NULL AND r.status IN ('received', 'contacted', 'consented', "
-    "'assessed') "
-    "AND p.code IN (SELECT code FROM my_teams) AND ?4 = ?4 ORDER BY r.received_date, "
-    "c.id";
+    ", queue (cid, pid, received, status) AS (SELECT r.client_id, r.program_id, "
+    "r.received_date, r.status FROM referral r JOIN client c ON c.id = r.client_id "
+    "WHERE c.owner_id IS NULL AND " OPEN_REFERRAL " UNION ALL SELECT c.id, "
+    "c.program_id, '', 'followed' FROM client c WHERE c.owner_id IS NULL AND "
+    "c.program_id IS NOT NULL AND (EXISTS (SELECT 1 FROM episode e WHERE e.client_id "
+    "= c.id AND e.closed_date IS NULL) OR EXISTS (SELECT 1 FROM monitoring m WHERE "
+    "m.client_id = c.id AND m.ended_date IS NULL)) AND NOT EXISTS (SELECT 1 FROM "
+    "referral r WHERE r.client_id = c.id AND " OPEN_REFERRAL ")) "
+    "SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, p.code AS "
+    "program, q.received AS received, q.status, (SELECT s.login FROM my_teams t JOIN "
+    "team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = tm.staff_id WHERE "
+    "t.code = p.code AND s.role = 'coach' AND s.active = 1 ORDER BY (SELECT count(*) "
+    "FROM active a WHERE a.owner_id = s.id), s.login LIMIT 1) AS suggested FROM queue "
+    "q JOIN client c ON c.id = q.cid JOIN program p ON p.id = q.pid WHERE p.code IN "
+    "(SELECT code FROM my_teams) AND ?4 = ?4 ORDER BY q.received, c.id";
 
 static const char grants_sql[] =
     "SELECT g.id AS grant_id, strftime('%Y-%m-%dT%H:%M', g.granted_at, 'localtime') AS at, s.login AS staff, "

@@ -304,19 +304,34 @@ static int last_admin(store *s, const char *login)
     return last;
 }
 
+static int disable_now(store *s, const struct disable_args *a, cc_err *err);
+
 static int do_disable(store *s, void *arg, cc_err *err)
 {
     struct disable_args *a = arg;
-    sqlite3_stmt *st;
     int owned, pending;
     int rc = still_carries(s, a->login, &owned, &pending);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "disabling staff", err);
     if (owned || pending)
         return cc_err_set(err, CC_EINPUT,
-                          "%s still owns %d clients and has %d hand-offs waiting: move "
-                          "them first (carecoord handoff move-caseload %s --to ...)",
+                          "%s still owns %d clients and has %d hand-offs waiting: "
+                          "offboard them (carecoord admin offboard %s --to ...)",
                           a->login, owned, pending, a->login);
+    return disable_now(s, a, err);
+}
+
+int staff_disable_in(cc_ctx *ctx, const char *login, cc_err *err)
+{
+    struct disable_args a = {ctx->staff_id, login};
+    return disable_now(ctx->st, &a, err);
+}
+
+/* Deactivate a->login (never the last administrator), audit, drop the slot. */
+static int disable_now(store *s, const struct disable_args *a, cc_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
     if (last_admin(s, a->login))
         return cc_err_set(err, CC_EREFUSED,
                           "%s is the last active administrator: add another first",

@@ -53,6 +53,11 @@ int staff_add(store *s, int64_t actor_id, const char *login, const char *role,
 /* Deactivate the account and remove its key slot. */
 int staff_disable(store *s, int64_t actor_id, const char *login, cc_err *err);
 
+/* Inside a transaction the caller holds (offboarding, which has moved the
+ * caseload): deactivate login, audit it and remove its key slot. The last
+ * active administrator is refused. */
+int staff_disable_in(cc_ctx *ctx, const char *login, cc_err *err);
+
 /* Change me's passphrase; clears the must-change flag. */
 int staff_passwd(store *s, const staff *me, const char *old_pass, const char *new_pass,
                  cc_err *err);

@@ -12,6 +12,7 @@
 #include "client.h"
 #include "consent.h"
 #include "daily.h"
+#include "leave.h"
 #include "guard.h"
 #include "scope.h"
 #include "util/clock.h"
@@ -112,16 +113,19 @@ static const char caseload_sql[] =
     "  UNION ALL SELECT 'Re-screen', strftime('%Y-%m-%dT%H:%M:%SZ', m.rescreen_date, "
     "  '+1 day', 'utc', '-1 second') FROM monitoring m WHERE m.client_id = c.id AND "
     "  m.ended_date IS NULL) ORDER BY due LIMIT 1), "
-    " (SELECT max(k.at) FROM contact k WHERE k.client_id = c.id) "
-    "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE c.owner_id = ?1 "
-    "AND "
-    "(EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closed_date IS "
-    "NULL) "
-    " OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date "
-    "IS "
-    " NULL) OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = c.id AND r.status "
-    "IN "
-    " ('received', 'contacted', 'consented', 'assessed'))) ORDER BY c.id";
+    " (SELECT max(k.at) FROM contact k WHERE k.client_id = c.id), "
+    " CASE WHEN c.owner_id <> ?1 THEN (SELECT login FROM staff WHERE id = c.owner_id) "
+    " END "
+    "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE c.owner_id IN " LEAVE_ACTS_FOR(
+        "?1",
+        "?2") " AND "
+              "(EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closed_date IS "
+              "NULL) "
+              " OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date "
+              "IS "
+              " NULL) OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = c.id AND r.status "
+              "IN "
+              " ('received', 'contacted', 'consented', 'assessed'))) ORDER BY c.id";
 
 /* ok | expiring | none | revoked, from the latest participation record. */
 static void consent_word(cc_ctx *ctx, int64_t client_id, const char *today, char *out,
@@ -207,6 +211,7 @@ static void row_of(cc_ctx *ctx, sqlite3_stmt *st, const char *today, const char 
     fill_task(r, (const char *)sqlite3_column_text(st, 7), now);
     const unsigned char *last = sqlite3_column_text(st, 8);
     clock_local_date_of(last ? (const char *)last : "", r->last_contact);
+    ctx_col(st, 9, r->covering, sizeof r->covering);
     consent_word(ctx, r->client_id, today, r->consent, sizeof r->consent);
     r->urgency = urgency_of(r);
 }
@@ -224,6 +229,7 @@ int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, staff_id);
+    sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
             worklist_row *p = realloc(*rows, (size_t)(cap = cap * 2 + 16) * sizeof *p);
@@ -300,11 +306,14 @@ static int count_of(cc_ctx *ctx, const char *sql, int64_t staff_id, const char *
 int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
                         cc_err *err)
 {
-    char now[21];
+    char now[21], today[11];
     (void)err;
     memset(out, 0, sizeof *out);
     daily_run_if_due(ctx);
     ctx_now(ctx, now);
+    ctx_today(ctx, today);
+    out->covering = count_of(
+        ctx, "SELECT count(*) - 1 FROM " LEAVE_ACTS_FOR("?1", "?2"), staff_id, today);
     out->caseload = count_of(
         ctx,
         "SELECT count(*) FROM client c WHERE c.owner_id = ?1 AND ?2 = ?2 AND (EXISTS "
@@ -320,30 +329,39 @@ int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
                  "team t ON t.id = tm.team_id JOIN program p ON p.id = "
                  "t.program_id WHERE tm.staff_id = ?1 AND ?2 = ?2",
                  staff_id, NULL);
-    out->alerts =
-        count_of(ctx,
-                 "SELECT count(*) FROM alert a WHERE a.resolved_at IS NULL "
-                 "AND (a.for_staff_id = ?1 OR (a.for_staff_id IS NULL AND "
-                 "a.for_role = (SELECT role FROM staff WHERE id = ?1))) AND ?2 = ?2",
-                 staff_id, NULL);
+    out->alerts = count_of(
+        ctx,
+        "SELECT count(*) FROM alert a WHERE a.resolved_at IS NULL "
+        "AND (a.for_staff_id IN " LEAVE_ACTS_FOR(
+            "?1",
+            "?2") " OR "
+                  "(a.for_staff_id IS NULL AND a.for_role = (SELECT role FROM staff "
+                  "WHERE id = ?1)))",
+        staff_id, today);
     out->handoffs_in = count_of(
         ctx,
         "SELECT count(*) FROM handoff h WHERE h.state = 'proposed' AND h.expires_at > "
         "?2 AND "
-        "(h.to_staff_id = ?1 OR h.to_team_id IN (SELECT team_id FROM team_member WHERE "
-        "staff_id = ?1) OR h.to_program_id IN (SELECT t.program_id FROM team t JOIN "
-        "team_member tm ON tm.team_id = t.id WHERE tm.staff_id = ?1))",
+        "(h.to_staff_id IN " LEAVE_ACTS_FOR(
+            "?1",
+            "date(?2, 'localtime')") " OR "
+                                     "h.to_team_id IN (SELECT team_id FROM team_member WHERE staff_id = ?1) OR "
+                                     "h.to_program_id IN (SELECT t.program_id FROM team t JOIN team_member tm ON "
+                                     "tm.team_id = t.id WHERE tm.staff_id = ?1))",
         staff_id, now);
     out->handoffs_out =
         count_of(ctx,
                  "SELECT count(*) FROM handoff WHERE state = 'proposed' AND "
-                 "from_staff_id = ?1 AND expires_at > ?2",
+                 "from_staff_id IN " LEAVE_ACTS_FOR(
+                     "?1", "date(?2, 'localtime')") " AND expires_at > ?2",
                  staff_id, now);
-    out->overdue =
-        count_of(ctx,
-                 "SELECT count(*) FROM task WHERE owner_id = ?1 AND completed_at "
-                 "IS NULL AND cancelled_at IS NULL AND due_at < ?2",
-                 staff_id, now);
+    out->overdue = count_of(
+        ctx,
+        "SELECT count(*) FROM task WHERE owner_id IN " LEAVE_ACTS_FOR(
+            "?1",
+            "date(?2, 'localtime')") " AND completed_at "
+                                     "IS NULL AND cancelled_at IS NULL AND due_at < ?2",
+        staff_id, now);
     return CC_OK;
 }
 
@@ -443,6 +461,9 @@ int record_tab(cc_ctx *ctx, int64_t client_id, const char *tab, cc_table *out,
 
 /* ---- inbox and search -------------------------------------------------- */
 
+/* The people whose inbox ?1 reads at ?3: their own and those they cover. */
+#define ACTS_NOW LEAVE_ACTS_FOR("?1", "date(?3, 'localtime')")
+
 static const char inbox_sql[] =
     "SELECT i.kind, i.client, coalesce(cl.family_name || ', ' || cl.given_name, '') AS "
     "name, i.what, i.due, i.ref FROM (SELECT 'hand-off' AS kind, h.client_id AS client, 'from ' || f.login || ': ' || "
@@ -450,28 +471,30 @@ static const char inbox_sql[] =
     "AS what, date(h.expires_at, 'localtime') AS due, h.id AS ref FROM handoff h JOIN "
     "staff f "
     "ON f.id = h.from_staff_id WHERE h.state = 'proposed' AND h.expires_at > ?3 AND "
-    "(h.to_staff_id = ?1 OR h.to_team_id IN (SELECT team_id FROM team_member WHERE "
-    "staff_id "
-    "= ?1) OR h.to_program_id IN (SELECT t.program_id FROM team t JOIN team_member tm "
+    "(h.to_staff_id IN " ACTS_NOW " OR h.to_team_id IN (SELECT team_id FROM "
+    "team_member WHERE staff_id = ?1) OR h.to_program_id IN (SELECT t.program_id FROM team t JOIN team_member tm "
     "ON "
     "tm.team_id = t.id WHERE tm.staff_id = ?1)) "
     "UNION ALL SELECT 'sent', h.client_id, 'waiting: ' || h.to_kind, "
     "date(h.expires_at, "
-    "'localtime'), h.id FROM handoff h WHERE h.state = 'proposed' AND h.from_staff_id = ?1 "
+    "'localtime'), h.id FROM handoff h WHERE h.state = 'proposed' AND h.from_staff_id IN " ACTS_NOW
+    " "
     "AND "
     "h.expires_at > ?3 "
     "UNION ALL SELECT 'alert', a.client_id, a.details, date(a.created_at, 'localtime'), "
     "a.id "
-    "FROM alert a WHERE a.resolved_at IS NULL AND (a.for_staff_id = ?1 OR "
+    "FROM alert a WHERE a.resolved_at IS NULL AND (a.for_staff_id IN " ACTS_NOW " OR "
     "(a.for_staff_id IS NULL AND a.for_role = (SELECT role FROM staff WHERE id = ?1))) "
     "UNION ALL SELECT 'overdue', t.client_id, t.title, date(t.due_at, 'localtime'), t.id "
     "FROM "
-    "task t WHERE t.owner_id = ?1 AND t.completed_at IS NULL AND t.cancelled_at IS "
+    "task t WHERE t.owner_id IN " ACTS_NOW
+    " AND t.completed_at IS NULL AND t.cancelled_at IS "
     "NULL AND "
     "t.due_at < ?3 "
     "UNION ALL SELECT 'consent', c.client_id, c.kind || ' consent expires', "
     "c.expires_date, "
-    "c.id FROM consent c JOIN client cl ON cl.id = c.client_id WHERE cl.owner_id = ?1 "
+    "c.id FROM consent c JOIN client cl ON cl.id = c.client_id WHERE cl.owner_id IN " ACTS_NOW
+    " "
     "AND "
     "c.decision = 'granted' AND c.revoked_date IS NULL AND c.expires_date BETWEEN "
     "date(?3, 'localtime') AND date(?3, 'localtime', '+30 days') AND ?2 = ?2 "

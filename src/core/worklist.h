@@ -22,7 +22,8 @@ typedef struct worklist_row {
     int overdue;         /* that task is overdue */
     char consent[10];    /* ok | expiring | none | revoked */
     char last_contact[11];
-    int urgency; /* larger = more urgent */
+    char covering[33]; /* the owner's login when the reader covers them on leave */
+    int urgency;       /* larger = more urgent */
 } worklist_row;
 
 typedef struct worklist_counts {
@@ -31,11 +32,13 @@ typedef struct worklist_counts {
     int handoffs_in;        /* proposed to the person (or their team/program) */
     int handoffs_out;       /* proposed by the person */
     int overdue;            /* open tasks of the person past due */
+    int covering;           /* people on leave the person covers today */
 } worklist_counts;
 
 /* The active clients (open episode or monitoring) and open referrals owned
- * by staff_id, most urgent first: overdue task, high risk, past target,
- * consent trouble, then the next due date. *rows is malloc'd. */
+ * by staff_id or by someone staff_id covers on leave today, most urgent first: overdue
+ * task, high risk, past target, consent trouble, then the next due date. *rows is
+ * malloc'd. */
 int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n,
                       cc_err *err);
 
