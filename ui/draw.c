@@ -79,8 +79,9 @@ void draw_header(app *a)
 {
     char left[200], right[128];
     const worklist_counts *c = &a->counts;
-    snprintf(left, sizeof left, " carecoord  %s (%s)",
-             a->me.full_name[0] ? a->me.full_name : a->me.login, a->me.role);
+    snprintf(left, sizeof left, " carecoord  %s (%s)%s",
+             a->me.full_name[0] ? a->me.full_name : a->me.login, a->me.role,
+             c->covering ? ", covering on leave" : "");
     if (c->capacity)
         snprintf(right, sizeof right, "caseload %d/%d%s  alerts %d  hand-offs %d  ",
                  c->caseload, c->capacity, c->caseload > c->capacity ? "!" : "",

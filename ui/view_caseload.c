@@ -132,7 +132,9 @@ static void draw_row(app *a, const worklist_row *r, int y, int selected, int tag
     snprintf(tier, sizeof tier, "%s", r->tier ? (r->tier == 1 ? "T1" : "T2") : "");
     snprintf(due, sizeof due, "%s%s", r->next_due, r->overdue ? "!" : "");
     char name[140];
-    snprintf(name, sizeof name, "%s%s", tagged ? "* " : "", r->name);
+    /* "+" marks a client of someone covered on leave (the status line names them) */
+    snprintf(name, sizeof name, "%s%s%s", tagged ? "* " : "", r->covering[0] ? "+" : "",
+             r->name);
     const char *cells[] = {name,       r->program,     r->risk[0] ? r->risk : "-",
                            tier,       r->episode,     due,
                            r->consent, r->last_contact};
@@ -170,7 +172,9 @@ static void draw(app *a, view *v)
                   ROLE_DIM);
     else if (!a->status[0] && !c->filtering) {
         const worklist_row *r = &c->rows[c->shown[c->pos.sel]];
-        app_status(a, 0, "next: %s%s", r->next_task[0] ? r->next_task : "no open task",
+        app_status(a, 0, "%s%s%snext: %s%s", r->covering[0] ? "covering for " : "",
+                   r->covering, r->covering[0] ? ", " : "",
+                   r->next_task[0] ? r->next_task : "no open task",
                    r->overdue ? " (overdue)" : "");
     }
 }

@@ -79,6 +79,12 @@ extern const struct cli_command cli_case_commands[];
 extern const struct cli_command cli_team_commands[];
 extern const struct cli_command cli_report_commands[];
 extern const struct cli_command cli_org_commands[];
+extern const struct cli_command cli_staff_commands[];
+
+/* A hand-off target on the command line: "staff:LOGIN", "team:ID",
+ * "program:CODE" or "org:CODE" (the store must be open). */
+struct handoff_target;
+int cli_parse_target(cli *c, const char *spec, struct handoff_target *t, cc_err *err);
 
 /* Read the site configuration (its path fixed at build time; in a test
  * build CARECOORD_CONF may point elsewhere unless privileged). Missing file =

@@ -123,8 +123,7 @@ static int cmd_assign(cli *c, int argc, char **argv)
 
 /* ---- hand-offs --------------------------------------------------------- */
 
-/* "staff:LOGIN", "team:ID", "program:CODE" or "org:CODE". */
-static int parse_target(cli *c, const char *spec, handoff_target *t, cc_err *err)
+int cli_parse_target(cli *c, const char *spec, handoff_target *t, cc_err *err)
 {
     const char *colon = spec ? strchr(spec, ':') : NULL;
     cc_ctx ctx = cli_ctx(c);
@@ -173,7 +172,7 @@ static int cmd_handoff_propose(cli *c, int argc, char **argv)
         return rc;
     if (parse_id(pos[0], &id, &err) != CC_OK ||
         cli_open(c, "handoff.propose", 0, &err) != CC_OK ||
-        parse_target(c, to, &t, &err) != CC_OK)
+        cli_parse_target(c, to, &t, &err) != CC_OK)
         return cli_fail(&err);
     cc_ctx ctx = cli_ctx(c);
     if (handoff_propose(&ctx, id, &t, note, su, &hid, &err) != CC_OK)
@@ -204,7 +203,7 @@ static int cmd_handoff_move_caseload(cli *c, int argc, char **argv)
         return rc;
     if (cli_open(c, "caseload.bulk", 0, &err) != CC_OK ||
         !(from = staff_id_of(c, pos[0], &err)) ||
-        parse_target(c, to, &t, &err) != CC_OK)
+        cli_parse_target(c, to, &t, &err) != CC_OK)
         return cli_fail(&err);
     cc_ctx ctx = cli_ctx(c);
     if (handoff_bulk_caseload(&ctx, from, &t, note, &batch, &n, &err) != CC_OK)

@@ -14,8 +14,8 @@
 #include "util/text.h"
 
 /* The client is owned by the actor, by someone sharing or covered by one of
- * the actor's teams, or (unassigned) was referred to a program one of the
- * actor's teams works in. */
+ * the actor's teams, or (unassigned) was referred to, or is followed in, a
+ * program one of the actor's teams works in. */
 static const char in_teams_sql[] =
     "WITH mine (team_id) AS (SELECT team_id FROM team_member WHERE staff_id = ?2 "
     "UNION SELECT team_id FROM team_cover WHERE staff_id = ?2) "
@@ -23,9 +23,10 @@ static const char in_teams_sql[] =
     " c.owner_id = ?2"
     " OR EXISTS (SELECT 1 FROM team_member tm JOIN mine USING (team_id)"
     "            WHERE tm.staff_id = c.owner_id)"
-    " OR (c.owner_id IS NULL AND EXISTS (SELECT 1 FROM referral r JOIN team t ON"
+    " OR (c.owner_id IS NULL AND (EXISTS (SELECT 1 FROM referral r JOIN team t ON"
     "     t.program_id = r.program_id JOIN mine ON mine.team_id = t.id"
-    "     WHERE r.client_id = c.id)))";
+    "     WHERE r.client_id = c.id) OR EXISTS (SELECT 1 FROM team t JOIN mine ON"
+    "     mine.team_id = t.id WHERE t.program_id = c.program_id))))";
 
 static int query_flag(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
                       const char *c3)

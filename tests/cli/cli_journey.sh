@@ -7,8 +7,9 @@
 # other coach -> the manager's board shows both coaches. Along the way: the
 # eligibility override at intake (refused without a reason, audited with
 # one), a new supervisor account listed by `report accounts`, a forgotten
-# passphrase reset, the cover limit and a team that cannot retire while it
-# owns a client.
+# passphrase reset, the cover limit, a team that cannot retire while it
+# owns a client, a leave cover arranged and ended, and two people offboarded
+# (one to a colleague as warm hand-offs, one with a master-key rotation).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 export CARECOORD_NOW=2026-11-20T12:00:00Z
@@ -161,5 +162,44 @@ expect 2 err 'must change the initial passphrase' 'the one-time one must be chan
 CARECOORD_PASSPHRASE=reset-one-time CARECOORD_NEW_PASSPHRASE=coach2-new-pass cc --user coach2 passwd
 CARECOORD_PASSPHRASE=coach2-new-pass cc --user coach2 caseload
 expect 0 out 'coach2' 'then their own opens their caseload'
+
+# ---- leave cover and offboarding -------------------------------------------
+as coach1 user leave coach2 --by coach1 --from 2026-11-20 --until 2026-11-27
+expect 2 err 'leave.manage needs' 'a coach arranges no cover'
+as pm1 user leave coach2 --by nurse1 --from 2026-11-20 --until 2026-11-27
+expect 3 err 'a cover has the same role' 'a nurse does not cover a coach'
+as pm1 user leave coach2 --by coach1 --from 2026-11-20 --until 2026-11-27 --note 'school holidays'
+expect 0 out '^cover 1: coach1 covers coach2 from 2026-11-20 until 2026-11-27$' \
+    'user leave: the manager arranges the cover'
+as pm1 user leaves
+expect 0 out '1 +coach2 +coach1 +2026-11-20 +2026-11-27 +now +school holidays' 'user leaves lists it'
+as pm1 user leave-end 1
+expect 0 out '^cover 1 ended$' 'user leave-end ends it now'
+as pm1 user leaves
+expect 0 out '^Leave cover' 'and it is gone from the list'
+if printf '%s\n' "$OUT" | grep -q 'coach2 +coach1'; then fail 'ended cover still listed'; else pass 'the ended cover is not listed'; fi
+
+admin admin offboard coach2
+expect 1 err 'offboard needs --to TARGET or --unassigned' 'offboard says what it needs'
+as pm1 admin offboard coach2 --unassigned
+expect 2 err 'staff.manage needs' 'a manager does not offboard'
+admin admin offboard coach2 --to staff:coach1 --note 'coach2 moves away'
+expect 0 out '^offboarded coach2: 1 clients proposed to staff:coach1, 0 to the unassigned queue' \
+    'admin offboard: the caseload goes out as warm hand-offs'
+expect 0 out 'rekey' 'and the master key rotation is offered'
+as coach2 caseload
+expect 2 err 'no key slot for coach2' 'the departed account opens nothing'
+admin user list
+expect 0 out 'coach2 .*disabled' 'it is disabled'
+as coach1 handoff accept 2
+expect 0 out 'accepted' 'coach1 accepts the client of the one who left'
+as pm1 report caseload
+expect 0 out 'HSS East +coach1 +1/35' 'and the board shows it with coach1'
+admin admin offboard nurse1 --unassigned --rekey
+expect 0 out '^offboarded nurse1: 0 clients .* account disabled, key slot removed' \
+    'admin offboard --unassigned for someone without clients'
+expect 0 out '^rekeyed: every page re-encrypted' 'and --rekey rotates the master key at once'
+as coach1 client show 1
+expect 0 out '^client 1: ' 'everyone else still opens the database after the rotation'
 
 done_testing

@@ -34,6 +34,10 @@
 #include "core/ctx.h"
 #include "core/episode.h"
 #include "core/handoff.h"
+#include "core/leave.h"
+#include "core/offboard.h"
+#include "core/reports.h"
+#include "core/team.h"
 #include "core/program.h"
 #include "core/referral.h"
 #include "core/scope.h"
@@ -1965,6 +1969,332 @@ static void test_break_glass_review_by_supervisor_only(void **state)
     assert_int_equal(audit_count(f, "break-glass.review"), 1);
 }
 
+/* ---- leave cover, team capacity, offboarding --------------------------- */
+
+static int64_t cover(fixture *f, const char *actor, const char *away, const char *by,
+                     const char *from, const char *until)
+{
+    cc_err err = {0};
+    int64_t id = 0;
+    if (leave_add(as(f, actor), away, by, from, until, "holiday", &id, &err) != CC_OK)
+        print_error("leave_add: %s\n", err.msg);
+    assert_int_equal(err.code, CC_OK);
+    return id;
+}
+
+static int in_caseload(fixture *f, const char *login, int64_t client_id, char *covering)
+{
+    worklist_row *rows;
+    int n, found = 0;
+    cc_err err = {0};
+    assert_int_equal(worklist_caseload(as(f, login), sid(f, login), &rows, &n, &err),
+                     CC_OK);
+    for (int i = 0; i < n; i++)
+        if (rows[i].client_id == client_id) {
+            found = 1;
+            if (covering)
+                strcpy(covering, rows[i].covering);
+        }
+    free(rows);
+    return found;
+}
+
+/* While coach-a1 is away coach-a2 sees their clients and overdue tasks as
+ * their own, what coach-a2 does is audited as "covering for coach-a1", a
+ * hand-off addressed to coach-a1 accepted by coach-a2 stays coach-a1's; the
+ * day after the last day it is all over by itself. */
+static void test_leave_cover_works_the_caseload_and_ends(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    char who[33] = "";
+    client c;
+    load_coach(f, "coach-a1", f->hss, 1, 0);
+    int64_t cl = tu_int(f->s, "SELECT max(id) FROM client");
+    task t;
+    memset(&t, 0, sizeof t);
+    t.client_id = cl;
+    t.owner_id = sid(f, "coach-a1");
+    snprintf(t.title, sizeof t.title, "Weekly call");
+    snprintf(t.due_at, sizeof t.due_at, "2026-11-19T12:00:00Z");
+    snprintf(t.origin, sizeof t.origin, "manual");
+    assert_int_equal(task_add(&f->sys, &t, &err), CC_OK);
+    assert_false(in_caseload(f, "coach-a2", cl, NULL));
+
+    cover(f, "admin1", "coach-a1", "coach-a2", TODAY, "2026-11-27");
+    assert_int_equal(audit_count(f, "leave.add"), 1);
+    assert_true(in_caseload(f, "coach-a2", cl, who));
+    assert_string_equal(who, "coach-a1");
+    assert_true(in_caseload(f, "coach-a1", cl, who));
+    assert_string_equal(who, "");
+    worklist_counts k;
+    assert_int_equal(
+        worklist_counts_for(as(f, "coach-a2"), sid(f, "coach-a2"), &k, &err), CC_OK);
+    assert_int_equal(k.overdue, 1);
+    assert_int_equal(k.covering, 1);
+    assert_int_equal(k.caseload, 0); /* their own load stays their own */
+
+    assert_int_equal(client_view(as(f, "coach-a2"), cl, "summary", &c, &err), CC_OK);
+    assert_int_equal(count_where(f,
+                                 "SELECT count(*) FROM audit WHERE action = "
+                                 "'client.view' AND staff_id = %lld AND details LIKE "
+                                 "'%%covering for coach-a1'",
+                                 (long long)sid(f, "coach-a2")),
+                     1);
+    /* a view of a client of their own is not noted */
+    int64_t own = client_owned(f, "coach-a2", f->hss);
+    assert_int_equal(client_view(as(f, "coach-a2"), own, "summary", &c, &err), CC_OK);
+    assert_int_equal(count_where(f,
+                                 "SELECT count(*) FROM audit WHERE object = "
+                                 "'client:%lld' AND details LIKE '%%covering%%'",
+                                 (long long)own),
+                     0);
+
+    int64_t other = client_owned(f, "coach-b1", f->hss);
+    as(f, "coach-b1");
+    int64_t h = propose(f, other, to("staff", sid(f, "coach-a1")), "for a1");
+    assert_int_equal(handoff_accept(as(f, "coach-a2"), h, NULL, &err), CC_OK);
+    assert_int_equal(get_client(f, other).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(count_where(f, "SELECT count(*) FROM audit WHERE action = "
+                                    "'handoff.decide' AND details LIKE '%%covering for "
+                                    "coach-a1'"),
+                     1);
+
+    set_now("2026-11-28T12:00:00Z");
+    assert_false(in_caseload(f, "coach-a2", cl, NULL));
+    assert_int_equal(client_view(as(f, "coach-a2"), cl, "summary", &c, &err), CC_OK);
+    assert_int_equal(count_where(f, "SELECT count(*) FROM audit WHERE action = "
+                                    "'client.view' AND details LIKE '%%covering%%'"),
+                     1);
+}
+
+/* Who may arrange a cover and between whom; overlaps refused; ending one
+ * stops it now. Every refusal leaves no row. */
+static void test_leave_cover_rules(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t id;
+    const char *until = "2026-11-30";
+    assert_int_equal(leave_add(as(f, "coach-a1"), "coach-a1", "coach-a2", TODAY, until,
+                               NULL, &id, &err),
+                     CC_EREFUSED);
+    assert_int_equal(
+        leave_add(as(f, "pm2"), "coach-a1", "coach-a2", TODAY, until, NULL, &id, &err),
+        CC_EREFUSED); /* pm2 covers South only */
+    expect_msg(&err, "none of the teams you manage");
+    assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "nurse-a", TODAY, until,
+                               NULL, &id, &err),
+                     CC_EINPUT);
+    expect_msg(&err, "same role");
+    assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "coach-b1", TODAY, until,
+                               NULL, &id, &err),
+                     CC_EINPUT);
+    expect_msg(&err, "share no team");
+    assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "coach-a2", "2026-11-10",
+                               "2026-11-19", NULL, &id, &err),
+                     CC_EINPUT);
+    expect_msg(&err, "over already");
+    assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "coach-a2", until, TODAY,
+                               NULL, &id, &err),
+                     CC_EINPUT);
+    assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "coach-a2", "2026-13-01",
+                               until, NULL, &id, &err),
+                     CC_EINPUT);
+    assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "coach-a2", TODAY,
+                               "2027-11-30", NULL, &id, &err),
+                     CC_EINPUT);
+    assert_int_equal(count_where(f, "SELECT count(*) FROM leave_cover"), 0);
+
+    int64_t first = cover(f, "pm1", "coach-a1", "coach-a2", TODAY, until);
+    assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "coach-a3", "2026-11-25",
+                               "2026-12-05", NULL, &id, &err),
+                     CC_EINPUT);
+    expect_msg(&err, "covered already");
+    assert_int_equal(leave_add(as(f, "admin1"), "coach-a2", "coach-a3", "2026-11-25",
+                               "2026-12-05", NULL, &id, &err),
+                     CC_EINPUT); /* the one covering cannot be away too */
+    expect_msg(&err, "overlaps");
+    cc_table t;
+    assert_int_equal(leave_list(as(f, "pm1"), &t, &err), CC_OK);
+    assert_int_equal(t.nrows, 1);
+    assert_string_equal(table_cell(&t, 0, table_col(&t, "state")), "now");
+    table_free(&t);
+
+    load_coach(f, "coach-a1", f->hss, 1, 0);
+    int64_t cl = tu_int(f->s, "SELECT max(id) FROM client");
+    assert_true(in_caseload(f, "coach-a2", cl, NULL));
+    assert_int_equal(leave_end(as(f, "coach-a2"), first, &err), CC_EREFUSED);
+    assert_int_equal(leave_end(as(f, "pm1"), first, &err), CC_OK);
+    assert_false(in_caseload(f, "coach-a2", cl, NULL));
+    assert_int_equal(leave_end(as(f, "pm1"), first, &err), CC_EINPUT);
+    assert_int_equal(audit_count(f, "leave.end"), 1);
+    /* now the later dates are free */
+    cover(f, "admin1", "coach-a1", "coach-a3", "2026-11-25", "2026-12-05");
+}
+
+/* A team with a capacity of its own (the ACT team's 100) refuses the client
+ * that would take it over, on assignment and on a hand-off's acceptance,
+ * unless a reason is given (audited with the team's load). */
+static void test_team_capacity_on_assign_and_accept(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    char details[300];
+    assert_int_equal(team_set_capacity(as(f, "admin1"), TEAM_NORTH, 2, &err), CC_OK);
+    load_coach(f, "coach-a1", f->hss, 1, 0);
+    load_coach(f, "coach-a2", f->hss, 1, 0);
+    int64_t cl = referred_client(f, f->hss);
+    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a3"), NULL, &err),
+                     CC_EINPUT);
+    expect_msg(&err, "team North HSS would carry 3/2");
+    assert_int_equal(get_client(f, cl).owner_id, 0);
+    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a3"),
+                                     "the ACT team takes a crisis client", &err),
+                     CC_OK);
+    query_text(f, "SELECT details FROM audit WHERE action = 'caseload.assign'", details,
+               sizeof details);
+    assert_non_null(strstr(details, "team North HSS 3/2"));
+
+    int64_t south = client_owned(f, "coach-b1", f->hss);
+    exec_fmt(
+        f,
+        "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date) "
+        "VALUES (%lld, %lld, '2026-11-01', '2027-01-30')",
+        (long long)south, (long long)f->hss);
+    as(f, "coach-b1");
+    int64_t h = propose(f, south, to("staff", sid(f, "coach-a3")), "moving north");
+    assert_int_equal(handoff_accept(as(f, "coach-a3"), h, NULL, &err), CC_EINPUT);
+    expect_msg(&err, "team North HSS would carry 3/2");
+    assert_int_equal(get_client(f, south).owner_id, sid(f, "coach-b1"));
+    assert_int_equal(team_set_capacity(as(f, "admin1"), TEAM_NORTH, 0, &err), CC_OK);
+    assert_int_equal(handoff_accept(as(f, "coach-a3"), h, NULL, &err), CC_OK);
+}
+
+/* Offboarding hands the whole caseload out in one batch, withdraws what the
+ * person proposed, declines what waited on them, ends their covers and
+ * disables the account; a declined hand-off of theirs lands in the
+ * unassigned queue. Refused (nothing changed) for a non-administrator,
+ * for oneself and when one client cannot go. */
+static void test_offboard_to_a_colleague(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    offboard_result r;
+    handoff_target a2 = to("staff", sid(f, "coach-a2"));
+    int64_t c1 = client_owned(f, "coach-a1", f->hss);
+    int64_t c2 = client_owned(f, "coach-a1", f->hss);
+    int64_t c3 = client_owned(f, "coach-a3", f->hss);
+    as(f, "coach-a1");
+    int64_t old = propose(f, c2, to("staff", sid(f, "coach-b1")), "before");
+    as(f, "coach-a3");
+    int64_t waiting = propose(f, c3, to("staff", sid(f, "coach-a1")), "to a1");
+    cover(f, "admin1", "coach-a1", "coach-a2", TODAY, "2026-11-27");
+
+    assert_int_equal(staff_offboard(as(f, "pm1"), "coach-a1", &a2, "leaving", &r, &err),
+                     CC_EREFUSED);
+    assert_int_equal(staff_offboard(as(f, "admin1"), "admin1", &a2, "x", &r, &err),
+                     CC_EREFUSED);
+    assert_int_equal(staff_offboard(as(f, "admin1"), "coach-a1", &a2, "", &r, &err),
+                     CC_EINPUT);
+    handoff_target payer = to("organization", org_id(f, "PAY-KH"));
+    assert_int_equal(
+        staff_offboard(as(f, "admin1"), "coach-a1", &payer, "to the payer", &r, &err),
+        CC_EREFUSED); /* no release for the payer: the consent gate refuses */
+    expect_msg(&err, "nothing changed");
+    assert_int_equal(r.handed, 0);
+    assert_string_equal(get_handoff(f, old).state, "proposed");
+    assert_string_equal(get_handoff(f, waiting).state, "proposed");
+    assert_int_equal(
+        count_where(f, "SELECT active FROM staff WHERE login = 'coach-a1'"), 1);
+    assert_int_equal(audit_count(f, "staff.offboard"), 0);
+
+    assert_int_equal(staff_offboard(as(f, "admin1"), "coach-a1", &a2,
+                                    "Pat leaves the team", &r, &err),
+                     CC_OK);
+    assert_int_equal(r.handed, 2);
+    assert_int_equal(r.withdrawn, 1);
+    assert_int_equal(r.declined, 1);
+    assert_int_equal(r.covers, 1);
+    assert_true(r.batch > 0);
+    assert_string_equal(get_handoff(f, old).state, "withdrawn");
+    assert_string_equal(get_handoff(f, waiting).state, "declined");
+    assert_int_equal(
+        count_where(f,
+                    "SELECT count(*) FROM handoff WHERE state = 'proposed' "
+                    "AND to_staff_id = %lld AND batch = %lld",
+                    (long long)a2.id, (long long)r.batch),
+        2);
+    assert_int_equal(
+        count_where(f, "SELECT active FROM staff WHERE login = 'coach-a1'"), 0);
+    assert_int_equal(get_client(f, c1).owner_id,
+                     sid(f, "coach-a1")); /* until accepted */
+    assert_int_equal(audit_count(f, "staff.offboard"), 1);
+    assert_int_equal(audit_count(f, "staff.disable"), 1);
+
+    int64_t h1 =
+        count_where(f,
+                    "SELECT id FROM handoff WHERE client_id = %lld AND state = "
+                    "'proposed'",
+                    (long long)c1);
+    int64_t h2 =
+        count_where(f,
+                    "SELECT id FROM handoff WHERE client_id = %lld AND state = "
+                    "'proposed'",
+                    (long long)c2);
+    assert_int_equal(handoff_accept(as(f, "coach-a2"), h1, NULL, &err), CC_OK);
+    assert_int_equal(get_client(f, c1).owner_id, sid(f, "coach-a2"));
+    assert_int_equal(handoff_decline(as(f, "coach-a2"), h2, "full this month", &err),
+                     CC_OK);
+    assert_int_equal(get_client(f, c2).owner_id, 0); /* never back to one who left */
+    assert_int_equal(audit_count(f, "client.unassign"), 1);
+}
+
+/* --unassigned: the clients go to the program's unassigned queue, where the
+ * manager sees them (followed, no open referral) and assigns them; open
+ * tasks of the one who left go with the assignment. */
+static void test_offboard_to_the_unassigned_queue(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    offboard_result r;
+    cc_table t;
+    report_params p;
+    load_coach(f, "coach-a1", f->hss, 1, 0);
+    int64_t cl = tu_int(f->s, "SELECT max(id) FROM client");
+    task k;
+    memset(&k, 0, sizeof k);
+    k.client_id = cl;
+    k.owner_id = sid(f, "coach-a1");
+    snprintf(k.title, sizeof k.title, "Home visit");
+    snprintf(k.due_at, sizeof k.due_at, "2026-11-23T12:00:00Z");
+    snprintf(k.origin, sizeof k.origin, "manual");
+    assert_int_equal(task_add(&f->sys, &k, &err), CC_OK);
+
+    assert_int_equal(staff_offboard(as(f, "admin1"), "coach-a1", NULL, NULL, &r, &err),
+                     CC_OK);
+    assert_int_equal(r.unassigned, 1);
+    assert_int_equal(get_client(f, cl).owner_id, 0);
+
+    memset(&p, 0, sizeof p);
+    assert_int_equal(report_resolve(as(f, "pm1"), "unassigned", &p, &err), CC_OK);
+    assert_int_equal(report_run(&f->ctx, "unassigned", &p, &t, &err), CC_OK);
+    int found = 0;
+    for (int i = 0; i < t.nrows; i++)
+        if (atoll(table_cell(&t, i, 0)) == cl) {
+            found = 1;
+            assert_string_equal(table_cell(&t, i, table_col(&t, "status")), "followed");
+        }
+    table_free(&t);
+    assert_true(found);
+
+    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a3"), NULL, &err),
+                     CC_OK);
+    assert_int_equal(
+        count_where(f, "SELECT owner_id FROM task WHERE id = %lld", (long long)k.id),
+        sid(f, "coach-a3"));
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -1973,6 +2303,11 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_caseload_counts_only_active_clients),
+        T(test_leave_cover_works_the_caseload_and_ends),
+        T(test_leave_cover_rules),
+        T(test_team_capacity_on_assign_and_accept),
+        T(test_offboard_to_a_colleague),
+        T(test_offboard_to_the_unassigned_queue),
         T(test_caseload_suggest_least_loaded_ties_fewest_high),
         T(test_caseload_suggest_team_without_coach_refused),
         T(test_caseload_assign_34_to_35_without_reason),
