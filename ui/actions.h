@@ -33,7 +33,7 @@
     ACTION(TASK_ADD, "add-task", "+", "add a task for the client")                     \
     ACTION(EPISODE, "episode", "e", "start, extend or close the intensive episode")    \
     ACTION(EDIT, "edit", "E",                                                          \
-           "edit the client's details (conflicts shown, never lost)")                  \
+           "edit the client's details (conflicts shown, never lost), or an entry")     \
     ACTION(TAG, "tag", "t", "tag or untag the client (then M moves the tagged ones)")  \
     ACTION(TRANSFER, "move-tagged", "M",                                               \
            "hand the tagged clients to someone, one note")                             \
@@ -43,6 +43,11 @@
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \
     ACTION(DECLINE, "decline", "x", "decline the selected hand-off (with a reason)")   \
+    ACTION(ADD, "add", "N", "add an entry (administration)")                           \
+    ACTION(RETIRE, "retire", "X",                                                      \
+           "retire, end or offboard the entry (administration)")                       \
+    ACTION(PEOPLE, "people", "p", "a team's members and cover (administration)")       \
+    ACTION(RESET, "reset", "R", "give a one-time passphrase (administration)")         \
     ACTION(REFRESH, "refresh", "^L", "redraw and reload")                              \
     ACTION(HELP, "help", "?", "this help")                                             \
     ACTION(QUIT, "quit", "Q", "quit carecoord")

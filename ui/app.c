@@ -383,6 +383,12 @@ static int unlock(app *a, char *why, size_t whysz)
     return rc == 0 ? 0 : -1;
 }
 
+view *app_home(app *a)
+{
+    return !strcmp(a->me.role, "admin") ? view_admin_new(a)
+                                        : view_caseload_new(a, a->me.id);
+}
+
 /* The idle lock: wipe the screen and the keys, ask again. */
 static int lock_and_unlock(app *a)
 {
@@ -398,7 +404,7 @@ static int lock_and_unlock(app *a)
     terminal_wipe();
     if (unlock(a, why, sizeof why) != 0)
         return -1;
-    app_push(a, view_caseload_new(a, a->me.id));
+    app_push(a, app_home(a));
     a->last_key_ms = clock_mono_ms();
     return 0;
 }
@@ -577,7 +583,7 @@ int tui_run(const tui_opts *o, cc_err *err)
     int rc = unlock(&a, why, sizeof why);
     if (rc == 0) {
         a.last_key_ms = clock_mono_ms();
-        app_push(&a, view_caseload_new(&a, a.me.id));
+        app_push(&a, app_home(&a));
         rc = run_loop(&a);
     }
     while (a.depth) {

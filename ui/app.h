@@ -166,6 +166,11 @@ view *view_inbox_new(app *a);
 view *view_search_new(app *a);
 view *view_help_new(app *a);
 view *view_reports_new(app *a);
+view *view_admin_new(app *a);
+
+/* The first screen of a/'s person: administration for an administrator,
+ * the caseload for everyone else. */
+view *app_home(app *a);
 
 /* Open client_id's record, asking for a break-glass reason if it is outside
  * the person's scope. */

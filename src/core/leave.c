@@ -241,7 +241,7 @@ int leave_list(cc_ctx *ctx, cc_table *out, cc_err *err)
     ctx_today(ctx, today);
     sqlite3_stmt *st = ctx_prepare(
         ctx,
-        "SELECT lc.id, s.login AS away, c.login AS covered_by, lc.start_date AS from_, "
+        "SELECT lc.id, s.login AS away, c.login AS covered_by, lc.start_date AS \"from\", "
         "lc.end_date AS until, CASE WHEN lc.start_date > ?1 THEN 'coming' ELSE 'now' "
         "END AS state, lc.note FROM leave_cover lc JOIN staff s ON s.id = lc.staff_id "
         "JOIN staff c ON c.id = lc.cover_id WHERE lc.ended_at IS NULL AND lc.end_date "

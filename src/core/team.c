@@ -443,3 +443,19 @@ int team_list(cc_ctx *ctx, cc_table *out, cc_err *err)
         err);
     return st ? table_from_stmt(ctx, st, out, err) : err->code;
 }
+
+int staff_roster(cc_ctx *ctx, cc_table *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (guard_action(ctx, "staff.list", err) != CC_OK)
+        return err->code;
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "SELECT s.login, s.full_name AS name, s.role, coalesce((SELECT "
+        "group_concat(t.name, ', ') FROM team_member tm JOIN team t ON t.id = "
+        "tm.team_id WHERE tm.staff_id = s.id), '') AS teams, CASE WHEN s.active = 0 "
+        "THEN 'disabled' WHEN s.must_change_passphrase = 1 THEN 'one-time passphrase' "
+        "ELSE 'active' END AS state FROM staff s ORDER BY s.active DESC, s.login",
+        err);
+    return st ? table_from_stmt(ctx, st, out, err) : err->code;
+}

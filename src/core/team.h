@@ -53,6 +53,10 @@ int team_cover_limit(cc_ctx *ctx);
 /* Team id's active clients and its own capacity (0 = none). */
 int team_load(cc_ctx *ctx, int64_t id, int *active, int *capacity, cc_err *err);
 
+/* Every account with its teams (login, name, role, teams, state: active,
+ * one-time passphrase or disabled), active ones first. */
+int staff_roster(cc_ctx *ctx, cc_table *out, cc_err *err);
+
 /* Every team (id, name, program, capacity, members, covered by, state). */
 int team_list(cc_ctx *ctx, cc_table *out, cc_err *err);
 
