@@ -206,15 +206,24 @@ int clock_set_zone(const char *name)
     return 0;
 }
 
-int64_t clock_local_midnight(const char *date)
+int64_t clock_local_instant(const char *date, int hour, int min, int sec)
 {
     int64_t days;
     struct tm tm = {0};
-    if (clock_parse_date(date, &days) != 0 ||
+    if (clock_parse_date(date, &days) != 0 || hour < 0 || hour > 23 || min < 0 ||
+        min > 59 || sec < 0 || sec > 60 ||
         sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
         return 0;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
+    tm.tm_hour = hour;
+    tm.tm_min = min;
+    tm.tm_sec = sec;
     tm.tm_isdst = -1;
     return (int64_t)mktime(&tm);
+}
+
+int64_t clock_local_midnight(const char *date)
+{
+    return clock_local_instant(date, 0, 0, 0);
 }

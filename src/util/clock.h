@@ -44,6 +44,10 @@ int clock_date_add(const char *date, int64_t n, char out[11]);
 /* b - a in days, or INT64_MIN if either is not a date. */
 int64_t clock_date_diff(const char *a, const char *b);
 
+/* The instant of the local wall-clock time hour:min:sec on date
+ * "YYYY-MM-DD" (the site's zone); 0 if any part is out of range. */
+int64_t clock_local_instant(const char *date, int hour, int min, int sec);
+
 /* The instant (seconds since the epoch) of local midnight starting date
  * "YYYY-MM-DD"; 0 if it is not a date. */
 int64_t clock_local_midnight(const char *date);
