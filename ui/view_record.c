@@ -77,12 +77,16 @@ static void draw_band(app *a, record *r)
               !strcmp(r->band.risk, "high") ? ROLE_URGENT : ROLE_NORMAL);
 }
 
+/* The tabs in a row: " name " each, or " name" when that is too wide. */
 static void draw_tabs(app *a, record *r, int y)
 {
-    int x = 0;
+    int x = 0, total = 0;
+    for (int i = 0; record_tab_names()[i]; i++)
+        total += text_width(record_tab_names()[i]) + 2;
+    int tight = total > a->lay.cols;
     for (int i = 0; record_tab_names()[i] && x < a->lay.cols; i++) {
         char label[32];
-        snprintf(label, sizeof label, " %s ", record_tab_names()[i]);
+        snprintf(label, sizeof label, " %s%s", record_tab_names()[i], tight ? "" : " ");
         int w = text_width(label);
         if (x + w > a->lay.cols)
             break;

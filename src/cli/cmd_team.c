@@ -14,6 +14,8 @@
 #include "core/org.h"
 #include "core/program.h"
 #include "core/scope.h"
+#include "core/worklist.h"
+#include "io/tableout.h"
 
 static int parse_id(const char *s, int64_t *out, cc_err *err)
 {
@@ -35,23 +37,34 @@ static int64_t staff_id_of(cli *c, const char *login, cc_err *err)
 
 static int cmd_client_show(cli *c, int argc, char **argv)
 {
-    const char *pos[1], *part = "summary";
-    const struct cli_opt opts[] = {{"--part", &part, NULL}, {NULL, NULL, NULL}};
+    const char *pos[1], *part = "summary", *tab = NULL;
+    const struct cli_opt opts[] = {
+        {"--part", &part, NULL}, {"--tab", &tab, NULL}, {NULL, NULL, NULL}};
     client cl;
     int64_t id;
     int rc;
     cc_err err = {0};
     if (!cli_args(
             argc, argv, opts, pos, 1, 1,
-            "usage: carecoord client show ID [--part PART]\nShow a client you may "
+            "usage: carecoord client show ID [--part PART] [--tab TAB]\nShow a client you may "
             "see (the view is audited; outside your caseload and\nteams it is "
-            "refused: use break-glass).\n",
+            "refused: use break-glass); with --tab, one tab of the record:\n"
+            "referrals, consent, assessments, episode, tasks, contacts, encounters,\n"
+            "handoffs.\n",
             &rc))
         return rc;
     if (parse_id(pos[0], &id, &err) != CC_OK ||
         cli_open(c, "client.view", 0, &err) != CC_OK)
         return cli_fail(&err);
     cc_ctx ctx = cli_ctx(c);
+    if (tab) {
+        cc_table t;
+        if (record_tab(&ctx, id, tab, &t, &err) != CC_OK)
+            return cli_fail(&err);
+        tableout_text(stdout, &t, tab, 200);
+        table_free(&t);
+        return CC_OK;
+    }
     if (client_view(&ctx, id, part, &cl, &err) != CC_OK)
         return cli_fail(&err);
     printf("client %lld: %s, %s  born %s  ZIP %s  %s  %s%s\n", (long long)cl.id,

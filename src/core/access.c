@@ -45,6 +45,8 @@ static const struct rule rules[] = {
     {"org.manage", "admin", ACCESS_NONE},
     {"team.manage", "admin", ACCESS_NONE},
     {"leave.manage", "admin program-manager", ACCESS_NONE},
+    {"encounter.import", CARE, ACCESS_NONE},
+    {"encounter.review", CARE, ACCESS_WRITE},
     {"accounts.review", "supervisor admin", ACCESS_NONE},
 };
 

@@ -435,6 +435,15 @@ int client_add_identifier(cc_ctx *ctx, int64_t client_id, const char *facility_c
     return ctx_txn(ctx, do_identifier, &a, err);
 }
 
+int client_add_identifier_in(cc_ctx *ctx, int64_t client_id, const char *facility_code,
+                             const char *value, cc_err *err)
+{
+    struct ident_args a = {client_id, facility_code, value};
+    if (!value[0] || !text_is_clean(value) || strlen(value) > 64)
+        return cc_err_set(err, CC_EINPUT, "identifier is empty, too long or unclean");
+    return do_identifier(ctx, &a, err);
+}
+
 int64_t client_by_identifier(cc_ctx *ctx, const char *facility_code, const char *value)
 {
     cc_err err;

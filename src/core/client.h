@@ -70,6 +70,10 @@ int client_update(cc_ctx *ctx, client *edited, client *theirs, cc_err *err);
 int client_add_identifier(cc_ctx *ctx, int64_t client_id, const char *facility_code,
                           const char *value, cc_err *err);
 
+/* The same inside a transaction the caller holds (encounter notices). */
+int client_add_identifier_in(cc_ctx *ctx, int64_t client_id, const char *facility_code,
+                             const char *value, cc_err *err);
+
 /* The client holding identifier value at facility_code, or 0. */
 int64_t client_by_identifier(cc_ctx *ctx, const char *facility_code, const char *value);
 

@@ -170,6 +170,7 @@ static const char SQL_DISCHARGES[] =
     "  SELECT corrects_id FROM contact WHERE corrects_id IS NOT NULL) "
     "SELECT EXISTS (SELECT 1 FROM encounter a "
     "         WHERE a.client_id = d.client_id AND a.kind = 'admit' AND a.at > d.at "
+    "           AND a.cancelled_at IS NULL "
     "           AND a.at <= strftime('%Y-%m-%dT%H:%M:%SZ', d.at, '+30 days')), "
     "       (SELECT CAST(strftime('%s', min(v.at)) AS INTEGER) "
     "               - CAST(strftime('%s', d.at) AS INTEGER) "
@@ -177,7 +178,8 @@ static const char SQL_DISCHARGES[] =
     "         WHERE v.client_id = d.client_id AND v.kind = 'home-visit' "
     "           AND v.at > d.at AND v.id NOT IN (SELECT id FROM corrected)) AS secs "
     "FROM encounter d "
-    "WHERE d.kind = 'discharge' AND d.at >= :from_at AND d.at < :end_at "
+    "WHERE d.kind = 'discharge' AND d.cancelled_at IS NULL AND d.at >= :from_at "
+    "  AND d.at < :end_at "
     "  AND d.client_id IN (SELECT client_id FROM served) "
     "  AND " IN_REACH("d.client_id") " "
                                      "ORDER BY secs";

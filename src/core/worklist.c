@@ -419,6 +419,13 @@ static const struct tab {
      "= h.to_program_id LEFT JOIN organization o ON o.id = h.to_org_id WHERE "
      "h.client_id = "
      "?1 AND ?2 = ?2 ORDER BY h.proposed_at DESC, h.id DESC"},
+    {"encounters",
+     "SELECT strftime('%Y-%m-%d %H:%M', e.at, 'localtime') AS at, e.kind, "
+     "o.facility_code AS facility, e.patient_class AS class, e.location, "
+     "e.visit_number AS visit, CASE WHEN e.cancelled_at IS NOT NULL THEN 'cancelled' "
+     "WHEN e.readmission = 1 THEN 'READMISSION' ELSE '' END AS flag, e.source FROM "
+     "encounter e JOIN organization o ON o.id = e.facility_id WHERE e.client_id = ?1 "
+     "AND ?2 = ?2 ORDER BY e.at DESC, e.id DESC"},
 };
 
 const char *const *record_tab_names(void)

@@ -167,14 +167,3 @@ enum hl7_code adt_read(const hl7_msg *m, adt_event *ev, hl7_error *e)
     }
     return HL7_OK;
 }
-
-const char *adt_when(const adt_event *ev)
-{
-    if (!strcmp(ev->event, "A03") && ev->discharge_at[0])
-        return ev->discharge_at;
-    if ((!strcmp(ev->event, "A01") || !strcmp(ev->event, "A04")) && ev->admit_at[0])
-        return ev->admit_at;
-    if (ev->occurred_at[0])
-        return ev->occurred_at;
-    return ev->recorded_at[0] ? ev->recorded_at : ev->sent_at;
-}

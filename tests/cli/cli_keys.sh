@@ -83,7 +83,7 @@ ok '... and nothing is written' test ! -e "$T/backup/other.db"
 # ---- offboarding: disable, rekey ------------------------------------------
 
 cc --user demo-admin user disable demo-coach
-expect 3 err 'demo-coach still owns [0-9]+ clients .*handoff move-caseload demo-coach' \
+expect 3 err 'demo-coach still owns [0-9]+ clients .*admin offboard demo-coach' \
     'a coach who still owns clients cannot be disabled: the message says how to move them'
 cc --user demo-coach caseload
 expect 0 out '^COACH ' '... and the account still works'

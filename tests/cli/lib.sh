@@ -58,11 +58,13 @@ else
 fi
 
 # run ARGS...: run "$CARECOORD_BIN" ARGS with stdin from /dev/null (so it can
-# never sit at a prompt); sets RC, OUT (stdout), ERR (stderr) and LAST_CMD.
+# never sit at a prompt), or from the file $RUN_STDIN names; sets RC, OUT
+# (stdout), ERR (stderr) and LAST_CMD.
 # Prefix assignments (VAR=value run ...) reach the binary's environment.
 run() {
     LAST_CMD="carecoord $*"
-    "${_TIMEOUT[@]}" "$CARECOORD_BIN" "$@" </dev/null >"$T/.stdout" 2>"$T/.stderr"
+    "${_TIMEOUT[@]}" "$CARECOORD_BIN" "$@" <"${RUN_STDIN:-/dev/null}" >"$T/.stdout" \
+        2>"$T/.stderr"
     RC=$?
     OUT=$(cat "$T/.stdout")
     ERR=$(cat "$T/.stderr")

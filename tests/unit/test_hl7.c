@@ -99,7 +99,7 @@ static void test_discharge_fields(void **state)
     assert_string_equal(ev.disposition, "01");
     assert_string_equal(ev.admit_at, "2026-11-14T15:15:00Z");
     assert_string_equal(ev.discharge_at, "2026-11-20T13:00:00Z");
-    assert_string_equal(adt_when(&ev), "2026-11-20T13:00:00Z");
+    assert_string_equal(notice_when(&ev), "2026-11-20T13:00:00Z");
 }
 
 /* Other delimiters, given by MSH-1 and MSH-2, and LF or CRLF ends. */
