@@ -220,8 +220,9 @@ static int do_create_admin(cc_ctx *ctx, void *arg, cc_err *err)
         return err->code;
     snprintf(details, sizeof details,
              "recovery key used: administrator %s created (%lld active "
-             "administrators before%s)",
-             a->login, (long long)admins, a->force ? ", --force" : "");
+             "administrator%s before%s)",
+             a->login, (long long)admins, admins == 1 ? "" : "s",
+             a->force ? ", --force" : "");
     if (audit_append(ctx->st, 0, "recovery.use", a->login, details, err) != CC_OK)
         return err->code;
     return alert_account_in(ctx, made.id, details, err);

@@ -326,7 +326,7 @@ static void test_refused_while_admin_active(void **state)
     ok(recovery_create_admin(&sys, "rescue", "", ONE_TIME, 1, &err), &err);
     assert_int_equal(tu_int(s, "SELECT count(*) FROM audit WHERE action = "
                                "'recovery.use' AND details LIKE '%1 active "
-                               "administrators before, --force)'"),
+                               "administrator before, --force)'"),
                      1);
     /* an existing login: refused, nothing left behind */
     assert_int_equal(recovery_create_admin(&sys, "rescue", "", ONE_TIME, 1, &err),
