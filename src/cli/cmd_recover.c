@@ -5,9 +5,11 @@
  * only when it is made; it is read back from CARECOORD_RECOVERY_KEY or a
  * prompt without echo, and checked for typos before anything is unlocked.
  */
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/recovery.h"
@@ -70,6 +72,9 @@ static int cmd_recover(cli *c, int argc, char **argv)
                cli_fail(&err);
     if (!keyfile_login_valid(login))
         return cc_err_set(&err, CC_EINPUT, "invalid login name '%s'", login),
+               cli_fail(&err);
+    if (faccessat(AT_FDCWD, c->db_path, F_OK, AT_EACCESS) != 0)
+        return cc_err_set(&err, CC_EUSAGE, "no database at %s", c->db_path),
                cli_fail(&err);
     if (open_with_key(c, &err) != CC_OK)
         return cli_fail(&err);

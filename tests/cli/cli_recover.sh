@@ -64,6 +64,9 @@ cc recover --create-admin rescue
 expect 1 err 'no passphrase: run on a terminal, or give CARECOORD_RECOVERY_KEY' \
     'no key and no terminal: refused, naming CARECOORD_RECOVERY_KEY'
 
+run --db "$T/none.db" recover --create-admin rescue
+expect_line 1 err "carecoord: no database at $T/none.db" 'no database: said before the key is asked for'
+
 # ---- the key is not a person ---------------------------------------------------
 
 hexkey=$(printf '%s' "$KEY" | od -An -tx1 | tr -d ' \n')
