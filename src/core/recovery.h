@@ -15,9 +15,8 @@
 #define RECOVERY_KEY_BYTES 32
 #define RECOVERY_GROUPS    8
 #define RECOVERY_GROUP_LEN 7
-#define RECOVERY_TEXT_BYTES                                                            \
-    (RECOVERY_GROUPS * (RECOVERY_GROUP_LEN + 1)) /* with NUL                           \
-                                                  */
+/* The text form with its 7 dashes and the NUL. */
+#define RECOVERY_TEXT_BYTES (RECOVERY_GROUPS * (RECOVERY_GROUP_LEN + 1))
 
 /* key as the text given to the site: Crockford base32 of the key and a
  * 24-bit checksum, in 8 dash-separated groups of 7. */
