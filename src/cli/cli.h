@@ -81,6 +81,11 @@ extern const struct cli_command cli_report_commands[];
 extern const struct cli_command cli_org_commands[];
 extern const struct cli_command cli_staff_commands[];
 extern const struct cli_command cli_import_commands[];
+extern const struct cli_command cli_recover_commands[];
+
+/* Print a recovery key just made, with the one-line instruction to keep it
+ * offline (cmd_recover.c; init prints it too). */
+void cli_print_recovery_key(const char *text);
 
 /* A hand-off target on the command line: "staff:LOGIN", "team:ID",
  * "program:CODE" or "org:CODE" (the store must be open). */
@@ -124,6 +129,8 @@ int cli_fail(const cc_err *err);
  * no-echo prompt. pass_read_new: env_name, else prompt twice. */
 char *pass_read(cli *c, const char *prompt, cc_err *err);
 char *pass_read_new(const char *env_name, const char *prompt, cc_err *err);
+/* pass_read_env: env_name, else one no-echo prompt (the recovery key). */
+char *pass_read_env(const char *env_name, const char *prompt, cc_err *err);
 void pass_free(char *p);
 
 #endif

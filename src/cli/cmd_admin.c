@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "store/audit.h"
 #include "store/keyfile.h"
+#include "core/recovery.h"
 #include "core/team.h"
 #include "io/demo.h"
 #include "ui/tui.h"
@@ -27,6 +28,25 @@ static char *first_passphrase(cli *c, const char *login, cc_err *err)
     return pass_read_new("CARECOORD_PASSPHRASE", prompt, err);
 }
 
+/* The new database's recovery key, made as the system and printed once. */
+static int init_recovery_key(cli *c, cc_err *err)
+{
+    char text[RECOVERY_TEXT_BYTES];
+    cc_ctx ctx = ctx_system(c->sess.st);
+    if (recovery_key_new(&ctx, text, err) != CC_OK) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        cc_err_set(err, err->code,
+                   "no recovery key was made (%s): make one with carecoord admin "
+                   "recovery-key",
+                   why);
+        return cli_fail(err);
+    }
+    cli_print_recovery_key(text);
+    sodium_memzero(text, sizeof text);
+    return CC_OK;
+}
+
 static int cmd_init(cli *c, int argc, char **argv)
 {
     const char *admin = NULL, *full_name = "";
@@ -37,7 +57,8 @@ static int cmd_init(cli *c, int argc, char **argv)
         "usage: carecoord init --admin NAME [--full-name TEXT]\n"
         "Create a new encrypted database and its key file, with NAME as the first\n"
         "administrator. The passphrase (at least 10 characters) comes from\n"
-        "--passphrase-fd, CARECOORD_PASSPHRASE, or a prompt.\n";
+        "--passphrase-fd, CARECOORD_PASSPHRASE, or a prompt. Prints the site's\n"
+        "recovery key once (keep it offline: carecoord recover).\n";
     cc_err err = {0};
     int rc;
     if (!cli_args(argc, argv, opts, NULL, 0, 0, help_text, &rc))
@@ -69,7 +90,7 @@ static int cmd_init(cli *c, int argc, char **argv)
         return cli_fail(&err);
     printf("created %s with administrator %s\n", cli_s(store_path(c->sess.st)),
            cli_s(admin));
-    return CC_OK;
+    return init_recovery_key(c, &err);
 }
 
 static int cmd_user_add(cli *c, int argc, char **argv)

@@ -39,8 +39,9 @@
 #endif
 
 static const struct cli_command *const tables[] = {
-    cli_admin_commands, cli_case_commands, cli_team_commands,  cli_report_commands,
-    cli_store_commands, cli_org_commands,  cli_staff_commands, cli_import_commands};
+    cli_admin_commands,  cli_case_commands,   cli_team_commands,
+    cli_report_commands, cli_store_commands,  cli_org_commands,
+    cli_staff_commands,  cli_import_commands, cli_recover_commands};
 
 /* ---- output ------------------------------------------------------------ */
 
@@ -185,6 +186,7 @@ static const struct env_rule {
     {"NO_COLOR", NULL, 64},
     {"CARECOORD_PASSPHRASE", NULL, 1024},
     {"CARECOORD_NEW_PASSPHRASE", NULL, 1024},
+    {"CARECOORD_RECOVERY_KEY", NULL, 128},
 };
 
 static const struct env_rule *env_rule_for(const char *entry, size_t namelen)

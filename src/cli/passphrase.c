@@ -149,3 +149,20 @@ char *pass_read_new(const char *env_name, const char *prompt, cc_err *err)
     }
     return p;
 }
+
+char *pass_read_env(const char *env_name, const char *prompt, cc_err *err)
+{
+    char *p;
+    cc_err_clear(err);
+    if ((p = from_env(env_name, err)) || err->code)
+        return p;
+    if (!(p = pass_alloc())) {
+        cc_err_set(err, CC_EDATA, "out of memory");
+        return NULL;
+    }
+    if (prompt_tty(prompt, env_name, p, err) != CC_OK) {
+        pass_free(p);
+        return NULL;
+    }
+    return p;
+}

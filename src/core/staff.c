@@ -534,6 +534,19 @@ int staff_create(cc_ctx *ctx, const char *login, const char *role,
     return life_txn(ctx, do_create, &a, err);
 }
 
+int staff_create_in(cc_ctx *ctx, const char *login, const char *role,
+                    const char *full_name, const char *one_time, int *slot_added,
+                    cc_err *err)
+{
+    struct life_args a = {login, role, full_name, one_time, 0, 0, 0};
+    if (check_login_role(login, role, err) ||
+        staff_passphrase_ok(ctx->st, one_time, err))
+        return err->code;
+    int rc = do_create(ctx, &a, err);
+    *slot_added = a.slot_added;
+    return rc;
+}
+
 static int find_for_change(cc_ctx *ctx, const char *login, staff *s, cc_err *err)
 {
     if (guard_action(ctx, "staff.manage", err) != CC_OK)

@@ -76,6 +76,13 @@ int staff_create(cc_ctx *ctx, const char *login, const char *role,
                  const char *full_name, const char *one_time, int64_t team_id,
                  cc_err *err);
 
+/* staff_create inside the caller's transaction, without a team (recovery);
+ * one_time is required. *slot_added says the key slot was written: the
+ * caller removes it again (store_slot_remove) if its commit fails. */
+int staff_create_in(cc_ctx *ctx, const char *login, const char *role,
+                    const char *full_name, const char *one_time, int *slot_added,
+                    cc_err *err);
+
 /* Change login's role. The last active administrator is never demoted; a
  * person who owns clients keeps a care role. Their team roles follow; cover
  * ends when the new role cannot cover. Open sessions end at their next

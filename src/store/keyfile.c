@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 #define KF_MAGIC            "carecoord-keys"
-#define KF_VERSION          1
+#define KF_VERSION          2 /* 2: may hold the recovery slot */
+#define KF_VERSION_PLAIN    1 /* what a file without one is written as */
 #define KF_AD_PREFIX        "carecoord-slot-v1:"
 #define KF_DEFAULT_OPSLIMIT 3ULL
 #define KF_DEFAULT_MEMLIMIT KF_MIN_MEMLIMIT
@@ -25,12 +26,13 @@
 #define KF_LINE_MAX         1024
 #define KF_MAX_FIELDS       8
 
-#define SALT_BYTES   crypto_pwhash_SALTBYTES
-#define PK_BYTES     crypto_box_PUBLICKEYBYTES
-#define NONCE_BYTES  crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define WRAP_BYTES   (KF_KEY_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
-#define SEALED_BYTES (crypto_box_SEALBYTES + KF_KEY_BYTES)
-#define AD_MAX       (sizeof KF_AD_PREFIX - 1 + KF_MAX_LOGIN)
+#define SALT_BYTES          crypto_pwhash_SALTBYTES
+#define PK_BYTES            crypto_box_PUBLICKEYBYTES
+#define NONCE_BYTES         crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define WRAP_BYTES          (KF_KEY_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+#define SEALED_BYTES        (crypto_box_SEALBYTES + KF_KEY_BYTES)
+#define AD_MAX              (sizeof KF_AD_PREFIX - 1 + KF_MAX_LOGIN)
+#define RECOVERY_PASS_BYTES (2 * KF_KEY_BYTES + 1) /* the key in hex, for Argon2id */
 
 _Static_assert(crypto_box_SECRETKEYBYTES == KF_KEY_BYTES, "X25519 secret key size");
 _Static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == KF_KEY_BYTES,
@@ -63,9 +65,15 @@ struct kf_secret {
 
 /* ---- small helpers ------------------------------------------------------ */
 
+/* A slot's name: a staff login, or the recovery slot's. */
+static int slot_name_valid(const char *name)
+{
+    return keyfile_login_valid(name) || strcmp(name, KF_RECOVERY_LOGIN) == 0;
+}
+
 static const char *login_shown(const char *login)
 {
-    return keyfile_login_valid(login) ? login : "(invalid login)";
+    return login && slot_name_valid(login) ? login : "(invalid login)";
 }
 
 static int slot_find(const keyfile *kf, const char *login)
@@ -324,14 +332,10 @@ int keyfile_add_slot(keyfile *kf, const char *login, const char *passphrase,
     return rc;
 }
 
-int keyfile_unlock(const keyfile *kf, const char *login, const char *passphrase,
-                   uint8_t *masters_out, cc_err *err)
+/* Unwrap slot at with passphrase and open every generation's sealed master. */
+static int slot_open_masters(const keyfile *kf, int at, const char *passphrase,
+                             uint8_t *masters_out, cc_err *err)
 {
-    int at = login ? slot_find(kf, login) : -1;
-    if (at < 0)
-        return cc_err_set(err, CC_EREFUSED, "no key slot for %s", login_shown(login));
-    if (!passphrase || !masters_out)
-        return cc_err_set(err, CC_EUSAGE, "missing passphrase or output buffer");
     const struct kf_slot *s = &kf->slots[at];
     struct kf_secret *sec = secret_new(err);
     if (!sec)
@@ -349,11 +353,89 @@ int keyfile_unlock(const keyfile *kf, const char *login, const char *passphrase,
     return rc;
 }
 
+int keyfile_unlock(const keyfile *kf, const char *login, const char *passphrase,
+                   uint8_t *masters_out, cc_err *err)
+{
+    int at = login && keyfile_login_valid(login) ? slot_find(kf, login) : -1;
+    if (at < 0)
+        return cc_err_set(err, CC_EREFUSED, "no key slot for %s", login_shown(login));
+    if (!passphrase || !masters_out)
+        return cc_err_set(err, CC_EUSAGE, "missing passphrase or output buffer");
+    return slot_open_masters(kf, at, passphrase, masters_out, err);
+}
+
+/* ---- public: the recovery slot ------------------------------------------ */
+
+/* The recovery key as the "passphrase" its slot is wrapped under. */
+static char *recovery_pass(const uint8_t key[KF_KEY_BYTES], cc_err *err)
+{
+    char *pass = sodium_malloc(RECOVERY_PASS_BYTES);
+    if (!pass) {
+        cc_err_set(err, CC_EDATA, "out of memory for key material");
+        return NULL;
+    }
+    sodium_bin2hex(pass, RECOVERY_PASS_BYTES, key, KF_KEY_BYTES);
+    return pass;
+}
+
+int keyfile_set_recovery(keyfile *kf, const uint8_t key[KF_KEY_BYTES],
+                         const uint8_t *const masters[], unsigned long long opslimit,
+                         size_t memlimit, cc_err *err)
+{
+    if (!key || !masters)
+        return cc_err_set(err, CC_EUSAGE, "missing recovery key or master keys");
+    for (int g = 0; g < kf->ngens; g++) {
+        if (!masters[g])
+            return cc_err_set(err, CC_EUSAGE, "missing master key");
+    }
+    char *pass = recovery_pass(key, err);
+    if (!pass)
+        return CC_EDATA;
+    struct kf_slot s;
+    memset(&s, 0, sizeof s);
+    memcpy(s.login, KF_RECOVERY_LOGIN, sizeof KF_RECOVERY_LOGIN);
+    s.opslimit = opslimit ? opslimit : KF_DEFAULT_OPSLIMIT;
+    s.memlimit = memlimit ? memlimit : KF_DEFAULT_MEMLIMIT;
+    int rc = slot_check_limits(s.opslimit, s.memlimit, err);
+    int at = slot_find(kf, KF_RECOVERY_LOGIN);
+    if (rc == CC_OK && at < 0)
+        rc = slots_reserve(kf, err);
+    if (rc == CC_OK)
+        rc = slot_make(kf, &s, pass, masters, err);
+    if (rc == CC_OK) {
+        if (at < 0)
+            at = kf->nslots++;
+        kf->slots[at] = s;
+    }
+    sodium_memzero(&s, sizeof s);
+    sodium_free(pass);
+    return rc;
+}
+
+int keyfile_unlock_recovery(const keyfile *kf, const uint8_t key[KF_KEY_BYTES],
+                            uint8_t *masters_out, cc_err *err)
+{
+    int at = slot_find(kf, KF_RECOVERY_LOGIN);
+    if (at < 0)
+        return cc_err_set(err, CC_EREFUSED,
+                          "no recovery key is set up for this database");
+    if (!key || !masters_out)
+        return cc_err_set(err, CC_EUSAGE, "missing recovery key or output buffer");
+    char *pass = recovery_pass(key, err);
+    if (!pass)
+        return CC_EDATA;
+    int rc = slot_open_masters(kf, at, pass, masters_out, err);
+    sodium_free(pass);
+    if (rc == CC_EREFUSED)
+        cc_err_set(err, CC_EREFUSED, "wrong recovery key");
+    return rc;
+}
+
 int keyfile_change_passphrase(keyfile *kf, const char *login,
                               const char *old_passphrase, const char *new_passphrase,
                               cc_err *err)
 {
-    int at = login ? slot_find(kf, login) : -1;
+    int at = login && keyfile_login_valid(login) ? slot_find(kf, login) : -1;
     if (at < 0)
         return cc_err_set(err, CC_EREFUSED, "no key slot for %s", login_shown(login));
     if (!old_passphrase || !new_passphrase)
@@ -444,7 +526,8 @@ int keyfile_set_single_gen_id(keyfile *kf, const uint8_t db_id[KF_DBID_BYTES],
 typedef struct parser {
     const char *path;
     int lineno;
-    int seals; /* seal lines seen in the current (last) generation */
+    int seals;   /* seal lines seen in the current (last) generation */
+    int version; /* from the header */
     keyfile *kf;
     cc_err *err;
 } parser;
@@ -514,6 +597,7 @@ static int parse_header(parser *p, char *f[], int n)
     if (v > KF_VERSION)
         return cc_err_set(p->err, CC_EDATA, "key file %s is from a newer carecoord",
                           p->path);
+    p->version = (int)v;
     return CC_OK;
 }
 
@@ -525,8 +609,10 @@ static int parse_slot(parser *p, char *f[], int n)
         return parse_fail(p, "slot line after a gen line");
     if (n != 8)
         return parse_fail(p, "slot line needs 8 fields");
-    if (!keyfile_login_valid(f[1]))
+    if (!slot_name_valid(f[1]))
         return parse_fail(p, "invalid login");
+    if (!keyfile_login_valid(f[1]) && p->version < 2)
+        return parse_fail(p, "recovery slot in a version 1 key file");
     if (slot_find(kf, f[1]) >= 0)
         return parse_fail(p, "duplicate slot");
     if (parse_uint(f[2], KF_MAX_OPSLIMIT, &ops) != 0 ||
@@ -719,7 +805,8 @@ static int write_all(const keyfile *kf, int fd)
         errno = e;
         return -1;
     }
-    fprintf(f, "%s %d\n", KF_MAGIC, KF_VERSION);
+    fprintf(f, "%s %d\n", KF_MAGIC,
+            keyfile_has_slot(kf, KF_RECOVERY_LOGIN) ? KF_VERSION : KF_VERSION_PLAIN);
     for (int i = 0; i < kf->nslots; i++)
         write_slot(f, &kf->slots[i]);
     for (int g = 0; g < kf->ngens; g++)

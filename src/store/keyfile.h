@@ -13,6 +13,14 @@
  * id with one sealed master key per slot). While a rekey is in flight it
  * holds two; the database file's own id says which one applies.
  *
+ * One more slot may exist, named KF_RECOVERY_LOGIN ("#recovery", which no
+ * staff login can be): its secret half is wrapped under the site's recovery
+ * key (32 random bytes, kept offline) instead of a passphrase, and the master
+ * key is sealed to it like to every other slot, so rekeys and backups keep
+ * it. It is never unlocked by keyfile_unlock: only by keyfile_unlock_recovery.
+ * A file with a recovery slot is written as version 2 (an older program then
+ * says "from a newer carecoord" instead of "invalid login").
+ *
  * The file holds login names and wrapped keys only: no other personal data.
  * It is written atomically (temp file, fsync, rename, fsync directory).
  */
@@ -24,12 +32,13 @@
 
 #include "../util/err.h"
 
-#define KF_KEY_BYTES   32
-#define KF_DBID_BYTES  16
-#define KF_MAX_LOGIN   32
-#define KF_MAX_SLOTS   4096
-#define KF_MAX_GENS    2
-#define KF_MIN_MEMLIMIT ((size_t)64 << 20)
+#define KF_KEY_BYTES      32
+#define KF_DBID_BYTES     16
+#define KF_MAX_LOGIN      32
+#define KF_MAX_SLOTS      4096
+#define KF_MAX_GENS       2
+#define KF_MIN_MEMLIMIT   ((size_t)64 << 20)
+#define KF_RECOVERY_LOGIN "#recovery"
 
 typedef struct keyfile keyfile;
 
@@ -67,6 +76,20 @@ const uint8_t *keyfile_slot_pk(const keyfile *kf, const char *login);
 /* True if login has a slot. */
 int keyfile_has_slot(const keyfile *kf, const char *login);
 
+/* Add (or replace) the recovery slot: a fresh key pair wrapped under the
+ * 32-byte recovery key (Argon2id as in keyfile_add_slot), with masters[i]
+ * sealed to it for every generation. Its public key is then
+ * keyfile_slot_pk(kf, KF_RECOVERY_LOGIN). */
+int keyfile_set_recovery(keyfile *kf, const uint8_t key[KF_KEY_BYTES],
+                         const uint8_t *const masters[], unsigned long long opslimit,
+                         size_t memlimit, cc_err *err);
+
+/* Unwrap the recovery slot with key and write every generation's master key
+ * into masters_out (as keyfile_unlock). CC_EREFUSED "no recovery key is set
+ * up for this database" or "wrong recovery key". */
+int keyfile_unlock_recovery(const keyfile *kf, const uint8_t key[KF_KEY_BYTES],
+                            uint8_t *masters_out, cc_err *err);
+
 /* Add (or replace) the slot of login with a fresh key pair wrapped under
  * passphrase, and seal masters[i] (the master key of generation i, one per
  * generation, in gen order) to it. Argon2id with opslimit/memlimit (pass 0
@@ -79,17 +102,19 @@ int keyfile_add_slot(keyfile *kf, const char *login, const char *passphrase,
 /* Unwrap login's slot with passphrase and write the master key of every
  * generation into masters_out (gen order, KF_KEY_BYTES each; the buffer must
  * hold keyfile_gen_count() keys and should be sodium_malloc'd). Failures:
- * CC_EREFUSED "no key slot for LOGIN" or "wrong passphrase for LOGIN". */
+ * CC_EREFUSED "no key slot for LOGIN" or "wrong passphrase for LOGIN". The
+ * recovery slot is never a login's: it is "no key slot" here. */
 int keyfile_unlock(const keyfile *kf, const char *login, const char *passphrase,
                    uint8_t *masters_out, cc_err *err);
 
 /* Rewrap login's secret key under new_passphrase after checking
  * old_passphrase (CC_EREFUSED if wrong). The sealed masters are unchanged. */
 int keyfile_change_passphrase(keyfile *kf, const char *login,
-                              const char *old_passphrase,
-                              const char *new_passphrase, cc_err *err);
+                              const char *old_passphrase, const char *new_passphrase,
+                              cc_err *err);
 
-/* Remove login's slot (and its sealed masters). CC_EUSAGE if none. */
+/* Remove login's slot (and its sealed masters; KF_RECOVERY_LOGIN removes
+ * the recovery slot). CC_EUSAGE if none. */
 int keyfile_remove_slot(keyfile *kf, const char *login, cc_err *err);
 
 /* Add a generation db_id whose master key is sealed to every existing slot's

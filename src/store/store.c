@@ -464,6 +464,50 @@ int store_open(const char *path, const char *login, const char *passphrase, stor
     return finish_open(s, 0, out, err);
 }
 
+/* The recovery slot that unlocked s is the one the database recorded. */
+static int recovery_slot_recorded(store *s, cc_err *err)
+{
+    char want[2 * STORE_KEY_BYTES + 1], have[2 * STORE_KEY_BYTES + 1];
+    const uint8_t *pk = keyfile_slot_pk(s->kf, KF_RECOVERY_LOGIN);
+    if (store_meta_get(s, "recovery_pk", want, sizeof want, err) != CC_OK)
+        return err->code;
+    sodium_bin2hex(have, sizeof have, pk, STORE_KEY_BYTES);
+    if (!want[0] || sodium_memcmp(want, have, sizeof have) != 0)
+        return cc_err_set(err, CC_EREFUSED,
+                          "the recovery slot in %s is not the one this database "
+                          "recorded (key file altered?): refused",
+                          s->keys_path);
+    return CC_OK;
+}
+
+int store_open_recovery(const char *path, const uint8_t key[STORE_KEY_BYTES],
+                        store **out, cc_err *err)
+{
+    store *s = store_alloc(path, err);
+    *out = NULL;
+    if (!s)
+        return err->code;
+    if (require_db_file(s, err) != CC_OK || load_keys(s, err) != CC_OK) {
+        store_close(s);
+        return err->code;
+    }
+    if (keyfile_unlock_recovery(s->kf, key, s->masters, err) != CC_OK) {
+        if (err->code == CC_EREFUSED && keyfile_has_slot(s->kf, KF_RECOVERY_LOGIN))
+            log_failed_unlock(KF_RECOVERY_LOGIN, s->path);
+        store_close(s);
+        return err->code;
+    }
+    snprintf(s->login, sizeof s->login, "%s", KF_RECOVERY_LOGIN);
+    if (finish_open(s, 0, out, err) != CC_OK)
+        return err->code;
+    if (recovery_slot_recorded(s, err) != CC_OK) {
+        store_close(s);
+        *out = NULL;
+        return err->code;
+    }
+    return CC_OK;
+}
+
 int store_open_with_key(const char *path, const uint8_t master[STORE_KEY_BYTES],
                         store **out, cc_err *err)
 {
@@ -672,6 +716,35 @@ static int do_slot_passwd(store *s, keyfile *kf, const void *arg, cc_err *err)
     const struct slot_args *a = arg;
     (void)s;
     return keyfile_change_passphrase(kf, a->login, a->pass, a->new_pass, err);
+}
+
+static int do_recovery_set(store *s, keyfile *kf, const void *arg, cc_err *err)
+{
+    const uint8_t *masters[KF_MAX_GENS];
+    char hex[2 * STORE_KEY_BYTES + 1];
+    if (keyfile_gen_count(kf) != 1)
+        return cc_err_set(err, CC_EBUSY, "a rekey is in progress; try again");
+    masters[0] = store_master(s);
+    if (keyfile_set_recovery(kf, arg, masters, pwhash_ops, 0, err) != CC_OK)
+        return err->code;
+    sodium_bin2hex(hex, sizeof hex, keyfile_slot_pk(kf, KF_RECOVERY_LOGIN),
+                   STORE_KEY_BYTES);
+    return store_meta_set(s, "recovery_pk", hex, err);
+}
+
+int store_recovery_set(store *s, const uint8_t key[STORE_KEY_BYTES], cc_err *err)
+{
+    return slot_update(s, do_recovery_set, key, err);
+}
+
+int store_recovery_exists(store *s)
+{
+    return keyfile_has_slot(s->kf, KF_RECOVERY_LOGIN);
+}
+
+int store_opened_by_recovery(const store *s)
+{
+    return strcmp(s->login, KF_RECOVERY_LOGIN) == 0;
 }
 
 int store_slot_add(store *s, const char *login, const char *passphrase, cc_err *err)

@@ -34,6 +34,15 @@ int store_create(const char *path, const char *login, const char *passphrase,
 int store_open(const char *path, const char *login, const char *passphrase, store **out,
                cc_err *err);
 
+/* Open the database at path with the site's recovery key (the recovery
+ * slot of the key file, never a person's). Refused (CC_EREFUSED) when the
+ * key is wrong (logged to syslog like a wrong passphrase) or when the
+ * recovery slot is not the one the database recorded (meta recovery_pk: a
+ * slot forged by someone able to write the key file). store_login() is then
+ * KF_RECOVERY_LOGIN, which no staff account can log in as. */
+int store_open_recovery(const char *path, const uint8_t key[STORE_KEY_BYTES],
+                        store **out, cc_err *err);
+
 /* Test-only: create or open with a raw master key, skipping Argon2id. The
  * key file of a store created this way has no slots. */
 int store_create_with_key(const char *path, const uint8_t master[STORE_KEY_BYTES],
@@ -99,6 +108,18 @@ int store_slot_remove(store *s, const char *login, cc_err *err);
 /* Change login's passphrase in the key file after checking the old one. */
 int store_slot_passwd(store *s, const char *login, const char *old_pass,
                       const char *new_pass, cc_err *err);
+
+/* Inside a write transaction: replace the recovery slot with one under key
+ * (the old key stops working), record its public key (meta recovery_pk),
+ * then save the key file. The caller audits, and removes the slot again
+ * (store_slot_remove(s, KF_RECOVERY_LOGIN, ...)) if its commit fails. */
+int store_recovery_set(store *s, const uint8_t key[STORE_KEY_BYTES], cc_err *err);
+
+/* True if the key file has a recovery slot. */
+int store_recovery_exists(store *s);
+
+/* True if s was opened with the recovery key (store_open_recovery). */
+int store_opened_by_recovery(const store *s);
 
 /* The public key of login's slot (32 bytes) or NULL. */
 const uint8_t *store_slot_pk(store *s, const char *login);

@@ -1,7 +1,7 @@
 /*
  * test_keyfile.c — unit tests for the key file: slots, generations, the
- * strict parser and atomic saving. Argon2id runs at the 64 MiB floor with
- * opslimit 1 so the suite stays quick.
+ * strict parser and atomic saving, and the recovery slot. Argon2id runs at the 64 MiB
+ * floor with opslimit 1 so the suite stays quick.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -813,7 +813,7 @@ static void test_unknown_version(void **state)
     save_ok(kf, fx->path);
     keyfile_free(kf);
     char *orig = read_text(fx->path);
-    char *t = with_line(orig, 1, "carecoord-keys 2");
+    char *t = with_line(orig, 1, "carecoord-keys 3");
     cc_err err = {0};
     write_text(fx->path, t);
     assert_int_equal(load_code(fx->path, &err), CC_EDATA);
@@ -973,6 +973,136 @@ static void test_many_slots_parse(void **state)
     free(orig);
 }
 
+/* ---- the recovery slot --------------------------------------------------- */
+
+static void expect_recovery(const keyfile *kf, const uint8_t *key, const uint8_t *want,
+                            int ngens)
+{
+    uint8_t *out = sodium_malloc(KF_MAX_GENS * KF_KEY_BYTES);
+    cc_err err = {0};
+    assert_non_null(out);
+    int rc = keyfile_unlock_recovery(kf, key, out, &err);
+    if (rc != CC_OK)
+        fail_msg("unlock recovery: %s", err.msg);
+    assert_memory_equal(out, want, (size_t)ngens * KF_KEY_BYTES);
+    sodium_free(out);
+}
+
+static void test_recovery_slot(void **state)
+{
+    fixture *fx = *state;
+    const char *const logins[] = {"alice"};
+    keyfile *kf = make_kf(fx, logins, 1);
+    const uint8_t *masters[] = {fx->m1};
+    uint8_t key[KF_KEY_BYTES], other[KF_KEY_BYTES];
+    uint8_t *out = sodium_malloc(KF_MAX_GENS * KF_KEY_BYTES);
+    char hex[2 * KF_KEY_BYTES + 1];
+    cc_err err = {0};
+    randombytes_buf(key, sizeof key);
+    randombytes_buf(other, sizeof other);
+    assert_int_equal(keyfile_unlock_recovery(kf, key, out, &err), CC_EREFUSED);
+    assert_string_equal(err.msg, "no recovery key is set up for this database");
+    save_ok(kf, fx->path);
+    char *text = read_text(fx->path);
+    assert_true(strncmp(text, "carecoord-keys 1\n", 17) == 0);
+    free(text);
+
+    assert_int_equal(keyfile_set_recovery(kf, key, masters, OPS, MEM, &err), CC_OK);
+    assert_true(keyfile_has_slot(kf, KF_RECOVERY_LOGIN));
+    assert_non_null(keyfile_slot_pk(kf, KF_RECOVERY_LOGIN));
+    expect_recovery(kf, key, fx->m1, 1);
+    assert_int_equal(keyfile_unlock_recovery(kf, other, out, &err), CC_EREFUSED);
+    assert_string_equal(err.msg, "wrong recovery key");
+    /* never a login's slot, whatever the passphrase */
+    sodium_bin2hex(hex, sizeof hex, key, sizeof key);
+    assert_int_equal(keyfile_unlock(kf, KF_RECOVERY_LOGIN, hex, out, &err),
+                     CC_EREFUSED);
+    assert_string_equal(err.msg, "no key slot for #recovery");
+    assert_int_equal(keyfile_change_passphrase(kf, KF_RECOVERY_LOGIN, hex, "x", &err),
+                     CC_EREFUSED);
+    assert_int_equal(
+        keyfile_add_slot(kf, KF_RECOVERY_LOGIN, "pw", masters, OPS, MEM, &err),
+        CC_EUSAGE);
+    assert_false(keyfile_login_valid(KF_RECOVERY_LOGIN));
+
+    /* saved as version 2, read back, still opening the master */
+    save_ok(kf, fx->path);
+    keyfile_free(kf);
+    text = read_text(fx->path);
+    assert_true(strncmp(text, "carecoord-keys 2\n", 17) == 0);
+    assert_non_null(strstr(text, "\nslot #recovery "));
+    assert_non_null(strstr(text, "\nseal #recovery "));
+    free(text);
+    kf = load_ok(fx->path);
+    expect_recovery(kf, key, fx->m1, 1);
+    expect_master(kf, "alice", "pw-alice", fx->m1, 1);
+
+    /* a new generation (a rekey) is sealed to it too, and kept alone */
+    uint8_t want[2 * KF_KEY_BYTES];
+    memcpy(want, fx->m1, KF_KEY_BYTES);
+    memcpy(want + KF_KEY_BYTES, fx->m2, KF_KEY_BYTES);
+    assert_int_equal(keyfile_add_gen(kf, fx->id2, fx->m2, &err), CC_OK);
+    save_ok(kf, fx->path);
+    keyfile_free(kf);
+    kf = load_ok(fx->path);
+    expect_recovery(kf, key, want, 2);
+    assert_int_equal(keyfile_keep_gen(kf, fx->id2, &err), CC_OK);
+    expect_recovery(kf, key, fx->m2, 1);
+
+    /* replaced: the old key stops working */
+    const uint8_t *m2[] = {fx->m2};
+    const uint8_t *pk_before = keyfile_slot_pk(kf, KF_RECOVERY_LOGIN);
+    uint8_t old_pk[32];
+    memcpy(old_pk, pk_before, sizeof old_pk);
+    assert_int_equal(keyfile_set_recovery(kf, other, m2, OPS, MEM, &err), CC_OK);
+    assert_int_equal(keyfile_slot_count(kf), 2);
+    assert_memory_not_equal(keyfile_slot_pk(kf, KF_RECOVERY_LOGIN), old_pk, 32);
+    assert_int_equal(keyfile_unlock_recovery(kf, key, out, &err), CC_EREFUSED);
+    expect_recovery(kf, other, fx->m2, 1);
+
+    /* removed: the file is version 1 again */
+    assert_int_equal(keyfile_remove_slot(kf, KF_RECOVERY_LOGIN, &err), CC_OK);
+    save_ok(kf, fx->path);
+    text = read_text(fx->path);
+    assert_true(strncmp(text, "carecoord-keys 1\n", 17) == 0);
+    free(text);
+    keyfile_free(kf);
+    sodium_free(out);
+}
+
+/* A version 1 file cannot hold a recovery slot; names with '#' are not
+ * logins anywhere else. */
+static void test_recovery_slot_parse(void **state)
+{
+    fixture *fx = *state;
+    const char *const logins[] = {"alice"};
+    keyfile *kf = make_kf(fx, logins, 1);
+    const uint8_t *masters[] = {fx->m1};
+    uint8_t key[KF_KEY_BYTES];
+    cc_err err = {0};
+    randombytes_buf(key, sizeof key);
+    assert_int_equal(keyfile_set_recovery(kf, key, masters, OPS, MEM, &err), CC_OK);
+    save_ok(kf, fx->path);
+    keyfile_free(kf);
+    char *orig = read_text(fx->path);
+    char *t = with_line(orig, 1, "carecoord-keys 1");
+    write_text(fx->path, t);
+    assert_int_equal(load_code(fx->path, &err), CC_EDATA);
+    assert_non_null(strstr(err.msg, "recovery slot in a version 1 key file"));
+    free(t);
+    /* another '#' name is still an invalid login */
+    char *p = strstr(orig, "#recovery");
+    assert_non_null(p);
+    memcpy(p, "#recoverz", 9);
+    p = strstr(p, "#recovery");
+    assert_non_null(p);
+    memcpy(p, "#recoverz", 9);
+    write_text(fx->path, orig);
+    assert_int_equal(load_code(fx->path, &err), CC_EDATA);
+    assert_non_null(strstr(err.msg, "invalid login"));
+    free(orig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1000,6 +1130,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_save_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memlimit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_slots_parse, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recovery_slot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recovery_slot_parse, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
