@@ -163,6 +163,11 @@ static int validate(const program *p, const protocol_task *t, int n, cc_err *err
             !ctx_in_list(t[i].anchor, "episode-start,discharge") ||
             t[i].offset_hours < 0 || t[i].repeat_days < 0 || t[i].repeat_count < 1)
             return cc_err_set(err, CC_EINPUT, "protocol task %d is not valid", i + 1);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (!strcmp(t[i].code, t[j].code))
+                return cc_err_set(err, CC_EINPUT, "protocol task code '%s' repeats",
+                                  t[i].code);
     return CC_OK;
 }
 
