@@ -1,7 +1,9 @@
 /*
- * cmd_case.c — subcommands over the case data: export (JSON Lines) and the
- * program templates (list, show as JSON, load from JSON: administrators
- * change programs without a rebuild).
+ * cmd_case.c — subcommands over the case data: export (JSON Lines), the
+ * program templates (list, show as JSON, load from JSON, versions:
+ * administrators change programs without a rebuild, each change a new
+ * version), the risk questionnaire (show, load a new version) and the
+ * service area (list, add, remove, import from a file).
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>

@@ -1,6 +1,8 @@
 /*
- * assessment.c — scoring the risk questionnaire and applying what a result
- * means for the client, in one transaction.
+ * assessment.c — the risk questionnaire as versioned data (reading a
+ * version, saving a new active one), scoring it, applying what a result
+ * means for the client in one transaction, and showing an assessment as it
+ * was given: by its own questionnaire version, never the active one.
  */
 #include "assessment.h"
 

@@ -1,5 +1,9 @@
 /*
  * program.c — reading and saving program templates and their protocol tasks.
+ * Each save that changes a program writes an immutable program_version (its
+ * rules and protocol tasks) beside the current program row; episodes read
+ * their rules from the version they started under. Also the service area:
+ * one ZIP at a time or a whole list, all or nothing.
  */
 #include "program.h"
 
