@@ -571,12 +571,51 @@ static int cmd_questionnaire_load(cli *c, int argc, char **argv)
     return CC_OK;
 }
 
+/* An assessment as it was given: its result and its answers under the
+ * questionnaire version it was given under (audited as a view of the
+ * client). */
+static int cmd_assessment_show(cli *c, int argc, char **argv)
+{
+    const char *pos[1];
+    assessment_detail d;
+    char *end;
+    int rc;
+    cc_err err = {0};
+    if (!cli_args(argc, argv, NULL, pos, 1, 1,
+                  "usage: carecoord assessment show ID\nOne assessment as it was "
+                  "given: its result, the questionnaire version it was\ngiven under "
+                  "and the answers, scored again by that version (audited).\n",
+                  &rc))
+        return rc;
+    long long id = strtoll(pos[0], &end, 10);
+    if (!*pos[0] || *end || id < 1)
+        return cc_err_set(&err, CC_EUSAGE, "'%s' is not an assessment id", pos[0]),
+               cli_fail(&err);
+    if (cli_open(c, "client.view", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = cli_ctx(c);
+    if (assessment_view(&ctx, id, &d, &err) != CC_OK)
+        return cli_fail(&err);
+    printf("assessment %lld of client %lld at %s: %s risk (score %d)\n", id,
+           (long long)d.client_id, cli_s(d.at), cli_s(d.level), d.score);
+    printf("questionnaire %s version %d: high at %d+, moderate at %d+; scored by it: "
+           "%s (%d)\n",
+           cli_s(d.q.code), d.q.version, d.q.high_min, d.q.moderate_min,
+           cli_s(d.rescored.level), d.rescored.score);
+    for (int i = 0; i < d.q.n; i++)
+        printf("%2d %-3s %3d  %s\n", i + 1, d.answers[i] ? "yes" : "no",
+               d.q.q[i].weight, cli_s(d.q.q[i].text));
+    return CC_OK;
+}
+
 const struct cli_command cli_case_commands[] = {
     {"area", "list", cmd_area_list, "area list", "service-area ZIP codes"},
     {"area", "add", cmd_area_add, "area add ZIP", "add a ZIP to the service area"},
     {"area", "remove", cmd_area_remove, "area remove ZIP", "remove a ZIP from it"},
     {"area", "import", cmd_area_import, "area import FILE",
      "add ZIPs from a file, one a line"},
+    {"assessment", "show", cmd_assessment_show, "assessment show ID",
+     "one assessment under its questionnaire version"},
     {"export", NULL, cmd_export, "export [--what KIND]",
      "JSON Lines to stdout (audited)"},
     {"program", "list", cmd_program_list, "program list", "programs and their rules"},

@@ -37,6 +37,7 @@ expect 0 out 'participation granted' 'setup: participation consent'
 coach client assess "$cid" --program hss --answers 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
 expect 0 out 'intensive episode [0-9]+ started' 'setup: a high assessment starts an episode under v1'
 ep=$(printf '%s\n' "$OUT" | sed -n 's/.*intensive episode \([0-9]*\) started.*/\1/p')
+old_a=$(printf '%s\n' "$OUT" | sed -n 's/^assessment \([0-9]*\):.*/\1/p')
 
 sed -e 's/"episode_days":[[:space:]]*60/"episode_days": 100/' \
     -e 's/"max_days":[[:space:]]*90/"max_days": 200/' "$T/hss1.json" >"$T/hss2.json"
@@ -85,6 +86,14 @@ coach questionnaire load "$T/q1.json"
 expect 2 err 'program.manage needs admin' 'a coach may not load a questionnaire'
 coach questionnaire show
 like "$OUT" '"version":[[:space:]]*2' 'the refused loads left version 2 active'
+coach client assess "$cid" --program hss --answers 1,1,0,0,0,0,0,0,0,0,0,0,0,0,0
+expect 0 out '^assessment [0-9]+: ' 'setup: an assessment under version 2'
+new_a=$(printf '%s\n' "$OUT" | sed -n 's/^assessment \([0-9]*\):.*/\1/p')
+coach assessment show "$old_a"
+expect 0 out '^questionnaire hra version 1: high at 10\+, moderate at 5\+; scored by it: high' \
+    'assessment show: the old assessment under its own version 1'
+coach assessment show "$new_a"
+expect 0 out '^questionnaire hra version 2: high at 8\+' '... a new one under version 2'
 
 # ---- the service area from a file --------------------------------------------
 admin area list
