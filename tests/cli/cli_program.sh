@@ -4,7 +4,8 @@
 # (an identical file changes nothing), program versions / show --version
 # show them, an episode keeps its version's maximum after the program
 # changes; questionnaire load/show with validation; area import all or
-# nothing, from a file and from standard input. Administrators only.
+# nothing, from a file and from standard input; assessment show under the
+# assessment's own questionnaire version. Administrators only.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 export CARECOORD_NOW=2026-11-22T12:00:00Z
