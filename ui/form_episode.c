@@ -39,6 +39,9 @@ static void episode_load(app *a, episode_form *ef)
     }
     ctx_today(&a->ctx, today);
     episode_day_of(&ef->ep, today, &d);
+    program rules; /* the maximum of the version the episode started under */
+    if (episode_rules(&a->ctx, &ef->ep, &rules, &err) == CC_OK)
+        p.max_days = rules.max_days;
     snprintf(ef->title, sizeof ef->title,
              " Episode %lld in %s: day %d of %d, target end %s%s (max %d days)",
              (long long)id, p.code, d.day, d.length, d.target_end,

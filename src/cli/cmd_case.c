@@ -1,13 +1,16 @@
 /*
- * cmd_case.c — subcommands over the case data: export (JSON Lines) and the
- * program templates (list, show as JSON, load from JSON: administrators
- * change programs without a rebuild).
+ * cmd_case.c — subcommands over the case data: export (JSON Lines), the
+ * program templates (list, show as JSON, load from JSON, versions:
+ * administrators change programs without a rebuild, each change a new
+ * version), the risk questionnaire (show, load a new version) and the
+ * service area (list, add, remove, import from a file).
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "core/assessment.h"
 #include "core/program.h"
 #include "io/export.h"
 
@@ -126,31 +129,79 @@ static cJSON *program_json(cc_ctx *ctx, const program *p, const protocol_task *t
     return o;
 }
 
+static int parse_version(const char *s, int64_t *out, cc_err *err)
+{
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (s && (!*s || *end || v < 1 || v > 1000000))
+        return cc_err_set(err, CC_EUSAGE, "--version takes a version number");
+    *out = s ? v : 0;
+    return CC_OK;
+}
+
 static int cmd_program_show(cli *c, int argc, char **argv)
 {
-    const char *pos[1];
+    const char *pos[1], *version_s = NULL;
+    const struct cli_opt opts[] = {{"--version", &version_s, NULL}, {NULL, NULL, NULL}};
     program p;
     protocol_task *t;
+    int64_t version;
     int n, rc;
     cc_err err = {0};
     if (!cli_args(
-            argc, argv, NULL, pos, 1, 1,
-            "usage: carecoord program show CODE\nPrint a program and its protocol "
-            "tasks as JSON (the format 'program load' reads).\n",
+            argc, argv, opts, pos, 1, 1,
+            "usage: carecoord program show CODE [--version N]\nPrint a program and "
+            "its protocol tasks as JSON (the format 'program load' reads):\nthe "
+            "current version, or version N as it was saved (see 'program "
+            "versions').\n",
             &rc))
         return rc;
+    if (parse_version(version_s, &version, &err) != CC_OK)
+        return cli_fail(&err);
     if (cli_open(c, "program.view", 0, &err) != CC_OK)
         return cli_fail(&err);
     cc_ctx ctx = cli_ctx(c);
     if (program_by_code(&ctx, pos[0], &p, &err) != CC_OK ||
-        program_tasks(&ctx, p.id, &t, &n, &err) != CC_OK)
+        program_version_get(&ctx, p.id, version ? version : p.version, &p, &t, &n,
+                            &err) != CC_OK)
         return cli_fail(&err);
     cJSON *o = program_json(&ctx, &p, t, n);
+    cJSON_AddNumberToObject(o, "version", (double)p.version);
     char *text = cJSON_Print(o);
     puts(text ? text : "{}");
     free(text);
     cJSON_Delete(o);
     free(t);
+    return CC_OK;
+}
+
+static int cmd_program_versions(cli *c, int argc, char **argv)
+{
+    const char *pos[1];
+    program p;
+    program_version_info *v;
+    int n, rc;
+    cc_err err = {0};
+    if (!cli_args(argc, argv, NULL, pos, 1, 1,
+                  "usage: carecoord program versions CODE\nEvery saved version of "
+                  "a program: when, by whom, its lengths, protocol tasks\nand the "
+                  "episodes started under it (they keep its rules).\n",
+                  &rc))
+        return rc;
+    if (cli_open(c, "program.view", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = cli_ctx(c);
+    if (program_by_code(&ctx, pos[0], &p, &err) != CC_OK ||
+        program_versions(&ctx, p.id, &v, &n, &err) != CC_OK)
+        return cli_fail(&err);
+    printf("%-7s %-20s %-16s %5s %4s %5s %8s\n", "VERSION", "SAVED", "BY", "DAYS",
+           "MAX", "TASKS", "EPISODES");
+    for (int i = 0; i < n; i++)
+        printf("%-7lld %-20s %-16s %5d %4d %5d %8d%s\n", (long long)v[i].version,
+               cli_s(v[i].saved_at), cli_s(v[i].saved_by), v[i].episode_days,
+               v[i].max_days, v[i].ntasks, v[i].episodes,
+               v[i].version == p.version ? "  current" : "");
+    free(v);
     return CC_OK;
 }
 
@@ -249,13 +300,15 @@ static int cmd_program_load(cli *c, int argc, char **argv)
     program p;
     protocol_task *tasks = NULL;
     char hospital[32] = "";
-    int n = 0, rc;
+    int n = 0, rc, created = 0;
     cc_err err = {0};
     if (!cli_args(
             argc, argv, NULL, pos, 1, 1,
-            "usage: carecoord program load FILE.json\nCreate or replace a program "
+            "usage: carecoord program load FILE.json\nCreate or change a program "
             "(by its code) and its protocol tasks from JSON\nin the format 'program "
-            "show' prints. Administrators only; audited.\n",
+            "show' prints: each change is a new version (episodes\nkeep the version "
+            "they started under); an identical file changes nothing.\n"
+            "Administrators only; audited.\n",
             &rc))
         return rc;
     char *text = read_file(pos[0], &err);
@@ -272,14 +325,19 @@ static int cmd_program_load(cli *c, int argc, char **argv)
         p.hospital_id = hospital[0] ? organization_by_code(&ctx, hospital) : 0;
         rc = hospital[0] && !p.hospital_id
                  ? cc_err_set(&err, CC_EUSAGE, "no hospital with code %s", hospital)
-                 : program_save(&ctx, &p, tasks, n, &err);
+                 : program_save_version(&ctx, &p, tasks, n, &created, &err);
     } else {
         rc = err.code;
     }
     free(tasks);
     if (rc != CC_OK)
         return cli_fail(&err);
-    printf("program %s saved with %d protocol tasks\n", cli_s(p.code), n);
+    if (created)
+        printf("program %s saved with %d protocol tasks as version %lld\n",
+               cli_s(p.code), n, (long long)p.version);
+    else
+        printf("program %s unchanged (still version %lld)\n", cli_s(p.code),
+               (long long)p.version);
     return CC_OK;
 }
 
@@ -328,15 +386,247 @@ static int cmd_area_remove(cli *c, int argc, char **argv)
     return cmd_area(c, argc, argv, -1);
 }
 
+static int cmd_area_import(cli *c, int argc, char **argv)
+{
+    const char *pos[1];
+    char *line = NULL, **zips = NULL;
+    int *lines = NULL, n = 0, cap = 0, lineno = 0, added = 0, present = 0, rc;
+    size_t len = 0;
+    cc_err err = {0};
+    if (!cli_args(argc, argv, NULL, pos, 1, 1,
+                  "usage: carecoord area import FILE\nAdd the ZIP codes in FILE (or "
+                  "standard input for -), one a line; blank\nlines and # comments "
+                  "are skipped. All or nothing: one bad line and none is\nadded. "
+                  "Administrators only; audited.\n",
+                  &rc))
+        return rc;
+    FILE *f = strcmp(pos[0], "-") ? cli_fopen_as_user(pos[0]) : stdin;
+    if (!f)
+        return cc_err_set(&err, CC_EUSAGE, "cannot read %s", pos[0]), cli_fail(&err);
+    while (getline(&line, &len, f) >= 0 && !err.code) {
+        lineno++;
+        line[strcspn(line, "#\r\n")] = '\0';
+        char *z = line + strspn(line, " \t");
+        size_t zl = strlen(z);
+        while (zl && (z[zl - 1] == ' ' || z[zl - 1] == '\t'))
+            z[--zl] = '\0';
+        if (!zl)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nz =
+                cap <= 200000 ? realloc(zips, (size_t)cap * sizeof *zips) : NULL;
+            int *nl = nz ? realloc(lines, (size_t)cap * sizeof *lines) : NULL;
+            zips = nz ? nz : zips;
+            lines = nl ? nl : lines;
+            if (!nz || !nl) {
+                cc_err_set(&err, CC_EUSAGE, "%s: too many lines", pos[0]);
+                break;
+            }
+        }
+        lines[n] = lineno;
+        if (!(zips[n++] = strdup(z)))
+            cc_err_set(&err, CC_EDATA, "out of memory");
+    }
+    if (ferror(f) && !err.code)
+        cc_err_set(&err, CC_EUSAGE, "cannot read %s", pos[0]);
+    if (f != stdin)
+        fclose(f);
+    free(line);
+    if (!err.code && cli_open(c, "program.manage", 0, &err) == CC_OK) {
+        cc_ctx ctx = cli_ctx(c);
+        area_import(&ctx, (const char *const *)zips, lines, n, &added, &present, &err);
+    }
+    for (int i = 0; i < n; i++)
+        free(zips[i]);
+    free(zips);
+    free(lines);
+    if (err.code)
+        return cli_fail(&err);
+    printf("%d ZIP codes added to the service area, %d already in it\n", added,
+           present);
+    return CC_OK;
+}
+
+/* ---- the risk questionnaire -------------------------------------------- */
+
+static cJSON *questionnaire_json(const questionnaire *q)
+{
+    cJSON *o = cJSON_CreateObject(), *qs;
+    cJSON_AddStringToObject(o, "code", q->code);
+    cJSON_AddNumberToObject(o, "version", q->version);
+    cJSON_AddBoolToObject(o, "active", q->active);
+    cJSON_AddStringToObject(o, "title", q->title);
+    cJSON_AddNumberToObject(o, "high_min", q->high_min);
+    cJSON_AddNumberToObject(o, "moderate_min", q->moderate_min);
+    qs = cJSON_AddArrayToObject(o, "questions");
+    for (int i = 0; i < q->n; i++) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "category", q->q[i].category);
+        cJSON_AddNumberToObject(x, "weight", q->q[i].weight);
+        cJSON_AddStringToObject(x, "driver", q->q[i].driver);
+        cJSON_AddStringToObject(x, "text", q->q[i].text);
+        cJSON_AddItemToArray(qs, x);
+    }
+    return o;
+}
+
+static int cmd_questionnaire_show(cli *c, int argc, char **argv)
+{
+    const char *version_s = NULL, *code = "hra";
+    const struct cli_opt opts[] = {
+        {"--version", &version_s, NULL}, {"--code", &code, NULL}, {NULL, NULL, NULL}};
+    questionnaire q;
+    int64_t version;
+    int rc;
+    cc_err err = {0};
+    if (!cli_args(argc, argv, opts, NULL, 0, 0,
+                  "usage: carecoord questionnaire show [--version N] [--code hra]\n"
+                  "Print the risk questionnaire (the active version, or version N) "
+                  "as JSON,\nthe format 'questionnaire load' reads.\n",
+                  &rc))
+        return rc;
+    if (parse_version(version_s, &version, &err) != CC_OK ||
+        cli_open(c, "program.view", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = cli_ctx(c);
+    if (questionnaire_version(&ctx, code, (int)version, &q, &err) != CC_OK)
+        return cli_fail(&err);
+    cJSON *o = questionnaire_json(&q);
+    char *text = cJSON_Print(o);
+    puts(text ? text : "{}");
+    free(text);
+    cJSON_Delete(o);
+    return CC_OK;
+}
+
+static int parse_question(const cJSON *x, hra_question *q)
+{
+    memset(q, 0, sizeof *q);
+    return json_str(x, "category", q->category, sizeof q->category, 1) ||
+           json_str(x, "text", q->text, sizeof q->text, 1) ||
+           json_str(x, "driver", q->driver, sizeof q->driver, 1) ||
+           json_int(x, "weight", &q->weight, 1);
+}
+
+static int parse_questionnaire(const cJSON *o, questionnaire *q, cc_err *err)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "questions"), *x;
+    memset(q, 0, sizeof *q);
+    snprintf(q->code, sizeof q->code, "hra");
+    if (json_str(o, "code", q->code, sizeof q->code, 0) ||
+        json_str(o, "title", q->title, sizeof q->title, 1) ||
+        json_int(o, "high_min", &q->high_min, 1) ||
+        json_int(o, "moderate_min", &q->moderate_min, 1) || !cJSON_IsArray(arr))
+        return cc_err_set(err, CC_EUSAGE,
+                          "questionnaire JSON: a field is missing or has the wrong "
+                          "type (see 'questionnaire show')");
+    if (cJSON_GetArraySize(arr) > HRA_MAX_QUESTIONS)
+        return cc_err_set(err, CC_EUSAGE, "questionnaire JSON: at most %d questions",
+                          HRA_MAX_QUESTIONS);
+    cJSON_ArrayForEach(x, arr)
+    {
+        if (parse_question(x, &q->q[q->n++]))
+            return cc_err_set(err, CC_EUSAGE,
+                              "questionnaire JSON: question %d is malformed", q->n);
+    }
+    return CC_OK;
+}
+
+static int cmd_questionnaire_load(cli *c, int argc, char **argv)
+{
+    const char *pos[1];
+    questionnaire q;
+    int rc, created = 0;
+    cc_err err = {0};
+    if (!cli_args(argc, argv, NULL, pos, 1, 1,
+                  "usage: carecoord questionnaire load FILE.json\nMake the risk "
+                  "questionnaire in FILE (the format 'questionnaire show'\nprints) "
+                  "its new active version; assessments already given keep theirs.\n"
+                  "An identical file changes nothing. Administrators only; "
+                  "audited.\n",
+                  &rc))
+        return rc;
+    char *text = read_file(pos[0], &err);
+    cJSON *o = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    if (!o)
+        return (err.code ? 0
+                         : cc_err_set(&err, CC_EUSAGE, "%s is not valid JSON", pos[0])),
+               cli_fail(&err);
+    rc = parse_questionnaire(o, &q, &err);
+    cJSON_Delete(o);
+    if (rc == CC_OK && cli_open(c, "program.manage", 0, &err) == CC_OK) {
+        cc_ctx ctx = cli_ctx(c);
+        questionnaire_save(&ctx, &q, &created, &err);
+    }
+    if (err.code)
+        return cli_fail(&err);
+    if (created)
+        printf("questionnaire %s version %d is active, %d questions\n", cli_s(q.code),
+               q.version, q.n);
+    else
+        printf("questionnaire %s unchanged (still version %d)\n", cli_s(q.code),
+               q.version);
+    return CC_OK;
+}
+
+/* An assessment as it was given: its result and its answers under the
+ * questionnaire version it was given under (audited as a view of the
+ * client). */
+static int cmd_assessment_show(cli *c, int argc, char **argv)
+{
+    const char *pos[1];
+    assessment_detail d;
+    char *end;
+    int rc;
+    cc_err err = {0};
+    if (!cli_args(argc, argv, NULL, pos, 1, 1,
+                  "usage: carecoord assessment show ID\nOne assessment as it was "
+                  "given: its result, the questionnaire version it was\ngiven under "
+                  "and the answers, scored again by that version (audited).\n",
+                  &rc))
+        return rc;
+    long long id = strtoll(pos[0], &end, 10);
+    if (!*pos[0] || *end || id < 1)
+        return cc_err_set(&err, CC_EUSAGE, "'%s' is not an assessment id", pos[0]),
+               cli_fail(&err);
+    if (cli_open(c, "client.view", 0, &err) != CC_OK)
+        return cli_fail(&err);
+    cc_ctx ctx = cli_ctx(c);
+    if (assessment_view(&ctx, id, &d, &err) != CC_OK)
+        return cli_fail(&err);
+    printf("assessment %lld of client %lld at %s: %s risk (score %d)\n", id,
+           (long long)d.client_id, cli_s(d.at), cli_s(d.level), d.score);
+    printf("questionnaire %s version %d: high at %d+, moderate at %d+; scored by it: "
+           "%s (%d)\n",
+           cli_s(d.q.code), d.q.version, d.q.high_min, d.q.moderate_min,
+           cli_s(d.rescored.level), d.rescored.score);
+    for (int i = 0; i < d.q.n; i++)
+        printf("%2d %-3s %3d  %s\n", i + 1, d.answers[i] ? "yes" : "no",
+               d.q.q[i].weight, cli_s(d.q.q[i].text));
+    return CC_OK;
+}
+
 const struct cli_command cli_case_commands[] = {
     {"area", "list", cmd_area_list, "area list", "service-area ZIP codes"},
     {"area", "add", cmd_area_add, "area add ZIP", "add a ZIP to the service area"},
     {"area", "remove", cmd_area_remove, "area remove ZIP", "remove a ZIP from it"},
+    {"area", "import", cmd_area_import, "area import FILE",
+     "add ZIPs from a file, one a line"},
+    {"assessment", "show", cmd_assessment_show, "assessment show ID",
+     "one assessment under its questionnaire version"},
     {"export", NULL, cmd_export, "export [--what KIND]",
      "JSON Lines to stdout (audited)"},
     {"program", "list", cmd_program_list, "program list", "programs and their rules"},
     {"program", "show", cmd_program_show, "program show CODE", "one program as JSON"},
     {"program", "load", cmd_program_load, "program load FILE",
      "create or change a program"},
+    {"program", "versions", cmd_program_versions, "program versions CODE",
+     "a program's saved versions"},
+    {"questionnaire", "show", cmd_questionnaire_show,
+     "questionnaire show [--version N]", "the risk questionnaire as JSON"},
+    {"questionnaire", "load", cmd_questionnaire_load, "questionnaire load FILE",
+     "a new questionnaire version"},
     {NULL, NULL, NULL, NULL, NULL},
 };

@@ -1,6 +1,8 @@
 /*
- * assessment.c — scoring the risk questionnaire and applying what a result
- * means for the client, in one transaction.
+ * assessment.c — the risk questionnaire as versioned data (reading a
+ * version, saving a new active one), scoring it, applying what a result
+ * means for the client in one transaction, and showing an assessment as it
+ * was given: by its own questionnaire version, never the active one.
  */
 #include "assessment.h"
 
@@ -15,31 +17,12 @@
 #include "episode.h"
 #include "program.h"
 #include "referral.h"
+#include "util/text.h"
 
-int questionnaire_load(cc_ctx *ctx, const char *code, questionnaire *out, cc_err *err)
+/* Fill out's questions from question rows of questionnaire out->id. */
+static int read_questions(cc_ctx *ctx, questionnaire *out, cc_err *err)
 {
-    memset(out, 0, sizeof *out);
     sqlite3_stmt *st =
-        ctx_prepare(ctx,
-                    "SELECT id, code, version, high_min, moderate_min FROM "
-                    "questionnaire WHERE code = ?1 AND active = 1 ORDER BY "
-                    "version DESC LIMIT 1",
-                    err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
-        ctx_col(st, 1, out->code, sizeof out->code);
-        out->version = sqlite3_column_int(st, 2);
-        out->high_min = sqlite3_column_int(st, 3);
-        out->moderate_min = sqlite3_column_int(st, 4);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return cc_err_set(err, CC_EINPUT, "no active questionnaire '%s'", code);
-    st =
         ctx_prepare(ctx,
                     "SELECT id, position, category, text, driver, weight FROM question "
                     "WHERE questionnaire_id = ?1 ORDER BY position",
@@ -58,6 +41,210 @@ int questionnaire_load(cc_ctx *ctx, const char *code, questionnaire *out, cc_err
     }
     sqlite3_finalize(st);
     return CC_OK;
+}
+
+/* One questionnaire row chosen by sql (?1 text, ?2 integer), with its
+ * questions; what names it in the error when there is none. */
+static int read_questionnaire(cc_ctx *ctx, const char *sql, const char *code, int64_t n,
+                              const char *what, questionnaire *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, code ? code : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, n);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        ctx_col(st, 1, out->code, sizeof out->code);
+        out->version = sqlite3_column_int(st, 2);
+        out->high_min = sqlite3_column_int(st, 3);
+        out->moderate_min = sqlite3_column_int(st, 4);
+        ctx_col(st, 5, out->title, sizeof out->title);
+        out->active = sqlite3_column_int(st, 6);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return cc_err_set(err, CC_EINPUT, "no questionnaire %s", what);
+    return read_questions(ctx, out, err);
+}
+
+#define QN_COLS "id, code, version, high_min, moderate_min, title, active"
+
+int questionnaire_load(cc_ctx *ctx, const char *code, questionnaire *out, cc_err *err)
+{
+    char what[48];
+    snprintf(what, sizeof what, "'%.16s' is active", code);
+    return read_questionnaire(
+        ctx,
+        "SELECT " QN_COLS " FROM questionnaire WHERE code = ?1 "
+        "AND active = 1 AND ?2 = ?2 ORDER BY version DESC LIMIT 1",
+        code, 0, what, out, err);
+}
+
+int questionnaire_version(cc_ctx *ctx, const char *code, int version,
+                          questionnaire *out, cc_err *err)
+{
+    char what[48];
+    if (version < 1)
+        return questionnaire_load(ctx, code, out, err);
+    snprintf(what, sizeof what, "'%.16s' version %d", code, version);
+    return read_questionnaire(ctx,
+                              "SELECT " QN_COLS " FROM questionnaire WHERE code = ?1 "
+                              "AND version = ?2",
+                              code, version, what, out, err);
+}
+
+int questionnaire_by_id(cc_ctx *ctx, int64_t id, questionnaire *out, cc_err *err)
+{
+    char what[32];
+    snprintf(what, sizeof what, "%lld", (long long)id);
+    return read_questionnaire(ctx,
+                              "SELECT " QN_COLS " FROM questionnaire WHERE ?1 = ?1 AND "
+                              "id = ?2",
+                              NULL, id, what, out, err);
+}
+
+/* ---- saving a new version ---------------------------------------------- */
+
+static int question_ok(const hra_question *q)
+{
+    return ctx_in_list(q->category, "condition,coordination,social") && q->text[0] &&
+           text_is_clean(q->text) && q->driver[0] && text_is_clean(q->driver) &&
+           q->weight > 0 && q->weight <= 100;
+}
+
+static int validate_questionnaire(const questionnaire *q, cc_err *err)
+{
+    size_t n = strlen(q->code);
+    int total = 0;
+    if (!n || strspn(q->code, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
+        return cc_err_set(err, CC_EINPUT,
+                          "questionnaire code must be lower-case letters, digits, -");
+    if (!q->title[0] || !text_is_clean(q->title))
+        return cc_err_set(err, CC_EINPUT,
+                          "questionnaire title is empty or has control characters");
+    if (q->n < 1 || q->n > HRA_MAX_QUESTIONS)
+        return cc_err_set(err, CC_EINPUT, "a questionnaire has 1 to %d questions",
+                          HRA_MAX_QUESTIONS);
+    for (int i = 0; i < q->n; i++) {
+        if (!question_ok(&q->q[i]))
+            return cc_err_set(err, CC_EINPUT,
+                              "question %d: category must be condition, coordination "
+                              "or social, text and driver given, weight 1-100",
+                              i + 1);
+        total += q->q[i].weight;
+    }
+    if (q->moderate_min < 1 || q->high_min <= q->moderate_min || q->high_min > total)
+        return cc_err_set(err, CC_EINPUT,
+                          "thresholds: need 1 <= moderate (%d) < high (%d) <= the "
+                          "total weight (%d)",
+                          q->moderate_min, q->high_min, total);
+    return CC_OK;
+}
+
+static int same_questionnaire(const questionnaire *a, const questionnaire *b)
+{
+    if (strcmp(a->title, b->title) || a->high_min != b->high_min ||
+        a->moderate_min != b->moderate_min || a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->q[i].category, b->q[i].category) ||
+            strcmp(a->q[i].text, b->q[i].text) ||
+            strcmp(a->q[i].driver, b->q[i].driver) || a->q[i].weight != b->q[i].weight)
+            return 0;
+    return 1;
+}
+
+static int insert_questions(cc_ctx *ctx, const questionnaire *q, cc_err *err)
+{
+    for (int i = 0; i < q->n; i++) {
+        sqlite3_stmt *st =
+            ctx_prepare(ctx,
+                        "INSERT INTO question (questionnaire_id, position, category, "
+                        "text, driver, weight) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_int64(st, 1, q->id);
+        sqlite3_bind_int(st, 2, i + 1);
+        sqlite3_bind_text(st, 3, q->q[i].category, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, q->q[i].text, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, q->q[i].driver, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 6, q->q[i].weight);
+        if (ctx_done(ctx, st, "saving question", err) != CC_OK)
+            return err->code;
+    }
+    return CC_OK;
+}
+
+struct qsave_args {
+    questionnaire *q;
+    int *created;
+};
+
+static int do_qsave(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct qsave_args *a = arg;
+    questionnaire cur;
+    cc_err none;
+    char details[48];
+    if (guard_action(ctx, "program.manage", err) != CC_OK)
+        return err->code;
+    if (questionnaire_load(ctx, a->q->code, &cur, &none) == CC_OK &&
+        same_questionnaire(a->q, &cur)) {
+        *a->q = cur;
+        return CC_OK;
+    }
+    sqlite3_stmt *st = ctx_prepare(
+        ctx, "SELECT coalesce(max(version), 0) + 1 FROM questionnaire WHERE code = ?1",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, a->q->code, -1, SQLITE_STATIC);
+    a->q->version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 1;
+    sqlite3_finalize(st);
+    st = ctx_prepare(ctx, "UPDATE questionnaire SET active = 0 WHERE code = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, a->q->code, -1, SQLITE_STATIC);
+    if (ctx_done(ctx, st, "saving questionnaire", err) != CC_OK)
+        return err->code;
+    st = ctx_prepare(ctx,
+                     "INSERT INTO questionnaire (code, version, title, high_min, "
+                     "moderate_min, active) VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+                     err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, a->q->code, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, a->q->version);
+    sqlite3_bind_text(st, 3, a->q->title, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, a->q->high_min);
+    sqlite3_bind_int(st, 5, a->q->moderate_min);
+    if (ctx_done(ctx, st, "saving questionnaire", err) != CC_OK)
+        return err->code;
+    a->q->id = sqlite3_last_insert_rowid(store_db(ctx->st));
+    a->q->active = 1;
+    if (insert_questions(ctx, a->q, err) != CC_OK)
+        return err->code;
+    *a->created = 1;
+    snprintf(details, sizeof details, "%s version %d", a->q->code, a->q->version);
+    return ctx_audit(ctx, "questionnaire.load", "questionnaire", a->q->id, details,
+                     err);
+}
+
+int questionnaire_save(cc_ctx *ctx, questionnaire *q, int *created, cc_err *err)
+{
+    int ignored;
+    struct qsave_args a = {q, created ? created : &ignored};
+    *a.created = 0;
+    if (validate_questionnaire(q, err) != CC_OK)
+        return err->code;
+    int rc = ctx_txn(ctx, do_qsave, &a, err);
+    if (rc != CC_OK)
+        *a.created = 0;
+    return rc;
 }
 
 int hra_level_rank(const char *level)
@@ -286,4 +473,72 @@ int assessment_record(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     memset(out, 0, sizeof *out);
     hra_score(q, answers, &out->result);
     return ctx_txn(ctx, do_record, &a, err);
+}
+
+/* ---- an assessment as given -------------------------------------------- */
+
+static int read_assessment(cc_ctx *ctx, int64_t id, assessment_detail *out, cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "SELECT client_id, questionnaire_id, at, score, "
+                                   "level, drivers FROM assessment WHERE id = ?1",
+                                   err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int64_t qid = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->client_id = sqlite3_column_int64(st, 0);
+        qid = sqlite3_column_int64(st, 1);
+        ctx_col(st, 2, out->at, sizeof out->at);
+        out->score = sqlite3_column_int(st, 3);
+        ctx_col(st, 4, out->level, sizeof out->level);
+        ctx_col(st, 5, out->drivers, sizeof out->drivers);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return cc_err_set(err, CC_EINPUT, "no assessment %lld", (long long)id);
+    return questionnaire_by_id(ctx, qid, &out->q, err);
+}
+
+static int read_answers(cc_ctx *ctx, assessment_detail *out, cc_err *err)
+{
+    for (int i = 0; i < out->q.n; i++) {
+        sqlite3_stmt *st = ctx_prepare(ctx,
+                                       "SELECT answer FROM assessment_answer WHERE "
+                                       "assessment_id = ?1 AND question_id = ?2",
+                                       err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_int64(st, 1, out->id);
+        sqlite3_bind_int64(st, 2, out->q.q[i].id);
+        out->answers[i] = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    hra_score(&out->q, out->answers, &out->rescored);
+    return CC_OK;
+}
+
+static int do_view(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    assessment_detail *out = arg;
+    char details[48];
+    int64_t client_id = ctx_int(
+        ctx, "SELECT client_id FROM assessment WHERE id = ?1 AND ?2 = ?2", out->id, 0);
+    if (!client_id)
+        return cc_err_set(err, CC_EINPUT, "no assessment %lld", (long long)out->id);
+    if (guard_client(ctx, "client.view", client_id, "assessment", err) != CC_OK ||
+        read_assessment(ctx, out->id, out, err) != CC_OK ||
+        read_answers(ctx, out, err) != CC_OK)
+        return err->code;
+    snprintf(details, sizeof details, "assessment %lld", (long long)out->id);
+    return ctx_audit(ctx, "client.view", "client", client_id, details, err);
+}
+
+int assessment_view(cc_ctx *ctx, int64_t id, assessment_detail *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->id = id;
+    return ctx_txn(ctx, do_view, out, err);
 }

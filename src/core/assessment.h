@@ -31,6 +31,8 @@ typedef struct questionnaire {
     int64_t id;
     char code[16];
     int version;
+    char title[96];
+    int active; /* the version new assessments are given under */
     int high_min, moderate_min;
     int n;
     hra_question q[HRA_MAX_QUESTIONS];
@@ -53,6 +55,21 @@ typedef struct assessment_outcome {
 /* The active (newest) version of questionnaire code. */
 int questionnaire_load(cc_ctx *ctx, const char *code, questionnaire *out, cc_err *err);
 
+/* Version `version` of questionnaire code (the active one when version < 1);
+ * and the questionnaire with row id id. CC_EINPUT if there is none. */
+int questionnaire_version(cc_ctx *ctx, const char *code, int version,
+                          questionnaire *out, cc_err *err);
+int questionnaire_by_id(cc_ctx *ctx, int64_t id, questionnaire *out, cc_err *err);
+
+/* Save q (code, title, thresholds, questions; ids and version ignored) as a
+ * new version of its code that becomes the active one; earlier versions stay
+ * for the assessments given under them. Validated (1-15 questions, known
+ * categories, weights 1-100, 1 <= moderate < high <= total weight). An
+ * identical questionnaire changes nothing (*created = 0, q = the active
+ * one); else *created = 1 and q has its new id and version. Administrators
+ * only; audited. */
+int questionnaire_save(cc_ctx *ctx, questionnaire *q, int *created, cc_err *err);
+
 /* Score answers (0/1, one per question in order) — pure. */
 void hra_score(const questionnaire *q, const int *answers, hra_result *out);
 
@@ -64,5 +81,21 @@ int hra_level_rank(const char *level);
 int assessment_record(cc_ctx *ctx, int64_t client_id, int64_t program_id,
                       const questionnaire *q, const int *answers,
                       assessment_outcome *out, cc_err *err);
+
+typedef struct assessment_detail {
+    int64_t id, client_id;
+    char at[21];
+    int score; /* as recorded */
+    char level[10];
+    char drivers[1024];
+    questionnaire q; /* the version it was given under */
+    int answers[HRA_MAX_QUESTIONS];
+    hra_result rescored; /* its answers scored by q, never the active version */
+} assessment_detail;
+
+/* Assessment id as given: its recorded result, the questionnaire version it
+ * was given under, its answers, and those answers re-scored by that same
+ * version. A view of the client record: guarded and audited. */
+int assessment_view(cc_ctx *ctx, int64_t id, assessment_detail *out, cc_err *err);
 
 #endif

@@ -13,7 +13,8 @@
 
 #include "task.h"
 
-/* Open episodes past a limit with no alert of that kind yet: the episode,
+/* Open episodes past a limit with no alert of that kind yet (the maximum of
+ * the program version each episode started under): the episode,
  * its client, the kind, the day it is on, the limit, and the team's nurse
  * (a nurse on a team of the episode's program that the owner is on; 0 if
  * none, and then every nurse's inbox shows it). Day 1 is the start date. */
@@ -21,8 +22,9 @@ static const char due_episodes_sql[] =
     "WITH lim (kind) AS (VALUES ('episode-target'), ('episode-maximum')), "
     "open_ep AS (SELECT e.id, e.client_id, e.program_id, c.owner_id, "
     "  CAST(julianday(?1) - julianday(e.start_date) AS INTEGER) + 1 AS day, "
-    "  e.target_days + e.extended_days AS target, p.max_days AS maximum "
-    "  FROM episode e JOIN program p ON p.id = e.program_id "
+    "  e.target_days + e.extended_days AS target, v.max_days AS maximum "
+    "  FROM episode e JOIN program_version v ON v.program_id = e.program_id "
+    "  AND v.version = e.program_version "
     "  JOIN client c ON c.id = e.client_id WHERE e.closed_date IS NULL) "
     "SELECT o.id, o.client_id, l.kind, o.day, "
     "  CASE l.kind WHEN 'episode-target' THEN o.target ELSE o.maximum END, "

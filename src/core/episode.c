@@ -46,7 +46,7 @@ void episode_day_of(const episode *e, const char *today, episode_day *out)
 
 #define EPISODE_COLS                                                                   \
     "id, client_id, program_id, start_date, target_days, extended_days, "              \
-    "coalesce(closed_date, ''), coalesce(outcome, ''), version"
+    "coalesce(closed_date, ''), coalesce(outcome, ''), version, program_version"
 
 int episode_get(cc_ctx *ctx, int64_t id, episode *out, cc_err *err)
 {
@@ -66,11 +66,18 @@ int episode_get(cc_ctx *ctx, int64_t id, episode *out, cc_err *err)
         ctx_col(st, 6, out->closed_date, sizeof out->closed_date);
         ctx_col(st, 7, out->outcome, sizeof out->outcome);
         out->version = sqlite3_column_int64(st, 8);
+        out->program_version = sqlite3_column_int64(st, 9);
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT, "no episode %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading episode", err);
+}
+
+int episode_rules(cc_ctx *ctx, const episode *e, program *out, cc_err *err)
+{
+    return program_version_get(ctx, e->program_id, e->program_version, out, NULL, NULL,
+                               err);
 }
 
 int64_t episode_open_for(cc_ctx *ctx, int64_t client_id, int64_t program_id)
@@ -250,16 +257,18 @@ static int64_t task_owner(cc_ctx *ctx, int64_t client_id)
     return owner ? owner : ctx->staff_id;
 }
 
+/* The protocol tasks of the program version p the episode starts under. */
 static int add_protocol_tasks(cc_ctx *ctx, int64_t client_id, int64_t episode_id,
-                              int64_t program_id, const char *start_date,
+                              const program *p, const char *start_date,
                               const char *anchor_at, cc_err *err)
 {
+    program v;
     protocol_task *pt;
     int n, rc = CC_OK;
     int64_t start_t = clock_local_midnight(start_date), discharge_t;
     if (!anchor_at || clock_parse_iso(anchor_at, &discharge_t) != 0)
         discharge_t = start_t;
-    if (program_tasks(ctx, program_id, &pt, &n, err) != CC_OK)
+    if (program_version_get(ctx, p->id, p->version, &v, &pt, &n, err) != CC_OK)
         return err->code;
     for (int i = 0; i < n && rc == CC_OK; i++) {
         int64_t base = strcmp(pt[i].anchor, "discharge") ? start_t : discharge_t;
@@ -336,7 +345,7 @@ int episode_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     sqlite3_stmt *st =
         ctx_prepare(ctx,
                     "INSERT INTO episode (client_id, program_id, start_date, "
-                    "target_days) VALUES (?1, ?2, ?3, ?4)",
+                    "target_days, program_version) VALUES (?1, ?2, ?3, ?4, ?5)",
                     err);
     if (!st)
         return err->code;
@@ -344,11 +353,11 @@ int episode_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     sqlite3_bind_int64(st, 2, program_id);
     sqlite3_bind_text(st, 3, start_date, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, p.episode_days);
+    sqlite3_bind_int64(st, 5, p.version);
     if (ctx_done(ctx, st, "starting episode", err) != CC_OK)
         return err->code;
     *id = sqlite3_last_insert_rowid(store_db(ctx->st));
-    if (add_protocol_tasks(ctx, client_id, *id, program_id, start_date, anchor_at,
-                           err) ||
+    if (add_protocol_tasks(ctx, client_id, *id, &p, start_date, anchor_at, err) ||
         enroll_referral(ctx, client_id, program_id, err) ||
         referral_follow_care_in(ctx, client_id, program_id, "enrolled", err))
         return err->code;
@@ -426,8 +435,7 @@ static int do_extend(cc_ctx *ctx, void *arg, cc_err *err)
     program p;
     if (episode_get(ctx, a->id, &e, err) != CC_OK ||
         guard_client(ctx, "client.write", e.client_id, "episode", err) != CC_OK ||
-        stale(ctx, &e, a->version, err) ||
-        program_get(ctx, e.program_id, &p, err) != CC_OK)
+        stale(ctx, &e, a->version, err) || episode_rules(ctx, &e, &p, err) != CC_OK)
         return err->code;
     if (e.target_days + e.extended_days + a->days > p.max_days)
         return cc_err_set(err, CC_EINPUT,

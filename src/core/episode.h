@@ -22,6 +22,7 @@ typedef struct episode {
     char closed_date[11]; /* "" while open */
     char outcome[24];
     int64_t version;
+    int64_t program_version; /* the program version it started under */
 } episode;
 
 typedef struct episode_day {
@@ -80,6 +81,11 @@ int monitoring_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
  * *episode_id (0 if none started). */
 int episode_snf_discharge(cc_ctx *ctx, int64_t client_id, int64_t program_id,
                           const char *date, int64_t *episode_id, cc_err *err);
+
+/* The rules episode e runs under: its program as saved in the version the
+ * episode started under (program.h program_version_get). */
+struct program;
+int episode_rules(cc_ctx *ctx, const episode *e, struct program *out, cc_err *err);
 
 /* Read an episode; the open episode of client in program (0 if none). */
 int episode_get(cc_ctx *ctx, int64_t id, episode *out, cc_err *err);

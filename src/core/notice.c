@@ -384,17 +384,23 @@ static int on_transfer(cc_ctx *ctx, struct apply *a, cc_err *err)
     return insert_encounter(ctx, a, "transfer", notice_when(a->n), err);
 }
 
-/* The discharge-anchored protocol tasks of the open episode's program, for
- * the owner, each naming this encounter (so that A13 can cancel them). */
+/* The discharge-anchored protocol tasks of the open episode's program (as
+ * the version the episode started under has them), for the owner, each
+ * naming this encounter (so that A13 can cancel them). */
 static int discharge_tasks(cc_ctx *ctx, struct apply *a, int64_t episode_id,
                            const char *at, cc_err *err)
 {
     protocol_task *pt;
+    episode e;
+    program rules;
     int n, rc = CC_OK;
     int64_t base;
-    if (clock_parse_iso(at, &base) != 0 ||
-        program_tasks(ctx, a->c.program_id, &pt, &n, err) != CC_OK)
-        return err->code ? err->code : cc_err_set(err, CC_EINPUT, "bad discharge time");
+    if (clock_parse_iso(at, &base) != 0)
+        return cc_err_set(err, CC_EINPUT, "bad discharge time");
+    if (episode_get(ctx, episode_id, &e, err) != CC_OK ||
+        program_version_get(ctx, e.program_id, e.program_version, &rules, &pt, &n,
+                            err) != CC_OK)
+        return err->code;
     for (int i = 0; i < n && rc == CC_OK; i++) {
         if (strcmp(pt[i].anchor, "discharge") != 0)
             continue;
