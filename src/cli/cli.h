@@ -80,6 +80,7 @@ extern const struct cli_command cli_team_commands[];
 extern const struct cli_command cli_report_commands[];
 extern const struct cli_command cli_org_commands[];
 extern const struct cli_command cli_staff_commands[];
+extern const struct cli_command cli_merge_commands[];
 
 /* A hand-off target on the command line: "staff:LOGIN", "team:ID",
  * "program:CODE" or "org:CODE" (the store must be open). */
