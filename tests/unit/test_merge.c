@@ -573,6 +573,14 @@ static void test_undo_refused_once_merged_again(void **state)
     assert_int_equal(merge_undo(as(f, "coach1"), m2, "wrong", &err), CC_EREFUSED);
     assert_int_equal(merge_undo(&f->admin, 777, "wrong", &err), CC_EINPUT);
     expect_msg(&err, "no merge 777");
+    /* a moved row taken elsewhere since: the undo would lose it */
+    exec_fmt(f, "UPDATE task SET client_id = %lld WHERE client_id = %lld", (long long)a,
+             (long long)c);
+    assert_int_equal(merge_undo(&f->admin, m2, "wrong", &err), CC_EINPUT);
+    expect_msg(&err, "1 of the tasks merge");
+    expect_msg(&err, "no longer belong to client");
+    exec_fmt(f, "UPDATE task SET client_id = %lld WHERE client_id = %lld", (long long)c,
+             (long long)a);
     ok(merge_undo(&f->admin, m2, "wrong", &err), &err);
     ok(merge_undo(&f->admin, m1, "wrong", &err), &err);
     assert_int_equal(rows_of(f, b), (long long)NTABLES);
