@@ -323,8 +323,7 @@ static int exec_ids(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, a);
-    if (b)
-        sqlite3_bind_int64(st, 2, b);
+    sqlite3_bind_int64(st, 2, b); /* (SQLITE_RANGE, harmless, when sql has no ?2) */
     if (text)
         sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
     return ctx_done(ctx, st, "merging records", err);

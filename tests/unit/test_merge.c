@@ -429,6 +429,25 @@ static void test_merge_and_undo_preserve_every_reference(void **state)
     assert_int_equal(rows_of(f, b), 0);
 }
 
+/* A record with nothing but itself merges too (nothing to move). */
+static void test_merge_of_a_bare_record(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t a = new_client(f, "Kowalski", "Jan"), b = new_client(f, "Kowalsky", "Jan");
+    int64_t m = merge(f, a, b);
+    assert_int_equal(
+        count(f, "SELECT rows_moved FROM client_merge WHERE id = %lld", (long long)m),
+        0);
+    assert_int_equal(
+        count(f, "SELECT count(*) FROM audit WHERE action = 'client.merge' AND "
+                 "details LIKE '%%moved nothing (0 rows)%%'"),
+        2);
+    assert_int_equal(get(f, b).merged_into, a);
+    ok(merge_undo(&f->admin, m, "not the same", &err), &err);
+    assert_int_equal(get(f, b).owner_id, sid(f, "coach1"));
+}
+
 /* Contacts and disclosures stay append-only outside a merge. */
 static void test_append_only_outside_a_merge(void **state)
 {
@@ -725,6 +744,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_merge_and_undo_preserve_every_reference,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_of_a_bare_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_only_outside_a_merge, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
