@@ -86,6 +86,7 @@ extern const struct cli_command cli_recover_commands[];
 /* Print a recovery key just made, with the one-line instruction to keep it
  * offline (cmd_recover.c; init prints it too). */
 void cli_print_recovery_key(const char *text);
+extern const struct cli_command cli_merge_commands[];
 
 /* A hand-off target on the command line: "staff:LOGIN", "team:ID",
  * "program:CODE" or "org:CODE" (the store must be open). */

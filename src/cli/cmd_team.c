@@ -71,6 +71,10 @@ static int cmd_client_show(cli *c, int argc, char **argv)
            cli_s(cl.family_name), cli_s(cl.given_name), cli_s(cl.dob), cli_s(cl.zip),
            cli_s(cl.payer), cli_s(cl.setting),
            cl.tier ? (cl.tier == 1 ? "  tier 1" : "  tier 2") : "");
+    if (cl.merged_into)
+        printf("merged into #%lld: its referrals, consents and the rest are there "
+               "now\n",
+               (long long)cl.merged_into);
     return CC_OK;
 }
 

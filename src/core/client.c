@@ -2,7 +2,8 @@
  * client.c — creating, reading and editing clients, with intake checks.
  *
  * Possible duplicates: the same date of birth and a family name within two
- * edits with the same given-name initial, or the names swapped. Edits carry
+ * edits with the same given-name initial, or the names swapped (a record
+ * merged into another is no longer one: merge.h). Edits carry
  * the version they were read at; a stale one is a conflict, never a silent
  * overwrite.
  */
@@ -148,7 +149,7 @@ static int similar(const client *a, const char *fam, const char *giv)
 #define CLIENT_COLS                                                                    \
     "id, family_name, given_name, dob, zip, payer, language, interpreter, setting, "   \
     "coalesce(setting_org_id, 0), coalesce(tier, 0), coalesce(owner_id, 0), "          \
-    "coalesce(program_id, 0), version"
+    "coalesce(program_id, 0), version, coalesce(merged_into, 0)"
 
 static void row_to_client(sqlite3_stmt *st, client *c)
 {
@@ -166,6 +167,7 @@ static void row_to_client(sqlite3_stmt *st, client *c)
     c->owner_id = sqlite3_column_int64(st, 11);
     c->program_id = sqlite3_column_int64(st, 12);
     c->version = sqlite3_column_int64(st, 13);
+    c->merged_into = sqlite3_column_int64(st, 14);
 }
 
 int client_get(cc_ctx *ctx, int64_t id, client *out, cc_err *err)
@@ -215,7 +217,7 @@ static int find_dups(cc_ctx *ctx, const client *c, client_intake *out, cc_err *e
     key_of(c->given_name, giv, sizeof giv, 0);
     sqlite3_stmt *st = ctx_prepare(ctx,
                                    "SELECT " CLIENT_COLS " FROM client WHERE dob = ?1 "
-                                   "AND id <> ?2 ORDER BY id",
+                                   "AND id <> ?2 AND merged_into IS NULL ORDER BY id",
                                    err);
     if (!st)
         return err->code;

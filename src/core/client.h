@@ -22,6 +22,7 @@ typedef struct client {
     int tier;               /* 1 high need/high use, 2 chronic at risk, 0 none */
     int64_t owner_id;       /* staff member who owns the case; 0 = unassigned */
     int64_t program_id;     /* the owner's program; 0 = none yet */
+    int64_t merged_into;    /* merged into this record (merge.h); 0 = not */
     int64_t version;
 } client;
 

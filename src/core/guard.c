@@ -59,12 +59,28 @@ static int refuse(cc_ctx *ctx, const char *action, int64_t client_id,
     return err->code;
 }
 
+/* A record merged into another (merge.h) is read, never written: the work
+ * goes on in the survivor. */
+static int merged_away(cc_ctx *ctx, int64_t client_id, cc_err *err)
+{
+    int64_t into = ctx_int(
+        ctx, "SELECT coalesce(merged_into, 0) FROM client WHERE id = ?1 AND ?2 = ?2",
+        client_id, 0);
+    if (!into)
+        return CC_OK;
+    return cc_err_set(err, CC_EREFUSED,
+                      "client %lld was merged into client %lld: work on client %lld",
+                      (long long)client_id, (long long)into, (long long)into);
+}
+
 int guard_client(cc_ctx *ctx, const char *action, int64_t client_id,
                  const char *details, cc_err *err)
 {
     if (guard_action(ctx, action, err) != CC_OK)
         return client_id ? refuse(ctx, action, client_id, details, err) : err->code;
     enum access_scope need = access_scope_of(action);
+    if (client_id && need == ACCESS_WRITE && merged_away(ctx, client_id, err) != CC_OK)
+        return refuse(ctx, action, client_id, details, err);
     if (ctx->system || !client_id || need == ACCESS_NONE)
         return CC_OK;
     if (scope_client(ctx, client_id, need == ACCESS_WRITE, err) != CC_OK)

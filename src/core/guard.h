@@ -22,8 +22,9 @@ int guard_actor(cc_ctx *ctx, cc_err *err);
 int guard_action(cc_ctx *ctx, const char *action, cc_err *err);
 
 /* guard_action, then (client_id != 0) the client within the actor's scope for
- * what action needs of it (read or write); refusals audited as
- * "<action>.refused" on the client with details. */
+ * what action needs of it (read or write), and never a write to a record
+ * merged into another (merge.h); refusals audited as "<action>.refused" on
+ * the client with details. */
 int guard_client(cc_ctx *ctx, const char *action, int64_t client_id,
                  const char *details, cc_err *err);
 

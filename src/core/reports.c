@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "store/audit.h"
 #include "measures.h"
+#include "merge.h"
 #include "scope.h"
 #include "util/clock.h"
 #include "util/text.h"
@@ -95,6 +96,8 @@ static const char stale_sql[] =
     "OR k.expires_date >= " d ") AND (k.revoked_date IS NULL OR k.revoked_date > " d   \
     ")" su ")"
 
+/* Views after a revocation: of the record or of one merged into it. */
+#define CONSENT_OBJECTS MERGE_CLIENT_OBJECTS("k.client_id")
 static const char consent_sql[] =
     "SELECT * FROM ("
     "SELECT 'no participation consent' AS issue, c.id AS client, c.family_name || ', ' "
@@ -120,8 +123,8 @@ static const char consent_sql[] =
     "|| "
     " ', ' || c.given_name, s.login || ' ' || a.details, date(a.at, 'localtime') FROM "
     "consent k "
-    " JOIN client c ON c.id = k.client_id JOIN audit a ON a.object = 'client:' || "
-    " k.client_id AND a.action = 'client.view' AND date(a.at, 'localtime') > "
+    " JOIN client c ON c.id = k.client_id JOIN audit a ON a.object IN " CONSENT_OBJECTS
+    " AND a.action = 'client.view' AND date(a.at, 'localtime') > "
     "k.revoked_date "
     " JOIN staff s ON s.id = a.staff_id WHERE k.kind = 'participation' AND "
     "k.revoked_date "
@@ -157,6 +160,10 @@ static const char disclosures_sql[] =
     "BETWEEN "
     "?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 ORDER BY d.at, d.id";
 
+/* Record access by client: the audit names the record viewed, so a survivor's
+ * report includes the views of the records merged into it (merge.h); the
+ * disclosures moved with the merge. */
+#define ACCESS_OBJECTS MERGE_CLIENT_OBJECTS("?7")
 static const char access_sql[] =
     "SELECT strftime('%Y-%m-%dT%H:%M', a.at, 'localtime') AS at, s.login AS staff, substr(a.object, 8) AS "
     "client, "
@@ -164,7 +171,8 @@ static const char access_sql[] =
     "'refused' ELSE a.action END AS action, a.details AS part FROM audit a JOIN staff "
     "s ON "
     "s.id = a.staff_id WHERE a.action IN ('client.view', 'client.view.refused', "
-    "'break-glass') AND (?7 = 0 OR a.object = 'client:' || ?7) AND (?9 = '' OR s.login "
+    "'break-glass') AND (?7 = 0 OR a.object IN " ACCESS_OBJECTS
+    ") AND (?9 = '' OR s.login "
     "= "
     "?9) AND date(a.at, 'localtime') BETWEEN ?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 "
     "ORDER BY a.seq";

@@ -548,7 +548,8 @@ struct search_args {
 
 /* Outside the reader's scope a result shows only what recognises the person
  * (name and date of birth): never the program, which can reveal mental
- * health or substance-use services. */
+ * health or substance-use services. A record merged into another (merge.h)
+ * is found as the survivor, never itself. */
 static int search_rows(cc_ctx *ctx, struct search_args *a, cc_err *err)
 {
     static const char *const cols[] = {"id", "name", "dob", "program", "in_scope"};
@@ -562,8 +563,9 @@ static int search_rows(cc_ctx *ctx, struct search_args *a, cc_err *err)
         ctx,
         "SELECT c.id, c.family_name || ', ' || c.given_name, c.dob, coalesce(p.code, "
         "'') FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE "
-        "(length(?2) > 3 AND c.name_key LIKE ?2) OR c.dob = ?3 OR c.id IN (SELECT "
-        "client_id FROM client_identifier WHERE value = ?3) ORDER BY c.family_name, "
+        "c.merged_into IS NULL AND ((length(?2) > 3 AND c.name_key LIKE ?2) OR c.dob "
+        "= ?3 OR c.id IN (SELECT client_id FROM client_identifier WHERE value = ?3)) "
+        "ORDER BY c.family_name, "
         "c.given_name, c.id LIMIT ?1",
         err);
     if (!st || !out->cells) {
