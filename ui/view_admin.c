@@ -16,6 +16,7 @@
 #include "core/access.h"
 #include "core/assessment.h"
 #include "core/leave.h"
+#include "core/merge.h"
 #include "core/offboard.h"
 #include "core/org.h"
 #include "core/program.h"
@@ -755,6 +756,143 @@ static int load_accounts(app *a, cc_table *t, cc_err *err)
     return report_run(&a->ctx, "accounts", &p, t, err);
 }
 
+/* ---- duplicate clients ------------------------------------------------- */
+
+static int load_merges(app *a, cc_table *t, cc_err *err)
+{
+    return merge_list(&a->ctx, t, err);
+}
+
+/* The side-by-side review of two records, before they become one. */
+typedef struct merge_view {
+    merge_review r;
+    int64_t survivor, retired;
+} merge_view;
+
+static void mv_row(app *a, int y, const char *label, const char *left,
+                   const char *right)
+{
+    int w = (a->lay.cols - 18) / 2;
+    draw_text(a, y, 1, 16, label, ROLE_DIM);
+    draw_text(a, y, 18, w - 1, left, strcmp(left, right) ? ROLE_WARN : ROLE_NORMAL);
+    draw_text(a, y, 18 + w, w, right, strcmp(left, right) ? ROLE_WARN : ROLE_NORMAL);
+}
+
+static void mv_draw(app *a, view *v)
+{
+    merge_view *m = v->data;
+    const merge_side *s[2] = {&m->r.survivor, &m->r.retired};
+    char cell[2][8][300];
+    int y = a->lay.body_y;
+    draw_text(a, 1, 0, a->lay.cols,
+              " Duplicate clients: keep the left, retire the right", ROLE_DIM);
+    for (int i = 0; i < 2; i++) {
+        snprintf(cell[i][0], sizeof cell[i][0], "client %lld", (long long)s[i]->c.id);
+        snprintf(cell[i][1], sizeof cell[i][1], "%s, %s", s[i]->c.family_name,
+                 s[i]->c.given_name);
+        snprintf(cell[i][2], sizeof cell[i][2], "%s  ZIP %s", s[i]->c.dob, s[i]->c.zip);
+        snprintf(cell[i][3], sizeof cell[i][3], "%s  %s", s[i]->c.payer,
+                 s[i]->c.setting);
+        snprintf(cell[i][4], sizeof cell[i][4], "%s",
+                 s[i]->owner[0] ? s[i]->owner : "-");
+        snprintf(cell[i][5], sizeof cell[i][5], "%s",
+                 s[i]->program[0] ? s[i]->program : "-");
+        snprintf(cell[i][6], sizeof cell[i][6], "%s",
+                 s[i]->identifiers[0] ? s[i]->identifiers : "-");
+    }
+    static const char *const labels[] = {
+        "", "name", "born", "payer, setting", "owner", "program", "identifiers"};
+    for (int k = 0; k < 7; k++)
+        mv_row(a, y++, labels[k], cell[0][k], cell[1][k]);
+    for (int k = 0; k < MERGE_KINDS && y < a->lay.body_y + a->lay.body_h - 2; k++) {
+        char l[16], r[16];
+        snprintf(l, sizeof l, "%d", s[0]->counts[k]);
+        snprintf(r, sizeof r, "%d", s[1]->counts[k]);
+        if (s[0]->counts[k] || s[1]->counts[k])
+            mv_row(a, y++, merge_kind_name(k), l, r);
+    }
+    draw_text(a, ++y, 1, a->lay.cols - 2,
+              m->r.refused ? m->r.problem
+                           : "a merges them (a reason is asked): the right's rows move "
+                             "left; X undoes it",
+              m->r.refused ? ROLE_URGENT : ROLE_DIM);
+}
+
+static enum redraw mv_key(app *a, view *v, enum action act, int ch)
+{
+    merge_view *m = v->data;
+    char reason[200];
+    cc_err err = {0};
+    int64_t id;
+    (void)ch;
+    if (act != ACT_ACCEPT)
+        return REDRAW_PASS;
+    if (app_prompt(a, "Why are they the same person? ", reason, sizeof reason, 0) != 0)
+        return REDRAW_VIEW;
+    if (merge_clients(&a->ctx, m->survivor, m->retired, reason, &id, &err) != CC_OK) {
+        app_status(a, 1, "%s", err.msg);
+        return REDRAW_VIEW;
+    }
+    int64_t kept = m->survivor, gone = m->retired;
+    app_pop(a); /* frees m */
+    app_status(a, 0, "merge %lld: client %lld into client %lld (X undoes it)",
+               (long long)id, (long long)gone, (long long)kept);
+    return REDRAW_ALL;
+}
+
+static void mv_destroy(view *v)
+{
+    free(v->data);
+    free(v);
+}
+
+static const struct view_ops merge_ops = {
+    "merge review", "accept back help", mv_draw, mv_key, NULL, mv_destroy, KEYS_VIEW, 0,
+};
+
+/* N: which two records, then their review. */
+static view *merge_review_new(app *a, admin_view *av)
+{
+    char keep[24], retire[24];
+    cc_err err = {0};
+    (void)av;
+    if (app_prompt(a, "Client id to keep: ", keep, sizeof keep, 0) != 0 ||
+        app_prompt(a, "Client id to merge into it: ", retire, sizeof retire, 0) != 0)
+        return NULL;
+    merge_view *m = calloc(1, sizeof *m);
+    view *v = calloc(1, sizeof *v);
+    if (!m || !v) {
+        free(m), free(v);
+        return NULL;
+    }
+    m->survivor = atoll(keep);
+    m->retired = atoll(retire);
+    if (merge_preview(&a->ctx, m->survivor, m->retired, &m->r, &err) != CC_OK) {
+        app_status(a, 1, "%s", err.msg);
+        free(m), free(v);
+        return NULL;
+    }
+    v->ops = &merge_ops;
+    v->data = m;
+    return v;
+}
+
+static void merge_undo_row(app *a, admin_view *av)
+{
+    char reason[200], q[80];
+    cc_err err = {0};
+    if (!av->t.nrows)
+        return;
+    snprintf(q, sizeof q, "Undo merge %s: why? ", cell(av, "merge"));
+    if (app_prompt(a, q, reason, sizeof reason, 0) != 0)
+        return;
+    if (merge_undo(&a->ctx, atoll(cell(av, "merge")), reason, &err) != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    else
+        app_status(a, 0, "merge %s undone: every row it moved is back",
+                   cell(av, "merge"));
+}
+
 /* clang-format off */
 static const struct section sections[] = {
     {"Organizations: hospitals, SNFs, practices, payers, agencies", "org.manage",
@@ -775,6 +913,9 @@ static const struct section sections[] = {
      "back help", load_questions, NULL, NULL, NULL, NULL, NULL},
     {"Service area: the ZIP codes served", "program.manage", "add retire back help",
      load_area, zip_add_form, NULL, zip_remove_row, NULL, NULL},
+    {"Duplicate clients: side-by-side review, merge, undo", "client.merge",
+     "add retire back help", load_merges, merge_review_new, NULL, merge_undo_row, NULL,
+     NULL},
     {"Alerts about accounts: changes that open client content", "accounts.review",
      "back help", load_accounts, NULL, NULL, NULL, NULL, NULL},
 };
