@@ -1034,7 +1034,7 @@ static void menu_draw(app *a, view *v)
                   sections[m->idx[i]].label,
                   i == m->pos.sel ? ROLE_SELECTED : ROLE_NORMAL);
     draw_text(a, a->lay.body_y + 2 + m->n, 2, a->lay.cols - 4,
-              "Administrators see no client content; every change is audited.",
+              "Every change is audited; client details show only to review duplicates.",
               ROLE_DIM);
 }
 
