@@ -8,6 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-5}
 out=${FUZZ_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/carecoord-fuzz.XXXXXX")}
+mkdir -p "$out"
 cc=$(command -v clang || true)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(hl7 mllp csv text)
