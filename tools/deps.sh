@@ -3,7 +3,8 @@
 # if any are missing. Uses sudo only when not root, and only for apt-get.
 set -eu
 pkgs=(meson ninja-build pkg-config gcc python3 libsqlite3-dev libsodium-dev
-      libncurses-dev libcjson-dev libcmocka-dev sqlite3 tmux tzdata clang)
+      libncurses-dev libcjson-dev libcmocka-dev sqlite3 tmux tzdata clang
+      python3-hl7)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

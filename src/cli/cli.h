@@ -87,6 +87,7 @@ extern const struct cli_command cli_recover_commands[];
  * offline (cmd_recover.c; init prints it too). */
 void cli_print_recovery_key(const char *text);
 extern const struct cli_command cli_merge_commands[];
+extern const struct cli_command cli_listen_commands[];
 
 /* A hand-off target on the command line: "staff:LOGIN", "team:ID",
  * "program:CODE" or "org:CODE" (the store must be open). */
