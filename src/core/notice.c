@@ -234,7 +234,8 @@ static int insert_encounter(cc_ctx *ctx, struct apply *a, const char *kind,
         ctx,
         "INSERT INTO encounter (client_id, facility_id, kind, at, source, visit_number, "
         "patient_class, location, disposition, message_id, staff_id) VALUES (?1, ?2, "
-        "?3, ?4, 'adt', ?5, ?6, ?7, ?8, ?9, ?10)",
+        "?3, ?4, CASE WHEN ?9 IS NULL THEN 'manual' ELSE 'adt' END, ?5, ?6, ?7, ?8, ?9, "
+        "?10)",
         err);
     if (!st)
         return err->code;
@@ -246,7 +247,8 @@ static int insert_encounter(cc_ctx *ctx, struct apply *a, const char *kind,
     sqlite3_bind_text(st, 6, a->n->patient_class, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, a->n->location, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, a->n->disposition, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, a->message_id);
+    if (a->message_id) /* 0: entered by a person, from a call or a fax */
+        sqlite3_bind_int64(st, 9, a->message_id);
     if (ctx->staff_id)
         sqlite3_bind_int64(st, 10, ctx->staff_id);
     if (ctx_done(ctx, st, "recording the encounter", err) != CC_OK)
@@ -882,4 +884,69 @@ int notice_dismiss(cc_ctx *ctx, int64_t id, const char *reason, cc_err *err)
     if (!reason || !text_content_len(reason) || !text_is_clean(reason))
         return cc_err_set(err, CC_EINPUT, "dismissing a notification needs a reason");
     return ctx_txn(ctx, do_dismiss, &a, err);
+}
+
+/* ---- entered by a person -------------------------------------------------- */
+
+static const struct {
+    const char *kind, *event, *class_;
+} entry_kinds[] = {
+    {"admit", "A01", "I"},
+    {"ed", "A04", "E"},
+    {"discharge", "A03", "I"},
+    {"transfer", "A02", "I"},
+};
+
+struct enter_args {
+    int64_t client_id;
+    encounter_notice n;
+    notice_result *r;
+};
+
+static int do_enter(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct enter_args *a = arg;
+    if (guard_client(ctx, "client.write", a->client_id, "encounter", err) != CC_OK ||
+        check_notice(ctx, &a->n, err) != CC_OK)
+        return err->code;
+    cc_ctx sys = *ctx; /* the effects reach the owner's tasks and the nurse's alerts */
+    sys.system = 1;
+    memset(a->r, 0, sizeof *a->r);
+    a->r->outcome = NOTICE_APPLIED;
+    return apply_to(&sys, &a->n, a->client_id, 0, a->r, err);
+}
+
+int notice_enter(cc_ctx *ctx, int64_t client_id, const char *kind,
+                 const char *facility_code, const char *at, const char *visit,
+                 notice_result *r, cc_err *err)
+{
+    notice_result ignore;
+    struct enter_args a;
+    memset(&a, 0, sizeof a);
+    a.client_id = client_id;
+    a.r = r ? r : &ignore;
+    encounter_notice *n = &a.n;
+    int64_t t;
+    size_t i = 0;
+    while (i < sizeof entry_kinds / sizeof *entry_kinds &&
+           strcmp(entry_kinds[i].kind, kind))
+        i++;
+    if (i == sizeof entry_kinds / sizeof *entry_kinds)
+        return cc_err_set(err, CC_EINPUT,
+                          "an encounter is admit, ed, discharge or transfer");
+    if (!at || clock_parse_iso(at, &t) != 0)
+        return cc_err_set(err, CC_EINPUT, "when: YYYY-MM-DD HH:MM");
+    if (visit && (strlen(visit) >= sizeof n->visit_number || !text_is_clean(visit)))
+        return cc_err_set(err, CC_EINPUT, "the visit number is too long or unclean");
+    snprintf(n->event, sizeof n->event, "%s", entry_kinds[i].event);
+    snprintf(n->patient_class, sizeof n->patient_class, "%s", entry_kinds[i].class_);
+    snprintf(n->sending_facility, sizeof n->sending_facility, "%.63s",
+             facility_code ? facility_code : "");
+    snprintf(n->control_id, sizeof n->control_id, "entered");
+    snprintf(n->processing, sizeof n->processing, "P");
+    snprintf(n->sent_at, sizeof n->sent_at, "%s", at);
+    snprintf(n->recorded_at, sizeof n->recorded_at, "%s", at);
+    snprintf(!strcmp(kind, "discharge") ? n->discharge_at : n->admit_at, 21, "%s", at);
+    snprintf(n->visit_number, sizeof n->visit_number, "%s", visit ? visit : "");
+    return ctx_txn(ctx, do_enter, &a, err);
 }

@@ -96,4 +96,13 @@ int notice_link(cc_ctx *ctx, int64_t id, int64_t client_id, notice_result *r,
 /* Dismiss reviewed notification id with a reason. */
 int notice_dismiss(cc_ctx *ctx, int64_t id, const char *reason, cc_err *err);
 
+/* A person records an encounter learned by phone or fax: kind admit, ed,
+ * discharge or transfer, for client_id at facility_code at the instant at
+ * (ISO), with an optional visit number. The same effects as an imported
+ * notice (episode or discharge tasks, readmission flag and alerts); the
+ * encounter's source is 'manual'. Needs the client in the person's scope. */
+int notice_enter(cc_ctx *ctx, int64_t client_id, const char *kind,
+                 const char *facility_code, const char *at, const char *visit,
+                 notice_result *r, cc_err *err);
+
 #endif

@@ -403,13 +403,47 @@ static void test_batch_savepoints_and_permission(void **state)
     assert_int_equal(q(f, "SELECT count(*) FROM adt_message"), 2);
 }
 
+/* A discharge by phone and a readmission by fax: the same effects as an
+ * import, the encounters marked manual; outside the person's scope, refused. */
+static void test_entered_by_a_person(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    notice_result r;
+    cc_ctx coach = {.st = f->s, .staff_id = f->coach};
+    snprintf(coach.role, sizeof coach.role, "coach");
+    assert_int_equal(notice_enter(&coach, f->client, "discharge", "NGH",
+                                  "2026-11-05T15:00:00Z", "", &r, &err),
+                     CC_OK);
+    assert_true(r.tasks > 0);
+    assert_int_equal(notice_enter(&coach, f->client, "admit", "NGH",
+                                  "2026-11-15T10:00:00Z", "V7", &r, &err),
+                     CC_OK);
+    assert_int_equal(r.readmission, 1);
+    assert_int_equal(q(f, "SELECT count(*) FROM encounter WHERE source = 'manual'"), 2);
+    assert_int_equal(q(f, "SELECT count(*) FROM adt_message"), 0);
+    assert_int_equal(notice_enter(&coach, f->client, "surgery", "NGH",
+                                  "2026-11-15T10:00:00Z", "", &r, &err),
+                     CC_EINPUT);
+    assert_int_equal(notice_enter(&coach, f->client, "ed", "NOWHERE",
+                                  "2026-11-15T10:00:00Z", "", &r, &err),
+                     CC_EINPUT);
+    int64_t stranger = add(f, "coach9", "coach");
+    cc_ctx other = {.st = f->s, .staff_id = stranger};
+    snprintf(other.role, sizeof other.role, "coach");
+    assert_int_equal(notice_enter(&other, f->client, "ed", "NGH",
+                                  "2026-11-16T10:00:00Z", "", &r, &err),
+                     CC_EREFUSED);
+    assert_int_equal(q(f, "SELECT count(*) FROM encounter"), 2);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_discharge_starts_the_episode_once), T(test_review_queue),
         T(test_readmission_and_transfer),          T(test_cancel_update_merge),
-        T(test_batch_savepoints_and_permission),
+        T(test_batch_savepoints_and_permission),   T(test_entered_by_a_person),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
