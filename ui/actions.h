@@ -43,6 +43,8 @@
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \
     ACTION(DECLINE, "decline", "x", "decline the selected hand-off (with a reason)")   \
+    ACTION(ENCOUNTER, "encounter", "H",                                                \
+           "record a hospital stay or ED visit (phone, fax)")                          \
     ACTION(ADD, "add", "N", "add an entry (administration)")                           \
     ACTION(RETIRE, "retire", "X",                                                      \
            "retire, end or offboard the entry (administration)")                       \

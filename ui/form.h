@@ -67,6 +67,9 @@ view *view_assessment_new(app *a, int64_t client_id);
 /* Add a task (form_task.c). */
 view *form_task_new(app *a, int64_t client_id);
 
+/* A hospital encounter by phone or fax (form_encounter.c). */
+view *form_encounter_new(app *a, int64_t client_id);
+
 /* The intensive episode: start, extend or close (form_episode.c). */
 view *form_episode_new(app *a, int64_t client_id);
 

@@ -172,7 +172,9 @@ static void draw(app *a, view *v)
                   ROLE_DIM);
     else if (!a->status[0] && !c->filtering) {
         const worklist_row *r = &c->rows[c->shown[c->pos.sel]];
-        app_status(a, 0, "%s%s%snext: %s%s", r->covering[0] ? "covering for " : "",
+        app_status(a, 0, "%s%s%s%s%s%snext: %s%s",
+                   r->readmitted[0] ? "readmitted " : "", r->readmitted,
+                   r->readmitted[0] ? "; " : "", r->covering[0] ? "covering for " : "",
                    r->covering, r->covering[0] ? ", " : "",
                    r->next_task[0] ? r->next_task : "no open task",
                    r->overdue ? " (overdue)" : "");

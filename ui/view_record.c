@@ -64,15 +64,20 @@ static void draw_band(app *a, record *r)
     snprintf(l1, sizeof l1, " %s, %s   born %s   ZIP %s   %s%s", r->c.family_name,
              r->c.given_name, r->c.dob, r->c.zip, r->c.payer,
              r->c.interpreter ? "   interpreter" : "");
-    snprintf(l2, sizeof l2, " program %s   owner %s   episode %s%s   consent %s",
+    snprintf(l2, sizeof l2, " program %s   owner %s   episode %s%s   consent %s%s%s",
              r->band.program[0] ? r->band.program : "-", r->band.owner,
              r->band.episode[0] ? r->band.episode : "-",
-             r->band.past_target ? " (past target)" : "", r->band.consent);
+             r->band.past_target ? " (past target)" : "", r->band.consent,
+             r->band.readmitted[0] ? "   READMITTED " : "", r->band.readmitted);
+    if (r->c.merged_into) /* opens by id only, read-only */
+        snprintf(l1 + strlen(l1), sizeof l1 - strlen(l1), "   merged into #%lld",
+                 (long long)r->c.merged_into);
     snprintf(l3, sizeof l3, " risk %s%s%s",
              r->band.risk[0] ? r->band.risk : "not assessed",
              r->band.drivers[0] ? ": " : "", r->band.drivers);
     draw_text(a, 1, 0, a->lay.cols, l1, ROLE_DIM);
-    draw_text(a, a->lay.body_y, 0, a->lay.cols, l2, ROLE_NORMAL);
+    draw_text(a, a->lay.body_y, 0, a->lay.cols, l2,
+              r->band.readmitted[0] ? ROLE_URGENT : ROLE_NORMAL);
     draw_text(a, a->lay.body_y + 1, 0, a->lay.cols, l3,
               !strcmp(r->band.risk, "high") ? ROLE_URGENT : ROLE_NORMAL);
 }
@@ -139,7 +144,7 @@ static const struct {
     {ACT_CONTACT, form_contact_new},   {ACT_HANDOFF, form_handoff_new},
     {ACT_EDIT, form_client_new},       {ACT_CONSENT, form_consent_new},
     {ACT_ASSESS, view_assessment_new}, {ACT_TASK_ADD, form_task_new},
-    {ACT_EPISODE, form_episode_new},
+    {ACT_EPISODE, form_episode_new},   {ACT_ENCOUNTER, form_encounter_new},
 };
 
 static enum redraw switch_tab(app *a, record *r, int step)

@@ -99,6 +99,14 @@ static int table_query(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
 
 /* ---- the caseload ------------------------------------------------------ */
 
+/* SQL: the local date of the client's latest 30-day readmission (an
+ * admission flagged by notice.c, not cancelled) in the last 30 days, or
+ * NULL. The clock is ?2 (today) in the caseload, 'now' in the band. */
+#define READMITTED(C)                                                                  \
+    "(SELECT date(max(e.at), 'localtime') FROM encounter e WHERE e.client_id = " C     \
+    " AND e.readmission = 1 AND e.cancelled_at IS NULL AND e.at >= "                   \
+    "strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '-30 days'))"
+
 static const char caseload_sql[] =
     "SELECT c.id, c.family_name || ', ' || c.given_name, coalesce(p.code, ''), "
     " coalesce((SELECT a.level FROM assessment a WHERE a.client_id = c.id ORDER BY "
@@ -115,17 +123,18 @@ static const char caseload_sql[] =
     "  m.ended_date IS NULL) ORDER BY due LIMIT 1), "
     " (SELECT max(k.at) FROM contact k WHERE k.client_id = c.id), "
     " CASE WHEN c.owner_id <> ?1 THEN (SELECT login FROM staff WHERE id = c.owner_id) "
-    " END "
-    "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE c.owner_id IN " LEAVE_ACTS_FOR(
-        "?1",
-        "?2") " AND "
-              "(EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closed_date IS "
-              "NULL) "
-              " OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date "
-              "IS "
-              " NULL) OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = c.id AND r.status "
-              "IN "
-              " ('received', 'contacted', 'consented', 'assessed'))) ORDER BY c.id";
+    " END, " READMITTED(
+        "c.id") " "
+                "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE c.owner_id IN " LEAVE_ACTS_FOR(
+                    "?1",
+                    "?2") " AND "
+                          "(EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closed_date IS "
+                          "NULL) "
+                          " OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date "
+                          "IS "
+                          " NULL) OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = c.id AND r.status "
+                          "IN "
+                          " ('received', 'contacted', 'consented', 'assessed'))) ORDER BY c.id";
 
 /* ok | expiring | none | revoked, from the latest participation record. */
 static void consent_word(cc_ctx *ctx, int64_t client_id, const char *today, char *out,
@@ -184,6 +193,7 @@ static int urgency_of(const worklist_row *r)
     u += r->past_target ? 200 : 0;
     u += strcmp(r->consent, "ok") ? 150 : 0;
     u += r->tier == 1 ? 50 : 0;
+    u += r->readmitted[0] ? 250 : 0;
     return u;
 }
 
@@ -212,6 +222,7 @@ static void row_of(cc_ctx *ctx, sqlite3_stmt *st, const char *today, const char 
     const unsigned char *last = sqlite3_column_text(st, 8);
     clock_local_date_of(last ? (const char *)last : "", r->last_contact);
     ctx_col(st, 9, r->covering, sizeof r->covering);
+    ctx_col(st, 10, r->readmitted, sizeof r->readmitted);
     consent_word(ctx, r->client_id, today, r->consent, sizeof r->consent);
     r->urgency = urgency_of(r);
 }
@@ -257,12 +268,17 @@ int worklist_band_of(cc_ctx *ctx, int64_t client_id, worklist_band *out, cc_err 
         "DESC, a.id DESC LIMIT 1), ''), (SELECT e.start_date || '|' || (e.target_days + "
         "e.extended_days) FROM episode e WHERE e.client_id = c.id AND e.closed_date IS NULL "
         "ORDER BY e.id DESC LIMIT 1), EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = "
-        "c.id AND m.ended_date IS NULL) FROM client c LEFT JOIN program p ON p.id = "
-        "c.program_id LEFT JOIN staff s ON s.id = c.owner_id WHERE c.id = ?1",
+        "c.id AND m.ended_date IS NULL), " READMITTED(
+            "c.id") " FROM client c LEFT JOIN "
+                    "program p ON p.id = c.program_id LEFT JOIN staff s ON s.id = c.owner_id WHERE "
+                    "c.id = ?1",
         err);
     if (!st)
         return err->code;
+    char now[21];
+    ctx_now(ctx, now);
     sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW) {
         worklist_row r;
         char risk[300];
@@ -280,6 +296,7 @@ int worklist_band_of(cc_ctx *ctx, int64_t client_id, worklist_band *out, cc_err 
                      sqlite3_column_int(st, 4), today);
         snprintf(out->episode, sizeof out->episode, "%s", r.episode);
         out->past_target = r.past_target;
+        ctx_col(st, 5, out->readmitted, sizeof out->readmitted);
     }
     sqlite3_finalize(st);
     consent_word(ctx, client_id, today, out->consent, sizeof out->consent);

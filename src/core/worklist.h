@@ -22,8 +22,9 @@ typedef struct worklist_row {
     int overdue;         /* that task is overdue */
     char consent[10];    /* ok | expiring | none | revoked */
     char last_contact[11];
-    char covering[33]; /* the owner's login when the reader covers them on leave */
-    int urgency;       /* larger = more urgent */
+    char covering[33];   /* the owner's login when the reader covers them on leave */
+    char readmitted[11]; /* date of a 30-day readmission in the last 30 days */
+    int urgency;         /* larger = more urgent */
 } worklist_row;
 
 typedef struct worklist_counts {
@@ -48,6 +49,7 @@ typedef struct worklist_band {
     char episode[16];
     int past_target;
     char consent[10];
+    char readmitted[11]; /* date of a 30-day readmission this month, or "" */
 } worklist_band;
 
 /* The summary band of a client record (call after client_view, which

@@ -290,6 +290,10 @@ static void test_readmission_and_transfer(void **state)
                        "for_staff_id = %lld",
                        (long long)f->nurse),
                      1);
+    worklist_band band;
+    cc_err berr = {0};
+    assert_int_equal(worklist_band_of(&f->sys, f->client, &band, &berr), CC_OK);
+    assert_string_equal(band.readmitted, "2026-11-15"); /* the record's band says so */
     /* A11 cancels that admission: flag gone with it, alerts resolved */
     encounter_notice c = notice("A11", "MRN1", "X1", "2026-11-15T11:00:00Z");
     snprintf(c.visit_number, sizeof c.visit_number, "V2");
@@ -301,6 +305,8 @@ static void test_readmission_and_transfer(void **state)
     assert_int_equal(q(f, "SELECT count(*) FROM alert WHERE kind = 'readmission' AND "
                           "resolved_at IS NULL"),
                      0);
+    assert_int_equal(worklist_band_of(&f->sys, f->client, &band, &berr), CC_OK);
+    assert_string_equal(band.readmitted, "");
     /* a cancel with nothing to cancel is refused, nothing kept of it */
     snprintf(c.control_id, sizeof c.control_id, "X9");
     r = import1(f, &c, &one);
