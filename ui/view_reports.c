@@ -13,6 +13,7 @@
 #include "app.h"
 #include "core/access.h"
 #include "core/caseload.h"
+#include "core/notice.h"
 #include "core/reports.h"
 #include "keymap.h"
 #include "list.h"
@@ -31,6 +32,7 @@ static const struct entry {
     {"disclosures", "Accounting of disclosures for one client"},
     {"grants", "Break-glass review"},
     {"audit", "Audit chain: status and verification"},
+    {"review", "Encounter notifications to review: unknown patients"},
 };
 
 /* ---- one report -------------------------------------------------------- */
@@ -323,6 +325,125 @@ static view *audit_view_new(app *a)
     return v;
 }
 
+/* ---- encounter notifications to review --------------------------------- */
+
+typedef struct review_view {
+    cc_table t;
+    list_pos pos;
+} review_view;
+
+static void qv_load(app *a, view *v)
+{
+    review_view *q = v->data;
+    cc_err err = {0};
+    table_free(&q->t);
+    if (notice_review_list(&a->ctx, &q->t, &err) != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    q->pos.sel = layout_clamp(q->pos.sel, q->t.nrows);
+}
+
+static void qv_draw(app *a, view *v)
+{
+    review_view *q = v->data;
+    draw_text(a, 1, 0, a->lay.cols,
+              " Notifications to review: a links to a client, x dismisses", ROLE_DIM);
+    draw_table(a, a->lay.body_y, a->lay.body_h, &q->t, &q->pos, "Nothing to review.",
+               NULL);
+    if (!a->status[0] && q->t.nrows) /* the reason, whole */
+        app_status(a, 0, "%s",
+                   table_cell(&q->t, q->pos.sel, table_col(&q->t, "reason")));
+}
+
+/* The first client id the reason names as a candidate ("" if none). */
+static void candidate_of(const char *reason, char *out, size_t n)
+{
+    const char *p = strstr(reason, "birth date: ");
+    out[0] = '\0';
+    if (p)
+        snprintf(out, n, "%.*s", (int)strspn(p + 12, "0123456789"), p + 12);
+}
+
+static void qv_link(app *a, review_view *q)
+{
+    char id[24], ask[120];
+    cc_err err = {0};
+    notice_result r;
+    if (!q->t.nrows)
+        return;
+    const char *nid = table_cell(&q->t, q->pos.sel, 0);
+    candidate_of(table_cell(&q->t, q->pos.sel, table_col(&q->t, "reason")), id,
+                 sizeof id);
+    snprintf(ask, sizeof ask, "Link notification %s to client id%s%s%s: ", nid,
+             id[0] ? " (candidate " : "", id, id[0] ? ")" : "");
+    char typed[24];
+    if (app_prompt(a, ask, typed, sizeof typed, 0) != 0)
+        return;
+    if (typed[0])
+        snprintf(id, sizeof id, "%s", typed);
+    if (notice_link(&a->ctx, atoll(nid), atoll(id), &r, &err) != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    else
+        app_status(a, 0, "linked to client %s: %s", id, r.what);
+}
+
+static void qv_dismiss(app *a, review_view *q)
+{
+    char why[200];
+    cc_err err = {0};
+    if (!q->t.nrows || app_prompt(a, "Dismiss: why? ", why, sizeof why, 0) != 0)
+        return;
+    if (notice_dismiss(&a->ctx, atoll(table_cell(&q->t, q->pos.sel, 0)), why, &err))
+        app_status(a, 1, "%s", err.msg);
+    else
+        app_status(a, 0, "dismissed");
+}
+
+static enum redraw qv_key(app *a, view *v, enum action act, int ch)
+{
+    review_view *q = v->data;
+    enum redraw moved;
+    (void)ch;
+    if ((moved = app_move(&q->pos, q->t.nrows, a->lay.body_h - 1, act)) != REDRAW_PASS)
+        return moved;
+    if (act == ACT_ACCEPT)
+        qv_link(a, q);
+    else if (act == ACT_DECLINE)
+        qv_dismiss(a, q);
+    else
+        return REDRAW_PASS;
+    qv_load(a, v);
+    return REDRAW_ALL;
+}
+
+static void qv_destroy(view *v)
+{
+    review_view *q = v->data;
+    table_free(&q->t);
+    free(q);
+    free(v);
+}
+
+static const struct view_ops review_ops = {
+    "review",  "accept decline back help",
+    qv_draw,   qv_key,
+    qv_load,   qv_destroy,
+    KEYS_VIEW, 0,
+};
+
+static view *review_view_new(app *a)
+{
+    view *v = calloc(1, sizeof *v);
+    review_view *q = calloc(1, sizeof *q);
+    if (!v || !q) {
+        free(v), free(q);
+        return NULL;
+    }
+    v->ops = &review_ops;
+    v->data = q;
+    qv_load(a, v);
+    return v;
+}
+
 /* ---- the menu ---------------------------------------------------------- */
 
 typedef struct menu {
@@ -354,7 +475,9 @@ static enum redraw menu_key(app *a, view *v, enum action act, int ch)
     if (act != ACT_OPEN || !m->n)
         return REDRAW_PASS;
     const char *kind = entries[m->idx[m->pos.sel]].kind;
-    app_push(a, !strcmp(kind, "audit") ? audit_view_new(a) : report_view_new(a, kind));
+    app_push(a, !strcmp(kind, "audit")    ? audit_view_new(a)
+                : !strcmp(kind, "review") ? review_view_new(a)
+                                          : report_view_new(a, kind));
     return REDRAW_VIEW;
 }
 
@@ -378,8 +501,9 @@ view *view_reports_new(app *a)
         return NULL;
     }
     for (size_t i = 0; i < sizeof entries / sizeof *entries; i++) {
-        const char *action = !strcmp(entries[i].kind, "audit")
-                                 ? "audit.verify"
+        const char *action = !strcmp(entries[i].kind, "audit") ? "audit.verify"
+                             : !strcmp(entries[i].kind, "review")
+                                 ? "encounter.review"
                                  : report_action(entries[i].kind);
         if (access_check(a->me.role, action, &err) == CC_OK)
             m->idx[m->n++] = (int)i;

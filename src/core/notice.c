@@ -776,7 +776,8 @@ int notice_review_list(cc_ctx *ctx, cc_table *out, cc_err *err)
         return err->code;
     sqlite3_stmt *st = ctx_prepare(
         ctx,
-        "SELECT id, received_at AS received, event, facility, json_extract(notice, "
+        "SELECT id, strftime('%Y-%m-%d %H:%M', received_at, 'localtime') AS received, "
+        "event, facility, json_extract(notice, "
         "'$.family') || ', ' || json_extract(notice, '$.given') AS patient, "
         "json_extract(notice, '$.dob') AS born, (SELECT group_concat(json_extract(j.value, "
         "'$.facility') || ':' || json_extract(j.value, '$.value'), ' ') FROM "

@@ -19,6 +19,8 @@
 #   # mask: s/RE/TEXT/      a sed -E command applied to the screen before it is
 #                           compared (for what differs between databases, such
 #                           as the audit chain's hash)
+#   # import: FILE          tests/data/FILE imported (import adt) as
+#                           demo-scheduler on the copy before the keys
 #   # bind: KEY ACTION      a key rebound as the site configuration's
 #                           `bind = KEY ACTION` does (one line per key)
 #   # meanwhile: FILE       with an @MEANWHILE@ line in the script: the keys
@@ -205,6 +207,17 @@ run_keys() {
         fail "$name: copy the demo database"
         return
     }
+    # "# import: FILE" (under tests/data): imported as demo-scheduler first.
+    local imp
+    imp=$(header "$keys" import '')
+    if [ -n "$imp" ]; then
+        CARECOORD_NOW=$NOW CARECOORD_PASSPHRASE=demo run --db "$db" --user demo-scheduler \
+            import adt "$HERE/../data/$imp"
+        [ "$RC" -le 3 ] || {
+            fail "$name: import $imp first" "exit $RC: $ERR"
+            return
+        }
+    fi
     # Rebound keys go into a site configuration of the script's own.
     RUN_CONF=''
     if grep -q '^# *bind:' -- "$keys"; then
