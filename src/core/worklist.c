@@ -488,6 +488,13 @@ int record_tab(cc_ctx *ctx, int64_t client_id, const char *tab, cc_table *out,
 /* The people whose inbox ?1 reads at ?3: their own and those they cover. */
 #define ACTS_NOW LEAVE_ACTS_FOR("?1", "date(?3, 'localtime')")
 
+/* The scheduler's part: ?1 reads as a scheduler, and the people of their
+ * teams whose discharges and home visits they book. */
+#define SCHEDULER "(SELECT role FROM staff WHERE id = ?1) = 'scheduler'"
+#define TEAM_OF_READER                                                                 \
+    "(SELECT b.staff_id FROM team_member a JOIN team_member b ON b.team_id = "         \
+    "a.team_id WHERE a.staff_id = ?1)"
+
 static const char inbox_sql[] =
     "SELECT i.kind, i.client, coalesce(cl.family_name || ', ' || cl.given_name, '') AS "
     "name, i.what, i.due, i.ref FROM (SELECT 'hand-off' AS kind, h.client_id AS client, 'from ' || f.login || ': ' || "
@@ -522,8 +529,18 @@ static const char inbox_sql[] =
     "AND "
     "c.decision = 'granted' AND c.revoked_date IS NULL AND c.expires_date BETWEEN "
     "date(?3, 'localtime') AND date(?3, 'localtime', '+30 days') AND ?2 = ?2 "
+    " UNION ALL SELECT 'discharge', e.client_id, o.facility_code || ' discharge', "
+    "date(e.at, 'localtime'), e.id FROM encounter e JOIN client ce ON ce.id = "
+    "e.client_id JOIN organization o ON o.id = e.facility_id WHERE " SCHEDULER
+    " AND e.kind = 'discharge' AND e.cancelled_at IS NULL AND e.at >= "
+    "strftime('%Y-%m-%dT%H:%M:%SZ', ?3, '-3 days') AND ce.owner_id IN " TEAM_OF_READER
+    " UNION ALL SELECT 'visit due', t.client_id, t.title, date(t.due_at, 'localtime'), "
+    "t.id FROM task t WHERE " SCHEDULER " AND t.origin_ref LIKE '%home-visit' AND "
+    "t.completed_at IS NULL AND t.cancelled_at IS NULL AND t.due_at <= "
+    "strftime('%Y-%m-%dT%H:%M:%SZ', ?3, '+3 days') AND t.owner_id IN " TEAM_OF_READER
     ") i LEFT JOIN client cl ON cl.id = i.client ORDER BY CASE i.kind WHEN 'hand-off' "
-    "THEN 0 WHEN 'alert' THEN 1 WHEN 'sent' THEN 2 WHEN 'consent' THEN 3 ELSE 4 END, "
+    "THEN 0 WHEN 'alert' THEN 1 WHEN 'discharge' THEN 2 WHEN 'visit due' THEN 2 WHEN "
+    "'sent' THEN 2 WHEN 'consent' THEN 3 ELSE 4 END, "
     "i.due";
 
 /* A client's name shows only where the reader may see the client, or on a

@@ -198,6 +198,18 @@ static void test_discharge_starts_the_episode_once(void **state)
                        "AND staff_id = %lld",
                        (long long)f->sched.staff_id),
                      1);
+    /* the scheduler's inbox: the discharge, and the home visit to book */
+    cc_table inbox;
+    cc_err ierr = {0};
+    assert_int_equal(worklist_inbox(&f->sched, f->sched.staff_id, &inbox, &ierr), CC_OK);
+    int discharges = 0, visits = 0;
+    for (int i = 0; i < inbox.nrows; i++) {
+        discharges += !strcmp(table_cell(&inbox, i, 0), "discharge");
+        visits += !strcmp(table_cell(&inbox, i, 0), "visit due");
+    }
+    table_free(&inbox);
+    assert_int_equal(discharges, 1);
+    assert_int_equal(visits, 1);
     long long tasks = q(f, "SELECT count(*) FROM task");
     r = import1(f, &n, &one);
     assert_int_equal(r.outcome, NOTICE_DUPLICATE);
