@@ -55,8 +55,10 @@ view *form_client_new(app *a, int64_t client_id);
 view *view_conflict_new(const struct client *read, const struct client *mine,
                         const struct client *theirs);
 
-/* Intake: a new client, then its referral (form_intake.c). */
+/* Intake: a new client, then its referral (form_intake.c); the same with
+ * the name and birth date of a notification filled in. */
 view *form_intake_new(app *a);
+view *form_intake_from(app *a, const char *family, const char *given, const char *dob);
 
 /* Consent: record, decline, release, revoke (form_consent.c). */
 view *form_consent_new(app *a, int64_t client_id);

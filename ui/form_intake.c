@@ -266,3 +266,16 @@ view *form_intake_new(app *a)
     fm->saved_msg = "checked: now the referral (nothing is saved yet)";
     return form_view_new(fm);
 }
+
+view *form_intake_from(app *a, const char *family, const char *given, const char *dob)
+{
+    view *v = form_intake_new(a);
+    if (!v)
+        return NULL;
+    form *fm = v->data;
+    snprintf(fm->f[0].value, sizeof fm->f[0].value, "%s", family);
+    snprintf(fm->f[1].value, sizeof fm->f[1].value, "%s", given);
+    snprintf(fm->f[2].value, sizeof fm->f[2].value, "%s", dob);
+    fm->cur = 3; /* the ZIP, which a notification does not carry */
+    return v;
+}

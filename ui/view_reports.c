@@ -15,6 +15,7 @@
 #include "core/caseload.h"
 #include "core/notice.h"
 #include "core/reports.h"
+#include "form.h"
 #include "keymap.h"
 #include "list.h"
 #include "store/audit.h"
@@ -346,7 +347,8 @@ static void qv_draw(app *a, view *v)
 {
     review_view *q = v->data;
     draw_text(a, 1, 0, a->lay.cols,
-              " Notifications to review: a links to a client, x dismisses", ROLE_DIM);
+              " To review: a links to a client, n takes in a new one, x dismisses",
+              ROLE_DIM);
     draw_table(a, a->lay.body_y, a->lay.body_h, &q->t, &q->pos, "Nothing to review.",
                NULL);
     if (!a->status[0] && q->t.nrows) /* the reason, whole */
@@ -405,6 +407,16 @@ static enum redraw qv_key(app *a, view *v, enum action act, int ch)
     (void)ch;
     if ((moved = app_move(&q->pos, q->t.nrows, a->lay.body_h - 1, act)) != REDRAW_PASS)
         return moved;
+    if (act == ACT_NEW_REFERRAL && q->t.nrows) { /* intake, then a links to it */
+        char family[64] = "", given[64] = "";
+        const char *who = table_cell(&q->t, q->pos.sel, table_col(&q->t, "patient"));
+        sscanf(who, "%63[^,], %63[^\n]", family, given);
+        view *f = form_intake_from(
+            a, family, given, table_cell(&q->t, q->pos.sel, table_col(&q->t, "born")));
+        if (f)
+            app_push(a, f);
+        return REDRAW_ALL;
+    }
     if (act == ACT_ACCEPT)
         qv_link(a, q);
     else if (act == ACT_DECLINE)
@@ -424,7 +436,7 @@ static void qv_destroy(view *v)
 }
 
 static const struct view_ops review_ops = {
-    "review",  "accept decline back help",
+    "review",  "accept decline new-referral back help",
     qv_draw,   qv_key,
     qv_load,   qv_destroy,
     KEYS_VIEW, 0,
