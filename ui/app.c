@@ -86,6 +86,11 @@ typedef struct script {
     int eof_keys; /* keys sent after the end of the script */
 } script;
 
+int app_script_ended(const app *a)
+{
+    return a->script && a->script->eof_keys > 0;
+}
+
 static void dump_screen(app *a, const char *path)
 {
     FILE *f = fopen(path, "w");

@@ -122,6 +122,10 @@ int app_prompt(app *a, const char *prompt, char *out, size_t outsz, int secret);
  * app_hung_up on ERR. */
 int app_getch(app *a);
 
+/* A test's key script has ended: the program backs out of what is open
+ * and quits (a form then throws its values away without asking). */
+int app_script_ended(const app *a);
+
 /* The program must end now (SIGHUP, SIGTERM, the terminal gone). */
 int app_hung_up(const app *a);
 

@@ -115,9 +115,36 @@ static enum redraw save(app *a, form *fm)
     return REDRAW_ALL;
 }
 
+/* FNV-1a over every value: changed since the form opened, or not. */
+static uint64_t values_hash(const form *fm)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (int i = 0; i < fm->n; i++)
+        for (const char *p = fm->f[i].value;; p++) {
+            h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
+            if (!*p)
+                break;
+        }
+    return h;
+}
+
+void form_mark_clean(form *fm)
+{
+    fm->clean = values_hash(fm);
+}
+
 static enum redraw cancel(app *a, form *fm)
 {
-    (void)fm;
+    char ans[8] = "";
+    if (values_hash(fm) != fm->clean && !app_script_ended(a)) {
+        draw_status(a);
+        if (app_prompt(a, "Throw away what you entered? [y/N] ", ans, sizeof ans, 0) !=
+                0 ||
+            (ans[0] != 'y' && ans[0] != 'Y')) {
+            app_status(a, 0, "kept: go on (Esc, then y, throws it away)");
+            return REDRAW_VIEW;
+        }
+    }
     app_pop(a);
     app_status(a, 0, "cancelled: nothing saved");
     return REDRAW_ALL;
@@ -226,5 +253,6 @@ view *form_view_new(form *fm)
     }
     v->ops = &ops;
     v->data = fm;
+    form_mark_clean(fm);
     return v;
 }

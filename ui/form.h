@@ -30,13 +30,19 @@ typedef struct form {
     view *then; /* set by save: shown after the form closes (e.g. a conflict) */
     char choice_buf[4096]; /* storage for a choice list built when the form opens */
     char typed[64];        /* type-ahead in a choice field */
+    uint64_t clean;        /* a hash of the values as the form opened */
     /* sees each key before the engine does (not text typed into a text
      * field); REDRAW_PASS hands it on (NULL: no hook) */
     enum redraw (*key)(app *a, struct form *fm, enum action act, int ch);
 } form;
 
-/* A form view around fm (taken over and freed with the view). */
+/* A form view around fm (taken over and freed with the view). Esc asks
+ * before throwing away values changed since it opened. */
 view *form_view_new(form *fm);
+
+/* The values of fm as they are now count as unchanged (after a form is
+ * filled in for the person, as from a notification). */
+void form_mark_clean(form *fm);
 
 /* Log a contact (form_contact.c). */
 view *form_contact_new(app *a, int64_t client_id);

@@ -277,5 +277,6 @@ view *form_intake_from(app *a, const char *family, const char *given, const char
     snprintf(fm->f[1].value, sizeof fm->f[1].value, "%s", given);
     snprintf(fm->f[2].value, sizeof fm->f[2].value, "%s", dob);
     fm->cur = 3; /* the ZIP, which a notification does not carry */
+    form_mark_clean(fm);
     return v;
 }

@@ -144,7 +144,7 @@ program() {
         CARECOORD_NOW="$NOW" NO_COLOR=1 TERM=xterm \
         CARECOORD_CONF="${RUN_CONF:-$CARECOORD_CONF}" \
         CARECOORD_TEST_SCRIPT="$1" \
-        timeout -k 5 30 "$CARECOORD_BIN" --db "$2" --user "$3" \
+        timeout -k 5 "${SCREEN_TIMEOUT:-30}" "$CARECOORD_BIN" --db "$2" --user "$3" \
         </dev/null >"$6.stdout" 2>"$6.stderr"
 }
 
