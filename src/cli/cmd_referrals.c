@@ -341,6 +341,9 @@ static int import_rows(cc_ctx *ctx, struct sheet *s, int partial, struct outcome
     for (int i = 0; rc == CC_OK && i < s->n && !o->aborted; i++) {
         if (!s->why[i].code && fill(ctx, s, i, &in[nb], &s->why[i]) == CC_OK)
             row[nb++] = i;
+        else if (s->why[i].code == CC_EDATA || s->why[i].code == CC_EBUSY)
+            rc = cc_err_set(err, s->why[i].code, "%s",
+                            s->why[i].msg); /* not the row's */
         else
             o->aborted = !partial;
     }
