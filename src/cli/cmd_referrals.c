@@ -344,8 +344,9 @@ static int import_rows(cc_ctx *ctx, struct sheet *s, int partial, struct outcome
         else if (s->why[i].code == CC_EDATA || s->why[i].code == CC_EBUSY)
             rc = cc_err_set(err, s->why[i].code, "%s",
                             s->why[i].msg); /* not the row's */
-        else
-            o->aborted = !partial;
+        else if ((o->aborted = !partial))
+            for (int j = i + 1; j < s->n; j++) /* all or nothing: the first only */
+                cc_err_clear(&s->why[j]);
     }
     if (rc == CC_OK && !o->aborted) {
         rc = intake_import(ctx, in, nb, res, errs, partial,

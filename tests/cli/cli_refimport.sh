@@ -81,6 +81,20 @@ expect 3 err 'row3.csv: line 4: rejected: ZIP 99999 is outside the service area'
     'a bad third row is named by its line'
 is "$(count_clients)" 5 'and nothing of the file is kept'
 
+# The form of every row is checked before any intake: the first bad one is
+# the one reported.
+{
+    echo "$HEADER"
+    echo 'Formok,Ed,1950-01-01,20810,medicare,ct-ngh,'
+    echo 'Formbad,Flo,1951-01-01,20812,medicare,nosuch,'
+    echo 'Formok,Gil,1952-01-01,20814,medicare,ct-ngh,'
+    echo 'Broken,"x"y,1953-01-01,20814,medicare,ct-ngh,'
+} >"$T/form.csv"
+as coach1 import referrals "$T/form.csv"
+expect 3 err "form.csv: line 3: rejected: no program 'nosuch'" 'an unknown program code stops the file'
+unlike "$ERR" 'line 5' 'and only the first bad row is reported'
+expect 3 out '^0 imported, 1 rejected$' 'nothing imported'
+
 # ---- a byte-order mark, CRLF, a line break inside quotes; standard input ---
 
 printf '\357\273\277%s\r\nBomington,Ari,1947-08-08,20810,medicare,ct-ngh,"Lee Synth,\r\nRN"\r\n' \
