@@ -2,7 +2,8 @@
  * intake.h — taking in a new client: the person, the referral, the checks
  * (service-area ZIP, possible duplicates, the program's eligibility) and the
  * first owner, as one use case in one transaction. Nothing is saved unless
- * all of it is.
+ * all of it is. A batch of referrals (a spreadsheet) goes through the same
+ * use case, row by row, in one transaction.
  */
 #ifndef CC_INTAKE_H
 #define CC_INTAKE_H
@@ -34,5 +35,20 @@ int intake_eligible(const client *c, const program *p, const char *today, cc_err
  * duplicate warning, or an ineligible client without an override reason
  * (which is audited). */
 int intake_submit(cc_ctx *ctx, intake_request *in, intake_result *out, cc_err *err);
+
+/* intake_submit inside a write transaction the caller holds (and rolls back
+ * if this fails): the same checks, writes and audit entries. */
+int intake_submit_in(cc_ctx *ctx, intake_request *in, intake_result *out, cc_err *err);
+
+/* Take in n referrals (a spreadsheet's rows) in one transaction, each as
+ * intake_submit would, with results[i] and errs[i] for row i, and one audit
+ * entry for the import (count, source: e.g. the file's name). All or nothing
+ * (partial 0): the first row refused undoes everything, err "row N: why"
+ * (N from 1) and errs of that row set. Partial: each row in a savepoint, the
+ * good ones kept, errs[i] saying why a row was not; CC_OK even if some were
+ * refused. A refusal of the person or the store's trouble undoes everything
+ * in either mode. On failure every row's client and referral id is 0. */
+int intake_import(cc_ctx *ctx, intake_request *rows, int n, intake_result *results,
+                  cc_err *errs, int partial, const char *source, cc_err *err);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * csv.c — an RFC 4180 reader (see csv.h): one pass over the bytes, a field
- * at a time, with the quote state the only state.
+ * at a time, with the quote state the only state. A line ends with CRLF, LF
+ * or a lone CR (old spreadsheet exports), the same everywhere: between
+ * records, inside quotes (for line numbers) and when a bad line is skipped.
  */
 #include "csv.h"
 
@@ -24,19 +26,29 @@ void csv_record_free(csv_record *rec)
     rec->n = 0;
 }
 
+/* The length of the line end at p (CRLF 2, LF or a lone CR 1), else 0. */
+static size_t eol(const csv_reader *r, const char *p)
+{
+    if (p >= r->end || (*p != '\n' && *p != '\r'))
+        return 0;
+    return *p == '\r' && p + 1 < r->end && p[1] == '\n' ? 2 : 1;
+}
+
 /* Skip to the start of the next line (after a malformed record). */
 static void skip_line(csv_reader *r)
 {
-    while (r->p < r->end && *r->p != '\n')
+    while (r->p < r->end && !eol(r, r->p))
         r->p++;
     if (r->p < r->end)
-        r->p++, r->line++;
+        r->p += eol(r, r->p), r->line++;
 }
 
-static int fail(csv_reader *r, char *why, size_t whysz, const char *msg)
+/* A malformed record; the rest of its line is skipped unless it ended. */
+static int fail(csv_reader *r, int ended, char *why, size_t whysz, const char *msg)
 {
     snprintf(why, whysz, "%s", msg);
-    skip_line(r);
+    if (!ended)
+        skip_line(r);
     return -1;
 }
 
@@ -86,15 +98,15 @@ static int field(csv_reader *r, char *buf, size_t *n, int *ended, const char **m
         } else if (!quoted && c == ',') {
             r->p++;
             return 0;
-        } else if (!quoted && (c == '\n' || c == '\r')) {
-            r->p += (c == '\r' && r->p + 1 < r->end && r->p[1] == '\n') ? 2 : 1;
+        } else if (!quoted && eol(r, r->p)) {
+            r->p += eol(r, r->p);
             r->line++;
             *ended = 1;
             return 0;
-        } else if (c == '\n') {
+        } else if (eol(r, r->p) == 1) { /* inside quotes; CRLF counts at its LF */
             r->line++;
         }
-        if (*n + 1 >= CSV_MAX_FIELD)
+        if (*n >= CSV_MAX_FIELD)
             return *msg = "a field over 4096 bytes", -1;
         buf[(*n)++] = c;
         r->p++;
@@ -105,11 +117,8 @@ int csv_next(csv_reader *r, csv_record *rec, char *why, size_t whysz)
 {
     char buf[CSV_MAX_FIELD];
     memset(rec, 0, sizeof *rec);
-    while (r->p < r->end && (*r->p == '\n' || *r->p == '\r')) { /* blank lines */
-        if (*r->p == '\n')
-            r->line++;
-        r->p++;
-    }
+    while (eol(r, r->p)) /* blank lines */
+        r->p += eol(r, r->p), r->line++;
     if (r->p >= r->end)
         return 0;
     rec->line = r->line;
@@ -117,9 +126,9 @@ int csv_next(csv_reader *r, csv_record *rec, char *why, size_t whysz)
         size_t n;
         const char *msg = NULL;
         if (field(r, buf, &n, &ended, &msg) != 0)
-            return fail(r, why, whysz, msg);
+            return fail(r, 0, why, whysz, msg);
         if (add(rec, buf, n) != 0)
-            return fail(r, why, whysz, "more than 64 fields");
+            return fail(r, ended, why, whysz, "more than 64 fields");
     }
     return 1;
 }

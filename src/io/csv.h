@@ -1,9 +1,10 @@
 /*
  * csv.h — reading comma-separated files as RFC 4180 writes them: quoted
- * fields with doubled quotes, commas and line breaks inside quotes, CRLF or
- * LF record ends, a UTF-8 byte-order mark at the start. For the referral
- * spreadsheets hospitals and facilities send; the fields are handed on as
- * they are (the core validates and sanitizes what it keeps).
+ * fields with doubled quotes, commas and line breaks inside quotes, CRLF,
+ * LF or (old spreadsheet exports) CR record ends, a UTF-8 byte-order mark
+ * at the start. For the referral spreadsheets hospitals and facilities
+ * send; the fields are handed on as they are (the core validates and
+ * sanitizes what it keeps).
  */
 #ifndef CC_IO_CSV_H
 #define CC_IO_CSV_H

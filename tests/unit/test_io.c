@@ -3,7 +3,9 @@
  * split across reads, several in one read, bytes between frames, an end
  * byte with or without its CR, an oversized frame dropped) and the RFC 4180
  * reader (quotes, doubled quotes, line breaks inside quotes, CRLF, a BOM,
- * each malformed record reported with its line and skipped).
+ * each malformed record reported with its line and skipped; a field of the
+ * maximum length, a record of too many fields that ends its line, lone CR
+ * line ends).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -161,6 +163,87 @@ static void test_csv_malformed(void **state)
     csv_record_free(&rec);
 }
 
+/* A field of exactly CSV_MAX_FIELD bytes is read; one byte more is not. */
+static void test_csv_field_limit(void **state)
+{
+    (void)state;
+    size_t len = CSV_MAX_FIELD + 8;
+    char *data = malloc(2 * len);
+    csv_reader r;
+    csv_record rec;
+    char why[80] = "";
+    assert_non_null(data);
+    memset(data, 'x', CSV_MAX_FIELD);
+    memcpy(data + CSV_MAX_FIELD, "\nok\n", 4);
+    csv_open(&r, data, CSV_MAX_FIELD + 4);
+    assert_int_equal(csv_next(&r, &rec, why, sizeof why), 1);
+    assert_int_equal(strlen(rec.field[0]), CSV_MAX_FIELD);
+    csv_record_free(&rec);
+    memset(data, 'x', CSV_MAX_FIELD + 1);
+    memcpy(data + CSV_MAX_FIELD + 1, "\nok\n", 4);
+    csv_open(&r, data, CSV_MAX_FIELD + 5);
+    assert_int_equal(csv_next(&r, &rec, why, sizeof why), -1);
+    assert_non_null(strstr(why, "over 4096"));
+    csv_record_free(&rec);
+    assert_int_equal(csv_next(&r, &rec, why, sizeof why), 1);
+    assert_string_equal(rec.field[0], "ok");
+    assert_int_equal(rec.line, 2);
+    csv_record_free(&rec);
+    free(data);
+}
+
+/* A record with too many fields that ends its line is refused alone: the
+ * next record is still read (it used to be skipped as "the rest"). */
+static void test_csv_too_many_fields(void **state)
+{
+    (void)state;
+    char data[512] = "";
+    csv_reader r;
+    csv_record rec;
+    char why[80] = "";
+    for (int i = 0; i < CSV_MAX_FIELDS + 1; i++)
+        strcat(data, i ? ",f" : "f");
+    strcat(data, "\nnext,row\n");
+    csv_open(&r, data, strlen(data));
+    assert_int_equal(csv_next(&r, &rec, why, sizeof why), -1);
+    assert_non_null(strstr(why, "more than 64 fields"));
+    csv_record_free(&rec);
+    assert_int_equal(csv_next(&r, &rec, why, sizeof why), 1);
+    assert_string_equal(rec.field[0], "next");
+    assert_int_equal(rec.line, 2);
+    csv_record_free(&rec);
+    assert_int_equal(csv_next(&r, &rec, why, sizeof why), 0);
+}
+
+/* Lone CR line ends (old Macintosh exports) count as lines everywhere:
+ * blank lines, inside quotes, and when a bad line is skipped (which used
+ * to run to the end of the file). */
+static void test_csv_cr_lines(void **state)
+{
+    (void)state;
+    const char data[] = "a,b\r\r\"two\rlines\",c\rbad,\"x\"y\rlast,row\r";
+    csv_reader r;
+    csv_record rec;
+    char why[80] = "";
+    csv_open(&r, data, sizeof data - 1);
+    assert_int_equal(csv_next(&r, &rec, why, sizeof why), 1);
+    assert_int_equal(rec.line, 1);
+    assert_string_equal(rec.field[1], "b");
+    csv_record_free(&rec);
+    assert_int_equal(csv_next(&r, &rec, why, sizeof why), 1);
+    assert_int_equal(rec.line, 3); /* after the blank line 2 */
+    assert_string_equal(rec.field[0], "two\rlines");
+    csv_record_free(&rec);
+    assert_int_equal(csv_next(&r, &rec, why, sizeof why), -1);
+    assert_int_equal(rec.line, 5);
+    csv_record_free(&rec);
+    assert_int_equal(csv_next(&r, &rec, why, sizeof why), 1);
+    assert_string_equal(rec.field[0], "last");
+    assert_int_equal(rec.line, 6);
+    csv_record_free(&rec);
+    assert_int_equal(csv_next(&r, &rec, why, sizeof why), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +252,9 @@ int main(void)
         cmocka_unit_test(test_mllp_frame),
         cmocka_unit_test(test_csv_rfc4180),
         cmocka_unit_test(test_csv_malformed),
+        cmocka_unit_test(test_csv_field_limit),
+        cmocka_unit_test(test_csv_too_many_fields),
+        cmocka_unit_test(test_csv_cr_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
