@@ -315,8 +315,10 @@ static enum redraw key(app *a, view *v, enum action act, int ch)
         if (c->nshown)
             app_open_client(a, c->rows[c->shown[c->pos.sel]].client_id);
         return REDRAW_VIEW;
-    case ACT_FILTER:
+    case ACT_FILTER: /* a fresh filter: the one kept is replaced, not extended */
         c->filtering = 1;
+        c->filter[0] = '\0';
+        apply_filter(c);
         return filter_key(a, c, ERR);
     case ACT_TAG:
         return tag_selected(a, c);

@@ -88,6 +88,16 @@ static void decide(app *a, view *v, int accept)
     if (!accept &&
         app_prompt(a, "Reason for declining: ", reason, sizeof reason, 0) != 0)
         return;
+    if (accept) { /* the client becomes theirs: asked, never by a stray key */
+        char ask[200], ans[8] = "";
+        snprintf(ask, sizeof ask, "Take %.120s as your client? [y/N] ",
+                 table_cell(&tv->t, tv->pos.sel, table_col(&tv->t, "name")));
+        if (app_prompt(a, ask, ans, sizeof ans, 0) != 0 ||
+            (ans[0] != 'y' && ans[0] != 'Y')) {
+            app_status(a, 0, "not accepted");
+            return;
+        }
+    }
     int rc = accept ? handoff_accept(&a->ctx, id, NULL, &err)
                     : handoff_decline(&a->ctx, id, reason, &err);
     if (rc != CC_OK)

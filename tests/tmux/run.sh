@@ -445,7 +445,9 @@ t_handoff() {
     keys "$F2" C-l i
     see "$F2" '^hand-off +42 +Corez, Kemal +from demo-coach: Moving close' "demo-coach2's inbox has the hand-off first"
     keys "$F2" a
-    see "$F2" 'accepted: the client is yours' "a accepts it"
+    see "$F2" 'Take Corez, Kemal as your client\? \[y/N\]' "a asks before the client becomes theirs"
+    keys "$F2" y Enter
+    see "$F2" 'accepted: the client is yours' "y accepts it"
     gone "$F2" '^hand-off +42' "it leaves the inbox"
     keys "$F2" c
     see "$F2" '^Corez, Kemal' "c: Corez, Kemal is on demo-coach2's caseload"
@@ -549,7 +551,9 @@ t_journey() {
     see "$G2" "^hand-off +${id:-[0-9]+} +Okafor, Adaeze +from demo-coach: Lives near" \
         "demo-coach2's inbox has the hand-off of client ${id:-?}"
     keys "$G2" a
-    see "$G2" 'accepted: the client is yours' "a accepts it"
+    see "$G2" 'Take Okafor, Adaeze as your client' "a asks first"
+    keys "$G2" y Enter
+    see "$G2" 'accepted: the client is yours' "y accepts it"
     keys "$G2" c
     see "$G2" '^Okafor, Adaeze +hss +high +D1/60' "Okafor, Adaeze is on demo-coach2's caseload"
     keys "$G2" /
