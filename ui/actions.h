@@ -43,6 +43,10 @@
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \
     ACTION(DECLINE, "decline", "x", "decline the selected hand-off (with a reason)")   \
+    ACTION(WITHDRAW, "withdraw", "w",                                                  \
+           "withdraw the selected hand-off (yours, waiting)")                          \
+    ACTION(OUTSIDE, "outside-accepted", "O",                                           \
+           "record that the organization accepted the selected hand-off")              \
     ACTION(ENCOUNTER, "encounter", "H",                                                \
            "record a hospital stay or ED visit (phone, fax)")                          \
     ACTION(ADD, "add", "N", "add an entry (administration)")                           \

@@ -136,6 +136,50 @@ static void complete_task(app *a, record *r)
     load_tab(a, r);
 }
 
+/* The id of the selected hand-off on the hand-offs tab, or 0 (said why). */
+static int64_t selected_handoff(app *a, record *r)
+{
+    if (strcmp(record_tab_names()[r->tab], "handoffs") || !r->table.nrows) {
+        app_status(a, 1, "choose a hand-off on the handoffs tab");
+        return 0;
+    }
+    return atoll(table_cell(&r->table, r->pos.sel, table_col(&r->table, "id")));
+}
+
+/* w: the sender withdraws a proposal still waiting. */
+static void withdraw_handoff(app *a, record *r)
+{
+    cc_err err = {0};
+    int64_t id = selected_handoff(a, r);
+    if (!id)
+        return;
+    if (handoff_withdraw(&a->ctx, id, &err) != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    else
+        app_status(a, 0, "hand-off %lld withdrawn: the client stays yours",
+                   (long long)id);
+    load_tab(a, r);
+}
+
+/* O: the sender records that the outside organization accepted. */
+static void outside_accepted(app *a, record *r)
+{
+    char who[96], reach[96];
+    cc_err err = {0};
+    int64_t id = selected_handoff(a, r);
+    if (!id ||
+        app_prompt(a, "Accepted by (name at the organization): ", who, sizeof who, 0) !=
+            0 ||
+        app_prompt(a, "Their phone or e-mail: ", reach, sizeof reach, 0) != 0)
+        return;
+    if (handoff_record_outside(&a->ctx, id, who, reach, &err) != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    else
+        app_status(a, 0, "hand-off %lld accepted by %s: the client leaves the program",
+                   (long long)id, who);
+    load_tab(a, r);
+}
+
 /* The forms opened from a record, by action. */
 static const struct {
     enum action act;
@@ -176,6 +220,12 @@ static enum redraw key(app *a, view *v, enum action act, int ch)
     case ACT_TASK_DONE:
         complete_task(a, r);
         return REDRAW_VIEW;
+    case ACT_WITHDRAW:
+        withdraw_handoff(a, r);
+        return REDRAW_ALL;
+    case ACT_OUTSIDE:
+        outside_accepted(a, r);
+        return REDRAW_ALL;
     default:
         return REDRAW_PASS;
     }
