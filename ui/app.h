@@ -172,6 +172,9 @@ view *view_help_new(app *a);
 view *view_reports_new(app *a);
 view *view_admin_new(app *a);
 
+/* Text read whole, wrapped to the screen's width (view_pager.c). */
+view *view_pager_new(const char *title, const char *text);
+
 /* The first screen of a/'s person: administration for an administrator,
  * the caseload for everyone else. */
 view *app_home(app *a);

@@ -180,6 +180,31 @@ static void outside_accepted(app *a, record *r)
     load_tab(a, r);
 }
 
+/* Enter: the selected row whole, "column: value" a paragraph each. */
+static void open_row(app *a, record *r)
+{
+    char title[128];
+    size_t cap = 256, len = 0;
+    if (!r->table.nrows)
+        return;
+    for (int c = 0; c < r->table.ncols; c++)
+        cap +=
+            strlen(r->table.cols[c]) + strlen(table_cell(&r->table, r->pos.sel, c)) + 4;
+    char *text = malloc(cap);
+    if (!text)
+        return;
+    text[0] = '\0';
+    for (int c = 0; c < r->table.ncols; c++)
+        len += (size_t)snprintf(text + len, cap - len, "%s: %s\n", r->table.cols[c],
+                                table_cell(&r->table, r->pos.sel, c));
+    snprintf(title, sizeof title, "%.40s, %.30s: %s (q back)", r->c.family_name,
+             r->c.given_name, record_tab_names()[r->tab]);
+    view *p = view_pager_new(title, text);
+    free(text);
+    if (p)
+        app_push(a, p);
+}
+
 /* The forms opened from a record, by action. */
 static const struct {
     enum action act;
@@ -217,6 +242,9 @@ static enum redraw key(app *a, view *v, enum action act, int ch)
         return switch_tab(a, r, 1);
     case ACT_PREV_TAB:
         return switch_tab(a, r, -1);
+    case ACT_OPEN:
+        open_row(a, r);
+        return REDRAW_ALL;
     case ACT_TASK_DONE:
         complete_task(a, r);
         return REDRAW_VIEW;
