@@ -223,12 +223,69 @@ static int insert_contact(cc_ctx *ctx, contact *c, cc_err *err)
                      c->id, c->kind, err);
 }
 
+/* The protocol tasks a contact of each kind carries out (their codes). */
+static const struct {
+    const char *kind, *codes;
+} fulfils[] = {
+    {"call", "weekly-call,coaching-call,reminder-call"},
+    {"home-visit", "home-visit"},
+};
+
+/* The contact closes the loop: the open protocol task it carries out that
+ * is due first (and due by three days after the contact) is completed,
+ * audited as done by this contact. c->fulfilled gets its id (0: none). */
+static int fulfil_task(cc_ctx *ctx, contact *c, cc_err *err)
+{
+    const char *codes = NULL;
+    char now[21], details[64];
+    c->fulfilled = 0;
+    for (size_t i = 0; c->fulfil && i < sizeof fulfils / sizeof *fulfils; i++)
+        if (!strcmp(c->kind, fulfils[i].kind))
+            codes = fulfils[i].codes;
+    if (!codes)
+        return CC_OK;
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "SELECT id, origin_ref FROM task WHERE client_id = ?1 AND origin = 'protocol' "
+        "AND completed_at IS NULL AND cancelled_at IS NULL AND due_at <= "
+        "strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '+3 days') ORDER BY due_at, id",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, c->client_id);
+    sqlite3_bind_text(st, 2, c->at, -1, SQLITE_STATIC);
+    while (!c->fulfilled && sqlite3_step(st) == SQLITE_ROW) {
+        const char *ref = (const char *)sqlite3_column_text(st, 1);
+        const char *code = ref ? strrchr(ref, ':') : NULL; /* encounter:ID:code */
+        if (ctx_in_list(code ? code + 1 : ref ? ref : "", codes))
+            c->fulfilled = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (!c->fulfilled)
+        return CC_OK;
+    ctx_now(ctx, now);
+    st = ctx_prepare(ctx,
+                     "UPDATE task SET completed_at = ?2, completed_by = ?3, version = "
+                     "version + 1 WHERE id = ?1",
+                     err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, c->fulfilled);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, ctx->staff_id);
+    if (ctx_done(ctx, st, "completing the task", err) != CC_OK)
+        return err->code;
+    snprintf(details, sizeof details, "by contact %lld", (long long)c->id);
+    return ctx_audit(ctx, "task.complete", "task", c->fulfilled, details, err);
+}
+
 static int do_log(cc_ctx *ctx, void *arg, cc_err *err)
 {
     contact *c = arg;
-    if (guard_client(ctx, "client.write", c->client_id, "contact", err) != CC_OK)
+    if (guard_client(ctx, "client.write", c->client_id, "contact", err) != CC_OK ||
+        insert_contact(ctx, c, err) != CC_OK)
         return err->code;
-    return insert_contact(ctx, c, err);
+    return fulfil_task(ctx, c, err);
 }
 
 int contact_log(cc_ctx *ctx, contact *c, cc_err *err)

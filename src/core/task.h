@@ -34,6 +34,8 @@ typedef struct contact {
     char note[2048];
     int64_t staff_id;
     int64_t corrects_id; /* 0 = an original entry */
+    int fulfil;          /* in: complete the protocol task it carries out */
+    int64_t fulfilled;   /* out: the protocol task the contact completed, or 0 */
 } contact;
 
 /* True if t is open (neither completed nor cancelled) and its due time is
@@ -50,7 +52,10 @@ int task_complete(cc_ctx *ctx, int64_t id, int64_t version, task *theirs, cc_err
 
 int task_get(cc_ctx *ctx, int64_t id, task *out, cc_err *err);
 
-/* Log a contact (staff is the actor; at defaults to now). */
+/* Log a contact (staff is the actor; at defaults to now). With c->fulfil, a
+ * call or home visit completes the open protocol task it carries out (the weekly call,
+ * the home visit within 72 hours) due first and by three days after it;
+ * c->fulfilled names that task (0 if none). */
 int contact_log(cc_ctx *ctx, contact *c, cc_err *err);
 
 /* Correct contact old_id with a new entry c (same client); the old one

@@ -26,6 +26,7 @@
 #include "core/episode.h"
 #include "core/notice.h"
 #include "core/program.h"
+#include "core/task.h"
 #include "core/staff.h"
 #include "testutil.h"
 
@@ -201,7 +202,8 @@ static void test_discharge_starts_the_episode_once(void **state)
     /* the scheduler's inbox: the discharge, and the home visit to book */
     cc_table inbox;
     cc_err ierr = {0};
-    assert_int_equal(worklist_inbox(&f->sched, f->sched.staff_id, &inbox, &ierr), CC_OK);
+    assert_int_equal(worklist_inbox(&f->sched, f->sched.staff_id, &inbox, &ierr),
+                     CC_OK);
     int discharges = 0, visits = 0;
     for (int i = 0; i < inbox.nrows; i++) {
         discharges += !strcmp(table_cell(&inbox, i, 0), "discharge");
@@ -455,6 +457,54 @@ static void test_entered_by_a_person(void **state)
     assert_int_equal(q(f, "SELECT count(*) FROM encounter"), 2);
 }
 
+/* Contacts close the loop: a home visit completes the discharge's "home
+ * visit within 72 hours", a call the weekly call due by three days later;
+ * a call too early completes nothing. */
+static void test_contact_fulfils_the_protocol_task(void **state)
+{
+    fixture *f = *state;
+    cc_err one = {0}, err = {0};
+    encounter_notice d = notice("A03", "MRN1", "F1", "2026-11-19T15:00:00Z");
+    import1(f, &d, &one);
+    cc_ctx coach = {.st = f->s, .staff_id = f->coach};
+    snprintf(coach.role, sizeof coach.role, "coach");
+    contact c;
+    memset(&c, 0, sizeof c);
+    c.client_id = f->client;
+    c.fulfil = 1;
+    snprintf(c.kind, sizeof c.kind, "call");
+    snprintf(c.at, sizeof c.at, "2026-11-20T10:00:00Z");
+    assert_int_equal(contact_log(&coach, &c, &err), CC_OK);
+    assert_int_equal(c.fulfilled, 0); /* the first weekly call is due on the 26th */
+    memset(&c, 0, sizeof c);
+    c.client_id = f->client;
+    c.fulfil = 1;
+    snprintf(c.kind, sizeof c.kind, "home-visit");
+    snprintf(c.at, sizeof c.at, "2026-11-20T11:00:00Z");
+    assert_int_equal(contact_log(&coach, &c, &err), CC_OK);
+    assert_true(c.fulfilled > 0);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM task WHERE id = %lld AND completed_at IS "
+                       "NOT NULL AND origin_ref LIKE '%%home-visit'",
+                       (long long)c.fulfilled),
+                     1);
+    memset(&c, 0, sizeof c);
+    c.client_id = f->client;
+    c.fulfil = 1;
+    snprintf(c.kind, sizeof c.kind, "call");
+    snprintf(c.at, sizeof c.at, "2026-11-25T10:00:00Z");
+    assert_int_equal(contact_log(&coach, &c, &err), CC_OK);
+    assert_true(c.fulfilled > 0);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM task WHERE completed_at IS NOT NULL AND "
+                       "origin_ref LIKE '%%weekly-call'"),
+                     1); /* the first of them only; the next stays due */
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM audit WHERE action = 'task.complete' AND "
+                       "details LIKE 'by contact %%'"),
+                     2);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -462,6 +512,7 @@ int main(void)
         T(test_discharge_starts_the_episode_once), T(test_review_queue),
         T(test_readmission_and_transfer),          T(test_cancel_update_merge),
         T(test_batch_savepoints_and_permission),   T(test_entered_by_a_person),
+        T(test_contact_fulfils_the_protocol_task),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
