@@ -1,10 +1,12 @@
 /*
- * form_task.c — adding a task for a client: a title and a due date (the
- * task is the person's own; the core makes it due at the end of that day in
- * the site's time zone).
+ * form_task.c — adding a task for a client: a title, a due date (the core
+ * makes it due at the end of that day in the site's time zone) and whose it
+ * is: the person's own, or a colleague's of their team (the nurse's
+ * medication review, the scheduler's booking), in that colleague's inbox.
  */
 #include <string.h>
 
+#include "core/staff.h"
 #include "core/task.h"
 #include "form_common.h"
 #include "util/clock.h"
@@ -18,7 +20,27 @@ static int save_task(app *a, form *fm, cc_err *err)
     snprintf(t.due_date, sizeof t.due_date, "%.15s", fm->f[1].value);
     snprintf(t.origin, sizeof t.origin, "manual");
     t.owner_id = a->me.id;
+    staff s;
+    if (strcmp(fm->f[2].value, "me") != 0) {
+        if (staff_find(a->st, fm->f[2].value, &s, err) != CC_OK)
+            return err->code;
+        t.owner_id = s.id;
+    }
     return task_add(&a->ctx, &t, err);
+}
+
+/* "me" and the colleagues of the person's teams, for the choice. */
+static void team_mates(app *a, char *buf, size_t n)
+{
+    cc_table t;
+    cc_err err = {0};
+    snprintf(buf, n, "me");
+    if (worklist_colleagues(&a->ctx, &t, &err) != CC_OK)
+        return;
+    for (int r = 0; r < t.nrows; r++)
+        if (strlen(buf) + strlen(table_cell(&t, r, 0)) + 2 < n)
+            snprintf(buf + strlen(buf), n - strlen(buf), ",%s", table_cell(&t, r, 0));
+    table_free(&t);
 }
 
 view *form_task_new(app *a, int64_t client_id)
@@ -28,11 +50,13 @@ view *form_task_new(app *a, int64_t client_id)
     form *fm = form_alloc(sizeof *fm, "add task", a);
     if (!fm)
         return NULL;
-    fm->title = " Add a task (yours, due by the end of the day)";
+    fm->title = " Add a task (due by the end of the day)";
     fm->client_id = client_id;
-    fm->n = 2;
+    fm->n = 3;
     fm->f[0] = (form_field){"Title", NULL, ""};
     fm->f[1] = (form_field){"Due (YYYY-MM-DD)", NULL, ""};
+    team_mates(a, fm->choice_buf, sizeof fm->choice_buf);
+    fm->f[2] = (form_field){"For", fm->choice_buf, "me"};
     form_today_plus(a, 7, fm->f[1].value);
     fm->save = save_task;
     fm->saved_msg = "task added";

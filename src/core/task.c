@@ -78,10 +78,36 @@ int task_add_in(cc_ctx *ctx, task *t, cc_err *err)
     return ctx_audit(ctx, "task.add", "task", t->id, t->origin, err);
 }
 
+/* A person gives a task to themselves, to the client's owner, or to an
+ * active colleague of a team they are on or cover who sees client content
+ * (the nurse's medication review, the scheduler's booking). */
+static int owner_ok(cc_ctx *ctx, const task *t, cc_err *err)
+{
+    if (!t->owner_id || t->owner_id == ctx->staff_id || ctx->system)
+        return CC_OK;
+    if (t->owner_id == ctx_int(ctx,
+                               "SELECT owner_id FROM client WHERE id = ?1 AND ?2 = ?2",
+                               t->client_id, 0))
+        return CC_OK;
+    if (ctx_int(
+            ctx,
+            "SELECT 1 FROM (SELECT team_id FROM team_member WHERE staff_id = ?1 UNION "
+            "SELECT team_id FROM team_cover WHERE staff_id = ?1) a JOIN team_member b "
+            "ON b.team_id = a.team_id JOIN staff s ON s.id = b.staff_id WHERE "
+            "b.staff_id = ?2 AND s.active = 1 AND s.role NOT IN ('admin', "
+            "'supervisor')",
+            ctx->staff_id, t->owner_id))
+        return CC_OK;
+    return cc_err_set(
+        err, CC_EINPUT,
+        "a task goes to you, the client's owner or a colleague of your team");
+}
+
 static int do_add(cc_ctx *ctx, void *arg, cc_err *err)
 {
     task *t = arg;
-    if (guard_client(ctx, "client.write", t->client_id, "task", err) != CC_OK)
+    if (guard_client(ctx, "client.write", t->client_id, "task", err) != CC_OK ||
+        owner_ok(ctx, t, err) != CC_OK)
         return err->code;
     return task_add_in(ctx, t, err);
 }

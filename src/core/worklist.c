@@ -687,3 +687,21 @@ int worklist_handoff_targets(cc_ctx *ctx, char *out, size_t outsz, cc_err *err)
     sqlite3_finalize(st);
     return CC_OK;
 }
+
+int worklist_colleagues(cc_ctx *ctx, cc_table *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (guard_actor(ctx, err) != CC_OK)
+        return err->code;
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "SELECT DISTINCT s.login, s.role FROM team_member a JOIN team_member b ON "
+        "b.team_id = a.team_id JOIN staff s ON s.id = b.staff_id WHERE a.staff_id = ?1 "
+        "AND s.id <> ?1 AND s.active = 1 AND s.role NOT IN ('admin', 'supervisor') "
+        "ORDER BY s.login",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, ctx->staff_id);
+    return table_from_stmt(ctx, st, out, err);
+}

@@ -92,9 +92,13 @@ int record_tab(cc_ctx *ctx, int64_t client_id, const char *tab, cc_table *out,
 /* Alerts and hand-offs waiting for staff_id, overdue tasks and consents
  * expiring within 30 days of their clients (and, for a scheduler, the
  * team's discharges of the last 3 days and home visits due within 3 days),
- * as one table (kind, client, name, what, due, ref) for the inbox; the name is withheld for a client
- * outside the reader's scope (hand-offs offered to them excepted). */
+ * as one table (kind, client, name, what, due, ref) for the inbox; the name is withheld
+ * for a client outside the reader's scope (hand-offs offered to them excepted). */
 int worklist_inbox(cc_ctx *ctx, int64_t staff_id, cc_table *out, cc_err *err);
+
+/* The active colleagues of the actor's teams who may be given a task
+ * (login, role), by login. */
+int worklist_colleagues(cc_ctx *ctx, cc_table *out, cc_err *err);
 
 /* Where the actor can hand a client: "staff:LOGIN" for the people of their
  * teams, "program:CODE" for the programs, "org:CODE" for outside

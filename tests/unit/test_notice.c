@@ -505,6 +505,44 @@ static void test_contact_fulfils_the_protocol_task(void **state)
                      2);
 }
 
+/* A task may go to a colleague of the team (the nurse), and shows in their
+ * inbox when due; never to someone outside the teams. */
+static void test_task_for_a_colleague(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    cc_ctx coach = {.st = f->s, .staff_id = f->coach};
+    snprintf(coach.role, sizeof coach.role, "coach");
+    task t;
+    memset(&t, 0, sizeof t);
+    t.client_id = f->client;
+    t.owner_id = f->nurse;
+    snprintf(t.title, sizeof t.title, "Medication review");
+    snprintf(t.due_at, sizeof t.due_at, "2026-11-19T12:00:00Z");
+    assert_int_equal(task_add(&coach, &t, &err), CC_OK);
+    cc_ctx nurse = {.st = f->s, .staff_id = f->nurse};
+    snprintf(nurse.role, sizeof nurse.role, "nurse");
+    cc_table inbox;
+    assert_int_equal(worklist_inbox(&nurse, f->nurse, &inbox, &err), CC_OK);
+    int found = 0;
+    for (int i = 0; i < inbox.nrows; i++)
+        found |= !strcmp(table_cell(&inbox, i, 3), "Medication review");
+    table_free(&inbox);
+    assert_true(found);
+    cc_table mates;
+    assert_int_equal(worklist_colleagues(&coach, &mates, &err), CC_OK);
+    assert_int_equal(mates.nrows, 2); /* nurse1 and sched1 */
+    table_free(&mates);
+    int64_t stranger = add(f, "coach9", "coach");
+    memset(&t, 0, sizeof t);
+    t.client_id = f->client;
+    t.owner_id = stranger;
+    snprintf(t.title, sizeof t.title, "Not theirs");
+    snprintf(t.due_at, sizeof t.due_at, "2026-11-21T12:00:00Z");
+    assert_int_equal(task_add(&coach, &t, &err), CC_EINPUT);
+    assert_int_equal(q(f, "SELECT count(*) FROM task WHERE title = 'Not theirs'"), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -512,7 +550,7 @@ int main(void)
         T(test_discharge_starts_the_episode_once), T(test_review_queue),
         T(test_readmission_and_transfer),          T(test_cancel_update_merge),
         T(test_batch_savepoints_and_permission),   T(test_entered_by_a_person),
-        T(test_contact_fulfils_the_protocol_task),
+        T(test_contact_fulfils_the_protocol_task), T(test_task_for_a_colleague),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
