@@ -237,7 +237,7 @@ static void take(struct listener *l, int lfd)
     char h[NI_MAXHOST] = "?", p[NI_MAXSERV] = "?";
     getnameinfo((struct sockaddr *)&sa, len, h, sizeof h, p, sizeof p,
                 NI_NUMERICHOST | NI_NUMERICSERV);
-    snprintf(k->peer, sizeof k->peer, "%s:%s", h, p);
+    snprintf(k->peer, sizeof k->peer, "%.60s:%.15s", h, p);
 }
 
 static void serve(struct listener *l, int lfd)
