@@ -9,4 +9,9 @@ if [ -f "$dir/build.ninja" ]; then
 else
     meson setup "$dir" "$@" >/dev/null
 fi
-meson compile -C "$dir" >/dev/null
+# Quiet when it builds; the compiler's own words when it does not.
+if ! meson compile -C "$dir" >"$dir/compile.log" 2>&1; then
+    grep -E 'error|warning' -A4 "$dir/compile.log" | head -60
+    echo "build.sh: $dir does not build (the whole log: $dir/compile.log)" >&2
+    exit 1
+fi
