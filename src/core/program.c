@@ -96,24 +96,22 @@ int program_list(cc_ctx *ctx, program **out, int *n, cc_err *err)
     return CC_OK;
 }
 
-int program_tasks(cc_ctx *ctx, int64_t program_id, protocol_task **out, int *n,
-                  cc_err *err)
+/* The protocol tasks sql (bound to ?1 = id) selects, in its column order
+ * code, title, anchor, offset_hours, repeat_days, repeat_count; *out
+ * malloc'd. */
+static int read_tasks(cc_ctx *ctx, const char *sql, int64_t id, protocol_task **out,
+                      int *n, cc_err *err)
 {
     int cap = 8;
     *n = 0;
     *out = calloc((size_t)cap, sizeof **out);
-    sqlite3_stmt *st =
-        ctx_prepare(ctx,
-                    "SELECT code, title, anchor, offset_hours, repeat_days, "
-                    "repeat_count FROM protocol_task WHERE program_id = ?1 "
-                    "ORDER BY id",
-                    err);
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
     if (!st || !*out) {
         free(*out);
         *out = NULL;
         return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
     }
-    sqlite3_bind_int64(st, 1, program_id);
+    sqlite3_bind_int64(st, 1, id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
             protocol_task *p = realloc(*out, (size_t)(cap *= 2) * sizeof **out);
@@ -131,6 +129,16 @@ int program_tasks(cc_ctx *ctx, int64_t program_id, protocol_task **out, int *n,
     }
     sqlite3_finalize(st);
     return CC_OK;
+}
+
+int program_tasks(cc_ctx *ctx, int64_t program_id, protocol_task **out, int *n,
+                  cc_err *err)
+{
+    return read_tasks(
+        ctx,
+        "SELECT code, title, anchor, offset_hours, repeat_days, "
+        "repeat_count FROM protocol_task WHERE program_id = ?1 ORDER BY id",
+        program_id, out, n, err);
 }
 
 /* Lower-case letters, digits and '-', 1..31 characters. */
@@ -398,38 +406,12 @@ int program_save(cc_ctx *ctx, program *p, const protocol_task *tasks, int ntasks
 static int read_version_tasks(cc_ctx *ctx, int64_t vid, protocol_task **out, int *n,
                               cc_err *err)
 {
-    int cap = 8;
-    *n = 0;
-    *out = calloc((size_t)cap, sizeof **out);
-    sqlite3_stmt *st =
-        ctx_prepare(ctx,
-                    "SELECT code, title, anchor, offset_hours, repeat_days, "
-                    "repeat_count FROM program_version_task WHERE "
-                    "program_version_id = ?1 ORDER BY id",
-                    err);
-    if (!st || !*out) {
-        free(*out);
-        *out = NULL;
-        return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
-    }
-    sqlite3_bind_int64(st, 1, vid);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (*n == cap) {
-            protocol_task *p = realloc(*out, (size_t)(cap *= 2) * sizeof **out);
-            if (!p)
-                break;
-            *out = p;
-        }
-        protocol_task *t = &(*out)[(*n)++];
-        ctx_col(st, 0, t->code, sizeof t->code);
-        ctx_col(st, 1, t->title, sizeof t->title);
-        ctx_col(st, 2, t->anchor, sizeof t->anchor);
-        t->offset_hours = sqlite3_column_int(st, 3);
-        t->repeat_days = sqlite3_column_int(st, 4);
-        t->repeat_count = sqlite3_column_int(st, 5);
-    }
-    sqlite3_finalize(st);
-    return CC_OK;
+    return read_tasks(
+        ctx,
+        "SELECT code, title, anchor, offset_hours, repeat_days, "
+        "repeat_count FROM program_version_task WHERE program_version_id = "
+        "?1 ORDER BY id",
+        vid, out, n, err);
 }
 
 int program_version_get(cc_ctx *ctx, int64_t program_id, int64_t version, program *out,
