@@ -1,5 +1,6 @@
 /*
- * cmd_case.c — subcommands over the case data: export (JSON Lines), the
+ * cmd_case.c — subcommands over the case data: export (JSON Lines, CSV,
+ * a FHIR R4 record or every record as NDJSON), the
  * program templates (list, show as JSON, load from JSON, versions:
  * administrators change programs without a rebuild, each change a new
  * version), the risk questionnaire (show, load a new version) and the
@@ -12,55 +13,223 @@
 #include "cli.h"
 #include "core/assessment.h"
 #include "core/program.h"
+#include "core/disclose.h"
 #include "io/export.h"
+#include "io/fhir.h"
 
-static int print_line(void *arg, const char *line)
+static int print_record(void *arg, const char *rec)
 {
-    FILE *f = arg ? arg : stdout;
-    return fputs(line, f) < 0 || putc('\n', f) < 0 ? -1 : 0;
+    return fputs(rec, arg ? arg : stdout) < 0 ? -1 : 0;
+}
+
+struct export_opts {
+    const char *format, *what, *output, *client, *dir, *to, *purpose;
+    int all;
+};
+
+/* ---- FHIR --------------------------------------------------------------- */
+
+static int fhir_one(cli *c, const struct export_opts *o, cc_err *err)
+{
+    char *end, *json = NULL;
+    long long id = strtoll(o->client, &end, 10);
+    if (*end || id <= 0)
+        return cc_err_set(err, CC_EUSAGE, "--client takes a client id, not '%s'",
+                          o->client);
+    disclose_request req = {.client_id = id, .to_org = o->to, .purpose = o->purpose};
+    FILE *out = o->output ? export_create_file(o->output, err) : NULL;
+    if (o->output && !out)
+        return err->code;
+    if (cli_open(c, "export.record", 0, err) == CC_OK) {
+        cc_ctx ctx = cli_ctx(c);
+        if (disclose_record(&ctx, &req, fhir_bundle_builder, &json, err) == CC_OK &&
+            (fputs(json, out ? out : stdout) < 0 ||
+             fputc('\n', out ? out : stdout) < 0))
+            cc_err_set(err, CC_EDATA, "cannot write the export");
+    }
+    free(json);
+    if (out && fclose(out) != 0 && !err->code)
+        cc_err_set(err, CC_EDATA, "cannot write %s", o->output);
+    if (out && err->code)
+        export_remove_file(o->output);
+    if (!err->code && o->to)
+        fprintf(stderr, "recorded as a disclosure to %s%s\n", o->to,
+                req.substance_use ? "" : " (substance-use information left out)");
+    return err->code;
+}
+
+struct ndjson_files {
+    FILE *f[FHIR_NTYPES];
+};
+
+static int put_ndjson(void *arg, int type, const char *line)
+{
+    struct ndjson_files *nf = arg;
+    return fputs(line, nf->f[type]) < 0 ? -1 : 0;
+}
+
+static int write_manifest(const char *dir, const int64_t counts[FHIR_NTYPES],
+                          const char *now, cc_err *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    FILE *f = export_create_file(path, err);
+    if (!f)
+        return err->code;
+    cJSON *m = cJSON_CreateObject(), *files;
+    cJSON_AddStringToObject(m, "transactionTime", now);
+    cJSON_AddStringToObject(m, "request", "carecoord export --format fhir --all");
+    cJSON_AddBoolToObject(m, "requiresAccessToken", 0);
+    files = cJSON_AddArrayToObject(m, "output");
+    for (int i = 0; i < FHIR_NTYPES; i++) {
+        cJSON *e = cJSON_CreateObject();
+        char name[64];
+        snprintf(name, sizeof name, "%s.ndjson", fhir_types[i]);
+        cJSON_AddStringToObject(e, "type", fhir_types[i]);
+        cJSON_AddStringToObject(e, "url", name);
+        cJSON_AddNumberToObject(e, "count", (double)counts[i]);
+        cJSON_AddItemToArray(files, e);
+    }
+    cJSON_AddArrayToObject(m, "error");
+    char *json = cJSON_Print(m);
+    cJSON_Delete(m);
+    int bad = !json || fputs(json, f) < 0 || fputc('\n', f) < 0;
+    free(json);
+    if (fclose(f) != 0 || bad)
+        return cc_err_set(err, CC_EDATA, "cannot write %s", path);
+    return CC_OK;
+}
+
+static void remove_ndjson(const char *dir)
+{
+    char path[4096];
+    for (int i = 0; i <= FHIR_NTYPES; i++) {
+        snprintf(path, sizeof path, "%s/%s%s", dir,
+                 i < FHIR_NTYPES ? fhir_types[i] : "manifest",
+                 i < FHIR_NTYPES ? ".ndjson" : ".json");
+        export_remove_file(path);
+    }
+}
+
+static int fhir_all(cli *c, const struct export_opts *o, cc_err *err)
+{
+    struct ndjson_files nf = {{NULL}};
+    int64_t counts[FHIR_NTYPES] = {0};
+    char path[4096], now[21];
+    if (export_create_dir(o->dir, err) != CC_OK)
+        return err->code;
+    for (int i = 0; i < FHIR_NTYPES && !err->code; i++) {
+        snprintf(path, sizeof path, "%s/%s.ndjson", o->dir, fhir_types[i]);
+        nf.f[i] = export_create_file(path, err);
+    }
+    if (!err->code && cli_open(c, "export.case", 0, err) == CC_OK) {
+        cc_ctx ctx = cli_ctx(c);
+        ctx_now(&ctx, now);
+        if (fhir_export_all(&ctx, put_ndjson, &nf, counts, err) == CC_OK)
+            write_manifest(o->dir, counts, now, err);
+    }
+    for (int i = 0; i < FHIR_NTYPES; i++)
+        if (nf.f[i] && fclose(nf.f[i]) != 0 && !err->code)
+            cc_err_set(err, CC_EDATA, "cannot write the files in %s", o->dir);
+    if (err->code) {
+        remove_ndjson(o->dir);
+        return err->code;
+    }
+    for (int i = 0; i < FHIR_NTYPES; i++)
+        printf("%s.ndjson: %lld\n", fhir_types[i], (long long)counts[i]);
+    return CC_OK;
+}
+
+/* The options that belong to one format only. */
+static int export_opts_check(const struct export_opts *o, cc_err *err)
+{
+    int fhir = !strcmp(o->format, "fhir");
+    if (!fhir && strcmp(o->format, "jsonl") && strcmp(o->format, "csv"))
+        return cc_err_set(err, CC_EUSAGE,
+                          "unknown format '%s' (choose jsonl, csv or fhir)", o->format);
+    if (!fhir && (o->client || o->all || o->dir || o->to || o->purpose))
+        return cc_err_set(err, CC_EUSAGE,
+                          "--client, --all, --dir, --to and --purpose go with --format "
+                          "fhir");
+    if (!fhir)
+        return export_known(o->what)
+                   ? CC_OK
+                   : cc_err_set(err, CC_EUSAGE, "cannot export '%s' (choose %s)",
+                                o->what, export_kinds());
+    if (o->what)
+        return cc_err_set(err, CC_EUSAGE,
+                          "--format fhir writes whole records: no --what");
+    if (!o->client == !o->all)
+        return cc_err_set(err, CC_EUSAGE, "--format fhir needs --client ID or --all");
+    if (o->all && (!o->dir || o->output || o->to))
+        return cc_err_set(err, CC_EUSAGE,
+                          "--all writes NDJSON files into --dir DIR (internal use: no "
+                          "--output, no --to)");
+    if (o->client && o->dir)
+        return cc_err_set(err, CC_EUSAGE, "--dir goes with --all");
+    if (!o->to != !o->purpose)
+        return cc_err_set(err, CC_EUSAGE,
+                          "a record for another organization needs both --to ORG and "
+                          "--purpose TEXT");
+    return CC_OK;
+}
+
+static int export_plain(cli *c, const struct export_opts *o, cc_err *err)
+{
+    int64_t n;
+    FILE *out = o->output ? export_create_file(o->output, err) : NULL;
+    if (o->output && !out)
+        return err->code;
+    if (cli_open(c, export_action(o->what), 0, err) == CC_OK) {
+        cc_ctx ctx = cli_ctx(c);
+        export_data(&ctx, o->what, strcmp(o->format, "csv") ? EXPORT_JSONL : EXPORT_CSV,
+                    print_record, out, &n, err);
+    }
+    if (out && fclose(out) != 0 && !err->code)
+        cc_err_set(err, CC_EDATA, "cannot write %s", o->output);
+    if (out && err->code)
+        export_remove_file(o->output);
+    return err->code;
 }
 
 static int cmd_export(cli *c, int argc, char **argv)
 {
-    const char *format = "jsonl", *what = "clients", *output = NULL;
-    const struct cli_opt opts[] = {{"--format", &format, NULL},
-                                   {"--what", &what, NULL},
-                                   {"--output", &output, NULL},
+    struct export_opts o = {.format = "jsonl"};
+    const struct cli_opt opts[] = {{"--format", &o.format, NULL},
+                                   {"--what", &o.what, NULL},
+                                   {"--output", &o.output, NULL},
+                                   {"--client", &o.client, NULL},
+                                   {"--all", NULL, &o.all},
+                                   {"--dir", &o.dir, NULL},
+                                   {"--to", &o.to, NULL},
+                                   {"--purpose", &o.purpose, NULL},
                                    {NULL, NULL, NULL}};
     cc_err err = {0};
-    int64_t n;
     int rc;
     if (!cli_args(
             argc, argv, opts, NULL, 0, 0,
-            "usage: carecoord export [--format jsonl] [--what KIND] [--output FILE]\n"
-            "Write one JSON object per line to standard output, or to FILE (a new\n"
-            "file, yours, mode 0600). KIND: clients "
-            "(default),\nreferrals, consents, assessments, episodes, tasks, contacts, "
-            "handoffs, alerts\n(supervisors); staff, teams (administrators, "
-            "supervisors, "
-            "managers); access,\ndisclosures (supervisors). Every export is audited; "
-            "client data goes only\nwhere it may go.\n",
+            "usage: carecoord export [--format jsonl|csv] [--what KIND] [--output FILE]\n"
+            "       carecoord export --format fhir --client ID [--to ORG --purpose TEXT]\n"
+            "                        [--output FILE]\n"
+            "       carecoord export --format fhir --all --dir DIR\n"
+            "JSON Lines (one object per line) or CSV (a header row, formula-safe\n"
+            "cells) to standard output, or to FILE (a new file, yours, mode 0600).\n"
+            "KIND: clients (default), referrals, consents, assessments, episodes,\n"
+            "tasks, contacts, handoffs, alerts (supervisors); staff, teams\n"
+            "(administrators, supervisors, managers); access, disclosures\n"
+            "(supervisors). --format fhir writes one client's record as a FHIR R4\n"
+            "Bundle (anyone with the client in scope); for another organization it\n"
+            "needs a release naming it and is recorded as a disclosure. --all writes\n"
+            "every client as NDJSON files and a manifest into DIR (supervisors).\n"
+            "Every export is audited.\n",
             &rc))
         return rc;
-    if (strcmp(format, "jsonl") != 0)
-        return cc_err_set(&err, CC_EUSAGE, "only --format jsonl is supported"),
-               cli_fail(&err);
-    if (!export_known(what))
-        return cc_err_set(&err, CC_EUSAGE, "cannot export '%s' (choose %s)", what,
-                          export_kinds()),
-               cli_fail(&err);
-    FILE *out = output ? export_create_file(output, &err) : NULL;
-    if (output && !out)
-        return cli_fail(&err);
-    cc_ctx ctx;
-    if (cli_open(c, export_action(what), 0, &err) == CC_OK) {
-        ctx = cli_ctx(c);
-        export_jsonl(&ctx, what, print_line, out, &n, &err);
-    }
-    if (out && fclose(out) != 0 && !err.code)
-        cc_err_set(&err, CC_EDATA, "cannot write %s", output);
-    if (out && err.code)
-        export_remove_file(output);
+    int fhir = !strcmp(o.format, "fhir");
+    if (!fhir && !o.what)
+        o.what = "clients";
+    if (export_opts_check(&o, &err) == CC_OK)
+        fhir ? (o.all ? fhir_all(c, &o, &err) : fhir_one(c, &o, &err))
+             : export_plain(c, &o, &err);
     if (err.code)
         return cli_fail(&err);
     return fflush(stdout) == 0 ? CC_OK : CC_EDATA;

@@ -427,12 +427,18 @@ static int cmd_client_consent(cli *c, int argc, char **argv)
                         *signed_on = NULL;
     const char *expires = NULL, *reason = NULL, *to = NULL, *purpose = "", *info = "";
     const char *witness = "";
-    const struct cli_opt opts[] = {
-        {"--kind", &kind, NULL},        {"--decision", &decision, NULL},
-        {"--signed", &signed_on, NULL}, {"--expires", &expires, NULL},
-        {"--reason", &reason, NULL},    {"--to", &to, NULL},
-        {"--purpose", &purpose, NULL},  {"--information", &info, NULL},
-        {"--witness", &witness, NULL},  {NULL, NULL, NULL}};
+    int su = 0;
+    const struct cli_opt opts[] = {{"--kind", &kind, NULL},
+                                   {"--decision", &decision, NULL},
+                                   {"--signed", &signed_on, NULL},
+                                   {"--expires", &expires, NULL},
+                                   {"--reason", &reason, NULL},
+                                   {"--to", &to, NULL},
+                                   {"--purpose", &purpose, NULL},
+                                   {"--information", &info, NULL},
+                                   {"--witness", &witness, NULL},
+                                   {"--substance-use", NULL, &su},
+                                   {NULL, NULL, NULL}};
     cc_err err = {0};
     cc_ctx ctx;
     consent k = {0};
@@ -442,9 +448,10 @@ static int cmd_client_consent(cli *c, int argc, char **argv)
             "usage: carecoord client consent CLIENT [--kind participation|release]\n"
             "       [--decision granted|declined] [--reason TEXT] [--signed DATE]\n"
             "       [--expires DATE] [--to ORG,ORG] [--purpose TEXT]\n"
-            "       [--information TEXT] [--witness TEXT]\n"
+            "       [--information TEXT] [--witness TEXT] [--substance-use]\n"
             "Record a consent decision (a release names its recipients by "
-            "organization\ncode); participation moves the referral.\n",
+            "organization\ncode; --substance-use: it covers substance-use "
+            "information, 42 CFR\nPart 2); participation moves the referral.\n",
             &rc))
         return rc;
     if (parse_client(pos[0], &k.client_id, &err) != CC_OK ||
@@ -457,6 +464,7 @@ static int cmd_client_consent(cli *c, int argc, char **argv)
     copy(k.information, sizeof k.information, info);
     copy(k.witness, sizeof k.witness, witness);
     copy(k.expires_date, sizeof k.expires_date, expires);
+    k.substance_use = su;
     if (signed_on)
         copy(k.signed_date, sizeof k.signed_date, signed_on);
     else
@@ -466,6 +474,38 @@ static int cmd_client_consent(cli *c, int argc, char **argv)
         return cli_fail(&err);
     printf("consent %lld recorded: %s %s for client %lld\n", (long long)k.id,
            cli_s(k.kind), cli_s(k.decision), (long long)k.client_id);
+    return CC_OK;
+}
+
+static int cmd_client_revoke(cli *c, int argc, char **argv)
+{
+    const char *pos[1], *reason = NULL, *date = NULL;
+    const struct cli_opt opts[] = {
+        {"--reason", &reason, NULL}, {"--date", &date, NULL}, {NULL, NULL, NULL}};
+    cc_err err = {0};
+    cc_ctx ctx;
+    char today[11];
+    int64_t id;
+    int rc;
+    if (!cli_args(
+            argc, argv, opts, pos, 1, 1,
+            "usage: carecoord client revoke CONSENT --reason TEXT [--date DATE]\n"
+            "Record that the client revoked consent CONSENT (from DATE, today by\n"
+            "default); nothing is shared under it from then on.\n",
+            &rc))
+        return rc;
+    char *end;
+    id = strtoll(pos[0], &end, 10);
+    if (!*pos[0] || *end || id < 1)
+        return cc_err_set(&err, CC_EUSAGE, "'%s' is not a consent id", pos[0]),
+               cli_fail(&err);
+    if (open_for(c, "client.write", &ctx, &err) != CC_OK)
+        return cli_fail(&err);
+    ctx_today(&ctx, today);
+    if (consent_revoke(&ctx, id, date ? date : today, reason ? reason : "", &err) !=
+        CC_OK)
+        return cli_fail(&err);
+    printf("consent %lld revoked from %s\n", (long long)id, date ? date : today);
     return CC_OK;
 }
 
@@ -593,6 +633,8 @@ const struct cli_command cli_org_commands[] = {
      "take in a client and referral"},
     {"client", "consent", cmd_client_consent, "client consent CLIENT ...",
      "record a consent decision"},
+    {"client", "revoke", cmd_client_revoke, "client revoke CONSENT --reason R",
+     "the client revoked a consent"},
     {"episode", "extend", cmd_episode_extend, "episode extend ID --days N --reason R",
      "extend an open episode (within the maximum)"},
     {"client", "assess", cmd_client_assess, "client assess CLIENT ...",

@@ -27,6 +27,8 @@ static const struct rule rules[] = {
     {"export.case", "supervisor", ACCESS_NONE},
     {"export.staff", "admin supervisor program-manager", ACCESS_NONE},
     {"export.audit", "supervisor", ACCESS_NONE},
+    /* one client's whole record (FHIR), internal or for an organization */
+    {"export.record", CARE " supervisor", ACCESS_READ},
     {"client.view", CARE " supervisor", ACCESS_READ},
     {"client.write", CARE, ACCESS_WRITE},
     {"handoff.propose", CARE, ACCESS_WRITE},

@@ -15,6 +15,7 @@
 #include "caseload.h"
 #include "client.h"
 #include "consent.h"
+#include "disclose.h"
 #include "episode.h"
 #include "guard.h"
 #include "leave.h"
@@ -254,32 +255,15 @@ static int may_propose(cc_ctx *ctx, const client *c, cc_err *err)
 }
 
 static int record_disclosure(cc_ctx *ctx, const client *c, int64_t org, int su,
-                             int64_t handoff_id, const char *now, cc_err *err)
+                             int64_t handoff_id, cc_err *err)
 {
-    sqlite3_stmt *st =
-        ctx_prepare(ctx,
-                    "INSERT INTO disclosure (client_id, organization_id, at, "
-                    "what, purpose, substance_use, staff_id, handoff_id) "
-                    "VALUES (?1, ?2, ?3, ?4, 'warm hand-off', ?5, ?6, ?7)",
-                    err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, c->id);
-    sqlite3_bind_int64(st, 2, org);
-    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(
-        st, 4,
+    return disclosure_record(
+        ctx, c->id, org,
         su ? "hand-off summary: risk, active issues, consents, open tasks, "
              "recent contacts, substance-use information"
            : "hand-off summary: risk, active issues, consents, open tasks, "
              "recent contacts",
-        -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, su);
-    sqlite3_bind_int64(st, 6, ctx->staff_id);
-    sqlite3_bind_int64(st, 7, handoff_id);
-    if (ctx_done(ctx, st, "recording disclosure", err) != CC_OK)
-        return err->code;
-    return ctx_audit(ctx, "disclosure", "client", c->id, "warm hand-off", err);
+        "warm hand-off", su, handoff_id, err);
 }
 
 static int expiry_days(cc_ctx *ctx)
@@ -341,7 +325,7 @@ static int insert_handoff(cc_ctx *ctx, const client *c, const handoff_target *to
         return store_fail(ctx->st, rc, "proposing hand-off", err);
     *id = sqlite3_last_insert_rowid(store_db(ctx->st));
     if (!strcmp(to->kind, "organization") &&
-        record_disclosure(ctx, c, to->id, su, *id, now, err) != CC_OK)
+        record_disclosure(ctx, c, to->id, su, *id, err) != CC_OK)
         return err->code;
     return ctx_audit(ctx, "handoff.propose", "client", c->id, to->kind, err);
 }

@@ -23,8 +23,9 @@
 #include <unistd.h>
 
 #include "core/consent.h"
-#include "core/guard.h"
+#include "core/disclose.h"
 #include "core/episode.h"
+#include "io/tableout.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -255,6 +256,9 @@ static cJSON *row_episode(exporter *x, sqlite3_stmt *st)
     if (open) {
         cJSON_AddNumberToObject(o, "day", d.day);
         cJSON_AddBoolToObject(o, "past_target", d.past_target);
+    } else {
+        cJSON_AddNullToObject(o, "day");
+        cJSON_AddNullToObject(o, "past_target");
     }
     return o;
 }
@@ -320,10 +324,14 @@ static cJSON *row_plain(exporter *x, sqlite3_stmt *st)
     return o;
 }
 
+/* A kind: its query, how a row becomes an object, and (for the kinds with
+ * a row function of their own) the object's keys in order, which are the
+ * CSV header; row_plain's keys are the query's column names. */
 static const struct export_kind {
     const char *what;
     const char *sql;
     cJSON *(*row)(exporter *x, sqlite3_stmt *st);
+    const char *columns;
 } kinds[] = {
     {"clients",
      "SELECT c.id, c.family_name, c.given_name, c.dob, c.zip, c.payer, c.language, "
@@ -331,7 +339,8 @@ static const struct export_kind {
      "FROM client c LEFT JOIN organization o ON o.id = c.setting_org_id LEFT JOIN "
      "staff "
      "s ON s.id = c.owner_id LEFT JOIN program p ON p.id = c.program_id ORDER BY c.id",
-     row_client},
+     row_client,
+     "id,family_name,given_name,dob,zip,payer,language,interpreter,setting,setting_org,tier,owner,program,identifiers,version"},
     {"referrals",
      "SELECT r.id, r.client_id, p.code, r.source_type, o.facility_code, "
      "r.source_person, "
@@ -340,14 +349,16 @@ static const struct export_kind {
      "program p ON p.id = r.program_id LEFT JOIN organization o ON o.id = "
      "r.source_org_id "
      "ORDER BY r.id",
-     row_referral},
+     row_referral,
+     "id,client,program,source_type,source_org,source_person,criteria,received_date,status,status_at,reason,history"},
     {"consents",
      "SELECT c.id, c.client_id, c.kind, c.decision, c.decline_reason, c.purpose, "
      "c.information, c.substance_use, c.signed_date, s.login, c.witness, "
      "c.expires_date, "
      "c.expires_event, c.revoked_date, c.revoke_reason FROM consent c JOIN staff s ON "
      "s.id = c.recorded_by ORDER BY c.id",
-     row_consent},
+     row_consent,
+     "id,client,kind,decision,decline_reason,purpose,information,substance_use,signed_date,recorded_by,witness,expires_date,expires_event,revoked_date,revoke_reason,recipients,state"},
     {"assessments",
      "SELECT a.id, a.client_id, p.code, q.code || '/' || q.version, a.at, s.login, "
      "a.setting, a.score, a.level, a.drivers FROM assessment a JOIN program p ON p.id "
@@ -355,23 +366,26 @@ static const struct export_kind {
      "a.program_id JOIN questionnaire q ON q.id = a.questionnaire_id JOIN staff s ON "
      "s.id "
      "= a.staff_id ORDER BY a.id",
-     row_assessment},
+     row_assessment,
+     "id,client,program,questionnaire,at,staff,setting,score,level,drivers,answers"},
     {"episodes",
      "SELECT e.id, e.client_id, p.code, e.start_date, e.target_days, e.extended_days, "
      "e.closed_date, e.outcome FROM episode e JOIN program p ON p.id = e.program_id "
      "ORDER BY e.id",
-     row_episode},
+     row_episode,
+     "id,client,program,start_date,target_days,extended_days,length,target_end,closed_date,outcome,state,day,past_target"},
     {"tasks",
      "SELECT t.id, t.client_id, t.episode_id, t.title, t.due_at, s.login, t.origin, "
      "t.origin_ref, t.completed_at, c.login, t.cancelled_at FROM task t JOIN staff s "
      "ON "
      "s.id = t.owner_id "
      "LEFT JOIN staff c ON c.id = t.completed_by ORDER BY t.id",
-     row_task},
+     row_task,
+     "id,client,episode,title,due_at,owner,origin,origin_ref,completed_at,completed_by,cancelled_at,overdue"},
     {"contacts",
      "SELECT k.id, k.client_id, k.kind, k.at, k.duration_min, k.note, s.login, "
      "k.corrects_id FROM contact k JOIN staff s ON s.id = k.staff_id ORDER BY k.id",
-     row_contact},
+     row_contact, "id,client,kind,at,duration_min,note,staff,corrects"},
     {"staff",
      "SELECT s.id, s.login, s.full_name, s.role, s.active, (SELECT "
      "group_concat(t.name, "
@@ -380,7 +394,7 @@ static const struct export_kind {
      "AS covers, (SELECT group_concat(t.name, ',') FROM team_member tm JOIN team t ON "
      "t.id "
      "= tm.team_id WHERE tm.staff_id = s.id) AS teams FROM staff s ORDER BY s.id",
-     row_plain},
+     row_plain, NULL},
     {"teams",
      "SELECT t.id, t.name, p.code AS program, (SELECT group_concat(s.login, ',') FROM "
      "team_cover tc JOIN staff s ON s.id = tc.staff_id WHERE tc.team_id = t.id) AS "
@@ -389,7 +403,7 @@ static const struct export_kind {
      "JOIN staff s ON s.id = tm.staff_id WHERE tm.team_id = t.id) AS members FROM team "
      "t "
      "JOIN program p ON p.id = t.program_id ORDER BY t.id",
-     row_plain},
+     row_plain, NULL},
     {"handoffs",
      "SELECT h.id, h.client_id AS client, f.login AS \"from\", fp.code AS "
      "from_program, "
@@ -404,13 +418,13 @@ static const struct export_kind {
      "organization o ON o.id = h.to_org_id LEFT JOIN staff d ON d.id = h.decided_by "
      "ORDER "
      "BY h.id",
-     row_plain},
+     row_plain, NULL},
     {"disclosures",
      "SELECT d.id, d.client_id AS client, o.facility_code AS recipient, o.name AS "
      "recipient_name, d.at, d.what, d.purpose, d.substance_use, s.login AS staff, "
      "d.handoff_id AS handoff FROM disclosure d JOIN organization o ON o.id = "
      "d.organization_id JOIN staff s ON s.id = d.staff_id ORDER BY d.id",
-     row_plain},
+     row_plain, NULL},
     {"access",
      "SELECT 'break-glass' AS kind, g.id, g.granted_at AS at, s.login AS staff, "
      "g.client_id AS client, g.reason AS detail, g.expires_at, g.reviewed_at, r.login "
@@ -422,14 +436,14 @@ static const struct export_kind {
      "staff "
      "s ON s.id = a.staff_id WHERE a.action IN ('client.view', 'client.view.refused') "
      "ORDER BY 3, 2",
-     row_plain},
+     row_plain, NULL},
     {"alerts",
      "SELECT a.id, a.client_id AS client, a.kind, a.for_role, s.login AS for_staff, "
      "a.details, a.created_at, a.acknowledged_at, k.login AS acknowledged_by FROM "
      "alert a "
      "LEFT JOIN staff s ON s.id = a.for_staff_id LEFT JOIN staff k ON k.id = "
      "a.acknowledged_by ORDER BY a.id",
-     row_plain},
+     row_plain, NULL},
 };
 
 const char *export_kinds(void)
@@ -459,56 +473,170 @@ const char *export_action(const char *what)
                                                      : "export.case";
 }
 
-static int emit_all(exporter *x, const struct export_kind *k, cc_err *err)
+/* ---- CSV --------------------------------------------------------------- */
+
+/* A malloc'd text for one value: text as it is, numbers plain, true/false,
+ * nothing for null, an array's items joined by "; " (an object item, such
+ * as an identifier, as its values joined by ":"). */
+static char *cell_text(const cJSON *v);
+
+static char *join_items(const cJSON *arr, const char *sep)
 {
-    sqlite3_stmt *st = ctx_prepare(x->ctx, k->sql, err);
-    int rc = CC_OK, step;
-    if (!st)
-        return err->code;
-    while (rc == CC_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        cJSON *o = k->row(x, st);
-        char *line = o ? cJSON_PrintUnformatted(o) : NULL;
-        rc = line && x->sink(x->arg, line) == 0
+    size_t cap = 64, len = 0, sl = strlen(sep);
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr)
+    {
+        char *t = cJSON_IsObject(it) ? join_items(it, ":") : cell_text(it);
+        size_t tl = t ? strlen(t) : 0;
+        char *grown =
+            len + sl + tl + 1 > cap ? realloc(out, cap = 2 * (len + sl + tl + 1)) : out;
+        if (!t || !grown) {
+            free(t), free(grown ? grown : out);
+            return NULL;
+        }
+        out = grown;
+        if (len)
+            memcpy(out + len, sep, sl), len += sl;
+        memcpy(out + len, t, tl + 1), len += tl;
+        free(t);
+    }
+    return out;
+}
+
+static char *cell_text(const cJSON *v)
+{
+    char num[32];
+    if (cJSON_IsString(v))
+        return strdup(v->valuestring);
+    if (cJSON_IsBool(v))
+        return strdup(cJSON_IsTrue(v) ? "true" : "false");
+    if (cJSON_IsArray(v))
+        return join_items(v, "; ");
+    if (cJSON_IsNumber(v)) {
+        snprintf(num, sizeof num, "%.17g", v->valuedouble);
+        return strdup(num);
+    }
+    return strdup("");
+}
+
+/* Append cell (sanitized, quoted, formula-safe) and a comma or the CRLF. */
+static int csv_add(char **rec, size_t *len, size_t *cap, const char *cell, int last)
+{
+    char *q = tableout_csv_cell_dup(cell);
+    size_t ql = q ? strlen(q) : 0;
+    if (q && *len + ql + 3 > *cap) {
+        char *grown = realloc(*rec, *cap = 2 * (*len + ql + 3));
+        if (!grown)
+            free(q), q = NULL;
+        else
+            *rec = grown;
+    }
+    if (!q)
+        return -1;
+    memcpy(*rec + *len, q, ql), *len += ql;
+    memcpy(*rec + *len, last ? "\r\n" : ",", last ? 3 : 2), *len += last ? 2 : 1;
+    free(q);
+    return 0;
+}
+
+/* The header (o NULL) or o's values, in the order of cols (a comma list). */
+static char *csv_record(const char *cols, const cJSON *o)
+{
+    size_t len = 0, cap = 256;
+    char *rec = malloc(cap), name[64];
+    for (const char *p = cols; rec && *p;) {
+        size_t n = strcspn(p, ",");
+        snprintf(name, sizeof name, "%.*s", (int)n, p);
+        p += n + (p[n] == ',');
+        char *t =
+            o ? cell_text(cJSON_GetObjectItemCaseSensitive(o, name)) : strdup(name);
+        if (!t || csv_add(&rec, &len, &cap, t, *p == '\0') != 0)
+            free(rec), rec = NULL;
+        free(t);
+    }
+    return rec;
+}
+
+/* The columns of a plain kind: the query's column names, comma-joined. */
+static char *plain_columns(sqlite3_stmt *st)
+{
+    size_t len = 0;
+    char *cols = calloc(1, 1024);
+    for (int i = 0; cols && i < sqlite3_column_count(st); i++)
+        len += (size_t)snprintf(cols + len, len < 1024 ? 1024 - len : 0, "%s%s",
+                                i ? "," : "", sqlite3_column_name(st, i));
+    if (len >= 1024)
+        free(cols), cols = NULL;
+    return cols;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static char *record_of(const cJSON *o, const char *cols, enum export_format fmt)
+{
+    if (fmt == EXPORT_CSV)
+        return csv_record(cols, o);
+    char *json = cJSON_PrintUnformatted(o);
+    size_t n = json ? strlen(json) : 0;
+    char *line = json ? realloc(json, n + 2) : NULL;
+    if (!line)
+        return free(json), NULL;
+    memcpy(line + n, "\n", 2);
+    return line;
+}
+
+static int put(exporter *x, char *rec, cc_err *err)
+{
+    int rc = rec && x->sink(x->arg, rec) == 0
                  ? CC_OK
                  : cc_err_set(err, CC_EDATA, "export: cannot write output");
+    free(rec);
+    return rc;
+}
+
+static int emit_all(exporter *x, const struct export_kind *k, enum export_format fmt,
+                    cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(x->ctx, k->sql, err);
+    int rc = CC_OK, step = SQLITE_DONE;
+    if (!st)
+        return err->code;
+    char *cols = k->columns ? strdup(k->columns) : plain_columns(st);
+    if (fmt == EXPORT_CSV)
+        rc = put(x, cols ? csv_record(cols, NULL) : NULL, err);
+    while (rc == CC_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *o = k->row(x, st);
+        rc = put(x, o ? record_of(o, cols, fmt) : NULL, err);
         x->count++;
-        free(line);
         cJSON_Delete(o);
     }
     sqlite3_finalize(st);
+    free(cols);
     if (rc == CC_OK && step != SQLITE_DONE)
         return store_fail(x->ctx->st, step, "export", err);
     return rc;
 }
 
-struct audit_args {
-    const char *what;
-};
-
-static int do_audit(cc_ctx *ctx, void *arg, cc_err *err)
-{
-    struct audit_args *a = arg;
-    if (guard_action(ctx, export_action(a->what), err) != CC_OK)
-        return err->code;
-    return ctx_audit(ctx, "export.jsonl", "export", 0, a->what, err);
-}
-
-int export_jsonl(cc_ctx *ctx, const char *what, export_sink sink, void *arg,
-                 int64_t *count, cc_err *err)
+int export_data(cc_ctx *ctx, const char *what, enum export_format fmt, export_sink sink,
+                void *arg, int64_t *count, cc_err *err)
 {
     const struct export_kind *k = find_kind(what);
-    struct audit_args a = {what};
     exporter x = {ctx, "", "", sink, arg, 0};
     if (!k)
         return cc_err_set(err, CC_EUSAGE, "cannot export '%s' (choose %s)", what,
                           export_kinds());
-    if (ctx_txn(ctx, do_audit, &a, err) != CC_OK)
+    if (disclose_bulk_audit(ctx, export_action(what),
+                            fmt == EXPORT_CSV ? "csv" : "jsonl", what, err) != CC_OK)
         return err->code;
     ctx_today(ctx, x.today);
     ctx_now(ctx, x.now);
     if (sqlite3_exec(store_db(ctx->st), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return store_fail(ctx->st, SQLITE_ERROR, "export", err);
-    int rc = emit_all(&x, k, err);
+    int rc = emit_all(&x, k, fmt, err);
     sqlite3_exec(store_db(ctx->st), "COMMIT", NULL, NULL, NULL);
     if (count)
         *count = x.count;
@@ -564,6 +692,25 @@ FILE *export_create_file(const char *path, cc_err *err)
     else if (!f)
         cc_err_set(err, CC_EUSAGE, "cannot create %s: %s", path, strerror(e));
     return f;
+}
+
+int export_create_dir(const char *path, cc_err *err)
+{
+    struct ids saved;
+    int e = EPERM, made = -1;
+    if (user_ids_enter(&saved) == 0) {
+        made = mkdir(path, 0700);
+        e = errno;
+        if (made != 0 && e == EEXIST && rmdir(path) == 0) /* empty: take it */
+            made = mkdir(path, 0700), e = errno;
+        user_ids_leave(&saved);
+    }
+    if (made == 0)
+        return CC_OK;
+    if (e == EEXIST || e == ENOTEMPTY)
+        return cc_err_set(err, CC_EUSAGE,
+                          "%s already holds files: name a new directory", path);
+    return cc_err_set(err, CC_EUSAGE, "cannot create %s: %s", path, strerror(e));
 }
 
 void export_remove_file(const char *path)

@@ -10,12 +10,11 @@
 
 #include "util/text.h"
 
-size_t tableout_csv_cell(const char *cell, char *out, size_t outsz)
+/* clean (already sanitized) into out as one cell, quoted when needed, with
+ * room always kept for the closing quote; returns the length written. */
+static size_t quote_cell(const char *clean, int risky, char *out, size_t outsz)
 {
-    char clean[2048];
     size_t o = 0;
-    int risky = cell && cell[0] && strchr("=+-@\t\r", cell[0]) != NULL;
-    text_sanitize(cell ? cell : "", clean, sizeof clean, 1);
     int quote = risky || strpbrk(clean, ",\"\r\n") != NULL;
     if (outsz < 4)
         return 0;
@@ -38,6 +37,32 @@ size_t tableout_csv_cell(const char *cell, char *out, size_t outsz)
 #undef PUT
     out[o] = '\0';
     return o;
+}
+
+static int formula_risk(const char *cell)
+{
+    return cell && cell[0] && strchr("=+-@\t\r", cell[0]) != NULL;
+}
+
+size_t tableout_csv_cell(const char *cell, char *out, size_t outsz)
+{
+    char clean[2048];
+    text_sanitize(cell ? cell : "", clean, sizeof clean, 1);
+    return quote_cell(clean, formula_risk(cell), out, outsz);
+}
+
+char *tableout_csv_cell_dup(const char *cell)
+{
+    size_t n = strlen(cell ? cell : "") + 1;
+    char *clean = malloc(n), *out = malloc(2 * n + 4);
+    if (clean && out) {
+        text_sanitize(cell ? cell : "", clean, n, 1);
+        quote_cell(clean, formula_risk(cell), out, 2 * n + 4);
+    } else {
+        free(out), out = NULL;
+    }
+    free(clean);
+    return out;
 }
 
 static int csv_row(FILE *f, const cc_table *t, int r)

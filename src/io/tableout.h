@@ -16,6 +16,9 @@
  * out (NUL-terminated); returns its length. */
 size_t tableout_csv_cell(const char *cell, char *out, size_t outsz);
 
+/* The same for a cell of any length, malloc'd (NULL if out of memory). */
+char *tableout_csv_cell_dup(const char *cell);
+
 /* The whole table as CSV with a header row (CRLF line ends). */
 int tableout_csv(FILE *f, const cc_table *t);
 

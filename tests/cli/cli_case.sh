@@ -47,8 +47,8 @@ like "$OUT" '"status":"(received|contacted|declined|unreachable|ineligible|enrol
 
 CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-supervisor export --what secrets
 expect 1 err "cannot export 'secrets'" 'an unknown kind is refused'
-CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-supervisor export --format csv
-expect 1 err 'jsonl' 'only jsonl is offered'
+CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-supervisor export --format yaml
+expect 1 err 'choose jsonl, csv or fhir' 'only jsonl, csv and fhir are offered'
 CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-coach export
 expect 2 err 'export.case needs supervisor' 'a coach may not export client data'
 CARECOORD_PASSPHRASE=demo run --db "$A" --user demo-admin export

@@ -78,13 +78,18 @@ static void built_free(built *b)
     free(b->dir), free(b->db);
 }
 
-static lines export_of(built *b, const char *what)
+static lines export_as(built *b, const char *what, enum export_format fmt)
 {
     lines l = {0};
     cc_err err = {0};
     cc_ctx ctx = ctx_system(b->s);
-    assert_int_equal(export_jsonl(&ctx, what, collect, &l, NULL, &err), CC_OK);
+    assert_int_equal(export_data(&ctx, what, fmt, collect, &l, NULL, &err), CC_OK);
     return l;
+}
+
+static lines export_of(built *b, const char *what)
+{
+    return export_as(b, what, EXPORT_JSONL);
 }
 
 static const char *str(const cJSON *o, const char *k)
@@ -288,6 +293,43 @@ static void test_same_seed_same_export(void **state)
     built_free(&a), built_free(&b), built_free(&c);
 }
 
+/* Every kind's CSV has a header row naming the JSON objects' keys in
+ * order, and one CRLF-ended row per object. */
+static void test_csv_matches_jsonl(void **state)
+{
+    (void)state;
+    built a = build(80, 3);
+    char kinds[512], *save = NULL;
+    snprintf(kinds, sizeof kinds, "%s", export_kinds());
+    for (char *k = strtok_r(kinds, ", ", &save); k; k = strtok_r(NULL, ", ", &save)) {
+        lines js = export_of(&a, k), csv = export_as(&a, k, EXPORT_CSV);
+        assert_true(csv.n >= 1);
+        if (js.n == 0) {
+            lines_free(&js), lines_free(&csv);
+            continue;
+        }
+        cJSON *o = cJSON_Parse(js.v[0]), *it;
+        char header[1024] = "";
+        size_t n = 0;
+        cJSON_ArrayForEach(it, o) n += (size_t)snprintf(
+            header + n, sizeof header - n, "%s%s", n ? "," : "", it->string);
+        snprintf(header + n, sizeof header - n, "\r\n");
+        assert_string_equal(csv.v[0], header);
+        int rows = 0;
+        for (int i = 1; i < csv.n; i++) {
+            size_t len = strlen(csv.v[i]);
+            assert_true(len >= 2 && !strcmp(csv.v[i] + len - 2, "\r\n"));
+            rows++;
+        }
+        assert_int_equal(rows, js.n);
+        cJSON_Delete(o);
+        lines_free(&js), lines_free(&csv);
+    }
+    assert_int_equal(
+        tu_int(a.s, "SELECT count(*) FROM audit WHERE action = 'export.csv'"), 13);
+    built_free(&a);
+}
+
 #define MRN_DRAWS 300000
 
 static int cmp_str(const void *a, const void *b)
@@ -356,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_proportions),
         cmocka_unit_test(test_demo_coach_caseload),
         cmocka_unit_test(test_same_seed_same_export),
+        cmocka_unit_test(test_csv_matches_jsonl),
         cmocka_unit_test(test_mrn_unique_per_facility),
         cmocka_unit_test(test_mrn_looks_random),
     };
