@@ -47,7 +47,7 @@ static int addressed(cc_ctx *ctx, int64_t id, int64_t *client, char kind[24],
         resolved = sqlite3_column_int(st, 3);
         addressee = sqlite3_column_int64(st, 4);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     leave_note_cover(ctx, addressee);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE

@@ -39,7 +39,7 @@ static int read_questions(cc_ctx *ctx, questionnaire *out, cc_err *err)
         ctx_col(st, 4, q->driver, sizeof q->driver);
         q->weight = sqlite3_column_int(st, 5);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 
@@ -64,7 +64,7 @@ static int read_questionnaire(cc_ctx *ctx, const char *sql, const char *code, in
         ctx_col(st, 5, out->title, sizeof out->title);
         out->active = sqlite3_column_int(st, 6);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc != SQLITE_ROW)
         return cc_err_set(err, CC_EINPUT, "no questionnaire %s", what);
     return read_questions(ctx, out, err);
@@ -204,7 +204,7 @@ static int do_qsave(cc_ctx *ctx, void *arg, cc_err *err)
         return err->code;
     sqlite3_bind_text(st, 1, a->q->code, -1, SQLITE_STATIC);
     a->q->version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 1;
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     st = ctx_prepare(ctx, "UPDATE questionnaire SET active = 0 WHERE code = ?1", err);
     if (!st)
         return err->code;
@@ -303,7 +303,7 @@ static int previous_rank(cc_ctx *ctx, int64_t client_id)
     sqlite3_bind_int64(st, 1, client_id);
     if (sqlite3_step(st) == SQLITE_ROW)
         ctx_col(st, 0, level, sizeof level);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return hra_level_rank(level);
 }
 
@@ -374,7 +374,7 @@ static int64_t team_nurse(cc_ctx *ctx, const client *c)
     sqlite3_bind_int64(st, 1, c->owner_id);
     if (sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return id;
 }
 
@@ -496,7 +496,7 @@ static int read_assessment(cc_ctx *ctx, int64_t id, assessment_detail *out, cc_e
         ctx_col(st, 4, out->level, sizeof out->level);
         ctx_col(st, 5, out->drivers, sizeof out->drivers);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc != SQLITE_ROW)
         return cc_err_set(err, CC_EINPUT, "no assessment %lld", (long long)id);
     return questionnaire_by_id(ctx, qid, &out->q, err);
@@ -514,7 +514,7 @@ static int read_answers(cc_ctx *ctx, assessment_detail *out, cc_err *err)
         sqlite3_bind_int64(st, 1, out->id);
         sqlite3_bind_int64(st, 2, out->q.q[i].id);
         out->answers[i] = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
+        ctx_finalize(st);
     }
     hra_score(&out->q, out->answers, &out->rescored);
     return CC_OK;

@@ -37,7 +37,7 @@ int caseload_active(cc_ctx *ctx, int64_t staff_id)
     sqlite3_bind_int64(st, 1, staff_id);
     if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return n;
 }
 
@@ -59,7 +59,7 @@ int64_t caseload_team_of(cc_ctx *ctx, int64_t staff_id, int64_t *program_id)
         if (program_id)
             *program_id = sqlite3_column_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return team;
 }
 
@@ -99,7 +99,7 @@ int caseload_team(cc_ctx *ctx, int64_t team_id, caseload_entry **out, int *n,
         e->high = sqlite3_column_int(st, 3);
         e->capacity = sqlite3_column_int(st, 4);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 
@@ -182,7 +182,7 @@ static int team_over(cc_ctx *ctx, int64_t staff_id, int64_t program_id, char *na
         *load = sqlite3_column_int(st, 2) + 1;
         over = 1;
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return over;
 }
 

@@ -36,7 +36,7 @@ int census_open_tasks(cc_ctx *ctx, int64_t client_id, census_task *out, int max,
         clock_parse_iso(iso, &out[*n].due);
         (*n)++;
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 
@@ -56,7 +56,7 @@ int census_followed(cc_ctx *ctx, int64_t **ids, int64_t **owners, int *n, cc_err
         "e.closed_date IS NULL) ORDER BY c.id",
         err);
     if (!st || !*ids || !*owners) {
-        sqlite3_finalize(st);
+        ctx_finalize(st);
         return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
     }
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -74,7 +74,7 @@ int census_followed(cc_ctx *ctx, int64_t **ids, int64_t **owners, int *n, cc_err
         (*ids)[*n] = sqlite3_column_int64(st, 0);
         (*owners)[(*n)++] = sqlite3_column_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 

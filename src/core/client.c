@@ -180,7 +180,7 @@ int client_get(cc_ctx *ctx, int64_t id, client *out, cc_err *err)
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         row_to_client(st, out);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT, "no client %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading client", err);
@@ -229,7 +229,7 @@ static int find_dups(cc_ctx *ctx, const client *c, client_intake *out, cc_err *e
         if (similar(&other, fam, giv))
             out->dup_ids[out->ndups++] = other.id;
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE
                ? CC_OK
                : store_fail(ctx->st, rc, "intake", err);
@@ -243,7 +243,7 @@ static int zip_outside(cc_ctx *ctx, const char *zip, int *outside, cc_err *err)
         return err->code;
     sqlite3_bind_text(st, 1, zip, -1, SQLITE_STATIC);
     *outside = sqlite3_step(st) != SQLITE_ROW;
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 
@@ -416,7 +416,7 @@ static int do_identifier(cc_ctx *ctx, void *arg, cc_err *err)
     sqlite3_bind_text(st, 2, a->code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, a->value, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return cc_err_set(err, CC_EINPUT,
                           "identifier %s at %s belongs to another client", a->value,
@@ -461,7 +461,7 @@ int64_t client_by_identifier(cc_ctx *ctx, const char *facility_code, const char 
     sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return id;
 }
 

@@ -166,7 +166,7 @@ static int load_recipients(cc_ctx *ctx, consent *c, cc_err *err)
     c->nrecipients = 0;
     while (sqlite3_step(st) == SQLITE_ROW && c->nrecipients < CONSENT_MAX_RECIPIENTS)
         c->recipients[c->nrecipients++] = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 
@@ -206,7 +206,7 @@ int consent_get(cc_ctx *ctx, int64_t id, consent *out, cc_err *err)
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         row_to_consent(st, out);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT, "no consent %lld", (long long)id);
     if (rc != SQLITE_ROW)
@@ -280,7 +280,7 @@ int consent_participation_active(cc_ctx *ctx, int64_t client_id)
         row_to_consent(st, &c);
         found = 1;
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     ctx_today(ctx, today);
     return found && consent_state(&c, today) <= CONSENT_EXPIRING;
 }
@@ -300,7 +300,7 @@ static void organization_label(cc_ctx *ctx, int64_t id, char *out, size_t n)
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         ctx_col(st, 0, out, n);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
 }
 
 int consent_covers(cc_ctx *ctx, int64_t client_id, int64_t org_id, int substance_use,
@@ -328,7 +328,7 @@ int consent_covers(cc_ctx *ctx, int64_t client_id, int64_t org_id, int substance
         named = 1;
         named_su |= c.substance_use;
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     char org[128];
     organization_label(ctx, org_id, org, sizeof org);
     if (!named)
@@ -358,6 +358,6 @@ int consent_list(cc_ctx *ctx, int64_t client_id, int64_t *ids, int max, cc_err *
     sqlite3_bind_int64(st, 1, client_id);
     while (n < max && sqlite3_step(st) == SQLITE_ROW)
         ids[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return n;
 }

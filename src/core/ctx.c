@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "store/audit.h"
+#include "store/stmtcache.h"
 #include "util/clock.h"
 
 int64_t ctx_clock(const cc_ctx *c)
@@ -70,19 +71,22 @@ int ctx_txn(cc_ctx *c, int (*fn)(cc_ctx *, void *, cc_err *), void *arg, cc_err 
 
 sqlite3_stmt *ctx_prepare(cc_ctx *c, const char *sql, cc_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(store_db(c->st), sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) {
+    int rc;
+    sqlite3_stmt *st = stmtcache_get(store_db(c->st), sql, &rc);
+    if (!st)
         store_fail(c->st, rc, "database", err);
-        return NULL;
-    }
     return st;
+}
+
+void ctx_finalize(sqlite3_stmt *st)
+{
+    stmtcache_put(st);
 }
 
 int ctx_done(cc_ctx *c, sqlite3_stmt *st, const char *what, cc_err *err)
 {
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return rc == SQLITE_DONE ? CC_OK : store_fail(c->st, rc, what, err);
 }
 
@@ -110,7 +114,7 @@ int64_t ctx_int(cc_ctx *c, const char *sql, int64_t a, int64_t b)
     sqlite3_bind_int64(st, 2, b);
     if (sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return v;
 }
 

@@ -56,6 +56,10 @@ int ctx_audit_refusal(cc_ctx *c);
 /* Prepare sql; NULL with err set on failure. */
 sqlite3_stmt *ctx_prepare(cc_ctx *c, const char *sql, cc_err *err);
 
+/* Give back a statement of ctx_prepare (reset and kept for reuse: the
+ * statement cache, store/stmtcache.h); never sqlite3_finalize one. */
+void ctx_finalize(sqlite3_stmt *st);
+
 /* Step st to completion expecting no rows, finalize it. */
 int ctx_done(cc_ctx *c, sqlite3_stmt *st, const char *what, cc_err *err);
 

@@ -111,7 +111,7 @@ static int each_due(cc_ctx *ctx, const char *sql, const char *today,
             (*n)++;
     if (rc == CC_OK && step != SQLITE_DONE)
         rc = store_fail(ctx->st, step, "finding the day's work", err);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return rc;
 }
 

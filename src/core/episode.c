@@ -68,7 +68,7 @@ int episode_get(cc_ctx *ctx, int64_t id, episode *out, cc_err *err)
         out->version = sqlite3_column_int64(st, 8);
         out->program_version = sqlite3_column_int64(st, 9);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT, "no episode %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading episode", err);
@@ -111,7 +111,7 @@ int monitoring_get_open(cc_ctx *ctx, int64_t client_id, int64_t program_id,
         ctx_col(st, 1, out->since_date, sizeof out->since_date);
         ctx_col(st, 2, out->rescreen_date, sizeof out->rescreen_date);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return rc == SQLITE_ROW ? CC_OK : cc_err_set(err, CC_EINPUT, "not on monitoring");
 }
 
@@ -208,7 +208,7 @@ static int check_overlap(cc_ctx *ctx, int64_t client_id, const program *p, cc_er
     sqlite3_bind_int64(st, 3, p->id);
     if (sqlite3_step(st) == SQLITE_ROW)
         ctx_col(st, 0, other, sizeof other);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (other[0])
         return cc_err_set(
             err, CC_EINPUT,

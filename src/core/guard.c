@@ -27,7 +27,7 @@ int guard_actor(cc_ctx *ctx, cc_err *err)
     int active = rc == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
     const unsigned char *role = rc == SQLITE_ROW ? sqlite3_column_text(st, 1) : NULL;
     int same = role && !strcmp((const char *)role, ctx->role);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return store_fail(ctx->st, rc, "reading your account", err);
     if (!active)

@@ -98,7 +98,7 @@ int handoff_get(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *e
         if (summary)
             *summary = strdup((const char *)sqlite3_column_text(st, 18));
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT, "no hand-off %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading hand-off", err);
@@ -131,7 +131,7 @@ static void add_rows(cc_ctx *ctx, cJSON *o, const char *key, const char *sql,
         }
         cJSON_AddItemToArray(arr, row);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
 }
 
 static void add_episode(cc_ctx *ctx, cJSON *o, int64_t client_id)
@@ -148,7 +148,7 @@ static void add_episode(cc_ctx *ctx, cJSON *o, int64_t client_id)
         return;
     sqlite3_bind_int64(st, 1, client_id);
     int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (!id || episode_get(ctx, id, &e, &err) != CC_OK) {
         cJSON_AddNullToObject(o, "episode");
         return;
@@ -222,7 +222,7 @@ static int target_exists(cc_ctx *ctx, const handoff_target *to, int64_t owner,
             return err->code;
         sqlite3_bind_int64(st, 1, to->id);
         int found = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_finalize(st);
+        ctx_finalize(st);
         if (!found)
             return cc_err_set(
                 err, CC_EINPUT,
@@ -315,7 +315,7 @@ static int insert_handoff(cc_ctx *ctx, const client *c, const handoff_target *to
     if (batch)
         sqlite3_bind_int64(st, 14, batch);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return cc_err_set(err, CC_ECONFLICT,
                           "client %lld already has a hand-off waiting (someone "
@@ -443,7 +443,7 @@ int handoff_bulk_caseload(cc_ctx *ctx, int64_t staff_id, const handoff_target *t
         if (n == cap) {
             int64_t *p = realloc(ids, (size_t)(cap = cap * 2 + 16) * sizeof *ids);
             if (!p) { /* all or none: never a partial move */
-                sqlite3_finalize(st);
+                ctx_finalize(st);
                 free(ids);
                 return cc_err_set(err, CC_EDATA, "out of memory listing the caseload");
             }
@@ -451,7 +451,7 @@ int handoff_bulk_caseload(cc_ctx *ctx, int64_t staff_id, const handoff_target *t
         }
         ids[n++] = sqlite3_column_int64(st, 0);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     *count = n;
     int rc = handoff_bulk(ctx, ids, n, to, note, batch, err);
     free(ids);
@@ -723,7 +723,7 @@ int handoff_release_in(cc_ctx *ctx, int64_t staff_id, const char *reason,
         sqlite3_bind_int64(st, 1, staff_id);
         while (n[k] < 512 && sqlite3_step(st) == SQLITE_ROW)
             ids[k][n[k]++] = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+        ctx_finalize(st);
         for (int i = 0; i < n[k]; i++) {
             handoff h;
             if (handoff_get(ctx, ids[k][i], &h, NULL, err) != CC_OK ||
@@ -850,7 +850,7 @@ static int do_expire(cc_ctx *ctx, void *arg, cc_err *err)
     sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
     while (k < 256 && sqlite3_step(st) == SQLITE_ROW)
         ids[k++] = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     for (int i = 0; i < k && rc == CC_OK; i++) {
         st = ctx_prepare(
             ctx,
@@ -882,6 +882,6 @@ int handoff_expire_due(cc_ctx *ctx, int *n, cc_err *err)
         return err->code;
     sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
     int due = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return due ? ctx_txn(ctx, do_expire, n, err) : CC_OK;
 }

@@ -86,7 +86,7 @@ static int64_t overlapping(cc_ctx *ctx, const char *away_col, int64_t who,
     sqlite3_bind_text(st, 3, until, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return id;
 }
 
@@ -273,7 +273,7 @@ int64_t leave_covering(cc_ctx *ctx, int64_t owner_id)
     sqlite3_bind_text(st, 3, today, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW)
         who = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return who;
 }
 

@@ -367,12 +367,12 @@ static int run_query(cc_ctx *ctx, const query *q, const period *p, acc *a, cc_er
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (q->row(st, a, err) != CC_OK) {
-            sqlite3_finalize(st);
+            ctx_finalize(st);
             return err->code;
         }
     }
     int code = rc == SQLITE_DONE ? CC_OK : store_fail(ctx->st, rc, q->what, err);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return code;
 }
 
@@ -392,7 +392,7 @@ static int resolve_program(cc_ctx *ctx, const char *code, period *p, cc_err *err
                  : rc == SQLITE_DONE
                      ? cc_err_set(err, CC_EINPUT, "no program %.40s", code)
                      : store_fail(ctx->st, rc, "finding the program", err);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return result;
 }
 

@@ -85,7 +85,7 @@ static int run_kind(cc_ctx *ctx, const char *tmpl, const struct kind *k, int64_t
     sqlite3_bind_int64(st, 2, b);
     sqlite3_bind_int64(st, 3, c);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return cc_err_set(err, CC_EINPUT, "the %s cannot move: %s", k->label,
                           sqlite3_errmsg(store_db(ctx->st)));
@@ -127,7 +127,7 @@ static void text_of(cc_ctx *ctx, const char *sql, int64_t id, char *out, size_t 
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         ctx_col(st, 0, out, n);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
 }
 
 static int read_side(cc_ctx *ctx, int64_t id, merge_side *s, cc_err *err)
@@ -171,7 +171,7 @@ static int clash(cc_ctx *ctx, const char *sql, int64_t s, int64_t r, int64_t ids
         ctx_col(st, 2, code, n);
         found = 1;
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return found;
 }
 
@@ -453,7 +453,7 @@ static int read_merge(cc_ctx *ctx, int64_t id, merge_row *m, cc_err *err)
         m->owner_id = sqlite3_column_int64(st, 3);
         ctx_col(st, 4, m->undone_at, sizeof m->undone_at);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT, "no merge %lld (see carecoord client merges)",
                           (long long)id);

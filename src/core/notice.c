@@ -162,7 +162,7 @@ static int candidates(cc_ctx *ctx, const encounter_notice *n, char *out, size_t 
         snprintf(out + len, outsz - len, "%s%lld", k++ ? " " : "",
                  (long long)sqlite3_column_int64(st, 0));
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return k;
 }
 
@@ -181,7 +181,7 @@ static int64_t message_seen(cc_ctx *ctx, const encounter_notice *n)
     sqlite3_bind_text(st, 2, n->control_id, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return id;
 }
 
@@ -303,7 +303,7 @@ static int alert_readmission(cc_ctx *ctx, struct apply *a, const char *details,
         sqlite3_bind_int64(st, 1, a->c.owner_id);
         while (k < 16 && sqlite3_step(st) == SQLITE_ROW)
             nurses[k++] = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+        ctx_finalize(st);
     }
     if (!k) /* no owner or no nurse on their team: whichever nurse reads it */
         return alert_to(ctx, a->client_id, 0, "nurse", details, err);
@@ -334,7 +334,7 @@ static int64_t readmits_after(cc_ctx *ctx, struct apply *a, const char *at)
         fac = sqlite3_column_int64(st, 1);
         ctx_col(st, 2, dat, sizeof dat);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (!id)
         return 0;
     clock_local_date_of(dat, d1);
@@ -489,7 +489,7 @@ static int64_t latest_of(cc_ctx *ctx, struct apply *a, const char *kinds)
     sqlite3_bind_text(st, 3, a->n->visit_number, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return id;
 }
 
@@ -803,7 +803,7 @@ static int read_review(cc_ctx *ctx, int64_t id, encounter_notice *n, cc_err *err
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         json = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (!json)
         return cc_err_set(err, CC_EINPUT, "no notification %lld waiting for review",
                           (long long)id);

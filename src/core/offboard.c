@@ -31,7 +31,7 @@ static int client_ids(cc_ctx *ctx, const char *sql, int64_t who, int64_t **out, 
         if (*n == cap) {
             int64_t *p = realloc(*out, (size_t)(cap = cap * 2 + 16) * sizeof *p);
             if (!p) { /* all or nothing: never a partial move */
-                sqlite3_finalize(st);
+                ctx_finalize(st);
                 free(*out);
                 *out = NULL;
                 return cc_err_set(err, CC_EDATA, "out of memory listing the caseload");
@@ -40,7 +40,7 @@ static int client_ids(cc_ctx *ctx, const char *sql, int64_t who, int64_t **out, 
         }
         (*out)[(*n)++] = sqlite3_column_int64(st, 0);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 

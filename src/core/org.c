@@ -78,7 +78,7 @@ static int find_in(cc_ctx *ctx, const char *code, organization *o, cc_err *err)
         o->active = sqlite3_column_int(st, 4);
         o->version = sqlite3_column_int64(st, 5);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT,
                           "no organization with code %s (see carecoord org list)",

@@ -52,7 +52,7 @@ static int get_where(cc_ctx *ctx, const char *sql, int64_t id, const char *code,
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         row_to_program(st, out);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return code ? cc_err_set(err, CC_EINPUT, "no program '%s'", code)
                     : cc_err_set(err, CC_EINPUT, "no program %lld", (long long)id);
@@ -92,7 +92,7 @@ int program_list(cc_ctx *ctx, program **out, int *n, cc_err *err)
         }
         row_to_program(st, &(*out)[(*n)++]);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 
@@ -127,7 +127,7 @@ static int read_tasks(cc_ctx *ctx, const char *sql, int64_t id, protocol_task **
         t->repeat_days = sqlite3_column_int(st, 4);
         t->repeat_count = sqlite3_column_int(st, 5);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 
@@ -304,7 +304,7 @@ static int unchanged(cc_ctx *ctx, const program *p, const protocol_task *t, int 
         return -1;
     sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
     int exists = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (!exists)
         return 0;
     if (program_by_code(ctx, p->code, cur, err) != CC_OK ||
@@ -432,7 +432,7 @@ int program_version_get(cc_ctx *ctx, int64_t program_id, int64_t version, progra
         row_to_program(st, out);
         vid = sqlite3_column_int64(st, 16);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT, "program %lld has no version %lld",
                           (long long)program_id, (long long)version);
@@ -478,7 +478,7 @@ int program_versions(cc_ctx *ctx, int64_t program_id, program_version_info **out
         v->ntasks = sqlite3_column_int(st, 5);
         v->episodes = sqlite3_column_int(st, 6);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 
@@ -593,7 +593,7 @@ int area_list(cc_ctx *ctx, char *out, size_t outsz, cc_err *err)
     while (sqlite3_step(st) == SQLITE_ROW && len + 7 < outsz)
         len += (size_t)snprintf(out + len, outsz - len, "%s%s", len ? "," : "",
                                 (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 
@@ -608,7 +608,7 @@ int64_t organization_by_code(cc_ctx *ctx, const char *code)
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return id;
 }
 
@@ -623,5 +623,5 @@ void organization_code(cc_ctx *ctx, int64_t id, char *out, size_t outsz)
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         ctx_col(st, 0, out, outsz);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
 }

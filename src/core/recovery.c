@@ -198,7 +198,7 @@ static int64_t active_admins(cc_ctx *ctx, char first[33])
     first[0] = '\0';
     if (st && sqlite3_step(st) == SQLITE_ROW)
         ctx_col(st, 0, first, 33);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return n;
 }
 

@@ -104,7 +104,7 @@ int referral_get(cc_ctx *ctx, int64_t id, referral *out, cc_err *err)
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         row_to_referral(st, out);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT, "no referral %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading referral", err);
@@ -312,7 +312,7 @@ int64_t referral_open_for(cc_ctx *ctx, int64_t client_id, int64_t program_id)
     sqlite3_bind_int64(st, 2, program_id);
     if (sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return id;
 }
 
@@ -330,7 +330,7 @@ int referral_open_of(cc_ctx *ctx, int64_t client_id, referral *out, cc_err *err)
     sqlite3_bind_int64(st, 1, client_id);
     int rc = sqlite3_step(st);
     int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return store_fail(ctx->st, rc, "reading referrals", err);
     if (!id) {

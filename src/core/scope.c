@@ -41,7 +41,7 @@ static int query_flag(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
     if (c3)
         sqlite3_bind_text(st, 3, c3, -1, SQLITE_STATIC);
     found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return found;
 }
 

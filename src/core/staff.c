@@ -64,7 +64,7 @@ int staff_find(store *s, const char *login, staff *out, cc_err *err)
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         row_to_staff(s, st, out);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EREFUSED, "no staff account for %s", login);
     return rc == SQLITE_ROW ? CC_OK : store_fail(s, rc, "reading staff", err);
@@ -81,7 +81,7 @@ int staff_get(store *s, int64_t id, staff *out, cc_err *err)
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         row_to_staff(s, st, out);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT, "no staff account %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(s, rc, "reading staff", err);
@@ -121,7 +121,7 @@ static int slot_matches(store *s, const char *login, int64_t id)
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
         ok = memcmp(sqlite3_column_blob(st, 0), pk, 32) == 0;
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return ok;
 }
 
@@ -185,7 +185,7 @@ static int insert_staff(store *s, const struct add_args *a, cc_err *err)
     sqlite3_bind_int(st, 4, a->must_change);
     sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return cc_err_set(err, CC_EINPUT, "a staff account %s exists already",
                           a->login);
@@ -206,7 +206,7 @@ static int record_slot_pk(store *s, const char *login, cc_err *err)
     sqlite3_bind_blob(st, 1, pk, 32, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, login, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return rc == SQLITE_DONE ? CC_OK : store_fail(s, rc, "adding staff", err);
 }
 
@@ -282,7 +282,7 @@ static int still_carries(store *s, const char *login, int *owned, int *pending)
         *pending = sqlite3_column_int(st, 1);
         rc = SQLITE_DONE;
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -300,7 +300,7 @@ static int last_admin(store *s, const char *login)
     sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         last = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return last;
 }
 
@@ -344,7 +344,7 @@ static int disable_now(store *s, const struct disable_args *a, cc_err *err)
         return store_fail(s, rc, "disabling staff", err);
     sqlite3_bind_text(st, 1, a->login, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc != SQLITE_DONE)
         return store_fail(s, rc, "disabling staff", err);
     if (sqlite3_changes(store_db(s)) == 0)
@@ -378,7 +378,7 @@ static int do_passwd(store *s, void *arg, cc_err *err)
         return store_fail(s, rc, "changing passphrase", err);
     sqlite3_bind_int64(st, 1, a->me->id);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc != SQLITE_DONE)
         return store_fail(s, rc, "changing passphrase", err);
     if (audit_append(s, a->me->id, "keyslot.passwd", a->me->login, "", err) != CC_OK)
@@ -420,7 +420,7 @@ int staff_list(store *s, staff **out, int *n, cc_err *err)
         row_to_staff(s, st, &(*out)[(*n)++]);
         rc = SQLITE_OK;
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc != SQLITE_DONE) {
         free(*out);
         *out = NULL;

@@ -144,7 +144,7 @@ int task_get(cc_ctx *ctx, int64_t id, task *out, cc_err *err)
         out->version = sqlite3_column_int64(st, 10);
         ctx_col(st, 11, out->cancelled_at, sizeof out->cancelled_at);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT, "no task %lld", (long long)id);
     return rc == SQLITE_ROW ? CC_OK : store_fail(ctx->st, rc, "reading task", err);
@@ -286,7 +286,7 @@ static int fulfil_task(cc_ctx *ctx, contact *c, cc_err *err)
         if (ctx_in_list(code ? code + 1 : ref ? ref : "", codes))
             c->fulfilled = sqlite3_column_int64(st, 0);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (!c->fulfilled)
         return CC_OK;
     ctx_now(ctx, now);
@@ -337,7 +337,7 @@ static int do_correct(cc_ctx *ctx, void *arg, cc_err *err)
     sqlite3_bind_int64(st, 1, a->old_id);
     int rc = sqlite3_step(st);
     int64_t client = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (!client)
         return cc_err_set(err, CC_EINPUT, "no contact %lld", (long long)a->old_id);
     if (client != a->c->client_id)

@@ -44,7 +44,7 @@ static int read_team(cc_ctx *ctx, int64_t id, struct team_row *t, cc_err *err)
         ctx_col(st, 2, t->name, sizeof t->name);
         t->active = sqlite3_column_int(st, 3);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return cc_err_set(err, CC_EINPUT, "no team %lld (see carecoord team list)",
                           (long long)id);
@@ -74,7 +74,7 @@ static int name_taken(cc_ctx *ctx, const char *name, cc_err *err)
         return err->code;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
     int taken = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return taken ? cc_err_set(err, CC_EINPUT, "a team called %s exists already", name)
                  : CC_OK;
 }
@@ -137,7 +137,7 @@ int64_t team_find(cc_ctx *ctx, const char *name, cc_err *err)
         return 0;
     sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_TRANSIENT);
     int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (!id)
         cc_err_set(err, CC_EINPUT, "no team called %s (see carecoord team list)",
                    name ? name : "");

@@ -75,7 +75,7 @@ int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
             break;
         }
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return CC_OK;
     table_free(out); /* never a partial table as if it were the answer */
@@ -250,7 +250,7 @@ int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n
         }
         row_of(ctx, st, today, now, &(*rows)[(*n)++]);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (*n)
         qsort(*rows, (size_t)*n, sizeof **rows, by_urgency);
     return CC_OK;
@@ -298,7 +298,7 @@ int worklist_band_of(cc_ctx *ctx, int64_t client_id, worklist_band *out, cc_err 
         out->past_target = r.past_target;
         ctx_col(st, 5, out->readmitted, sizeof out->readmitted);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     consent_word(ctx, client_id, today, out->consent, sizeof out->consent);
     return CC_OK;
 }
@@ -316,7 +316,7 @@ static int count_of(cc_ctx *ctx, const char *sql, int64_t staff_id, const char *
     sqlite3_bind_text(st, 2, text ? text : "", -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return n;
 }
 
@@ -603,7 +603,7 @@ static int search_rows(cc_ctx *ctx, struct search_args *a, cc_err *err)
         "c.given_name, c.id LIMIT ?1",
         err);
     if (!st || !out->cells) {
-        sqlite3_finalize(st);
+        ctx_finalize(st);
         return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
     }
     sqlite3_bind_int(st, 1, a->max);
@@ -623,7 +623,7 @@ static int search_rows(cc_ctx *ctx, struct search_args *a, cc_err *err)
         if (rc == SQLITE_NOMEM)
             break;
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE
                ? CC_OK
                : store_fail(ctx->st, rc, "search", err);
@@ -684,7 +684,7 @@ int worklist_handoff_targets(cc_ctx *ctx, char *out, size_t outsz, cc_err *err)
             break;
         len += (size_t)snprintf(out + len, outsz - len, "%s%s", len ? "," : "", t);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     return CC_OK;
 }
 

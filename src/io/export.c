@@ -106,7 +106,7 @@ static void add_sub_strings(exporter *x, cJSON *o, const char *key, const char *
         text_sanitize((const char *)sqlite3_column_text(st, 0), clean, sizeof clean, 0);
         cJSON_AddItemToArray(arr, cJSON_CreateString(clean));
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
 }
 
 /* ---- one row -> one object, per kind ------------------------------------ */
@@ -130,7 +130,7 @@ static void client_identifiers(exporter *x, cJSON *o, int64_t id)
         add_text(pair, "value", st, 1);
         cJSON_AddItemToArray(arr, pair);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
 }
 
 static cJSON *row_client(exporter *x, sqlite3_stmt *st)
@@ -614,7 +614,7 @@ static int emit_all(exporter *x, const struct export_kind *k, enum export_format
         x->count++;
         cJSON_Delete(o);
     }
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     free(cols);
     if (rc == CC_OK && step != SQLITE_DONE)
         return store_fail(x->ctx->st, step, "export", err);

@@ -799,7 +799,7 @@ static int run_query(fhir_run *r, const struct fhir_query *q, cc_err *err)
     sqlite3_bind_int(st, 2, r->include_su);
     while (rc == CC_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
         rc = q->row(r, st, err);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     if (rc == CC_OK && step != SQLITE_DONE)
         return store_fail(r->ctx->st, step, "export", err);
     return rc;
@@ -812,7 +812,7 @@ static int run_all(fhir_run *r, cc_err *err)
     for (size_t i = 0; rc == CC_OK && i < sizeof queries / sizeof *queries; i++)
         rc = run_query(r, &queries[i], err);
     for (size_t i = 0; i < sizeof r->sub / sizeof *r->sub; i++)
-        sqlite3_finalize(r->sub[i]), r->sub[i] = NULL;
+        ctx_finalize(r->sub[i]), r->sub[i] = NULL;
     return rc;
 }
 

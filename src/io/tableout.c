@@ -39,9 +39,24 @@ static size_t quote_cell(const char *clean, int risky, char *out, size_t outsz)
     return o;
 }
 
+/* A cell a spreadsheet could read as a formula: one starting with = + - @,
+ * tab or CR, also behind leading spaces, and the fullwidth forms of the
+ * four (U+FF1D U+FF0B U+FF0D U+FF20), which some spreadsheets fold. */
 static int formula_risk(const char *cell)
 {
-    return cell && cell[0] && strchr("=+-@\t\r", cell[0]) != NULL;
+    static const char *const wide[] = {"\xef\xbc\x9d", "\xef\xbc\x8b", "\xef\xbc\x8d",
+                                       "\xef\xbc\xa0"};
+    if (!cell || !cell[0])
+        return 0;
+    if (strchr("\t\r", cell[0]))
+        return 1;
+    cell += strspn(cell, " ");
+    if (cell[0] && strchr("=+-@", cell[0]))
+        return 1;
+    for (size_t i = 0; i < sizeof wide / sizeof *wide; i++)
+        if (!strncmp(cell, wide[i], 3))
+            return 1;
+    return 0;
 }
 
 size_t tableout_csv_cell(const char *cell, char *out, size_t outsz)

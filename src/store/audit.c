@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../util/clock.h"
+#include "stmtcache.h"
 #include "store_int.h"
 
 static int load_key(store *s, cc_err *err)
@@ -95,9 +96,10 @@ int audit_head(store *s, audit_anchor *out, cc_err *err)
 {
     sqlite3_stmt *st;
     memset(out, 0, sizeof *out);
-    int rc = sqlite3_prepare_v2(
-        s->db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &st, NULL);
-    if (rc != SQLITE_OK)
+    int rc;
+    st = stmtcache_get(s->db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+                       &rc);
+    if (!st)
         return store_fail(s, rc, "reading the audit log", err);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -105,7 +107,7 @@ int audit_head(store *s, audit_anchor *out, cc_err *err)
         if (sqlite3_column_bytes(st, 1) == AUDIT_HASH_BYTES)
             memcpy(out->hash, sqlite3_column_blob(st, 1), AUDIT_HASH_BYTES);
     }
-    sqlite3_finalize(st);
+    stmtcache_put(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return store_fail(s, rc, "reading the audit log", err);
     return CC_OK;
@@ -115,12 +117,12 @@ static int insert_entry(store *s, const entry *e, const uint8_t hash[AUDIT_HASH_
                         cc_err *err)
 {
     sqlite3_stmt *st;
-    int rc =
-        sqlite3_prepare_v2(s->db,
-                           "INSERT INTO audit (seq, at, staff_id, action, object, "
-                           "details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                           -1, &st, NULL);
-    if (rc != SQLITE_OK)
+    int rc;
+    st = stmtcache_get(s->db,
+                       "INSERT INTO audit (seq, at, staff_id, action, object, "
+                       "details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                       &rc);
+    if (!st)
         return store_fail(s, rc, "writing the audit log", err);
     sqlite3_bind_int64(st, 1, e->seq);
     sqlite3_bind_text(st, 2, e->at, (int)e->at_n, SQLITE_STATIC);
@@ -131,7 +133,7 @@ static int insert_entry(store *s, const entry *e, const uint8_t hash[AUDIT_HASH_
     sqlite3_bind_blob(st, 7, e->prev, AUDIT_HASH_BYTES, SQLITE_STATIC);
     sqlite3_bind_blob(st, 8, hash, AUDIT_HASH_BYTES, SQLITE_STATIC);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    stmtcache_put(st);
     return rc == SQLITE_DONE ? CC_OK : store_fail(s, rc, "writing the audit log", err);
 }
 

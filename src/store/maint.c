@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "stmtcache.h"
 #include "store_int.h"
 
 static int crash_step;
@@ -282,6 +283,7 @@ int store_finish_rekey(store *s, cc_err *err)
 /* Reopen s on the key file and master keys it now holds. */
 static int reopen(store *s, cc_err *err)
 {
+    stmtcache_forget(s->db);
     sqlite3_close_v2(s->db);
     s->db = NULL;
     vfs_key_detach(s->path);
@@ -323,6 +325,7 @@ static int rekey_swap(store *s, const uint8_t *id, const uint8_t *master, cc_err
         return rc;
     }
     maybe_crash(2);
+    stmtcache_forget(s->db);
     sqlite3_close_v2(s->db); /* last connection: the old WAL is checkpointed away */
     s->db = NULL;
     if (rename(tmp, s->path) != 0) {

@@ -27,6 +27,7 @@
 #include "audit.h"
 #include "keyfile.h"
 #include "migrate.h"
+#include "stmtcache.h"
 #include "store_int.h"
 #include "vfs.h"
 
@@ -268,6 +269,7 @@ void store_close(store *s)
         store_rollback(s);
         if (sqlite3_db_readonly(s->db, "main") == 0)
             store_optimize(s);
+        stmtcache_forget(s->db);
         sqlite3_close_v2(s->db);
     }
     vfs_key_detach(s->path);

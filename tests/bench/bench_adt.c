@@ -25,6 +25,7 @@
 #include "io/adt.h"
 #include "io/demo.h"
 #include "io/hl7.h"
+#include "store/stmtcache.h"
 #include "store/store.h"
 
 #define BATCH 512
@@ -176,6 +177,9 @@ int main(int argc, char **argv)
            "unreadable %ld\n",
            r.counts[NOTICE_APPLIED], r.counts[NOTICE_REVIEW],
            r.counts[NOTICE_DUPLICATE], r.counts[NOTICE_LOGGED], r.refused, r.rejected);
+    long long hits, misses;
+    stmtcache_counts(&hits, &misses);
+    printf("statements: %lld reused, %lld compiled\n", hits, misses);
     free(file);
     store_close(s);
     return 0;

@@ -61,7 +61,7 @@ static long grow(cc_ctx *ctx, int64_t coach, long want, cc_err *err)
         return -1;
     if (sqlite3_step(st) == SQLITE_ROW)
         ctx_col(st, 0, zip, sizeof zip);
-    sqlite3_finalize(st);
+    ctx_finalize(st);
     long added = 0;
     int64_t prog = 0;
     if (!caseload_team_of(ctx, coach, &prog))

@@ -1291,7 +1291,19 @@ static void test_csv_formula_prefixes(void **state)
     assert_neutralized("\t=1+2", "=1+2");
     assert_neutralized("\r=1+2", "=1+2");
     assert_neutralized("\tplain", "plain");
-    /* Only the first character matters. */
+    /* Behind spaces, and in fullwidth form, too. */
+    assert_string_equal(csv("  =1+2"), "\"'  =1+2\"");
+    assert_string_equal(csv(" @SUM(A1)"), "\"' @SUM(A1)\"");
+    assert_string_equal(csv("\xef\xbc\x9d"
+                            "1+2"),
+                        "\"'\xef\xbc\x9d"
+                        "1+2\"");
+    assert_string_equal(csv("\xef\xbc\xa0"
+                            "SUM"),
+                        "\"'\xef\xbc\xa0"
+                        "SUM\"");
+    assert_string_equal(csv("  plain"), "  plain");
+    /* Only the first character (after spaces) matters. */
     assert_string_equal(csv("a=1"), "a=1");
     assert_string_equal(csv("1-2"), "1-2");
     assert_string_equal(csv("x@y.org"), "x@y.org");
