@@ -49,6 +49,7 @@ static const struct rule rules[] = {
     {"leave.manage", "admin program-manager", ACCESS_NONE},
     {"encounter.import", CARE, ACCESS_NONE},
     {"encounter.review", CARE, ACCESS_WRITE},
+    {"agenda.view", CARE, ACCESS_NONE},
     {"accounts.review", "supervisor admin", ACCESS_NONE},
     /* the side-by-side review shows both records: audited as views */
     {"client.merge", "admin", ACCESS_NONE},

@@ -196,17 +196,38 @@ int task_complete(cc_ctx *ctx, int64_t id, int64_t version, task *theirs, cc_err
 
 /* ---- contacts ---------------------------------------------------------- */
 
-static int validate_contact(const contact *c, cc_err *err)
+static int contact_time_ok(cc_ctx *ctx, const contact *c, int correction, cc_err *err)
 {
-    int64_t when;
+    int64_t when, now = ctx_clock(ctx);
+    if (!c->at[0])
+        return CC_OK;
+    if (clock_parse_iso(c->at, &when) != 0)
+        return cc_err_set(err, CC_EINPUT, "contact time must be YYYY-MM-DDTHH:MM:SSZ");
+    if (when > now + 5 * 60)
+        return cc_err_set(err, CC_EINPUT, "a contact cannot be in the future");
+    if (!correction && when < now - (int64_t)CONTACT_BACKDATE_DAYS * 86400)
+        return cc_err_set(err, CC_EINPUT,
+                          "a contact can be back-dated %d days at most: ask a "
+                          "supervisor to record an older one as a note",
+                          CONTACT_BACKDATE_DAYS);
+    return CC_OK;
+}
+
+static int validate_contact(cc_ctx *ctx, contact *c, int correction, cc_err *err)
+{
     if (!ctx_in_list(c->kind,
                      "call,home-visit,accompanied-appointment,snf-visit,message"))
         return cc_err_set(
             err, CC_EINPUT,
             "contact kind must be call, home-visit, accompanied-appointment, "
             "snf-visit or message");
-    if (c->at[0] && clock_parse_iso(c->at, &when) != 0)
-        return cc_err_set(err, CC_EINPUT, "contact time must be YYYY-MM-DDTHH:MM:SSZ");
+    if (!c->outcome[0])
+        snprintf(c->outcome, sizeof c->outcome, "reached");
+    if (!ctx_in_list(c->outcome, CONTACT_OUTCOMES))
+        return cc_err_set(err, CC_EINPUT, "contact outcome must be one of %s",
+                          CONTACT_OUTCOMES);
+    if (contact_time_ok(ctx, c, correction, err) != CC_OK)
+        return err->code;
     if (c->duration_min < 0 || c->duration_min > 24 * 60)
         return cc_err_set(err, CC_EINPUT, "duration must be 0 to 1440 minutes");
     if (!text_is_clean(c->note)) {
@@ -228,8 +249,8 @@ static int insert_contact(cc_ctx *ctx, contact *c, cc_err *err)
     sqlite3_stmt *st =
         ctx_prepare(ctx,
                     "INSERT INTO contact (client_id, kind, at, duration_min, "
-                    "note, staff_id, corrects_id, created_at) VALUES "
-                    "(?1,?2,?3,?4,?5,?6,?7,?8)",
+                    "note, staff_id, corrects_id, created_at, outcome, task_id) VALUES "
+                    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
                     err);
     if (!st)
         return err->code;
@@ -242,6 +263,9 @@ static int insert_contact(cc_ctx *ctx, contact *c, cc_err *err)
     if (c->corrects_id)
         sqlite3_bind_int64(st, 7, c->corrects_id);
     sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, c->outcome, -1, SQLITE_STATIC);
+    if (c->task_id)
+        sqlite3_bind_int64(st, 10, c->task_id);
     if (ctx_done(ctx, st, "logging contact", err) != CC_OK)
         return err->code;
     c->id = sqlite3_last_insert_rowid(store_db(ctx->st));
@@ -253,56 +277,114 @@ static int insert_contact(cc_ctx *ctx, contact *c, cc_err *err)
 static const struct {
     const char *kind, *codes;
 } fulfils[] = {
-    {"call", "weekly-call,coaching-call,reminder-call"},
-    {"home-visit", "home-visit"},
+    {"call", "weekly-call,coaching-call,reminder-call,weekly-contact"},
+    {"home-visit", "home-visit,weekly-contact"},
+    {"snf-visit", "weekly-contact"},
+    {"accompanied-appointment", "weekly-contact"},
 };
 
-/* The contact closes the loop: the open protocol task it carries out that
- * is due first (and due by three days after the contact) is completed,
- * audited as done by this contact. c->fulfilled gets its id (0: none). */
-static int fulfil_task(cc_ctx *ctx, contact *c, cc_err *err)
+/* Mark task id completed now by the actor, audited with details. */
+static int complete_now(cc_ctx *ctx, int64_t id, const char *details, cc_err *err)
 {
-    const char *codes = NULL;
-    char now[21], details[64];
-    c->fulfilled = 0;
-    for (size_t i = 0; c->fulfil && i < sizeof fulfils / sizeof *fulfils; i++)
-        if (!strcmp(c->kind, fulfils[i].kind))
-            codes = fulfils[i].codes;
-    if (!codes)
-        return CC_OK;
-    sqlite3_stmt *st = ctx_prepare(
-        ctx,
-        "SELECT id, origin_ref FROM task WHERE client_id = ?1 AND origin = 'protocol' "
-        "AND completed_at IS NULL AND cancelled_at IS NULL AND due_at <= "
-        "strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '+3 days') ORDER BY due_at, id",
-        err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, c->client_id);
-    sqlite3_bind_text(st, 2, c->at, -1, SQLITE_STATIC);
-    while (!c->fulfilled && sqlite3_step(st) == SQLITE_ROW) {
-        const char *ref = (const char *)sqlite3_column_text(st, 1);
-        const char *code = ref ? strrchr(ref, ':') : NULL; /* encounter:ID:code */
-        if (ctx_in_list(code ? code + 1 : ref ? ref : "", codes))
-            c->fulfilled = sqlite3_column_int64(st, 0);
-    }
-    ctx_finalize(st);
-    if (!c->fulfilled)
-        return CC_OK;
+    char now[21];
     ctx_now(ctx, now);
-    st = ctx_prepare(ctx,
-                     "UPDATE task SET completed_at = ?2, completed_by = ?3, version = "
-                     "version + 1 WHERE id = ?1",
-                     err);
+    sqlite3_stmt *st = ctx_prepare(ctx,
+                                   "UPDATE task SET completed_at = ?2, completed_by = "
+                                   "?3, version = version + 1 WHERE id = ?1",
+                                   err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, c->fulfilled);
+    sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, ctx->staff_id);
     if (ctx_done(ctx, st, "completing the task", err) != CC_OK)
         return err->code;
+    return ctx_audit(ctx, "task.complete", "task", id, details, err);
+}
+
+int task_fulfil_in(cc_ctx *ctx, int64_t client_id, const char *codes,
+                   const char *due_by, const char *details, int64_t *done, cc_err *err)
+{
+    *done = 0;
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "SELECT id, origin_ref FROM task WHERE client_id = ?1 AND origin = 'protocol' "
+        "AND completed_at IS NULL AND cancelled_at IS NULL AND (?2 IS NULL OR due_at "
+        "<= ?2) ORDER BY due_at, id",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    ctx_bind_opt(st, 2, due_by);
+    while (!*done && sqlite3_step(st) == SQLITE_ROW) {
+        const char *ref = (const char *)sqlite3_column_text(st, 1);
+        const char *code = ref ? strrchr(ref, ':') : NULL; /* encounter:ID:code */
+        if (ctx_in_list(code ? code + 1 : ref ? ref : "", codes))
+            *done = sqlite3_column_int64(st, 0);
+    }
+    ctx_finalize(st);
+    return *done ? complete_now(ctx, *done, details, err) : CC_OK;
+}
+
+int task_cancel_ref_in(cc_ctx *ctx, int64_t client_id, const char *ref, cc_err *err)
+{
+    char now[21];
+    ctx_now(ctx, now);
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "UPDATE task SET cancelled_at = ?3, version = version + 1 WHERE client_id = ?1 "
+        "AND origin_ref = ?2 AND completed_at IS NULL AND cancelled_at IS NULL",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    return ctx_done(ctx, st, "cancelling the task", err);
+}
+
+/* The task the person named: open, and the same client's. */
+static int named_task(cc_ctx *ctx, contact *c, const char *details, cc_err *err)
+{
+    int64_t open = ctx_int(ctx,
+                           "SELECT count(*) FROM task WHERE id = ?1 AND client_id = ?2 "
+                           "AND completed_at IS NULL AND cancelled_at IS NULL",
+                           c->task_id, c->client_id);
+    if (!open)
+        return cc_err_set(err, CC_EINPUT,
+                          "task %lld is not an open task of this client",
+                          (long long)c->task_id);
+    c->fulfilled = c->task_id;
+    return complete_now(ctx, c->task_id, details, err);
+}
+
+/* The contact closes the loop: the task the person named, or the open
+ * protocol task it carries out that is due first (and due by three days
+ * after the contact), is completed, audited as done by this contact. Only a
+ * contact that reached the client does. */
+static int fulfil_task(cc_ctx *ctx, contact *c, cc_err *err)
+{
+    char details[64], due_by[21];
+    int64_t at = 0;
+    c->fulfilled = 0;
     snprintf(details, sizeof details, "by contact %lld", (long long)c->id);
-    return ctx_audit(ctx, "task.complete", "task", c->fulfilled, details, err);
+    clock_parse_iso(c->at, &at);
+    clock_format_iso(at + 3 * 86400, due_by);
+    if (strcmp(c->outcome, "reached") != 0) {
+        if (c->task_id)
+            return cc_err_set(err, CC_EINPUT,
+                              "a contact that did not reach the client (%s) does "
+                              "not complete a task",
+                              c->outcome);
+        return CC_OK;
+    }
+    if (c->task_id)
+        return named_task(ctx, c, details, err);
+    for (size_t i = 0; c->fulfil && i < sizeof fulfils / sizeof *fulfils; i++)
+        if (!strcmp(c->kind, fulfils[i].kind))
+            return task_fulfil_in(ctx, c->client_id, fulfils[i].codes, due_by, details,
+                                  &c->fulfilled, err);
+    return CC_OK;
 }
 
 static int do_log(cc_ctx *ctx, void *arg, cc_err *err)
@@ -314,9 +396,17 @@ static int do_log(cc_ctx *ctx, void *arg, cc_err *err)
     return fulfil_task(ctx, c, err);
 }
 
+int contact_log_in(cc_ctx *ctx, contact *c, cc_err *err)
+{
+    if (validate_contact(ctx, c, 0, err) != CC_OK)
+        return err->code;
+    c->corrects_id = 0;
+    return do_log(ctx, c, err);
+}
+
 int contact_log(cc_ctx *ctx, contact *c, cc_err *err)
 {
-    if (validate_contact(c, err) != CC_OK)
+    if (validate_contact(ctx, c, 0, err) != CC_OK)
         return err->code;
     c->corrects_id = 0;
     return ctx_txn(ctx, do_log, c, err);
@@ -351,7 +441,7 @@ static int do_correct(cc_ctx *ctx, void *arg, cc_err *err)
 int contact_correct(cc_ctx *ctx, int64_t old_id, contact *c, cc_err *err)
 {
     struct correct_args a = {old_id, c};
-    if (validate_contact(c, err) != CC_OK)
+    if (validate_contact(ctx, c, 1, err) != CC_OK)
         return err->code;
     return ctx_txn(ctx, do_correct, &a, err);
 }

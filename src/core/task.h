@@ -34,9 +34,15 @@ typedef struct contact {
     char note[2048];
     int64_t staff_id;
     int64_t corrects_id; /* 0 = an original entry */
+    char outcome[16];    /* reached no-answer left-message refused wrong-number
+                            ("" = reached) */
+    int64_t task_id;     /* in: the open task of the client it carries out, or 0 */
     int fulfil;          /* in: complete the protocol task it carries out */
-    int64_t fulfilled;   /* out: the protocol task the contact completed, or 0 */
+    int64_t fulfilled;   /* out: the task the contact completed, or 0 */
 } contact;
+
+#define CONTACT_OUTCOMES      "reached,no-answer,left-message,refused,wrong-number"
+#define CONTACT_BACKDATE_DAYS 30 /* how far back a contact may be logged */
 
 /* True if t is open (neither completed nor cancelled) and its due time is
  * before now (ISO instant). */
@@ -52,11 +58,28 @@ int task_complete(cc_ctx *ctx, int64_t id, int64_t version, task *theirs, cc_err
 
 int task_get(cc_ctx *ctx, int64_t id, task *out, cc_err *err);
 
-/* Log a contact (staff is the actor; at defaults to now). With c->fulfil, a
- * call or home visit completes the open protocol task it carries out (the weekly call,
- * the home visit within 72 hours) due first and by three days after it;
- * c->fulfilled names that task (0 if none). */
+/* Log a contact (staff is the actor; at defaults to now, may be back-dated
+ * up to CONTACT_BACKDATE_DAYS, never in the future). A contact that reached
+ * the client closes the loop: c->task_id names the open task it carries out,
+ * or with c->fulfil a call or home visit completes the open protocol task it
+ * carries out (the weekly call or contact, the home visit within 72 hours)
+ * due first and by three days after it; c->fulfilled names that task (0 if
+ * none). */
 int contact_log(cc_ctx *ctx, contact *c, cc_err *err);
+
+/* contact_log inside the caller's (guarded) transaction. */
+int contact_log_in(cc_ctx *ctx, contact *c, cc_err *err);
+
+/* Inside the caller's transaction: complete the open protocol task of the
+ * client whose code is one of codes (a comma list), due first (and by due_by,
+ * an instant, unless it is NULL), audited with details ("by contact 12");
+ * *done gets its id (0: none was open). */
+int task_fulfil_in(cc_ctx *ctx, int64_t client_id, const char *codes,
+                   const char *due_by, const char *details, int64_t *done, cc_err *err);
+
+/* Inside the caller's transaction: cancel the open tasks of client whose
+ * origin_ref is ref (an appointment's reminder once it is cancelled). */
+int task_cancel_ref_in(cc_ctx *ctx, int64_t client_id, const char *ref, cc_err *err);
 
 /* Correct contact old_id with a new entry c (same client); the old one
  * stays. */

@@ -807,6 +807,22 @@ static void as_staff(gen *g, int64_t id, const char *role)
     snprintf(g->ctx.role, sizeof g->ctx.role, "%s", role);
 }
 
+/* The replay runs clients one after another, so a hand-off replayed "days
+ * ago" must not come before the client's own open episode began. */
+static int64_t not_before_episode(gen *g, int64_t client_id, int64_t t)
+{
+    client c;
+    episode e;
+    cc_err err = {0};
+    int64_t eid;
+    if (client_get(&g->ctx, client_id, &c, &err) != CC_OK || !c.program_id ||
+        !(eid = episode_open_for(&g->ctx, client_id, c.program_id)) ||
+        episode_get(&g->ctx, eid, &e, &err) != CC_OK)
+        return t;
+    int64_t start = clock_local_midnight(e.start_date) + DAY + 9 * 3600;
+    return t >= start ? t : start < g->today_t ? start : g->today_t - 3600;
+}
+
 /* One hand-off of client c (owned by owner) to a teammate, decided as fate
  * says: accepted, declined, withdrawn, left to expire, or still waiting. */
 static int one_handoff(gen *g, int64_t client_id, int64_t owner, int64_t to, int fate,
@@ -819,7 +835,9 @@ static int one_handoff(gen *g, int64_t client_id, int64_t owner, int64_t to, int
     handoff_target tgt = {"staff", to};
     int64_t hid;
     int days_ago = fate == 3 ? rng_int(&g->r, 7, 12) : rng_int(&g->r, 0, 2);
-    at_time(g, g->today_t - (int64_t)days_ago * DAY - rng_int(&g->r, 1, 5) * 3600);
+    at_time(g, not_before_episode(g, client_id,
+                                  g->today_t - (int64_t)days_ago * DAY -
+                                      rng_int(&g->r, 1, 5) * 3600));
     as_staff(g, owner, "coach");
     if (handoff_propose(&g->ctx, client_id, &tgt, PICK(&g->r, notes), 0, &hid, err))
         return err->code;
@@ -849,7 +867,8 @@ static int outside_handoff(gen *g, int64_t client_id, int64_t owner, cc_err *err
     consent rc = {0};
     handoff_target tgt = {"organization", org_id(g, "PAY-KH")};
     int64_t hid;
-    at_time(g, g->today_t - (int64_t)rng_int(&g->r, 3, 20) * DAY);
+    at_time(g, not_before_episode(g, client_id,
+                                  g->today_t - (int64_t)rng_int(&g->r, 3, 20) * DAY));
     rc.client_id = client_id;
     snprintf(rc.kind, sizeof rc.kind, "release");
     snprintf(rc.decision, sizeof rc.decision, "granted");
