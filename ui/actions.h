@@ -49,6 +49,15 @@
            "record that the organization accepted the selected hand-off")              \
     ACTION(ENCOUNTER, "encounter", "H",                                                \
            "record a hospital stay or ED visit (phone, fax)")                          \
+    ACTION(PHONES, "phones", "P", "edit the client's phones and when to call")         \
+    ACTION(ADDRESS, "address", "W", "edit the home address and primary care provider")  \
+    ACTION(CAREGIVER, "caregiver", "F",                                                \
+           "add a family member, caregiver or legal representative")                  \
+    ACTION(BOOK, "book", "B", "book an appointment: a visit, a call, PCP, specialist")   \
+    ACTION(AGENDA, "agenda", "D", "the day's and week's visits, calls and appointments") \
+    ACTION(KEPT, "kept", "K", "mark the selected appointment kept")                    \
+    ACTION(NO_SHOW, "no-show", "m", "mark the selected appointment missed (follow-up)")  \
+    ACTION(UNBOOK, "unbook", "u", "cancel or reschedule the selected appointment")       \
     ACTION(ADD, "add", "N", "add an entry (administration)")                           \
     ACTION(RETIRE, "retire", "X",                                                      \
            "retire, end or offboard the entry (administration)")                       \

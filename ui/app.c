@@ -457,6 +457,7 @@ static const struct {
     {ACT_HELP, NULL, view_help_new},       {ACT_INBOX, NULL, view_inbox_new},
     {ACT_SEARCH, NULL, view_search_new},   {ACT_REPORTS, NULL, view_reports_new},
     {ACT_CASELOAD, global_caseload, NULL}, {ACT_REFRESH, global_refresh, NULL},
+    {ACT_AGENDA, NULL, view_agenda_new},
 };
 
 static enum redraw run_global(app *a, view *v, enum action act)

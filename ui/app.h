@@ -171,6 +171,11 @@ view *view_search_new(app *a);
 view *view_help_new(app *a);
 view *view_reports_new(app *a);
 view *view_admin_new(app *a);
+view *view_agenda_new(app *a);
+
+/* K, m or u on appointment id (view_agenda.c): kept, missed, or cancelled
+ * or moved after asking; the outcome on the status line. */
+void appointment_act(app *a, int64_t id, enum action act);
 
 /* Text read whole, wrapped to the screen's width (view_pager.c). */
 view *view_pager_new(const char *title, const char *text);

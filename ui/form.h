@@ -75,6 +75,16 @@ view *view_assessment_new(app *a, int64_t client_id);
 /* Add a task (form_task.c). */
 view *form_task_new(app *a, int64_t client_id);
 
+/* Reaching the client (form_reach.c): phones, address and primary care, a
+ * caregiver added, or one edited (caregiver_id != 0). */
+view *form_phones_new(app *a, int64_t client_id);
+view *form_address_new(app *a, int64_t client_id);
+view *form_caregiver_add(app *a, int64_t client_id);
+view *form_caregiver_new(app *a, int64_t client_id, int64_t caregiver_id);
+
+/* Book an appointment (form_appointment.c). */
+view *form_appointment_new(app *a, int64_t client_id);
+
 /* A hospital encounter by phone or fax (form_encounter.c). */
 view *form_encounter_new(app *a, int64_t client_id);
 

@@ -37,6 +37,22 @@ int form_take(char *dst, size_t dstsz, const char *src, const char *what, cc_err
 /* Today (the one clock) plus days, as YYYY-MM-DD. */
 void form_today_plus(app *a, int days, char out[11]);
 
+/* The active organizations of the directory of the kinds listed (a comma
+ * list: "practice,clinic"), as a choice list after first (e.g. "none"; NULL
+ * for nothing before them). */
+void form_org_choices(app *a, const char *kinds, const char *first, char *buf,
+                      size_t n);
+
+/* "me" and the colleagues of the person's teams, as a choice list. */
+void form_team_mates(app *a, char *buf, size_t n);
+
+/* The first word of a choice list. */
+void form_first_choice(const char *choices, char *out, size_t outsz);
+
+/* Now, to the minute, in the site's time, as "YYYY-MM-DD HH:MM", plus
+ * days. */
+void form_local_now(app *a, int days, char out[17]);
+
 /* "Family, Given" of a client, or "client ID" if it cannot be read. */
 void form_client_name(app *a, int64_t client_id, char *out, size_t outsz);
 

@@ -29,20 +29,6 @@ static int save_task(app *a, form *fm, cc_err *err)
     return task_add(&a->ctx, &t, err);
 }
 
-/* "me" and the colleagues of the person's teams, for the choice. */
-static void team_mates(app *a, char *buf, size_t n)
-{
-    cc_table t;
-    cc_err err = {0};
-    snprintf(buf, n, "me");
-    if (worklist_colleagues(&a->ctx, &t, &err) != CC_OK)
-        return;
-    for (int r = 0; r < t.nrows; r++)
-        if (strlen(buf) + strlen(table_cell(&t, r, 0)) + 2 < n)
-            snprintf(buf + strlen(buf), n - strlen(buf), ",%s", table_cell(&t, r, 0));
-    table_free(&t);
-}
-
 view *form_task_new(app *a, int64_t client_id)
 {
     if (!may_change(a, client_id))
@@ -55,7 +41,7 @@ view *form_task_new(app *a, int64_t client_id)
     fm->n = 3;
     fm->f[0] = (form_field){"Title", NULL, ""};
     fm->f[1] = (form_field){"Due (YYYY-MM-DD)", NULL, ""};
-    team_mates(a, fm->choice_buf, sizeof fm->choice_buf);
+    form_team_mates(a, fm->choice_buf, sizeof fm->choice_buf);
     fm->f[2] = (form_field){"For", fm->choice_buf, "me"};
     form_today_plus(a, 7, fm->f[1].value);
     fm->save = save_task;

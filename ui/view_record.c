@@ -61,9 +61,9 @@ static int load(app *a, record *r)
 static void draw_band(app *a, record *r)
 {
     char l1[256], l2[256], l3[320];
-    snprintf(l1, sizeof l1, " %s, %s   born %s   ZIP %s   %s%s", r->c.family_name,
-             r->c.given_name, r->c.dob, r->c.zip, r->c.payer,
-             r->c.interpreter ? "   interpreter" : "");
+    snprintf(l1, sizeof l1, " %s, %s   born %s   ZIP %s   %s   speaks %s%s",
+             r->c.family_name, r->c.given_name, r->c.dob, r->c.zip, r->c.payer,
+             r->c.language, r->c.interpreter ? " (interpreter)" : "");
     snprintf(l2, sizeof l2, " program %s   owner %s   episode %s%s   consent %s%s%s",
              r->band.program[0] ? r->band.program : "-", r->band.owner,
              r->band.episode[0] ? r->band.episode : "-",
@@ -80,6 +80,11 @@ static void draw_band(app *a, record *r)
               r->band.readmitted[0] ? ROLE_URGENT : ROLE_NORMAL);
     draw_text(a, a->lay.body_y + 1, 0, a->lay.cols, l3,
               !strcmp(r->band.risk, "high") ? ROLE_URGENT : ROLE_NORMAL);
+    char l4[260];
+    snprintf(l4, sizeof l4, " %s",
+             r->band.reach[0] ? r->band.reach : "no phone on record: P adds one");
+    draw_text(a, a->lay.body_y + 2, 0, a->lay.cols, l4,
+              r->band.reach[0] ? ROLE_NORMAL : ROLE_WARN);
 }
 
 /* The tabs in a row: " name " each, or " name" when that is too wide. */
@@ -108,8 +113,8 @@ static void draw(app *a, view *v)
     if (!r->loaded)
         return;
     draw_band(a, r);
-    draw_tabs(a, r, a->lay.body_y + 2);
-    draw_table(a, a->lay.body_y + 3, a->lay.body_h - 3, &r->table, &r->pos,
+    draw_tabs(a, r, a->lay.body_y + 3);
+    draw_table(a, a->lay.body_y + 4, a->lay.body_h - 4, &r->table, &r->pos,
                "Nothing recorded yet.", NULL);
 }
 
@@ -211,10 +216,48 @@ static const struct {
     view *(*open)(app *a, int64_t client_id);
 } forms[] = {
     {ACT_CONTACT, form_contact_new},   {ACT_HANDOFF, form_handoff_new},
-    {ACT_EDIT, form_client_new},       {ACT_CONSENT, form_consent_new},
+    {ACT_CONSENT, form_consent_new},
     {ACT_ASSESS, view_assessment_new}, {ACT_TASK_ADD, form_task_new},
     {ACT_EPISODE, form_episode_new},   {ACT_ENCOUNTER, form_encounter_new},
+    {ACT_PHONES, form_phones_new},     {ACT_ADDRESS, form_address_new},
+    {ACT_CAREGIVER, form_caregiver_add}, {ACT_BOOK, form_appointment_new},
 };
+
+/* The tab on screen is name. */
+static int on_tab(const record *r, const char *name)
+{
+    return !strcmp(record_tab_names()[r->tab], name) && r->table.nrows;
+}
+
+/* E: a caregiver on the details tab, the address or primary care there, or
+ * else the client's own details. */
+static view *edit_selected(app *a, record *r)
+{
+    if (on_tab(r, "details")) {
+        const char *ref = table_cell(&r->table, r->pos.sel, table_col(&r->table, "ref"));
+        const char *what = table_cell(&r->table, r->pos.sel, 0);
+        if (!strncmp(ref, "caregiver:", 10))
+            return form_caregiver_new(a, r->client_id, atoll(ref + 10));
+        if (!strcmp(what, "address") || !strcmp(what, "primary care"))
+            return form_address_new(a, r->client_id);
+        if (!strncmp(what, "phone", 5))
+            return form_phones_new(a, r->client_id);
+    }
+    return form_client_new(a, r->client_id);
+}
+
+/* K, m, u on the appointments tab. */
+static void appointment_key(app *a, record *r, enum action act)
+{
+    if (!on_tab(r, "appointments")) {
+        app_status(a, 1, "%s: choose an appointment on the appointments tab",
+                   action_help(act));
+        return;
+    }
+    appointment_act(a, atoll(table_cell(&r->table, r->pos.sel, table_col(&r->table, "id"))),
+                    act);
+    load_tab(a, r);
+}
 
 static enum redraw switch_tab(app *a, record *r, int step)
 {
@@ -229,7 +272,7 @@ static enum redraw key(app *a, view *v, enum action act, int ch)
     record *r = v->data;
     enum redraw moved;
     (void)ch;
-    if ((moved = app_move(&r->pos, r->table.nrows, a->lay.body_h - 4, act)) !=
+    if ((moved = app_move(&r->pos, r->table.nrows, a->lay.body_h - 5, act)) !=
         REDRAW_PASS)
         return moved;
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
@@ -238,6 +281,14 @@ static enum redraw key(app *a, view *v, enum action act, int ch)
             return REDRAW_VIEW; /* a refusal is on the status line */
         }
     switch (act) {
+    case ACT_EDIT:
+        app_push(a, edit_selected(a, r));
+        return REDRAW_VIEW;
+    case ACT_KEPT:
+    case ACT_NO_SHOW:
+    case ACT_UNBOOK:
+        appointment_key(a, r, act);
+        return REDRAW_ALL;
     case ACT_NEXT_TAB:
         return switch_tab(a, r, 1);
     case ACT_PREV_TAB:
@@ -273,7 +324,7 @@ static void destroy(view *v)
 }
 
 static const struct view_ops ops = {
-    "record",  "next-tab log-contact assess consent handoff episode help",
+    "record",  "next-tab log-contact book assess consent handoff phones help",
     draw,      key,
     reload,    destroy,
     KEYS_VIEW, 0, /* a reload is an audited view: only when asked for */

@@ -92,8 +92,8 @@ static int insert_consent(cc_ctx *ctx, consent *c, cc_err *err)
         ctx,
         "INSERT INTO consent (client_id, kind, decision, decline_reason, purpose, "
         "information, substance_use, signed_date, recorded_by, witness, expires_date, "
-        "expires_event, created_at) VALUES "
-        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+        "expires_event, created_at, signed_by_rep) VALUES "
+        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
         err);
     if (!st)
         return err->code;
@@ -111,6 +111,8 @@ static int insert_consent(cc_ctx *ctx, consent *c, cc_err *err)
     ctx_bind_opt(st, 11, c->expires_date);
     sqlite3_bind_text(st, 12, c->expires_event, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
+    if (c->signed_by_rep)
+        sqlite3_bind_int64(st, 14, c->signed_by_rep);
     if (ctx_done(ctx, st, "recording consent", err) != CC_OK)
         return err->code;
     c->id = sqlite3_last_insert_rowid(store_db(ctx->st));
@@ -124,6 +126,22 @@ static int insert_consent(cc_ctx *ctx, consent *c, cc_err *err)
     return ctx_audit(ctx, "consent.record", "consent", c->id, details, err);
 }
 
+/* A consent signed for the client names one of the client's active
+ * caregivers who is a legal representative. */
+static int signer_ok(cc_ctx *ctx, const consent *c, cc_err *err)
+{
+    if (!c->signed_by_rep)
+        return CC_OK;
+    if (!ctx_int(ctx,
+                 "SELECT count(*) FROM caregiver WHERE id = ?1 AND client_id = ?2 AND "
+                 "active = 1 AND legal_rep = 1",
+                 c->signed_by_rep, c->client_id))
+        return cc_err_set(err, CC_EINPUT,
+                          "caregiver %lld is not this client's legal representative",
+                          (long long)c->signed_by_rep);
+    return CC_OK;
+}
+
 /* One decision, one transaction: the consent, and for participation the
  * open referral's move to consented or declined. */
 static int do_record(cc_ctx *ctx, void *arg, cc_err *err)
@@ -131,7 +149,7 @@ static int do_record(cc_ctx *ctx, void *arg, cc_err *err)
     consent *c = arg;
     memset(&c->referral, 0, sizeof c->referral);
     if (guard_client(ctx, "client.write", c->client_id, "consent", err) != CC_OK ||
-        insert_consent(ctx, c, err) != CC_OK)
+        signer_ok(ctx, c, err) != CC_OK || insert_consent(ctx, c, err) != CC_OK)
         return err->code;
     if (strcmp(c->kind, "participation") != 0)
         return CC_OK;

@@ -41,6 +41,8 @@ typedef struct consent {
     char revoke_reason[256];
     int nrecipients;
     int64_t recipients[CONSENT_MAX_RECIPIENTS]; /* organization ids */
+    int64_t signed_by_rep; /* the legal representative (caregiver id) who signed
+                              for the client; 0 = the client */
     int64_t version;
     referral referral; /* out of consent_record: the referral a participation
                           decision moved (id 0 if none was open) */

@@ -5,6 +5,8 @@
  */
 #include "worklist.h"
 
+#include "reach.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +302,7 @@ int worklist_band_of(cc_ctx *ctx, int64_t client_id, worklist_band *out, cc_err 
     }
     ctx_finalize(st);
     consent_word(ctx, client_id, today, out->consent, sizeof out->consent);
+    reach_who_to_call(ctx, client_id, out->reach, sizeof out->reach);
     return CC_OK;
 }
 
@@ -397,7 +400,9 @@ static const struct tab {
                 "group_concat(o.facility_code, "
                 "' ') FROM consent_recipient cr JOIN organization o ON o.id = "
                 "cr.organization_id WHERE "
-                "cr.consent_id = c.id) AS recipients FROM consent c WHERE c.client_id "
+                "cr.consent_id = c.id) AS recipients, coalesce((SELECT 'rep ' || g.name FROM "
+                "caregiver g WHERE g.id = c.signed_by_rep), '') AS signer FROM consent c "
+                "WHERE c.client_id "
                 "= ?1 AND ?2 = ?2 "
                 "ORDER BY c.signed_date DESC, c.id DESC"},
     {"assessments",
@@ -436,6 +441,38 @@ static const struct tab {
      "= h.to_program_id LEFT JOIN organization o ON o.id = h.to_org_id WHERE "
      "h.client_id = "
      "?1 AND ?2 = ?2 ORDER BY h.proposed_at DESC, h.id DESC"},
+    {"details",
+     "SELECT 'phone ' || x.n || CASE WHEN r.preferred = x.n THEN ' (preferred)' ELSE "
+     "'' END AS what, CASE x.n WHEN 1 THEN r.phone1 || ' ' || r.phone1_kind ELSE "
+     "r.phone2 || ' ' || r.phone2_kind END || CASE WHEN r.preferred = x.n AND "
+     "r.call_times <> '' THEN ', ' || r.call_times ELSE '' END AS value, '' AS ref "
+     "FROM client_reach r JOIN (SELECT 1 AS n UNION ALL SELECT 2) x WHERE r.client_id "
+     "= ?1 AND ?2 = ?2 AND (CASE x.n WHEN 1 THEN r.phone1 ELSE r.phone2 END) <> '' "
+     "UNION ALL SELECT 'address', r.address || CASE WHEN r.city <> '' THEN ', ' || "
+     "r.city ELSE '' END, '' FROM client_reach r WHERE r.client_id = ?1 AND "
+     "r.address <> '' UNION ALL SELECT 'lives at', o.name || ' (' || o.facility_code "
+     "|| ')', '' FROM client c JOIN organization o ON o.id = c.setting_org_id WHERE "
+     "c.id = ?1 UNION ALL SELECT 'language', c.language || CASE WHEN c.interpreter = "
+     "1 THEN ', needs an interpreter' ELSE '' END, '' FROM client c WHERE c.id = ?1 "
+     "UNION ALL SELECT 'primary care', trim(r.pcp_name || coalesce(', ' || o.name || "
+     "' (' || o.facility_code || ')', ''), ', '), '' FROM client_reach r LEFT JOIN "
+     "organization o ON o.id = r.pcp_org_id WHERE r.client_id = ?1 AND (r.pcp_name "
+     "<> '' OR r.pcp_org_id IS NOT NULL) UNION ALL SELECT CASE g.legal_rep WHEN 1 "
+     "THEN 'legal rep' ELSE 'caregiver' END || CASE g.active WHEN 0 THEN ' (retired)' "
+     "ELSE '' END, g.name || ' (' || g.relationship || ')' || CASE WHEN g.phone <> '' "
+     "THEN ' ' || g.phone ELSE '' END || CASE WHEN g.language <> '' THEN ' ' || "
+     "g.language ELSE '' END || CASE g.may_contact WHEN 0 THEN ', do not contact' "
+     "ELSE '' END, 'caregiver:' || g.id FROM caregiver g WHERE g.client_id = ?1"},
+    {"appointments",
+     "SELECT strftime('%Y-%m-%d %H:%M', a.at, 'localtime') AS \"when\", a.kind || "
+     "CASE WHEN a.specialty <> '' THEN ' ' || a.specialty ELSE '' END AS kind, "
+     "coalesce(o.facility_code, s.login) AS \"with\", a.status || CASE WHEN "
+     "a.reason <> '' THEN ': ' || a.reason ELSE '' END AS status, trim(CASE WHEN "
+     "a.transport = 1 THEN 'transport ' ELSE '' END || CASE WHEN a.interpreter = 1 "
+     "THEN 'interpreter' ELSE '' END) AS needs, a.place, a.id FROM appointment a "
+     "JOIN staff s ON s.id = a.staff_id LEFT JOIN organization o ON o.id = "
+     "a.with_org_id WHERE a.client_id = ?1 AND ?2 = ?2 ORDER BY a.at DESC, a.id "
+     "DESC"},
     {"encounters",
      "SELECT strftime('%Y-%m-%d %H:%M', e.at, 'localtime') AS at, e.kind, "
      "o.facility_code AS facility, e.patient_class AS class, e.location, "

@@ -50,6 +50,7 @@ typedef struct worklist_band {
     int past_target;
     char consent[10];
     char readmitted[11]; /* date of a 30-day readmission this month, or "" */
+    char reach[200];     /* who to call (reach.h), or "" */
 } worklist_band;
 
 /* The summary band of a client record (call after client_view, which
