@@ -28,7 +28,8 @@ static int save_appointment(app *a, form *fm, cc_err *err)
     if (!form_is(fm, 1, "-") &&
         form_take(ap.with_org, sizeof ap.with_org, fm->f[1].value, "with", err))
         return err->code;
-    if (form_take(ap.specialty, sizeof ap.specialty, fm->f[2].value, "specialty", err) ||
+    if (form_take(ap.specialty, sizeof ap.specialty, fm->f[2].value, "specialty",
+                  err) ||
         form_take(ap.when, sizeof ap.when, fm->f[3].value, "when (YYYY-MM-DD HH:MM)",
                   err))
         return err->code;

@@ -81,8 +81,7 @@ void form_client_name(app *a, int64_t client_id, char *out, size_t outsz)
         snprintf(out, outsz, "client %lld", (long long)client_id);
 }
 
-void form_org_choices(app *a, const char *kinds, const char *first, char *buf,
-                      size_t n)
+void form_org_choices(app *a, const char *kinds, const char *first, char *buf, size_t n)
 {
     snprintf(buf, n, "%s", first ? first : "");
     for (const char *k = kinds; *k;) {

@@ -40,7 +40,8 @@ static int save_phones(app *a, form *fm, cc_err *err)
         form_take(r.phone2, sizeof r.phone2, fm->f[2].value, "phone 2", err) ||
         form_take(r.phone2_kind, sizeof r.phone2_kind, fm->f[2].value[0] ? kind2 : "",
                   "kind", err) ||
-        form_take(r.call_times, sizeof r.call_times, fm->f[5].value, "when to call", err))
+        form_take(r.call_times, sizeof r.call_times, fm->f[5].value, "when to call",
+                  err))
         return err->code;
     r.preferred = form_is(fm, 4, "2") ? 2 : 1;
     if (reach_save(&a->ctx, &r, &theirs, err) != CC_OK)
@@ -103,8 +104,8 @@ static int save_address(app *a, form *fm, cc_err *err)
     client_reach r = rf->r, theirs;
     if (form_take(r.address, sizeof r.address, fm->f[0].value, "address", err) ||
         form_take(r.city, sizeof r.city, fm->f[1].value, "city", err) ||
-        form_take(r.pcp_org, sizeof r.pcp_org, form_is(fm, 2, "none") ? "" : fm->f[2].value,
-                  "practice", err) ||
+        form_take(r.pcp_org, sizeof r.pcp_org,
+                  form_is(fm, 2, "none") ? "" : fm->f[2].value, "practice", err) ||
         form_take(r.pcp_name, sizeof r.pcp_name, fm->f[3].value, "provider", err))
         return err->code;
     if (reach_save(&a->ctx, &r, &theirs, err) != CC_OK)
@@ -121,7 +122,8 @@ view *form_address_new(app *a, int64_t client_id)
     const client_reach *r = &rf->r;
     fm->title = " Home address and primary care";
     fm->n = 4;
-    form_org_choices(a, "practice,clinic", "none", fm->choice_buf, sizeof fm->choice_buf);
+    form_org_choices(a, "practice,clinic", "none", fm->choice_buf,
+                     sizeof fm->choice_buf);
     fm->f[0] = (form_field){"Street address", NULL, ""};
     fm->f[1] = (form_field){"City", NULL, ""};
     fm->f[2] = (form_field){"Primary care practice", fm->choice_buf, "none"};
@@ -174,8 +176,9 @@ view *form_caregiver_new(app *a, int64_t client_id, int64_t caregiver_id)
         free(rf);
         return NULL;
     }
-    fm->title = caregiver_id ? " Edit a family member, caregiver or legal representative"
-                             : " Add a family member, caregiver or legal representative";
+    fm->title = caregiver_id
+                    ? " Edit a family member, caregiver or legal representative"
+                    : " Add a family member, caregiver or legal representative";
     fm->n = 6;
     snprintf(fm->choice_buf, sizeof fm->choice_buf, "%s", CAREGIVER_RELATIONSHIPS);
     fm->f[0] = (form_field){"Name", NULL, ""};
@@ -193,8 +196,11 @@ view *form_caregiver_new(app *a, int64_t client_id, int64_t caregiver_id)
         snprintf(fm->f[2].value, sizeof fm->f[2].value, "%s", g->phone);
         snprintf(fm->f[3].value, sizeof fm->f[3].value, "%s", g->language);
         snprintf(fm->f[4].value, sizeof fm->f[4].value, "%s",
-                 !g->active ? "retired" : g->may_contact ? "may-contact" : "do-not-contact");
-        snprintf(fm->f[5].value, sizeof fm->f[5].value, "%s", g->legal_rep ? "yes" : "no");
+                 !g->active       ? "retired"
+                 : g->may_contact ? "may-contact"
+                                  : "do-not-contact");
+        snprintf(fm->f[5].value, sizeof fm->f[5].value, "%s",
+                 g->legal_rep ? "yes" : "no");
     }
     snprintf(fm->preview, sizeof fm->preview,
              "A legal representative (power of attorney, guardian) may sign consent.");

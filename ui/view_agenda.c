@@ -145,10 +145,10 @@ static void agenda_destroy(view *v)
 }
 
 static const struct view_ops agenda_ops = {
-    "agenda",     "open kept no-show unbook task-done book next-tab back help",
-    agenda_draw,  agenda_key,
+    "agenda",      "open kept no-show unbook task-done book next-tab back help",
+    agenda_draw,   agenda_key,
     agenda_reload, agenda_destroy,
-    KEYS_VIEW,    1,
+    KEYS_VIEW,     1,
 };
 
 view *view_agenda_new(app *a)
@@ -184,7 +184,8 @@ static void unbook(app *a, const appointment *cur)
     appointment out;
     cc_err err = {0};
     char ask[96];
-    snprintf(ask, sizeof ask, "New time (YYYY-MM-DD HH:MM), empty to cancel, %s backs out: ",
+    snprintf(ask, sizeof ask,
+             "New time (YYYY-MM-DD HH:MM), empty to cancel, %s backs out: ",
              keymap_key_name(ACT_CANCEL));
     if (app_prompt(a, ask, when, sizeof when, 0) != 0 ||
         app_prompt(a, when[0] ? "Why is it moved? " : "Why is it cancelled? ", reason,

@@ -215,12 +215,12 @@ static const struct {
     enum action act;
     view *(*open)(app *a, int64_t client_id);
 } forms[] = {
-    {ACT_CONTACT, form_contact_new},   {ACT_HANDOFF, form_handoff_new},
-    {ACT_CONSENT, form_consent_new},
-    {ACT_ASSESS, view_assessment_new}, {ACT_TASK_ADD, form_task_new},
-    {ACT_EPISODE, form_episode_new},   {ACT_ENCOUNTER, form_encounter_new},
-    {ACT_PHONES, form_phones_new},     {ACT_ADDRESS, form_address_new},
-    {ACT_CAREGIVER, form_caregiver_add}, {ACT_BOOK, form_appointment_new},
+    {ACT_CONTACT, form_contact_new},     {ACT_HANDOFF, form_handoff_new},
+    {ACT_CONSENT, form_consent_new},     {ACT_ASSESS, view_assessment_new},
+    {ACT_TASK_ADD, form_task_new},       {ACT_EPISODE, form_episode_new},
+    {ACT_ENCOUNTER, form_encounter_new}, {ACT_PHONES, form_phones_new},
+    {ACT_ADDRESS, form_address_new},     {ACT_CAREGIVER, form_caregiver_add},
+    {ACT_BOOK, form_appointment_new},
 };
 
 /* The tab on screen is name. */
@@ -234,7 +234,8 @@ static int on_tab(const record *r, const char *name)
 static view *edit_selected(app *a, record *r)
 {
     if (on_tab(r, "details")) {
-        const char *ref = table_cell(&r->table, r->pos.sel, table_col(&r->table, "ref"));
+        const char *ref =
+            table_cell(&r->table, r->pos.sel, table_col(&r->table, "ref"));
         const char *what = table_cell(&r->table, r->pos.sel, 0);
         if (!strncmp(ref, "caregiver:", 10))
             return form_caregiver_new(a, r->client_id, atoll(ref + 10));
@@ -254,8 +255,8 @@ static void appointment_key(app *a, record *r, enum action act)
                    action_help(act));
         return;
     }
-    appointment_act(a, atoll(table_cell(&r->table, r->pos.sel, table_col(&r->table, "id"))),
-                    act);
+    appointment_act(
+        a, atoll(table_cell(&r->table, r->pos.sel, table_col(&r->table, "id"))), act);
     load_tab(a, r);
 }
 

@@ -426,9 +426,10 @@ static int cmd_client_consent(cli *c, int argc, char **argv)
     const char *pos[1], *kind = "participation", *decision = "granted",
                         *signed_on = NULL;
     const char *expires = NULL, *reason = NULL, *to = NULL, *purpose = "", *info = "";
-    const char *witness = "";
+    const char *witness = "", *signer = NULL;
     int su = 0;
     const struct cli_opt opts[] = {{"--kind", &kind, NULL},
+                                   {"--signed-by", &signer, NULL},
                                    {"--decision", &decision, NULL},
                                    {"--signed", &signed_on, NULL},
                                    {"--expires", &expires, NULL},
@@ -449,9 +450,11 @@ static int cmd_client_consent(cli *c, int argc, char **argv)
             "       [--decision granted|declined] [--reason TEXT] [--signed DATE]\n"
             "       [--expires DATE] [--to ORG,ORG] [--purpose TEXT]\n"
             "       [--information TEXT] [--witness TEXT] [--substance-use]\n"
+            "       [--signed-by CAREGIVER]\n"
             "Record a consent decision (a release names its recipients by "
             "organization\ncode; --substance-use: it covers substance-use "
-            "information, 42 CFR\nPart 2); participation moves the referral.\n",
+            "information, 42 CFR\nPart 2; --signed-by: the legal representative "
+            "who signed, by caregiver\nid); participation moves the referral.\n",
             &rc))
         return rc;
     if (parse_client(pos[0], &k.client_id, &err) != CC_OK ||
@@ -465,6 +468,9 @@ static int cmd_client_consent(cli *c, int argc, char **argv)
     copy(k.witness, sizeof k.witness, witness);
     copy(k.expires_date, sizeof k.expires_date, expires);
     k.substance_use = su;
+    if (signer && (k.signed_by_rep = atoll(signer)) < 1)
+        return cc_err_set(&err, CC_EUSAGE, "'%s' is not a caregiver id", signer),
+               cli_fail(&err);
     if (signed_on)
         copy(k.signed_date, sizeof k.signed_date, signed_on);
     else

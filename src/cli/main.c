@@ -42,7 +42,8 @@ static const struct cli_command *const tables[] = {
     cli_admin_commands,  cli_case_commands,   cli_team_commands,
     cli_report_commands, cli_store_commands,  cli_org_commands,
     cli_staff_commands,  cli_import_commands, cli_recover_commands,
-    cli_merge_commands,  cli_listen_commands, cli_referrals_commands};
+    cli_merge_commands,  cli_listen_commands, cli_referrals_commands,
+    cli_reach_commands};
 
 /* ---- output ------------------------------------------------------------ */
 

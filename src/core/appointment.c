@@ -417,10 +417,11 @@ static int do_mark(cc_ctx *ctx, void *arg, cc_err *err)
     int64_t at = 0;
     clock_parse_iso(cur.at, &at);
     if (strcmp(m->status, "cancelled") && at > ctx_clock(ctx) + 3600)
-        return cc_err_set(err, CC_EINPUT,
-                          "appointment %lld is at %s: it can be %s once its time has "
-                          "come",
-                          (long long)cur.id, cur.when, m->status);
+        return cc_err_set(
+            err, CC_EINPUT,
+            "appointment %lld is at %s: it can be marked %s once its time has "
+            "come",
+            (long long)cur.id, cur.when, m->status);
     if (cancel_reminder(ctx, &cur, err) != CC_OK ||
         set_status(ctx, &cur, m->status, m->reason, 0, err) != CC_OK)
         return err->code;
@@ -507,7 +508,7 @@ static const char agenda_sql[] =
                   "a.specialty ELSE '' END || coalesce(' at ' || o.facility_code, '') || CASE WHEN "
                   "a.transport = 1 THEN ' +transport' ELSE '' END || CASE WHEN a.interpreter = 1 THEN "
                   "' +interpreter' ELSE '' END AS what, a.kind AS kind, a.status AS state, 'appt:' "
-                  "|| a.id AS ref, '' AS reach FROM appointment a LEFT JOIN organization o ON o.id "
+                  "|| a.id AS ref FROM appointment a LEFT JOIN organization o ON o.id "
                   "= a.with_org_id WHERE a.staff_id IN " AGENDA_PEOPLE
                   " AND a.at >= ?5 AND a.at < "
                   "?6 AND a.status IN ('booked', 'kept', 'no-show') UNION ALL SELECT t.due_at, "

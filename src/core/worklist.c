@@ -394,17 +394,18 @@ static const struct tab {
      "SELECT r.received_date AS received, p.code AS program, r.source_type AS source, "
      "r.status, r.reason FROM referral r JOIN program p ON p.id = r.program_id WHERE "
      "r.client_id = ?1 AND ?2 = ?2 ORDER BY r.received_date DESC, r.id DESC"},
-    {"consent", "SELECT c.signed_date AS signed, c.kind, c.decision, "
-                "coalesce(c.expires_date, '') AS "
-                "expires, coalesce(c.revoked_date, '') AS revoked, (SELECT "
-                "group_concat(o.facility_code, "
-                "' ') FROM consent_recipient cr JOIN organization o ON o.id = "
-                "cr.organization_id WHERE "
-                "cr.consent_id = c.id) AS recipients, coalesce((SELECT 'rep ' || g.name FROM "
-                "caregiver g WHERE g.id = c.signed_by_rep), '') AS signer FROM consent c "
-                "WHERE c.client_id "
-                "= ?1 AND ?2 = ?2 "
-                "ORDER BY c.signed_date DESC, c.id DESC"},
+    {"consent",
+     "SELECT c.signed_date AS signed, c.kind, c.decision, "
+     "coalesce(c.expires_date, '') AS "
+     "expires, coalesce(c.revoked_date, '') AS revoked, (SELECT "
+     "group_concat(o.facility_code, "
+     "' ') FROM consent_recipient cr JOIN organization o ON o.id = "
+     "cr.organization_id WHERE "
+     "cr.consent_id = c.id) AS recipients, coalesce((SELECT 'rep ' || g.name FROM "
+     "caregiver g WHERE g.id = c.signed_by_rep), '') AS signer FROM consent c "
+     "WHERE c.client_id "
+     "= ?1 AND ?2 = ?2 "
+     "ORDER BY c.signed_date DESC, c.id DESC"},
     {"assessments",
      "SELECT date(a.at, 'localtime') AS date, a.level, a.score, a.drivers "
      "FROM assessment a "
