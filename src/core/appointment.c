@@ -490,10 +490,11 @@ int appointment_reschedule(cc_ctx *ctx, int64_t id, int64_t version, const char 
 
 /* The address for a visit, else the preferred phone. */
 #define AGENDA_REACH(KIND)                                                             \
-    "coalesce((SELECT CASE WHEN " KIND " IN ('home-visit', 'snf-visit') AND "          \
-    "r.address <> '' THEN r.address || ', ' || r.city ELSE CASE r.preferred WHEN 2 "   \
-    "THEN r.phone2 ELSE r.phone1 END END FROM client_reach r WHERE r.client_id = "     \
-    "c.id), '')"
+    "coalesce(CASE WHEN " KIND " IN ('home-visit', 'snf-visit') THEN coalesce((SELECT " \
+    "r.address || ', ' || r.city FROM client_reach r WHERE r.client_id = c.id AND "    \
+    "r.address <> ''), (SELECT o.name FROM organization o WHERE o.id = "               \
+    "c.setting_org_id)) END, (SELECT CASE r.preferred WHEN 2 THEN r.phone2 ELSE "      \
+    "r.phone1 END FROM client_reach r WHERE r.client_id = c.id), '')"
 
 #define AGENDA_RISK                                                                    \
     "coalesce((SELECT s.level FROM assessment s WHERE s.client_id = c.id ORDER BY "    \

@@ -25,7 +25,9 @@
 #include "core/program.h"
 #include "core/caseload.h"
 #include "core/census.h"
+#include "core/appointment.h"
 #include "core/org.h"
+#include "core/reach.h"
 #include "core/referral.h"
 #include "core/staff.h"
 #include "core/task.h"
@@ -139,6 +141,8 @@ typedef struct team {
 typedef struct gen {
     cc_ctx ctx;
     rng r;
+    rng r2; /* contact details and appointments: their own stream, so that
+               adding them left every other choice of a seed as it was */
     int64_t today_t; /* the real "now" of the run */
     questionnaire hra;
     program *programs;
@@ -747,6 +751,128 @@ static int hospital_events(gen *g, journey *j, cc_err *err)
                             err);
 }
 
+static void as_staff(gen *g, int64_t id, const char *role)
+{
+    g->ctx.staff_id = id;
+    snprintf(g->ctx.role, sizeof g->ctx.role, "%s", role);
+}
+
+/* ---- reaching the client, appointments ---------------------------------- */
+
+/* Phones (a mobile, sometimes a landline), an address for those at home,
+ * one of the two practices; a caregiver for about half, a legal
+ * representative for some of the seniors. */
+static int reach_of(gen *g, journey *j, cc_err *err)
+{
+    static const char *const streets[] = {"Elm St", "Maple Ave", "Cedar Rd",
+                                          "Birch Ln", "Oak Ct", "Willow Way"};
+    static const char *const times[] = {"", "mornings", "after 5pm", "not Sundays",
+                                        "weekdays 9-12"};
+    static const char *const rel[] = {"child", "spouse", "sibling", "friend",
+                                      "neighbor", "paid-caregiver"};
+    static const char *const pcp_names[] = {"Dr. Rowe", "Dr. Amsel", "Dr. Okafor",
+                                            "NP Lindqvist"};
+    rng *r = &g->r2;
+    client_reach re, theirs;
+    memset(&re, 0, sizeof re);
+    re.client_id = j->c.id;
+    re.preferred = 1;
+    snprintf(re.phone1, sizeof re.phone1, "555-%03d-%04d", rng_int(r, 200, 899),
+             rng_int(r, 0, 9999));
+    snprintf(re.phone1_kind, sizeof re.phone1_kind, "%s",
+             rng_pct(r, 75) ? "mobile" : "home");
+    if (rng_pct(r, 30)) {
+        snprintf(re.phone2, sizeof re.phone2, "555-%03d-%04d", rng_int(r, 200, 899),
+                 rng_int(r, 0, 9999));
+        snprintf(re.phone2_kind, sizeof re.phone2_kind, "work");
+    }
+    snprintf(re.call_times, sizeof re.call_times, "%s", PICK(r, times));
+    if (!strcmp(j->c.setting, "home"))
+        snprintf(re.address, sizeof re.address, "%d %s", rng_int(r, 2, 980),
+                 PICK(r, streets));
+    snprintf(re.city, sizeof re.city, "%s", re.address[0] ? "Millbrook" : "");
+    snprintf(re.pcp_org, sizeof re.pcp_org, "%s", rng_pct(r, 50) ? "PCP-FV" : "PCP-SI");
+    snprintf(re.pcp_name, sizeof re.pcp_name, "%s", PICK(r, pcp_names));
+    if (reach_save(&g->ctx, &re, &theirs, err) != CC_OK)
+        return err->code;
+    if (!rng_pct(r, 50))
+        return CC_OK;
+    caregiver cg;
+    char given_name[64], family[64];
+    memset(&cg, 0, sizeof cg);
+    make_name(r, family, sizeof family, given_name, sizeof given_name);
+    cg.client_id = j->c.id;
+    snprintf(cg.name, sizeof cg.name, "%.40s %.50s", given_name, j->c.family_name);
+    snprintf(cg.relationship, sizeof cg.relationship, "%s", PICK(r, rel));
+    snprintf(cg.phone, sizeof cg.phone, "555-%03d-%04d", rng_int(r, 200, 899),
+             rng_int(r, 0, 9999));
+    cg.may_contact = rng_pct(r, 90);
+    cg.legal_rep = !strcmp(j->p->code, "hss") && rng_pct(r, 25);
+    return caregiver_add(&g->ctx, &cg, err);
+}
+
+/* One appointment booked at `booked` for `at`; once its time has come it
+ * was kept or (one in five) missed. */
+static int appointment_of(gen *g, journey *j, const char *kind, const char *with,
+                          const char *specialty, int64_t booked, int64_t at,
+                          cc_err *err)
+{
+    appointment a, out;
+    memset(&a, 0, sizeof a);
+    at -= at % 900; /* on the quarter hour */
+    if (booked >= g->today_t || at < booked + 3600)
+        return CC_OK;
+    a.client_id = j->c.id;
+    snprintf(a.kind, sizeof a.kind, "%s", kind);
+    snprintf(a.with_org, sizeof a.with_org, "%s", with);
+    snprintf(a.specialty, sizeof a.specialty, "%s", specialty);
+    clock_format_iso(at, a.at);
+    a.transport = rng_pct(&g->r2, 20);
+    a.interpreter = j->c.interpreter;
+    at_time(g, booked);
+    if (appointment_book(&g->ctx, &a, err) != CC_OK)
+        return err->code;
+    if (at + 2 * 3600 > g->today_t)
+        return CC_OK;
+    at_time(g, at + 2 * 3600);
+    return appointment_mark(&g->ctx, a.id, a.version,
+                            rng_pct(&g->r2, 20) ? "no-show" : "kept", "", &out, err);
+}
+
+/* Specialty-care navigation books the specialist within 30 days of the
+ * discharge; others see their primary care provider, and the coach visits
+ * or calls in the coming week. */
+static int appointments_of(gen *g, journey *j, int active, cc_err *err)
+{
+    static const char *const specialties[] = {"cardiology", "orthopedics",
+                                              "gastroenterology", "neurology"};
+    static const char *const visits[] = {"home-visit", "phone-call", "home-visit"};
+    rng *r = &g->r2;
+    int64_t start = j->t_start ? j->t_start : j->t_consent;
+    if (!strcmp(j->p->code, "pasc")) {
+        int64_t booked = start + (int64_t)rng_int(r, 1, 6) * DAY;
+        if (appointment_of(g, j, "specialist", "SPC-HV", PICK(r, specialties), booked,
+                           booked + (int64_t)rng_int(r, 5, 20) * DAY +
+                               rng_int(r, 9, 15) * 3600,
+                           err) != CC_OK)
+            return err->code;
+    } else if (rng_pct(r, 35)) {
+        int64_t booked = start + (int64_t)rng_int(r, 2, 20) * DAY;
+        if (appointment_of(g, j, "pcp", rng_pct(r, 50) ? "PCP-FV" : "PCP-SI", "",
+                           booked,
+                           booked + (int64_t)rng_int(r, 3, 14) * DAY +
+                               rng_int(r, 8, 16) * 3600,
+                           err) != CC_OK)
+            return err->code;
+    }
+    if (!active || !rng_pct(r, 30))
+        return CC_OK;
+    int64_t soon = g->today_t - DAY + (int64_t)rng_int(r, 1, 7) * DAY;
+    soon += 9 * 3600 + rng_int(r, 0, 28) * 900 - soon % DAY;
+    return appointment_of(g, j, PICK(r, visits), "", "", g->today_t - 2 * DAY, soon,
+                          err);
+}
+
 static int follow(gen *g, journey *j, int64_t eid, cc_err *err)
 {
     int active = 1;
@@ -764,6 +890,11 @@ static int follow(gen *g, journey *j, int64_t eid, cc_err *err)
     if (log_contacts(g, j->c.id, j->p, j->t_start, g->today_t, err) != CC_OK ||
         complete_tasks(g, j->c.id, g->today_t - DAY, 85, err) != CC_OK)
         return err->code;
+    if (j->owner) {
+        as_staff(g, j->owner->id, "coach");
+        if (reach_of(g, j, err) != CC_OK || appointments_of(g, j, active, err) != CC_OK)
+            return err->code;
+    }
     if (active)
         j->owner->load++;
     return CC_OK;
@@ -799,12 +930,6 @@ static int64_t teammate(gen *g, int64_t owner)
             if (g->teams[t].coaches[i].id == owner)
                 return g->teams[t].coaches[(i + 1 + rng_int(&g->r, 0, 4)) % 6].id;
     return 0;
-}
-
-static void as_staff(gen *g, int64_t id, const char *role)
-{
-    g->ctx.staff_id = id;
-    snprintf(g->ctx.role, sizeof g->ctx.role, "%s", role);
 }
 
 /* The replay runs clients one after another, so a hand-off replayed "days
@@ -993,6 +1118,8 @@ static int build(gen *g, const demo_opts *opts, cc_err *err)
     team *t;
     if (mark_demo(g->ctx.st, err) != CC_OK || load_refs(g, err) != CC_OK ||
         add_staff(g, "demo-admin", "admin", NULL, &admin, err) != CC_OK ||
+        org_add(&g->ctx, "SPC-HV", "clinic", "Heartland Specialty Clinic", NULL,
+                err) != CC_OK ||
         new_team(g, program_named(g, "hss"), &t, err) != CC_OK ||
         add_cover_accounts(g, err) != CC_OK)
         return err->code;
@@ -1018,6 +1145,7 @@ int demo_build(store *s, const demo_opts *opts, demo_summary *sum, cc_err *err)
      * audited under the staff member it plays (as_staff). */
     g.ctx = ctx_system(s);
     g.r.s = opts->seed;
+    g.r2.s = opts->seed ^ 0x6a09e667f3bcc908ULL;
     g.today_t = clock_now();
     g.sum = sum;
     if (store_set_durable(s, 0, err) != CC_OK)
