@@ -141,8 +141,8 @@ typedef struct team {
 typedef struct gen {
     cc_ctx ctx;
     rng r;
-    rng r2; /* contact details and appointments: their own stream, so that
-               adding them left every other choice of a seed as it was */
+    rng r2;          /* contact details and appointments: their own stream, so that
+                        adding them left every other choice of a seed as it was */
     int64_t today_t; /* the real "now" of the run */
     questionnaire hra;
     program *programs;
@@ -764,12 +764,12 @@ static void as_staff(gen *g, int64_t id, const char *role)
  * representative for some of the seniors. */
 static int reach_of(gen *g, journey *j, cc_err *err)
 {
-    static const char *const streets[] = {"Elm St", "Maple Ave", "Cedar Rd",
-                                          "Birch Ln", "Oak Ct", "Willow Way"};
+    static const char *const streets[] = {"Elm St",   "Maple Ave", "Cedar Rd",
+                                          "Birch Ln", "Oak Ct",    "Willow Way"};
     static const char *const times[] = {"", "mornings", "after 5pm", "not Sundays",
                                         "weekdays 9-12"};
-    static const char *const rel[] = {"child", "spouse", "sibling", "friend",
-                                      "neighbor", "paid-caregiver"};
+    static const char *const rel[] = {"child",  "spouse",   "sibling",
+                                      "friend", "neighbor", "paid-caregiver"};
     static const char *const pcp_names[] = {"Dr. Rowe", "Dr. Amsel", "Dr. Okafor",
                                             "NP Lindqvist"};
     rng *r = &g->r2;
@@ -858,11 +858,10 @@ static int appointments_of(gen *g, journey *j, int active, cc_err *err)
             return err->code;
     } else if (rng_pct(r, 35)) {
         int64_t booked = start + (int64_t)rng_int(r, 2, 20) * DAY;
-        if (appointment_of(g, j, "pcp", rng_pct(r, 50) ? "PCP-FV" : "PCP-SI", "",
-                           booked,
-                           booked + (int64_t)rng_int(r, 3, 14) * DAY +
-                               rng_int(r, 8, 16) * 3600,
-                           err) != CC_OK)
+        if (appointment_of(
+                g, j, "pcp", rng_pct(r, 50) ? "PCP-FV" : "PCP-SI", "", booked,
+                booked + (int64_t)rng_int(r, 3, 14) * DAY + rng_int(r, 8, 16) * 3600,
+                err) != CC_OK)
             return err->code;
     }
     if (!active || !rng_pct(r, 30))
@@ -1118,8 +1117,8 @@ static int build(gen *g, const demo_opts *opts, cc_err *err)
     team *t;
     if (mark_demo(g->ctx.st, err) != CC_OK || load_refs(g, err) != CC_OK ||
         add_staff(g, "demo-admin", "admin", NULL, &admin, err) != CC_OK ||
-        org_add(&g->ctx, "SPC-HV", "clinic", "Heartland Specialty Clinic", NULL,
-                err) != CC_OK ||
+        org_add(&g->ctx, "SPC-HV", "clinic", "Heartland Specialty Clinic", NULL, err) !=
+            CC_OK ||
         new_team(g, program_named(g, "hss"), &t, err) != CC_OK ||
         add_cover_accounts(g, err) != CC_OK)
         return err->code;

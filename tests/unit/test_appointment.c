@@ -1,0 +1,473 @@
+/*
+ * test_appointment.c — reaching the client and the day's work, through the
+ * core: contact details and caregivers saved with versions (a stale save
+ * is a conflict, a bad phone a one-line error that saves nothing), a
+ * consent signed by a legal representative; contacts that close the loop
+ * (only a reached client, never in the future, at most 30 days back, a named
+ * task); appointments (a reminder the day before, booking the specialist
+ * completes "book specialty appointment", keeping it "specialty appointment
+ * within 30 days", a kept home visit the 72-hour visit, a no-show a follow-up
+ * task, a reschedule linked to the new one, nothing kept before its time);
+ * the agenda in time order for the person and their team; a supervisor
+ * refused. The clock is fixed on 2026-11-20 12:00Z; synthetic people only.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/appointment.h"
+#include "core/client.h"
+#include "core/consent.h"
+#include "core/episode.h"
+#include "core/program.h"
+#include "core/reach.h"
+#include "core/staff.h"
+#include "core/task.h"
+#include "testutil.h"
+
+#define NOW   "2026-11-20T12:00:00Z"
+#define NOW_T 1795176000 /* NOW in seconds */
+
+typedef struct fixture {
+    char *dir;
+    store *s;
+    cc_ctx sys, coach, nurse, stranger, super;
+    int64_t pasc, ct, client, pasc_client;
+} fixture;
+
+static int64_t add(fixture *f, const char *login, const char *role, cc_ctx *as)
+{
+    cc_err err = {0};
+    staff st;
+    assert_int_equal(staff_add(f->s, 0, login, role, login, NULL, 0, &err), CC_OK);
+    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
+    if (as) {
+        *as = (cc_ctx){.st = f->s, .staff_id = st.id};
+        snprintf(as->role, sizeof as->role, "%s", role);
+    }
+    return st.id;
+}
+
+static long long q(fixture *f, const char *fmt, ...)
+{
+    char sql[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    return tu_int(f->s, sql);
+}
+
+/* A consented client of the coach in program_id, with an episode whose
+ * discharge was the 18th (so its protocol tasks exist). */
+static int64_t enrolled(fixture *f, const char *family, int64_t program_id)
+{
+    cc_err err = {0};
+    client c;
+    consent k;
+    int64_t eid;
+    memset(&c, 0, sizeof c);
+    snprintf(c.family_name, sizeof c.family_name, "%s", family);
+    snprintf(c.given_name, sizeof c.given_name, "Lee");
+    snprintf(c.dob, sizeof c.dob, "1950-02-03");
+    snprintf(c.zip, sizeof c.zip, "20810");
+    snprintf(c.payer, sizeof c.payer, "uninsured-ineligible");
+    snprintf(c.language, sizeof c.language, "en");
+    snprintf(c.setting, sizeof c.setting, "home");
+    assert_int_equal(client_create(&f->sys, &c, 0, NULL, &err), CC_OK);
+    memset(&k, 0, sizeof k);
+    k.client_id = c.id;
+    snprintf(k.kind, sizeof k.kind, "participation");
+    snprintf(k.decision, sizeof k.decision, "granted");
+    snprintf(k.signed_date, sizeof k.signed_date, "2026-11-17");
+    assert_int_equal(consent_record(&f->sys, &k, &err), CC_OK);
+    assert_int_equal(client_assign(&f->sys, c.id, f->coach.staff_id, program_id, &err),
+                     CC_OK);
+    assert_int_equal(episode_start(&f->sys, c.id, program_id, "2026-11-18",
+                                   "2026-11-18T15:00:00Z", &eid, &err),
+                     CC_OK);
+    return c.id;
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    cc_err err = {0};
+    program p;
+    setenv("CARECOORD_NOW", NOW, 1);
+    f->dir = tu_tmpdir();
+    char *db = tu_path(f->dir, "appt.db");
+    f->s = tu_create(db);
+    free(db);
+    f->sys = ctx_system(f->s);
+    f->sys.staff_id = add(f, "admin1", "admin", NULL);
+    add(f, "coach1", "coach", &f->coach);
+    add(f, "nurse1", "nurse", &f->nurse);
+    add(f, "coach9", "coach", &f->stranger);
+    add(f, "super1", "supervisor", &f->super);
+    assert_int_equal(program_by_code(&f->sys, "pasc", &p, &err), CC_OK);
+    f->pasc = p.id;
+    assert_int_equal(program_by_code(&f->sys, "ct-ngh", &p, &err), CC_OK);
+    f->ct = p.id;
+    char sql[320];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO team (id, name, program_id) VALUES (1, 'PASC', %lld), (2, "
+             "'NGH', %lld); INSERT INTO team_member VALUES (1, %lld), (1, %lld), (2, "
+             "%lld), (2, %lld); INSERT INTO organization (facility_code, kind, name) "
+             "VALUES ('SPC', 'clinic', 'Specialty Clinic')",
+             (long long)f->pasc, (long long)f->ct, (long long)f->coach.staff_id,
+             (long long)f->nurse.staff_id, (long long)f->coach.staff_id,
+             (long long)f->nurse.staff_id);
+    tu_exec(f->s, sql);
+    f->client = enrolled(f, "Okafor", f->ct);
+    f->pasc_client = enrolled(f, "Varga", f->pasc);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    tu_rmrf(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+/* ---- contact details and caregivers ------------------------------------ */
+
+static void test_reach_versions_and_conflict(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    client_reach mine, other, theirs;
+    assert_int_equal(reach_get(&f->coach, f->client, &mine, &err), CC_OK);
+    assert_int_equal(mine.version, 0);
+    snprintf(mine.phone1, sizeof mine.phone1, "555-201-0101");
+    snprintf(mine.phone1_kind, sizeof mine.phone1_kind, "mobile");
+    snprintf(mine.call_times, sizeof mine.call_times, "after 5pm");
+    snprintf(mine.pcp_org, sizeof mine.pcp_org, "PCP-FV");
+    other = mine; /* a colleague read the same empty record */
+    assert_int_equal(reach_save(&f->coach, &mine, &theirs, &err), CC_OK);
+    assert_int_equal(mine.version, 1);
+    snprintf(other.phone1, sizeof other.phone1, "555-999-0000");
+    assert_int_equal(reach_save(&f->nurse, &other, &theirs, &err), CC_ECONFLICT);
+    assert_string_equal(theirs.phone1, "555-201-0101"); /* theirs shown, not lost */
+    assert_string_equal(theirs.pcp_org, "PCP-FV");
+    /* a bad phone: one line naming the field, nothing saved */
+    client_reach bad = theirs;
+    snprintf(bad.phone2, sizeof bad.phone2, "call me");
+    snprintf(bad.phone2_kind, sizeof bad.phone2_kind, "home");
+    assert_int_equal(reach_save(&f->coach, &bad, &other, &err), CC_EINPUT);
+    assert_non_null(strstr(err.msg, "phone 2"));
+    assert_null(strchr(err.msg, '\n'));
+    assert_int_equal(q(f, "SELECT version FROM client_reach WHERE client_id = %lld",
+                       (long long)f->client),
+                     1);
+    char who[200];
+    reach_who_to_call(&f->coach, f->client, who, sizeof who);
+    assert_string_equal(who, "call 555-201-0101 (mobile, after 5pm)");
+    /* outside the coach's teams: refused, and nothing read */
+    assert_int_equal(reach_get(&f->stranger, f->client, &other, &err), CC_EREFUSED);
+    assert_int_equal(reach_save(&f->super, &theirs, &other, &err), CC_EREFUSED);
+}
+
+static void test_caregiver_and_representative_consent(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    caregiver g, kid, theirs;
+    memset(&g, 0, sizeof g);
+    g.client_id = f->client;
+    snprintf(g.name, sizeof g.name, "Ana Okafor");
+    snprintf(g.relationship, sizeof g.relationship, "child");
+    snprintf(g.phone, sizeof g.phone, "555-201-0102");
+    g.may_contact = 1;
+    g.legal_rep = 1;
+    assert_int_equal(caregiver_add(&f->coach, &g, &err), CC_OK);
+    memset(&kid, 0, sizeof kid);
+    kid.client_id = f->client;
+    snprintf(kid.name, sizeof kid.name, "Sam Okafor");
+    snprintf(kid.relationship, sizeof kid.relationship, "cousin"); /* not a choice */
+    assert_int_equal(caregiver_add(&f->coach, &kid, &err), CC_EINPUT);
+    snprintf(kid.relationship, sizeof kid.relationship, "relative");
+    assert_int_equal(caregiver_add(&f->coach, &kid, &err), CC_OK);
+    char who[200];
+    reach_who_to_call(&f->coach, f->client, who, sizeof who);
+    assert_string_equal(who, "child Ana Okafor (legal rep) 555-201-0102");
+    /* a stale edit is a conflict */
+    caregiver stale = g;
+    g.may_contact = 0;
+    assert_int_equal(caregiver_update(&f->coach, &g, &theirs, &err), CC_OK);
+    assert_int_equal(caregiver_update(&f->nurse, &stale, &theirs, &err), CC_ECONFLICT);
+    assert_int_equal(theirs.may_contact, 0);
+    /* a release signed by the representative; not by a relative who is not one */
+    consent k;
+    memset(&k, 0, sizeof k);
+    k.client_id = f->client;
+    snprintf(k.kind, sizeof k.kind, "release");
+    snprintf(k.decision, sizeof k.decision, "granted");
+    snprintf(k.signed_date, sizeof k.signed_date, "2026-11-20");
+    k.recipients[k.nrecipients++] =
+        q(f, "SELECT id FROM organization WHERE facility_code = 'PCP-FV'");
+    k.signed_by_rep = kid.id;
+    assert_int_equal(consent_record(&f->coach, &k, &err), CC_EINPUT);
+    assert_non_null(strstr(err.msg, "legal representative"));
+    k.signed_by_rep = g.id;
+    assert_int_equal(consent_record(&f->coach, &k, &err), CC_OK);
+    assert_int_equal(
+        q(f, "SELECT signed_by_rep FROM consent WHERE id = %lld", (long long)k.id),
+        g.id);
+    /* retired, kept: the consent still names them */
+    g.active = 0;
+    assert_int_equal(caregiver_update(&f->coach, &g, &theirs, &err), CC_OK);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM caregiver WHERE id = %lld AND active = 0",
+                       (long long)g.id),
+                     1);
+}
+
+/* ---- contacts that close the loop --------------------------------------- */
+
+static contact a_call(fixture *f, const char *at, const char *outcome)
+{
+    contact c;
+    memset(&c, 0, sizeof c);
+    c.client_id = f->client;
+    c.fulfil = 1;
+    snprintf(c.kind, sizeof c.kind, "call");
+    snprintf(c.at, sizeof c.at, "%s", at);
+    snprintf(c.outcome, sizeof c.outcome, "%s", outcome);
+    return c;
+}
+
+static void test_contact_limits_and_outcomes(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    contact c = a_call(f, "2026-11-21T10:00:00Z", "");
+    assert_int_equal(contact_log(&f->coach, &c, &err), CC_EINPUT); /* tomorrow */
+    assert_non_null(strstr(err.msg, "future"));
+    c = a_call(f, "2026-10-01T10:00:00Z", "");
+    assert_int_equal(contact_log(&f->coach, &c, &err), CC_EINPUT); /* 50 days back */
+    c = a_call(f, "2026-11-20T10:00:00Z", "busy");
+    assert_int_equal(contact_log(&f->coach, &c, &err), CC_EINPUT);
+    long long before = q(f, "SELECT count(*) FROM contact");
+    /* the weekly call is due on the 25th: a call on the 23rd would do it, but a
+     * call that did not reach the client does not */
+    cc_ctx later = f->coach;
+    later.clock = NOW_T + 3 * 86400;
+    c = a_call(f, "2026-11-23T10:00:00Z", "no-answer");
+    assert_int_equal(contact_log(&later, &c, &err), CC_OK);
+    assert_int_equal(c.fulfilled, 0);
+    c = a_call(f, "2026-11-23T11:00:00Z", "reached");
+    assert_int_equal(contact_log(&later, &c, &err), CC_OK);
+    assert_true(c.fulfilled > 0);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM task WHERE id = %lld AND origin_ref "
+                       "LIKE '%%weekly-call' AND completed_at IS NOT NULL",
+                       (long long)c.fulfilled),
+                     1);
+    assert_int_equal(q(f, "SELECT count(*) FROM contact"), before + 2);
+    /* a named task: a manual one, completed by the contact that says so */
+    task t;
+    memset(&t, 0, sizeof t);
+    t.client_id = f->client;
+    snprintf(t.title, sizeof t.title, "Call about the pharmacy");
+    snprintf(t.due_date, sizeof t.due_date, "2026-11-22");
+    assert_int_equal(task_add(&f->coach, &t, &err), CC_OK);
+    c = a_call(f, "2026-11-20T11:00:00Z", "left-message");
+    c.task_id = t.id;
+    assert_int_equal(contact_log(&f->coach, &c, &err), CC_EINPUT); /* not reached */
+    c = a_call(f, "2026-11-20T11:00:00Z", "reached");
+    c.task_id = t.id;
+    assert_int_equal(contact_log(&f->coach, &c, &err), CC_OK);
+    assert_int_equal(c.fulfilled, t.id);
+    assert_int_equal(contact_log(&f->coach, &c, &err), CC_EINPUT); /* done already */
+}
+
+/* ---- appointments -------------------------------------------------------- */
+
+static appointment booking(int64_t client_id, const char *kind, const char *with,
+                           const char *specialty, const char *when)
+{
+    appointment a;
+    memset(&a, 0, sizeof a);
+    a.client_id = client_id;
+    snprintf(a.kind, sizeof a.kind, "%s", kind);
+    snprintf(a.with_org, sizeof a.with_org, "%s", with);
+    snprintf(a.specialty, sizeof a.specialty, "%s", specialty);
+    snprintf(a.when, sizeof a.when, "%s", when);
+    return a;
+}
+
+static void test_specialty_flow(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    appointment a =
+        booking(f->pasc_client, "specialist", "SPC", "", "2026-11-30 10:30");
+    assert_int_equal(appointment_book(&f->coach, &a, &err), CC_EINPUT); /* specialty */
+    a = booking(f->pasc_client, "specialist", "", "cardiology", "2026-11-30 10:30");
+    assert_int_equal(appointment_book(&f->coach, &a, &err), CC_EINPUT); /* with whom */
+    a = booking(f->pasc_client, "specialist", "SPC", "cardiology", "2026-11-19 10:30");
+    assert_int_equal(appointment_book(&f->coach, &a, &err), CC_EINPUT); /* the past */
+    a = booking(f->pasc_client, "specialist", "SPC", "cardiology", "2026-11-30 10:30");
+    assert_int_equal(appointment_book(&f->super, &a, &err), CC_EREFUSED);
+    assert_int_equal(q(f, "SELECT count(*) FROM appointment"), 0);
+    assert_int_equal(appointment_book(&f->coach, &a, &err), CC_OK);
+    /* booking did "book specialty appointment"; the reminder is due the 29th */
+    assert_int_equal(q(f,
+                       "SELECT origin_ref LIKE '%%book-specialty' FROM task WHERE id "
+                       "= %lld AND completed_at IS NOT NULL",
+                       (long long)a.task_done),
+                     1);
+    assert_true(a.task_new > 0);
+    assert_int_equal(q(f,
+                       "SELECT due_at LIKE '2026-11-29T%%' FROM task WHERE id = %lld",
+                       (long long)a.task_new),
+                     1);
+    /* not kept before its time */
+    appointment out;
+    assert_int_equal(
+        appointment_mark(&f->coach, a.id, a.version, "kept", "", &out, &err),
+        CC_EINPUT);
+    /* on the day: kept, and "specialty appointment within 30 days" is done */
+    cc_ctx on_day = f->coach;
+    on_day.clock = NOW_T + 10 * 86400 + 3 * 3600;
+    assert_int_equal(appointment_mark(&on_day, a.id, a.version, "kept", "", &out, &err),
+                     CC_OK);
+    assert_string_equal(out.status, "kept");
+    assert_int_equal(q(f,
+                       "SELECT origin_ref LIKE '%%specialty-appt' FROM task WHERE id "
+                       "= %lld AND completed_at IS NOT NULL",
+                       (long long)out.task_done),
+                     1);
+    assert_int_equal(
+        appointment_mark(&on_day, a.id, out.version, "no-show", "", &out, &err),
+        CC_EINPUT); /* kept once */
+    assert_int_equal(
+        appointment_mark(&on_day, a.id, a.version, "no-show", "", &out, &err),
+        CC_ECONFLICT); /* a stale version */
+}
+
+static void test_no_show_and_reschedule(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    appointment a = booking(f->client, "pcp", "PCP-FV", "", "2026-11-24 09:00"), out,
+                moved;
+    assert_int_equal(appointment_book(&f->coach, &a, &err), CC_OK);
+    int64_t reminder = a.task_new;
+    assert_int_equal(appointment_reschedule(&f->coach, a.id, a.version,
+                                            "2026-11-26 14:00", "", &moved, &err),
+                     CC_EINPUT); /* say why */
+    assert_int_equal(appointment_reschedule(&f->coach, a.id, a.version,
+                                            "2026-11-26 14:00", "the clinic called",
+                                            &moved, &err),
+                     CC_OK);
+    assert_int_equal(q(f,
+                       "SELECT rescheduled_to FROM appointment WHERE id = %lld AND "
+                       "status = 'rescheduled'",
+                       (long long)a.id),
+                     moved.id);
+    assert_int_equal(q(f, "SELECT cancelled_at IS NOT NULL FROM task WHERE id = %lld",
+                       (long long)reminder),
+                     1); /* the old reminder goes */
+    assert_true(moved.task_new > 0 && moved.task_new != reminder);
+    cc_ctx after = f->coach;
+    after.clock = NOW_T + 6 * 86400 + 6 * 3600; /* the 26th, 18:00 */
+    assert_int_equal(
+        appointment_mark(&after, moved.id, moved.version, "no-show", "", &out, &err),
+        CC_OK);
+    assert_true(out.task_new > 0);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM task WHERE id = %lld AND origin_ref = "
+                       "'appointment:%lld:no-show' AND owner_id = %lld AND "
+                       "completed_at IS NULL",
+                       (long long)out.task_new, (long long)moved.id,
+                       (long long)f->coach.staff_id),
+                     1);
+    assert_int_equal(q(f, "SELECT cancelled_at IS NOT NULL FROM task WHERE id = %lld",
+                       (long long)moved.task_new),
+                     1);
+    appointment c = booking(f->client, "pcp", "PCP-FV", "", "2026-11-27 09:00");
+    assert_int_equal(appointment_book(&f->coach, &c, &err), CC_OK);
+    assert_int_equal(
+        appointment_mark(&f->coach, c.id, c.version, "cancelled", "", &out, &err),
+        CC_EINPUT); /* a reason is needed */
+    assert_int_equal(appointment_mark(&f->coach, c.id, c.version, "cancelled",
+                                      "client in hospital", &out, &err),
+                     CC_OK);
+}
+
+static void test_home_visit_kept_and_agenda(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    appointment v = booking(f->client, "home-visit", "", "", "2026-11-20 15:00"), out;
+    v.staff_id = f->nurse.staff_id; /* on the nurse's agenda */
+    assert_int_equal(appointment_book(&f->coach, &v, &err), CC_OK);
+    assert_int_equal(v.task_new, 0); /* today: too late for a reminder */
+    appointment p = booking(f->client, "pcp", "PCP-FV", "", "2026-11-20 13:00");
+    assert_int_equal(appointment_book(&f->coach, &p, &err), CC_OK);
+    cc_table t;
+    assert_int_equal(agenda_list(&f->coach, "2026-11-20", 1, 0, &t, &err), CC_OK);
+    int refcol = table_col(&t, "ref"), n_appt = 0;
+    for (int r = 0; r < t.nrows; r++)
+        n_appt += !strncmp(table_cell(&t, r, refcol), "appt:", 5);
+    assert_int_equal(n_appt, 1);      /* the home visit is the nurse's */
+    for (int r = 1; r < t.nrows; r++) /* in time order */
+        assert_true(strcmp(table_cell(&t, r - 1, 0), table_cell(&t, r, 0)) <= 0);
+    table_free(&t);
+    assert_int_equal(agenda_list(&f->coach, "2026-11-20", 1, 1, &t, &err), CC_OK);
+    n_appt = 0;
+    for (int r = 0; r < t.nrows; r++)
+        n_appt += !strncmp(table_cell(&t, r, refcol), "appt:", 5);
+    assert_int_equal(n_appt, 2); /* the team's */
+    table_free(&t);
+    assert_int_equal(agenda_list(&f->stranger, "2026-11-20", 1, 1, &t, &err), CC_OK);
+    assert_int_equal(t.nrows, 0);
+    table_free(&t);
+    assert_int_equal(agenda_list(&f->super, "2026-11-20", 1, 0, &t, &err), CC_EREFUSED);
+    /* kept at 16:00: a contact, and the home visit within 72 hours is done */
+    cc_ctx nurse = f->nurse;
+    nurse.clock = NOW_T + 4 * 3600;
+    assert_int_equal(appointment_mark(&nurse, v.id, v.version, "kept", "", &out, &err),
+                     CC_OK);
+    assert_true(out.contact_id > 0);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM contact WHERE id = %lld AND kind = "
+                       "'home-visit' AND at = '2026-11-20T15:00:00Z'",
+                       (long long)out.contact_id),
+                     1);
+    assert_int_equal(q(f,
+                       "SELECT origin_ref LIKE '%%home-visit' FROM task WHERE id = "
+                       "%lld AND completed_at IS NOT NULL",
+                       (long long)out.task_done),
+                     1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_reach_versions_and_conflict, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_caregiver_and_representative_consent,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contact_limits_and_outcomes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_specialty_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_show_and_reschedule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_home_visit_kept_and_agenda, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
