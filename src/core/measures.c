@@ -184,6 +184,31 @@ static const char SQL_DISCHARGES[] =
     "  AND " IN_REACH("d.client_id") " "
                                      "ORDER BY secs";
 
+/* Appointments of the period's days that were kept or missed, of the
+ * program's clients: all of them and the no-shows. */
+static const char SQL_APPOINTMENTS[] =
+    "SELECT count(*), coalesce(sum(a.status = 'no-show'), 0) "
+    "FROM appointment a JOIN client c ON c.id = a.client_id "
+    "WHERE a.status IN ('kept', 'no-show') AND a.at >= :from_at AND a.at < :end_at "
+    "  AND (:prog IS NULL OR c.program_id = :prog) "
+    "  AND " IN_REACH("a.client_id");
+
+/* Specialty-care navigation episodes started in the period (an episode of
+ * that program starts on the discharge): seconds from the start of that day
+ * (local) to the first kept specialist appointment after it (an accompanied
+ * visit naming a specialty counts), NULL if none yet. */
+static const char SQL_SPECIALTY[] =
+    "SELECT (SELECT CAST(strftime('%s', min(a.at)) AS INTEGER) "
+    "               - CAST(strftime('%s', e.start_date, 'utc') AS INTEGER) "
+    "          FROM appointment a "
+    "         WHERE a.client_id = e.client_id AND a.status = 'kept' "
+    "           AND a.at >= strftime('%Y-%m-%dT%H:%M:%SZ', e.start_date, 'utc') "
+    "           AND (a.kind = 'specialist' OR (a.kind = 'accompanied-visit' AND "
+    "a.specialty <> ''))) "
+    "FROM episode e JOIN program p ON p.id = e.program_id "
+    "WHERE p.kind = 'specialty-navigation' AND e.start_date BETWEEN :from AND :to "
+    "  AND (:prog IS NULL OR e.program_id = :prog) AND " IN_REACH("e.client_id");
+
 /* Granted consents of the program's clients, not revoked by today, that
  * expire between today and today + 30 days inclusive. */
 static const char SQL_CONSENTS[] =
@@ -285,6 +310,24 @@ static int row_discharge(sqlite3_stmt *st, acc *a, cc_err *err)
     return CC_OK;
 }
 
+static int row_appointments(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    a->m->no_show.den = sqlite3_column_int64(st, 0);
+    a->m->no_show.num = sqlite3_column_int64(st, 1);
+    return CC_OK;
+}
+
+static int row_specialty(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+        a->m->discharges_without_specialty++;
+        return CC_OK;
+    }
+    a->m->discharges_with_specialty++;
+    a->m->days_to_specialty_sum += (double)sqlite3_column_int64(st, 0) / 86400.0;
+    return CC_OK;
+}
+
 static int row_consents(sqlite3_stmt *st, acc *a, cc_err *err)
 {
     a->m->consents_expiring = sqlite3_column_int(st, 0);
@@ -305,6 +348,8 @@ static const query queries[] = {
     {"measuring episode length", SQL_EPISODES, row_episodes},
     {"measuring discharges", SQL_DISCHARGES, row_discharge},
     {"measuring expiring consents", SQL_CONSENTS, row_consents},
+    {"measuring appointments", SQL_APPOINTMENTS, row_appointments},
+    {"measuring specialty appointments", SQL_SPECIALTY, row_specialty},
 };
 
 static int row_trend(sqlite3_stmt *st, acc *a, cc_err *err)
@@ -506,6 +551,9 @@ int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
         finish_caseload(out);
         finish_episodes(out);
         finish_visits(out, a.days, a.ndays);
+        if (out->discharges_with_specialty)
+            out->days_to_specialty_avg =
+                out->days_to_specialty_sum / out->discharges_with_specialty;
     } else {
         measures_free(out);
     }

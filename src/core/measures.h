@@ -3,8 +3,9 @@
  * for one program (or all) and one period of dates [from, to]: referral
  * conversion and decline, tier-1 placement, caseload per coach against the
  * program's capacity, episode length against target, 30-day readmission,
- * days from discharge to the first home visit, overdue tasks and consents
- * about to expire. A program manager's figures cover only the teams they
+ * days from discharge to the first home visit, the no-show rate of
+ * appointments, days from discharge to the first kept specialist
+ * appointment, overdue tasks and consents about to expire. A program manager's figures cover only the teams they
  * belong to or cover; a supervisor's every team. Every rate comes with the counts behind it; averages come
  * with their sums. Nothing here writes: one read transaction, one snapshot.
  */
@@ -65,6 +66,13 @@ typedef struct measures {
     measure_ratio readmission30;
     int discharges_with_visit, discharges_without_visit;
     double days_to_visit_sum, days_to_visit_avg, days_to_visit_median;
+
+    /* appointments of the period kept or missed: no-shows / both */
+    measure_ratio no_show;
+    /* specialty-care navigation episodes started (on the discharge) in the
+     * period: the first kept specialist appointment, in fractional days */
+    int discharges_with_specialty, discharges_without_specialty;
+    double days_to_specialty_sum, days_to_specialty_avg;
 
     /* open tasks past due at as_of; per owner, ordered by login */
     int overdue_tasks;

@@ -407,6 +407,10 @@ static int run_measures(cc_ctx *ctx, const report_params *p, cc_table *out, cc_e
              m.days_to_visit_median, m.discharges_with_visit,
              m.discharges_without_visit);
     number_row(out, "days from discharge to home visit", m.days_to_visit_avg, 1, b);
+    ratio_row(out, "appointments missed (no-show)", m.no_show);
+    snprintf(b, sizeof b, "%d episodes with one, %d not yet",
+             m.discharges_with_specialty, m.discharges_without_specialty);
+    number_row(out, "days from discharge to specialist", m.days_to_specialty_avg, 1, b);
     number_row(out, "overdue tasks", m.overdue_tasks, 0, "open, past due");
     number_row(out, "consents expiring in 30 days", m.consents_expiring, 0, "");
     measures_free(&m);

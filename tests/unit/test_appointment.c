@@ -25,6 +25,7 @@
 #include "core/client.h"
 #include "core/consent.h"
 #include "core/episode.h"
+#include "core/measures.h"
 #include "core/program.h"
 #include "core/reach.h"
 #include "core/staff.h"
@@ -455,6 +456,45 @@ static void test_home_visit_kept_and_agenda(void **state)
                      1);
 }
 
+/* The measures on a hand-made set: one kept specialist appointment on the
+ * 30th 10:30 for the episode that started on the 18th (12 days 10.5 hours),
+ * one missed PCP appointment: a no-show rate of 1 of 2. */
+static void test_measures_no_show_and_days_to_specialist(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    appointment s = booking(f->pasc_client, "specialist", "SPC", "cardiology",
+                            "2026-11-30 10:30"),
+                p = booking(f->pasc_client, "pcp", "PCP-FV", "", "2026-11-24 09:00"),
+                out;
+    assert_int_equal(appointment_book(&f->coach, &s, &err), CC_OK);
+    assert_int_equal(appointment_book(&f->coach, &p, &err), CC_OK);
+    cc_ctx later = f->coach;
+    later.clock = NOW_T + 10 * 86400 + 2 * 3600;
+    assert_int_equal(appointment_mark(&later, s.id, s.version, "kept", "", &out, &err),
+                     CC_OK);
+    assert_int_equal(
+        appointment_mark(&later, p.id, p.version, "no-show", "", &out, &err), CC_OK);
+    measures m;
+    cc_ctx super = f->super;
+    super.clock = later.clock;
+    assert_int_equal(
+        measures_compute(&super, "pasc", "2026-11-01", "2026-11-30", &m, &err), CC_OK);
+    assert_int_equal(m.no_show.num, 1);
+    assert_int_equal(m.no_show.den, 2);
+    assert_int_equal(m.discharges_with_specialty, 1);
+    assert_int_equal(m.discharges_without_specialty, 0);
+    assert_true(m.days_to_specialty_avg > 12.437 && m.days_to_specialty_avg < 12.438);
+    measures_free(&m);
+    /* the care-transition program has neither */
+    assert_int_equal(
+        measures_compute(&super, "ct-ngh", "2026-11-01", "2026-11-30", &m, &err),
+        CC_OK);
+    assert_int_equal(m.no_show.den, 0);
+    assert_int_equal(m.discharges_with_specialty + m.discharges_without_specialty, 0);
+    measures_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -468,6 +508,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_show_and_reschedule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_home_visit_kept_and_agenda, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_measures_no_show_and_days_to_specialist,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1192,11 +1192,13 @@ static void test_measures_quarter(void **state)
         "episode length (days, closed)",
         "30-day readmissions",
         "days from discharge to home visit",
+        "appointments missed (no-show)",
+        "days from discharge to specialist",
         "overdue tasks",
         "consents expiring in 30 days",
     };
-    assert_true(f->t.nrows >= 9);
-    for (int r = 0; r < 9; r++)
+    assert_true(f->t.nrows >= 11);
+    for (int r = 0; r < 11; r++)
         assert_string_equal(table_cell(&f->t, r, 0), names[r]);
     /* No referral was received in the quarter (8's are from October and
      * November, 9's from November). */
@@ -1204,7 +1206,9 @@ static void test_measures_quarter(void **state)
                         "referral conversion (first HRA high)|0.0%|0 of 0");
     /* Granted, unrevoked consents expiring today..today + 30: 1's
      * participation and release (today), 4's release (12-22) = 3. */
-    assert_string_equal(table_cell(&f->t, 8, 1), "3");
+    assert_string_equal(table_cell(&f->t, 10, 1), "3");
+    assert_string_equal(row_text(&f->t, 7),
+                        "appointments missed (no-show)|0.0%|0 of 0");
     /* Measures are counts, not client data: not audited. */
     assert_int_equal(runs(f), before);
 }
