@@ -444,13 +444,34 @@ static const struct export_kind {
      "LEFT JOIN staff s ON s.id = a.for_staff_id LEFT JOIN staff k ON k.id = "
      "a.acknowledged_by ORDER BY a.id",
      row_plain, NULL},
+    {"reach",
+     "SELECT r.client_id AS client, r.phone1, r.phone1_kind, r.phone2, r.phone2_kind, "
+     "r.preferred, r.call_times, r.address, r.city, o.facility_code AS pcp_org, "
+     "r.pcp_name, r.saved_at, s.login AS saved_by, r.version FROM client_reach r LEFT "
+     "JOIN organization o ON o.id = r.pcp_org_id LEFT JOIN staff s ON s.id = "
+     "r.saved_by ORDER BY r.client_id",
+     row_plain, NULL},
+    {"caregivers",
+     "SELECT g.id, g.client_id AS client, g.name, g.relationship, g.phone, g.language, "
+     "g.may_contact, g.legal_rep, g.active, g.saved_at, s.login AS saved_by, g.version "
+     "FROM caregiver g LEFT JOIN staff s ON s.id = g.saved_by ORDER BY g.id",
+     row_plain, NULL},
+    {"appointments",
+     "SELECT a.id, a.client_id AS client, a.kind, a.specialty, o.facility_code AS "
+     "\"with\", s.login AS staff, a.place, a.at, a.minutes, a.transport, "
+     "a.interpreter, a.status, a.reason, a.rescheduled_to, a.booked_at, b.login AS "
+     "booked_by, a.status_at, a.version FROM appointment a JOIN staff s ON s.id = "
+     "a.staff_id LEFT JOIN staff b ON b.id = a.booked_by LEFT JOIN organization o ON "
+     "o.id = a.with_org_id ORDER BY a.id",
+     row_plain, NULL},
 };
 
 const char *export_kinds(void)
 {
     return "clients, referrals, consents, assessments, episodes, tasks, contacts, "
            "staff, "
-           "teams, handoffs, disclosures, access, alerts";
+           "teams, handoffs, disclosures, access, alerts, reach, caregivers, "
+           "appointments";
 }
 
 static const struct export_kind *find_kind(const char *what)
