@@ -1,7 +1,9 @@
 /*
  * cmd_reach.c — reaching the client and the day's work on the command line:
  * `client reach` (phones, address, primary care), `caregiver add|edit`,
- * `appointment book|kept|no-show|cancel|reschedule|list` and `agenda`.
+ * `appointment book|kept|no-show|cancel|reschedule|list`, `agenda`, and
+ * `encounter add` (a hospital stay learned by phone or fax, as the
+ * terminal's encounter form records it).
  * Each gathers its options, calls one core function and prints the result;
  * the rules and the audit are the core's.
  */
@@ -11,8 +13,10 @@
 
 #include "cli.h"
 #include "core/appointment.h"
+#include "core/notice.h"
 #include "core/reach.h"
 #include "io/tableout.h"
+#include "util/clock.h"
 
 static int open_ctx(cli *c, cc_ctx *ctx, cc_err *err)
 {
@@ -394,7 +398,50 @@ static int cmd_agenda(cli *c, int argc, char **argv)
     return CC_OK;
 }
 
+static int cmd_encounter_add(cli *c, int argc, char **argv)
+{
+    const char *pos[1], *kind = NULL, *facility = NULL, *when = NULL, *visit = "";
+    const struct cli_opt opts[] = {{"--kind", &kind, NULL},
+                                   {"--facility", &facility, NULL},
+                                   {"--when", &when, NULL},
+                                   {"--visit", &visit, NULL},
+                                   {NULL, NULL, NULL}};
+    cc_err err = {0};
+    cc_ctx ctx;
+    notice_result r;
+    int64_t id;
+    int rc;
+    char date[11], at[21];
+    int h, m;
+    if (!cli_args(
+            argc, argv, opts, pos, 1, 1,
+            "usage: carecoord encounter add CLIENT --kind admit|ed|discharge|transfer\n"
+            "       --facility CODE --when \"YYYY-MM-DD HH:MM\" [--visit NUMBER]\n"
+            "A hospital encounter learned by phone or fax, with the effects of a\n"
+            "notification (a discharge starts the episode or its tasks; a\n"
+            "readmission is flagged and alerts).\n",
+            &rc))
+        return rc;
+    if (!kind || !facility || !when)
+        return cc_err_set(&err, CC_EUSAGE,
+                          "--kind, --facility and --when are required"),
+               cli_fail(&err);
+    if (strlen(when) != 16 || sscanf(when, "%10s %d:%d", date, &h, &m) != 3 ||
+        !clock_local_instant(date, h, m, 0))
+        return cc_err_set(&err, CC_EUSAGE, "--when must be YYYY-MM-DD HH:MM (local)"),
+               cli_fail(&err);
+    clock_format_iso(clock_local_instant(date, h, m, 0), at);
+    if (parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
+        open_ctx(c, &ctx, &err) != CC_OK ||
+        notice_enter(&ctx, id, kind, facility, at, visit, &r, &err) != CC_OK)
+        return cli_fail(&err);
+    printf("encounter %lld recorded: %s\n", (long long)r.encounter_id, cli_s(r.what));
+    return CC_OK;
+}
+
 const struct cli_command cli_reach_commands[] = {
+    {"encounter", "add", cmd_encounter_add, "encounter add CLIENT --kind K ...",
+     "a hospital stay by phone or fax"},
     {"client", "reach", cmd_client_reach, "client reach CLIENT [--phone1 P ...]",
      "phones, address, primary care"},
     {"caregiver", "add", cmd_caregiver_add, "caregiver add CLIENT --name N ...",
