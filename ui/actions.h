@@ -70,7 +70,9 @@
 /* In forms and prompts (and the assessment and conflict screens): an
  * ordinary character typed into a text field is always text, so an action
  * bound to one acts only where nothing is typed. Keys bound here are looked
- * up first; the screens' actions (^L refresh, Q quit...) come next. */
+ * up first; the screens' actions (^L refresh, Q quit...) come next. A free
+ * text field of a form is edited at its cursor as readline does (^A ^E ^U
+ * ^K ^W ^D); there the choice actions move the cursor instead. */
 #define EDIT_ACTIONS(ACTION)                                                           \
     ACTION(CANCEL, "cancel", "Esc", "close the form or prompt: nothing is saved")      \
     ACTION(SAVE, "save", "^S", "save the form, from any field")                        \
@@ -78,9 +80,23 @@
            "next field; on the last field, save (a prompt: done)")                     \
     ACTION(NEXT_FIELD, "next-field", "Tab", "next field (also Down)")                  \
     ACTION(PREV_FIELD, "prev-field", "BackTab", "previous field (also Up)")            \
-    ACTION(ERASE, "erase", "Backspace", "erase the character before (also ^H, DEL)")   \
-    ACTION(NEXT_CHOICE, "next-choice", "Space", "next choice of a list (also Right)")  \
-    ACTION(PREV_CHOICE, "prev-choice", "Left", "previous choice of a list")            \
+    ACTION(ERASE, "erase", "Backspace",                                                \
+           "erase the character before the cursor (also ^H, DEL)")                     \
+    ACTION(DELETE_CHAR, "delete-char", "^D",                                           \
+           "delete the character under the cursor (also Delete)")                      \
+    ACTION(LINE_START, "line-start", "^A",                                             \
+           "cursor to the start of the text (also Home)")                              \
+    ACTION(LINE_END, "line-end", "^E", "cursor to the end of the text (also End)")     \
+    ACTION(KILL_START, "kill-start", "^U",                                             \
+           "delete from the start of the text to the cursor")                          \
+    ACTION(KILL_END, "kill-end", "^K",                                                 \
+           "delete from the cursor to the end of the text")                            \
+    ACTION(KILL_WORD, "kill-word", "^W",                                               \
+           "delete the word before the cursor (spaces, then a word)")                  \
+    ACTION(NEXT_CHOICE, "next-choice", "Space",                                        \
+           "next choice of a list (also Right; moves right in text)")                  \
+    ACTION(PREV_CHOICE, "prev-choice", "Left",                                         \
+           "previous choice of a list (moves left in text)")                           \
     ACTION(YES, "yes", "y", "assessment: answer yes (also Y)")                         \
     ACTION(NO, "no", "n", "assessment: answer no (also N)")                            \
     ACTION(MERGE, "merge", "m", "conflict: your changes on top of theirs")             \

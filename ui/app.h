@@ -40,6 +40,7 @@ enum role {
     ROLE_DIM,
     ROLE_ERROR,
     ROLE_FOOTER,
+    ROLE_CURSOR, /* the cell under a form's cursor, in the selected field */
     ROLE_COUNT
 };
 

@@ -24,6 +24,8 @@ static const struct {
     [ROLE_DIM] = {COLOR_BLUE, -1, A_DIM},
     [ROLE_ERROR] = {COLOR_WHITE, COLOR_RED, A_BOLD | A_REVERSE},
     [ROLE_FOOTER] = {COLOR_BLACK, COLOR_WHITE, A_REVERSE},
+    /* the selected field inverted (a gap in its bar), underlined in mono */
+    [ROLE_CURSOR] = {COLOR_CYAN, COLOR_BLACK, A_UNDERLINE},
 };
 
 void draw_init_colors(app *a)

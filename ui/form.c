@@ -1,6 +1,7 @@
 /*
  * form.c — the form engine (see form.h): drawing the fields, moving between
- * them, editing free text, cycling or typing ahead in a choice, saving and
+ * them, editing free text at its cursor (lineedit.c does the editing; here
+ * the keys and the drawing), cycling or typing ahead in a choice, saving and
  * cancelling. Each form (form_*.c) fills in its fields and its save.
  */
 #include "form.h"
@@ -54,20 +55,42 @@ static void type_ahead(form *fm, int ch, int erase)
     snprintf(f->value, sizeof f->value, "no match: %s", fm->typed);
 }
 
+/* The text field being edited, in w columns from x: its text from where it
+ * is scrolled to (so that the cursor shows), the cell under the cursor (a
+ * space at the end) in ROLE_CURSOR. */
+static void draw_edit(const app *a, int y, int x, int w, form *fm)
+{
+    form_field *f = &fm->f[fm->cur];
+    char before[sizeof f->value], under[sizeof f->value];
+    size_t cur = lineedit_clamp(f->value, fm->cursor[fm->cur]);
+    size_t end = lineedit_char_end(f->value, cur);
+    size_t first = lineedit_scroll(f->value, cur, fm->scroll[fm->cur], w);
+    fm->scroll[fm->cur] = first;
+    snprintf(before, sizeof before, "%.*s", (int)(cur - first), f->value + first);
+    snprintf(under, sizeof under, "%.*s", (int)(end - cur), f->value + cur);
+    int bw = lineedit_width(f->value, first, cur);
+    int uw = end > cur ? lineedit_width(f->value, cur, end) : 1;
+    draw_text(a, y, x, bw, before, ROLE_SELECTED);
+    draw_text(a, y, x + bw, uw, end > cur ? under : " ", ROLE_CURSOR);
+    draw_text(a, y, x + bw + uw, w - bw - uw, f->value + end, ROLE_SELECTED);
+}
+
 static void draw(app *a, view *v)
 {
     form *fm = v->data;
-    int y = a->lay.body_y + 1;
+    int y = a->lay.body_y + 1, w = a->lay.cols - 27;
     draw_text(a, 1, 0, a->lay.cols, fm->title, ROLE_DIM);
     for (int i = 0; i < fm->n; i++, y += 2) {
         char label[64];
-        snprintf(label, sizeof label, "%s%s%s%s:", fm->f[i].label,
-                 fm->f[i].choices ? " (" : "",
-                 fm->f[i].choices ? keymap_key_name(ACT_NEXT_CHOICE) : "",
-                 fm->f[i].choices ? ")" : "");
+        form_field *f = &fm->f[i];
+        snprintf(label, sizeof label, "%s%s%s%s:", f->label, f->choices ? " (" : "",
+                 f->choices ? keymap_key_name(ACT_NEXT_CHOICE) : "",
+                 f->choices ? ")" : "");
         draw_text(a, y, 2, 22, label, ROLE_NORMAL);
-        draw_text(a, y, 25, a->lay.cols - 27, fm->f[i].value,
-                  i == fm->cur ? ROLE_SELECTED : ROLE_DIM);
+        if (i == fm->cur && !f->choices)
+            draw_edit(a, y, 25, w, fm);
+        else
+            draw_text(a, y, 25, w, f->value, i == fm->cur ? ROLE_SELECTED : ROLE_DIM);
     }
     if (fm->preview[0])
         draw_text(a, y, 2, a->lay.cols - 4, fm->preview, ROLE_WARN);
@@ -89,13 +112,49 @@ static enum redraw edited(app *a, form *fm)
     return REDRAW_VIEW;
 }
 
-static void type_text(form_field *f, int ch)
+/* A byte typed into a text field: once it completes a character, that is
+ * inserted at the cursor; a field too full for it says so. */
+static enum redraw type_text(app *a, form *fm, int ch)
 {
-    size_t len = strlen(f->value);
-    if (len + 1 < sizeof f->value) {
-        f->value[len] = (char)ch;
-        f->value[len + 1] = '\0';
+    form_field *f = &fm->f[fm->cur];
+    size_t n = lineedit_utf8_feed(&fm->typing, (unsigned char)ch);
+    if (!n)
+        return REDRAW_NONE;
+    if (lineedit_insert(f->value, sizeof f->value, &fm->cursor[fm->cur], fm->typing.seq,
+                        n)) {
+        app_status(a, 1, "%s is full: at most %zu bytes", f->label,
+                   sizeof f->value - 1);
+        return REDRAW_VIEW;
     }
+    return edited(a, fm);
+}
+
+/* Free text: the keys that move its cursor or edit around it. */
+static const struct {
+    enum action act;
+    lineedit_fn *edit;
+} text_keys[] = {
+    {ACT_PREV_CHOICE, lineedit_left},      {ACT_NEXT_CHOICE, lineedit_right},
+    {ACT_LINE_START, lineedit_start},      {ACT_LINE_END, lineedit_end},
+    {ACT_ERASE, lineedit_backspace},       {ACT_DELETE_CHAR, lineedit_delete},
+    {ACT_KILL_START, lineedit_kill_start}, {ACT_KILL_END, lineedit_kill_end},
+    {ACT_KILL_WORD, lineedit_kill_word},
+};
+
+/* act in a text field, if it is an editing key (1, with *r set): a change
+ * of the text is an edit, a move of the cursor only a redraw. */
+static int edit_text(app *a, form *fm, enum action act, enum redraw *r)
+{
+    form_field *f = &fm->f[fm->cur];
+    for (size_t i = 0; i < sizeof text_keys / sizeof *text_keys; i++) {
+        if (text_keys[i].act != act)
+            continue;
+        fm->typing.have = 0; /* a character half typed is dropped */
+        *r = text_keys[i].edit(f->value, &fm->cursor[fm->cur]) ? edited(a, fm)
+                                                               : REDRAW_VIEW;
+        return 1;
+    }
+    return 0;
 }
 
 static enum redraw save(app *a, form *fm)
@@ -131,6 +190,8 @@ static uint64_t values_hash(const form *fm)
 void form_mark_clean(form *fm)
 {
     fm->clean = values_hash(fm);
+    for (int i = 0; i < fm->n; i++)
+        lineedit_end(fm->f[i].value, &fm->cursor[i]);
 }
 
 static enum redraw cancel(app *a, form *fm)
@@ -150,18 +211,24 @@ static enum redraw cancel(app *a, form *fm)
     return REDRAW_ALL;
 }
 
+/* Into field i: nothing typed ahead or half typed, the cursor at the end. */
+static enum redraw enter_field(app *a, form *fm, int i)
+{
+    fm->cur = i;
+    fm->typed[0] = '\0';
+    fm->typing.have = 0;
+    lineedit_end(fm->f[i].value, &fm->cursor[i]);
+    return edited(a, fm);
+}
+
 static enum redraw next_field(app *a, form *fm)
 {
-    fm->cur = (fm->cur + 1) % fm->n;
-    fm->typed[0] = '\0';
-    return edited(a, fm);
+    return enter_field(a, fm, (fm->cur + 1) % fm->n);
 }
 
 static enum redraw prev_field(app *a, form *fm)
 {
-    fm->cur = (fm->cur + fm->n - 1) % fm->n;
-    fm->typed[0] = '\0';
-    return edited(a, fm);
+    return enter_field(a, fm, (fm->cur + fm->n - 1) % fm->n);
 }
 
 /* Enter: the next field, or on the last field, save. */
@@ -186,19 +253,13 @@ static enum redraw prev_choice(app *a, form *fm)
     return edited(a, fm);
 }
 
-/* A character back: of the text, or of what was typed ahead in a choice. */
-static enum redraw erase_char(app *a, form *fm)
+/* A character back of what was typed ahead in a choice (free text erases
+ * at its cursor, text_keys). */
+static enum redraw erase_typed(app *a, form *fm)
 {
-    form_field *f = &fm->f[fm->cur];
-    size_t len = strlen(f->value);
-    if (f->choices) {
-        type_ahead(fm, 0, 1);
-        return edited(a, fm);
-    }
-    while (len && ((unsigned char)f->value[len - 1] & 0xC0) == 0x80)
-        len--;
-    if (len)
-        f->value[len - 1] = '\0';
+    if (!fm->f[fm->cur].choices)
+        return REDRAW_NONE;
+    type_ahead(fm, 0, 1);
     return edited(a, fm);
 }
 
@@ -209,22 +270,23 @@ static const struct {
     {ACT_CANCEL, cancel},           {ACT_SAVE, save},
     {ACT_SUBMIT, submit},           {ACT_NEXT_FIELD, next_field},
     {ACT_PREV_FIELD, prev_field},   {ACT_NEXT_CHOICE, next_choice},
-    {ACT_PREV_CHOICE, prev_choice}, {ACT_ERASE, erase_char},
+    {ACT_PREV_CHOICE, prev_choice}, {ACT_ERASE, erase_typed},
 };
 
 /* Text is typed into a text field whatever it is bound to; then the form's
- * own key hook, then the table; an ordinary character left over types ahead
- * in a choice. A form keeps every key to itself. */
+ * own key hook, then a text field's editing keys, then the table; an
+ * ordinary character left over types ahead in a choice. A form keeps every
+ * key to itself. */
 static enum redraw key(app *a, view *v, enum action act, int ch)
 {
     form *fm = v->data;
     form_field *f = &fm->f[fm->cur];
     enum redraw r;
-    if (!f->choices && keymap_is_text(ch)) {
-        type_text(f, ch);
-        return edited(a, fm);
-    }
+    if (!f->choices && keymap_is_text(ch))
+        return type_text(a, fm, ch);
     if (fm->key && (r = fm->key(a, fm, act, ch)) != REDRAW_PASS)
+        return r;
+    if (!f->choices && edit_text(a, fm, act, &r))
         return r;
     for (size_t i = 0; i < sizeof form_keys / sizeof *form_keys; i++)
         if (form_keys[i].act == act)

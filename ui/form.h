@@ -2,13 +2,16 @@
  * form.h — the one form engine every form uses: labelled fields (free text
  * or a choice among words), Tab/Up/Down between fields, Enter on the last
  * field or ^S to save, Esc to cancel (the edit actions of actions.h, so
- * they can be rebound). Saving calls the core; its one-line error stays on
- * the status line and nothing is lost.
+ * they can be rebound). Free text is edited at a cursor as readline does
+ * (lineedit.h: Left/Right, Home/End ^A ^E, ^U ^K ^W, Backspace, Delete ^D).
+ * Saving calls the core; its one-line error stays on the status line and
+ * nothing is lost.
  */
 #ifndef CC_UI_FORM_H
 #define CC_UI_FORM_H
 
 #include "app.h"
+#include "lineedit.h"
 
 #define FORM_MAX_FIELDS 6
 
@@ -23,6 +26,11 @@ typedef struct form {
     int64_t client_id;
     form_field f[FORM_MAX_FIELDS];
     int n, cur;
+    /* free text: each field's cursor and the first byte shown (byte offsets
+     * into its value, which a form may write behind them: each use makes
+     * them valid; entering a field or form_mark_clean puts the cursor at
+     * the end) */
+    size_t cursor[FORM_MAX_FIELDS], scroll[FORM_MAX_FIELDS];
     char preview[1024]; /* shown under the fields (a summary, a verdict) */
     int (*save)(app *a, struct form *fm, cc_err *err);
     void (*changed)(app *a, struct form *fm); /* after each edit: refresh preview */
@@ -30,6 +38,7 @@ typedef struct form {
     view *then; /* set by save: shown after the form closes (e.g. a conflict) */
     char choice_buf[4096]; /* storage for a choice list built when the form opens */
     char typed[64];        /* type-ahead in a choice field */
+    lineedit_utf8 typing;  /* a character typed into a text field, so far */
     uint64_t clean;        /* a hash of the values as the form opened */
     /* sees each key before the engine does (not text typed into a text
      * field); REDRAW_PASS hands it on (NULL: no hook) */
@@ -41,7 +50,8 @@ typedef struct form {
 view *form_view_new(form *fm);
 
 /* The values of fm as they are now count as unchanged (after a form is
- * filled in for the person, as from a notification). */
+ * filled in for the person, as from a notification); each field's cursor
+ * goes to the end of its value. */
 void form_mark_clean(form *fm);
 
 /* Log a contact (form_contact.c). */

@@ -1,7 +1,7 @@
 /*
  * keymap.c — the key tables, generated from actions.h: one for the screens
  * and one for forms and prompts, each with fixed aliases that follow the
- * habits of less, mutt and tig.
+ * habits of less, mutt and tig (and of readline in a form's text).
  */
 #include "keymap.h"
 
@@ -44,6 +44,9 @@ static const struct {
     {127, ACT_ERASE},
     {8, ACT_ERASE},
     {KEY_RIGHT, ACT_NEXT_CHOICE},
+    {KEY_DC, ACT_DELETE_CHAR},
+    {KEY_HOME, ACT_LINE_START},
+    {KEY_END, ACT_LINE_END},
     {'Y', ACT_YES},
     {'N', ACT_NO},
 };
@@ -59,6 +62,7 @@ static const struct {
     {"End", KEY_END},      {"Up", KEY_UP},
     {"Down", KEY_DOWN},    {"Left", KEY_LEFT},
     {"Right", KEY_RIGHT},  {"Backspace", KEY_BACKSPACE},
+    {"Delete", KEY_DC},
 };
 
 static int bound[ACT_COUNT];

@@ -159,6 +159,18 @@ static void test_keymap_edit_table(void **state)
     assert_int_equal(keymap_edit_action(8), ACT_ERASE);   /* ^H */
     assert_int_equal(keymap_edit_action(' '), ACT_NEXT_CHOICE);
     assert_int_equal(keymap_edit_action(KEY_LEFT), ACT_PREV_CHOICE);
+    /* editing a text field, as readline: the control keys and their aliases */
+    assert_int_equal(keymap_edit_action(1), ACT_LINE_START); /* ^A */
+    assert_int_equal(keymap_edit_action(KEY_HOME), ACT_LINE_START);
+    assert_int_equal(keymap_edit_action(5), ACT_LINE_END); /* ^E */
+    assert_int_equal(keymap_edit_action(KEY_END), ACT_LINE_END);
+    assert_int_equal(keymap_edit_action(4), ACT_DELETE_CHAR); /* ^D */
+    assert_int_equal(keymap_edit_action(KEY_DC), ACT_DELETE_CHAR);
+    assert_int_equal(keymap_parse("Delete"), KEY_DC);
+    assert_int_equal(keymap_edit_action(21), ACT_KILL_START);        /* ^U */
+    assert_int_equal(keymap_edit_action(11), ACT_KILL_END);          /* ^K */
+    assert_int_equal(keymap_edit_action(23), ACT_KILL_WORD);         /* ^W */
+    assert_int_equal(keymap_lookup(KEYS_VIEW, KEY_HOME), ACT_FIRST); /* the lists' */
     assert_int_equal(keymap_edit_action('Y'), ACT_YES);
     assert_int_equal(keymap_edit_action('n'), ACT_NO);
     assert_int_equal(keymap_edit_action(ERR), ACT_NONE);
@@ -194,6 +206,7 @@ static void test_keymap_edit_rebinding(void **state)
     assert_int_equal(keymap_edit_action(23), ACT_SAVE);
     assert_int_equal(keymap_edit_action(19), ACT_NONE); /* ^S is free */
     assert_string_equal(keymap_key_name(ACT_SAVE), "^W");
+    assert_string_equal(keymap_key_name(ACT_KILL_WORD), ""); /* ^W was its key */
     /* one key, one meaning in each table: t in the forms' table moves, the
      * screens' t stays */
     assert_int_equal(keymap_bind("t", "merge"), 0);
