@@ -18,7 +18,7 @@
     ACTION(FIRST, "first", "Home", "first row (also g)")                               \
     ACTION(LAST, "last", "End", "last row (also G)")                                   \
     ACTION(OPEN, "open", "Enter", "open the selected item")                            \
-    ACTION(BACK, "back", "q", "back out, or quit from the caseload (also Esc)")        \
+    ACTION(BACK, "back", "q", "back out; from the caseload, asks to quit (also Esc)")  \
     ACTION(FILTER, "filter", "/", "filter the list on screen as you type")             \
     ACTION(SEARCH, "search", "s", "search every client by name, birth date or id")     \
     ACTION(INBOX, "inbox", "i", "hand-offs, alerts, overdue tasks, expiring consents") \

@@ -4,8 +4,8 @@
  * A view (caseload, client record, inbox, search, help, form) is a struct of
  * operations over its own data, like tig's views: key handlers change state
  * and return what needs redrawing; a separate step paints. Views live on a
- * stack: Enter pushes, q/Esc pops. No SQL and no business rule lives here:
- * everything comes from the core.
+ * stack: Enter pushes, q/Esc pops (on the last one, asks before it quits).
+ * No SQL and no business rule lives here: everything comes from the core.
  */
 #ifndef CC_UI_APP_H
 #define CC_UI_APP_H
@@ -99,6 +99,11 @@ void app_push(app *a, view *v);
 
 /* Pop and destroy the top view; the one below is reloaded and drawn. */
 void app_pop(app *a);
+
+/* Back: pop the top view, as app_pop; on the last one (the home screen)
+ * ask "Quit carecoord? [y/N]" first, and quit only on y or Y (at the end of
+ * a test's key script, without asking). What to redraw. */
+enum redraw app_back(app *a);
 
 /* A movement key over a list (list_move): REDRAW_VIEW if the selection or
  * the scroll changed, REDRAW_NONE if not (at an end), REDRAW_PASS if act is
