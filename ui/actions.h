@@ -39,7 +39,7 @@
            "hand the tagged clients to someone, one note")                             \
     ACTION(REPORTS, "reports", "r", "boards and reports for managers and supervisors") \
     ACTION(VERIFY, "verify", "V", "verify the audit chain now, with progress")         \
-    ACTION(TASK_DONE, "task-done", "d", "mark the selected task done")                 \
+    ACTION(TASK_DONE, "task-done", "d", "mark the selected task done (record, inbox)") \
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \
     ACTION(DECLINE, "decline", "x", "decline the selected hand-off (with a reason)")   \

@@ -188,4 +188,10 @@ view *app_home(app *a);
  * the person's scope. */
 void app_open_client(app *a, int64_t client_id);
 
+/* Complete task task_id of client_id (`d` on the record and the inbox):
+ * may_change asked first, then the task read and completed at its version;
+ * the outcome on the status line (a conflict: who was first). 1 if the list
+ * must be read again: the task was completed, or someone else was first. */
+int app_complete_task(app *a, int64_t client_id, int64_t task_id);
+
 #endif
