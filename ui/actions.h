@@ -39,6 +39,9 @@
            "hand the tagged clients to someone, one note")                             \
     ACTION(REPORTS, "reports", "r", "boards and reports for managers and supervisors") \
     ACTION(VERIFY, "verify", "V", "verify the audit chain now, with progress")         \
+    ACTION(PREV_QUARTER, "prev-quarter", "[", "measures: the previous quarter")        \
+    ACTION(NEXT_QUARTER, "next-quarter", "]",                                          \
+           "measures: the next quarter (from the month: this one)")                    \
     ACTION(TASK_DONE, "task-done", "d", "mark the selected task done (record, inbox)") \
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \
