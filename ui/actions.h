@@ -18,7 +18,7 @@
     ACTION(FIRST, "first", "Home", "first row (also g)")                               \
     ACTION(LAST, "last", "End", "last row (also G)")                                   \
     ACTION(OPEN, "open", "Enter", "open the selected item")                            \
-    ACTION(BACK, "back", "q", "back out, or quit from the caseload (also Esc)")        \
+    ACTION(BACK, "back", "q", "back out; from the caseload, asks to quit (also Esc)")  \
     ACTION(FILTER, "filter", "/", "filter the list on screen as you type")             \
     ACTION(SEARCH, "search", "s", "search every client by name, birth date or id")     \
     ACTION(INBOX, "inbox", "i", "hand-offs, alerts, overdue tasks, expiring consents") \
@@ -39,7 +39,10 @@
            "hand the tagged clients to someone, one note")                             \
     ACTION(REPORTS, "reports", "r", "boards and reports for managers and supervisors") \
     ACTION(VERIFY, "verify", "V", "verify the audit chain now, with progress")         \
-    ACTION(TASK_DONE, "task-done", "d", "mark the selected task done")                 \
+    ACTION(PREV_QUARTER, "prev-quarter", "[", "measures: the previous quarter")        \
+    ACTION(NEXT_QUARTER, "next-quarter", "]",                                          \
+           "measures: the next quarter (from the month: this one)")                    \
+    ACTION(TASK_DONE, "task-done", "d", "mark the selected task done (record, inbox)") \
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \
     ACTION(DECLINE, "decline", "x", "decline the selected hand-off (with a reason)")   \

@@ -256,6 +256,33 @@ void app_pop(app *a)
     a->redraw = REDRAW_ALL;
 }
 
+/* The last screen: quitting costs the person an Argon2id unlock to come back,
+ * so a stray q asks first; only y or Y quits. At the end of a test's key
+ * script it quits without asking, as Q always does. */
+static enum redraw quit_asked(app *a)
+{
+    char ans[8] = "";
+    if (!app_script_ended(a) &&
+        (app_prompt(a, "Quit carecoord? [y/N] ", ans, sizeof ans, 0) != 0 ||
+         (ans[0] != 'y' && ans[0] != 'Y'))) {
+        app_status(
+            a, 0,
+            "not quit: carecoord stays open (%s, then y, quits; %s quits at once)",
+            keymap_key_name(ACT_BACK), keymap_key_name(ACT_QUIT));
+        return REDRAW_VIEW;
+    }
+    a->quit = 1;
+    return REDRAW_NONE;
+}
+
+enum redraw app_back(app *a)
+{
+    if (a->depth <= 1)
+        return quit_asked(a);
+    app_pop(a);
+    return REDRAW_ALL;
+}
+
 enum redraw app_move(list_pos *pos, int count, int visible, enum action act)
 {
     list_pos was = *pos;
@@ -427,8 +454,7 @@ static enum redraw global_quit(app *a, view *v)
 static enum redraw global_back(app *a, view *v)
 {
     (void)v;
-    app_pop(a);
-    return REDRAW_ALL;
+    return app_back(a);
 }
 
 static enum redraw global_caseload(app *a, view *v)

@@ -4,8 +4,8 @@
  * A view (caseload, client record, inbox, search, help, form) is a struct of
  * operations over its own data, like tig's views: key handlers change state
  * and return what needs redrawing; a separate step paints. Views live on a
- * stack: Enter pushes, q/Esc pops. No SQL and no business rule lives here:
- * everything comes from the core.
+ * stack: Enter pushes, q/Esc pops (on the last one, asks before it quits).
+ * No SQL and no business rule lives here: everything comes from the core.
  */
 #ifndef CC_UI_APP_H
 #define CC_UI_APP_H
@@ -101,6 +101,11 @@ void app_push(app *a, view *v);
 /* Pop and destroy the top view; the one below is reloaded and drawn. */
 void app_pop(app *a);
 
+/* Back: pop the top view, as app_pop; on the last one (the home screen)
+ * ask "Quit carecoord? [y/N]" first, and quit only on y or Y (at the end of
+ * a test's key script, without asking). What to redraw. */
+enum redraw app_back(app *a);
+
 /* A movement key over a list (list_move): REDRAW_VIEW if the selection or
  * the scroll changed, REDRAW_NONE if not (at an end), REDRAW_PASS if act is
  * no movement. */
@@ -188,5 +193,11 @@ view *app_home(app *a);
 /* Open client_id's record, asking for a break-glass reason if it is outside
  * the person's scope. */
 void app_open_client(app *a, int64_t client_id);
+
+/* Complete task task_id of client_id (`d` on the record and the inbox):
+ * may_change asked first, then the task read and completed at its version;
+ * the outcome on the status line (a conflict: who was first). 1 if the list
+ * must be read again: the task was completed, or someone else was first. */
+int app_complete_task(app *a, int64_t client_id, int64_t task_id);
 
 #endif

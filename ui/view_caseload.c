@@ -290,13 +290,12 @@ static enum redraw tag_selected(app *a, caseload *c)
     return REDRAW_VIEW;
 }
 
-/* Back: clear the filter first, then leave (quit on the home caseload). */
+/* Back: clear the filter first, then leave (back to the board, or on the
+ * home caseload quit, once asked). */
 static enum redraw back(app *a, caseload *c)
 {
-    if (!c->filter[0]) {
-        app_pop(a); /* back to the board, or quit on the home caseload */
-        return REDRAW_ALL;
-    }
+    if (!c->filter[0])
+        return app_back(a);
     c->filter[0] = '\0';
     apply_filter(c);
     return REDRAW_VIEW;

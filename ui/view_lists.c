@@ -1,9 +1,10 @@
 /*
  * view_lists.c — the inbox (hand-offs, alerts, overdue tasks, expiring
  * consents; each item jumps to its client; a/x accept or decline a
- * hand-off), search (name, birth date or identifier across the database;
- * outside one's scope asks for a break-glass reason) and help (generated
- * from the action table, so it never disagrees with the keys).
+ * hand-off, d completes a task), search (name, birth date or identifier
+ * across the database; outside one's scope asks for a break-glass reason)
+ * and help (generated from the action table, so it never disagrees with the
+ * keys).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,32 @@ static void decide(app *a, view *v, int accept)
     worklist_counts_for(&a->ctx, a->me.id, &a->counts, &ignore);
 }
 
+/* The kinds of inbox row that are a task (their ref is the task's id). */
+static int is_task(const char *kind)
+{
+    return !strcmp(kind, "overdue") || !strcmp(kind, "visit due");
+}
+
+/* d: complete the selected task, as on the record; it leaves the inbox. */
+static void inbox_task_done(app *a, view *v)
+{
+    table_view *tv = v->data;
+    const char *kind = tv->t.nrows ? table_cell(&tv->t, tv->pos.sel, 0) : "";
+    if (!is_task(kind)) {
+        app_status(a, 1, "%s marks a task done (overdue, visit due): %s%s%s",
+                   keymap_key_name(ACT_TASK_DONE), kind[0] ? "this row (" : "no row",
+                   kind, kind[0] ? ") is not a task" : " is selected");
+        return;
+    }
+    if (!app_complete_task(
+            a, atoll(table_cell(&tv->t, tv->pos.sel, tv->client_col)),
+            atoll(table_cell(&tv->t, tv->pos.sel, table_col(&tv->t, "ref")))))
+        return;
+    inbox_reload(a, v);
+    cc_err ignore;
+    worklist_counts_for(&a->ctx, a->me.id, &a->counts, &ignore);
+}
+
 static enum redraw inbox_key(app *a, view *v, enum action act, int ch)
 {
     table_view *tv = v->data;
@@ -122,11 +149,13 @@ static enum redraw inbox_key(app *a, view *v, enum action act, int ch)
         return open_selected(a, tv);
     if (act == ACT_ACCEPT || act == ACT_DECLINE)
         return decide(a, v, act == ACT_ACCEPT), REDRAW_ALL; /* the counts too */
+    if (act == ACT_TASK_DONE)
+        return inbox_task_done(a, v), REDRAW_ALL;
     return REDRAW_PASS;
 }
 
 static const struct view_ops inbox_ops = {
-    "inbox",         "open accept decline caseload back help",
+    "inbox",         "open accept decline task-done caseload back help",
     draw_table_view, inbox_key,
     inbox_reload,    destroy_table_view,
     KEYS_VIEW,       1,

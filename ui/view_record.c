@@ -122,23 +122,15 @@ static void draw(app *a, view *v)
 
 static void complete_task(app *a, record *r)
 {
-    task t, theirs;
-    cc_err err = {0};
     int col = r->table.ncols - 1; /* the tasks tab ends with the task id */
-    if (!may_change(a, r->client_id))
-        return; /* why not is on the status line */
     if (strcmp(record_tab_names()[r->tab], "tasks") || !r->table.nrows) {
-        app_status(a, 1, "choose a task on the tasks tab");
+        if (may_change(a, r->client_id)) /* else why not is said first */
+            app_status(a, 1, "choose a task on the tasks tab");
         return;
     }
-    int64_t id = atoll(table_cell(&r->table, r->pos.sel, col));
-    if (task_get(&a->ctx, id, &t, &err) != CC_OK ||
-        task_complete(&a->ctx, id, t.version, &theirs, &err) != CC_OK) {
-        app_status(a, 1, "%s", err.msg); /* a conflict says who was first */
-        return;
-    }
-    app_status(a, 0, "done: %s", t.title);
-    load_tab(a, r);
+    if (app_complete_task(a, r->client_id,
+                          atoll(table_cell(&r->table, r->pos.sel, col))))
+        load_tab(a, r);
 }
 
 /* The id of the selected hand-off on the hand-offs tab, or 0 (said why). */
@@ -350,6 +342,22 @@ view *view_record_new(app *a, int64_t client_id, const char *tab)
         return NULL;
     }
     return v;
+}
+
+/* Complete a task (app.h): the one path of `d`, on the record and the inbox. */
+int app_complete_task(app *a, int64_t client_id, int64_t task_id)
+{
+    task t, theirs;
+    cc_err err = {0};
+    if (!may_change(a, client_id))
+        return 0; /* why not is on the status line */
+    if (task_get(&a->ctx, task_id, &t, &err) != CC_OK ||
+        task_complete(&a->ctx, task_id, t.version, &theirs, &err) != CC_OK) {
+        app_status(a, 1, "%s", err.msg); /* a conflict says who was first */
+        return err.code == CC_ECONFLICT;
+    }
+    app_status(a, 0, "done: %s", t.title);
+    return 1;
 }
 
 /* Open a client, with break-glass if it is outside the person's scope. */

@@ -4,8 +4,9 @@
  * same core call as `carecoord report` (so screen and report agree). Per
  * report, a few keys act: Enter drills into a coach's caseload or opens a
  * client; `a` assigns the suggested coach (unassigned referrals) or marks a
- * break-glass access reviewed (grants). The audit chain screen shows the
- * head and the last verification, and `V` verifies with progress.
+ * break-glass access reviewed (grants); `[` and `]` step the measures by
+ * quarter. The audit chain screen shows the head and the last verification,
+ * and `V` verifies with progress.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ static const struct entry {
 typedef struct report_view {
     char kind[16];
     report_params p;
+    char quarter[8]; /* measures: the quarter shown ("2026Q3"), "" the month */
     cc_table t;
     list_pos pos;
 } report_view;
@@ -61,12 +63,38 @@ static enum role violation_role(const cc_table *t, int row)
     return !strncmp(table_cell(t, row, 0), "VIOLATION", 9) ? ROLE_URGENT : ROLE_NORMAL;
 }
 
+/* "Jul 1" of "YYYY-MM-DD" (resolved, so well-formed). */
+static void day_month(const char *date, char *out, size_t outsz)
+{
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int m = atoi(date + 5);
+    snprintf(out, outsz, "%s %d", months[(m >= 1 && m <= 12 ? m : 1) - 1],
+             atoi(date + 8));
+}
+
+/* The title: the period, or for measures stepped by quarter, the quarter
+ * and its days ("Measures 2026Q3 (Jul 1 – Sep 30)"). */
+static void rv_title(const report_view *rv, char *title, size_t sz)
+{
+    char from[16], to[16];
+    int n;
+    if (rv->quarter[0]) {
+        day_month(rv->p.from, from, sizeof from);
+        day_month(rv->p.to, to, sizeof to);
+        n = snprintf(title, sz, " Measures %s (%s – %s)", rv->quarter, from, to);
+    } else {
+        n = snprintf(title, sz, " %s, %s to %s", rv->kind, rv->p.from, rv->p.to);
+    }
+    if (n > 0 && (size_t)n < sz && rv->p.program[0])
+        snprintf(title + n, sz - (size_t)n, ", program %s", rv->p.program);
+}
+
 static void rv_draw(app *a, view *v)
 {
     report_view *rv = v->data;
     char title[160];
-    snprintf(title, sizeof title, " %s, %s to %s%s%s", rv->kind, rv->p.from, rv->p.to,
-             rv->p.program[0] ? ", program " : "", rv->p.program);
+    rv_title(rv, title, sizeof title);
     draw_text(a, 1, 0, a->lay.cols, title, ROLE_DIM);
     draw_table(a, a->lay.body_y, a->lay.body_h, &rv->t, &rv->pos, "Nothing to report.",
                violation_role);
@@ -144,6 +172,36 @@ static void review_grant(app *a, view *v)
     rv_load(a, v);
 }
 
+/* [ and ]: the measures of the quarter before or after the one shown; from
+ * the month, [ is the quarter before this one and ] this whole quarter. The
+ * quarter is read as `report measures --quarter` reads it; one that has not
+ * begun is refused. */
+static enum redraw step_quarter(app *a, view *v, int dir)
+{
+    report_view *rv = v->data;
+    report_params p = rv->p;
+    char q[8], today[11];
+    cc_err err = {0};
+    int step = rv->quarter[0] || dir < 0 ? dir : 0;
+    if (report_quarter(rv->p.from, step, q, &err) == CC_OK) {
+        snprintf(p.from, sizeof p.from, "%s", q);
+        p.to[0] = '\0';
+        report_resolve(&a->ctx, rv->kind, &p, &err);
+    }
+    ctx_today(&a->ctx, today);
+    if (!err.code && strcmp(p.from, today) > 0)
+        cc_err_set(&err, CC_EINPUT, "%s has not begun: no measures yet", q);
+    if (err.code) {
+        app_status(a, 1, "%s", err.msg);
+        return REDRAW_VIEW;
+    }
+    rv->p = p;
+    snprintf(rv->quarter, sizeof rv->quarter, "%s", q);
+    rv->pos.sel = rv->pos.top = 0;
+    rv_load(a, v);
+    return REDRAW_VIEW;
+}
+
 static enum redraw rv_key(app *a, view *v, enum action act, int ch)
 {
     report_view *rv = v->data;
@@ -158,6 +216,9 @@ static enum redraw rv_key(app *a, view *v, enum action act, int ch)
         return assign_suggested(a, v), REDRAW_ALL; /* the counts too */
     if (act == ACT_ACCEPT && !strcmp(rv->kind, "grants"))
         return review_grant(a, v), REDRAW_VIEW;
+    if ((act == ACT_PREV_QUARTER || act == ACT_NEXT_QUARTER) &&
+        !strcmp(rv->kind, "measures"))
+        return step_quarter(a, v, act == ACT_PREV_QUARTER ? -1 : 1);
     return REDRAW_PASS;
 }
 
@@ -174,6 +235,14 @@ static const struct view_ops report_ops = {
     rv_draw,   rv_key,
     rv_load,   rv_destroy,
     KEYS_VIEW, 0,
+};
+
+/* Measures step by quarter: their footer says so. */
+static const struct view_ops measures_ops = {
+    "measures", "prev-quarter next-quarter reports back help",
+    rv_draw,    rv_key,
+    rv_load,    rv_destroy,
+    KEYS_VIEW,  0,
 };
 
 /* The access log asks whose: a client id, a staff login, or everyone. */
@@ -230,7 +299,7 @@ static view *report_view_new(app *a, const char *kind)
         free(v), free(rv);
         return NULL;
     }
-    v->ops = &report_ops;
+    v->ops = !strcmp(kind, "measures") ? &measures_ops : &report_ops;
     v->data = rv;
     rv_load(a, v);
     return v;

@@ -277,6 +277,24 @@ static int quarter(const char *q, report_params *p)
     return 0;
 }
 
+int report_quarter(const char *date, int step, char out[8], cc_err *err)
+{
+    int64_t days;
+    report_params check;
+    out[0] = '\0';
+    if (clock_parse_date(date, &days) != 0)
+        return cc_err_set(err, CC_EINPUT, "not a date: %.10s (YYYY-MM-DD)", date);
+    int n = atoi(date) * 4 + (atoi(date + 5) - 1) / 3 + step; /* quarters since 0 AD */
+    if (n < 0)
+        n = 0;
+    snprintf(out, 8, "%04uQ%u", (unsigned)(n / 4) % 10000u, (unsigned)(n % 4) + 1u);
+    if (quarter(out, &check) != 0) { /* what report_resolve would refuse */
+        out[0] = '\0';
+        return cc_err_set(err, CC_EINPUT, "no quarter that far (1900Q1 to 9998Q4)");
+    }
+    return CC_OK;
+}
+
 int report_resolve(cc_ctx *ctx, const char *kind, report_params *p, cc_err *err)
 {
     const struct report *r = find(kind);

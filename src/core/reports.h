@@ -37,6 +37,11 @@ const char *report_action(const char *kind);
  * dates. */
 int report_resolve(cc_ctx *ctx, const char *kind, report_params *p, cc_err *err);
 
+/* The quarter step quarters from the one holding date (YYYY-MM-DD), as
+ * report_resolve reads it: "2026Q3" for 2026-11-22 and -1. CC_EINPUT on a
+ * bad date or outside the quarters it reads (1900Q1 to 9998Q4). */
+int report_quarter(const char *date, int step, char out[8], cc_err *err);
+
 /* Compute report kind into out (columns named, rows as text). */
 int report_run(cc_ctx *ctx, const char *kind, const report_params *p, cc_table *out,
                cc_err *err);

@@ -32,7 +32,9 @@
 # with DB naming the database the script ran on (CARECOORD_NOW and the
 # passphrase "demo" are set). `unchanged KIND CLIENT` asserts that the
 # client's rows of `export --what KIND` are exactly as in the demo database:
-# what a screen refused left nothing behind.
+# what a screen refused left nothing behind. `changed KIND` prints the rows
+# of `export --what KIND` in $DB that the demo database has, changed
+# (whichever rows the keys reached: checks that hold whatever the demo is).
 # The script must end where `Q` quits (not inside a form or prompt, which keep
 # every key to themselves): a run longer than 30 s counts as hung.
 #
@@ -108,6 +110,32 @@ unchanged() {
             "$(diff -u --label demo --label after <(printf '%s\n' "$want") \
                 <(printf '%s\n' "$got"))"
     fi
+}
+
+# export_all DB KIND: every row of `export --what KIND`, read by a supervisor.
+export_all() {
+    CARECOORD_NOW=$NOW CARECOORD_PASSPHRASE=demo run --db "$1" --user demo-supervisor \
+        export --what "$2"
+    [ "$RC" -eq 0 ] || {
+        last_run >&2
+        return 1
+    }
+    printf '%s\n' "$OUT"
+}
+
+# changed KIND: for a NAME.check file: the rows of export KIND in $DB that
+# the demo database has (by id), changed, one a line. New rows are left out:
+# opening the program runs the daily work (re-screen tasks and the like).
+changed() {
+    local before="$T/before.db" want got
+    copy_db "$T/demo.db" "$before" || return 1
+    want=$(export_all "$before" "$1") # one after the other: run has one $OUT
+    got=$(export_all "$DB" "$1")
+    rm -f -- "$before" "$before.keys" "$before.lock"
+    # rows by id: one the demo database has, now different
+    awk 'NR == FNR { was[$0] = 1; split($0, f, ","); id[f[1]] = 1; next }
+         { split($0, f, ",") } (f[1] in id) && !($0 in was)' \
+        <(printf '%s\n' "$want") <(printf '%s\n' "$got")
 }
 
 # header FILE KEY DEFAULT: the value of a leading "# KEY: VALUE" line.

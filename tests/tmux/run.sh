@@ -13,7 +13,8 @@
 # within seconds, without spinning, its store closed, with exit status 1
 # and one line saying why (a quit's status is 0); and neither the idle
 # lock, ^L nor quitting leaves a client's name in the terminal's scrollback,
-# with TERM=vt100 (no alternate screen) as with xterm-256color.
+# with TERM=vt100 (no alternate screen) as with xterm-256color. Quitting
+# from the caseload is asked (q, then y and Enter; q, n stays).
 #
 #   CARECOORD_BIN=build/carecoord CARECOORD_SET_NAME=build/tests/set_name \
 #       bash tests/tmux/run.sh
@@ -223,7 +224,14 @@ t_unlock() {
     like "$SCREEN" '^Corez, Kemal +hss +high' "the most urgent client is on the first row"
     like "$SCREEN" 'caseload 32/35' "the header counts the caseload"
     keys "$A" q
-    exits "$A" 0 "q on the caseload quits, exit status 0"
+    see "$A" 'Quit carecoord\? \[y/N\]' "q on the caseload asks before quitting"
+    keys "$A" n Enter
+    see "$A" 'not quit: carecoord stays open' "n: it stays, and says so"
+    like "$SCREEN" 'My caseload, 32 clients' "the caseload is still there"
+    sleep 0.3
+    is "$(cat -- "$T/$A.rc" 2>/dev/null)" '' "the program is still running"
+    keys "$A" q y Enter
+    exits "$A" 0 "q, then y: it quits, exit status 0"
     unlike "$(tmux -L "$A" capture-pane -p -t cc -S - 2>/dev/null)" 'Corez|My caseload' \
         "nothing of the caseload is left on the screen or in the scrollback after quitting"
     stop "$A"
@@ -277,8 +285,8 @@ t_terms() {
         see "$K" 'Corez, Kemal +born' "TERM=$term: Enter opens the record"
         [ "$term" = xterm-256color ] &&
             ok "TERM=$term: the record is drawn in color" [ "$(colors "$K")" -gt 0 ]
-        keys "$K" q q
-        exits "$K" 0 "TERM=$term: q q quits"
+        keys "$K" q q y Enter
+        exits "$K" 0 "TERM=$term: q q y quits"
         stop "$K"
     done
     start K "$db" demo-coach TERM=xterm-256color NO_COLOR=1
@@ -286,8 +294,8 @@ t_terms() {
     keys "$K" Enter
     see "$K" 'Corez, Kemal +born' "NO_COLOR: Enter opens the record"
     is "$(colors "$K")" 0 "NO_COLOR: no color escape reaches the terminal"
-    keys "$K" q q
-    exits "$K" 0 "NO_COLOR: q q quits"
+    keys "$K" q q y Enter
+    exits "$K" 0 "NO_COLOR: q q y quits"
     stop "$K"
 }
 
@@ -310,8 +318,8 @@ t_idle() {
     type_text "$C" demo
     keys "$C" Enter
     see "$C" 'My caseload, 32 clients' "the passphrase unlocks again, onto the caseload"
-    keys "$C" q
-    exits "$C" 0 "and q quits"
+    keys "$C" q y Enter
+    exits "$C" 0 "and q y quits"
     stop "$C"
 }
 
@@ -351,8 +359,8 @@ t_hostile() {
         isnt "$title" pwned "the window title was not changed (it is '$title')"
         is "$title" "$title0" "the window title is what it was before"
         keys "$D" q
-        keys "$D" q
-        exits "$D" 0 "q twice quits"
+        keys "$D" q y Enter
+        exits "$D" 0 "q twice, then y, quits"
         sleep 0.2
         if LC_ALL=C grep -q $'\e]0;pwned' "$T/hostile.out" 2>/dev/null ||
             LC_ALL=C grep -q $'\xe2\x80\xae' "$T/hostile.out" 2>/dev/null; then
@@ -407,7 +415,7 @@ t_conflict() {
     ok "and keeps the second's ZIP (20741), which the first never touched" [ "$zip" = 20741 ]
     keys "$E2" C-l
     see "$E2" "ZIP ${zip:-none}" "the second, after ^L, shows the ZIP now saved (${zip:-?})"
-    for s in "$E1" "$E2"; do keys "$s" q q; done
+    for s in "$E1" "$E2"; do keys "$s" q q y Enter; done
     exits "$E1" 0 "the first quits"
     exits "$E2" 0 "the second quits"
     stop "$E1"
@@ -463,8 +471,8 @@ t_handoff() {
     see "$F1" 'My caseload, 31 clients' "after ^L: still 31 clients"
     like "$SCREEN" 'caseload 31/35' "and the header agrees"
     unlike "$SCREEN" 'Corez, Kemal' "Corez, Kemal is no longer on demo-coach's caseload"
-    keys "$F1" q
-    keys "$F2" q
+    keys "$F1" q y Enter
+    keys "$F2" q y Enter
     exits "$F1" 0 "demo-coach quits"
     exits "$F2" 0 "demo-coach2 quits"
     stop "$F1"
@@ -566,8 +574,8 @@ t_journey() {
     keys "$G1" C-l
     see "$G1" 'My caseload, 32 clients' "demo-coach's caseload is back to 32 clients"
     unlike "$SCREEN" 'Okafor' "without Okafor, Adaeze"
-    keys "$G1" q
-    keys "$G2" q q q # the record, the filter, the caseload
+    keys "$G1" q y Enter
+    keys "$G2" q q q y Enter # the record, the filter, the caseload (asks)
     exits "$G1" 0 "demo-coach quits"
     exits "$G2" 0 "demo-coach2 quits"
     stop "$G1"
@@ -747,8 +755,8 @@ scrollback_case() {
     type_text "$S" demo
     keys "$S" Enter
     see "$S" 'My caseload, 32 clients' "$label: unlocked again"
-    keys "$S" q
-    exits "$S" 0 "$label: q quits"
+    keys "$S" q y Enter
+    exits "$S" 0 "$label: q y quits"
     no_client "$S" "$label, after the lock and quitting"
     stop "$S"
     # ^L, then quitting from the record
@@ -758,8 +766,8 @@ scrollback_case() {
     sleep 0.5
     see "$S" 'Corez, Kemal +born' "$label: ^L draws the record again"
     unlike "$(scrolled "$S")" 'Corez|Kemal' "$label: ^L put no copy of it in the scrollback"
-    keys "$S" q q
-    exits "$S" 0 "$label: q q quits"
+    keys "$S" q q y Enter
+    exits "$S" 0 "$label: q q y quits"
     no_client "$S" "$label, quit"
     stop "$S"
     START_CONF=''

@@ -749,6 +749,40 @@ static void test_quarters(void **state)
     }
 }
 
+/* report_quarter: the quarter holding a date, stepped, as resolve reads it
+ * (the measures screen's [ and ]). */
+static void test_quarter_steps(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        const char *date;
+        int step;
+        const char *want;
+    } ok[] = {
+        {"2026-11-22", 0, "2026Q4"},  {"2026-11-22", -1, "2026Q3"},
+        {"2026-10-01", 0, "2026Q4"},  {"2026-09-30", 0, "2026Q3"},
+        {"2026-01-01", -1, "2025Q4"}, {"2025-12-31", 1, "2026Q1"},
+        {"2026-07-01", -2, "2026Q1"}, {"2026-03-31", 4, "2027Q1"},
+        {"1900-02-01", 0, "1900Q1"},  {"9998-12-31", 0, "9998Q4"},
+    };
+    char q[8];
+    cc_err err = {0};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        assert_int_equal(report_quarter(ok[i].date, ok[i].step, q, &err), CC_OK);
+        assert_string_equal(q, ok[i].want);
+        opts o = {.from = q}; /* and resolve reads what it wrote */
+        report_params p;
+        params_of(&o, &p);
+        assert_int_equal(report_resolve(&f->ctx, "measures", &p, &err), CC_OK);
+    }
+    /* Past the quarters resolve reads, and not a date: refused, out empty. */
+    assert_int_equal(report_quarter("1900-02-01", -1, q, &err), CC_EINPUT);
+    assert_string_equal(q, "");
+    assert_int_equal(report_quarter("9998-12-31", 1, q, &err), CC_EINPUT);
+    assert_int_equal(report_quarter("2026Q3", 0, q, &err), CC_EINPUT);
+    assert_int_equal(report_quarter("2026-02-30", 0, q, &err), CC_EINPUT);
+}
+
 static void test_bad_dates_and_usage(void **state)
 {
     fixture *f = *state;
@@ -1697,6 +1731,7 @@ int main(void)
         cmocka_unit_test(test_kinds_and_actions),
         T(test_default_periods),
         T(test_quarters),
+        T(test_quarter_steps),
         T(test_bad_dates_and_usage),
         T(test_caseload_board_supervisor_sees_all),
         T(test_caseload_board_manager_sees_covered_team_only),

@@ -95,6 +95,9 @@ static void test_keymap_defaults_and_aliases(void **state)
     assert_int_equal(keymap_action('?'), ACT_HELP);
     assert_int_equal(keymap_action('\t'), ACT_NEXT_TAB);
     assert_int_equal(keymap_action('s'), ACT_SEARCH);
+    assert_int_equal(keymap_action('['), ACT_PREV_QUARTER); /* the measures */
+    assert_int_equal(keymap_action(']'), ACT_NEXT_QUARTER);
+    assert_int_equal(keymap_action('Q'), ACT_QUIT); /* quits without asking */
     assert_int_equal(keymap_action('%'), ACT_NONE);
     assert_string_equal(keymap_key_name(ACT_OPEN), "Enter");
     assert_string_equal(keymap_key_name(ACT_REFRESH), "^L");
