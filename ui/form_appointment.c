@@ -65,11 +65,11 @@ view *form_appointment_new(app *a, int64_t client_id)
     form_org_choices(a, "practice,clinic,hospital", "-", fm->choice_buf, half);
     form_team_mates(a, fm->choice_buf + half, half);
     fm->f[0] = (form_field){"Kind", APPOINTMENT_KINDS, "specialist"};
-    fm->f[1] = (form_field){"With (directory)", fm->choice_buf, "-"};
+    fm->f[1] = (form_field){"With", fm->choice_buf, "-"};
     fm->f[2] = (form_field){"Specialty", NULL, ""};
     fm->f[3] = (form_field){"When (local)", NULL, ""};
     fm->f[4] = (form_field){"Needs", "none,transport,interpreter,both", "none"};
-    fm->f[5] = (form_field){"On the agenda of", fm->choice_buf + half, "me"};
+    fm->f[5] = (form_field){"Agenda of", fm->choice_buf + half, "me"};
     form_local_now(a, 7, fm->f[3].value);
     snprintf(fm->preview, sizeof fm->preview,
              "PCP and specialist appointments are with an organization; visits and "

@@ -126,8 +126,8 @@ view *form_address_new(app *a, int64_t client_id)
                      sizeof fm->choice_buf);
     fm->f[0] = (form_field){"Street address", NULL, ""};
     fm->f[1] = (form_field){"City", NULL, ""};
-    fm->f[2] = (form_field){"Primary care practice", fm->choice_buf, "none"};
-    fm->f[3] = (form_field){"Primary care provider", NULL, ""};
+    fm->f[2] = (form_field){"Practice", fm->choice_buf, "none"};
+    fm->f[3] = (form_field){"Provider", NULL, ""};
     snprintf(fm->f[0].value, sizeof fm->f[0].value, "%s", r->address);
     snprintf(fm->f[1].value, sizeof fm->f[1].value, "%s", r->city);
     if (r->pcp_org[0])
@@ -189,7 +189,7 @@ view *form_caregiver_new(app *a, int64_t client_id, int64_t caregiver_id)
                             caregiver_id ? "may-contact,do-not-contact,retired"
                                          : "may-contact,do-not-contact",
                             "may-contact"};
-    fm->f[5] = (form_field){"Legal representative", "no,yes", "no"};
+    fm->f[5] = (form_field){"Legal rep", "no,yes", "no"};
     if (caregiver_id) {
         snprintf(fm->f[0].value, sizeof fm->f[0].value, "%s", g->name);
         snprintf(fm->f[1].value, sizeof fm->f[1].value, "%s", g->relationship);

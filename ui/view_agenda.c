@@ -18,7 +18,8 @@
 #include "list.h"
 
 typedef struct agenda {
-    cc_table t;
+    cc_table t;     /* as the core gives it */
+    cc_table shown; /* the columns that fit 80 columns, times shortened */
     list_pos pos;
     int mode; /* modes[] */
     char title[160];
@@ -35,6 +36,53 @@ static const struct {
 };
 #define NMODES ((int)(sizeof modes / sizeof *modes))
 
+/* The time as a person reads it on this agenda: "09:30" today, "11-24
+ * 09:30" on another day, the date alone for a task due by the end of a day. */
+static void short_when(const char *when, const char *today, int overdue, char *out,
+                       size_t n)
+{
+    int same_day = !strncmp(when, today, 10);
+    if (overdue || (strlen(when) >= 16 && !strcmp(when + 11, "23:59")))
+        snprintf(out, n, "%.5s", strlen(when) >= 10 ? when + 5 : when);
+    else if (same_day && strlen(when) >= 16)
+        snprintf(out, n, "%.5s", when + 11);
+    else
+        snprintf(out, n, "%.11s", strlen(when) >= 16 ? when + 5 : when);
+}
+
+/* The columns shown, by name in the core's table ("" = the shortened time). */
+static void shape(agenda *g, const char *today)
+{
+    static const char *const mine[] = {"", "name", "risk", "what", "reach", "state"};
+    static const char *const team[] = {"",     "who",   "name", "risk",
+                                       "what", "reach", "state"};
+    const char *const *cols = modes[g->mode].team ? team : mine;
+    int n = modes[g->mode].team ? 7 : 6;
+    table_free(&g->shown);
+    g->shown.ncols = n;
+    g->shown.cells = calloc((size_t)(g->t.nrows ? g->t.nrows : 1) * (size_t)n,
+                            sizeof *g->shown.cells);
+    if (!g->shown.cells)
+        return;
+    for (int c = 0; c < n; c++)
+        snprintf(g->shown.cols[c], sizeof g->shown.cols[c], "%s",
+                 cols[c][0] ? cols[c] : "when");
+    g->shown.nrows = g->t.nrows;
+    for (int r = 0; r < g->t.nrows; r++)
+        for (int c = 0; c < n; c++) {
+            char when[24];
+            const char *v = table_cell(&g->t, r, table_col(&g->t, cols[c]));
+            if (!cols[c][0]) {
+                short_when(
+                    table_cell(&g->t, r, 0), today,
+                    !strcmp(table_cell(&g->t, r, table_col(&g->t, "state")), "OVERDUE"),
+                    when, sizeof when);
+                v = when;
+            }
+            g->shown.cells[r * n + c] = strdup(v);
+        }
+}
+
 static void agenda_reload(app *a, view *v)
 {
     agenda *g = v->data;
@@ -45,6 +93,7 @@ static void agenda_reload(app *a, view *v)
     if (agenda_list(&a->ctx, today, modes[g->mode].days, modes[g->mode].team, &g->t,
                     &err) != CC_OK)
         app_status(a, 1, "%s", err.msg);
+    shape(g, today);
     g->pos.sel = layout_clamp(g->pos.sel, g->t.nrows);
     snprintf(g->title, sizeof g->title, " Agenda: %s from %s (%s: %s)",
              modes[g->mode].name, today, keymap_key_name(ACT_NEXT_TAB),
@@ -55,7 +104,7 @@ static void agenda_draw(app *a, view *v)
 {
     agenda *g = v->data;
     draw_text(a, 1, 0, a->lay.cols, g->title, ROLE_DIM);
-    draw_table(a, a->lay.body_y, a->lay.body_h, &g->t, &g->pos,
+    draw_table(a, a->lay.body_y, a->lay.body_h, &g->shown, &g->pos,
                "Nothing on the agenda: B on a client books a visit or appointment.",
                NULL);
 }
@@ -140,6 +189,7 @@ static void agenda_destroy(view *v)
 {
     agenda *g = v->data;
     table_free(&g->t);
+    table_free(&g->shown);
     free(g);
     free(v);
 }

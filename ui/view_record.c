@@ -87,19 +87,35 @@ static void draw_band(app *a, record *r)
               r->band.reach[0] ? ROLE_NORMAL : ROLE_WARN);
 }
 
-/* The tabs in a row: " name " each, or " name" when that is too wide. */
+/* The tabs in a row: " name " each, or " name" when that is too wide;
+ * when even that is too wide, the row starts late enough for the selected
+ * tab to show, with "<" and ">" where tabs are hidden. */
 static void draw_tabs(app *a, record *r, int y)
 {
-    int x = 0, total = 0;
-    for (int i = 0; record_tab_names()[i]; i++)
+    int x = 0, total = 0, n = ntabs(), first = 0;
+    for (int i = 0; i < n; i++)
         total += text_width(record_tab_names()[i]) + 2;
     int tight = total > a->lay.cols;
-    for (int i = 0; record_tab_names()[i] && x < a->lay.cols; i++) {
+    for (;;) { /* the width from first to the selected tab, and a ">" */
+        int w = first ? 2 : 0;
+        for (int i = first; i <= r->tab; i++)
+            w += text_width(record_tab_names()[i]) + (tight ? 1 : 2);
+        if (w + 2 <= a->lay.cols || first == r->tab)
+            break;
+        first++;
+    }
+    if (first) {
+        draw_text(a, y, 0, 2, " <", ROLE_DIM);
+        x = 2;
+    }
+    for (int i = first; i < n && x < a->lay.cols; i++) {
         char label[32];
         snprintf(label, sizeof label, " %s%s", record_tab_names()[i], tight ? "" : " ");
         int w = text_width(label);
-        if (x + w > a->lay.cols)
-            break;
+        if (x + w > a->lay.cols - (i < n - 1 ? 2 : 0)) {
+            draw_text(a, y, x, a->lay.cols - x, " >", ROLE_DIM);
+            return;
+        }
         draw_text(a, y, x, w, label, i == r->tab ? ROLE_SELECTED : ROLE_DIM);
         x += w;
     }
