@@ -17,7 +17,8 @@
 -- The specialty-care navigation program gains "specialty appointment within
 -- 30 days" (a kept specialist appointment completes it) in place of its
 -- fixed fourteen-day reminder call, as a new program version; episodes
--- already open keep the version they started under.
+-- already open keep the version they started under. An episode can pause
+-- into light touch while the client is in an SNF (outcome 'snf').
 
 CREATE TABLE client_reach (
     client_id   INTEGER PRIMARY KEY REFERENCES client (id),
@@ -114,3 +115,32 @@ SELECT v.id, t.code, t.title, t.anchor, t.offset_hours, t.repeat_days,
 FROM protocol_task t JOIN program p ON p.id = t.program_id
 JOIN program_version v ON v.program_id = p.id AND v.version = p.version
 WHERE p.code = 'pasc' ORDER BY t.id;
+
+-- An intensive episode may pause into light touch while the client is in a
+-- skilled nursing facility: the outcome 'snf' (the table is rebuilt to widen
+-- its CHECK; migrate.c runs migrations with foreign keys off and checks them
+-- before the commit).
+CREATE TABLE episode_new (
+    id              INTEGER PRIMARY KEY,
+    client_id       INTEGER NOT NULL REFERENCES client (id),
+    program_id      INTEGER NOT NULL REFERENCES program (id),
+    start_date      TEXT NOT NULL,
+    target_days     INTEGER NOT NULL CHECK (target_days > 0),
+    extended_days   INTEGER NOT NULL DEFAULT 0 CHECK (extended_days >= 0),
+    closed_date     TEXT,
+    outcome         TEXT CHECK (outcome IN ('goals-met', 'readmitted',
+                        'declined-further', 'unreachable', 'moved', 'died',
+                        'transferred', 'snf')),
+    version         INTEGER NOT NULL DEFAULT 1,
+    program_version INTEGER NOT NULL DEFAULT 1,
+    CHECK ((closed_date IS NULL) = (outcome IS NULL))
+) STRICT;
+INSERT INTO episode_new (id, client_id, program_id, start_date, target_days,
+    extended_days, closed_date, outcome, version, program_version)
+SELECT id, client_id, program_id, start_date, target_days, extended_days,
+    closed_date, outcome, version, program_version FROM episode;
+DROP TABLE episode;
+ALTER TABLE episode_new RENAME TO episode;
+CREATE UNIQUE INDEX episode_one_open ON episode (client_id, program_id)
+    WHERE closed_date IS NULL;
+CREATE INDEX episode_client ON episode (client_id, program_id);

@@ -1,6 +1,9 @@
 /*
  * form_episode.c — the intensive episode of the client's program: start it,
- * extend it (with a reason) or close it (with an outcome). The form keeps
+ * extend it (with a reason) or close it (with an outcome); and the SNF path:
+ * the client moves into a skilled nursing facility (the episode pauses into
+ * light touch) or home from it (still high at the latest assessment: a new
+ * episode). The form keeps
  * the version of the open episode it read; if someone changed the episode
  * first the save is refused as a conflict, and ^L reads it again while the
  * typed values stay.
@@ -12,7 +15,7 @@
 #include "form_common.h"
 #include "keymap.h"
 
-enum { E_ACTION, E_DAYS, E_REASON, E_DATE, E_OUTCOME };
+enum { E_ACTION, E_DAYS, E_REASON, E_DATE, E_OUTCOME, E_SNF };
 
 typedef struct episode_form {
     form fm;
@@ -54,7 +57,14 @@ static void episode_changed(app *a, form *fm)
     char *p = fm->preview;
     size_t sz = sizeof fm->preview;
     (void)a;
-    if (form_is(fm, E_ACTION, "start"))
+    if (form_is(fm, E_ACTION, "to-snf"))
+        snprintf(p, sz, "Moves the client into SNF on Date%s",
+                 ef->ep.id ? "; the episode pauses into light touch" : "");
+    else if (form_is(fm, E_ACTION, "home-from-snf"))
+        snprintf(p, sz,
+                 "Home from the SNF on Date: still high at the latest "
+                 "assessment (re-assess first) starts a new episode");
+    else if (form_is(fm, E_ACTION, "start"))
         snprintf(p, sz, "%s",
                  ef->ep.id ? "An episode is open: extend or close it"
                            : "Starts on Date, with the program's protocol "
@@ -75,6 +85,26 @@ static int episode_action(app *a, episode_form *ef, cc_err *err)
 {
     form *fm = &ef->fm;
     int64_t id = 0;
+    if (form_is(fm, E_ACTION, "to-snf")) {
+        if (episode_snf_admit(&a->ctx, fm->client_id, ef->program_id,
+                              fm->f[E_SNF].value, fm->f[E_DATE].value, &id,
+                              err) != CC_OK)
+            return err->code;
+        snprintf(ef->msg, sizeof ef->msg, "in %.24s%s", fm->f[E_SNF].value,
+                 id ? ": the episode paused into light touch" : "");
+        return CC_OK;
+    }
+    if (form_is(fm, E_ACTION, "home-from-snf")) {
+        if (episode_snf_discharge(&a->ctx, fm->client_id, ef->program_id,
+                                  fm->f[E_DATE].value, &id, err) != CC_OK)
+            return err->code;
+        if (id)
+            snprintf(ef->msg, sizeof ef->msg, "home: still high, episode %lld started",
+                     (long long)id);
+        else
+            snprintf(ef->msg, sizeof ef->msg, "home: light touch goes on");
+        return CC_OK;
+    }
     if (form_is(fm, E_ACTION, "start")) {
         if (episode_start(&a->ctx, fm->client_id, ef->program_id, fm->f[E_DATE].value,
                           NULL, &id, err) != CC_OK)
@@ -147,19 +177,23 @@ view *form_episode_new(app *a, int64_t client_id)
     ef->program_id = program_id;
     fm->client_id = client_id;
     fm->title = ef->title;
-    fm->n = 5;
+    fm->n = 6;
     episode_load(a, ef);
-    fm->f[E_ACTION] = (form_field){"Action", "start,extend,close", "start"};
+    fm->f[E_ACTION] =
+        (form_field){"Action", "start,extend,close,to-snf,home-from-snf", "start"};
     if (ef->ep.id)
         snprintf(fm->f[E_ACTION].value, sizeof fm->f[E_ACTION].value, "extend");
     fm->f[E_DAYS] = (form_field){"Days (extend)", NULL, ""};
     fm->f[E_REASON] = (form_field){"Reason (extend)", NULL, ""};
-    fm->f[E_DATE] = (form_field){"Date (start, close)", NULL, ""};
+    fm->f[E_DATE] = (form_field){"Date", NULL, ""};
     form_today_plus(a, 0, fm->f[E_DATE].value);
     fm->f[E_OUTCOME] = (form_field){
         "Outcome",
         "goals-met,readmitted,declined-further,unreachable,moved,died,transferred",
         "goals-met"};
+    form_org_choices(a, "snf", NULL, fm->choice_buf, sizeof fm->choice_buf);
+    fm->f[E_SNF] = (form_field){"SNF (to-snf)", fm->choice_buf, ""};
+    form_first_choice(fm->choice_buf, fm->f[E_SNF].value, sizeof fm->f[E_SNF].value);
     fm->save = save_episode;
     fm->changed = episode_changed;
     episode_changed(a, fm);

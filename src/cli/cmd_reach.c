@@ -13,6 +13,8 @@
 
 #include "cli.h"
 #include "core/appointment.h"
+#include "core/client.h"
+#include "core/episode.h"
 #include "core/notice.h"
 #include "core/reach.h"
 #include "io/tableout.h"
@@ -439,7 +441,90 @@ static int cmd_encounter_add(cli *c, int argc, char **argv)
     return CC_OK;
 }
 
+/* The client's program (its owner's), for the SNF path. */
+static int client_program(cc_ctx *ctx, int64_t id, int64_t *program_id, cc_err *err)
+{
+    client cl;
+    if (client_get(ctx, id, &cl, err) != CC_OK)
+        return err->code;
+    if (!cl.program_id)
+        return cc_err_set(err, CC_EINPUT, "client %lld is in no program yet",
+                          (long long)id);
+    *program_id = cl.program_id;
+    return CC_OK;
+}
+
+static int cmd_client_snf(cli *c, int argc, char **argv)
+{
+    const char *pos[1], *facility = NULL, *date = NULL;
+    const struct cli_opt opts[] = {
+        {"--facility", &facility, NULL}, {"--date", &date, NULL}, {NULL, NULL, NULL}};
+    cc_err err = {0};
+    cc_ctx ctx;
+    int64_t id, program_id = 0, paused;
+    char today[11];
+    int rc;
+    if (!cli_args(
+            argc, argv, opts, pos, 1, 1,
+            "usage: carecoord client snf CLIENT --facility CODE [--date DATE]\n"
+            "The client moved into a skilled nursing facility: an open intensive\n"
+            "episode pauses into light touch until the move home.\n",
+            &rc))
+        return rc;
+    if (!facility)
+        return cc_err_set(&err, CC_EUSAGE, "--facility is required"), cli_fail(&err);
+    if (parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
+        open_ctx(c, &ctx, &err) != CC_OK ||
+        client_program(&ctx, id, &program_id, &err) != CC_OK)
+        return cli_fail(&err);
+    ctx_today(&ctx, today);
+    if (episode_snf_admit(&ctx, id, program_id, facility, date ? date : today, &paused,
+                          &err) != CC_OK)
+        return cli_fail(&err);
+    printf("client %lld is in %s", (long long)id, cli_s(facility));
+    if (paused)
+        printf("; episode %lld paused into light touch", (long long)paused);
+    printf("\n");
+    return CC_OK;
+}
+
+static int cmd_client_home(cli *c, int argc, char **argv)
+{
+    const char *pos[1], *date = NULL;
+    const struct cli_opt opts[] = {{"--date", &date, NULL}, {NULL, NULL, NULL}};
+    cc_err err = {0};
+    cc_ctx ctx;
+    int64_t id, program_id = 0, started;
+    char today[11];
+    int rc;
+    if (!cli_args(
+            argc, argv, opts, pos, 1, 1,
+            "usage: carecoord client home CLIENT [--date DATE]\n"
+            "The client left the SNF for home: still high at the latest assessment\n"
+            "(re-assess first) starts a new intensive episode, else light touch.\n",
+            &rc))
+        return rc;
+    if (parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
+        open_ctx(c, &ctx, &err) != CC_OK ||
+        client_program(&ctx, id, &program_id, &err) != CC_OK)
+        return cli_fail(&err);
+    ctx_today(&ctx, today);
+    if (episode_snf_discharge(&ctx, id, program_id, date ? date : today, &started,
+                              &err) != CC_OK)
+        return cli_fail(&err);
+    if (started)
+        printf("client %lld is home; intensive episode %lld started\n", (long long)id,
+               (long long)started);
+    else
+        printf("client %lld is home; light touch\n", (long long)id);
+    return CC_OK;
+}
+
 const struct cli_command cli_reach_commands[] = {
+    {"client", "snf", cmd_client_snf, "client snf CLIENT --facility CODE",
+     "moved into an SNF (the episode pauses)"},
+    {"client", "home", cmd_client_home, "client home CLIENT [--date D]",
+     "home from the SNF (still high: a new episode)"},
     {"encounter", "add", cmd_encounter_add, "encounter add CLIENT --kind K ...",
      "a hospital stay by phone or fax"},
     {"client", "reach", cmd_client_reach, "client reach CLIENT [--phone1 P ...]",

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "consent.h"
+#include "org.h"
 #include "program.h"
 #include "task.h"
 #include "util/clock.h"
@@ -19,7 +20,7 @@
 
 static const char *const outcomes[] = {"goals-met",   "readmitted", "declined-further",
                                        "unreachable", "moved",      "died",
-                                       "transferred"};
+                                       "transferred", "snf"};
 
 int episode_outcome_valid(const char *outcome)
 {
@@ -543,14 +544,70 @@ int episode_close(cc_ctx *ctx, int64_t id, int64_t version, const char *date,
     int64_t d;
     if (clock_parse_date(date, &d) != 0)
         return cc_err_set(err, CC_EINPUT, "close date must be YYYY-MM-DD");
-    if (!episode_outcome_valid(outcome))
+    if (!episode_outcome_valid(outcome) || !strcmp(outcome, "snf"))
         return cc_err_set(err, CC_EINPUT,
                           "outcome must be goals-met, readmitted, declined-further, "
-                          "unreachable, moved, died or transferred");
+                          "unreachable, moved, died or transferred (a move to an "
+                          "SNF is recorded as one: it pauses the episode)");
     return ctx_txn(ctx, do_close, &a, err);
 }
 
 /* ---- the SNF path ------------------------------------------------------ */
+
+struct admit_args {
+    int64_t client_id, program_id;
+    const char *facility, *date;
+    int64_t *paused;
+};
+
+static int do_snf_admit(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct admit_args *a = arg;
+    organization o;
+    episode e;
+    if (guard_client(ctx, "client.write", a->client_id, "episode", err) != CC_OK ||
+        org_find(ctx, a->facility, &o, err) != CC_OK)
+        return err->code;
+    if (strcmp(o.kind, "snf") != 0 || !o.active)
+        return cc_err_set(err, CC_EINPUT,
+                          "%s is not an active skilled nursing facility", o.code);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx,
+                    "UPDATE client SET setting = 'snf', setting_org_id = "
+                    "?2, version = version + 1 WHERE id = ?1 AND "
+                    "setting <> 'snf'",
+                    err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, a->client_id);
+    sqlite3_bind_int64(st, 2, o.id);
+    if (ctx_done(ctx, st, "recording the move to the SNF", err) != CC_OK)
+        return err->code;
+    if (sqlite3_changes(store_db(ctx->st)) == 0)
+        return cc_err_set(err, CC_EINPUT, "client %lld is in an SNF already",
+                          (long long)a->client_id);
+    if (ctx_audit(ctx, "client.snf_admit", "client", a->client_id, o.code, err))
+        return err->code;
+    *a->paused = episode_open_for(ctx, a->client_id, a->program_id);
+    if (!*a->paused)
+        return CC_OK;
+    if (episode_get(ctx, *a->paused, &e, err) != CC_OK)
+        return err->code;
+    struct close_args c = {e.id, e.version, a->date, "snf"};
+    return do_close(ctx, &c, err);
+}
+
+int episode_snf_admit(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                      const char *facility_code, const char *date, int64_t *paused,
+                      cc_err *err)
+{
+    struct admit_args a = {client_id, program_id, facility_code, date, paused};
+    int64_t d;
+    *paused = 0;
+    if (clock_parse_date(date, &d) != 0)
+        return cc_err_set(err, CC_EINPUT, "the date must be YYYY-MM-DD");
+    return ctx_txn(ctx, do_snf_admit, &a, err);
+}
 
 struct snf_args {
     int64_t client_id, program_id;

@@ -76,6 +76,14 @@ int episode_close(cc_ctx *ctx, int64_t id, int64_t version, const char *date,
 int monitoring_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
                         const char *since, cc_err *err);
 
+/* The client moves into the skilled nursing facility facility_code on date:
+ * the living setting becomes that SNF, and an open intensive episode in
+ * program pauses into light touch (closed as "snf": its tasks cancelled,
+ * monitoring starts). *paused is that episode (0 if none was open). */
+int episode_snf_admit(cc_ctx *ctx, int64_t client_id, int64_t program_id,
+                      const char *facility_code, const char *date, int64_t *paused,
+                      cc_err *err);
+
 /* The client leaves the SNF on date: setting becomes home, and if the
  * latest assessment in program is high, an intensive episode starts. Sets
  * *episode_id (0 if none started). */

@@ -148,13 +148,15 @@ static const char SQL_OVERDUE[] =
     "GROUP BY s.id ORDER BY s.login";
 
 /* Episodes closed in the period: count, sum of lengths (both ends counted),
- * sum of targets (with extensions), closed after the target's last day. */
+ * sum of targets (with extensions), closed after the target's last day. An
+ * episode paused into light touch by a move to an SNF did not end: it is
+ * left out. */
 static const char SQL_EPISODES[] =
     "SELECT count(*), coalesce(sum(len), 0), coalesce(sum(target), 0), "
     "       coalesce(sum(len > target), 0) "
     "FROM (SELECT CAST(julianday(closed_date) - julianday(start_date) AS INTEGER) "
     "               + 1 AS len, target_days + extended_days AS target "
-    "      FROM episode WHERE closed_date BETWEEN :from AND :to "
+    "      FROM episode WHERE closed_date BETWEEN :from AND :to AND outcome <> 'snf' "
     "        AND (:prog IS NULL OR program_id = :prog) "
     "        AND " IN_REACH("client_id") ")";
 

@@ -4,6 +4,10 @@
  * Each migration runs in its own BEGIN IMMEDIATE transaction that re-reads
  * user_version first, so two programs opening an old database at once apply
  * each migration exactly once. The audit entry goes in the same transaction.
+ * Foreign keys are off while a migration runs (SQLite's way to rebuild a
+ * table, e.g. to widen a CHECK: the pragma only takes effect outside a
+ * transaction) and PRAGMA foreign_key_check must find nothing before it
+ * commits.
  */
 #include "migrate.h"
 
@@ -38,6 +42,18 @@ static int apply_one(store *s, const struct migration *m, cc_err *err)
                    m->name, sqlite3_errmsg(s->db));
         return CC_EDATA;
     }
+    sqlite3_stmt *fk;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &fk, NULL) !=
+        SQLITE_OK)
+        return store_fail(s, sqlite3_errcode(s->db), "checking foreign keys", err);
+    rc = sqlite3_step(fk);
+    sqlite3_finalize(fk);
+    if (rc != SQLITE_DONE) {
+        cc_err_set(err, CC_EDATA,
+                   "schema migration %04d_%s would leave a dangling reference",
+                   m->version, m->name);
+        return CC_EDATA;
+    }
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);
     if (store_exec(s, sql, err) != CC_OK)
         return err->code;
@@ -49,22 +65,29 @@ static int apply_one(store *s, const struct migration *m, cc_err *err)
 static int migrate_step(store *s, int *done, cc_err *err)
 {
     int v = 0;
-    if (store_begin(s, err) != CC_OK)
+    if (store_exec(s, "PRAGMA foreign_keys = OFF", err) != CC_OK)
         return err->code;
+    if (store_begin(s, err) != CC_OK)
+        goto on;
     if (read_version(s, &v, err) != CC_OK)
         goto fail;
     if (v > migration_count) {
-        cc_err_set(err, CC_EDATA,
-                   "database schema %d is newer than this program (%d): upgrade carecoord",
-                   v, migration_count);
+        cc_err_set(
+            err, CC_EDATA,
+            "database schema %d is newer than this program (%d): upgrade carecoord", v,
+            migration_count);
         goto fail;
     }
     *done = v == migration_count;
     if (!*done && apply_one(s, &migrations[v], err) != CC_OK)
         goto fail;
-    return store_commit(s, err);
+    if (store_commit(s, err) != CC_OK)
+        goto on;
+    return store_exec(s, "PRAGMA foreign_keys = ON", err);
 fail:
     store_rollback(s);
+on:
+    store_exec(s, "PRAGMA foreign_keys = ON", &(cc_err){0});
     return err->code;
 }
 

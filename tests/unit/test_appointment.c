@@ -9,7 +9,9 @@
  * within 30 days", a kept home visit the 72-hour visit, a no-show a follow-up
  * task, a reschedule linked to the new one, nothing kept before its time);
  * the agenda in time order for the person and their team; a supervisor
- * refused. The clock is fixed on 2026-11-20 12:00Z; synthetic people only.
+ * refused; the measures' no-show rate and days to the specialist; the SNF
+ * path (the episode pauses into light touch, home while high starts a new
+ * one). The clock is fixed on 2026-11-20 12:00Z; synthetic people only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -495,6 +497,84 @@ static void test_measures_no_show_and_days_to_specialist(void **state)
     measures_free(&m);
 }
 
+/* The SNF path: the move into an SNF pauses the episode into light touch
+ * (never a facility that is not an SNF, never twice); home with a high
+ * assessment from the SNF starts a new episode. */
+static void test_snf_path(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t paused = 0, started = 0;
+    long long ep = q(f,
+                     "SELECT id FROM episode WHERE client_id = %lld AND closed_date "
+                     "IS NULL",
+                     (long long)f->client);
+    assert_true(ep > 0);
+    assert_int_equal(episode_snf_admit(&f->coach, f->client, f->ct, "PCP-FV",
+                                       "2026-11-20", &paused, &err),
+                     CC_EINPUT);
+    assert_non_null(strstr(err.msg, "not an active skilled nursing facility"));
+    assert_int_equal(q(f, "SELECT setting = 'home' FROM client WHERE id = %lld",
+                       (long long)f->client),
+                     1);
+    assert_int_equal(episode_snf_admit(&f->super, f->client, f->ct, "SNF-WC",
+                                       "2026-11-20", &paused, &err),
+                     CC_EREFUSED);
+    assert_int_equal(episode_snf_admit(&f->coach, f->client, f->ct, "SNF-WC",
+                                       "2026-11-20", &paused, &err),
+                     CC_OK);
+    assert_int_equal(paused, ep);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM episode WHERE id = %lld AND outcome = "
+                       "'snf' AND closed_date = '2026-11-20'",
+                       ep),
+                     1);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM monitoring WHERE client_id = %lld AND "
+                       "ended_date IS NULL",
+                       (long long)f->client),
+                     1);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM task WHERE episode_id = %lld AND "
+                       "completed_at IS NULL AND cancelled_at IS NULL",
+                       ep),
+                     0); /* its protocol tasks are cancelled */
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM client c JOIN organization o ON o.id = "
+                       "c.setting_org_id WHERE c.id = %lld AND c.setting = 'snf' AND "
+                       "o.facility_code = 'SNF-WC'",
+                       (long long)f->client),
+                     1);
+    assert_int_equal(episode_snf_admit(&f->coach, f->client, f->ct, "SNF-WC",
+                                       "2026-11-20", &paused, &err),
+                     CC_EINPUT); /* in an SNF already */
+    assert_int_equal(episode_close(&f->coach, ep, 1, "2026-11-20", "snf", &err),
+                     CC_EINPUT); /* only the SNF path pauses */
+    /* re-assessed high in the SNF, then home: a new episode */
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO assessment (client_id, program_id, questionnaire_id, at, "
+             "staff_id, setting, score, level) VALUES (%lld, %lld, (SELECT id FROM "
+             "questionnaire WHERE code = 'hra'), '2026-11-20T11:00:00Z', %lld, 'snf', "
+             "20, 'high')",
+             (long long)f->client, (long long)f->ct, (long long)f->coach.staff_id);
+    tu_exec(f->s, sql);
+    assert_int_equal(episode_snf_discharge(&f->coach, f->client, f->ct, "2026-11-20",
+                                           &started, &err),
+                     CC_OK);
+    assert_true(started > 0 && started != ep);
+    assert_int_equal(q(f, "SELECT setting = 'home' FROM client WHERE id = %lld",
+                       (long long)f->client),
+                     1);
+    /* the paused episode is not an ended one in the measures */
+    measures m;
+    assert_int_equal(
+        measures_compute(&f->super, "ct-ngh", "2026-11-01", "2026-11-30", &m, &err),
+        CC_OK);
+    assert_int_equal(m.episodes_closed, 0);
+    measures_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -510,6 +590,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_measures_no_show_and_days_to_specialist,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snf_path, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
