@@ -57,6 +57,12 @@ void form_mark_clean(form *fm);
 /* Log a contact (form_contact.c). */
 view *form_contact_new(app *a, int64_t client_id);
 
+/* Correct contact contact_id of client_id: the form filled with its kind,
+ * time (local "YYYY-MM-DD HH:MM"), outcome, minutes and note; saved as a new
+ * entry naming it. */
+view *form_contact_correct(app *a, int64_t client_id, int64_t contact_id,
+                           const char *const values[5]);
+
 /* Propose a warm hand-off (form_handoff.c). */
 view *form_handoff_new(app *a, int64_t client_id);
 

@@ -237,10 +237,26 @@ static int on_tab(const record *r, const char *name)
     return !strcmp(record_tab_names()[r->tab], name) && r->table.nrows;
 }
 
-/* E: a caregiver on the details tab, the address or primary care there, or
- * else the client's own details. */
+/* E: a correction of a contact on the contacts tab; a caregiver on the
+ * details tab, the address or primary care there; or else the client's own
+ * details. */
 static view *edit_selected(app *a, record *r)
 {
+    if (on_tab(r, "contacts")) {
+        const cc_table *t = &r->table;
+        int row = r->pos.sel;
+        const char *note = table_cell(t, row, table_col(t, "note"));
+        if (!strncmp(note, "(corrected) ", 12)) /* the tab's marks, not the note */
+            note += 12;
+        else if (!strncmp(note, "(corrects ", 10) && strstr(note, ") "))
+            note = strstr(note, ") ") + 2;
+        const char *values[5] = {table_cell(t, row, table_col(t, "kind")),
+                                 table_cell(t, row, table_col(t, "at")),
+                                 table_cell(t, row, table_col(t, "outcome")),
+                                 table_cell(t, row, table_col(t, "min")), note};
+        return form_contact_correct(
+            a, r->client_id, atoll(table_cell(t, row, table_col(t, "id"))), values);
+    }
     if (on_tab(r, "details")) {
         const char *ref =
             table_cell(&r->table, r->pos.sel, table_col(&r->table, "ref"));

@@ -426,11 +426,12 @@ static const struct tab {
               "s.id = t.owner_id WHERE t.client_id = ?1 AND ?2 = ?2 ORDER BY t.due_at "
               "DESC, t.id DESC"},
     {"contacts",
-     "SELECT strftime('%Y-%m-%dT%H:%M', k.at, 'localtime') AS at, k.kind, k.duration_min AS min, "
-     "s.login AS staff, "
-     "k.note FROM contact k JOIN staff s ON s.id = k.staff_id WHERE "
-     "k.client_id = ?1 AND ?2 "
-     "= ?2 ORDER BY k.at DESC, k.id DESC"},
+     "SELECT strftime('%Y-%m-%d %H:%M', k.at, 'localtime') AS at, k.kind, k.outcome, "
+     "k.duration_min AS min, s.login AS staff, CASE WHEN k.corrects_id IS NOT NULL "
+     "THEN '(corrects ' || k.corrects_id || ') ' WHEN EXISTS (SELECT 1 FROM contact x "
+     "WHERE x.corrects_id = k.id) THEN '(corrected) ' ELSE '' END || k.note AS note, "
+     "k.id FROM contact k JOIN staff s ON s.id = k.staff_id WHERE k.client_id = ?1 AND "
+     "?2 = ?2 ORDER BY k.at DESC, k.id DESC"},
     {"handoffs",
      "SELECT date(h.proposed_at, 'localtime') AS proposed, f.login AS \"from\", h.to_kind "
      "|| ' ' "
