@@ -194,6 +194,10 @@ view *app_home(app *a);
  * the person's scope. */
 void app_open_client(app *a, int64_t client_id);
 
+/* The same, on the record's tab named tab (NULL: the first), the one that
+ * matters for what was chosen (an overdue task: tasks). */
+void app_open_client_on(app *a, int64_t client_id, const char *tab);
+
 /* Complete task task_id of client_id (`d` on the record and the inbox):
  * may_change asked first, then the task read and completed at its version;
  * the outcome on the status line (a conflict: who was first). 1 if the list

@@ -155,9 +155,9 @@ static enum redraw agenda_key(app *a, view *v, enum action act, int ch)
         agenda_reload(a, v);
         return REDRAW_VIEW;
     case ACT_OPEN:
-        selected(g, "", &client);
-        if (client)
-            app_open_client(a, client);
+        if (selected(g, "appt", &client) || client)
+            app_open_client_on(a, client,
+                               selected(g, "appt", &client) ? "appointments" : "tasks");
         return REDRAW_ALL;
     case ACT_KEPT:
     case ACT_NO_SHOW:

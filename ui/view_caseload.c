@@ -311,8 +311,13 @@ static enum redraw key(app *a, view *v, enum action act, int ch)
         return moved;
     switch (act) {
     case ACT_OPEN:
-        if (c->nshown)
-            app_open_client(a, c->rows[c->shown[c->pos.sel]].client_id);
+        if (c->nshown) {
+            const worklist_row *row = &c->rows[c->shown[c->pos.sel]];
+            app_open_client_on(a, row->client_id,
+                               row->overdue         ? "tasks"
+                               : row->readmitted[0] ? "encounters"
+                                                    : NULL);
+        }
         return REDRAW_VIEW;
     case ACT_FILTER: /* a fresh filter: the one kept is replaced, not extended */
         c->filtering = 1;

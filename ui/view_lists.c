@@ -54,10 +54,25 @@ static view *table_view_new(const struct view_ops *ops, const char *title,
     return v;
 }
 
+/* The record's tab that matters for each kind of inbox row. */
+static const struct {
+    const char *kind, *tab;
+} tab_for[] = {
+    {"hand-off", "handoffs"},    {"sent", "handoffs"},   {"alert", "assessments"},
+    {"overdue", "tasks"},        {"visit due", "tasks"}, {"consent", "consent"},
+    {"discharge", "encounters"},
+};
+
 static enum redraw open_selected(app *a, table_view *tv)
 {
-    if (tv->t.nrows)
-        app_open_client(a, atoll(table_cell(&tv->t, tv->pos.sel, tv->client_col)));
+    const char *tab = NULL;
+    if (!tv->t.nrows)
+        return REDRAW_VIEW;
+    const char *kind = table_cell(&tv->t, tv->pos.sel, table_col(&tv->t, "kind"));
+    for (size_t i = 0; i < sizeof tab_for / sizeof *tab_for; i++)
+        if (!strcmp(kind, tab_for[i].kind))
+            tab = tab_for[i].tab;
+    app_open_client_on(a, atoll(table_cell(&tv->t, tv->pos.sel, tv->client_col)), tab);
     return REDRAW_VIEW;
 }
 

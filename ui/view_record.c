@@ -395,11 +395,16 @@ int app_complete_task(app *a, int64_t client_id, int64_t task_id)
 /* Open a client, with break-glass if it is outside the person's scope. */
 void app_open_client(app *a, int64_t client_id)
 {
+    app_open_client_on(a, client_id, NULL);
+}
+
+void app_open_client_on(app *a, int64_t client_id, const char *tab)
+{
     cc_err err = {0};
     char reason[200];
     int64_t grant;
     if (scope_client(&a->ctx, client_id, 0, &err) == CC_OK) {
-        app_push(a, view_record_new(a, client_id, NULL));
+        app_push(a, view_record_new(a, client_id, tab));
         return;
     }
     if (err.code != CC_EREFUSED || !strcmp(a->me.role, "admin")) {
@@ -418,6 +423,6 @@ void app_open_client(app *a, int64_t client_id)
         app_status(a, 1, "%s", err.msg);
         return;
     }
-    app_push(a, view_record_new(a, client_id, NULL));
+    app_push(a, view_record_new(a, client_id, tab));
     app_status(a, 0, "break-glass: opened for 60 minutes; supervisors are alerted");
 }
