@@ -97,26 +97,58 @@ void draw_header(app *a)
               c->caseload > c->capacity && c->capacity ? ROLE_ERROR : ROLE_HEADER);
 }
 
+/* A message too wide for the status line is wrapped at a space onto the
+ * line above it too, never cut mid-sentence (the rest, if any, ends in "…"). */
 void draw_status(app *a)
 {
-    draw_text(a, a->lay.status_y, 0, a->lay.cols, a->status,
-              a->status_error ? ROLE_ERROR : ROLE_NORMAL);
+    char clean[sizeof a->status], first[sizeof a->status];
+    enum role role = a->status_error ? ROLE_ERROR : ROLE_NORMAL;
+    text_sanitize(a->status, clean, sizeof clean, 0);
+    if (text_width(clean) <= a->lay.cols || a->lay.status_y < 1) {
+        draw_text(a, a->lay.status_y, 0, a->lay.cols, clean, role);
+        return;
+    }
+    size_t n = text_wrap_len(clean, strlen(clean), a->lay.cols);
+    snprintf(first, sizeof first, "%.*s", (int)n, clean);
+    draw_text(a, a->lay.status_y - 1, 0, a->lay.cols, first, role);
+    draw_text(a, a->lay.status_y, 0, a->lay.cols, clean + n, role);
 }
 
+/* The keys of v that fit whole, in the order its footer lists them; when
+ * some do not fit, the help key ends the line ("? more"). */
 void draw_footer(app *a, const view *v)
 {
-    char line[512] = "", name[32];
+    char line[512] = "", name[32], item[80], more[48];
     size_t len = 0;
+    int width = 0, cut = 0;
     const char *p = v ? v->ops->footer : "";
-    while (p && *p && len < sizeof line - 40) {
+    snprintf(more, sizeof more, " %s more ", keymap_key_name(ACT_HELP));
+    int room = a->lay.cols - text_width(more);
+    while (p && *p && !cut) {
         size_t n = strcspn(p, " ");
         snprintf(name, sizeof name, "%.*s", (int)n, p);
-        for (int act = 1; act < ACT_COUNT; act++)
-            if (!strcmp(action_name((enum action)act), name))
-                len += (size_t)snprintf(line + len, sizeof line - len, " %s %s ",
-                                        keymap_key_name((enum action)act), name);
-        p += n + (p[n] == ' ');
+        for (int act = 1; act < ACT_COUNT; act++) {
+            if (strcmp(action_name((enum action)act), name))
+                continue;
+            snprintf(item, sizeof item, " %s %s ", keymap_key_name((enum action)act),
+                     name);
+            int w = text_width(item);
+            p += n + (p[n] == ' '); /* the rest: does it all fit without "more"? */
+            if (width + w > (*p ? room : a->lay.cols) ||
+                len + strlen(item) >= sizeof line) {
+                cut = 1;
+                break;
+            }
+            len += (size_t)snprintf(line + len, sizeof line - len, "%s", item);
+            width += w;
+            n = 0;
+            break;
+        }
+        if (!cut && n)
+            p += n + (p[n] == ' ');
     }
+    if (cut)
+        snprintf(line + len, sizeof line - len, "%s", more);
     draw_text(a, a->lay.footer_y, 0, a->lay.cols, line, ROLE_FOOTER);
 }
 

@@ -80,7 +80,7 @@ static void draw(app *a, view *v)
     form *fm = v->data;
     int y = a->lay.body_y + 1, w = a->lay.cols - 27;
     draw_text(a, 1, 0, a->lay.cols, fm->title, ROLE_DIM);
-    for (int i = 0; i < fm->n; i++, y += 2) {
+    for (int i = 0; i<fm->n; i++, y += fm->n> 6 ? 1 : 2) {
         char label[64];
         form_field *f = &fm->f[i];
         snprintf(label, sizeof label, "%s%s%s%s:", f->label, f->choices ? " (" : "",

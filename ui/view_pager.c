@@ -39,26 +39,6 @@ static void add_line(pager *p, const char *s, size_t n)
         p->nlines++;
 }
 
-/* The longest prefix of s (up to n bytes) whose width fits cols, ending at a
- * space if there is one, never inside a UTF-8 sequence. */
-static size_t fit(const char *s, size_t n, int cols)
-{
-    char buf[1024];
-    size_t best = 0, space = 0;
-    for (size_t i = 1; i <= n && i < sizeof buf; i++) {
-        if (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
-            continue;
-        memcpy(buf, s, i);
-        buf[i] = '\0';
-        if (text_width(buf) > cols)
-            break;
-        best = i;
-        if (i < n && s[i] == ' ')
-            space = i;
-    }
-    return best == n || !space ? (best ? best : 1) : space + 1;
-}
-
 static void wrap(pager *p, int cols)
 {
     free_lines(p);
@@ -68,7 +48,7 @@ static void wrap(pager *p, int cols)
         if (!n)
             add_line(p, "", 0);
         for (size_t at = 0; at < n;) {
-            size_t k = fit(s + at, n - at, cols);
+            size_t k = text_wrap_len(s + at, n - at, cols);
             add_line(p, s + at, k);
             at += k;
         }

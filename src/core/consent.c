@@ -191,7 +191,8 @@ static int load_recipients(cc_ctx *ctx, consent *c, cc_err *err)
 #define CONSENT_COLS                                                                   \
     "id, client_id, kind, decision, decline_reason, purpose, information, "            \
     "substance_use, signed_date, recorded_by, witness, coalesce(expires_date, ''), "   \
-    "expires_event, coalesce(revoked_date, ''), revoke_reason, version"
+    "expires_event, coalesce(revoked_date, ''), revoke_reason, version, "              \
+    "coalesce(signed_by_rep, 0)"
 
 static void row_to_consent(sqlite3_stmt *st, consent *c)
 {
@@ -212,6 +213,7 @@ static void row_to_consent(sqlite3_stmt *st, consent *c)
     ctx_col(st, 13, c->revoked_date, sizeof c->revoked_date);
     ctx_col(st, 14, c->revoke_reason, sizeof c->revoke_reason);
     c->version = sqlite3_column_int64(st, 15);
+    c->signed_by_rep = sqlite3_column_int64(st, 16);
 }
 
 int consent_get(cc_ctx *ctx, int64_t id, consent *out, cc_err *err)
@@ -277,6 +279,51 @@ int consent_revoke(cc_ctx *ctx, int64_t id, const char *date, const char *reason
     if (!reason || !*reason || !text_is_clean(reason))
         return cc_err_set(err, CC_EINPUT, "a revocation needs a reason");
     return ctx_txn(ctx, do_revoke, &a, err);
+}
+
+struct narrow_args {
+    struct revoke_args revoke;
+    int64_t org_id, *new_id;
+};
+
+/* Revoke the release, then record it again as it was (signed when it was)
+ * without the one recipient, if any are left. */
+static int do_narrow(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct narrow_args *a = arg;
+    consent c;
+    int at = -1;
+    *a->new_id = 0;
+    if (consent_get(ctx, a->revoke.id, &c, err) != CC_OK)
+        return err->code;
+    for (int i = 0; i < c.nrecipients; i++)
+        if (c.recipients[i] == a->org_id)
+            at = i;
+    if (strcmp(c.kind, "release") != 0 || at < 0)
+        return cc_err_set(err, CC_EINPUT, "consent %lld is not a release naming it",
+                          (long long)c.id);
+    if (do_revoke(ctx, &a->revoke, err) != CC_OK)
+        return err->code;
+    c.recipients[at] = c.recipients[--c.nrecipients];
+    if (!c.nrecipients)
+        return CC_OK;
+    c.id = 0;
+    if (insert_consent(ctx, &c, err) != CC_OK)
+        return err->code;
+    *a->new_id = c.id;
+    return CC_OK;
+}
+
+int consent_revoke_recipient(cc_ctx *ctx, int64_t id, int64_t org_id, const char *date,
+                             const char *reason, int64_t *new_id, cc_err *err)
+{
+    struct narrow_args a = {{id, date, reason}, org_id, new_id};
+    *new_id = 0;
+    if (!is_date(date))
+        return cc_err_set(err, CC_EINPUT, "revocation date must be YYYY-MM-DD");
+    if (!reason || !*reason || !text_is_clean(reason))
+        return cc_err_set(err, CC_EINPUT, "a revocation needs a reason");
+    return ctx_txn(ctx, do_narrow, &a, err);
 }
 
 int consent_participation_active(cc_ctx *ctx, int64_t client_id)

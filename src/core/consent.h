@@ -65,6 +65,13 @@ int consent_record(cc_ctx *ctx, consent *c, cc_err *err);
 int consent_revoke(cc_ctx *ctx, int64_t id, const char *date, const char *reason,
                    cc_err *err);
 
+/* The client revoked release id for one recipient (org_id) from date, with
+ * a reason: the release is revoked and, if others remain, recorded again as
+ * signed, naming the rest (*new_id; 0 if none remain). One transaction,
+ * audited. */
+int consent_revoke_recipient(cc_ctx *ctx, int64_t id, int64_t org_id, const char *date,
+                             const char *reason, int64_t *new_id, cc_err *err);
+
 /* Read one consent with its recipients. */
 int consent_get(cc_ctx *ctx, int64_t id, consent *out, cc_err *err);
 

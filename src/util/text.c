@@ -314,3 +314,26 @@ size_t text_content_len(const char *s)
         n += *s != ' ' && *s != '\t';
     return n;
 }
+
+size_t text_wrap_len(const char *s, size_t n, int cols)
+{
+    char buf[1024];
+    size_t best = 0, space = 0;
+    for (size_t i = 1; i <= n && i < sizeof buf; i++) {
+        if (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+            continue;
+        memcpy(buf, s, i);
+        buf[i] = '\0';
+        if (text_width(buf) > cols)
+            break;
+        best = i;
+        if (i < n && s[i] == ' ')
+            space = i;
+    }
+    if (!best && n) { /* a character wider than the line: it goes whole */
+        best = 1;
+        while (best < n && ((unsigned char)s[best] & 0xC0) == 0x80)
+            best++;
+    }
+    return best == n || !space ? best : space + 1;
+}

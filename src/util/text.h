@@ -35,6 +35,12 @@ int text_width(const char *s);
  * Returns the width written. s must already be sanitized. */
 int text_truncate(const char *s, int max_cols, char *out, size_t outsz, int ascii_only);
 
+/* How many bytes of s (n bytes, valid UTF-8) begin its first line when it
+ * is wrapped to cols display columns: the longest prefix that fits, ending
+ * after a space when there is one, never inside a UTF-8 sequence; at least
+ * one whole character while n > 0. */
+size_t text_wrap_len(const char *s, size_t n, int cols);
+
 /* Pad or truncate s to exactly cols display columns (left-aligned). */
 int text_fit(const char *s, int cols, char *out, size_t outsz, int ascii_only);
 

@@ -537,7 +537,7 @@ t_journey() {
     # A contact.
     keys "$G1" l
     see "$G1" 'Log a contact' "l: the contact form"
-    keys "$G1" Space Tab BSpace BSpace
+    keys "$G1" Space Tab Tab Tab Tab BSpace BSpace
     type_text "$G1" 45
     keys "$G1" Tab
     type_text "$G1" "First home visit; medications reviewed"

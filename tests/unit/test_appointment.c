@@ -220,6 +220,8 @@ static void test_caregiver_and_representative_consent(void **state)
     snprintf(k.signed_date, sizeof k.signed_date, "2026-11-20");
     k.recipients[k.nrecipients++] =
         q(f, "SELECT id FROM organization WHERE facility_code = 'PCP-FV'");
+    k.recipients[k.nrecipients++] =
+        q(f, "SELECT id FROM organization WHERE facility_code = 'SPC'");
     k.signed_by_rep = kid.id;
     assert_int_equal(consent_record(&f->coach, &k, &err), CC_EINPUT);
     assert_non_null(strstr(err.msg, "legal representative"));

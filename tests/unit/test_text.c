@@ -549,6 +549,32 @@ static void test_fit_nonpositive_and_small(void **state)
     assert_int_equal(text_fit("ab", 10, NULL, 0, 0), 0);
 }
 
+/* Wrapping: at the last space that fits, by display width, never inside
+ * a UTF-8 sequence, a word wider than the line is cut, nothing is lost. */
+static void test_wrap_len(void **state)
+{
+    (void)state;
+    const char *s = "not saved: an appointment is booked for a time to come";
+    assert_int_equal(text_wrap_len(s, strlen(s), 80), strlen(s)); /* fits */
+    assert_int_equal(text_wrap_len(s, strlen(s), 20), strlen("not saved: an "));
+    const char *wide = "李李李 李李";
+    assert_int_equal(text_wrap_len(wide, strlen(wide), 7), strlen("李李李 "));
+    assert_int_equal(text_wrap_len(wide, strlen(wide), 5), strlen("李李")); /* cut */
+    const char *word = "Müllerstraße";
+    assert_int_equal(text_wrap_len(word, strlen(word), 2), strlen("Mü"));
+    assert_int_equal(text_wrap_len("", 0, 10), 0);
+    assert_int_equal(text_wrap_len("李", 3, 1), 3); /* progress, a whole character */
+    /* the pieces put back together are the whole message */
+    char rebuilt[128] = "";
+    for (size_t at = 0, n = strlen(s); at < n;) {
+        size_t k = text_wrap_len(s + at, n - at, 17);
+        assert_true(k > 0);
+        strncat(rebuilt, s + at, k);
+        at += k;
+    }
+    assert_string_equal(rebuilt, s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -589,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_fit_exact_and_over),
         cmocka_unit_test(test_fit_wide_overflow_pads),
         cmocka_unit_test(test_fit_nonpositive_and_small),
+        cmocka_unit_test(test_wrap_len),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
