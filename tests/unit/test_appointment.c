@@ -230,6 +230,41 @@ static void test_caregiver_and_representative_consent(void **state)
     assert_int_equal(
         q(f, "SELECT signed_by_rep FROM consent WHERE id = %lld", (long long)k.id),
         g.id);
+    /* revoked for one recipient: the release ends; the same, signed as it was,
+     * names the other; a second revocation for it is refused */
+    int64_t left = 0,
+            spc = q(f, "SELECT id FROM organization WHERE facility_code = 'SPC'");
+    assert_int_equal(
+        consent_revoke_recipient(&f->coach, k.id, spc, "2026-11-20", "", &left, &err),
+        CC_EINPUT); /* a reason */
+    assert_int_equal(consent_revoke_recipient(&f->coach, k.id, spc, "2026-11-20",
+                                              "no longer seen there", &left, &err),
+                     CC_OK);
+    assert_true(left > k.id);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM consent WHERE id = %lld AND "
+                       "revoked_date = '2026-11-20'",
+                       (long long)k.id),
+                     1);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM consent_recipient r JOIN organization o "
+                       "ON o.id = r.organization_id WHERE r.consent_id = %lld AND "
+                       "o.facility_code = 'PCP-FV'",
+                       (long long)left),
+                     1);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM consent_recipient WHERE consent_id = %lld",
+                       (long long)left),
+                     1);
+    assert_int_equal(q(f,
+                       "SELECT count(*) FROM consent a, consent b WHERE a.id = %lld "
+                       "AND b.id = %lld AND a.signed_date = b.signed_date AND "
+                       "a.signed_by_rep = b.signed_by_rep AND b.revoked_date IS NULL",
+                       (long long)k.id, (long long)left),
+                     1); /* signed as it was, by the representative */
+    assert_int_equal(consent_revoke_recipient(&f->coach, left, spc, "2026-11-20",
+                                              "again", &left, &err),
+                     CC_EINPUT); /* the new one does not name SPC */
     /* retired, kept: the consent still names them */
     g.active = 0;
     assert_int_equal(caregiver_update(&f->coach, &g, &theirs, &err), CC_OK);
