@@ -280,7 +280,7 @@ t_terms() {
         start K "$db" demo-coach TERM="$term"
         if unlock "$K"; then pass "TERM=$term: unlocked"; else fail "TERM=$term: unlocked" "$SCREEN"; fi
         like "$SCREEN" '^Abova, Kemal +hss +high' "TERM=$term: the caseload is drawn"
-        like "$SCREEN" '\? help' "TERM=$term: the footer is drawn"
+        like "$SCREEN" '\? more *$' "TERM=$term: the footer is drawn, ? for the keys that do not fit"
         keys "$K" Enter
         see "$K" 'Abova, Kemal +born' "TERM=$term: Enter opens the record"
         [ "$term" = xterm-256color ] &&
@@ -544,7 +544,7 @@ t_journey() {
     keys "$G1" Enter
     see "$G1" 'contact logged' "Enter on the note saves the contact"
     keys "$G1" Tab Tab Tab Tab Tab
-    see "$G1" 'home-visit +45 +demo-coach +First home visit' "the contacts tab lists it"
+    see "$G1" 'home-visit +reached +45 +demo-coach +First home visit' "the contacts tab lists it, reached"
     # The hand-off.
     keys "$G1" h
     see "$G1" 'Propose a warm hand-off' "h: the hand-off form"

@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include "core/access.h"
+#include "core/appointment.h"
+#include "core/reach.h"
 #include "core/assessment.h"
 #include "core/caseload.h"
 #include "core/client.h"
@@ -301,6 +303,43 @@ static int op_assign(fixture *f, cc_ctx *c, int64_t cl, cc_err *err)
     return caseload_assign(c, fresh, sid(f, in ? "coach" : "south-coach"), NULL, err);
 }
 
+static int op_reach(fixture *f, cc_ctx *c, int64_t cl, cc_err *err)
+{
+    client_reach r, theirs;
+    (void)f;
+    memset(&r, 0, sizeof r);
+    r.client_id = cl;
+    r.preferred = 1;
+    snprintf(r.phone1, sizeof r.phone1, "555-201-0101");
+    snprintf(r.phone1_kind, sizeof r.phone1_kind, "mobile");
+    int rc = reach_save(c, &r, &theirs, err); /* a second save meets the first */
+    return rc == CC_ECONFLICT ? CC_OK : rc;
+}
+
+static int op_caregiver(fixture *f, cc_ctx *c, int64_t cl, cc_err *err)
+{
+    caregiver g;
+    (void)f;
+    memset(&g, 0, sizeof g);
+    g.client_id = cl;
+    snprintf(g.name, sizeof g.name, "Ana Test");
+    snprintf(g.relationship, sizeof g.relationship, "child");
+    return caregiver_add(c, &g, err);
+}
+
+static int op_book(fixture *f, cc_ctx *c, int64_t cl, cc_err *err)
+{
+    appointment a;
+    (void)f;
+    memset(&a, 0, sizeof a);
+    a.client_id = cl;
+    snprintf(a.kind, sizeof a.kind, "pcp");
+    snprintf(a.with_org, sizeof a.with_org, "PCP-FV");
+    snprintf(a.at, sizeof a.at, "2026-11-26T15:00:00Z");
+    a.staff_id = sid(f, "coach");
+    return appointment_book(c, &a, err);
+}
+
 static const struct op {
     const char *name, *action;
     op_fn fn;
@@ -318,6 +357,9 @@ static const struct op {
     {"encounter_record", "client.write", op_encounter, 0},
     {"episode_extend", "client.write", op_extend, 0},
     {"caseload_assign", "caseload.assign", op_assign, 1},
+    {"reach_save", "client.write", op_reach, 0},
+    {"caregiver_add", "client.write", op_caregiver, 0},
+    {"appointment_book", "client.write", op_book, 0},
 };
 
 /* What the table in access.c says: the role may take the action, and the
