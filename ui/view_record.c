@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "core/assessment.h"
 #include "core/client.h"
 #include "core/handoff.h"
 #include "core/scope.h"
@@ -193,7 +194,56 @@ static void outside_accepted(app *a, record *r)
     load_tab(a, r);
 }
 
-/* Enter: the selected row whole, "column: value" a paragraph each. */
+/* The tab on screen is name. */
+static int on_tab(const record *r, const char *name)
+{
+    return !strcmp(record_tab_names()[r->tab], name) && r->table.nrows;
+}
+
+/* What a row of some tabs has beyond its columns, appended to the pager's
+ * text: every answer of an assessment, a hand-off's summary as text. */
+static void row_more(app *a, record *r, char **text, size_t *cap, size_t *len)
+{
+    int64_t id = atoll(table_cell(&r->table, r->pos.sel, table_col(&r->table, "id")));
+    cc_err err = {0};
+    char *more = NULL;
+    size_t n = 0, mcap = 0;
+    if (on_tab(r, "assessments") && id) {
+        assessment_detail *d = calloc(1, sizeof *d);
+        if (d && assessment_view(&a->ctx, id, d, &err) == CC_OK) {
+            mcap = 64 + (size_t)d->q.n * 300;
+            if ((more = malloc(mcap)))
+                n = (size_t)snprintf(more, mcap, "\nanswers (%s):\n", d->q.title);
+            for (int i = 0; more && i < d->q.n && n < mcap; i++)
+                n += (size_t)snprintf(more + n, mcap - n, "  %s %s\n",
+                                      d->answers[i] ? "yes" : "no ", d->q.q[i].text);
+        }
+        free(d);
+    } else if (on_tab(r, "handoffs") && id) {
+        handoff h;
+        char *json = NULL, *body = NULL;
+        if (handoff_show(&a->ctx, id, &h, &json, &err) == CC_OK &&
+            handoff_summary_text(json, &body) == 0 &&
+            (more = malloc(strlen(body) + 32)))
+            snprintf(more, strlen(body) + 32, "\nsummary sent:\n%s", body);
+        free(json);
+        free(body);
+    }
+    if (err.msg[0])
+        app_status(a, 1, "%s", err.msg);
+    if (!more)
+        return;
+    char *grown = realloc(*text, *cap + strlen(more) + 1);
+    if (grown) {
+        *text = grown;
+        *cap += strlen(more) + 1;
+        *len += (size_t)snprintf(*text + *len, *cap - *len, "%s", more);
+    }
+    free(more);
+}
+
+/* Enter: the selected row whole, "column: value" a paragraph each, and what
+ * the row has beyond its columns. */
 static void open_row(app *a, record *r)
 {
     char title[128];
@@ -210,6 +260,7 @@ static void open_row(app *a, record *r)
     for (int c = 0; c < r->table.ncols; c++)
         len += (size_t)snprintf(text + len, cap - len, "%s: %s\n", r->table.cols[c],
                                 table_cell(&r->table, r->pos.sel, c));
+    row_more(a, r, &text, &cap, &len);
     snprintf(title, sizeof title, "%.40s, %.30s: %s (q back)", r->c.family_name,
              r->c.given_name, record_tab_names()[r->tab]);
     view *p = view_pager_new(title, text);
@@ -230,12 +281,6 @@ static const struct {
     {ACT_ADDRESS, form_address_new},     {ACT_CAREGIVER, form_caregiver_add},
     {ACT_BOOK, form_appointment_new},
 };
-
-/* The tab on screen is name. */
-static int on_tab(const record *r, const char *name)
-{
-    return !strcmp(record_tab_names()[r->tab], name) && r->table.nrows;
-}
 
 /* E: a correction of a contact on the contacts tab; a caregiver on the
  * details tab, the address or primary care there; or else the client's own

@@ -885,3 +885,81 @@ int handoff_expire_due(cc_ctx *ctx, int *n, cc_err *err)
     ctx_finalize(st);
     return due ? ctx_txn(ctx, do_expire, n, err) : CC_OK;
 }
+
+/* ---- the summary as a person reads it ----------------------------------- */
+
+/* One JSON value as text (strings bare, null as "-"). */
+static void value_text(const cJSON *v, char *out, size_t n)
+{
+    if (cJSON_IsString(v))
+        snprintf(out, n, "%s", v->valuestring);
+    else if (cJSON_IsNumber(v))
+        snprintf(out, n, "%.15g", v->valuedouble);
+    else if (cJSON_IsBool(v))
+        snprintf(out, n, "%s", cJSON_IsTrue(v) ? "yes" : "no");
+    else
+        snprintf(out, n, "-");
+}
+
+/* Append to a growing string; a failure leaves *buf NULL. */
+static void append(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (!*buf)
+        return;
+    if (*len + n + 1 > *cap) {
+        char *more = realloc(*buf, *cap = (*len + n + 1) * 2);
+        if (!more) {
+            free(*buf);
+            *buf = NULL;
+            return;
+        }
+        *buf = more;
+    }
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+}
+
+int handoff_summary_text(const char *json, char **text)
+{
+    cJSON *o = cJSON_Parse(json ? json : "");
+    size_t len = 0, cap = 256;
+    char line[1024], value[768];
+    *text = NULL;
+    if (!o)
+        return -1;
+    char *buf = malloc(cap);
+    if (buf)
+        buf[0] = '\0';
+    for (const cJSON *k = o->child; k && buf; k = k->next) {
+        if (cJSON_IsArray(k)) {
+            snprintf(line, sizeof line, "%s (%d):\n", k->string, cJSON_GetArraySize(k));
+            append(&buf, &len, &cap, line);
+            for (const cJSON *row = k->child; row; row = row->next) {
+                append(&buf, &len, &cap, "  -");
+                for (const cJSON *f = row->child; f; f = f->next) {
+                    value_text(f, value, sizeof value);
+                    snprintf(line, sizeof line, " %s: %s%s", f->string ? f->string : "",
+                             value, f->next ? ";" : "");
+                    append(&buf, &len, &cap, line);
+                }
+                append(&buf, &len, &cap, "\n");
+            }
+        } else if (cJSON_IsObject(k)) {
+            snprintf(line, sizeof line, "%s:\n", k->string);
+            append(&buf, &len, &cap, line);
+            for (const cJSON *f = k->child; f; f = f->next) {
+                value_text(f, value, sizeof value);
+                snprintf(line, sizeof line, "  %s: %s\n", f->string, value);
+                append(&buf, &len, &cap, line);
+            }
+        } else {
+            value_text(k, value, sizeof value);
+            snprintf(line, sizeof line, "%s: %s\n", k->string, value);
+            append(&buf, &len, &cap, line);
+        }
+    }
+    cJSON_Delete(o);
+    *text = buf;
+    return buf ? 0 : -1;
+}

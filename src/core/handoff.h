@@ -105,6 +105,12 @@ int handoff_show(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *
  * check): a proposal past its expiry reads as expired. */
 int handoff_get(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *err);
 
+/* The summary snapshot json as text a person reads: "key: value" lines, a
+ * list as "key (count):" then one "  - field: value; ..." line per entry (text
+ * malloc'd; 0, or -1 if json is not an object or memory ran out). Not
+ * sanitized: the screen draws it through its sanitizer. */
+int handoff_summary_text(const char *json, char **text);
+
 /* The summary snapshot of a client as a receiver would get it (JSON,
  * malloc'd); for the core's own use inside a guarded transaction. */
 int handoff_summary(cc_ctx *ctx, int64_t client_id, char **json, cc_err *err);

@@ -407,7 +407,7 @@ static const struct tab {
      "= ?1 AND ?2 = ?2 "
      "ORDER BY c.signed_date DESC, c.id DESC"},
     {"assessments",
-     "SELECT date(a.at, 'localtime') AS date, a.level, a.score, a.drivers "
+     "SELECT date(a.at, 'localtime') AS date, a.level, a.score, a.drivers, a.id "
      "FROM assessment a "
      "WHERE a.client_id = ?1 AND ?2 = ?2 ORDER BY a.at DESC, a.id DESC"},
     {"episode", "SELECT e.start_date AS start, p.code AS program, e.target_days + "

@@ -27,6 +27,7 @@
 #include "core/client.h"
 #include "core/consent.h"
 #include "core/episode.h"
+#include "core/handoff.h"
 #include "core/measures.h"
 #include "core/program.h"
 #include "core/reach.h"
@@ -612,6 +613,25 @@ static void test_snf_path(void **state)
     measures_free(&m);
 }
 
+/* A hand-off's summary as a person reads it: fields, lists, nested
+ * objects; what is not JSON is refused. */
+static void test_summary_text(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    assert_int_equal(
+        handoff_summary_text("{\"name\":\"Lee\",\"tier\":null,"
+                             "\"risk\":[{\"level\":\"high\",\"score\":15}],"
+                             "\"episode\":{\"day\":17,\"open\":true}}",
+                             &text),
+        0);
+    assert_string_equal(text, "name: Lee\ntier: -\nrisk (1):\n  - level: high; score: "
+                              "15\nepisode:\n  day: 17\n  open: yes\n");
+    free(text);
+    assert_int_equal(handoff_summary_text("not json", &text), -1);
+    assert_null(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -628,6 +648,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_measures_no_show_and_days_to_specialist,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_snf_path, setup, teardown),
+        cmocka_unit_test(test_summary_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
