@@ -14,6 +14,7 @@
 #include "core/client.h"
 #include "core/program.h"
 #include "core/referral.h"
+#include "core/org.h"
 #include "form_common.h"
 #include "keymap.h"
 #include "util/clock.h"
@@ -46,6 +47,12 @@ static int referral_from_form(app *a, form *fm, referral *r, cc_err *err)
         return cc_err_set(err, CC_EINPUT, "criteria has control characters");
     snprintf(r->received_date, sizeof r->received_date, "%.10s", fm->f[3].value);
     snprintf(r->source_type, sizeof r->source_type, "%.23s", fm->f[1].value);
+    if (!form_is(fm, 6, "none") &&
+        !(r->source_org_id = org_resolve(&a->ctx, fm->f[6].value, err)))
+        return err->code;
+    if (form_take(r->source_person, sizeof r->source_person, fm->f[7].value, "referrer",
+                  err))
+        return err->code;
     return form_take(r->criteria, sizeof r->criteria, fm->f[2].value, "criteria", err);
 }
 
@@ -132,10 +139,15 @@ static view *intake_referral_new(app *a, const client *c, int flags, cc_err *err
              c->given_name, c->dob);
     form *fm = &in->fm;
     fm->title = in->title;
-    fm->n = 6;
+    fm->n = 8;
     fm->f[1] = (form_field){
         "Source", "resident-counselor,ems,pcp,discharge-planner,snf,payer,self,other",
         "pcp"};
+    form_org_choices(a,
+                     "hospital,snf,senior-living,practice,clinic,ems,payer-cm,agency",
+                     "none", fm->choice_buf, sizeof fm->choice_buf);
+    fm->f[6] = (form_field){"Referred by", fm->choice_buf, "none"};
+    fm->f[7] = (form_field){"Referrer", NULL, ""};
     fm->f[2] = (form_field){"Criteria", NULL, ""};
     fm->f[3] = (form_field){"Received", NULL, ""};
     form_today_plus(a, 0, fm->f[3].value);

@@ -391,8 +391,10 @@ static const struct tab {
     const char *name, *sql;
 } tabs[] = {
     {"referrals",
-     "SELECT r.received_date AS received, p.code AS program, r.source_type AS source, "
-     "r.status, r.reason FROM referral r JOIN program p ON p.id = r.program_id WHERE "
+     "SELECT r.received_date AS received, p.code AS program, r.source_type || "
+     "coalesce(' ' || (SELECT o.facility_code FROM organization o WHERE o.id = "
+     "r.source_org_id), '') AS source, r.status, r.reason FROM referral r JOIN program "
+     "p ON p.id = r.program_id WHERE "
      "r.client_id = ?1 AND ?2 = ?2 ORDER BY r.received_date DESC, r.id DESC"},
     {"consent",
      "SELECT c.signed_date AS signed, c.kind, c.decision, "

@@ -507,7 +507,7 @@ t_journey() {
         "Enter on the last field: step 2, the referral"
     keys "$G1" Tab Tab
     type_text "$G1" "Two ED visits in 30 days"
-    keys "$G1" Tab Tab Tab Enter
+    keys "$G1" Tab Tab Tab Tab Tab Enter
     see "$G1" 'client [0-9]+ and referral [0-9]+ saved: on your caseload' \
         "saved: the client and the referral, on demo-coach's caseload"
     id=$(printf '%s\n' "$SCREEN" | sed -n 's/^client \([0-9]*\) and referral.*/\1/p' | head -n 1)
