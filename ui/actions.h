@@ -58,6 +58,8 @@
            "add a family member, caregiver or legal representative")                  \
     ACTION(BOOK, "book", "B", "book an appointment: a visit, a call, PCP, specialist")   \
     ACTION(AGENDA, "agenda", "D", "the day's and week's visits, calls and appointments") \
+    ACTION(TEAM, "team-clients", "T", "the clients of everyone on my teams")            \
+    ACTION(MY_TASKS, "my-tasks", "L", "my open tasks, due first, across clients")       \
     ACTION(KEPT, "kept", "K", "mark the selected appointment kept")                    \
     ACTION(NO_SHOW, "no-show", "m", "mark the selected appointment missed (follow-up)")  \
     ACTION(UNBOOK, "unbook", "u", "cancel or reschedule the selected appointment")       \

@@ -417,8 +417,11 @@ static int unlock(app *a, char *why, size_t whysz)
 
 view *app_home(app *a)
 {
-    return !strcmp(a->me.role, "admin") ? view_admin_new(a)
-                                        : view_caseload_new(a, a->me.id);
+    if (!strcmp(a->me.role, "admin"))
+        return view_admin_new(a);
+    if (!strcmp(a->me.role, "nurse") || !strcmp(a->me.role, "scheduler"))
+        return view_team_caseload_new(a); /* they own no caseload of their own */
+    return view_caseload_new(a, a->me.id);
 }
 
 /* The idle lock: wipe the screen and the keys, ask again. */
@@ -483,7 +486,8 @@ static const struct {
     {ACT_HELP, NULL, view_help_new},       {ACT_INBOX, NULL, view_inbox_new},
     {ACT_SEARCH, NULL, view_search_new},   {ACT_REPORTS, NULL, view_reports_new},
     {ACT_CASELOAD, global_caseload, NULL}, {ACT_REFRESH, global_refresh, NULL},
-    {ACT_AGENDA, NULL, view_agenda_new},
+    {ACT_AGENDA, NULL, view_agenda_new},   {ACT_TEAM, NULL, view_team_caseload_new},
+    {ACT_MY_TASKS, NULL, view_my_tasks_new},
 };
 
 static enum redraw run_global(app *a, view *v, enum action act)

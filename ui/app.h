@@ -178,6 +178,8 @@ view *view_help_new(app *a);
 view *view_reports_new(app *a);
 view *view_admin_new(app *a);
 view *view_agenda_new(app *a);
+view *view_team_caseload_new(app *a);
+view *view_my_tasks_new(app *a);
 
 /* K, m or u on appointment id (view_agenda.c): kept, missed, or cancelled
  * or moved after asking; the outcome on the status line. */
@@ -187,7 +189,8 @@ void appointment_act(app *a, int64_t id, enum action act);
 view *view_pager_new(const char *title, const char *text);
 
 /* The first screen of a/'s person: administration for an administrator,
- * the caseload for everyone else. */
+ * their team's clients for a nurse or scheduler, the caseload for everyone
+ * else. */
 view *app_home(app *a);
 
 /* Open client_id's record, asking for a break-glass reason if it is outside

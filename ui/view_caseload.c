@@ -15,6 +15,7 @@
 
 typedef struct caseload {
     int64_t staff_id;
+    int team;       /* the clients of everyone on the reader's teams */
     char whose[48]; /* "My caseload" or "coach-006's caseload" */
     worklist_row *rows;
     int n;
@@ -116,7 +117,9 @@ static void load(app *a, caseload *c)
     free(c->tagged);
     c->rows = NULL;
     c->n = c->ntagged = 0;
-    if (worklist_caseload(&a->ctx, c->staff_id, &c->rows, &c->n, &err) != CC_OK)
+    if ((c->team
+             ? worklist_team_caseload(&a->ctx, &c->rows, &c->n, &err)
+             : worklist_caseload(&a->ctx, c->staff_id, &c->rows, &c->n, &err)) != CC_OK)
         app_status(a, 1, "%s", err.msg);
     c->shown = calloc((size_t)c->n + 1, sizeof *c->shown);
     c->tagged = calloc((size_t)c->n + 1, 1);
@@ -126,15 +129,17 @@ static void load(app *a, caseload *c)
 
 static const int widths[] = {19, 7, 8, 2, 8, 11, 8, 10};
 
-static void draw_row(app *a, const worklist_row *r, int y, int selected, int tagged)
+static void draw_row(app *a, const worklist_row *r, int y, int selected, int tagged,
+                     int team)
 {
     char tier[4], due[16];
     snprintf(tier, sizeof tier, "%s", r->tier ? (r->tier == 1 ? "T1" : "T2") : "");
     snprintf(due, sizeof due, "%s%s", r->next_due, r->overdue ? "!" : "");
     char name[140];
-    /* "+" marks a client of someone covered on leave (the status line names them) */
-    snprintf(name, sizeof name, "%s%s%s", tagged ? "* " : "", r->covering[0] ? "+" : "",
-             r->name);
+    /* "+" marks a client of someone covered on leave (the status line names
+     * them); on the team's list every row is someone's, named there too */
+    snprintf(name, sizeof name, "%s%s%s", tagged ? "* " : "",
+             r->covering[0] && !team ? "+" : "", r->name);
     const char *cells[] = {name,       r->program,     r->risk[0] ? r->risk : "-",
                            tier,       r->episode,     due,
                            r->consent, r->last_contact};
@@ -165,7 +170,8 @@ static void draw(app *a, view *v)
     c->pos.top = layout_scroll(c->pos.sel, c->pos.top, visible, c->nshown);
     for (int i = 0; i < visible && c->pos.top + i < c->nshown; i++)
         draw_row(a, &c->rows[c->shown[c->pos.top + i]], a->lay.body_y + 1 + i,
-                 c->pos.top + i == c->pos.sel, c->tagged[c->shown[c->pos.top + i]]);
+                 c->pos.top + i == c->pos.sel, c->tagged[c->shown[c->pos.top + i]],
+                 c->team);
     if (!c->nshown)
         draw_text(a, a->lay.body_y + 2, 2, a->lay.cols - 4,
                   c->filter[0] ? "No client matches the filter." : "No active clients.",
@@ -174,7 +180,10 @@ static void draw(app *a, view *v)
         const worklist_row *r = &c->rows[c->shown[c->pos.sel]];
         app_status(a, 0, "%s%s%s%s%s%snext: %s%s",
                    r->readmitted[0] ? "readmitted " : "", r->readmitted,
-                   r->readmitted[0] ? "; " : "", r->covering[0] ? "covering for " : "",
+                   r->readmitted[0] ? "; " : "",
+                   !r->covering[0] ? ""
+                   : c->team       ? "owner "
+                                   : "covering for ",
                    r->covering, r->covering[0] ? ", " : "",
                    r->next_task[0] ? r->next_task : "no open task",
                    r->overdue ? " (overdue)" : "");
@@ -382,6 +391,18 @@ view *view_caseload_new(app *a, int64_t staff_id)
         snprintf(c->whose, sizeof c->whose, "%.32s's caseload", who.login);
     v->ops = &ops;
     v->data = c;
+    load(a, c);
+    return v;
+}
+
+view *view_team_caseload_new(app *a)
+{
+    view *v = view_caseload_new(a, a->me.id);
+    if (!v)
+        return NULL;
+    caseload *c = v->data;
+    c->team = 1;
+    snprintf(c->whose, sizeof c->whose, "My team's clients");
     load(a, c);
     return v;
 }

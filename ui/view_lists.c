@@ -313,3 +313,53 @@ view *view_help_new(app *a)
     (void)a;
     return table_view_new(&help_ops, "", 0);
 }
+
+/* ---- my tasks ------------------------------------------------------------ */
+
+static void tasks_reload(app *a, view *v)
+{
+    table_view *tv = v->data;
+    cc_err err = {0};
+    table_free(&tv->t);
+    if (worklist_my_tasks(&a->ctx, &tv->t, &err) != CC_OK)
+        app_status(a, 1, "%s", err.msg);
+    tv->pos.sel = layout_clamp(tv->pos.sel, tv->t.nrows);
+}
+
+static enum redraw tasks_key(app *a, view *v, enum action act, int ch)
+{
+    table_view *tv = v->data;
+    enum redraw moved;
+    (void)ch;
+    if ((moved = app_move(&tv->pos, tv->t.nrows, a->lay.body_h - 1, act)) !=
+        REDRAW_PASS)
+        return moved;
+    if (act == ACT_OPEN && tv->t.nrows) {
+        app_open_client_on(a, atoll(table_cell(&tv->t, tv->pos.sel, tv->client_col)),
+                           "tasks");
+        return REDRAW_ALL;
+    }
+    if (act == ACT_TASK_DONE && tv->t.nrows) {
+        int64_t id = atoll(table_cell(&tv->t, tv->pos.sel, table_col(&tv->t, "id")));
+        int64_t client = atoll(table_cell(&tv->t, tv->pos.sel, tv->client_col));
+        app_complete_task(a, client, id);
+        tasks_reload(a, v);
+        return REDRAW_ALL;
+    }
+    return REDRAW_PASS;
+}
+
+static const struct view_ops tasks_ops = {
+    "my-tasks",      "open task-done agenda caseload back help",
+    draw_table_view, tasks_key,
+    tasks_reload,    destroy_table_view,
+    KEYS_VIEW,       1,
+};
+
+view *view_my_tasks_new(app *a)
+{
+    view *v = table_view_new(&tasks_ops, " My open tasks, due first", 1);
+    if (v)
+        tasks_reload(a, v);
+    return v;
+}

@@ -109,34 +109,45 @@ static int table_query(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
     " AND e.readmission = 1 AND e.cancelled_at IS NULL AND e.at >= "                   \
     "strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '-30 days'))"
 
-static const char caseload_sql[] =
-    "SELECT c.id, c.family_name || ', ' || c.given_name, coalesce(p.code, ''), "
-    " coalesce((SELECT a.level FROM assessment a WHERE a.client_id = c.id ORDER BY "
-    "a.at "
-    "  DESC, a.id DESC LIMIT 1), ''), coalesce(c.tier, 0), "
-    " (SELECT e.start_date || '|' || (e.target_days + e.extended_days) FROM episode e "
-    "  WHERE e.client_id = c.id AND e.closed_date IS NULL ORDER BY e.id DESC LIMIT 1), "
-    " EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS "
-    "  NULL), "
-    " (SELECT title || '|' || due FROM (SELECT t.title, t.due_at AS due FROM task t "
-    "  WHERE t.client_id = c.id AND t.completed_at IS NULL AND t.cancelled_at IS NULL "
-    "  UNION ALL SELECT 'Re-screen', strftime('%Y-%m-%dT%H:%M:%SZ', m.rescreen_date, "
-    "  '+1 day', 'utc', '-1 second') FROM monitoring m WHERE m.client_id = c.id AND "
-    "  m.ended_date IS NULL) ORDER BY due LIMIT 1), "
-    " (SELECT max(k.at) FROM contact k WHERE k.client_id = c.id), "
-    " CASE WHEN c.owner_id <> ?1 THEN (SELECT login FROM staff WHERE id = c.owner_id) "
-    " END, " READMITTED(
-        "c.id") " "
-                "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE c.owner_id IN " LEAVE_ACTS_FOR(
-                    "?1",
-                    "?2") " AND "
-                          "(EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closed_date IS "
-                          "NULL) "
-                          " OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date "
-                          "IS "
-                          " NULL) OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = c.id AND r.status "
-                          "IN "
-                          " ('received', 'contacted', 'consented', 'assessed'))) ORDER BY c.id";
+/* The rows of the caseload of the owners WHO (an SQL list over ?1, the
+ * reader, and ?2, today). */
+#define CASELOAD_SQL(WHO)                                                                           \
+    "SELECT c.id, c.family_name || ', ' || c.given_name, coalesce(p.code, ''), "                    \
+    " coalesce((SELECT a.level FROM assessment a WHERE a.client_id = c.id ORDER BY "                \
+    "a.at "                                                                                         \
+    "  DESC, a.id DESC LIMIT 1), ''), coalesce(c.tier, 0), "                                        \
+    " (SELECT e.start_date || '|' || (e.target_days + e.extended_days) FROM episode e "             \
+    "  WHERE e.client_id = c.id AND e.closed_date IS NULL ORDER BY e.id DESC LIMIT 1), "            \
+    " EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS "             \
+    "  NULL), "                                                                                     \
+    " (SELECT title || '|' || due FROM (SELECT t.title, t.due_at AS due FROM task t "               \
+    "  WHERE t.client_id = c.id AND t.completed_at IS NULL AND t.cancelled_at IS NULL "             \
+    "  UNION ALL SELECT 'Re-screen', strftime('%Y-%m-%dT%H:%M:%SZ', m.rescreen_date, "              \
+    "  '+1 day', 'utc', '-1 second') FROM monitoring m WHERE m.client_id = c.id AND "               \
+    "  m.ended_date IS NULL) ORDER BY due LIMIT 1), "                                               \
+    " (SELECT max(k.at) FROM contact k WHERE k.client_id = c.id), "                                 \
+    " CASE WHEN c.owner_id <> ?1 THEN (SELECT login FROM staff WHERE id = c.owner_id) "             \
+    " END, " READMITTED(                                                                            \
+        "c.id") " "                                                                                 \
+                "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE c.owner_id IN " WHO \
+                " AND "                                                                             \
+                "(EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closed_date IS "   \
+                "NULL) "                                                                            \
+                " OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date " \
+                "IS "                                                                               \
+                " NULL) OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = c.id AND r.status " \
+                "IN "                                                                               \
+                " ('received', 'contacted', 'consented', 'assessed'))) ORDER BY c.id"
+
+/* The people a reader works with: the members of the teams they belong to
+ * or cover. */
+#define TEAM_PEOPLE                                                                    \
+    "(SELECT b.staff_id FROM team_member a JOIN team_member b ON b.team_id = "         \
+    "a.team_id WHERE a.staff_id = ?1 UNION SELECT tm.staff_id FROM team_cover tc "     \
+    "JOIN team_member tm ON tm.team_id = tc.team_id WHERE tc.staff_id = ?1 AND ?2 = ?2)"
+
+static const char caseload_sql[] = CASELOAD_SQL(LEAVE_ACTS_FOR("?1", "?2"));
+static const char team_caseload_sql[] = CASELOAD_SQL(TEAM_PEOPLE);
 
 /* ok | expiring | none | revoked, from the latest participation record. */
 static void consent_word(cc_ctx *ctx, int64_t client_id, const char *today, char *out,
@@ -229,8 +240,8 @@ static void row_of(cc_ctx *ctx, sqlite3_stmt *st, const char *today, const char 
     r->urgency = urgency_of(r);
 }
 
-int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n,
-                      cc_err *err)
+static int caseload_rows(cc_ctx *ctx, const char *sql, int64_t staff_id,
+                         worklist_row **rows, int *n, cc_err *err)
 {
     char today[11], now[21];
     int cap = 0;
@@ -238,7 +249,7 @@ int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n
     *n = 0;
     ctx_today(ctx, today);
     ctx_now(ctx, now);
-    sqlite3_stmt *st = ctx_prepare(ctx, caseload_sql, err);
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, staff_id);
@@ -256,6 +267,38 @@ int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n
     if (*n)
         qsort(*rows, (size_t)*n, sizeof **rows, by_urgency);
     return CC_OK;
+}
+
+int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n,
+                      cc_err *err)
+{
+    return caseload_rows(ctx, caseload_sql, staff_id, rows, n, err);
+}
+
+int worklist_team_caseload(cc_ctx *ctx, worklist_row **rows, int *n, cc_err *err)
+{
+    *rows = NULL;
+    *n = 0;
+    if (guard_action(ctx, "caseload.view", err) != CC_OK)
+        return err->code;
+    return caseload_rows(ctx, team_caseload_sql, ctx->staff_id, rows, n, err);
+}
+
+int worklist_my_tasks(cc_ctx *ctx, cc_table *out, cc_err *err)
+{
+    char now[21];
+    memset(out, 0, sizeof *out);
+    if (guard_action(ctx, "caseload.view", err) != CC_OK)
+        return err->code;
+    ctx_now(ctx, now);
+    return table_query(ctx,
+                       "SELECT date(t.due_at, 'localtime') AS due, c.id AS client, "
+                       "c.family_name || ', ' || c.given_name AS name, t.title, CASE "
+                       "WHEN t.due_at < ?3 THEN 'OVERDUE' ELSE 'open' END AS state, "
+                       "t.id FROM task t JOIN client c ON c.id = t.client_id WHERE "
+                       "t.owner_id = ?1 AND ?2 = ?2 AND t.completed_at IS NULL AND "
+                       "t.cancelled_at IS NULL ORDER BY t.due_at, t.id",
+                       ctx->staff_id, 0, now, out, err);
 }
 
 int worklist_band_of(cc_ctx *ctx, int64_t client_id, worklist_band *out, cc_err *err)

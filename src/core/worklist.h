@@ -40,6 +40,15 @@ typedef struct worklist_counts {
  * by staff_id or by someone staff_id covers on leave today, most urgent first: overdue
  * task, high risk, past target, consent trouble, then the next due date. *rows is
  * malloc'd. */
+/* The clients of everyone on the reader's teams (those they belong to or
+ * cover), as the caseload is: the nurse's and the scheduler's list. */
+int worklist_team_caseload(cc_ctx *ctx, worklist_row **rows, int *n, cc_err *err);
+
+/* The reader's open tasks, due first: due, client, name, title, state, id
+ * (the table's rows; free with table_free). */
+struct cc_table;
+int worklist_my_tasks(cc_ctx *ctx, struct cc_table *out, cc_err *err);
+
 int worklist_caseload(cc_ctx *ctx, int64_t staff_id, worklist_row **rows, int *n,
                       cc_err *err);
 

@@ -613,6 +613,37 @@ static void test_snf_path(void **state)
     measures_free(&m);
 }
 
+/* The nurse's lists: the clients of everyone on her teams, her own open
+ * tasks (one assigned to her by the coach). */
+static void test_team_lists(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    worklist_row *rows;
+    int n;
+    assert_int_equal(worklist_team_caseload(&f->nurse, &rows, &n, &err), CC_OK);
+    assert_int_equal(n, 2); /* the coach's two clients, on both teams */
+    free(rows);
+    assert_int_equal(worklist_team_caseload(&f->stranger, &rows, &n, &err), CC_OK);
+    assert_int_equal(n, 0); /* on no team */
+    free(rows);
+    task t;
+    memset(&t, 0, sizeof t);
+    t.client_id = f->client;
+    t.owner_id = f->nurse.staff_id;
+    snprintf(t.title, sizeof t.title, "Medication review");
+    snprintf(t.due_date, sizeof t.due_date, "2026-11-24");
+    assert_int_equal(task_add(&f->coach, &t, &err), CC_OK);
+    cc_table tt;
+    assert_int_equal(worklist_my_tasks(&f->nurse, &tt, &err), CC_OK);
+    assert_int_equal(tt.nrows, 1);
+    assert_string_equal(table_cell(&tt, 0, table_col(&tt, "title")),
+                        "Medication review");
+    table_free(&tt);
+    assert_int_equal(worklist_my_tasks(&f->sys, &tt, &err), CC_OK);
+    table_free(&tt);
+}
+
 /* A hand-off's summary as a person reads it: fields, lists, nested
  * objects; what is not JSON is refused. */
 static void test_summary_text(void **state)
@@ -649,6 +680,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_snf_path, setup, teardown),
         cmocka_unit_test(test_summary_text),
+        cmocka_unit_test_setup_teardown(test_team_lists, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
