@@ -10,6 +10,7 @@
 #include "app.h"
 #include "core/handoff.h"
 #include "form.h"
+#include "form_common.h"
 #include "keymap.h"
 #include "list.h"
 
@@ -217,40 +218,75 @@ static enum redraw filter_key(app *a, caseload *c, int ch)
     return REDRAW_VIEW;
 }
 
-/* Ask where to and one note; 0 when both were given. */
-static int ask_move(app *a, handoff_target *t, char *note, size_t notesz, cc_err *err)
+/* ---- moving clients: the tagged ones, or (none tagged) the whole caseload */
+
+typedef struct move_form {
+    form fm;
+    caseload *c; /* the caseload under the form: its tags go once moved */
+    int n;       /* the tagged clients in ids, or 0: the whole caseload */
+    char msg[160];
+    int64_t ids[];
+} move_form;
+
+static int save_move(app *a, form *fm, cc_err *err)
 {
-    char to[80];
-    if (app_prompt(a, "Move to (staff:LOGIN or team:ID): ", to, sizeof to, 0) != 0 ||
-        app_prompt(a, "One note for all: ", note, notesz, 0) != 0)
-        return -1;
-    if (form_parse_target(a, to, t, err) != CC_OK) {
-        app_status(a, 1, "%s", err->msg);
-        return -1;
-    }
-    return 0;
+    move_form *mf = (move_form *)fm;
+    handoff_target t;
+    int64_t batch;
+    int n = mf->n;
+    if (form_parse_target(a, fm->f[0].value, &t, err) != CC_OK)
+        return err->code;
+    int rc =
+        mf->n ? handoff_bulk(&a->ctx, mf->ids, mf->n, &t, fm->f[1].value, &batch, err)
+              : handoff_bulk_caseload(&a->ctx, mf->c->staff_id, &t, fm->f[1].value,
+                                      &batch, &n, err);
+    if (rc != CC_OK)
+        return rc;
+    memset(mf->c->tagged, 0, (size_t)mf->c->n + 1); /* moved: the tags go */
+    mf->c->ntagged = 0;
+    snprintf(
+        mf->msg, sizeof mf->msg,
+        "%d warm hand-offs proposed (batch %lld); each client stays until accepted", n,
+        (long long)batch);
+    return CC_OK;
 }
 
-/* The outcome of a move on the status line. */
-static void say_moved(app *a, int rc, int n, int64_t batch, const cc_err *err)
+/* The move form: the receiver chosen from a list, as the hand-off form's,
+ * and one note for all; the n clients of ids (n = 0: the whole caseload). */
+static void open_move(app *a, caseload *c, const int64_t *ids, int n)
 {
-    if (rc != CC_OK)
-        app_status(a, 1, "%s", err->msg);
-    else
-        app_status(a, 0,
-                   "%d warm hand-offs proposed (batch %lld); each client stays until "
-                   "accepted",
-                   n, (long long)batch);
+    cc_err err = {0};
+    move_form *mf =
+        (move_form *)form_alloc(sizeof *mf + (size_t)n * sizeof *mf->ids, "move", a);
+    if (!mf)
+        return;
+    form *fm = &mf->fm;
+    mf->c = c;
+    mf->n = n;
+    if (n)
+        memcpy(mf->ids, ids, (size_t)n * sizeof *ids);
+    fm->title = n ? " Move the tagged clients: one warm hand-off each"
+                  : " Move the whole caseload: one warm hand-off each";
+    fm->n = 2;
+    fm->f[0] = (form_field){"To", NULL, "staff:"};
+    if (worklist_handoff_targets(&a->ctx, fm->choice_buf, sizeof fm->choice_buf,
+                                 &err) == CC_OK &&
+        fm->choice_buf[0]) {
+        fm->f[0].choices = fm->choice_buf;
+        form_first_choice(fm->choice_buf, fm->f[0].value, sizeof fm->f[0].value);
+    }
+    fm->f[1] = (form_field){"One note for all", NULL, ""};
+    snprintf(fm->preview, sizeof fm->preview, "%d client%s; each stays until accepted",
+             n ? n : c->n, (n ? n : c->n) == 1 ? "" : "s");
+    fm->save = save_move;
+    fm->saved_msg = mf->msg;
+    app_push(a, form_view_new(fm));
 }
 
 /* Nothing tagged: a departing coach's whole caseload, once confirmed. */
 static void move_all(app *a, caseload *c)
 {
-    char yes[8], note[200];
-    handoff_target t;
-    int64_t batch;
-    int n = 0;
-    cc_err err = {0};
+    char yes[8];
     if (app_prompt(a, "Nothing tagged. Move this whole caseload? Type all: ", yes,
                    sizeof yes, 0) != 0 ||
         strcmp(yes, "all") != 0) {
@@ -258,33 +294,21 @@ static void move_all(app *a, caseload *c)
                    keymap_key_name(ACT_TAG));
         return;
     }
-    if (ask_move(a, &t, note, sizeof note, &err) != 0)
-        return;
-    /* rc first: the call sets n and batch */
-    int rc = handoff_bulk_caseload(&a->ctx, c->staff_id, &t, note, &batch, &n, &err);
-    say_moved(a, rc, n, batch, &err);
+    open_move(a, c, NULL, 0);
 }
 
 /* Hand every tagged client to one receiver as warm hand-offs, one note. */
 static void move_tagged(app *a, caseload *c)
 {
-    char note[200];
-    handoff_target t;
-    int64_t batch, *ids = calloc((size_t)c->n + 1, sizeof *ids);
+    int64_t *ids = calloc((size_t)c->n + 1, sizeof *ids);
     int n = 0;
-    cc_err err = {0};
     for (int i = 0; ids && i < c->n; i++)
         if (c->tagged[i])
             ids[n++] = c->rows[i].client_id;
-    if (!n) {
-        free(ids);
+    if (n)
+        open_move(a, c, ids, n);
+    else
         move_all(a, c);
-        return;
-    }
-    if (ask_move(a, &t, note, sizeof note, &err) == 0) {
-        int rc = handoff_bulk(&a->ctx, ids, n, &t, note, &batch, &err);
-        say_moved(a, rc, n, batch, &err);
-    }
     free(ids);
 }
 
