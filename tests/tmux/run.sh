@@ -8,7 +8,9 @@
 # a client edit that meets a newer save (the conflict screen), a warm
 # hand-off between two people in two terminals, and the whole journey: intake,
 # consent, a high assessment that starts an episode, a contact, a hand-off
-# accepted by the second person. Then the ends: SIGHUP and SIGTERM at a prompt
+# accepted by the second person; and the specialty-care program end to end
+# (the specialist booked, on the agenda with its reminder, kept on the day,
+# the warm hand-off to the safety-net clinic, the measures). Then the ends: SIGHUP and SIGTERM at a prompt
 # and a terminal that vanishes (with and without a signal) end the program
 # within seconds, without spinning, its store closed, with exit status 1
 # and one line saying why (a quit's status is 0); and neither the idle
@@ -22,7 +24,7 @@
 # CARECOORD_SET_NAME names tests/tools/set_name (built with the tests); the
 # hostile-name test is skipped without it. TMUX_WAIT (default 20) is how many
 # seconds to wait for an expected screen. ONLY="idle handoff" runs only those
-# (unlock resize terms idle hostile conflict handoff journey hangup
+# (unlock resize terms idle hostile conflict handoff journey specialty hangup
 # scrollback).
 
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
@@ -785,7 +787,90 @@ t_scrollback() {
 
 # ---- run them ----------------------------------------------------------------
 
-for t in unlock resize terms idle hostile conflict handoff journey hangup scrollback; do
+# ---- (k) the specialty-care program, end to end ------------------------------------
+# A client of the specialty-care navigation program, discharged yesterday
+# (taken in on the command line, as a referral desk would): in the terminal
+# the coach books the specialist, sees it and its reminder on the agenda,
+# and five days later marks it kept and proposes the warm hand-off to the
+# safety-net clinic; the measures count it.
+
+t_specialty() {
+    local id zip
+    db=$(fresh specialty)
+    coach() { CARECOORD_NOW=$NOW CARECOORD_PASSPHRASE=demo run --db "$db" --user demo-coach "$@"; }
+    CARECOORD_NOW=$NOW CARECOORD_PASSPHRASE=demo run --db "$db" --user demo-admin \
+        team member add 'pasc team 6' demo-coach
+    expect 0 out '' "demo-coach joins the specialty-care team"
+    zip=$(CARECOORD_NOW=$NOW CARECOORD_PASSPHRASE=demo run --db "$db" --user demo-admin area list >/dev/null; printf '%s\n' "$OUT" | sed -n 's/^\([0-9]\{5\}\).*/\1/p' | head -1)
+    coach client intake --family Marlowe --given Tess --dob 1969-05-04 --zip "${zip:-20810}" \
+        --payer uninsured-ineligible --program pasc --source discharge-planner
+    expect 0 out 'taken in' "the referral desk's intake into specialty-care navigation"
+    id=$(printf '%s\n' "$OUT" | sed -n 's/^client \([0-9]*\) taken in.*/\1/p')
+    coach client consent "$id" --kind participation --decision granted
+    coach client consent "$id" --kind release --to CLN-ES --purpose 'primary care after navigation' \
+        --information 'care plan, appointments'
+    expect 0 out 'release granted' "a release names the safety-net clinic"
+    coach client assess "$id" --program pasc --answers 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
+    coach encounter add "$id" --kind discharge --facility NGH --when '2026-11-21 15:00'
+    expect 0 out 'pasc episode [0-9]+ started' "the discharge starts the episode"
+    # The coach books the specialist from the record.
+    start K1 "$db" demo-coach
+    if unlock "$K1"; then pass "unlocked for the specialty journey"; else fail "unlocked for the specialty journey" "$SCREEN"; fi
+    keys "$K1" s
+    type_text "$K1" Marlowe
+    keys "$K1" Enter
+    see "$K1" 'Marlowe, Tess' "search finds the new client"
+    keys "$K1" Enter
+    see "$K1" 'Marlowe, Tess +born 1969-05-04' "the record opens"
+    keys "$K1" B
+    see "$K1" 'Book an appointment' "B: the booking form"
+    keys "$K1" Tab
+    type_text "$K1" SPC
+    keys "$K1" Tab
+    type_text "$K1" cardiology
+    keys "$K1" Tab C-u
+    type_text "$K1" '2026-11-27 10:30'
+    keys "$K1" C-s
+    see "$K1" 'booked 2026-11-27 10:30; reminder the day before; the protocol task is done' \
+        "booked: the reminder set, \"book specialty appointment\" done"
+    keys "$K1" D Tab
+    see "$K1" 'Agenda: this week' "D, Tab: this week's agenda"
+    keys "$K1" End
+    see "$K1" 'Marlowe, Tess' "End: the week's last rows"
+    like "$SCREEN" '^ *11-26 +Marlowe, Tess +high +Reminder call: ' "the reminder call the day before"
+    like "$SCREEN" '^ *11-27 10:30 Marlowe, Tess +high +specialist card.* booked' "the appointment, booked"
+    keys "$K1" Q
+    exits "$K1" 0 "Q quits"
+    # Five days later: kept, then the warm hand-off.
+    start K2 "$db" demo-coach CARECOORD_NOW=2026-11-27T14:00:00Z
+    if unlock "$K2"; then pass "unlocked on the day of the appointment"; else fail "unlocked on the day of the appointment" "$SCREEN"; fi
+    keys "$K2" s
+    type_text "$K2" Marlowe
+    keys "$K2" Enter
+    see "$K2" 'Marlowe, Tess' "search finds her again"
+    keys "$K2" Enter BTab BTab
+    see "$K2" 'specialist cardiology +SPC-HV +booked' "the appointments tab"
+    keys "$K2" K
+    see "$K2" 'kept: the protocol task is done' "K: kept, \"specialty appointment within 30 days\" done"
+    like "$SCREEN" 'specialist cardiology +SPC-HV +kept' "the tab shows it kept"
+    keys "$K2" h
+    see "$K2" 'Propose a warm hand-off' "h: the hand-off form"
+    type_text "$K2" CLN-ES
+    see "$K2" 'Consent gate: passes' "the release to the safety-net clinic passes the consent gate"
+    keys "$K2" Tab
+    type_text "$K2" 'Primary care home after cardiology'
+    keys "$K2" Tab Enter
+    see "$K2" 'hand-off proposed' "the warm hand-off to the safety-net clinic is proposed"
+    keys "$K2" Q
+    exits "$K2" 0 "Q quits"
+    CARECOORD_NOW=2026-11-27T14:00:00Z CARECOORD_PASSPHRASE=demo run --db "$db" \
+        --user demo-supervisor report measures --program pasc --from 2026-11-01 --to 2026-11-30
+    expect 0 out 'days from discharge to specialist +[0-9.]+ +[1-9][0-9]* episodes with one' \
+        "the measures count the days to the specialist"
+    like "$OUT" 'appointments missed \(no-show\) ' "and the no-show rate"
+}
+
+for t in unlock resize terms idle hostile conflict handoff journey specialty hangup scrollback; do
     [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $t "* ]] && continue
     diag "--- $t"
     "t_$t"
