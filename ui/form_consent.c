@@ -73,7 +73,7 @@ static int save_release(app *a, form *fm, cc_err *err)
         form_take(c.witness, sizeof c.witness, fm->f[R_WITNESS].value, "witness", err))
         return err->code;
     if (strlen(exp) == 10 && clock_parse_date(exp, &d) == 0)
-        snprintf(c.expires_date, sizeof c.expires_date, "%s", exp);
+        snprintf(c.expires_date, sizeof c.expires_date, "%.10s", exp);
     else if (form_take(c.expires_event, sizeof c.expires_event, exp, "expiry", err))
         return err->code;
     c.signed_by_rep =
