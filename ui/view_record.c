@@ -81,8 +81,9 @@ static void draw_band(app *a, record *r)
               r->band.readmitted[0] ? ROLE_URGENT : ROLE_NORMAL);
     draw_text(a, a->lay.body_y + 1, 0, a->lay.cols, l3,
               !strcmp(r->band.risk, "high") ? ROLE_URGENT : ROLE_NORMAL);
-    char l4[260];
-    snprintf(l4, sizeof l4, " %s",
+    char l4[400];
+    snprintf(l4, sizeof l4, " %s%s%s%s%s", r->band.pillars,
+             r->band.pillars[0] ? "   " : "", r->band.pam, r->band.pam[0] ? "   " : "",
              r->band.reach[0] ? r->band.reach : "no phone on record: P adds one");
     draw_text(a, a->lay.body_y + 2, 0, a->lay.cols, l4,
               r->band.reach[0] ? ROLE_NORMAL : ROLE_WARN);

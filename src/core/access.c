@@ -50,6 +50,8 @@ static const struct rule rules[] = {
     {"encounter.import", CARE, ACCESS_NONE},
     {"encounter.review", CARE, ACCESS_WRITE},
     {"agenda.view", CARE, ACCESS_NONE},
+    {"med.signoff", "nurse", ACCESS_WRITE},
+    {"site.settings", "admin", ACCESS_NONE},
     {"accounts.review", "supervisor admin", ACCESS_NONE},
     /* the side-by-side review shows both records: audited as views */
     {"client.merge", "admin", ACCESS_NONE},

@@ -5,6 +5,8 @@
  */
 #include "worklist.h"
 
+#include "meds.h"
+#include "pam.h"
 #include "reach.h"
 
 #include <stdio.h>
@@ -346,6 +348,16 @@ int worklist_band_of(cc_ctx *ctx, int64_t client_id, worklist_band *out, cc_err 
     ctx_finalize(st);
     consent_word(ctx, client_id, today, out->consent, sizeof out->consent);
     reach_who_to_call(ctx, client_id, out->reach, sizeof out->reach);
+    pillar_state ps;
+    pam_change pc;
+    if (pillars_of(ctx, client_id, &ps, err) == CC_OK && ps.episode)
+        snprintf(out->pillars, sizeof out->pillars, "%s", ps.summary);
+    if (pam_change_of(ctx, client_id, &pc, err) == CC_OK && pc.count > 1)
+        snprintf(out->pam, sizeof out->pam, "PAM %.0f -> %.0f (%+.0f)", pc.first.score,
+                 pc.latest.score, pc.latest.score - pc.first.score);
+    else if (pc.count == 1)
+        snprintf(out->pam, sizeof out->pam, "PAM %.0f (level %d)", pc.first.score,
+                 pc.first.level);
     return CC_OK;
 }
 
@@ -488,6 +500,30 @@ static const struct tab {
      "= h.to_program_id LEFT JOIN organization o ON o.id = h.to_org_id WHERE "
      "h.client_id = "
      "?1 AND ?2 = ?2 ORDER BY h.proposed_at DESC, h.id DESC"},
+    {"plan",
+     "SELECT CASE WHEN s.id IS NULL THEN 'goal' ELSE '  step' END AS item, CASE WHEN "
+     "s.id IS NULL THEN g.words || CASE WHEN g.barriers <> '' THEN ' (barriers: ' || "
+     "g.barriers || ')' ELSE '' END ELSE s.what || ' (' || s.who || coalesce(', by ' "
+     "|| s.due_date, '') || ')' END AS what, CASE WHEN s.id IS NULL THEN g.status || "
+     "CASE WHEN g.reason <> '' THEN ': ' || g.reason ELSE '' END || coalesce(', review "
+     "' || g.review_date, '') WHEN s.done = 1 THEN 'done' WHEN s.task_id IS NOT NULL "
+     "THEN 'task ' || s.task_id ELSE 'open' END AS state, CASE WHEN s.id IS NULL THEN "
+     "'goal:' || g.id ELSE 'step:' || s.id END AS ref FROM plan_goal g JOIN care_plan p "
+     "ON p.id = g.plan_id LEFT JOIN (SELECT NULL AS id, NULL AS goal_id, NULL AS what, "
+     "NULL AS who, NULL AS due_date, NULL AS done, NULL AS task_id UNION ALL SELECT id, "
+     "goal_id, what, who, due_date, done, task_id FROM plan_step) s ON s.id IS NULL OR "
+     "s.goal_id = g.id WHERE p.client_id = ?1 AND ?2 = ?2 ORDER BY g.status <> "
+     "'active', g.id, s.id IS NOT NULL, s.id"},
+    {"medications",
+     "SELECT m.name, m.dose, m.how_taken AS taken, m.prescriber, m.source, "
+     "coalesce(m.start_date, '') AS start, coalesce(m.stop_date, '') AS stop, 'med:' "
+     "|| m.id AS ref FROM medication m WHERE m.client_id = ?1 AND ?2 = ?2 UNION ALL "
+     "SELECT 'reconciled ' || date(r.at, 'localtime'), (SELECT count(*) FROM "
+     "med_discrepancy d WHERE d.reconciliation_id = r.id) || ' discrepancies', "
+     "s.login, CASE WHEN r.signed_off_at IS NULL THEN 'not signed off' ELSE 'signed "
+     "off by ' || (SELECT login FROM staff WHERE id = r.signed_off_by) END, '', '', "
+     "'', 'rec:' || r.id FROM med_reconciliation r JOIN staff s ON s.id = r.staff_id "
+     "WHERE r.client_id = ?1"},
     {"details",
      "SELECT 'phone ' || x.n || CASE WHEN r.preferred = x.n THEN ' (preferred)' ELSE "
      "'' END AS what, CASE x.n WHEN 1 THEN r.phone1 || ' ' || r.phone1_kind ELSE "

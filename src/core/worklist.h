@@ -60,6 +60,8 @@ typedef struct worklist_band {
     char consent[10];
     char readmitted[11]; /* date of a 30-day readmission this month, or "" */
     char reach[200];     /* who to call (reach.h), or "" */
+    char pillars[64];    /* "pillars 2/4: phr, red-flags missing" (meds.h), or "" */
+    char pam[48];        /* "PAM 48 -> 56 (+8)" (pam.h), or "" */
 } worklist_band;
 
 /* The summary band of a client record (call after client_view, which
