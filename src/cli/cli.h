@@ -90,6 +90,7 @@ extern const struct cli_command cli_merge_commands[];
 extern const struct cli_command cli_listen_commands[];
 extern const struct cli_command cli_referrals_commands[];
 extern const struct cli_command cli_reach_commands[];
+extern const struct cli_command cli_plan_commands[];
 
 /* A hand-off target on the command line: "staff:LOGIN", "team:ID",
  * "program:CODE" or "org:CODE" (the store must be open). */

@@ -43,7 +43,7 @@ static const struct cli_command *const tables[] = {
     cli_report_commands, cli_store_commands,  cli_org_commands,
     cli_staff_commands,  cli_import_commands, cli_recover_commands,
     cli_merge_commands,  cli_listen_commands, cli_referrals_commands,
-    cli_reach_commands};
+    cli_reach_commands,  cli_plan_commands};
 
 /* ---- output ------------------------------------------------------------ */
 
