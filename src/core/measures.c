@@ -211,6 +211,22 @@ static const char SQL_SPECIALTY[] =
     "WHERE p.kind = 'specialty-navigation' AND e.start_date BETWEEN :from AND :to "
     "  AND (:prog IS NULL OR e.program_id = :prog) AND " IN_REACH("e.client_id");
 
+/* Intensive episodes closed in the period (not paused for an SNF) whose
+ * client has two PAM results or more from 30 days before the start to 14
+ * days after the close: the change from the first of those to the last. */
+static const char SQL_PAM[] =
+    "SELECT (SELECT p2.score FROM pam_result p2 WHERE p2.client_id = e.client_id AND "
+    "p2.taken_date BETWEEN date(e.start_date, '-30 days') AND date(e.closed_date, "
+    "'+14 days') ORDER BY p2.taken_date DESC, p2.id DESC LIMIT 1) - (SELECT p1.score "
+    "FROM pam_result p1 WHERE p1.client_id = e.client_id AND p1.taken_date BETWEEN "
+    "date(e.start_date, '-30 days') AND date(e.closed_date, '+14 days') ORDER BY "
+    "p1.taken_date, p1.id LIMIT 1) "
+    "FROM episode e WHERE e.closed_date BETWEEN :from AND :to AND e.outcome <> 'snf' "
+    "  AND (:prog IS NULL OR e.program_id = :prog) "
+    "  AND (SELECT count(*) FROM pam_result p WHERE p.client_id = e.client_id AND "
+    "p.taken_date BETWEEN date(e.start_date, '-30 days') AND date(e.closed_date, "
+    "'+14 days')) >= 2 AND " IN_REACH("e.client_id");
+
 /* Granted consents of the program's clients, not revoked by today, that
  * expire between today and today + 30 days inclusive. */
 static const char SQL_CONSENTS[] =
@@ -330,6 +346,15 @@ static int row_specialty(sqlite3_stmt *st, acc *a, cc_err *err)
     return CC_OK;
 }
 
+static int row_pam(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    double change = sqlite3_column_double(st, 0);
+    a->m->pam_gain3.den++;
+    a->m->pam_gain3.num += change >= 3.0;
+    a->m->pam_change_sum += change;
+    return CC_OK;
+}
+
 static int row_consents(sqlite3_stmt *st, acc *a, cc_err *err)
 {
     a->m->consents_expiring = sqlite3_column_int(st, 0);
@@ -352,6 +377,7 @@ static const query queries[] = {
     {"measuring expiring consents", SQL_CONSENTS, row_consents},
     {"measuring appointments", SQL_APPOINTMENTS, row_appointments},
     {"measuring specialty appointments", SQL_SPECIALTY, row_specialty},
+    {"measuring patient activation", SQL_PAM, row_pam},
 };
 
 static int row_trend(sqlite3_stmt *st, acc *a, cc_err *err)
@@ -553,6 +579,8 @@ int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
         finish_caseload(out);
         finish_episodes(out);
         finish_visits(out, a.days, a.ndays);
+        if (out->pam_gain3.den)
+            out->pam_change_avg = out->pam_change_sum / (double)out->pam_gain3.den;
         if (out->discharges_with_specialty)
             out->days_to_specialty_avg =
                 out->days_to_specialty_sum / out->discharges_with_specialty;

@@ -74,6 +74,11 @@ typedef struct measures {
     int discharges_with_specialty, discharges_without_specialty;
     double days_to_specialty_sum, days_to_specialty_avg;
 
+    /* episodes closed in the period with PAM results before and after:
+     * gained 3 points or more / those episodes; the mean change */
+    measure_ratio pam_gain3;
+    double pam_change_sum, pam_change_avg;
+
     /* open tasks past due at as_of; per owner, ordered by login */
     int overdue_tasks;
     int noverdue;

@@ -429,6 +429,9 @@ static int run_measures(cc_ctx *ctx, const report_params *p, cc_table *out, cc_e
     snprintf(b, sizeof b, "%d episodes with one, %d not yet",
              m.discharges_with_specialty, m.discharges_without_specialty);
     number_row(out, "days from discharge to specialist", m.days_to_specialty_avg, 1, b);
+    ratio_row(out, "activation gain of 3+ (PAM)", m.pam_gain3);
+    snprintf(b, sizeof b, "mean of %lld episodes", (long long)m.pam_gain3.den);
+    number_row(out, "activation change (PAM points)", m.pam_change_avg, 1, b);
     number_row(out, "overdue tasks", m.overdue_tasks, 0, "open, past due");
     number_row(out, "consents expiring in 30 days", m.consents_expiring, 0, "");
     measures_free(&m);

@@ -363,6 +363,27 @@ static void test_pam(void **state)
     assert_int_equal(pam_change_of(&f->coach, f->senior, &c, &err), CC_OK);
     assert_int_equal(c.count, 2);
     assert_true(c.first.score == 48 && c.latest.score == 56.5);
+    /* the measures: the episode closed with results before and after it */
+    int64_t ep =
+        q(f, "SELECT id FROM episode WHERE client_id = %lld", (long long)f->senior);
+    episode e;
+    assert_int_equal(episode_get(&f->sys, ep, &e, &err), CC_OK);
+    assert_int_equal(
+        episode_close(&f->coach, ep, e.version, "2026-11-20", "goals-met", &err),
+        CC_OK);
+    measures m;
+    assert_int_equal(
+        measures_compute(&f->super, "hss", "2026-11-01", "2026-11-30", &m, &err),
+        CC_OK);
+    assert_int_equal(m.pam_gain3.num, 1);
+    assert_int_equal(m.pam_gain3.den, 1);
+    assert_true(m.pam_change_avg > 8.49 && m.pam_change_avg < 8.51);
+    measures_free(&m);
+    assert_int_equal(
+        measures_compute(&f->super, "ct-ngh", "2026-11-01", "2026-11-30", &m, &err),
+        CC_OK);
+    assert_int_equal(m.pam_gain3.den, 0); /* no episode closed there */
+    measures_free(&m);
 }
 
 int main(void)

@@ -1228,11 +1228,13 @@ static void test_measures_quarter(void **state)
         "days from discharge to home visit",
         "appointments missed (no-show)",
         "days from discharge to specialist",
+        "activation gain of 3+ (PAM)",
+        "activation change (PAM points)",
         "overdue tasks",
         "consents expiring in 30 days",
     };
-    assert_true(f->t.nrows >= 11);
-    for (int r = 0; r < 11; r++)
+    assert_true(f->t.nrows >= 13);
+    for (int r = 0; r < 13; r++)
         assert_string_equal(table_cell(&f->t, r, 0), names[r]);
     /* No referral was received in the quarter (8's are from October and
      * November, 9's from November). */
@@ -1240,7 +1242,7 @@ static void test_measures_quarter(void **state)
                         "referral conversion (first HRA high)|0.0%|0 of 0");
     /* Granted, unrevoked consents expiring today..today + 30: 1's
      * participation and release (today), 4's release (12-22) = 3. */
-    assert_string_equal(table_cell(&f->t, 10, 1), "3");
+    assert_string_equal(table_cell(&f->t, 12, 1), "3");
     assert_string_equal(row_text(&f->t, 7),
                         "appointments missed (no-show)|0.0%|0 of 0");
     /* Measures are counts, not client data: not audited. */
