@@ -26,7 +26,10 @@
 #include "core/caseload.h"
 #include "core/census.h"
 #include "core/appointment.h"
+#include "core/meds.h"
 #include "core/org.h"
+#include "core/pam.h"
+#include "core/plan.h"
 #include "core/reach.h"
 #include "core/referral.h"
 #include "core/staff.h"
@@ -135,6 +138,7 @@ typedef struct coach {
 
 typedef struct team {
     int64_t program_id;
+    int64_t nurse;
     coach coaches[6];
 } team;
 
@@ -235,6 +239,7 @@ static int new_team(gen *g, const program *p, team **out, cc_err *err)
     team *t = &g->teams[g->nteams++];
     memset(t, 0, sizeof *t);
     t->program_id = p->id;
+    t->nurse = ids[0];
     for (int i = 0; i < 6; i++)
         t->coaches[i].id = ids[i + 2];
     for (int i = 0; i < 8; i++)
@@ -872,6 +877,132 @@ static int appointments_of(gen *g, journey *j, int active, cc_err *err)
                           err);
 }
 
+/* ---- the plan, medications, pillars, activation ---------------------------- */
+
+/* The nurse of the team owner is on. */
+static int64_t nurse_of(gen *g, int64_t owner)
+{
+    for (int t = 0; t < g->nteams; t++)
+        for (int i = 0; i < 6; i++)
+            if (g->teams[t].coaches[i].id == owner)
+                return g->teams[t].nurse;
+    return 0;
+}
+
+static int plan_of_client(gen *g, journey *j, cc_err *err)
+{
+    static const char *const goals[] = {"Get to church on Sundays again",
+                                        "Cook my own meals", "Sleep through the night",
+                                        "Walk to the mailbox every day",
+                                        "Keep my appointments without help"};
+    static const char *const barriers[] = {"afraid of falling", "no ride", "money",
+                                           "forgets the dates", ""};
+    rng *r = &g->r2;
+    int added = 0;
+    if (!rng_pct(r, 75))
+        return CC_OK;
+    if (plan_from_template(&g->ctx, j->c.id, &added, err) != CC_OK)
+        return err->code;
+    plan_goal goal;
+    memset(&goal, 0, sizeof goal);
+    snprintf(goal.words, sizeof goal.words, "%s", PICK(r, goals));
+    snprintf(goal.barriers, sizeof goal.barriers, "%s", PICK(r, barriers));
+    if (plan_goal_add(&g->ctx, j->c.id, &goal, err) != CC_OK)
+        return err->code;
+    plan_step step;
+    memset(&step, 0, sizeof step);
+    step.goal_id = goal.id;
+    snprintf(step.what, sizeof step.what, "Talk it through at the next visit");
+    date_of(g->ctx.clock + 7 * DAY, step.due_date);
+    int64_t task_id;
+    if (plan_step_add(&g->ctx, &step, err) != CC_OK ||
+        (rng_pct(r, 30) &&
+         plan_step_to_task(&g->ctx, step.id, step.version, &task_id, err) != CC_OK))
+        return err->code;
+    return CC_OK;
+}
+
+static int meds_of_client(gen *g, journey *j, cc_err *err)
+{
+    static const char *const names[] = {"Metoprolol", "Lisinopril", "Atorvastatin",
+                                        "Metformin",  "Furosemide", "Apixaban",
+                                        "Sertraline", "Omeprazole"};
+    static const char *const doses[] = {"25 mg", "10 mg", "40 mg", "500 mg", "20 mg"};
+    static const char *const how[] = {"by mouth once a day", "by mouth twice a day",
+                                      "by mouth at night"};
+    static const char *const sources[] = {"bottles", "discharge-summary", "client",
+                                          "pharmacy"};
+    rng *r = &g->r2;
+    int n = rng_int(r, 2, 5), base = rng_int(r, 0, 7);
+    for (int i = 0; i < n; i++) {
+        medication m;
+        memset(&m, 0, sizeof m);
+        m.client_id = j->c.id;
+        snprintf(m.name, sizeof m.name, "%s", names[(base + i) % 8]); /* n <= 8 */
+        snprintf(m.dose, sizeof m.dose, "%s", PICK(r, doses));
+        snprintf(m.how_taken, sizeof m.how_taken, "%s", PICK(r, how));
+        snprintf(m.source, sizeof m.source, "%s", PICK(r, sources));
+        if (med_add(&g->ctx, &m, err) != CC_OK)
+            return err->code;
+    }
+    if (!rng_pct(r, 60))
+        return CC_OK;
+    med_discrepancy d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.what, sizeof d.what, "an old bottle of the same medicine at home");
+    snprintf(d.resolution, sizeof d.resolution, "removed with the client's agreement");
+    int64_t rec, nurse = nurse_of(g, j->owner->id);
+    if (med_reconcile(&g->ctx, j->c.id, "", &d, rng_pct(r, 40), &rec, err) != CC_OK)
+        return err->code;
+    if (!nurse || !rng_pct(r, 80))
+        return CC_OK;
+    as_staff(g, nurse, "nurse");
+    int rc = med_sign_off(&g->ctx, rec, err);
+    as_staff(g, j->owner->id, "coach");
+    return rc;
+}
+
+/* A care transition's pillars; a senior's activation before and after. */
+static int pillars_and_pam(gen *g, journey *j, cc_err *err)
+{
+    rng *r = &g->r2;
+    pillar_state ps;
+    if (!strcmp(j->p->kind, "care-transition")) {
+        if (pillars_of(&g->ctx, j->c.id, &ps, err) != CC_OK || !ps.episode)
+            return err->code; /* CC_OK when no episode is open */
+        if (rng_pct(r, 70) && pillar_mark(&g->ctx, j->c.id, "phr", "", err) != CC_OK)
+            return err->code;
+        if (rng_pct(r, 50) &&
+            pillar_mark(&g->ctx, j->c.id, "red-flags", "", err) != CC_OK)
+            return err->code;
+        return CC_OK;
+    }
+    if (strcmp(j->p->code, "hss") != 0 || !rng_pct(r, 70))
+        return CC_OK;
+    pam_result pr;
+    memset(&pr, 0, sizeof pr);
+    pr.client_id = j->c.id;
+    pr.score = rng_int(r, 300, 620) / 10.0;
+    pr.level = pr.score < 47 ? 1 : pr.score < 56 ? 2 : pr.score < 68 ? 3 : 4;
+    snprintf(pr.instrument, sizeof pr.instrument, "PAM-13");
+    int64_t first = j->t_consent + DAY;
+    if (first + 3600 > g->today_t)
+        return CC_OK;
+    at_time(g, first + 3600);
+    date_of(first, pr.taken_date);
+    if (pam_record(&g->ctx, &pr, err) != CC_OK)
+        return err->code;
+    int64_t later = j->t_consent + (int64_t)rng_int(r, 40, 70) * DAY;
+    if (later + 3600 > g->today_t || !rng_pct(r, 70))
+        return CC_OK;
+    at_time(g, later + 3600);
+    pr.score += rng_int(r, -30, 120) / 10.0;
+    pr.score = pr.score > 100 ? 100 : pr.score;
+    pr.level = pr.score < 47 ? 1 : pr.score < 56 ? 2 : pr.score < 68 ? 3 : 4;
+    date_of(later, pr.taken_date);
+    return pam_record(&g->ctx, &pr, err);
+}
+
 static int follow(gen *g, journey *j, int64_t eid, cc_err *err)
 {
     int active = 1;
@@ -892,6 +1023,10 @@ static int follow(gen *g, journey *j, int64_t eid, cc_err *err)
     if (j->owner) {
         as_staff(g, j->owner->id, "coach");
         if (reach_of(g, j, err) != CC_OK || appointments_of(g, j, active, err) != CC_OK)
+            return err->code;
+        if (active &&
+            (plan_of_client(g, j, err) != CC_OK || meds_of_client(g, j, err) != CC_OK ||
+             pillars_and_pam(g, j, err) != CC_OK))
             return err->code;
     }
     if (active)
@@ -1119,6 +1254,7 @@ static int build(gen *g, const demo_opts *opts, cc_err *err)
         add_staff(g, "demo-admin", "admin", NULL, &admin, err) != CC_OK ||
         org_add(&g->ctx, "SPC-HV", "clinic", "Heartland Specialty Clinic", NULL, err) !=
             CC_OK ||
+        pam_licence_set(&g->ctx, "DEMO-PAM-0000 (synthetic)", err) != CC_OK ||
         new_team(g, program_named(g, "hss"), &t, err) != CC_OK ||
         add_cover_accounts(g, err) != CC_OK)
         return err->code;
