@@ -200,6 +200,19 @@ static void fill_task(worklist_row *r, const char *spec, const char *now)
     r->overdue = strcmp(due, now) < 0;
 }
 
+/* The care-transition pillars still missing when the episode has a week or
+ * less to go (0 otherwise, and for other programs). */
+static int pillars_near_end(cc_ctx *ctx, const worklist_row *r)
+{
+    int day, length;
+    pillar_state ps;
+    cc_err err = {0};
+    if (sscanf(r->episode, "D%d/%d", &day, &length) != 2 || length - day > 7 ||
+        pillars_of(ctx, r->client_id, &ps, &err) != CC_OK || !ps.episode)
+        return 0;
+    return ps.missing;
+}
+
 static int urgency_of(const worklist_row *r)
 {
     int u = 0;
@@ -209,6 +222,7 @@ static int urgency_of(const worklist_row *r)
     u += strcmp(r->consent, "ok") ? 150 : 0;
     u += r->tier == 1 ? 50 : 0;
     u += r->readmitted[0] ? 250 : 0;
+    u += r->pillars_missing * 60; /* the episode's end is near */
     return u;
 }
 
@@ -239,6 +253,7 @@ static void row_of(cc_ctx *ctx, sqlite3_stmt *st, const char *today, const char 
     ctx_col(st, 9, r->covering, sizeof r->covering);
     ctx_col(st, 10, r->readmitted, sizeof r->readmitted);
     consent_word(ctx, r->client_id, today, r->consent, sizeof r->consent);
+    r->pillars_missing = pillars_near_end(ctx, r);
     r->urgency = urgency_of(r);
 }
 

@@ -24,6 +24,8 @@ typedef struct worklist_row {
     char last_contact[11];
     char covering[33];   /* the owner's login when the reader covers them on leave */
     char readmitted[11]; /* date of a 30-day readmission in the last 30 days */
+    int pillars_missing; /* care-transition pillars not done, in the episode's
+                            last week (0 otherwise) */
     int urgency;         /* larger = more urgent */
 } worklist_row;
 

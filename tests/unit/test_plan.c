@@ -31,6 +31,7 @@
 #include "core/program.h"
 #include "core/staff.h"
 #include "core/task.h"
+#include "core/worklist.h"
 #include "testutil.h"
 
 #define NOW   "2026-11-20T12:00:00Z"
@@ -328,6 +329,38 @@ static void test_pillars(void **state)
     assert_string_equal(ps.summary, "pillars 4/4");
 }
 
+/* Missing pillars raise the urgency in the episode's last week only. */
+static void test_pillars_raise_urgency(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    worklist_row *rows;
+    int n, missing = -1;
+    cc_ctx now = f->coach, late = f->coach;
+    late.clock = NOW_T + 14 * 86400; /* day 25 of 30 */
+    struct {
+        cc_ctx *c;
+        int want;
+    } cases[] = {{&now, 0}, {&late, 4}};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(
+            worklist_caseload(cases[k].c, f->coach.staff_id, &rows, &n, &err), CC_OK);
+        for (int i = 0; i < n; i++)
+            if (rows[i].client_id == f->client)
+                missing = rows[i].pillars_missing;
+        free(rows);
+        assert_int_equal(missing, cases[k].want);
+    }
+    assert_int_equal(pillar_mark(&f->coach, f->client, "phr", "", &err), CC_OK);
+    assert_int_equal(worklist_caseload(&late, f->coach.staff_id, &rows, &n, &err),
+                     CC_OK);
+    for (int i = 0; i < n; i++)
+        if (rows[i].client_id == f->client)
+            missing = rows[i].pillars_missing;
+    free(rows);
+    assert_int_equal(missing, 3);
+}
+
 static pam_result pam(int64_t client_id, double score, int level, const char *date)
 {
     pam_result r;
@@ -394,6 +427,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_medications_and_sign_off, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pillars, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pam, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pillars_raise_urgency, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
