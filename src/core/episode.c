@@ -13,6 +13,7 @@
 
 #include "consent.h"
 #include "org.h"
+#include "plan.h"
 #include "program.h"
 #include "task.h"
 #include "util/clock.h"
@@ -362,7 +363,9 @@ int episode_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
         enroll_referral(ctx, client_id, program_id, err) ||
         referral_follow_care_in(ctx, client_id, program_id, "enrolled", err))
         return err->code;
-    return ctx_audit(ctx, "episode.start", "episode", *id, p.code, err);
+    if (ctx_audit(ctx, "episode.start", "episode", *id, p.code, err) != CC_OK)
+        return err->code;
+    return plan_review_task_in(ctx, client_id, err); /* a plan made before it */
 }
 
 struct start_args {

@@ -195,6 +195,32 @@ static void test_goals_versioned(void **state)
                      1);
 }
 
+/* A plan made before the episode gets its review task when it starts. */
+static void test_review_when_episode_starts(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t ep =
+        q(f, "SELECT id FROM episode WHERE client_id = %lld", (long long)f->senior);
+    episode e;
+    assert_int_equal(episode_get(&f->sys, ep, &e, &err), CC_OK);
+    assert_int_equal(
+        episode_close(&f->coach, ep, e.version, "2026-11-20", "goals-met", &err),
+        CC_OK);
+    plan_goal g = goal("Stay in my own home");
+    assert_int_equal(plan_goal_add(&f->coach, f->senior, &g, &err), CC_OK);
+    const char *review =
+        "SELECT count(*) FROM task WHERE client_id = %lld AND "
+        "origin_ref LIKE 'plan:%%:review' AND completed_at IS NULL AND "
+        "cancelled_at IS NULL";
+    assert_int_equal(q(f, review, (long long)f->senior), 0); /* no episode: no review */
+    int64_t again;
+    assert_int_equal(
+        episode_start(&f->coach, f->senior, f->hss, "2026-11-20", NULL, &again, &err),
+        CC_OK);
+    assert_int_equal(q(f, review, (long long)f->senior), 1);
+}
+
 static void test_steps_and_tasks(void **state)
 {
     fixture *f = *state;
@@ -424,6 +450,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_goals_versioned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_steps_and_tasks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_when_episode_starts, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_medications_and_sign_off, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pillars, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pam, setup, teardown),
