@@ -196,3 +196,32 @@ int cli_args(int argc, char **argv, const struct cli_opt *opts, const char **pos
     }
     return 1;
 }
+
+int cli_open_ctx(cli *c, cc_ctx *ctx, cc_err *err)
+{
+    if (cli_open(c, NULL, 0, err) != CC_OK)
+        return err->code;
+    *ctx = cli_ctx(c);
+    return CC_OK;
+}
+
+int cli_parse_id(const char *s, const char *what, int64_t *id, cc_err *err)
+{
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || !*s || *end || v < 1)
+        return cc_err_set(err, CC_EUSAGE, "'%s' is not %s", s ? s : "", what);
+    *id = v;
+    return CC_OK;
+}
+
+int cli_put_opt(char *dst, size_t n, const char *src, const char *what, cc_err *err)
+{
+    if (!src)
+        return CC_OK;
+    if (strlen(src) >= n)
+        return cc_err_set(err, CC_EUSAGE, "%s is too long (at most %zu bytes)", what,
+                          n - 1);
+    memcpy(dst, src, strlen(src) + 1);
+    return CC_OK;
+}

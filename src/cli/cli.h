@@ -67,6 +67,18 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, const char **po
 int cli_args(int argc, char **argv, const struct cli_opt *opts, const char **pos,
              int npos, int nreq, const char *help_text, int *exit_code);
 
+/* Open the store as the acting user (the core guards each use case) and
+ * give its context. */
+int cli_open_ctx(cli *c, cc_ctx *ctx, cc_err *err);
+
+/* A positive whole-number id of what ("a client id"); CC_EUSAGE naming it
+ * otherwise. */
+int cli_parse_id(const char *s, const char *what, int64_t *id, cc_err *err);
+
+/* Copy an option's value into a field of n bytes (src NULL: dst left as
+ * it is), refusing what does not fit (CC_EUSAGE naming the option). */
+int cli_put_opt(char *dst, size_t n, const char *src, const char *what, cc_err *err);
+
 /* Open path for reading as the person running the command (setgid, the
  * carecoord group is given back for the open): for every file named on the
  * command line. NULL with errno on failure. */

@@ -16,41 +16,11 @@
 #include "core/worklist.h"
 #include "io/tableout.h"
 
-static int open_ctx(cli *c, cc_ctx *ctx, cc_err *err)
-{
-    if (cli_open(c, NULL, 0, err) != CC_OK)
-        return err->code;
-    *ctx = cli_ctx(c);
-    return CC_OK;
-}
-
-static int parse_id(const char *s, const char *what, int64_t *id, cc_err *err)
-{
-    char *end;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v < 1)
-        return cc_err_set(err, CC_EUSAGE, "'%s' is not %s", s ? s : "", what);
-    *id = v;
-    return CC_OK;
-}
-
-/* Copy an option into a field, refusing what does not fit. */
-static int put(char *dst, size_t n, const char *src, const char *what, cc_err *err)
-{
-    if (!src)
-        return CC_OK;
-    if (strlen(src) >= n)
-        return cc_err_set(err, CC_EUSAGE, "%s is too long (at most %zu bytes)", what,
-                          n - 1);
-    memcpy(dst, src, strlen(src) + 1);
-    return CC_OK;
-}
-
 /* One positional id, then open: the common start of most commands here. */
 static int id_then_open(cli *c, const char *arg, const char *what, int64_t *id,
                         cc_ctx *ctx, cc_err *err)
 {
-    if (parse_id(arg, what, id, err) != CC_OK || open_ctx(c, ctx, err) != CC_OK)
+    if (cli_parse_id(arg, what, id, err) != CC_OK || cli_open_ctx(c, ctx, err) != CC_OK)
         return err->code;
     return CC_OK;
 }
@@ -104,9 +74,9 @@ static int cmd_plan_goal(cli *c, int argc, char **argv)
             "Add a goal in the client's own words (the plan is made with the first).\n",
             &rc))
         return rc;
-    if (put(g.words, sizeof g.words, words, "--words", &err) ||
-        put(g.barriers, sizeof g.barriers, barriers, "--barriers", &err) ||
-        put(g.review_date, sizeof g.review_date, review, "--review", &err) ||
+    if (cli_put_opt(g.words, sizeof g.words, words, "--words", &err) ||
+        cli_put_opt(g.barriers, sizeof g.barriers, barriers, "--barriers", &err) ||
+        cli_put_opt(g.review_date, sizeof g.review_date, review, "--review", &err) ||
         id_then_open(c, pos[0], "a client id", &id, &ctx, &err) ||
         plan_goal_add(&ctx, id, &g, &err))
         return cli_fail(&err);
@@ -135,11 +105,11 @@ static int cmd_plan_goal_edit(cli *c, int argc, char **argv)
         return rc;
     if (id_then_open(c, pos[0], "a goal id", &id, &ctx, &err) ||
         plan_goal_get(&ctx, id, &g, &err) ||
-        put(g.words, sizeof g.words, o[0], "--words", &err) ||
-        put(g.barriers, sizeof g.barriers, o[1], "--barriers", &err) ||
-        put(g.status, sizeof g.status, o[2], "--status", &err) ||
-        put(g.reason, sizeof g.reason, o[3], "--reason", &err) ||
-        put(g.review_date, sizeof g.review_date, o[4], "--review", &err) ||
+        cli_put_opt(g.words, sizeof g.words, o[0], "--words", &err) ||
+        cli_put_opt(g.barriers, sizeof g.barriers, o[1], "--barriers", &err) ||
+        cli_put_opt(g.status, sizeof g.status, o[2], "--status", &err) ||
+        cli_put_opt(g.reason, sizeof g.reason, o[3], "--reason", &err) ||
+        cli_put_opt(g.review_date, sizeof g.review_date, o[4], "--review", &err) ||
         plan_goal_update(&ctx, &g, &theirs, &err))
         return cli_fail(&err);
     printf("goal %lld saved: %s\n", (long long)id, cli_s(g.status));
@@ -165,9 +135,9 @@ static int cmd_plan_step(cli *c, int argc, char **argv)
             "Add an action step to a goal: who does what by when.\n",
             &rc))
         return rc;
-    if (put(s.what, sizeof s.what, what, "--what", &err) ||
-        put(s.who, sizeof s.who, who, "--who", &err) ||
-        put(s.due_date, sizeof s.due_date, due, "--due", &err) ||
+    if (cli_put_opt(s.what, sizeof s.what, what, "--what", &err) ||
+        cli_put_opt(s.who, sizeof s.who, who, "--who", &err) ||
+        cli_put_opt(s.due_date, sizeof s.due_date, due, "--due", &err) ||
         id_then_open(c, pos[0], "a goal id", &s.goal_id, &ctx, &err) ||
         plan_step_add(&ctx, &s, &err))
         return cli_fail(&err);
@@ -285,13 +255,13 @@ static int cmd_med_add(cli *c, int argc, char **argv)
             "Add a medication to the client's list (sources: " MED_SOURCES ").\n",
             &rc))
         return rc;
-    if (put(m.name, sizeof m.name, o[0], "--name", &err) ||
-        put(m.dose, sizeof m.dose, o[1], "--dose", &err) ||
-        put(m.how_taken, sizeof m.how_taken, o[2], "--how", &err) ||
-        put(m.prescriber, sizeof m.prescriber, o[3], "--prescriber", &err) ||
-        put(m.source, sizeof m.source, o[4], "--source", &err) ||
-        put(m.start_date, sizeof m.start_date, o[5], "--start", &err) ||
-        put(m.stop_date, sizeof m.stop_date, o[6], "--stop", &err) ||
+    if (cli_put_opt(m.name, sizeof m.name, o[0], "--name", &err) ||
+        cli_put_opt(m.dose, sizeof m.dose, o[1], "--dose", &err) ||
+        cli_put_opt(m.how_taken, sizeof m.how_taken, o[2], "--how", &err) ||
+        cli_put_opt(m.prescriber, sizeof m.prescriber, o[3], "--prescriber", &err) ||
+        cli_put_opt(m.source, sizeof m.source, o[4], "--source", &err) ||
+        cli_put_opt(m.start_date, sizeof m.start_date, o[5], "--start", &err) ||
+        cli_put_opt(m.stop_date, sizeof m.stop_date, o[6], "--stop", &err) ||
         id_then_open(c, pos[0], "a client id", &m.client_id, &ctx, &err) ||
         med_add(&ctx, &m, &err))
         return cli_fail(&err);
@@ -317,7 +287,7 @@ static int cmd_med_stop(cli *c, int argc, char **argv)
     if (id_then_open(c, pos[0], "a medication id", &id, &ctx, &err) ||
         med_get(&ctx, id, &m, &err))
         return cli_fail(&err);
-    if (date && put(m.stop_date, sizeof m.stop_date, date, "--date", &err))
+    if (date && cli_put_opt(m.stop_date, sizeof m.stop_date, date, "--date", &err))
         return cli_fail(&err);
     if (!date)
         ctx_today(&ctx, m.stop_date);
@@ -460,10 +430,10 @@ static int cmd_pam_record(cli *c, int argc, char **argv)
         return cc_err_set(&err, CC_EUSAGE, "--score must be a number from 0 to 100"),
                cli_fail(&err);
     r.level = level ? atoi(level) : 0;
-    if (put(r.instrument, sizeof r.instrument, inst, "--instrument", &err) ||
+    if (cli_put_opt(r.instrument, sizeof r.instrument, inst, "--instrument", &err) ||
         id_then_open(c, pos[0], "a client id", &r.client_id, &ctx, &err))
         return cli_fail(&err);
-    if (date && put(r.taken_date, sizeof r.taken_date, date, "--date", &err))
+    if (date && cli_put_opt(r.taken_date, sizeof r.taken_date, date, "--date", &err))
         return cli_fail(&err);
     if (!date)
         ctx_today(&ctx, r.taken_date);
@@ -488,7 +458,7 @@ static int cmd_pam_licence(cli *c, int argc, char **argv)
             "each result stores it.\n",
             &rc))
         return rc;
-    if (open_ctx(c, &ctx, &err) != CC_OK ||
+    if (cli_open_ctx(c, &ctx, &err) != CC_OK ||
         pam_licence_set(&ctx, pos[0], &err) != CC_OK)
         return cli_fail(&err);
     printf("PAM licence reference set\n");

@@ -20,36 +20,6 @@
 #include "io/tableout.h"
 #include "util/clock.h"
 
-static int open_ctx(cli *c, cc_ctx *ctx, cc_err *err)
-{
-    if (cli_open(c, NULL, 0, err) != CC_OK)
-        return err->code;
-    *ctx = cli_ctx(c);
-    return CC_OK;
-}
-
-static int parse_id(const char *s, const char *what, int64_t *id, cc_err *err)
-{
-    char *end;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v < 1)
-        return cc_err_set(err, CC_EUSAGE, "'%s' is not %s", s ? s : "", what);
-    *id = v;
-    return CC_OK;
-}
-
-/* Copy an option into a field, refusing what does not fit. */
-static int put(char *dst, size_t n, const char *src, const char *what, cc_err *err)
-{
-    if (!src)
-        return CC_OK;
-    if (strlen(src) >= n)
-        return cc_err_set(err, CC_EUSAGE, "%s is too long (at most %zu bytes)", what,
-                          n - 1);
-    memcpy(dst, src, strlen(src) + 1);
-    return CC_OK;
-}
-
 static void print_table(cc_table *t, const char *title)
 {
     tableout_text(stdout, t, title, 200);
@@ -91,8 +61,8 @@ static int cmd_client_reach(cli *c, int argc, char **argv)
     for (int i = 0; i < 9; i++)
         any |= o[i] != NULL;
     any |= pref != NULL;
-    if (parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
-        open_ctx(c, &ctx, &err) != CC_OK || reach_get(&ctx, id, &r, &err) != CC_OK)
+    if (cli_parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
+        cli_open_ctx(c, &ctx, &err) != CC_OK || reach_get(&ctx, id, &r, &err) != CC_OK)
         return cli_fail(&err);
     if (!any) {
         cc_table t;
@@ -101,15 +71,15 @@ static int cmd_client_reach(cli *c, int argc, char **argv)
         print_table(&t, "contact details");
         return CC_OK;
     }
-    if (put(r.phone1, sizeof r.phone1, o[0], "--phone1", &err) ||
-        put(r.phone1_kind, sizeof r.phone1_kind, o[1], "--phone1-kind", &err) ||
-        put(r.phone2, sizeof r.phone2, o[2], "--phone2", &err) ||
-        put(r.phone2_kind, sizeof r.phone2_kind, o[3], "--phone2-kind", &err) ||
-        put(r.call_times, sizeof r.call_times, o[4], "--call-times", &err) ||
-        put(r.address, sizeof r.address, o[5], "--address", &err) ||
-        put(r.city, sizeof r.city, o[6], "--city", &err) ||
-        put(r.pcp_org, sizeof r.pcp_org, o[7], "--pcp-org", &err) ||
-        put(r.pcp_name, sizeof r.pcp_name, o[8], "--pcp-name", &err))
+    if (cli_put_opt(r.phone1, sizeof r.phone1, o[0], "--phone1", &err) ||
+        cli_put_opt(r.phone1_kind, sizeof r.phone1_kind, o[1], "--phone1-kind", &err) ||
+        cli_put_opt(r.phone2, sizeof r.phone2, o[2], "--phone2", &err) ||
+        cli_put_opt(r.phone2_kind, sizeof r.phone2_kind, o[3], "--phone2-kind", &err) ||
+        cli_put_opt(r.call_times, sizeof r.call_times, o[4], "--call-times", &err) ||
+        cli_put_opt(r.address, sizeof r.address, o[5], "--address", &err) ||
+        cli_put_opt(r.city, sizeof r.city, o[6], "--city", &err) ||
+        cli_put_opt(r.pcp_org, sizeof r.pcp_org, o[7], "--pcp-org", &err) ||
+        cli_put_opt(r.pcp_name, sizeof r.pcp_name, o[8], "--pcp-name", &err))
         return cli_fail(&err);
     if (pref)
         r.preferred = !strcmp(pref, "2") ? 2 : !strcmp(pref, "1") ? 1 : 0;
@@ -125,10 +95,11 @@ static int cmd_client_reach(cli *c, int argc, char **argv)
 static int caregiver_fields(caregiver *g, const char *const *o, int no_contact,
                             int may_contact, int legal, int not_legal, cc_err *err)
 {
-    if (put(g->name, sizeof g->name, o[0], "--name", err) ||
-        put(g->relationship, sizeof g->relationship, o[1], "--relationship", err) ||
-        put(g->phone, sizeof g->phone, o[2], "--phone", err) ||
-        put(g->language, sizeof g->language, o[3], "--language", err))
+    if (cli_put_opt(g->name, sizeof g->name, o[0], "--name", err) ||
+        cli_put_opt(g->relationship, sizeof g->relationship, o[1], "--relationship",
+                    err) ||
+        cli_put_opt(g->phone, sizeof g->phone, o[2], "--phone", err) ||
+        cli_put_opt(g->language, sizeof g->language, o[3], "--language", err))
         return err->code;
     if (no_contact)
         g->may_contact = 0;
@@ -165,9 +136,9 @@ static int cmd_caregiver_add(cli *c, int argc, char **argv)
             ").\n",
             &rc))
         return rc;
-    if (parse_id(pos[0], "a client id", &g.client_id, &err) != CC_OK ||
+    if (cli_parse_id(pos[0], "a client id", &g.client_id, &err) != CC_OK ||
         caregiver_fields(&g, o, no_contact, 0, legal, 0, &err) != CC_OK ||
-        open_ctx(c, &ctx, &err) != CC_OK || caregiver_add(&ctx, &g, &err) != CC_OK)
+        cli_open_ctx(c, &ctx, &err) != CC_OK || caregiver_add(&ctx, &g, &err) != CC_OK)
         return cli_fail(&err);
     printf("caregiver %lld added to client %lld\n", (long long)g.id,
            (long long)g.client_id);
@@ -196,8 +167,8 @@ static int cmd_caregiver_edit(cli *c, int argc, char **argv)
             "Change a caregiver; --retire: no longer involved (kept in records).\n",
             &rc))
         return rc;
-    if (parse_id(pos[0], "a caregiver id", &id, &err) != CC_OK ||
-        open_ctx(c, &ctx, &err) != CC_OK ||
+    if (cli_parse_id(pos[0], "a caregiver id", &id, &err) != CC_OK ||
+        cli_open_ctx(c, &ctx, &err) != CC_OK ||
         caregiver_get(&ctx, id, &g, &err) != CC_OK ||
         caregiver_fields(&g, o, flags[0], flags[1], flags[2], flags[3], &err) != CC_OK)
         return cli_fail(&err);
@@ -240,19 +211,19 @@ static int cmd_appt_book(cli *c, int argc, char **argv)
                   "day before unless --no-reminder.\n",
                   &rc))
         return rc;
-    if (parse_id(pos[0], "a client id", &a.client_id, &err) != CC_OK ||
-        put(a.kind, sizeof a.kind, o[0], "--kind", &err) ||
-        put(a.when, sizeof a.when, o[1], "--when (YYYY-MM-DD HH:MM)", &err) ||
-        put(a.with_org, sizeof a.with_org, o[2], "--with", &err) ||
-        put(a.specialty, sizeof a.specialty, o[3], "--specialty", &err) ||
-        put(a.place, sizeof a.place, o[4], "--place", &err))
+    if (cli_parse_id(pos[0], "a client id", &a.client_id, &err) != CC_OK ||
+        cli_put_opt(a.kind, sizeof a.kind, o[0], "--kind", &err) ||
+        cli_put_opt(a.when, sizeof a.when, o[1], "--when (YYYY-MM-DD HH:MM)", &err) ||
+        cli_put_opt(a.with_org, sizeof a.with_org, o[2], "--with", &err) ||
+        cli_put_opt(a.specialty, sizeof a.specialty, o[3], "--specialty", &err) ||
+        cli_put_opt(a.place, sizeof a.place, o[4], "--place", &err))
         return cli_fail(&err);
     a.minutes = o[6] ? atoi(o[6]) : 0;
     if (o[6] && a.minutes < 1)
         return cc_err_set(&err, CC_EUSAGE, "--minutes must be a number"),
                cli_fail(&err);
     a.transport = flags[0], a.interpreter = flags[1], a.no_reminder = flags[2];
-    if (open_ctx(c, &ctx, &err) != CC_OK)
+    if (cli_open_ctx(c, &ctx, &err) != CC_OK)
         return cli_fail(&err);
     if (o[5]) {
         staff s;
@@ -290,8 +261,8 @@ static int mark(cli *c, int argc, char **argv, const char *status)
              !strcmp(status, "cancelled") ? " (a reason is required)" : "");
     if (!cli_args(argc, argv, opts, pos, 1, 1, help, &rc))
         return rc;
-    if (parse_id(pos[0], "an appointment id", &id, &err) != CC_OK ||
-        open_ctx(c, &ctx, &err) != CC_OK || appointment_get(&ctx, id, &cur, &err) ||
+    if (cli_parse_id(pos[0], "an appointment id", &id, &err) != CC_OK ||
+        cli_open_ctx(c, &ctx, &err) != CC_OK || appointment_get(&ctx, id, &cur, &err) ||
         appointment_mark(&ctx, id, cur.version, status, reason, &out, &err) != CC_OK)
         return cli_fail(&err);
     printf("appointment %lld %s", (long long)id, status);
@@ -339,8 +310,8 @@ static int cmd_appt_reschedule(cli *c, int argc, char **argv)
         return rc;
     if (!when)
         return cc_err_set(&err, CC_EUSAGE, "--when is required"), cli_fail(&err);
-    if (parse_id(pos[0], "an appointment id", &id, &err) != CC_OK ||
-        open_ctx(c, &ctx, &err) != CC_OK || appointment_get(&ctx, id, &cur, &err) ||
+    if (cli_parse_id(pos[0], "an appointment id", &id, &err) != CC_OK ||
+        cli_open_ctx(c, &ctx, &err) != CC_OK || appointment_get(&ctx, id, &cur, &err) ||
         appointment_reschedule(&ctx, id, cur.version, when, reason, &out, &err) !=
             CC_OK)
         return cli_fail(&err);
@@ -363,8 +334,8 @@ static int cmd_appt_list(cli *c, int argc, char **argv)
                   "The client's appointments, newest first (an audited view).\n",
                   &rc))
         return rc;
-    if (parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
-        open_ctx(c, &ctx, &err) != CC_OK ||
+    if (cli_parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
+        cli_open_ctx(c, &ctx, &err) != CC_OK ||
         record_tab(&ctx, id, "appointments", &t, &err) != CC_OK)
         return cli_fail(&err);
     print_table(&t, "appointments");
@@ -390,7 +361,7 @@ static int cmd_agenda(cli *c, int argc, char **argv)
             "N days (1); --team: everyone on your teams.\n",
             &rc))
         return rc;
-    if (open_ctx(c, &ctx, &err) != CC_OK)
+    if (cli_open_ctx(c, &ctx, &err) != CC_OK)
         return cli_fail(&err);
     ctx_today(&ctx, today);
     if (agenda_list(&ctx, from ? from : today, days ? atoi(days) : 1, team, &t, &err) !=
@@ -433,8 +404,8 @@ static int cmd_encounter_add(cli *c, int argc, char **argv)
         return cc_err_set(&err, CC_EUSAGE, "--when must be YYYY-MM-DD HH:MM (local)"),
                cli_fail(&err);
     clock_format_iso(clock_local_instant(date, h, m, 0), at);
-    if (parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
-        open_ctx(c, &ctx, &err) != CC_OK ||
+    if (cli_parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
+        cli_open_ctx(c, &ctx, &err) != CC_OK ||
         notice_enter(&ctx, id, kind, facility, at, visit, &r, &err) != CC_OK)
         return cli_fail(&err);
     printf("encounter %lld recorded: %s\n", (long long)r.encounter_id, cli_s(r.what));
@@ -473,8 +444,8 @@ static int cmd_client_snf(cli *c, int argc, char **argv)
         return rc;
     if (!facility)
         return cc_err_set(&err, CC_EUSAGE, "--facility is required"), cli_fail(&err);
-    if (parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
-        open_ctx(c, &ctx, &err) != CC_OK ||
+    if (cli_parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
+        cli_open_ctx(c, &ctx, &err) != CC_OK ||
         client_program(&ctx, id, &program_id, &err) != CC_OK)
         return cli_fail(&err);
     ctx_today(&ctx, today);
@@ -504,8 +475,8 @@ static int cmd_client_home(cli *c, int argc, char **argv)
             "(re-assess first) starts a new intensive episode, else light touch.\n",
             &rc))
         return rc;
-    if (parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
-        open_ctx(c, &ctx, &err) != CC_OK ||
+    if (cli_parse_id(pos[0], "a client id", &id, &err) != CC_OK ||
+        cli_open_ctx(c, &ctx, &err) != CC_OK ||
         client_program(&ctx, id, &program_id, &err) != CC_OK)
         return cli_fail(&err);
     ctx_today(&ctx, today);
