@@ -851,7 +851,6 @@ static int row_careplan(fhir_run *r, sqlite3_stmt *st, cc_err *err)
     cJSON *o = resource("CarePlan", "", id);
     cJSON_AddStringToObject(o, "status", "active");
     cJSON_AddStringToObject(o, "intent", "plan");
-    put_str(o, "title", "the client's care plan");
     put_ref(o, "subject", "Patient", client);
     put_time(cJSON_AddObjectToObject(o, "period"), "start", col(st, 2));
     put_time(o, "created", col(st, 2));
