@@ -1,8 +1,11 @@
 /*
  * handoff.c — the warm hand-off state machine, its consent gate and
- * disclosure record, the summary snapshot (built with cJSON), and bulk
- * reassignment. Each decision is one UPDATE guarded by the state and the
- * version, so of two receivers accepting at once exactly one changes a row.
+ * disclosure record, the summary snapshot (built with cJSON: risk, episode,
+ * consents, open tasks, recent contacts, then the active plan with its open
+ * steps, the care-transition pillars, the current medications and the
+ * first and latest PAM results), and bulk reassignment. Each decision is one UPDATE
+ * guarded by the state and the version, so of two receivers accepting at once exactly
+ * one changes a row.
  */
 #include "handoff.h"
 
@@ -19,7 +22,9 @@
 #include "episode.h"
 #include "guard.h"
 #include "leave.h"
+#include "meds.h"
 #include "offboard.h"
+#include "pam.h"
 #include "program.h"
 #include "scope.h"
 #include "util/clock.h"
@@ -106,17 +111,18 @@ int handoff_get(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *e
 
 /* ---- the summary snapshot ---------------------------------------------- */
 
-/* Add the rows of sql (bound to client_id) as an array of objects whose keys
- * are the column names. */
-static void add_rows(cc_ctx *ctx, cJSON *o, const char *key, const char *sql,
-                     int64_t client_id)
+/* Add the rows of sql (bound to id as ?1 and, when not NULL, text as ?2) to
+ * arr as objects whose keys are the column names. */
+static void rows_into(cc_ctx *ctx, cJSON *arr, const char *sql, int64_t id,
+                      const char *text)
 {
     cc_err err;
-    cJSON *arr = cJSON_AddArrayToObject(o, key);
     sqlite3_stmt *st = ctx_prepare(ctx, sql, &err);
     if (!st)
         return;
-    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_int64(st, 1, id);
+    if (text)
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
         cJSON *row = cJSON_CreateObject();
         for (int i = 0; i < sqlite3_column_count(st); i++) {
@@ -132,6 +138,71 @@ static void add_rows(cc_ctx *ctx, cJSON *o, const char *key, const char *sql,
         cJSON_AddItemToArray(arr, row);
     }
     ctx_finalize(st);
+}
+
+/* Add the rows of sql (bound to client_id) as an array of objects whose keys
+ * are the column names. */
+static void add_rows(cc_ctx *ctx, cJSON *o, const char *key, const char *sql,
+                     int64_t client_id)
+{
+    rows_into(ctx, cJSON_AddArrayToObject(o, key), sql, client_id, NULL);
+}
+
+/* The plan's active goals (words, barriers, status, review date), each with
+ * its open steps. */
+static void add_plan(cc_ctx *ctx, cJSON *o, int64_t client_id)
+{
+    cJSON *goals = cJSON_AddArrayToObject(o, "plan");
+    rows_into(ctx, goals,
+              "SELECT g.id, g.words, g.barriers, g.status, g.review_date FROM "
+              "plan_goal g JOIN care_plan p ON p.id = g.plan_id WHERE p.client_id = "
+              "?1 AND g.status = 'active' ORDER BY g.id",
+              client_id, NULL);
+    for (cJSON *g = goals->child; g; g = g->next) {
+        cJSON *id = cJSON_DetachItemFromObjectCaseSensitive(g, "id");
+        rows_into(ctx, cJSON_AddArrayToObject(g, "steps"),
+                  "SELECT what, who, due_date FROM plan_step WHERE goal_id = ?1 AND "
+                  "done = 0 ORDER BY due_date IS NULL, due_date, id",
+                  id ? (int64_t)id->valuedouble : 0, NULL);
+        cJSON_Delete(id);
+    }
+}
+
+/* The pillars of the open care-transition episode, or null. */
+static void add_pillars(cc_ctx *ctx, cJSON *o, int64_t client_id)
+{
+    static const char *const names[] = {"medications", "phr", "follow-up", "red-flags"};
+    cc_err err;
+    pillar_state ps;
+    if (pillars_of(ctx, client_id, &ps, &err) != CC_OK || !ps.episode) {
+        cJSON_AddNullToObject(o, "pillars");
+        return;
+    }
+    cJSON *x = cJSON_AddObjectToObject(o, "pillars");
+    for (int i = 0; i < 4; i++)
+        cJSON_AddBoolToObject(x, names[i], ps.done[i]);
+    cJSON_AddNumberToObject(x, "done", 4 - ps.missing);
+    cJSON_AddStringToObject(x, "summary", ps.summary);
+}
+
+/* The first and latest PAM results, or null when there are none. */
+static void add_pam(cc_ctx *ctx, cJSON *o, int64_t client_id)
+{
+    cc_err err;
+    pam_change pc;
+    if (pam_change_of(ctx, client_id, &pc, &err) != CC_OK || !pc.count) {
+        cJSON_AddNullToObject(o, "pam");
+        return;
+    }
+    cJSON *x = cJSON_AddObjectToObject(o, "pam");
+    cJSON_AddNumberToObject(x, "results", pc.count);
+    cJSON_AddNumberToObject(x, "first_score", pc.first.score);
+    cJSON_AddNumberToObject(x, "first_level", pc.first.level);
+    cJSON_AddStringToObject(x, "first_date", pc.first.taken_date);
+    cJSON_AddNumberToObject(x, "latest_score", pc.latest.score);
+    cJSON_AddNumberToObject(x, "latest_level", pc.latest.level);
+    cJSON_AddStringToObject(x, "latest_date", pc.latest.taken_date);
+    cJSON_AddNumberToObject(x, "change", pc.latest.score - pc.first.score);
 }
 
 static void add_episode(cc_ctx *ctx, cJSON *o, int64_t client_id)
@@ -165,6 +236,7 @@ static void add_episode(cc_ctx *ctx, cJSON *o, int64_t client_id)
 int handoff_summary(cc_ctx *ctx, int64_t client_id, char **json, cc_err *err)
 {
     client c;
+    char today[11];
     if (client_get(ctx, client_id, &c, err) != CC_OK)
         return err->code;
     cJSON *o = cJSON_CreateObject();
@@ -194,6 +266,15 @@ int handoff_summary(cc_ctx *ctx, int64_t client_id, char **json, cc_err *err)
         "SELECT kind, at, substr(note, 1, 200) AS note FROM contact WHERE client_id = "
         "?1 ORDER BY at DESC, id DESC LIMIT 3",
         client_id);
+    add_plan(ctx, o, client_id);
+    add_pillars(ctx, o, client_id);
+    ctx_today(ctx, today);
+    rows_into(ctx, cJSON_AddArrayToObject(o, "medications"),
+              "SELECT name, dose, how_taken, prescriber, source, start_date FROM "
+              "medication WHERE client_id = ?1 AND (stop_date IS NULL OR stop_date > "
+              "?2) ORDER BY name, id",
+              client_id, today);
+    add_pam(ctx, o, client_id);
     *json = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return *json ? CC_OK : cc_err_set(err, CC_EDATA, "out of memory");
@@ -260,9 +341,10 @@ static int record_disclosure(cc_ctx *ctx, const client *c, int64_t org, int su,
     return disclosure_record(
         ctx, c->id, org,
         su ? "hand-off summary: risk, active issues, consents, open tasks, "
-             "recent contacts, substance-use information"
+             "recent contacts, care plan, pillars, medications, patient activation, "
+             "substance-use information"
            : "hand-off summary: risk, active issues, consents, open tasks, "
-             "recent contacts",
+             "recent contacts, care plan, pillars, medications, patient activation",
         "warm hand-off", su, handoff_id, err);
 }
 
@@ -920,6 +1002,40 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s)
     *len += n;
 }
 
+/* The entries of list as "- field: value; ..." lines at indent (two spaces
+ * a level); a list inside an entry follows it, one level in, as
+ * "name (count):" and its own entries. */
+static void list_text(char **buf, size_t *len, size_t *cap, const cJSON *list,
+                      int indent)
+{
+    char line[1024], value[768];
+    for (const cJSON *row = list->child; row && *buf; row = row->next) {
+        snprintf(line, sizeof line, "%*s-", indent * 2, "");
+        append(buf, len, cap, line);
+        const cJSON *last = NULL;
+        for (const cJSON *f = row->child; f; f = f->next)
+            if (!cJSON_IsArray(f))
+                last = f;
+        for (const cJSON *f = row->child; f; f = f->next) {
+            if (cJSON_IsArray(f))
+                continue;
+            value_text(f, value, sizeof value);
+            snprintf(line, sizeof line, " %s: %s%s", f->string ? f->string : "", value,
+                     f != last ? ";" : "");
+            append(buf, len, cap, line);
+        }
+        append(buf, len, cap, "\n");
+        for (const cJSON *f = row->child; f; f = f->next) {
+            if (!cJSON_IsArray(f))
+                continue;
+            snprintf(line, sizeof line, "%*s%s (%d):\n", indent * 2 + 2, "",
+                     f->string ? f->string : "", cJSON_GetArraySize(f));
+            append(buf, len, cap, line);
+            list_text(buf, len, cap, f, indent + 2);
+        }
+    }
+}
+
 int handoff_summary_text(const char *json, char **text)
 {
     cJSON *o = cJSON_Parse(json ? json : "");
@@ -935,16 +1051,7 @@ int handoff_summary_text(const char *json, char **text)
         if (cJSON_IsArray(k)) {
             snprintf(line, sizeof line, "%s (%d):\n", k->string, cJSON_GetArraySize(k));
             append(&buf, &len, &cap, line);
-            for (const cJSON *row = k->child; row; row = row->next) {
-                append(&buf, &len, &cap, "  -");
-                for (const cJSON *f = row->child; f; f = f->next) {
-                    value_text(f, value, sizeof value);
-                    snprintf(line, sizeof line, " %s: %s%s", f->string ? f->string : "",
-                             value, f->next ? ";" : "");
-                    append(&buf, &len, &cap, line);
-                }
-                append(&buf, &len, &cap, "\n");
-            }
+            list_text(&buf, &len, &cap, k, 1);
         } else if (cJSON_IsObject(k)) {
             snprintf(line, sizeof line, "%s:\n", k->string);
             append(&buf, &len, &cap, line);

@@ -10,7 +10,9 @@
  * leave the program as transferred. An outside hand-off passes the consent
  * gate and is recorded as a disclosure. The receiver gets a snapshot summary
  * (risk and drivers, active issues, consents, open tasks, recent contacts,
- * episode day). Unanswered proposals expire after a number of business days
+ * episode day, the plan's active goals with their open steps, the
+ * care-transition pillars, the current medications, the first and latest
+ * PAM results). Unanswered proposals expire after a number of business days
  * (meta handoff_expiry_business_days, default 3). Of two receivers accepting
  * at once exactly one wins.
  */
@@ -106,9 +108,10 @@ int handoff_show(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *
 int handoff_get(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *err);
 
 /* The summary snapshot json as text a person reads: "key: value" lines, a
- * list as "key (count):" then one "  - field: value; ..." line per entry (text
- * malloc'd; 0, or -1 if json is not an object or memory ran out). Not
- * sanitized: the screen draws it through its sanitizer. */
+ * list as "key (count):" then one "  - field: value; ..." line per entry, a
+ * list inside an entry after it, indented the same way (text malloc'd; 0,
+ * or -1 if json is not an object or memory ran out). Not sanitized: the
+ * screen draws it through its sanitizer. */
 int handoff_summary_text(const char *json, char **text);
 
 /* The summary snapshot of a client as a receiver would get it (JSON,

@@ -7,6 +7,9 @@
  * allow no others); empty values are left out, as FHIR wants. Identifiers
  * carry their facility as the system urn:carecoord:facility:CODE.
  *
+ * The plan travels as a CarePlan (its steps the activities) and a Goal per
+ * goal; the medication list as MedicationStatements.
+ *
  * Substance-use information (a release naming it, a hand-off carrying it)
  * is left out unless the caller may include it: the queries take that as
  * their second parameter. Consents naming it carry the 42 CFR Part 2
@@ -24,11 +27,32 @@
 #include "util/text.h"
 
 const char *const fhir_types[FHIR_NTYPES] = {
-    "Patient",        "Consent",   "EpisodeOfCare",  "Task", "QuestionnaireResponse",
-    "RiskAssessment", "Encounter", "ServiceRequest",
+    "Patient",
+    "Consent",
+    "EpisodeOfCare",
+    "Task",
+    "QuestionnaireResponse",
+    "RiskAssessment",
+    "Encounter",
+    "ServiceRequest",
+    "CarePlan",
+    "Goal",
+    "MedicationStatement",
 };
 
-enum { T_PATIENT, T_CONSENT, T_EPISODE, T_TASK, T_QR, T_RISK, T_ENCOUNTER, T_SERVICE };
+enum {
+    T_PATIENT,
+    T_CONSENT,
+    T_EPISODE,
+    T_TASK,
+    T_QR,
+    T_RISK,
+    T_ENCOUNTER,
+    T_SERVICE,
+    T_CAREPLAN,
+    T_GOAL,
+    T_MEDICATION
+};
 
 #define V3_ACT   "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 #define EXT_BASE "urn:carecoord:fhir:"
@@ -43,7 +67,7 @@ struct fhir_run {
     int (*emit)(fhir_run *r, int type, cJSON *res, cc_err *err);
     void *arg;
     int64_t counts[FHIR_NTYPES];
-    sqlite3_stmt *sub[5]; /* the per-row queries, prepared once */
+    sqlite3_stmt *sub[7]; /* the per-row queries, prepared once */
 };
 
 /* ---- values ------------------------------------------------------------- */
@@ -734,6 +758,191 @@ static int row_referral(fhir_run *r, sqlite3_stmt *st, cc_err *err)
     return r->emit(r, T_SERVICE, o, err);
 }
 
+/* ---- CarePlan and Goal (the plan the client owns) ---------------------- */
+
+static int plan_goal_refs(fhir_run *r, cJSON *o, int64_t plan, cc_err *err)
+{
+    sqlite3_stmt *st = sub_query(
+        r, 5, "SELECT id FROM plan_goal WHERE plan_id = ?1 ORDER BY id", plan, err);
+    int step;
+    if (!st)
+        return err->code;
+    cJSON *goals = cJSON_CreateArray();
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        char ref[48];
+        cJSON *g = cJSON_CreateObject();
+        snprintf(ref, sizeof ref, "Goal/%lld", (long long)sqlite3_column_int64(st, 0));
+        cJSON_AddStringToObject(g, "reference", ref);
+        cJSON_AddItemToArray(goals, g);
+    }
+    if (cJSON_GetArraySize(goals))
+        cJSON_AddItemToObject(o, "goal", goals);
+    else
+        cJSON_Delete(goals);
+    return sub_end(r, step, err);
+}
+
+/* A step's status: done is completed; not done, cancelled once its goal was
+ * dropped, else not started. */
+static const char *step_status(int done, const char *goal_status)
+{
+    if (done)
+        return "completed";
+    return !strcmp(goal_status, "dropped") ? "cancelled" : "not-started";
+}
+
+static int plan_activities(fhir_run *r, cJSON *o, int64_t plan, int64_t client,
+                           cc_err *err)
+{
+    sqlite3_stmt *st = sub_query(
+        r, 6,
+        "SELECT s.id, s.goal_id, s.what, s.who, s.due_date, s.done, s.task_id, "
+        "g.status FROM plan_step s JOIN plan_goal g ON g.id = s.goal_id WHERE "
+        "g.plan_id = ?1 ORDER BY s.goal_id, s.id",
+        plan, err);
+    int step;
+    if (!st)
+        return err->code;
+    cJSON *acts = cJSON_CreateArray();
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        char text[48];
+        cJSON *a = cJSON_CreateObject(), *d = cJSON_CreateObject();
+        if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
+            snprintf(text, sizeof text, "became Task/task-%lld",
+                     (long long)sqlite3_column_int64(st, 6));
+            cJSON *note = cJSON_CreateObject();
+            cJSON_AddStringToObject(note, "text", text);
+            cJSON_AddItemToArray(cJSON_AddArrayToObject(a, "progress"), note);
+        }
+        cJSON_AddStringToObject(d, "kind", "Task");
+        cJSON *goal = cJSON_CreateObject();
+        snprintf(text, sizeof text, "Goal/%lld",
+                 (long long)sqlite3_column_int64(st, 1));
+        cJSON_AddStringToObject(goal, "reference", text);
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(d, "goal"), goal);
+        cJSON_AddStringToObject(d, "status",
+                                step_status(sqlite3_column_int(st, 5), col(st, 7)));
+        if (*col(st, 4)) {
+            snprintf(text, sizeof text, "by %.10s", col(st, 4));
+            cJSON_AddStringToObject(d, "scheduledString", text);
+        }
+        cJSON *who = cJSON_CreateObject();
+        if (!strcmp(col(st, 3), "client")) {
+            snprintf(text, sizeof text, "Patient/%lld", (long long)client);
+            cJSON_AddStringToObject(who, "reference", text);
+        }
+        put_str(who, "display", col(st, 3));
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(d, "performer"), who);
+        put_str(d, "description", col(st, 2));
+        cJSON_AddItemToObject(a, "detail", d);
+        cJSON_AddItemToArray(acts, a);
+    }
+    if (cJSON_GetArraySize(acts))
+        cJSON_AddItemToObject(o, "activity", acts);
+    else
+        cJSON_Delete(acts);
+    return sub_end(r, step, err);
+}
+
+static int row_careplan(fhir_run *r, sqlite3_stmt *st, cc_err *err)
+{
+    int64_t id = sqlite3_column_int64(st, 0), client = sqlite3_column_int64(st, 1);
+    char note[64];
+    cJSON *o = resource("CarePlan", "", id);
+    cJSON_AddStringToObject(o, "status", "active");
+    cJSON_AddStringToObject(o, "intent", "plan");
+    put_ref(o, "subject", "Patient", client);
+    put_time(cJSON_AddObjectToObject(o, "period"), "start", col(st, 2));
+    put_time(o, "created", col(st, 2));
+    put_display(o, "author", col(st, 3));
+    if (plan_goal_refs(r, o, id, err) != CC_OK ||
+        plan_activities(r, o, id, client, err) != CC_OK)
+        return cJSON_Delete(o), err->code;
+    if (*col(st, 4)) {
+        snprintf(note, sizeof note, "last reviewed %.20s", col(st, 4));
+        put_note(o, note);
+    }
+    return r->emit(r, T_CAREPLAN, o, err);
+}
+
+static const char *goal_lifecycle(const char *status)
+{
+    if (!strcmp(status, "met"))
+        return "completed";
+    return !strcmp(status, "dropped") ? "cancelled" : "active";
+}
+
+static int row_goal(fhir_run *r, sqlite3_stmt *st, cc_err *err)
+{
+    char note[300];
+    cJSON *o = resource("Goal", "", sqlite3_column_int64(st, 0));
+    cJSON_AddStringToObject(o, "lifecycleStatus", goal_lifecycle(col(st, 4)));
+    if (!strcmp(col(st, 4), "met"))
+        cJSON_AddItemToObject(
+            o, "achievementStatus",
+            concept("http://terminology.hl7.org/CodeSystem/goal-achievement",
+                    "achieved", "Achieved"));
+    cJSON *desc = text_concept(col(st, 2));
+    if (!cJSON_GetArraySize(desc)) /* description is required */
+        cJSON_AddStringToObject(desc, "text", "(no words recorded)");
+    cJSON_AddItemToObject(o, "description", desc);
+    put_ref(o, "subject", "Patient", sqlite3_column_int64(st, 1));
+    if (strcmp(col(st, 4), "active") != 0) { /* a date: the day it was last saved */
+        char day[11];
+        snprintf(day, sizeof day, "%.10s", col(st, 7));
+        put_time(o, "statusDate", day);
+    }
+    put_str(o, "statusReason", col(st, 5));
+    if (*col(st, 6)) {
+        cJSON *t = cJSON_CreateObject();
+        put_time(t, "dueDate", col(st, 6));
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "target"), t);
+    }
+    if (*col(st, 3)) {
+        snprintf(note, sizeof note, "barriers: %s", col(st, 3));
+        put_note(o, note);
+    }
+    return r->emit(r, T_GOAL, o, err);
+}
+
+/* ---- MedicationStatement ------------------------------------------------ */
+
+static int row_medication(fhir_run *r, sqlite3_stmt *st, cc_err *err)
+{
+    char text[200];
+    const char *stop = col(st, 8);
+    int stopped = *stop && strncmp(stop, r->today, 10) <= 0;
+    cJSON *o = resource("MedicationStatement", "", sqlite3_column_int64(st, 0));
+    cJSON_AddStringToObject(o, "status", stopped ? "stopped" : "active");
+    cJSON *med = text_concept(col(st, 2));
+    if (!cJSON_GetArraySize(med)) /* medication[x] is required */
+        cJSON_AddStringToObject(med, "text", "(no name recorded)");
+    cJSON_AddItemToObject(o, "medicationCodeableConcept", med);
+    put_ref(o, "subject", "Patient", sqlite3_column_int64(st, 1));
+    cJSON *period = cJSON_CreateObject();
+    put_time(period, "start", col(st, 7));
+    put_time(period, "end", stop);
+    if (cJSON_GetArraySize(period))
+        cJSON_AddItemToObject(o, "effectivePeriod", period);
+    else
+        cJSON_Delete(period);
+    put_time(o, "dateAsserted", col(st, 9));
+    put_display(o, "informationSource", col(st, 6));
+    snprintf(text, sizeof text, "%s%s%s", col(st, 3),
+             *col(st, 3) && *col(st, 4) ? ", " : "", col(st, 4));
+    cJSON *dose = cJSON_CreateObject();
+    put_str(dose, "text", text);
+    if (cJSON_GetArraySize(dose))
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "dosage"), dose);
+    else
+        cJSON_Delete(dose);
+    if (*col(st, 5)) {
+        snprintf(text, sizeof text, "prescribed by %s", col(st, 5));
+        put_note(o, text);
+    }
+    return r->emit(r, T_MEDICATION, o, err);
+}
+
 /* ---- the queries -------------------------------------------------------- */
 
 /* head ends in a WHERE clause; " AND <client> = ?1" is added for one
@@ -784,6 +993,16 @@ static const struct fhir_query {
      "JOIN program p ON p.id = r.program_id LEFT JOIN organization o ON o.id = "
      "r.source_org_id WHERE 1",
      "r.client_id", "ORDER BY r.id", row_referral},
+    {"SELECT cp.id, cp.client_id, cp.created_at, s.login, cp.reviewed_at FROM "
+     "care_plan cp LEFT JOIN staff s ON s.id = cp.created_by WHERE 1",
+     "cp.client_id", "ORDER BY cp.id", row_careplan},
+    {"SELECT g.id, cp.client_id, g.words, g.barriers, g.status, g.reason, "
+     "g.review_date, g.saved_at FROM plan_goal g JOIN care_plan cp ON cp.id = "
+     "g.plan_id WHERE 1",
+     "cp.client_id", "ORDER BY g.id", row_goal},
+    {"SELECT m.id, m.client_id, m.name, m.dose, m.how_taken, m.prescriber, m.source, "
+     "m.start_date, m.stop_date, m.saved_at FROM medication m WHERE 1",
+     "m.client_id", "ORDER BY m.id", row_medication},
 };
 
 static int run_query(fhir_run *r, const struct fhir_query *q, cc_err *err)

@@ -2,7 +2,9 @@
  * fhir.h — a client's record as HL7 FHIR R4 resources: Patient, Consent,
  * EpisodeOfCare, Task (protocol and manual tasks, hand-offs),
  * QuestionnaireResponse and RiskAssessment (each risk assessment),
- * Encounter (hospital visits) and ServiceRequest (referrals). For one
+ * Encounter (hospital visits), ServiceRequest (referrals), CarePlan and
+ * Goal (the client's plan and its goals) and MedicationStatement (the
+ * medication list). For one
  * client, a Bundle of type collection written through the core's
  * disclosure use case (core/disclose.h); for every client, Bulk Data style
  * NDJSON, one resource type per file. docs/FHIR.md maps each field.
@@ -14,7 +16,7 @@
 
 #include "core/ctx.h"
 
-#define FHIR_NTYPES 8
+#define FHIR_NTYPES 11
 
 /* The resource types, in the order of the counts below. */
 extern const char *const fhir_types[FHIR_NTYPES];

@@ -6,7 +6,10 @@
 # (refused without a release naming it; with one, recorded in the accounting
 # of disclosures, substance-use information left out unless a release
 # covers it, then labelled 42 CFR Part 2; a revoked consent inactive); out
-# of scope refused; every client as NDJSON with a manifest (supervisors).
+# of scope refused; the client's plan (a CarePlan with each step an activity,
+# a Goal per goal: active, met, dropped), medications (MedicationStatement,
+# active or stopped) and PAM results in the record; every client as NDJSON
+# with a manifest (supervisors), the plan's types among its files.
 # Every FHIR file is checked against the FHIR R4 JSON schema with the npm
 # validator tools/npm-deps.sh installs; if it cannot be installed the test
 # says so and fails.
@@ -79,6 +82,34 @@ as coach1 encounter link 1 1
 expect 0 out '^notification 1 linked to client 1' 'setup: the admission, linked to the client'
 as coach1 import adt "$ADT/a03.hl7"
 expect 0 out '^1 applied' 'setup: the discharge starts the episode'
+as coach1 plan goal 1 --words 'I want to walk to church again' \
+    --barriers 'stairs; short of breath' --review 2026-12-15
+expect 0 out '^goal 1 added to the plan of client 1' 'setup: a goal in the client'"'"'s words'
+as coach1 plan step 1 --what 'Walk to the corner with my daughter' --who client \
+    --due 2026-11-27
+expect 0 out '' 'setup: a step of the goal'
+as coach1 plan step 1 --what 'Ask the PCP about cardiac rehab' --who coach1
+expect 0 out '' 'setup: a second step, without a date'
+as coach1 plan goal 1 --words 'I take my pills the right way'
+expect 0 out '^goal 2 added' 'setup: a second goal'
+as coach1 plan goal-edit 2 --status met
+expect 0 out '' 'setup: ... met'
+as coach1 plan goal 1 --words 'I keep a diary'
+expect 0 out '^goal 3 added' 'setup: a third goal'
+as coach1 plan goal-edit 3 --status dropped --reason 'she would rather not'
+expect 0 out '' 'setup: ... dropped with a reason'
+as coach1 med add 1 --name 'Furosemide 40 mg tablet' --dose '40 mg' --how 'by mouth every morning' \
+    --prescriber 'Dr. Amara Osei' --source discharge-summary --start 2026-11-20
+expect 0 out '^medication 1 added for client 1' 'setup: a medication'
+as coach1 med add 1 --name 'Ibuprofen' --dose '200 mg' --how 'as needed' --source bottles \
+    --start 2026-10-01
+expect 0 out '^medication 2 added' 'setup: a second medication'
+as coach1 med stop 2 --date 2026-11-19
+expect 0 out '^medication 2 stopped on 2026-11-19' 'setup: ... stopped'
+admin pam licence 'INS-LIC-0042'
+expect 0 out 'set' 'setup: the site'"'"'s PAM licence'
+as coach1 pam record 1 --score 48.2 --level 2 --date 2026-11-19
+expect 0 out '^PAM result 1 recorded' 'setup: a PAM result'
 
 # ---- CSV -------------------------------------------------------------------
 as sup1 export --format csv --what clients
@@ -100,8 +131,34 @@ as coach1 export --format fhir --client 1 --output "$T/internal.json"
 expect 0 err '' 'FHIR: the owner exports the record for internal use'
 is "$(json 'b["type"]' "$T/internal.json")" collection 'FHIR: a Bundle of type collection'
 is "$(json '",".join(sorted({e["resource"]["resourceType"] for e in b["entry"]}))' "$T/internal.json")" \
-    Consent,Encounter,EpisodeOfCare,Patient,QuestionnaireResponse,RiskAssessment,ServiceRequest,Task \
-    'FHIR: the record has its patient, consent, episode, assessment, tasks, stay and referral'
+    CarePlan,Consent,Encounter,EpisodeOfCare,Goal,MedicationStatement,Patient,QuestionnaireResponse,RiskAssessment,ServiceRequest,Task \
+    'FHIR: the record has its patient, consent, episode, assessment, tasks, stay, referral, plan, goals and medications'
+is "$(json 'len([e for e in b["entry"] if e["resource"]["resourceType"]=="CarePlan"])' "$T/internal.json")" \
+    1 'FHIR: one CarePlan (one plan per client)'
+cp() { json "(lambda c: $1)([e[\"resource\"] for e in b[\"entry\"] if e[\"resource\"][\"resourceType\"]==\"CarePlan\"][0])" "$2"; }
+is "$(cp '(c["status"], c["intent"], c["subject"]["reference"], c["period"]["start"][:10])' "$T/internal.json")" \
+    "('active', 'plan', 'Patient/1', '2026-11-20')" \
+    'CarePlan: active, intent plan, the patient, its period from the plan'"'"'s making'
+is "$(cp '[g["reference"] for g in c["goal"]]' "$T/internal.json")" \
+    "['Goal/1', 'Goal/2', 'Goal/3']" 'CarePlan: references every goal'
+is "$(cp '[(a["detail"]["description"], a["detail"]["status"], a["detail"].get("scheduledString"), a["detail"]["goal"][0]["reference"], a["detail"]["performer"][0].get("reference", a["detail"]["performer"][0]["display"])) for a in c["activity"]]' "$T/internal.json")" \
+    "[('Walk to the corner with my daughter', 'not-started', 'by 2026-11-27', 'Goal/1', 'Patient/1'), ('Ask the PCP about cardiac rehab', 'not-started', None, 'Goal/1', 'coach1')]" \
+    'CarePlan: an activity per step with its status, date, goal and who'
+goal() { json "(lambda g: $1)([e[\"resource\"] for e in b[\"entry\"] if e[\"resource\"][\"resourceType\"]==\"Goal\" and e[\"resource\"][\"id\"]==\"$2\"][0])" "$3"; }
+is "$(goal '(g["lifecycleStatus"], g["description"]["text"], g["target"][0]["dueDate"], g["note"][0]["text"], g["subject"]["reference"])' 1 "$T/internal.json")" \
+    "('active', 'I want to walk to church again', '2026-12-15', 'barriers: stairs; short of breath', 'Patient/1')" \
+    'Goal: active, the client'"'"'s words, the review date as its due date, the barriers as a note'
+is "$(goal '(g["lifecycleStatus"], g["achievementStatus"]["coding"][0]["code"])' 2 "$T/internal.json")" \
+    "('completed', 'achieved')" 'Goal: met is completed (achieved)'
+is "$(goal '(g["lifecycleStatus"], g["statusReason"])' 3 "$T/internal.json")" \
+    "('cancelled', 'she would rather not')" 'Goal: dropped is cancelled, with its reason'
+med() { json "(lambda m: $1)([e[\"resource\"] for e in b[\"entry\"] if e[\"resource\"][\"resourceType\"]==\"MedicationStatement\" and e[\"resource\"][\"id\"]==\"$2\"][0])" "$3"; }
+is "$(med '(m["status"], m["medicationCodeableConcept"]["text"], m["dosage"][0]["text"], m["effectivePeriod"], m["informationSource"]["display"], m["note"][0]["text"], m["subject"]["reference"])' 1 "$T/internal.json")" \
+    "('active', 'Furosemide 40 mg tablet', '40 mg, by mouth every morning', {'start': '2026-11-20'}, 'discharge-summary', 'prescribed by Dr. Amara Osei', 'Patient/1')" \
+    'MedicationStatement: active, the name, dose and how taken, the period, the source, the prescriber'
+is "$(med '(m["status"], m["effectivePeriod"], "note" in m)' 2 "$T/internal.json")" \
+    "('stopped', {'start': '2026-10-01', 'end': '2026-11-19'}, False)" \
+    'MedicationStatement: a stop date that has passed is stopped, its end the stop'
 is "$(json '[(e["resource"]["period"]["start"], e["resource"]["period"]["end"], e["resource"]["class"]["code"]) for e in b["entry"] if e["resource"]["resourceType"]=="Encounter"]' "$T/internal.json")" \
     "[('2026-11-18T14:15:00Z', '2026-11-20T13:00:00Z', 'IMP')]" \
     'FHIR: admission and discharge of one visit are one Encounter, its class from PV1-2'
@@ -146,6 +203,7 @@ CARECOORD_PASSPHRASE=sup1-own-pass run --db "$DB" --user sup1 export --what disc
 expect 0 out '"recipient":"PCP1".*"purpose":"follow-up care"' \
     'FHIR: recorded in the accounting of disclosures with its purpose'
 like "$OUT" '"what":"FHIR R4 record: Patient 1 Consent 4' '... and what went'
+like "$OUT" 'CarePlan 1 Goal 3 MedicationStatement 2' '... counting the plan, its goals and the medications'
 
 as coach1 client consent 1 --kind release --to NGH --purpose 'readmission review' \
     --expires 2027-11-01
@@ -166,6 +224,10 @@ as sup1 export --format fhir --all --dir "$T/bulk"
 expect 0 out '^Patient.ndjson: 1$' 'FHIR --all: one file per resource type'
 is "$(json 'sum(o["count"] for o in b["output"])' "$T/bulk/manifest.json")" \
     "$(cat "$T"/bulk/*.ndjson | wc -l)" 'FHIR --all: the manifest counts every line'
+is "$(json '[(o["type"], o["count"]) for o in b["output"] if o["type"] in ("CarePlan", "Goal", "MedicationStatement")]' "$T/bulk/manifest.json")" \
+    "[('CarePlan', 1), ('Goal', 3), ('MedicationStatement', 2)]" \
+    'FHIR --all: the plan, its goals and the medications have their files in the manifest'
+is "$(wc -l <"$T/bulk/Goal.ndjson")" 3 'FHIR --all: one line per goal'
 as sup1 export --format fhir --all --dir "$T/bulk"
 expect 1 err 'already holds files' 'FHIR --all: never into a directory that holds files'
 
