@@ -113,8 +113,8 @@ view *form_med_new(app *a, int64_t client_id, int64_t med_id)
                        : " Add a medication to the client's list";
     med_fields(a, mf);
     snprintf(fm->preview, sizeof fm->preview,
-             "Source: where this came from (the bottles in the home, the discharge "
-             "summary...).");
+             "Source: where it came from (the bottles in the home, a discharge "
+             "summary).");
     fm->save = save_med;
     snprintf(mf->msg, sizeof mf->msg, "medication added to the list");
     fm->saved_msg = mf->msg;
@@ -162,9 +162,9 @@ view *form_reconcile_new(app *a, int64_t client_id)
     fm->f[0] = (form_field){"Note", NULL, ""};
     for (int i = 0; i < 2 * REC_PAIRS; i++)
         fm->f[1 + i] = (form_field){labels[i], NULL, ""};
-    snprintf(fm->preview, sizeof fm->preview,
-             "Each discrepancy found (e.g. \"two bottles of metoprolol\") with how it "
-             "was resolved.");
+    snprintf(
+        fm->preview, sizeof fm->preview,
+        "Each discrepancy found (a double, a stopped pill) and how it was resolved.");
     fm->save = save_reconcile;
     fm->saved_msg = mf->msg;
     return form_view_new(fm);
@@ -178,9 +178,7 @@ void med_sign_off_act(app *a, int64_t rec_id)
     if (med_sign_off(&a->ctx, rec_id, &err) != CC_OK)
         app_status(a, 1, "%s", err.msg);
     else
-        app_status(a, 0,
-                   "reconciliation %lld signed off: the medications pillar is done",
-                   (long long)rec_id);
+        app_status(a, 0, "reconciliation %lld signed off", (long long)rec_id);
 }
 
 /* ---- the pillars ---------------------------------------------------------- */
@@ -206,9 +204,9 @@ view *form_pillar_new(app *a, int64_t client_id)
     fm->n = 2;
     fm->f[0] = (form_field){"Pillar", "phr,follow-up,red-flags", "phr"};
     fm->f[1] = (form_field){"Note", NULL, ""};
-    snprintf(fm->preview, sizeof fm->preview,
-             "phr: the personal health record given and used; red-flags: taught and "
-             "repeated back. Medications: the nurse's sign-off.");
+    snprintf(
+        fm->preview, sizeof fm->preview,
+        "phr: the health record given and used; red-flags: taught, repeated back.");
     fm->save = save_pillar;
     fm->saved_msg = mf->msg;
     return form_view_new(fm);

@@ -179,8 +179,7 @@ view *form_step_new(app *a, int64_t client_id, const char *ref)
     fm->f[2] = (form_field){"By", NULL, ""};
     form_today_plus(a, 7, fm->f[2].value);
     snprintf(fm->preview, sizeof fm->preview,
-             "Who does it: the client, a caregiver, or a colleague (%s then makes "
-             "the step a task).",
+             "Who: the client, a caregiver or a colleague (%s then makes it a task).",
              keymap_key_name(ACT_STEP_TASK));
     fm->save = save_step;
     fm->saved_msg = "step added to the goal";
@@ -222,10 +221,15 @@ void plan_act(app *a, int64_t client_id, enum action act)
         return;
     if (act == ACT_PLAN_REVIEW) {
         if (plan_review(&a->ctx, client_id, &err) == CC_OK)
-            app_status(a, 0, "plan reviewed: the next review is due in 30 days");
+            app_status(a, 0,
+                       "plan reviewed: during an episode, the next review is due "
+                       "in 30 days");
     } else if (plan_from_template(&a->ctx, client_id, &added, &err) == CC_OK) {
-        app_status(a, 0, "%d starting goal%s from the program's template", added,
-                   added == 1 ? "" : "s");
+        if (added)
+            app_status(a, 0, "%d starting goal%s added from the program's template",
+                       added, added == 1 ? "" : "s");
+        else
+            app_status(a, 0, "the plan has the template's starting goals already");
     }
     if (err.code)
         app_status(a, 1, "%s", err.msg);
@@ -265,9 +269,9 @@ view *form_pam_new(app *a, int64_t client_id)
     fm->f[2] = (form_field){"Instrument", "PAM-13,PAM-10", "PAM-13"};
     fm->f[3] = (form_field){"Taken on", NULL, ""};
     form_today_plus(a, 0, fm->f[3].value);
-    snprintf(fm->preview, sizeof fm->preview,
-             "The score and level as the instrument gives them; the site's licence "
-             "is recorded with it.");
+    snprintf(
+        fm->preview, sizeof fm->preview,
+        "The score and level the licensed instrument gave (carecoord does not score).");
     fm->save = save_pam;
     fm->saved_msg = "PAM result recorded";
     return form_view_new(fm);

@@ -401,12 +401,18 @@ static void appointment_key(app *a, record *r, enum action act)
     load_tab(a, r);
 }
 
-static enum redraw switch_tab(app *a, record *r, int step)
+static const struct view_ops *ops_of_tab(const record *r);
+
+/* The next or previous tab, and its footer. */
+static enum redraw switch_tab(app *a, view *v, int step)
 {
+    record *r = v->data;
+    const struct view_ops *was = v->ops;
     r->tab = (r->tab + step + ntabs()) % ntabs();
     r->pos.sel = r->pos.top = 0;
     load_tab(a, r);
-    return REDRAW_VIEW;
+    v->ops = ops_of_tab(r);
+    return v->ops == was ? REDRAW_VIEW : REDRAW_ALL;
 }
 
 static enum redraw key(app *a, view *v, enum action act, int ch)
@@ -432,9 +438,9 @@ static enum redraw key(app *a, view *v, enum action act, int ch)
         appointment_key(a, r, act);
         return REDRAW_ALL;
     case ACT_NEXT_TAB:
-        return switch_tab(a, r, 1);
+        return switch_tab(a, v, 1);
     case ACT_PREV_TAB:
-        return switch_tab(a, r, -1);
+        return switch_tab(a, v, -1);
     case ACT_OPEN:
         open_row(a, r);
         return REDRAW_ALL;
@@ -482,12 +488,27 @@ static void destroy(view *v)
     free(v);
 }
 
-static const struct view_ops ops = {
-    "record",  "next-tab log-contact book assess consent handoff phones help",
-    draw,      key,
-    reload,    destroy,
-    KEYS_VIEW, 0, /* a reload is an audited view: only when asked for */
-};
+#define RECORD_OPS(footer)                                                             \
+    {                                                                                  \
+        "record", footer, draw, key, reload, destroy, KEYS_VIEW,                       \
+            0 /* a reload is an audited view: only when asked for */                   \
+    }
+
+/* The same view, with the footer of the tab on screen. */
+static const struct view_ops ops =
+    RECORD_OPS("next-tab log-contact book assess consent handoff phones help");
+static const struct view_ops plan_ops = RECORD_OPS(
+    "add-goal add-step task-done step-task edit plan-review plan-template help");
+static const struct view_ops meds_ops =
+    RECORD_OPS("add-med edit reconcile sign-off pillar pam help");
+
+static const struct view_ops *ops_of_tab(const record *r)
+{
+    const char *tab = record_tab_names()[r->tab];
+    return !strcmp(tab, "plan")          ? &plan_ops
+           : !strcmp(tab, "medications") ? &meds_ops
+                                         : &ops;
+}
 
 view *view_record_new(app *a, int64_t client_id, const char *tab)
 {
@@ -501,7 +522,7 @@ view *view_record_new(app *a, int64_t client_id, const char *tab)
     for (int i = 0; tab && record_tab_names()[i]; i++)
         if (!strcmp(record_tab_names()[i], tab))
             r->tab = i;
-    v->ops = &ops;
+    v->ops = ops_of_tab(r);
     v->data = r;
     if (load(a, r) != 0) {
         destroy(v);
