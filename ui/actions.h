@@ -42,8 +42,7 @@
     ACTION(PREV_QUARTER, "prev-quarter", "[", "measures: the previous quarter")        \
     ACTION(NEXT_QUARTER, "next-quarter", "]",                                          \
            "measures: the next quarter (from the month: this one)")                    \
-    ACTION(TASK_DONE, "task-done", "d",                                                \
-           "mark the selected task, or plan step, done (record, inbox)")               \
+    ACTION(TASK_DONE, "task-done", "d", "mark the selected task or plan step done")    \
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \
     ACTION(DECLINE, "decline", "x", "decline the selected hand-off (with a reason)")   \
@@ -70,17 +69,15 @@
     ACTION(ADD_STEP, "add-step", "S", "plan: add a step to the selected goal")         \
     ACTION(STEP_TASK, "step-task", "J", "plan: the selected step becomes a task")      \
     ACTION(PLAN_REVIEW, "plan-review", "v",                                            \
-           "plan: reviewed with the client (the next review in 30 days)")              \
+           "plan: reviewed (the next review is due in 30 days)")                       \
     ACTION(PLAN_TEMPLATE, "plan-template", "U",                                        \
            "plan: the starting goals of the program's template")                       \
     ACTION(ADD_MED, "add-med", "z", "medications: add one to the client's list")       \
-    ACTION(                                                                            \
-        RECONCILE, "reconcile", "=",                                                   \
-        "medications: a reconciliation, its discrepancies and how each was resolved")  \
+    ACTION(RECONCILE, "reconcile", "=",                                                \
+           "medications: reconcile, each discrepancy resolved")                        \
     ACTION(SIGN_OFF, "sign-off", "!",                                                  \
-           "medications: the nurse signs the selected reconciliation off")             \
-    ACTION(PILLAR, "pillar", "|",                                                      \
-           "care transition: mark a pillar done (phr, follow-up, red flags)")          \
+           "medications: the nurse signs a reconciliation off")                        \
+    ACTION(PILLAR, "pillar", "|", "pillars: phr, follow-up or red flags done")         \
     ACTION(PAM, "pam", "%", "record a Patient Activation Measure result")              \
     ACTION(ADD, "add", "N", "add an entry (administration)")                           \
     ACTION(RETIRE, "retire", "X",                                                      \

@@ -344,7 +344,7 @@ static const struct {
 static view *edit_plan_or_med(app *a, record *r)
 {
     if (!strcmp(record_tab_names()[r->tab], "plan")) {
-        int64_t id = selected_ref(a, r, "plan", "goal:", "a goal (E edits goals)");
+        int64_t id = selected_ref(a, r, "plan", "goal:", "a goal to edit");
         return id ? form_goal_new(a, r->client_id, id) : NULL;
     }
     int64_t id = selected_ref(a, r, "medications", "med:", "a medication to edit");
