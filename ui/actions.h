@@ -78,7 +78,7 @@
     ACTION(SIGN_OFF, "sign-off", "!",                                                  \
            "medications: the nurse signs a reconciliation off")                        \
     ACTION(PILLAR, "pillar", "|", "pillars: phr, follow-up or red flags done")         \
-    ACTION(PAM, "pam", "%", "record a Patient Activation Measure result")              \
+    ACTION(PAM, "pam", "@", "record a Patient Activation Measure result")              \
     ACTION(ADD, "add", "N", "add an entry (administration)")                           \
     ACTION(RETIRE, "retire", "X",                                                      \
            "retire, end or offboard the entry (administration)")                       \
