@@ -42,7 +42,7 @@
     ACTION(PREV_QUARTER, "prev-quarter", "[", "measures: the previous quarter")        \
     ACTION(NEXT_QUARTER, "next-quarter", "]",                                          \
            "measures: the next quarter (from the month: this one)")                    \
-    ACTION(TASK_DONE, "task-done", "d", "mark the selected task done (record, inbox)") \
+    ACTION(TASK_DONE, "task-done", "d", "mark the selected task or plan step done")    \
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \
     ACTION(DECLINE, "decline", "x", "decline the selected hand-off (with a reason)")   \
@@ -53,16 +53,32 @@
     ACTION(ENCOUNTER, "encounter", "H",                                                \
            "record a hospital stay or ED visit (phone, fax)")                          \
     ACTION(PHONES, "phones", "P", "edit the client's phones and when to call")         \
-    ACTION(ADDRESS, "address", "W", "edit the home address and primary care provider")  \
+    ACTION(ADDRESS, "address", "W", "edit the home address and primary care provider") \
     ACTION(CAREGIVER, "caregiver", "F",                                                \
-           "add a family member, caregiver or legal representative")                  \
-    ACTION(BOOK, "book", "B", "book an appointment: a visit, a call, PCP, specialist")   \
-    ACTION(AGENDA, "agenda", "D", "the day's and week's visits, calls and appointments") \
-    ACTION(TEAM, "team-clients", "T", "the clients of everyone on my teams")            \
-    ACTION(MY_TASKS, "my-tasks", "L", "my open tasks, due first, across clients")       \
+           "add a family member, caregiver or legal representative")                   \
+    ACTION(BOOK, "book", "B", "book an appointment: a visit, a call, PCP, specialist") \
+    ACTION(AGENDA, "agenda", "D",                                                      \
+           "the day's and week's visits, calls and appointments")                      \
+    ACTION(TEAM, "team-clients", "T", "the clients of everyone on my teams")           \
+    ACTION(MY_TASKS, "my-tasks", "L", "my open tasks, due first, across clients")      \
     ACTION(KEPT, "kept", "K", "mark the selected appointment kept")                    \
-    ACTION(NO_SHOW, "no-show", "m", "mark the selected appointment missed (follow-up)")  \
-    ACTION(UNBOOK, "unbook", "u", "cancel or reschedule the selected appointment")       \
+    ACTION(NO_SHOW, "no-show", "m",                                                    \
+           "mark the selected appointment missed (follow-up)")                         \
+    ACTION(UNBOOK, "unbook", "u", "cancel or reschedule the selected appointment")     \
+    ACTION(ADD_GOAL, "add-goal", "I", "plan: add a goal in the client's own words")    \
+    ACTION(ADD_STEP, "add-step", "S", "plan: add a step to the selected goal")         \
+    ACTION(STEP_TASK, "step-task", "J", "plan: the selected step becomes a task")      \
+    ACTION(PLAN_REVIEW, "plan-review", "v",                                            \
+           "plan: reviewed (the next review is due in 30 days)")                       \
+    ACTION(PLAN_TEMPLATE, "plan-template", "U",                                        \
+           "plan: the starting goals of the program's template")                       \
+    ACTION(ADD_MED, "add-med", "z", "medications: add one to the client's list")       \
+    ACTION(RECONCILE, "reconcile", "=",                                                \
+           "medications: reconcile, each discrepancy resolved")                        \
+    ACTION(SIGN_OFF, "sign-off", "!",                                                  \
+           "medications: the nurse signs a reconciliation off")                        \
+    ACTION(PILLAR, "pillar", "|", "pillars: phr, follow-up or red flags done")         \
+    ACTION(PAM, "pam", "@", "record a Patient Activation Measure result")              \
     ACTION(ADD, "add", "N", "add an entry (administration)")                           \
     ACTION(RETIRE, "retire", "X",                                                      \
            "retire, end or offboard the entry (administration)")                       \

@@ -107,4 +107,29 @@ view *form_encounter_new(app *a, int64_t client_id);
 /* The intensive episode: start, extend or close (form_episode.c). */
 view *form_episode_new(app *a, int64_t client_id);
 
+/* The care plan (form_plan.c): a goal added (goal_id 0) or edited; a step
+ * added to the goal of the plan tab's row ref ("goal:ID", or "step:ID":
+ * that step's goal). */
+view *form_goal_new(app *a, int64_t client_id, int64_t goal_id);
+view *form_step_new(app *a, int64_t client_id, const char *ref);
+
+/* d (done) or J (a task) on step step_id of client_id; the outcome on the
+ * status line. 1 if the plan must be read again. */
+int plan_step_act(app *a, int64_t client_id, int64_t step_id, enum action act);
+
+/* v (the plan reviewed) or U (the program's starting goals) for client_id;
+ * the outcome on the status line. */
+void plan_act(app *a, int64_t client_id, enum action act);
+
+/* A Patient Activation Measure result (form_plan.c). */
+view *form_pam_new(app *a, int64_t client_id);
+
+/* Medications (form_meds.c): one added (med_id 0) or edited; a
+ * reconciliation; the nurse's sign-off of reconciliation rec_id (the
+ * outcome on the status line); a care-transition pillar marked done. */
+view *form_med_new(app *a, int64_t client_id, int64_t med_id);
+view *form_reconcile_new(app *a, int64_t client_id);
+void med_sign_off_act(app *a, int64_t rec_id);
+view *form_pillar_new(app *a, int64_t client_id);
+
 #endif

@@ -1,9 +1,10 @@
 /*
  * view_record.c — one client's record: a summary band (identity, program,
  * owner, risk and its drivers, episode day, consent state) and tabs
- * (referrals, consent, assessments, episode, tasks, contacts, hand-offs),
- * each a list newest first. Opening a tab is an audited view of that part.
- * From here a person logs a contact, completes a task, proposes a hand-off.
+ * (referrals, consent, assessments, episode, tasks, contacts, hand-offs, the
+ * care plan, medications...), each a list newest first. Opening a tab is an
+ * audited view of that part. From here a person logs a contact, completes a
+ * task, proposes a hand-off, works the plan and the medication list.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +271,60 @@ static void open_row(app *a, record *r)
         app_push(a, p);
 }
 
+/* The id after prefix ("goal:", "step:", "med:", "rec:") in the ref of the
+ * selected row of tab, or 0 (said why: need). */
+static int64_t selected_ref(app *a, record *r, const char *tab, const char *prefix,
+                            const char *need)
+{
+    const char *ref =
+        on_tab(r, tab) ? table_cell(&r->table, r->pos.sel, table_col(&r->table, "ref"))
+                       : "";
+    if (!strncmp(ref, prefix, strlen(prefix)))
+        return atoll(ref + strlen(prefix));
+    app_status(a, 1, "choose %s on the %s tab", need, tab);
+    return 0;
+}
+
+/* d and J on a step of the plan tab. */
+static void step_key(app *a, record *r, enum action act)
+{
+    int64_t id = selected_ref(a, r, "plan", "step:", "a step");
+    if (id && plan_step_act(a, r->client_id, id, act))
+        load_tab(a, r);
+}
+
+/* S: a step for the selected goal (or the goal of the selected step). */
+static view *add_step(app *a, record *r)
+{
+    if (!on_tab(r, "plan")) {
+        app_status(a, 1, "choose a goal on the plan tab");
+        return NULL;
+    }
+    return form_step_new(
+        a, r->client_id,
+        table_cell(&r->table, r->pos.sel, table_col(&r->table, "ref")));
+}
+
+/* !: the nurse's sign-off of the selected reconciliation. */
+static void sign_off(app *a, record *r)
+{
+    int64_t id = selected_ref(a, r, "medications", "rec:", "a reconciliation");
+    if (!id)
+        return;
+    med_sign_off_act(a, id);
+    load(a, r); /* the band's pillars too */
+}
+
+static view *goal_add(app *a, int64_t client_id)
+{
+    return form_goal_new(a, client_id, 0);
+}
+
+static view *med_add_form(app *a, int64_t client_id)
+{
+    return form_med_new(a, client_id, 0);
+}
+
 /* The forms opened from a record, by action. */
 static const struct {
     enum action act;
@@ -280,14 +335,30 @@ static const struct {
     {ACT_TASK_ADD, form_task_new},       {ACT_EPISODE, form_episode_new},
     {ACT_ENCOUNTER, form_encounter_new}, {ACT_PHONES, form_phones_new},
     {ACT_ADDRESS, form_address_new},     {ACT_CAREGIVER, form_caregiver_add},
-    {ACT_BOOK, form_appointment_new},
+    {ACT_BOOK, form_appointment_new},    {ACT_ADD_GOAL, goal_add},
+    {ACT_ADD_MED, med_add_form},         {ACT_RECONCILE, form_reconcile_new},
+    {ACT_PILLAR, form_pillar_new},       {ACT_PAM, form_pam_new},
 };
 
+/* E on the plan or medications tab: the selected goal or medication. */
+static view *edit_plan_or_med(app *a, record *r)
+{
+    if (!strcmp(record_tab_names()[r->tab], "plan")) {
+        int64_t id = selected_ref(a, r, "plan", "goal:", "a goal to edit");
+        return id ? form_goal_new(a, r->client_id, id) : NULL;
+    }
+    int64_t id = selected_ref(a, r, "medications", "med:", "a medication to edit");
+    return id ? form_med_new(a, r->client_id, id) : NULL;
+}
+
 /* E: a correction of a contact on the contacts tab; a caregiver on the
- * details tab, the address or primary care there; or else the client's own
- * details. */
+ * details tab, the address or primary care there; a goal or a medication;
+ * or else the client's own details. */
 static view *edit_selected(app *a, record *r)
 {
+    const char *tab = record_tab_names()[r->tab];
+    if (!strcmp(tab, "plan") || !strcmp(tab, "medications"))
+        return edit_plan_or_med(a, r);
     if (on_tab(r, "contacts")) {
         const cc_table *t = &r->table;
         int row = r->pos.sel;
@@ -330,12 +401,18 @@ static void appointment_key(app *a, record *r, enum action act)
     load_tab(a, r);
 }
 
-static enum redraw switch_tab(app *a, record *r, int step)
+static const struct view_ops *ops_of_tab(const record *r);
+
+/* The next or previous tab, and its footer. */
+static enum redraw switch_tab(app *a, view *v, int step)
 {
+    record *r = v->data;
+    const struct view_ops *was = v->ops;
     r->tab = (r->tab + step + ntabs()) % ntabs();
     r->pos.sel = r->pos.top = 0;
     load_tab(a, r);
-    return REDRAW_VIEW;
+    v->ops = ops_of_tab(r);
+    return v->ops == was ? REDRAW_VIEW : REDRAW_ALL;
 }
 
 static enum redraw key(app *a, view *v, enum action act, int ch)
@@ -361,15 +438,32 @@ static enum redraw key(app *a, view *v, enum action act, int ch)
         appointment_key(a, r, act);
         return REDRAW_ALL;
     case ACT_NEXT_TAB:
-        return switch_tab(a, r, 1);
+        return switch_tab(a, v, 1);
     case ACT_PREV_TAB:
-        return switch_tab(a, r, -1);
+        return switch_tab(a, v, -1);
     case ACT_OPEN:
         open_row(a, r);
         return REDRAW_ALL;
     case ACT_TASK_DONE:
-        complete_task(a, r);
+        if (on_tab(r, "plan"))
+            step_key(a, r, act);
+        else
+            complete_task(a, r);
         return REDRAW_VIEW;
+    case ACT_STEP_TASK:
+        step_key(a, r, act);
+        return REDRAW_ALL;
+    case ACT_ADD_STEP:
+        app_push(a, add_step(a, r));
+        return REDRAW_VIEW;
+    case ACT_PLAN_REVIEW:
+    case ACT_PLAN_TEMPLATE:
+        plan_act(a, r->client_id, act);
+        load(a, r);
+        return REDRAW_ALL;
+    case ACT_SIGN_OFF:
+        sign_off(a, r);
+        return REDRAW_ALL;
     case ACT_WITHDRAW:
         withdraw_handoff(a, r);
         return REDRAW_ALL;
@@ -394,12 +488,27 @@ static void destroy(view *v)
     free(v);
 }
 
-static const struct view_ops ops = {
-    "record",  "next-tab log-contact book assess consent handoff phones help",
-    draw,      key,
-    reload,    destroy,
-    KEYS_VIEW, 0, /* a reload is an audited view: only when asked for */
-};
+#define RECORD_OPS(footer)                                                             \
+    {                                                                                  \
+        "record", footer, draw, key, reload, destroy, KEYS_VIEW,                       \
+            0 /* a reload is an audited view: only when asked for */                   \
+    }
+
+/* The same view, with the footer of the tab on screen. */
+static const struct view_ops ops =
+    RECORD_OPS("next-tab log-contact book assess consent handoff phones help");
+static const struct view_ops plan_ops = RECORD_OPS(
+    "add-goal add-step task-done step-task edit plan-review plan-template help");
+static const struct view_ops meds_ops =
+    RECORD_OPS("add-med edit reconcile sign-off pillar pam help");
+
+static const struct view_ops *ops_of_tab(const record *r)
+{
+    const char *tab = record_tab_names()[r->tab];
+    return !strcmp(tab, "plan")          ? &plan_ops
+           : !strcmp(tab, "medications") ? &meds_ops
+                                         : &ops;
+}
 
 view *view_record_new(app *a, int64_t client_id, const char *tab)
 {
@@ -413,7 +522,7 @@ view *view_record_new(app *a, int64_t client_id, const char *tab)
     for (int i = 0; tab && record_tab_names()[i]; i++)
         if (!strcmp(record_tab_names()[i], tab))
             r->tab = i;
-    v->ops = &ops;
+    v->ops = ops_of_tab(r);
     v->data = r;
     if (load(a, r) != 0) {
         destroy(v);
