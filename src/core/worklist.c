@@ -533,12 +533,12 @@ static const struct tab {
      "SELECT m.name, m.dose, m.how_taken AS taken, m.prescriber, m.source, "
      "coalesce(m.start_date, '') AS start, coalesce(m.stop_date, '') AS stop, 'med:' "
      "|| m.id AS ref FROM medication m WHERE m.client_id = ?1 AND ?2 = ?2 UNION ALL "
-     "SELECT 'reconciled ' || date(r.at, 'localtime'), (SELECT count(*) FROM "
-     "med_discrepancy d WHERE d.reconciliation_id = r.id) || ' discrepancies', "
-     "s.login, CASE WHEN r.signed_off_at IS NULL THEN 'not signed off' ELSE 'signed "
-     "off by ' || (SELECT login FROM staff WHERE id = r.signed_off_by) END, '', '', "
-     "'', 'rec:' || r.id FROM med_reconciliation r JOIN staff s ON s.id = r.staff_id "
-     "WHERE r.client_id = ?1"},
+     "SELECT 'reconciled', date(r.at, 'localtime'), s.login, CASE WHEN "
+     "r.signed_off_at IS NULL THEN 'to sign off' ELSE 'signed: ' || (SELECT login "
+     "FROM staff WHERE id = r.signed_off_by) END, (SELECT count(*) FROM "
+     "med_discrepancy d WHERE d.reconciliation_id = r.id) || ' found', '', '', 'rec:' "
+     "|| r.id FROM med_reconciliation r JOIN staff s ON s.id = r.staff_id WHERE "
+     "r.client_id = ?1"},
     {"details",
      "SELECT 'phone ' || x.n || CASE WHEN r.preferred = x.n THEN ' (preferred)' ELSE "
      "'' END AS what, CASE x.n WHEN 1 THEN r.phone1 || ' ' || r.phone1_kind ELSE "

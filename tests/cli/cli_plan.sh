@@ -78,7 +78,7 @@ CARECOORD_NOW=2026-11-05T12:00:00Z as coach1 pillar mark 1 --pillar red-flags
 expect 0 out 'pillars 4/4' 'the kept appointment is the follow-up: all four'
 as coach1 med list 1
 expect 0 out 'Furosemide +20 mg +by mouth in the morning' 'the list'
-like "$OUT" 'reconciled 2026-11-02 +1 discrepancies +coach1 +signed off by nurse1' 'the reconciliation, signed off'
+like "$OUT" 'reconciled +2026-11-02 +coach1 +signed: nurse1 +1 found' 'the reconciliation, signed off, one discrepancy found'
 
 # ---- patient activation ------------------------------------------------------------
 as coach1 pam record 1 --score 48 --level 2

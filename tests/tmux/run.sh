@@ -223,7 +223,7 @@ t_unlock() {
     unlike "$(screen "$A")" 'Passphrase: .*demo' "the passphrase is not echoed"
     keys "$A" Enter
     see "$A" 'My caseload, 33 clients, by urgency' "the right one opens the caseload"
-    like "$SCREEN" '^Abova, Kemal +hss +high' "the most urgent client is on the first row"
+    like "$SCREEN" '^Valwood, Kemal +hss +high' "the most urgent client is on the first row"
     like "$SCREEN" 'caseload 33/35' "the header counts the caseload"
     keys "$A" q
     see "$A" 'Quit carecoord\? \[y/N\]' "q on the caseload asks before quitting"
@@ -234,7 +234,7 @@ t_unlock() {
     is "$(cat -- "$T/$A.rc" 2>/dev/null)" '' "the program is still running"
     keys "$A" q y Enter
     exits "$A" 0 "q, then y: it quits, exit status 0"
-    unlike "$(tmux -L "$A" capture-pane -p -t cc -S - 2>/dev/null)" 'Abova|My caseload' \
+    unlike "$(tmux -L "$A" capture-pane -p -t cc -S - 2>/dev/null)" 'Valwood|My caseload' \
         "nothing of the caseload is left on the screen or in the scrollback after quitting"
     stop "$A"
 }
@@ -245,20 +245,20 @@ t_resize() {
     db=$(fresh resize)
     start B "$db" demo-coach
     if unlock "$B"; then pass "unlocked for resizing"; else fail "unlocked for resizing" "$SCREEN"; fi
-    like "$SCREEN" 'Rosley, Thi Lan' "80x24: the 19th client is the last row shown"
-    unlike "$SCREEN" 'Keswood, José' "80x24: the 25th client is not shown"
+    like "$SCREEN" 'Dunford, Nils' "80x24: the 19th client is the last row shown"
+    unlike "$SCREEN" 'Norson, Viggo' "80x24: the 25th client is not shown"
     tmux -L "$B" resize-window -t cc -x 100 -y 30
-    see "$B" '^Keswood, José' "100x30: the caseload redraws with more rows (the 25th client)"
+    see "$B" '^Norson, Viggo' "100x30: the caseload redraws with more rows (the 25th client)"
     like "$SCREEN" '\? help  Q quit *$' "100x30: the footer is drawn whole"
     is "$(printf '%s\n' "$SCREEN" | wc -l | tr -d ' ')" 30 "100x30: 30 lines on the screen"
     like "$SCREEN" 'hand-offs 1 *$' "100x30: the header's counts moved to the right edge"
     tmux -L "$B" resize-window -t cc -x 80 -y 24
-    gone "$B" 'Keswood, José' "back to 80x24: the caseload redraws with 19 rows"
+    gone "$B" 'Norson, Viggo' "back to 80x24: the caseload redraws with 19 rows"
     like "$SCREEN" '^Rosley, Thi Lan' "back to 80x24: the 19th client is on the last row again"
     like "$SCREEN" 'My caseload, 33 clients' "back to 80x24: the title is there"
     tmux -L "$B" resize-window -t cc -x 70 -y 20
     see "$B" 'Terminal too small' "70x20: Terminal too small"
-    unlike "$SCREEN" 'Abova|caseload' "70x20: no client is shown"
+    unlike "$SCREEN" 'Valwood|caseload' "70x20: no client is shown"
     keys "$B" j
     sleep 0.3
     like "$(screen "$B")" 'Terminal too small' "70x20: other keys do nothing"
@@ -281,10 +281,10 @@ t_terms() {
     for term in xterm-256color screen tmux vt100; do
         start K "$db" demo-coach TERM="$term"
         if unlock "$K"; then pass "TERM=$term: unlocked"; else fail "TERM=$term: unlocked" "$SCREEN"; fi
-        like "$SCREEN" '^Abova, Kemal +hss +high' "TERM=$term: the caseload is drawn"
+        like "$SCREEN" '^Valwood, Kemal +hss +high' "TERM=$term: the caseload is drawn"
         like "$SCREEN" '\? more *$' "TERM=$term: the footer is drawn, ? for the keys that do not fit"
         keys "$K" Enter
-        see "$K" 'Abova, Kemal +born' "TERM=$term: Enter opens the record"
+        see "$K" 'Valwood, Kemal +born' "TERM=$term: Enter opens the record"
         [ "$term" = xterm-256color ] &&
             ok "TERM=$term: the record is drawn in color" [ "$(colors "$K")" -gt 0 ]
         keys "$K" q q y Enter
@@ -294,7 +294,7 @@ t_terms() {
     start K "$db" demo-coach TERM=xterm-256color NO_COLOR=1
     if unlock "$K"; then pass "NO_COLOR: unlocked"; else fail "NO_COLOR: unlocked" "$SCREEN"; fi
     keys "$K" Enter
-    see "$K" 'Abova, Kemal +born' "NO_COLOR: Enter opens the record"
+    see "$K" 'Valwood, Kemal +born' "NO_COLOR: Enter opens the record"
     is "$(colors "$K")" 0 "NO_COLOR: no color escape reaches the terminal"
     keys "$K" q q y Enter
     exits "$K" 0 "NO_COLOR: q q y quits"
@@ -308,14 +308,14 @@ t_idle() {
     start C "$db" demo-coach CARECOORD_IDLE_LOCK_SECONDS=3
     if unlock "$C"; then pass "unlocked with a 3 s idle lock"; else fail "unlocked with a 3 s idle lock" "$SCREEN"; fi
     keys "$C" Enter
-    see "$C" 'Abova, Kemal +born' "a record is open"
+    see "$C" 'Valwood, Kemal +born' "a record is open"
     t0=$SECONDS
     see "$C" 'Locked after inactivity' "after 3 idle seconds the screen locks" 15
     elapsed=$((SECONDS - t0))
     ok "it locked after about 3 s, not at once (${elapsed} s)" [ "$elapsed" -ge 2 ]
     like "$SCREEN" 'Passphrase:' "the unlock prompt is shown again"
-    unlike "$SCREEN" 'Abova|Kemal|born|caseload|risk' "no client data is left on the locked screen"
-    unlike "$(tmux -L "$C" capture-pane -p -t cc -S - 2>/dev/null)" 'Abova|Kemal' \
+    unlike "$SCREEN" 'Valwood|Kemal|born|caseload|risk' "no client data is left on the locked screen"
+    unlike "$(tmux -L "$C" capture-pane -p -t cc -S - 2>/dev/null)" 'Valwood|Kemal' \
         "nor in the scrollback"
     type_text "$C" demo
     keys "$C" Enter
@@ -332,12 +332,12 @@ t_hostile() {
         skip "escape sequences in a name are shown as ?" "CARECOORD_SET_NAME not set"
     else
         db=$(fresh hostile)
-        # Client 23 is demo-coach's most urgent client (Abova, Kemal).
-        CARECOORD_PASSPHRASE=demo run --db "$db" --user demo-coach client show 23
-        expect 0 out '^client 23: Abova, Kemal' "client 23 is Abova, Kemal, on demo-coach's caseload"
+        # Client 57 is demo-coach's most urgent client (Valwood, Kemal).
+        CARECOORD_PASSPHRASE=demo run --db "$db" --user demo-coach client show 57
+        expect 0 out '^client 57: Valwood, Kemal' "client 57 is Valwood, Kemal, on demo-coach's caseload"
         # OSC 0 (set the window title), ED 2 (clear the screen), RLO (U+202E).
         hostile=$'\e]0;pwned\a\e[2J\u202eX'
-        if "$SET_NAME" "$db" 23 "$hostile" 2>"$T/set_name.err"; then
+        if "$SET_NAME" "$db" 57 "$hostile" 2>"$T/set_name.err"; then
             pass "set_name wrote the hostile family name"
         else
             fail "set_name wrote the hostile family name" "$(cat "$T/set_name.err")"
@@ -348,10 +348,10 @@ t_hostile() {
         if unlock "$D"; then pass "unlocked over the hostile name"; else fail "unlocked over the hostile name" "$SCREEN"; fi
         see "$D" '^\?\]0;pwned\?\?\[2J\?X, ' "the caseload shows each control character as ?"
         like "$SCREEN" '^ carecoord  Ruth Kesner \(coach\)' "the header is still there (the screen was not cleared)"
-        like "$SCREEN" '^Valwood, Kemal' "the other rows are still there"
+        like "$SCREEN" '^Abova, Kemal' "the other rows are still there"
         is "$(printf '%s\n' "$SCREEN" | wc -l | tr -d ' ')" 24 "24 lines: nothing scrolled"
         keys "$D" Enter
-        see "$D" '^ \?\]0;pwned\?\?\[2J\?X, Kemal   born 1944-06-25' \
+        see "$D" '^ \?\]0;pwned\?\?\[2J\?X, Kemal   born 1936-02-27' \
             "the record's band shows the name sanitized, in full"
         keys "$D" h
         see "$D" 'Propose a warm hand-off' "the hand-off form opens over it"
@@ -388,7 +388,7 @@ t_conflict() {
     ok "two terminals unlocked on one database" [ "$ok1" = 1 ]
     for s in "$E1" "$E2"; do
         keys "$s" Enter
-        wait_for "$s" 'Abova, Kemal +born'
+        wait_for "$s" 'Valwood, Kemal +born'
         keys "$s" E
     done
     see "$E1" 'Edit the client.s details' "the first opens the edit form"
@@ -406,13 +406,13 @@ t_conflict() {
     type_text "$E1" es
     keys "$E1" Tab Tab Enter
     see "$E1" 'Someone saved this client first' "the first's save opens the conflict screen"
-    like "$SCREEN" '^ ZIP +20903 +20741' "it shows both ZIPs side by side"
-    like "$SCREEN" '^ language +es +zh' "and both languages"
+    like "$SCREEN" '^ ZIP +20878 +20741' "it shows both ZIPs side by side"
+    like "$SCREEN" '^ language +es +en' "and both languages"
     keys "$E1" m
     see "$E1" 'saved: your changes on top of theirs' "m puts the first's edits on top of theirs"
     CARECOORD_PASSPHRASE=demo run --db "$db" --user demo-supervisor export --what clients
-    like "$OUT" '"id":23,.*"language":"es"' "the database has the first's language (es)"
-    zip=$(printf '%s\n' "$OUT" | grep -o '"id":23,[^}]*' | grep -o '"zip":"[0-9]*"' | tr -dc 0-9)
+    like "$OUT" '"id":57,.*"language":"es"' "the database has the first's language (es)"
+    zip=$(printf '%s\n' "$OUT" | grep -o '"id":57,[^}]*' | grep -o '"zip":"[0-9]*"' | tr -dc 0-9)
     # The first never touched the ZIP, so the second's 20741 must survive.
     ok "and keeps the second's ZIP (20741), which the first never touched" [ "$zip" = 20741 ]
     keys "$E2" C-l
@@ -433,10 +433,10 @@ t_handoff() {
     ok1=0
     unlock "$F1" && unlock "$F2" && ok1=1
     ok "demo-coach and demo-coach2 unlocked in two terminals" [ "$ok1" = 1 ]
-    like "$(screen "$F1")" '^Abova, Kemal' "Abova, Kemal is on demo-coach's caseload"
-    unlike "$(screen "$F2")" 'Abova, Kemal' "and not on demo-coach2's"
+    like "$(screen "$F1")" '^Valwood, Kemal' "Valwood, Kemal is on demo-coach's caseload"
+    unlike "$(screen "$F2")" 'Valwood, Kemal' "and not on demo-coach2's"
     keys "$F1" Enter
-    see "$F1" 'Abova, Kemal +born' "demo-coach opens the client"
+    see "$F1" 'Valwood, Kemal +born' "demo-coach opens the client"
     keys "$F1" h
     see "$F1" 'Propose a warm hand-off' "h: the hand-off form"
     # The receiver: typed in, or (a list) picked by typing part of the name.
@@ -451,28 +451,28 @@ t_handoff() {
     # demo-coach waits on the caseload, where the client still is.
     keys "$F1" c
     see "$F1" 'My caseload, 33 clients' "c: demo-coach's caseload, still 33 clients"
-    like "$SCREEN" '^Abova, Kemal' "Abova, Kemal is still on it until the hand-off is accepted"
+    like "$SCREEN" '^Valwood, Kemal' "Valwood, Kemal is still on it until the hand-off is accepted"
     keys "$F2" C-l i
-    see "$F2" '^hand-off +23 +Abova, Kemal +from demo-coach: Moving close' "demo-coach2's inbox has the hand-off first"
+    see "$F2" '^hand-off +57 +Valwood, Kemal +from demo-coach: Moving close' "demo-coach2's inbox has the hand-off first"
     keys "$F2" a
-    see "$F2" 'Take Abova, Kemal as your client\? \[y/N\]' "a asks before the client becomes theirs"
+    see "$F2" 'Take Valwood, Kemal as your client\? \[y/N\]' "a asks before the client becomes theirs"
     keys "$F2" y Enter
     see "$F2" 'accepted: the client is yours' "y accepts it"
-    gone "$F2" '^hand-off +23' "it leaves the inbox"
+    gone "$F2" '^hand-off +57' "it leaves the inbox"
     keys "$F2" c
-    see "$F2" '^Abova, Kemal' "c: Abova, Kemal is on demo-coach2's caseload"
+    see "$F2" '^Valwood, Kemal' "c: Valwood, Kemal is on demo-coach2's caseload"
     like "$SCREEN" 'My caseload, 15 clients' "demo-coach2 now has 15 clients"
     # With no key pressed, demo-coach's screen follows within seconds (the
     # header's counts are read every 5 s): the header, and with it the
     # caseload's title and rows, which must never disagree with it.
     see "$F1" 'caseload 32/35' "untouched, demo-coach's header comes to 32 clients"
     see "$F1" 'My caseload, 32 clients' "and so does the caseload's title" 3
-    gone "$F1" 'Abova, Kemal' "and Abova, Kemal leaves the rows" 3
+    gone "$F1" 'Valwood, Kemal' "and Valwood, Kemal leaves the rows" 3
     keys "$F1" C-l
     sleep 0.3
     see "$F1" 'My caseload, 32 clients' "after ^L: still 32 clients"
     like "$SCREEN" 'caseload 32/35' "and the header agrees"
-    unlike "$SCREEN" 'Abova, Kemal' "Abova, Kemal is no longer on demo-coach's caseload"
+    unlike "$SCREEN" 'Valwood, Kemal' "Valwood, Kemal is no longer on demo-coach's caseload"
     keys "$F1" q y Enter
     keys "$F2" q y Enter
     exits "$F1" 0 "demo-coach quits"
@@ -648,8 +648,8 @@ lock_free() {
     else
         fail "$2: the store's lock is released" "flock -x on $1.lock would block"
     fi
-    CARECOORD_PASSPHRASE=demo run --db "$1" --user demo-coach client show 23
-    expect 0 out '^client 23: ' "$2: the store opens again"
+    CARECOORD_PASSPHRASE=demo run --db "$1" --user demo-coach client show 57
+    expect 0 out '^client 57: ' "$2: the store opens again"
 }
 
 # hangup_case NAME HOW WHERE [setsid|NAME=VALUE...]: carecoord at the
@@ -731,16 +731,16 @@ scrolled() {
     tmux -L "$1" capture-pane -p -t cc -S -5000 -E -1 2>/dev/null
 }
 
-# open_record SOCK DESC: unlock and open Abova, Kemal's record.
+# open_record SOCK DESC: unlock and open Valwood, Kemal's record.
 open_record() {
     unlock "$1"
     keys "$1" Enter
-    see "$1" 'Abova, Kemal +born' "$2: a record is open"
+    see "$1" 'Valwood, Kemal +born' "$2: a record is open"
 }
 
 # no_client SOCK DESC: neither the screen nor the scrollback names the client.
 no_client() {
-    unlike "$(history "$1")" 'Abova|Kemal' "$2: no client's name on the screen or in the scrollback"
+    unlike "$(history "$1")" 'Valwood|Kemal' "$2: no client's name on the screen or in the scrollback"
 }
 
 # scrollback_case TERM LABEL [TMUX-CONF]: the idle lock, ^L and quitting,
@@ -766,8 +766,8 @@ scrollback_case() {
     open_record "$S" "$label, quit"
     keys "$S" C-l
     sleep 0.5
-    see "$S" 'Abova, Kemal +born' "$label: ^L draws the record again"
-    unlike "$(scrolled "$S")" 'Abova|Kemal' "$label: ^L put no copy of it in the scrollback"
+    see "$S" 'Valwood, Kemal +born' "$label: ^L draws the record again"
+    unlike "$(scrolled "$S")" 'Valwood|Kemal' "$label: ^L put no copy of it in the scrollback"
     keys "$S" q q y Enter
     exits "$S" 0 "$label: q q y quits"
     no_client "$S" "$label, quit"
