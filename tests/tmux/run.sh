@@ -254,7 +254,7 @@ t_resize() {
     like "$SCREEN" 'hand-offs 1 *$' "100x30: the header's counts moved to the right edge"
     tmux -L "$B" resize-window -t cc -x 80 -y 24
     gone "$B" 'Norson, Viggo' "back to 80x24: the caseload redraws with 19 rows"
-    like "$SCREEN" '^Rosley, Thi Lan' "back to 80x24: the 19th client is on the last row again"
+    like "$SCREEN" "^O'Dunford, Nils" "back to 80x24: the 19th client is on the last row again"
     like "$SCREEN" 'My caseload, 33 clients' "back to 80x24: the title is there"
     tmux -L "$B" resize-window -t cc -x 70 -y 20
     see "$B" 'Terminal too small' "70x20: Terminal too small"
