@@ -29,7 +29,7 @@ static int save_conflict(cc_err *err)
 {
     if (err->code == CC_ECONFLICT)
         snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
-                 ": close the form and open it again to see theirs");
+                 ": theirs below, yours kept above (reopen to edit theirs)");
     return err->code;
 }
 
@@ -60,8 +60,14 @@ static int save_goal(app *a, form *fm, cc_err *err)
     if (form_take(g.status, sizeof g.status, fm->f[2].value, "status", err) ||
         form_take(g.reason, sizeof g.reason, fm->f[3].value, "reason", err))
         return err->code;
-    if (plan_goal_update(&a->ctx, &g, &theirs, err) != CC_OK)
+    if (plan_goal_update(&a->ctx, &g, &theirs, err) != CC_OK) {
+        if (err->code == CC_ECONFLICT) /* both versions, nothing overwritten */
+            snprintf(fm->preview, sizeof fm->preview,
+                     "Theirs: %.90s | %.60s | %s%s%.40s",
+                     theirs.words, theirs.barriers[0] ? theirs.barriers : "-",
+                     theirs.status, theirs.reason[0] ? ": " : "", theirs.reason);
         return save_conflict(err);
+    }
     snprintf(pf->msg, sizeof pf->msg, "goal saved: %s", g.status);
     return CC_OK;
 }
