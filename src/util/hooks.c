@@ -15,6 +15,7 @@ static const char *const names[HOOK_COUNT] = {
     [HOOK_IDLE_LOCK] = "CARECOORD_IDLE_LOCK_SECONDS",
     [HOOK_KEY_SCRIPT] = "CARECOORD_TEST_SCRIPT",
     [HOOK_CACHE_KIB] = "CARECOORD_CACHE_KIB",
+    [HOOK_SQL_PROFILE] = "CARECOORD_SQL_PROFILE",
 };
 
 const char *hook_env(enum hook h)

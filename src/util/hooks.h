@@ -14,11 +14,15 @@
 #define CC_HOOKS_H
 
 enum hook {
-    HOOK_NOW,        /* CARECOORD_NOW: ISO 8601, the clock stands still there */
-    HOOK_CONF,       /* CARECOORD_CONF: the site configuration file */
-    HOOK_IDLE_LOCK,  /* CARECOORD_IDLE_LOCK_SECONDS: the idle lock, in seconds */
-    HOOK_KEY_SCRIPT, /* CARECOORD_TEST_SCRIPT: keys from a file, screen dumps */
-    HOOK_CACHE_KIB,  /* CARECOORD_CACHE_KIB: the page cache, for measurements */
+    HOOK_NOW,         /* CARECOORD_NOW: ISO 8601, the clock stands still there */
+    HOOK_CONF,        /* CARECOORD_CONF: the site configuration file */
+    HOOK_IDLE_LOCK,   /* CARECOORD_IDLE_LOCK_SECONDS: the idle lock, in seconds */
+    HOOK_KEY_SCRIPT,  /* CARECOORD_TEST_SCRIPT: keys from a file, screen dumps */
+    HOOK_CACHE_KIB,   /* CARECOORD_CACHE_KIB: the page cache, for measurements */
+    HOOK_SQL_PROFILE, /* CARECOORD_SQL_PROFILE: a file each statement's run time is
+                         appended to (milliseconds, then the SQL's first 160 bytes);
+                         for finding slow queries, never a client's data: the
+                         statement's text, not its bound values */
     HOOK_COUNT
 };
 

@@ -71,5 +71,19 @@ is "$(printf '%s\n' "$OUT" | grep '"from":"demo-coach2"' | grep -c '"state":"pro
 run --db "$SMALL" --user demo-supervisor check
 expect 0 out '^integrity: ok$' '... and reopened with the default cache, integrity ok'
 
+# The SQL profile hook (test builds only): each statement's time and text,
+# never a bound value (the login asked for is bound, so it must not appear).
+if [ "${CARECOORD_WANT_HOOKS:-on}" = on ]; then
+    rm -f -- "$T/profile.txt"
+    CARECOORD_SQL_PROFILE=$T/profile.txt run --db "$SMALL" --user demo-supervisor \
+        report access --staff demo-coach2
+    expect 0 out '' 'a report with the SQL profile hook on'
+    like "$(cat "$T/profile.txt" 2>/dev/null)" '^ +[0-9]+\.[0-9]{3} SELECT ' \
+        'the profile has one line per statement: milliseconds, then the SQL'
+    unlike "$(cat "$T/profile.txt" 2>/dev/null)" 'demo-coach2' \
+        'the profile holds no bound value (the login asked for)'
+    is "$(stat -c %a "$T/profile.txt" 2>/dev/null)" 600 'the profile is readable by its owner only'
+fi
+
 diag "cli_scale took $((SECONDS - start)) s"
 done_testing
