@@ -488,9 +488,11 @@ int appointment_reschedule(cc_ctx *ctx, int64_t id, int64_t version, const char 
     "lc.end_date >= date(?2, 'localtime') UNION SELECT b.staff_id FROM team_member a " \
     "JOIN team_member b ON b.team_id = a.team_id WHERE a.staff_id = ?1 AND ?4 = 1)"
 
-/* The address for a visit, else the preferred phone. */
+/* The address for a visit (an appointment of a visiting kind, or the
+ * protocol's home visit), else the preferred phone. */
 #define AGENDA_REACH(KIND)                                                             \
-    "coalesce(CASE WHEN " KIND " IN ('home-visit', 'snf-visit') THEN coalesce((SELECT " \
+    "coalesce(CASE WHEN " KIND                                                         \
+    " IN ('home-visit', 'snf-visit') THEN coalesce((SELECT "                           \
     "r.address || ', ' || r.city FROM client_reach r WHERE r.client_id = c.id AND "    \
     "r.address <> ''), (SELECT o.name FROM organization o WHERE o.id = "               \
     "c.setting_org_id)) END, (SELECT CASE r.preferred WHEN 2 THEN r.phone2 ELSE "      \
@@ -513,7 +515,7 @@ static const char agenda_sql[] =
                   "= a.with_org_id WHERE a.staff_id IN " AGENDA_PEOPLE
                   " AND a.at >= ?5 AND a.at < "
                   "?6 AND a.status IN ('booked', 'kept', 'no-show') UNION ALL SELECT t.due_at, "
-                  "t.owner_id, t.client_id, t.title, CASE WHEN t.title LIKE '%visit%' THEN "
+                  "t.owner_id, t.client_id, t.title, CASE WHEN t.origin_ref LIKE '%:home-visit' THEN "
                   "'home-visit' ELSE 'task' END, CASE WHEN t.due_at < ?3 THEN 'OVERDUE' ELSE 'due' "
                   "END, 'task:' || t.id FROM task t WHERE t.owner_id IN " AGENDA_PEOPLE
                   " AND t.completed_at IS NULL AND t.cancelled_at IS NULL AND t.due_at >= "
