@@ -25,19 +25,33 @@ static int id_then_open(cli *c, const char *arg, const char *what, int64_t *id,
     return CC_OK;
 }
 
-static int show_tab(cli *c, int argc, char **argv, const char *tab, const char *usage)
+/* A command of one id and no options: parse it (--help prints usage), then
+ * open the store. 1 to go on with *id and *ctx; 0 with *rc set otherwise. */
+static int one_id(cli *c, int argc, char **argv, const char *usage, const char *what,
+                  int64_t *id, cc_ctx *ctx, int *rc)
 {
     const char *pos[1];
     const struct cli_opt opts[] = {{NULL, NULL, NULL}};
+    cc_err err = {0};
+    if (!cli_args(argc, argv, opts, pos, 1, 1, usage, rc))
+        return 0;
+    if (id_then_open(c, pos[0], what, id, ctx, &err) != CC_OK) {
+        *rc = cli_fail(&err);
+        return 0;
+    }
+    return 1;
+}
+
+static int show_tab(cli *c, int argc, char **argv, const char *tab, const char *usage)
+{
     cc_err err = {0};
     cc_ctx ctx;
     cc_table t;
     int64_t id;
     int rc;
-    if (!cli_args(argc, argv, opts, pos, 1, 1, usage, &rc))
+    if (!one_id(c, argc, argv, usage, "a client id", &id, &ctx, &rc))
         return rc;
-    if (id_then_open(c, pos[0], "a client id", &id, &ctx, &err) != CC_OK ||
-        record_tab(&ctx, id, tab, &t, &err) != CC_OK)
+    if (record_tab(&ctx, id, tab, &t, &err) != CC_OK)
         return cli_fail(&err);
     tableout_text(stdout, &t, tab, 200);
     table_free(&t);
@@ -147,18 +161,16 @@ static int cmd_plan_step(cli *c, int argc, char **argv)
 
 static int cmd_plan_step_done(cli *c, int argc, char **argv)
 {
-    const char *pos[1];
-    const struct cli_opt opts[] = {{NULL, NULL, NULL}};
     cc_err err = {0};
     cc_ctx ctx;
     plan_step s, theirs;
     int64_t id;
     int rc;
-    if (!cli_args(argc, argv, opts, pos, 1, 1,
-                  "usage: carecoord plan step-done STEP\nThe step was done.\n", &rc))
+    if (!one_id(c, argc, argv,
+                "usage: carecoord plan step-done STEP\nThe step was done.\n",
+                "a step id", &id, &ctx, &rc))
         return rc;
-    if (id_then_open(c, pos[0], "a step id", &id, &ctx, &err) ||
-        plan_step_get(&ctx, id, &s, &err))
+    if (plan_step_get(&ctx, id, &s, &err))
         return cli_fail(&err);
     s.done = 1;
     if (plan_step_update(&ctx, &s, &theirs, &err) != CC_OK)
@@ -169,21 +181,18 @@ static int cmd_plan_step_done(cli *c, int argc, char **argv)
 
 static int cmd_plan_step_task(cli *c, int argc, char **argv)
 {
-    const char *pos[1];
-    const struct cli_opt opts[] = {{NULL, NULL, NULL}};
     cc_err err = {0};
     cc_ctx ctx;
     plan_step s;
     int64_t id, task_id;
     int rc;
-    if (!cli_args(argc, argv, opts, pos, 1, 1,
-                  "usage: carecoord plan step-task STEP\n"
-                  "The step becomes a task for the staff member it names, else the\n"
-                  "client's owner.\n",
-                  &rc))
+    if (!one_id(c, argc, argv,
+                "usage: carecoord plan step-task STEP\n"
+                "The step becomes a task for the staff member it names, else the\n"
+                "client's owner.\n",
+                "a step id", &id, &ctx, &rc))
         return rc;
-    if (id_then_open(c, pos[0], "a step id", &id, &ctx, &err) ||
-        plan_step_get(&ctx, id, &s, &err) ||
+    if (plan_step_get(&ctx, id, &s, &err) ||
         plan_step_to_task(&ctx, id, s.version, &task_id, &err))
         return cli_fail(&err);
     printf("step %lld is task %lld\n", (long long)id, (long long)task_id);
@@ -192,21 +201,17 @@ static int cmd_plan_step_task(cli *c, int argc, char **argv)
 
 static int cmd_plan_review(cli *c, int argc, char **argv)
 {
-    const char *pos[1];
-    const struct cli_opt opts[] = {{NULL, NULL, NULL}};
     cc_err err = {0};
     cc_ctx ctx;
     int64_t id;
     int rc;
-    if (!cli_args(
-            argc, argv, opts, pos, 1, 1,
-            "usage: carecoord plan review CLIENT\n"
-            "The plan was reviewed with the client: the next review is due in 30\n"
-            "days while an episode is open.\n",
-            &rc))
+    if (!one_id(c, argc, argv,
+                "usage: carecoord plan review CLIENT\n"
+                "The plan was reviewed with the client: the next review is due in 30\n"
+                "days while an episode is open.\n",
+                "a client id", &id, &ctx, &rc))
         return rc;
-    if (id_then_open(c, pos[0], "a client id", &id, &ctx, &err) ||
-        plan_review(&ctx, id, &err))
+    if (plan_review(&ctx, id, &err))
         return cli_fail(&err);
     printf("plan of client %lld reviewed\n", (long long)id);
     return CC_OK;
@@ -214,19 +219,16 @@ static int cmd_plan_review(cli *c, int argc, char **argv)
 
 static int cmd_plan_template(cli *c, int argc, char **argv)
 {
-    const char *pos[1];
-    const struct cli_opt opts[] = {{NULL, NULL, NULL}};
     cc_err err = {0};
     cc_ctx ctx;
     int64_t id;
     int rc, added;
-    if (!cli_args(argc, argv, opts, pos, 1, 1,
-                  "usage: carecoord plan template CLIENT\n"
-                  "Add the starting goals the client's program proposes (once each).\n",
-                  &rc))
+    if (!one_id(c, argc, argv,
+                "usage: carecoord plan template CLIENT\n"
+                "Add the starting goals the client's program proposes (once each).\n",
+                "a client id", &id, &ctx, &rc))
         return rc;
-    if (id_then_open(c, pos[0], "a client id", &id, &ctx, &err) ||
-        plan_from_template(&ctx, id, &added, &err))
+    if (plan_from_template(&ctx, id, &added, &err))
         return cli_fail(&err);
     printf("%d starting goal%s added to the plan of client %lld\n", added,
            added == 1 ? "" : "s", (long long)id);
@@ -356,20 +358,17 @@ static int cmd_med_reconcile(cli *c, int argc, char **argv)
 
 static int cmd_med_sign_off(cli *c, int argc, char **argv)
 {
-    const char *pos[1];
-    const struct cli_opt opts[] = {{NULL, NULL, NULL}};
     cc_err err = {0};
     cc_ctx ctx;
     int64_t id;
     int rc;
-    if (!cli_args(
-            argc, argv, opts, pos, 1, 1,
-            "usage: carecoord med sign-off RECONCILIATION\n"
-            "The nurse signs the reconciliation off: the medications pillar is done.\n",
-            &rc))
+    if (!one_id(c, argc, argv,
+                "usage: carecoord med sign-off RECONCILIATION\n"
+                "The nurse signs the reconciliation off: the medications pillar is "
+                "done.\n",
+                "a reconciliation id", &id, &ctx, &rc))
         return rc;
-    if (id_then_open(c, pos[0], "a reconciliation id", &id, &ctx, &err) ||
-        med_sign_off(&ctx, id, &err))
+    if (med_sign_off(&ctx, id, &err))
         return cli_fail(&err);
     printf("reconciliation %lld signed off\n", (long long)id);
     return CC_OK;

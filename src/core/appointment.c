@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "episode.h"
 #include "guard.h"
 #include "org.h"
 #include "task.h"
@@ -212,16 +213,6 @@ static int appt_insert(cc_ctx *ctx, appointment *a, int64_t org_id, cc_err *err)
     return CC_OK;
 }
 
-/* The client's open episode, for the tasks an appointment creates. */
-static int64_t open_episode(cc_ctx *ctx, int64_t client_id)
-{
-    return ctx_int(
-        ctx,
-        "SELECT id FROM episode WHERE client_id = ?1 AND closed_date IS NULL "
-        "ORDER BY id DESC LIMIT 1",
-        client_id, 0);
-}
-
 /* A task of the appointment: its reminder or its no-show follow-up. */
 static int appt_task(cc_ctx *ctx, const appointment *a, const char *what,
                      const char *title, const char *due_date, cc_err *err, int64_t *id)
@@ -229,7 +220,7 @@ static int appt_task(cc_ctx *ctx, const appointment *a, const char *what,
     task t;
     memset(&t, 0, sizeof t);
     t.client_id = a->client_id;
-    t.episode_id = open_episode(ctx, a->client_id);
+    t.episode_id = episode_open_any(ctx, a->client_id);
     t.owner_id = a->staff_id;
     snprintf(t.title, sizeof t.title, "%.127s", title);
     snprintf(t.due_date, sizeof t.due_date, "%s", due_date);

@@ -11,6 +11,7 @@
 #include "store/audit.h"
 #include "store/stmtcache.h"
 #include "util/clock.h"
+#include "util/text.h"
 
 int64_t ctx_clock(const cc_ctx *c)
 {
@@ -130,6 +131,13 @@ void ctx_bind_opt(sqlite3_stmt *st, int idx, const char *s)
         sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(st, idx);
+}
+
+int ctx_one_line(const char *s, const char *what, cc_err *err)
+{
+    if (!text_is_clean(s) || strchr(s, '\n'))
+        return cc_err_set(err, CC_EINPUT, "%s must be one printable line", what);
+    return CC_OK;
 }
 
 int ctx_in_list(const char *word, const char *list)

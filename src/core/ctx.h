@@ -78,6 +78,10 @@ void ctx_col(sqlite3_stmt *st, int col, char *out, size_t outsz);
 /* Bind text or NULL when s is NULL or empty (for optional dates). */
 void ctx_bind_opt(sqlite3_stmt *st, int idx, const char *s);
 
+/* CC_OK if s is one printable line of valid UTF-8 (what a person types into
+ * a field); else CC_EINPUT "WHAT must be one printable line". */
+int ctx_one_line(const char *s, const char *what, cc_err *err);
+
 /* True if word is one of the comma-separated words of list. */
 int ctx_in_list(const char *word, const char *list);
 

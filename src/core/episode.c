@@ -82,6 +82,15 @@ int episode_rules(cc_ctx *ctx, const episode *e, program *out, cc_err *err)
                                err);
 }
 
+int64_t episode_open_any(cc_ctx *ctx, int64_t client_id)
+{
+    return ctx_int(
+        ctx,
+        "SELECT id FROM episode WHERE client_id = ?1 AND closed_date IS NULL "
+        "AND ?2 = ?2 ORDER BY id DESC LIMIT 1",
+        client_id, 0);
+}
+
 int64_t episode_open_for(cc_ctx *ctx, int64_t client_id, int64_t program_id)
 {
     return ctx_int(

@@ -99,6 +99,10 @@ int episode_rules(cc_ctx *ctx, const episode *e, struct program *out, cc_err *er
 int episode_get(cc_ctx *ctx, int64_t id, episode *out, cc_err *err);
 int64_t episode_open_for(cc_ctx *ctx, int64_t client_id, int64_t program_id);
 
+/* The client's open intensive episode in any program (the latest), or 0:
+ * what the tasks an appointment, a plan or a reconciliation makes belong to. */
+int64_t episode_open_any(cc_ctx *ctx, int64_t client_id);
+
 /* The open monitoring of client in program; CC_EUSAGE if none. */
 int monitoring_get_open(cc_ctx *ctx, int64_t client_id, int64_t program_id,
                         monitoring *out, cc_err *err);

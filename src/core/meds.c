@@ -9,17 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "episode.h"
 #include "guard.h"
 #include "task.h"
 #include "util/clock.h"
 #include "util/text.h"
-
-static int one_line(const char *s, const char *what, cc_err *err)
-{
-    if (!text_is_clean(s) || strchr(s, '\n'))
-        return cc_err_set(err, CC_EINPUT, "%s must be one printable line", what);
-    return CC_OK;
-}
 
 static int med_validate(const medication *m, cc_err *err)
 {
@@ -35,9 +29,10 @@ static int med_validate(const medication *m, cc_err *err)
                               i ? "the stop" : "the start");
     if (m->start_date[0] && m->stop_date[0] && strcmp(m->stop_date, m->start_date) < 0)
         return cc_err_set(err, CC_EINPUT, "a medication stops after it starts");
-    if (one_line(m->name, "the name", err) || one_line(m->dose, "the dose", err) ||
-        one_line(m->how_taken, "how it is taken", err) ||
-        one_line(m->prescriber, "the prescriber", err))
+    if (ctx_one_line(m->name, "the name", err) ||
+        ctx_one_line(m->dose, "the dose", err) ||
+        ctx_one_line(m->how_taken, "how it is taken", err) ||
+        ctx_one_line(m->prescriber, "the prescriber", err))
         return err->code;
     return CC_OK;
 }
@@ -175,15 +170,6 @@ int med_update(cc_ctx *ctx, medication *edited, medication *theirs, cc_err *err)
 
 /* ---- reconciliation ------------------------------------------------------ */
 
-static int64_t open_episode(cc_ctx *ctx, int64_t client_id)
-{
-    return ctx_int(
-        ctx,
-        "SELECT id FROM episode WHERE client_id = ?1 AND closed_date IS NULL "
-        "AND ?2 = ?2 ORDER BY id DESC LIMIT 1",
-        client_id, 0);
-}
-
 struct rec_args {
     int64_t client_id;
     const char *note;
@@ -231,7 +217,7 @@ static int do_reconcile(cc_ctx *ctx, void *arg, cc_err *err)
                     err);
     if (!st)
         return err->code;
-    int64_t ep = open_episode(ctx, a->client_id);
+    int64_t ep = episode_open_any(ctx, a->client_id);
     sqlite3_bind_int64(st, 1, a->client_id);
     if (ep)
         sqlite3_bind_int64(st, 2, ep);
@@ -257,15 +243,15 @@ int med_reconcile(cc_ctx *ctx, int64_t client_id, const char *note,
     if (n < 0 || n > MED_MAX_DISCREPANCIES)
         return cc_err_set(err, CC_EINPUT, "at most %d discrepancies at a time",
                           MED_MAX_DISCREPANCIES);
-    if (note && one_line(note, "the note", err) != CC_OK)
+    if (note && ctx_one_line(note, "the note", err) != CC_OK)
         return err->code;
     for (int i = 0; i < n; i++) {
         if (!d[i].what[0] || !d[i].resolution[0])
             return cc_err_set(err, CC_EINPUT,
                               "each discrepancy says what was found and how it was "
                               "resolved");
-        if (one_line(d[i].what, "a discrepancy", err) ||
-            one_line(d[i].resolution, "a resolution", err))
+        if (ctx_one_line(d[i].what, "a discrepancy", err) ||
+            ctx_one_line(d[i].resolution, "a resolution", err))
             return err->code;
     }
     return ctx_txn(ctx, do_reconcile, &a, err);
@@ -382,7 +368,7 @@ int pillar_mark(cc_ctx *ctx, int64_t client_id, const char *pillar, const char *
             err, CC_EINPUT,
             "mark phr, follow-up or red-flags (medications is the nurse's "
             "sign-off of a reconciliation)");
-    if (note && one_line(note, "the note", err) != CC_OK)
+    if (note && ctx_one_line(note, "the note", err) != CC_OK)
         return err->code;
     return ctx_txn(ctx, do_pillar, &a, err);
 }

@@ -9,18 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "episode.h"
 #include "guard.h"
 #include "staff.h"
 #include "task.h"
 #include "util/clock.h"
 #include "util/text.h"
-
-static int one_line(const char *s, const char *what, cc_err *err)
-{
-    if (!text_is_clean(s) || strchr(s, '\n'))
-        return cc_err_set(err, CC_EINPUT, "%s must be one printable line", what);
-    return CC_OK;
-}
 
 static int date_ok(const char *d, const char *what, cc_err *err)
 {
@@ -39,8 +33,9 @@ static int goal_validate(const plan_goal *g, cc_err *err)
         return cc_err_set(err, CC_EINPUT, "a goal is active, met or dropped");
     if (!strcmp(g->status, "dropped") && !g->reason[0])
         return cc_err_set(err, CC_EINPUT, "say why the goal is dropped");
-    if (one_line(g->words, "the goal", err) || one_line(g->barriers, "barriers", err) ||
-        one_line(g->reason, "the reason", err) ||
+    if (ctx_one_line(g->words, "the goal", err) ||
+        ctx_one_line(g->barriers, "barriers", err) ||
+        ctx_one_line(g->reason, "the reason", err) ||
         date_ok(g->review_date, "the review date", err))
         return err->code;
     return CC_OK;
@@ -48,12 +43,18 @@ static int goal_validate(const plan_goal *g, cc_err *err)
 
 /* ---- the plan and its review ------------------------------------------- */
 
+/* The client's plan, or 0. */
+static int64_t plan_id_of(cc_ctx *ctx, int64_t client_id)
+{
+    return ctx_int(ctx, "SELECT id FROM care_plan WHERE client_id = ?1 AND ?2 = ?2",
+                   client_id, 0);
+}
+
 /* The client's plan, made if there is none (*made then set). */
 static int64_t plan_of(cc_ctx *ctx, int64_t client_id, int *made, cc_err *err)
 {
     char now[21];
-    int64_t id = ctx_int(
-        ctx, "SELECT id FROM care_plan WHERE client_id = ?1 AND ?2 = ?2", client_id, 0);
+    int64_t id = plan_id_of(ctx, client_id);
     *made = 0;
     if (id)
         return id;
@@ -78,14 +79,9 @@ static int64_t plan_of(cc_ctx *ctx, int64_t client_id, int *made, cc_err *err)
 int plan_review_task_in(cc_ctx *ctx, int64_t client_id, cc_err *err)
 {
     char ref[48], due[11], today[11];
-    int64_t plan = ctx_int(
-        ctx, "SELECT id FROM care_plan WHERE client_id = ?1 AND ?2 = ?2", client_id, 0);
-    int64_t episode =
-        ctx_int(ctx,
-                "SELECT id FROM episode WHERE client_id = ?1 AND closed_date "
-                "IS NULL AND ?2 = ?2 ORDER BY id DESC LIMIT 1",
-                client_id, 0);
-    if (!plan || !episode)
+    int64_t plan = plan_id_of(ctx, client_id);
+    int64_t ep = episode_open_any(ctx, client_id);
+    if (!plan || !ep)
         return CC_OK;
     snprintf(ref, sizeof ref, "plan:%lld:review", (long long)plan);
     sqlite3_stmt *st = ctx_prepare(ctx,
@@ -104,7 +100,7 @@ int plan_review_task_in(cc_ctx *ctx, int64_t client_id, cc_err *err)
     task t;
     memset(&t, 0, sizeof t);
     t.client_id = client_id;
-    t.episode_id = episode;
+    t.episode_id = ep;
     t.owner_id = ctx_int(ctx, "SELECT coalesce(owner_id, ?2) FROM client WHERE id = ?1",
                          client_id, ctx->staff_id);
     snprintf(t.title, sizeof t.title, "Care plan review");
@@ -121,8 +117,7 @@ static int do_review(cc_ctx *ctx, void *arg, cc_err *err)
     char now[21], ref[48];
     if (guard_client(ctx, "client.write", client_id, "plan", err) != CC_OK)
         return err->code;
-    int64_t plan = ctx_int(
-        ctx, "SELECT id FROM care_plan WHERE client_id = ?1 AND ?2 = ?2", client_id, 0);
+    int64_t plan = plan_id_of(ctx, client_id);
     if (!plan)
         return cc_err_set(err, CC_EINPUT,
                           "client %lld has no care plan yet: add a goal",
@@ -452,7 +447,7 @@ static int step_validate(cc_ctx *ctx, const plan_step *s, cc_err *err)
 {
     if (!s->what[0])
         return cc_err_set(err, CC_EINPUT, "a step says what is to be done");
-    if (one_line(s->what, "the step", err) || one_line(s->who, "who", err) ||
+    if (ctx_one_line(s->what, "the step", err) || ctx_one_line(s->who, "who", err) ||
         date_ok(s->due_date, "the due date", err))
         return err->code;
     if (s->who[0] && !ctx_in_list(s->who, "client,caregiver")) {
@@ -579,11 +574,7 @@ static int do_to_task(cc_ctx *ctx, void *arg, cc_err *err)
     task t;
     memset(&t, 0, sizeof t);
     t.client_id = client;
-    t.episode_id =
-        ctx_int(ctx,
-                "SELECT id FROM episode WHERE client_id = ?1 AND closed_date "
-                "IS NULL AND ?2 = ?2 ORDER BY id DESC LIMIT 1",
-                client, 0);
+    t.episode_id = episode_open_any(ctx, client);
     t.owner_id =
         staff_find(ctx->st, s.who, &who, &e2) == CC_OK && who.active
             ? who.id

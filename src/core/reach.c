@@ -30,14 +30,6 @@ int reach_phone_valid(const char *phone)
     return digits >= 7 && digits <= 15 + 6 * ext;
 }
 
-/* Free text a person typed: printable, one line. */
-static int field_clean(const char *s, const char *what, cc_err *err)
-{
-    if (!text_is_clean(s) || strchr(s, '\n'))
-        return cc_err_set(err, CC_EINPUT, "%s has control characters", what);
-    return CC_OK;
-}
-
 static int phone_ok(const char *phone, const char *kind, const char *what, cc_err *err)
 {
     if (!phone[0])
@@ -65,10 +57,10 @@ static int reach_validate(const client_reach *r, cc_err *err)
         (r->phone1[0] || r->phone2[0]))
         return cc_err_set(err, CC_EINPUT, "the preferred phone %d has no number",
                           r->preferred);
-    if (field_clean(r->call_times, "when to call", err) != CC_OK ||
-        field_clean(r->address, "the address", err) != CC_OK ||
-        field_clean(r->city, "the city", err) != CC_OK ||
-        field_clean(r->pcp_name, "the primary care provider", err) != CC_OK)
+    if (ctx_one_line(r->call_times, "when to call", err) != CC_OK ||
+        ctx_one_line(r->address, "the address", err) != CC_OK ||
+        ctx_one_line(r->city, "the city", err) != CC_OK ||
+        ctx_one_line(r->pcp_name, "the primary care provider", err) != CC_OK)
         return err->code;
     return CC_OK;
 }
@@ -207,8 +199,8 @@ static int caregiver_validate(const caregiver *c, cc_err *err)
         return cc_err_set(err, CC_EINPUT,
                           "the caregiver's phone must be a phone number (7 to 15 "
                           "digits)");
-    if (field_clean(c->name, "the name", err) != CC_OK ||
-        field_clean(c->language, "the language", err) != CC_OK)
+    if (ctx_one_line(c->name, "the name", err) != CC_OK ||
+        ctx_one_line(c->language, "the language", err) != CC_OK)
         return err->code;
     return CC_OK;
 }
