@@ -6,7 +6,7 @@
 # list reconciled, the sign-off refused for the coach and done by the nurse;
 # the pillars (the follow-up from a kept appointment); a PAM result refused
 # until the administrator sets the site's licence; what was refused left
-# nothing behind.
+# nothing behind; and the SNF path (the episode paused, then home).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 export CARECOORD_NOW=2026-11-02T12:00:00Z
@@ -91,5 +91,14 @@ as coach1 pam record 1 --score 148 --level 2
 expect 3 err 'from 0 to 100' 'a score out of range is refused'
 as coach1 pam record 1 --score 48 --level 2 --instrument PAM-13
 expect 0 out 'licence INS-2026-0042' 'the result carries the licence'
+
+# ---- the SNF path -------------------------------------------------------------------
+CARECOORD_NOW=2026-11-05T12:00:00Z as coach1 client snf 1 --facility PCP-FV
+expect 3 err 'not an active skilled nursing facility' 'only an SNF of the directory'
+CARECOORD_NOW=2026-11-05T12:00:00Z as coach1 client snf 1 --facility SNF-WC
+expect 0 out '^client 1 is in SNF-WC; episode [0-9]+ paused into light touch$' \
+    'the move into the SNF pauses the episode'
+CARECOORD_NOW=2026-11-06T12:00:00Z as coach1 client home 1
+expect 0 out '^client 1 is home; light touch$' 'home again, not assessed high: light touch'
 
 done_testing
