@@ -41,7 +41,7 @@ typedef struct trend {
  * from discharge to visit (ascending, for the median), or the trend. */
 typedef struct acc {
     measures *m;
-    int coach_cap, overdue_cap;
+    int coach_cap, team_cap, overdue_cap;
     double *days;
     int ndays, days_cap;
     trend *trend;
@@ -110,6 +110,23 @@ static const char SQL_TIER1[] =
  * the clients they own had an episode or monitoring (in any program, as
  * caseload.c counts) open at the end of `to`: started by then, not closed
  * or ended by then. */
+/* The clients each coach owns with an episode or monitoring (in any
+ * program, as caseload.c counts) open at the end of `to`: started by then,
+ * not closed or ended by then. */
+#define OWNED_AT_TO                                                                    \
+    "open_case (client_id) AS ("                                                       \
+    "  SELECT client_id FROM episode "                                                 \
+    "   WHERE start_date <= :to AND (closed_date IS NULL OR closed_date > :to) "       \
+    "  UNION "                                                                         \
+    "  SELECT client_id FROM monitoring "                                              \
+    "   WHERE since_date <= :to AND (ended_date IS NULL OR ended_date > :to)), "       \
+    "owned (owner_id, n) AS ("                                                         \
+    "  SELECT c.owner_id, count(*) FROM open_case o JOIN client c ON c.id = "          \
+    "o.client_id "                                                                     \
+    "   WHERE c.owner_id IS NOT NULL GROUP BY c.owner_id) "
+
+/* Active coaches on a team of the program, their capacity, and how many
+ * clients they own with a case open at the end of `to`. */
 static const char SQL_CASELOAD[] =
     "WITH coach (id, login, capacity) AS ("
     "  SELECT s.id, s.login, min(p.capacity) "
@@ -118,18 +135,24 @@ static const char SQL_CASELOAD[] =
     "  WHERE s.role = 'coach' AND s.active = 1 "
     "    AND (:prog IS NULL OR t.program_id = :prog) "
     "    AND (:reach IS NULL OR t.id IN (" MY_TEAM_IDS ")) "
-    "  GROUP BY s.id), "
-    "open_case (client_id) AS ("
-    "  SELECT client_id FROM episode "
-    "   WHERE start_date <= :to AND (closed_date IS NULL OR closed_date > :to) "
-    "  UNION "
-    "  SELECT client_id FROM monitoring "
-    "   WHERE since_date <= :to AND (ended_date IS NULL OR ended_date > :to)), "
-    "owned (owner_id, n) AS ("
-    "  SELECT c.owner_id, count(*) FROM open_case o JOIN client c ON c.id = o.client_id "
-    "   WHERE c.owner_id IS NOT NULL GROUP BY c.owner_id) "
+    "  GROUP BY s.id), " OWNED_AT_TO
     "SELECT co.id, co.login, co.capacity, coalesce(o.n, 0) "
     "FROM coach co LEFT JOIN owned o ON o.owner_id = co.id ORDER BY co.login";
+
+/* The active teams of the program in reach: what their active coaches own
+ * with a case open at `to`, against the team's capacity (or, when the team
+ * has none of its own, the sum of its coaches' program capacity). */
+static const char SQL_TEAMS[] =
+    "WITH " OWNED_AT_TO
+    "SELECT t.id, t.name, coalesce(sum(o.n), 0), coalesce(t.capacity, "
+    "       sum(CASE WHEN s.id IS NOT NULL THEN p.capacity END), 0) "
+    "FROM team t JOIN program p ON p.id = t.program_id "
+    "LEFT JOIN team_member tm ON tm.team_id = t.id "
+    "LEFT JOIN staff s ON s.id = tm.staff_id AND s.role = 'coach' AND s.active = 1 "
+    "LEFT JOIN owned o ON o.owner_id = s.id "
+    "WHERE t.active = 1 AND (:prog IS NULL OR t.program_id = :prog) "
+    "  AND (:reach IS NULL OR t.id IN (" MY_TEAM_IDS ")) "
+    "GROUP BY t.id ORDER BY t.name, t.id";
 
 /* Tasks open at as_of (created by then, neither completed nor cancelled by
  * then) and due before it, per owner; with a program, only owners who are
@@ -153,17 +176,22 @@ static const char SQL_OVERDUE[] =
  * left out. */
 static const char SQL_EPISODES[] =
     "SELECT count(*), coalesce(sum(len), 0), coalesce(sum(target), 0), "
-    "       coalesce(sum(len > target), 0) "
+    "       coalesce(sum(len > target), 0), coalesce(sum(extended > 0), 0), "
+    "       coalesce(sum(extended), 0), "
+    "       (SELECT episode_days FROM program WHERE id = :prog) "
     "FROM (SELECT CAST(julianday(closed_date) - julianday(start_date) AS INTEGER) "
-    "               + 1 AS len, target_days + extended_days AS target "
+    "               + 1 AS len, target_days + extended_days AS target, "
+    "             extended_days AS extended "
     "      FROM episode WHERE closed_date BETWEEN :from AND :to AND outcome <> 'snf' "
     "        AND (:prog IS NULL OR program_id = :prog) "
     "        AND " IN_REACH("client_id") ")";
 
 /* Discharges in the period of clients with any episode in the program: was
- * there an admission (any facility) after it and at most 30 days later, and
+ * there an admission (any facility) after it and at most 30 days later,
  * seconds to the first home visit after it (corrected contacts do not
- * count; NULL if none). Ordered by those seconds, no visit first. */
+ * count; NULL if none), and the readmission risk given at the client's
+ * latest intake (of the program) on or before three days after the
+ * discharge, NULL if none. Ordered by those seconds, no visit first. */
 static const char SQL_DISCHARGES[] =
     "WITH served (client_id) AS ("
     "  SELECT DISTINCT client_id FROM episode "
@@ -178,7 +206,12 @@ static const char SQL_DISCHARGES[] =
     "               - CAST(strftime('%s', d.at) AS INTEGER) "
     "          FROM contact v "
     "         WHERE v.client_id = d.client_id AND v.kind = 'home-visit' "
-    "           AND v.at > d.at AND v.id NOT IN (SELECT id FROM corrected)) AS secs "
+    "           AND v.at > d.at AND v.id NOT IN (SELECT id FROM corrected)) AS secs, "
+    "       (SELECT r.readmit_risk FROM referral r "
+    "         WHERE r.client_id = d.client_id AND r.readmit_risk IS NOT NULL "
+    "           AND r.received_date <= date(d.at, 'localtime', '+3 days') "
+    "           AND (:prog IS NULL OR r.program_id = :prog) "
+    "         ORDER BY r.received_date DESC, r.id DESC LIMIT 1) "
     "FROM encounter d "
     "WHERE d.kind = 'discharge' AND d.cancelled_at IS NULL AND d.at >= :from_at "
     "  AND d.at < :end_at "
@@ -237,6 +270,39 @@ static const char SQL_CONSENTS[] =
     "  AND (:prog IS NULL OR c.program_id = :prog) "
     "  AND " IN_REACH("k.client_id");
 
+/* Granted consents of the program's clients that expired in the period
+ * (their last valid day falls in it) and were not revoked before. */
+static const char SQL_EXPIRED[] =
+    "SELECT count(*) FROM consent k JOIN client c ON c.id = k.client_id "
+    "WHERE k.kind IN ('participation', 'release') AND k.decision = 'granted' "
+    "  AND (k.revoked_date IS NULL OR k.revoked_date > k.expires_date) "
+    "  AND k.expires_date BETWEEN :from AND :to "
+    "  AND (:prog IS NULL OR c.program_id = :prog) "
+    "  AND " IN_REACH("k.client_id");
+
+/* Clients with an episode or monitoring of the program open on some day of
+ * the period, once each. */
+static const char SQL_SERVED[] =
+    "SELECT count(*) FROM ("
+    "  SELECT client_id FROM episode WHERE start_date <= :to "
+    "     AND (closed_date IS NULL OR closed_date >= :from) "
+    "     AND (:prog IS NULL OR program_id = :prog) "
+    "  UNION "
+    "  SELECT client_id FROM monitoring WHERE since_date <= :to "
+    "     AND (ended_date IS NULL OR ended_date >= :from) "
+    "     AND (:prog IS NULL OR program_id = :prog)) "
+    "WHERE " IN_REACH("client_id");
+
+/* The program's budget for the quarters that lie wholly in the period: their
+ * sum in cents, or -1 when none is set (or all programs are measured). */
+static const char SQL_BUDGET[] =
+    "SELECT CASE WHEN :prog IS NULL OR count(*) = 0 THEN -1 "
+    "            ELSE sum(amount_cents) END "
+    "FROM (SELECT amount_cents, printf('%s-%02d-01', substr(quarter, 1, 4), "
+    "             (CAST(substr(quarter, 6, 1) AS INTEGER) - 1) * 3 + 1) AS first "
+    "      FROM program_budget WHERE program_id = :prog) "
+    "WHERE first >= :from AND date(first, '+3 months', '-1 day') <= :to";
+
 /* ---- folding rows into the result -------------------------------------- */
 
 static int out_of_memory(cc_err *err)
@@ -287,6 +353,22 @@ static int row_coach(sqlite3_stmt *st, acc *a, cc_err *err)
     return CC_OK;
 }
 
+static int row_team(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    measures *m = a->m;
+    team_load *list = grow(m->team, m->teams, &a->team_cap, sizeof *list);
+    if (!list)
+        return out_of_memory(err);
+    m->team = list;
+    team_load *t = &list[m->teams++];
+    memset(t, 0, sizeof *t);
+    t->team_id = sqlite3_column_int64(st, 0);
+    ctx_col(st, 1, t->name, sizeof t->name);
+    t->active = sqlite3_column_int(st, 2);
+    t->capacity = sqlite3_column_int(st, 3);
+    return CC_OK;
+}
+
 static int row_overdue(sqlite3_stmt *st, acc *a, cc_err *err)
 {
     measures *m = a->m;
@@ -309,13 +391,22 @@ static int row_episodes(sqlite3_stmt *st, acc *a, cc_err *err)
     a->m->length_days_sum = sqlite3_column_int64(st, 1);
     a->m->target_days_sum = sqlite3_column_int64(st, 2);
     a->m->closed_past_target = sqlite3_column_int(st, 3);
+    a->m->episodes_extended = sqlite3_column_int(st, 4);
+    a->m->extension_days_sum = sqlite3_column_int64(st, 5);
+    a->m->program_target_days = sqlite3_column_int(st, 6);
     return CC_OK;
 }
 
 static int row_discharge(sqlite3_stmt *st, acc *a, cc_err *err)
 {
+    int readmitted = sqlite3_column_int(st, 0);
     a->m->readmission30.den++;
-    a->m->readmission30.num += sqlite3_column_int(st, 0);
+    a->m->readmission30.num += readmitted;
+    if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+        a->m->discharges_with_risk++;
+        a->m->readmit_observed += readmitted;
+        a->m->readmit_expected += sqlite3_column_double(st, 2) / 100.0;
+    }
     if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
         a->m->discharges_without_visit++;
         return CC_OK;
@@ -361,6 +452,24 @@ static int row_consents(sqlite3_stmt *st, acc *a, cc_err *err)
     return CC_OK;
 }
 
+static int row_expired(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    a->m->consents_expired = sqlite3_column_int(st, 0);
+    return CC_OK;
+}
+
+static int row_served(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    a->m->clients_served = sqlite3_column_int(st, 0);
+    return CC_OK;
+}
+
+static int row_budget(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    a->m->budget_cents = sqlite3_column_int64(st, 0);
+    return CC_OK;
+}
+
 typedef struct query {
     const char *what; /* for error messages */
     const char *sql;
@@ -371,6 +480,7 @@ static const query queries[] = {
     {"measuring referrals", SQL_REFERRALS, row_referrals},
     {"measuring tier-1 placement", SQL_TIER1, row_tier1},
     {"measuring caseload", SQL_CASELOAD, row_coach},
+    {"measuring team capacity", SQL_TEAMS, row_team},
     {"measuring overdue tasks", SQL_OVERDUE, row_overdue},
     {"measuring episode length", SQL_EPISODES, row_episodes},
     {"measuring discharges", SQL_DISCHARGES, row_discharge},
@@ -378,6 +488,9 @@ static const query queries[] = {
     {"measuring appointments", SQL_APPOINTMENTS, row_appointments},
     {"measuring specialty appointments", SQL_SPECIALTY, row_specialty},
     {"measuring patient activation", SQL_PAM, row_pam},
+    {"measuring expired consents", SQL_EXPIRED, row_expired},
+    {"measuring clients served", SQL_SERVED, row_served},
+    {"reading the budget", SQL_BUDGET, row_budget},
 };
 
 static int row_trend(sqlite3_stmt *st, acc *a, cc_err *err)
@@ -516,6 +629,8 @@ static void finish_caseload(measures *m)
 
 static void finish_episodes(measures *m)
 {
+    if (m->episodes_extended)
+        m->avg_extension = (double)m->extension_days_sum / m->episodes_extended;
     if (!m->episodes_closed)
         return;
     m->avg_length = (double)m->length_days_sum / m->episodes_closed;
@@ -543,18 +658,20 @@ double measure_rate(measure_ratio r)
 }
 
 /* The n queries qs in one read transaction (a deferred BEGIN: one
- * snapshot). */
+ * snapshot), or in the caller's when one is open (quarterly.c reads many
+ * periods in one). */
 static int run_all(cc_ctx *ctx, const char *program_code, period *p, const query *qs,
                    size_t n, acc *a, cc_err *err)
 {
-    if (store_exec(ctx->st, "BEGIN", err) != CC_OK)
+    int own = sqlite3_get_autocommit(store_db(ctx->st));
+    if (own && store_exec(ctx->st, "BEGIN", err) != CC_OK)
         return err->code;
     int rc = resolve_program(ctx, program_code, p, err);
     for (size_t i = 0; rc == CC_OK && i < n; i++)
         rc = run_query(ctx, &qs[i], p, a, err);
-    if (rc == CC_OK)
+    if (own && rc == CC_OK)
         rc = store_exec(ctx->st, "COMMIT", err);
-    if (rc != CC_OK)
+    if (own && rc != CC_OK)
         store_rollback(ctx->st);
     return rc;
 }
@@ -624,8 +741,10 @@ void measures_free(measures *m)
     if (!m)
         return;
     free(m->coach);
+    free(m->team);
     free(m->overdue);
     m->coach = NULL;
+    m->team = NULL;
     m->overdue = NULL;
-    m->coaches = m->noverdue = 0;
+    m->coaches = m->teams = m->noverdue = 0;
 }

@@ -5,9 +5,10 @@
  * program's capacity, episode length against target, 30-day readmission,
  * days from discharge to the first home visit, the no-show rate of
  * appointments, days from discharge to the first kept specialist
- * appointment, overdue tasks and consents about to expire. A program manager's figures cover only the teams they
- * belong to or cover; a supervisor's every team. Every rate comes with the counts behind it; averages come
- * with their sums. Nothing here writes: one read transaction, one snapshot.
+ * appointment, overdue tasks and consents about to expire. A program manager's figures
+ * cover only the teams they belong to or cover; a supervisor's every team. Every rate
+ * comes with the counts behind it; averages come with their sums. Nothing here writes:
+ * one read transaction, one snapshot.
  */
 #ifndef CC_MEASURES_H
 #define CC_MEASURES_H
@@ -31,6 +32,14 @@ typedef struct coach_load {
                      when all programs are reported) */
     int overdue;  /* open tasks past due at measures.as_of */
 } coach_load;
+
+/* One active team of the program, as of the period's end. */
+typedef struct team_load {
+    int64_t team_id;
+    char name[64];
+    int active;   /* the clients its coaches own with a case open at `to` */
+    int capacity; /* the team's capacity, or the sum of its coaches' */
+} team_load;
 
 /* One staff member (any role) with open tasks past due at measures.as_of. */
 typedef struct staff_overdue {
@@ -56,16 +65,29 @@ typedef struct measures {
     double caseload_avg; /* active_total / coaches */
     coach_load *coach;
 
+    /* teams of the program in reach, ordered by name */
+    int teams;
+    team_load *team;
+
     /* intensive episodes closed in the period; length counts both ends */
     int episodes_closed, closed_past_target;
     int64_t length_days_sum, target_days_sum;
     double avg_length, avg_target; /* the sums / episodes_closed */
+    int program_target_days;       /* the program's template days; 0 for all */
+    int episodes_extended;         /* closed episodes that had been extended */
+    int64_t extension_days_sum;    /* the days added to those */
+    double avg_extension;          /* extension_days_sum / episodes_extended */
 
     /* discharges in the period of clients served: readmitted within 30 days
      * / discharges; first home visit after the discharge, in fractional days */
     measure_ratio readmission30;
     int discharges_with_visit, discharges_without_visit;
     double days_to_visit_sum, days_to_visit_avg, days_to_visit_median;
+    /* observed vs expected, over the discharges whose client had a
+     * readmission risk given at intake (referral.readmit_risk, on or before
+     * three days after the discharge): readmitted / the sum of the risks */
+    int discharges_with_risk, readmit_observed;
+    double readmit_expected;
 
     /* appointments of the period kept or missed: no-shows / both */
     measure_ratio no_show;
@@ -86,6 +108,14 @@ typedef struct measures {
 
     /* granted, unrevoked consents expiring in [today, today + 30] */
     int consents_expiring;
+    /* granted consents that expired in the period, not revoked before */
+    int consents_expired;
+
+    /* clients with an episode or monitoring of the program open on some day
+     * of the period; the program's budget for the quarters the period
+     * covers whole, in cents, or -1 when none is set (or all programs) */
+    int clients_served;
+    int64_t budget_cents;
 } measures;
 
 /* num / den, or 0 when den is 0. */

@@ -265,33 +265,17 @@ const char *report_action(const char *kind)
 /* "2026Q3" -> 2026-07-01 .. 2026-09-30. */
 static int quarter(const char *q, report_params *p)
 {
-    int y, n;
-    char tail;
-    if (sscanf(q, "%4dQ%1d%c", &y, &n, &tail) != 2 || n < 1 || n > 4 || y < 1900 ||
-        y > 9998)
-        return -1;
-    static const char *const ends[] = {"03-31", "06-30", "09-30", "12-31"};
-    unsigned uy = (unsigned)y % 10000u, um = (unsigned)((n - 1) * 3 + 1) % 100u;
-    snprintf(p->from, sizeof p->from, "%04u-%02u-01", uy, um);
-    snprintf(p->to, sizeof p->to, "%04u-%.5s", uy, ends[(n - 1) & 3]);
-    return 0;
+    return clock_quarter_days(q, p->from, p->to);
 }
 
 int report_quarter(const char *date, int step, char out[8], cc_err *err)
 {
     int64_t days;
-    report_params check;
-    out[0] = '\0';
     if (clock_parse_date(date, &days) != 0)
-        return cc_err_set(err, CC_EINPUT, "not a date: %.10s (YYYY-MM-DD)", date);
-    int n = atoi(date) * 4 + (atoi(date + 5) - 1) / 3 + step; /* quarters since 0 AD */
-    if (n < 0)
-        n = 0;
-    snprintf(out, 8, "%04uQ%u", (unsigned)(n / 4) % 10000u, (unsigned)(n % 4) + 1u);
-    if (quarter(out, &check) != 0) { /* what report_resolve would refuse */
-        out[0] = '\0';
+        return out[0] = '\0',
+               cc_err_set(err, CC_EINPUT, "not a date: %.10s (YYYY-MM-DD)", date);
+    if (clock_quarter_of(date, step, out) != 0)
         return cc_err_set(err, CC_EINPUT, "no quarter that far (1900Q1 to 9998Q4)");
-    }
     return CC_OK;
 }
 

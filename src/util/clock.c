@@ -111,6 +111,34 @@ int clock_date_add(const char *date, int64_t n, char out[11])
     return 0;
 }
 
+int clock_quarter_days(const char *q, char first[11], char last[11])
+{
+    static const char *const ends[] = {"03-31", "06-30", "09-30", "12-31"};
+    int y, n;
+    char tail;
+    if (!q || sscanf(q, "%4dQ%1d%c", &y, &n, &tail) != 2 || n < 1 || n > 4 ||
+        y < 1900 || y > 9998 || strlen(q) != 6)
+        return -1;
+    unsigned uy = (unsigned)y % 10000u, um = (unsigned)((n - 1) * 3 + 1) % 100u;
+    snprintf(first, 11, "%04u-%02u-01", uy, um);
+    snprintf(last, 11, "%04u-%.5s", uy, ends[(n - 1) & 3]);
+    return 0;
+}
+
+int clock_quarter_of(const char *date, int step, char out[8])
+{
+    int64_t days;
+    char first[11], last[11];
+    out[0] = '\0';
+    if (clock_parse_date(date, &days) != 0)
+        return -1;
+    int64_t n = (int64_t)atoi(date) * 4 + (atoi(date + 5) - 1) / 3 + step;
+    if (n < 1900 * 4 || n > 9998 * 4 + 3)
+        return -1;
+    snprintf(out, 8, "%04uQ%u", (unsigned)(n / 4) % 10000u, (unsigned)(n % 4) + 1u);
+    return clock_quarter_days(out, first, last) == 0 ? 0 : (out[0] = '\0', -1);
+}
+
 int64_t clock_date_diff(const char *a, const char *b)
 {
     int64_t da, db;

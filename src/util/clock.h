@@ -41,6 +41,15 @@ void clock_date_of_days(int64_t days, char out[11]);
 /* out = date + n days (n may be negative). 0 on success. */
 int clock_date_add(const char *date, int64_t n, char out[11]);
 
+/* The first and last days of quarter q ("2026Q3": 2026-07-01, 2026-09-30),
+ * years 1900-9998. 0 on success; -1 (out untouched) if q is not one. */
+int clock_quarter_days(const char *q, char first[11], char last[11]);
+
+/* The quarter step quarters from the one holding date ("2026Q3" for
+ * 2026-11-22 and -1) into out. 0 on success; -1 if date is not a date or
+ * the quarter falls outside 1900Q1-9998Q4. */
+int clock_quarter_of(const char *date, int step, char out[8]);
+
 /* b - a in days, or INT64_MIN if either is not a date. */
 int64_t clock_date_diff(const char *a, const char *b);
 

@@ -773,7 +773,7 @@ static void test_manager_measures_only_covered_teams(void **state)
 {
     fixture *f = *state;
     measures all = *compute(f, NULL, FROM, TO);
-    f->m.coach = NULL, f->m.overdue = NULL; /* now owned by `all` */
+    f->m.coach = NULL, f->m.team = NULL, f->m.overdue = NULL; /* now owned by `all` */
     act_as(f, "pm1", "program-manager");
     /* Covering no team: nothing at all, where the supervisor sees plenty. */
     assert_true(all.conversion.den > 0 && all.coaches > 1 && all.overdue_tasks > 0);
