@@ -19,6 +19,6 @@ CREATE TABLE program_budget (
     quarter      TEXT NOT NULL CHECK (quarter GLOB '[0-9][0-9][0-9][0-9]Q[1-4]'),
     amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
     set_at       TEXT NOT NULL,
-    set_by       INTEGER NOT NULL REFERENCES staff (id),
+    set_by       INTEGER NOT NULL,   -- staff id; 0 = the system (demo)
     UNIQUE (program_id, quarter)
 ) STRICT;

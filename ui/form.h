@@ -13,7 +13,7 @@
 #include "app.h"
 #include "lineedit.h"
 
-#define FORM_MAX_FIELDS 8 /* more than 6: one line each, no blank line between */
+#define FORM_MAX_FIELDS 9 /* more than 6: one line each, no blank line between */
 
 typedef struct form_field {
     const char *label;

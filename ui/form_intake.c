@@ -53,6 +53,8 @@ static int referral_from_form(app *a, form *fm, referral *r, cc_err *err)
     if (form_take(r->source_person, sizeof r->source_person, fm->f[7].value, "referrer",
                   err))
         return err->code;
+    if (referral_parse_risk(fm->f[8].value, r, err) != CC_OK)
+        return err->code;
     return form_take(r->criteria, sizeof r->criteria, fm->f[2].value, "criteria", err);
 }
 
@@ -139,7 +141,7 @@ static view *intake_referral_new(app *a, const client *c, int flags, cc_err *err
              c->given_name, c->dob);
     form *fm = &in->fm;
     fm->title = in->title;
-    fm->n = 8;
+    fm->n = 9;
     fm->f[1] = (form_field){
         "Source", "resident-counselor,ems,pcp,discharge-planner,snf,payer,self,other",
         "pcp"};
@@ -153,6 +155,7 @@ static view *intake_referral_new(app *a, const client *c, int flags, cc_err *err
     form_today_plus(a, 0, fm->f[3].value);
     fm->f[4] = (form_field){"Language", NULL, "en"};
     fm->f[5] = (form_field){"Interpreter", "no,yes", "no"};
+    fm->f[8] = (form_field){"Readmit risk %", NULL, ""}; /* the hospital's, if given */
     snprintf(fm->preview, sizeof fm->preview,
              "Nothing is saved until this step: %s creates the client and the referral",
              keymap_key_name(ACT_SAVE));

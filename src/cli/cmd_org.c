@@ -299,7 +299,7 @@ static int cmd_team_list(cli *c, int argc, char **argv)
 struct intake_opts {
     const char *family, *given, *dob, *zip, *payer, *setting, *setting_org, *language;
     const char *program, *source, *source_org, *person, *criteria, *received;
-    const char *override;
+    const char *override, *risk;
     int outside_zip, duplicate;
 };
 
@@ -330,6 +330,8 @@ static int fill_intake(cc_ctx *ctx, const struct intake_opts *o, intake_request 
     copy(r->source_type, sizeof r->source_type, o->source ? o->source : "other");
     copy(r->source_person, sizeof r->source_person, o->person);
     copy(r->criteria, sizeof r->criteria, o->criteria);
+    if (referral_parse_risk(o->risk, r, err) != CC_OK)
+        return err->code;
     if (o->received)
         copy(r->received_date, sizeof r->received_date, o->received);
     else
@@ -359,6 +361,7 @@ static int cmd_client_intake(cli *c, int argc, char **argv)
                                    {"--source-person", &o.person, NULL},
                                    {"--criteria", &o.criteria, NULL},
                                    {"--received", &o.received, NULL},
+                                   {"--readmit-risk", &o.risk, NULL},
                                    {"--override", &o.override, NULL},
                                    {"--outside-area", NULL, &o.outside_zip},
                                    {"--duplicate-ok", NULL, &o.duplicate},
@@ -374,7 +377,8 @@ static int cmd_client_intake(cli *c, int argc, char **argv)
             "       --zip ZIP --payer PAYER --program CODE [--setting home|senior-living|snf]\n"
             "       [--setting-org CODE] [--source TYPE] [--source-org CODE]\n"
             "       [--source-person TEXT] [--criteria A,B] [--received DATE]\n"
-            "       [--override REASON] [--outside-area] [--duplicate-ok]\n"
+            "       [--readmit-risk PERCENT] [--override REASON] [--outside-area]\n"
+            "       [--duplicate-ok]\n"
             "Take in a new client and their referral in one step (intake_submit): the\n"
             "service-area and duplicate checks, the program's eligibility (overridden\n"
             "only with --override REASON, audited), and a coach with room takes it.\n",

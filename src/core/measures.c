@@ -356,11 +356,11 @@ static int row_coach(sqlite3_stmt *st, acc *a, cc_err *err)
 static int row_team(sqlite3_stmt *st, acc *a, cc_err *err)
 {
     measures *m = a->m;
-    team_load *list = grow(m->team, m->teams, &a->team_cap, sizeof *list);
+    team_measure *list = grow(m->team, m->teams, &a->team_cap, sizeof *list);
     if (!list)
         return out_of_memory(err);
     m->team = list;
-    team_load *t = &list[m->teams++];
+    team_measure *t = &list[m->teams++];
     memset(t, 0, sizeof *t);
     t->team_id = sqlite3_column_int64(st, 0);
     ctx_col(st, 1, t->name, sizeof t->name);

@@ -34,12 +34,12 @@ typedef struct coach_load {
 } coach_load;
 
 /* One active team of the program, as of the period's end. */
-typedef struct team_load {
+typedef struct team_measure {
     int64_t team_id;
     char name[64];
     int active;   /* the clients its coaches own with a case open at `to` */
     int capacity; /* the team's capacity, or the sum of its coaches' */
-} team_load;
+} team_measure;
 
 /* One staff member (any role) with open tasks past due at measures.as_of. */
 typedef struct staff_overdue {
@@ -67,7 +67,7 @@ typedef struct measures {
 
     /* teams of the program in reach, ordered by name */
     int teams;
-    team_load *team;
+    team_measure *team;
 
     /* intensive episodes closed in the period; length counts both ends */
     int episodes_closed, closed_past_target;

@@ -6,6 +6,7 @@
 #include "guard.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "consent.h"
@@ -76,7 +77,8 @@ int referral_terminal(const char *status)
 
 #define REFERRAL_COLS                                                                  \
     "id, client_id, program_id, source_type, coalesce(source_org_id, 0), "             \
-    "source_person, criteria, received_date, status, status_at, reason, version"
+    "source_person, criteria, received_date, status, status_at, reason, version, "     \
+    "readmit_risk"
 
 static void row_to_referral(sqlite3_stmt *st, referral *r)
 {
@@ -92,6 +94,8 @@ static void row_to_referral(sqlite3_stmt *st, referral *r)
     ctx_col(st, 9, r->status_at, sizeof r->status_at);
     ctx_col(st, 10, r->reason, sizeof r->reason);
     r->version = sqlite3_column_int64(st, 11);
+    r->risk_given = sqlite3_column_type(st, 12) != SQLITE_NULL;
+    r->readmit_risk = r->risk_given ? sqlite3_column_double(st, 12) : 0;
 }
 
 int referral_get(cc_ctx *ctx, int64_t id, referral *out, cc_err *err)
@@ -140,6 +144,27 @@ static int validate(const referral *r, cc_err *err)
     int64_t d;
     if (clock_parse_date(r->received_date, &d) != 0)
         return cc_err_set(err, CC_EINPUT, "received date must be YYYY-MM-DD");
+    if (r->risk_given && !(r->readmit_risk >= 0 && r->readmit_risk <= 100))
+        return cc_err_set(err, CC_EINPUT,
+                          "a readmission risk is a percentage, 0 to 100");
+    return CC_OK;
+}
+
+int referral_parse_risk(const char *text, referral *r, cc_err *err)
+{
+    const char *p = text ? text + strspn(text, " ") : "";
+    char *end = (char *)p;
+    if (!*p) {
+        r->risk_given = 0;
+        return CC_OK;
+    }
+    double v = (*p >= '0' && *p <= '9') ? strtod(p, &end) : -1;
+    if (v < 0 || v > 100 || *(end + strspn(end, " %")) != '\0')
+        return cc_err_set(
+            err, CC_EINPUT,
+            "a readmission risk is a percentage from 0 to 100, like 18.5");
+    r->risk_given = 1;
+    r->readmit_risk = v;
     return CC_OK;
 }
 
@@ -150,8 +175,8 @@ int referral_create_in(cc_ctx *ctx, referral *r, cc_err *err)
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "INSERT INTO referral (client_id, program_id, source_type, source_org_id, "
-        "source_person, criteria, received_date, status, status_at) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,'received',?8)",
+        "source_person, criteria, received_date, status, status_at, readmit_risk) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,'received',?8,?9)",
         err);
     if (!st)
         return err->code;
@@ -165,6 +190,8 @@ int referral_create_in(cc_ctx *ctx, referral *r, cc_err *err)
     sqlite3_bind_text(st, 6, r->criteria, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, r->received_date, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, r->status_at, -1, SQLITE_STATIC);
+    if (r->risk_given)
+        sqlite3_bind_double(st, 9, r->readmit_risk);
     if (ctx_done(ctx, st, "creating referral", err) != CC_OK)
         return err->code;
     r->id = sqlite3_last_insert_rowid(store_db(ctx->st));

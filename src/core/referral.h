@@ -23,7 +23,13 @@ typedef struct referral {
     char status_at[21];
     char reason[256];
     int64_t version;
+    int risk_given;      /* the referrer gave a 30-day readmission risk */
+    double readmit_risk; /* that risk in percent, 0-100 */
 } referral;
+
+/* Read text ("18", "12.5", "" for none given) as r's readmission risk in
+ * percent; CC_EINPUT (r unchanged) unless it is a number from 0 to 100. */
+int referral_parse_risk(const char *text, referral *r, cc_err *err);
 
 /* True if source is one of: resident-counselor ems pcp discharge-planner snf
  * payer self other. */

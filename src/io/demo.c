@@ -30,6 +30,7 @@
 #include "core/org.h"
 #include "core/pam.h"
 #include "core/plan.h"
+#include "core/quarterly.h"
 #include "core/reach.h"
 #include "core/referral.h"
 #include "core/staff.h"
@@ -438,6 +439,9 @@ static int make_referral(gen *g, const program *p, const client *c, referral *r,
         r->source_org_id = p->hospital_id;
         snprintf(r->criteria, sizeof r->criteria, "%s",
                  rng_pct(&g->r, 50) ? "high-utilizer" : "readmission-risk");
+        /* The hospital's risk score, from the id (no draw: the streams stay). */
+        r->risk_given = !strncmp(p->kind, "smi", 3) ? 0 : 1;
+        r->readmit_risk = 10.0 + (double)(c->id * 37 % 250) / 10.0;
     }
     snprintf(r->source_person, sizeof r->source_person, "%s", "referral desk");
     return referral_create(&g->ctx, r, err);
@@ -1246,6 +1250,28 @@ static int mark_demo(store *s, cc_err *err)
     return store_commit(s, err);
 }
 
+/* The site's name, and budgets for the senior and navigation programs for
+ * the four quarters before today, so cost per client has figures. */
+static int site_settings(gen *g, cc_err *err)
+{
+    static const struct {
+        const char *code;
+        int64_t cents; /* a quarter's */
+    } budgets[] = {{"hss", 9000000}, {"pasc", 2400000}};
+    char today[11], q[8];
+    if (quarterly_set_site_name(&g->ctx, "Demo Region Care Coordination (synthetic)",
+                                err) != CC_OK)
+        return err->code;
+    ctx_today(&g->ctx, today);
+    for (int k = 1; k <= 4; k++)
+        for (size_t i = 0; i < sizeof budgets / sizeof *budgets; i++)
+            if (clock_quarter_of(today, -k, q) == 0 &&
+                quarterly_set_budget(&g->ctx, budgets[i].code, q, budgets[i].cents,
+                                     err) != CC_OK)
+                return err->code;
+    return CC_OK;
+}
+
 static int build(gen *g, const demo_opts *opts, cc_err *err)
 {
     int64_t admin;
@@ -1255,6 +1281,7 @@ static int build(gen *g, const demo_opts *opts, cc_err *err)
         org_add(&g->ctx, "SPC-HV", "clinic", "Heartland Specialty Clinic", NULL, err) !=
             CC_OK ||
         pam_licence_set(&g->ctx, "DEMO-PAM-0000 (synthetic)", err) != CC_OK ||
+        site_settings(g, err) != CC_OK ||
         new_team(g, program_named(g, "hss"), &t, err) != CC_OK ||
         add_cover_accounts(g, err) != CC_OK)
         return err->code;
