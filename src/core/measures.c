@@ -177,8 +177,7 @@ static const char SQL_OVERDUE[] =
 static const char SQL_EPISODES[] =
     "SELECT count(*), coalesce(sum(len), 0), coalesce(sum(target), 0), "
     "       coalesce(sum(len > target), 0), coalesce(sum(extended > 0), 0), "
-    "       coalesce(sum(extended), 0), "
-    "       (SELECT episode_days FROM program WHERE id = :prog) "
+    "       coalesce(sum(extended), 0) "
     "FROM (SELECT CAST(julianday(closed_date) - julianday(start_date) AS INTEGER) "
     "               + 1 AS len, target_days + extended_days AS target, "
     "             extended_days AS extended "
@@ -269,6 +268,11 @@ static const char SQL_CONSENTS[] =
     "  AND k.expires_date BETWEEN :today AND :soon "
     "  AND (:prog IS NULL OR c.program_id = :prog) "
     "  AND " IN_REACH("k.client_id");
+
+/* The program's own episode days and capacity per coach (no row for all
+ * programs). */
+static const char SQL_PROGRAM[] =
+    "SELECT episode_days, capacity FROM program WHERE id = :prog";
 
 /* Granted consents of the program's clients that expired in the period
  * (their last valid day falls in it) and were not revoked before. */
@@ -393,7 +397,6 @@ static int row_episodes(sqlite3_stmt *st, acc *a, cc_err *err)
     a->m->closed_past_target = sqlite3_column_int(st, 3);
     a->m->episodes_extended = sqlite3_column_int(st, 4);
     a->m->extension_days_sum = sqlite3_column_int64(st, 5);
-    a->m->program_target_days = sqlite3_column_int(st, 6);
     return CC_OK;
 }
 
@@ -452,6 +455,13 @@ static int row_consents(sqlite3_stmt *st, acc *a, cc_err *err)
     return CC_OK;
 }
 
+static int row_program(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    a->m->program_target_days = sqlite3_column_int(st, 0);
+    a->m->program_capacity = sqlite3_column_int(st, 1);
+    return CC_OK;
+}
+
 static int row_expired(sqlite3_stmt *st, acc *a, cc_err *err)
 {
     a->m->consents_expired = sqlite3_column_int(st, 0);
@@ -477,6 +487,7 @@ typedef struct query {
 } query;
 
 static const query queries[] = {
+    {"reading the program", SQL_PROGRAM, row_program},
     {"measuring referrals", SQL_REFERRALS, row_referrals},
     {"measuring tier-1 placement", SQL_TIER1, row_tier1},
     {"measuring caseload", SQL_CASELOAD, row_coach},

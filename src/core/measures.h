@@ -74,6 +74,7 @@ typedef struct measures {
     int64_t length_days_sum, target_days_sum;
     double avg_length, avg_target; /* the sums / episodes_closed */
     int program_target_days;       /* the program's template days; 0 for all */
+    int program_capacity;          /* its caseload target per coach; 0 for all */
     int episodes_extended;         /* closed episodes that had been extended */
     int64_t extension_days_sum;    /* the days added to those */
     double avg_extension;          /* extension_days_sum / episodes_extended */

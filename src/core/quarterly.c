@@ -1,6 +1,6 @@
 /*
  * quarterly.c — the quarterly report's model (see quarterly.h). The table of
- * definitions names each measure once; fill_values turns one period's
+ * definitions names each measure once; quarterly_values turns one period's
  * measures (measures.c) into numbers, rates in percent with their counts.
  * quarterly_compute audits the run, then reads the audit head and every
  * program's four quarters inside one read transaction, so the head printed
@@ -109,15 +109,15 @@ static qm_value mean(double sum, double n)
         .known = n > 0, .value = n > 0 ? sum / n : 0, .parts = 1, .num = sum, .den = n};
 }
 
-static void fill_caseload(const measures *m, int capacity, qm_value *v)
+static void fill_caseload(const measures *m, qm_value *v)
 {
-    int over = 0, team_active = 0, team_capacity = 0;
+    int capacity = m->program_capacity, over = 0, team_active = 0, team_capacity = 0;
     for (int i = 0; i < m->coaches; i++)
-        over += m->coach[i].active > capacity;
+        over += m->coach[i].active > m->coach[i].capacity;
     for (int i = 0; i < m->teams; i++)
         team_active += m->team[i].active, team_capacity += m->team[i].capacity;
     v[QM_CASELOAD_AVG] = mean(m->active_total, m->coaches);
-    v[QM_CASELOAD_TARGET] = capacity > 0 ? number(capacity) : none("no capacity");
+    v[QM_CASELOAD_TARGET] = capacity > 0 ? number(capacity) : none("one program only");
     v[QM_COACHES_OVER] = rate(over, m->coaches);
     v[QM_TEAM_LOAD] = rate(team_active, team_capacity);
 }
@@ -133,17 +133,17 @@ static void fill_readmission(const measures *m, qm_value *v)
     v[QM_READMIT_OE].known = m->discharges_with_risk && m->readmit_expected > 0;
 }
 
-static void fill_values(const measures *m, int capacity, qm_value *v)
+void quarterly_values(const measures *m, qm_value *v)
 {
     int discharges = m->discharges_with_visit + m->discharges_without_visit;
     int navigations = m->discharges_with_specialty + m->discharges_without_specialty;
     v[QM_CONVERSION] = rate((double)m->conversion.num, (double)m->conversion.den);
     v[QM_DECLINED] = rate((double)m->decline.num, (double)m->decline.den);
     v[QM_TIER1_PLACED] = rate((double)m->tier1_placed.num, (double)m->tier1_placed.den);
-    fill_caseload(m, capacity, v);
+    fill_caseload(m, v);
     v[QM_EPISODE_LENGTH] = mean((double)m->length_days_sum, m->episodes_closed);
-    v[QM_EPISODE_TARGET] =
-        m->program_target_days ? number(m->program_target_days) : none("no program");
+    v[QM_EPISODE_TARGET] = m->program_target_days ? number(m->program_target_days)
+                                                  : none("one program only");
     v[QM_EPISODES_PAST_TARGET] = rate(m->closed_past_target, m->episodes_closed);
     v[QM_EPISODES_EXTENDED] = rate(m->episodes_extended, m->episodes_closed);
     v[QM_EXTENSION_AVG] = mean((double)m->extension_days_sum, m->episodes_extended);
@@ -173,7 +173,7 @@ static void fill_values(const measures *m, int capacity, qm_value *v)
 /* Active programs, one or all; a reader who does not see everything gets
  * those of the teams they belong to or cover. */
 static const char programs_sql[] =
-    "SELECT code, name, capacity FROM program WHERE active = 1 "
+    "SELECT code, name FROM program WHERE active = 1 "
     "AND (?1 = '' OR code = ?1) AND (?2 = 0 OR id IN (SELECT t.program_id FROM team t "
     "WHERE t.id IN (SELECT team_id FROM team_member WHERE staff_id = ?2 UNION SELECT "
     "team_id FROM team_cover WHERE staff_id = ?2))) ORDER BY code";
@@ -188,7 +188,6 @@ static int add_program(quarterly *q, sqlite3_stmt *st, cc_err *err)
     memset(p, 0, sizeof *p);
     ctx_col(st, 0, p->code, sizeof p->code);
     ctx_col(st, 1, p->name, sizeof p->name);
-    p->capacity = sqlite3_column_int(st, 2);
     return CC_OK;
 }
 
@@ -252,7 +251,7 @@ static int compute_program(cc_ctx *ctx, quarterly *q, quarterly_program *p, cc_e
             snprintf(last, sizeof last, "%s", q->to);
         if (measures_compute(ctx, p->code, first, last, &m, err) != CC_OK)
             return err->code;
-        fill_values(&m, p->capacity, p->v[k]);
+        quarterly_values(&m, p->v[k]);
         if (k == 0)
             p->m = m;
         else

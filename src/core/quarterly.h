@@ -79,7 +79,6 @@ enum { QUARTERLY_TREND = 4 }; /* the quarter and the three before it */
 
 typedef struct quarterly_program {
     char code[32], name[128];
-    int capacity;                          /* per coach, the program's */
     char quarter[QUARTERLY_TREND][8];      /* [0] the quarter, [k] k before */
     qm_value v[QUARTERLY_TREND][QM_COUNT]; /* the measures of each */
     measures m;                            /* the quarter's, with its lists */
@@ -103,6 +102,9 @@ const qm_def *quarterly_def(int id);
 /* The unit's name for CSV and JSON: percent days clients count points ratio
  * dollars. */
 const char *quarterly_unit_name(enum qm_unit u);
+
+/* One period's measures m as the report's numbers, v[0..QM_COUNT). */
+void quarterly_values(const measures *m, qm_value *v);
 
 /* Compute quarter q ("2026Q3") for program_code (NULL or "" = every active
  * program in the reader's reach) into out, in one snapshot, after auditing

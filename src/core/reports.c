@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "store/audit.h"
 #include "measures.h"
+#include "quarterly.h"
 #include "merge.h"
 #include "scope.h"
 #include "util/clock.h"
@@ -332,94 +333,91 @@ static int run_sql(cc_ctx *ctx, const char *sql, const report_params *p, cc_tabl
     return table_from_stmt(ctx, st, out, err);
 }
 
-static void add_row(cc_table *t, const char *const *cells)
+/* A number for a table cell: at most two decimals, no trailing zeros. */
+static void cell_number(double v, char *out, size_t outsz)
 {
-    char **p = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *p);
-    if (!p)
-        return;
-    t->cells = p;
-    for (int c = 0; c < t->ncols; c++)
-        t->cells[t->nrows * t->ncols + c] = strdup(cells[c]);
-    t->nrows++;
+    snprintf(out, outsz, "%.2f", v);
+    char *end = out + strlen(out) - 1;
+    while (*end == '0')
+        *end-- = '\0';
+    if (*end == '.')
+        *end = '\0';
+    if (!strcmp(out, "-0"))
+        snprintf(out, outsz, "0");
 }
 
-static void ratio_row(cc_table *t, const char *name, measure_ratio r)
+/* One measure as a row: label, value (none when not known), unit,
+ * numerator and denominator (none when it has no parts). */
+static int measure_row(cc_table *t, const char *label, enum qm_unit unit,
+                       const qm_value *v)
 {
-    char value[32], behind[48];
-    snprintf(value, sizeof value, "%.1f%%", 100.0 * measure_rate(r));
-    snprintf(behind, sizeof behind, "%lld of %lld", (long long)r.num, (long long)r.den);
-    const char *cells[] = {name, value, behind};
-    add_row(t, cells);
+    char value[48], num[48], den[48];
+    cell_number(v->value, value, sizeof value);
+    cell_number(v->num, num, sizeof num);
+    cell_number(v->den, den, sizeof den);
+    const char *cells[] = {label, v->known ? value : NULL, quarterly_unit_name(unit),
+                           v->parts ? num : NULL, v->parts ? den : NULL};
+    return table_add_row(t, cells);
 }
 
-static void number_row(cc_table *t, const char *name, double v, int decimals,
-                       const char *behind)
+static void measures_table(cc_table *t)
 {
-    char value[32];
-    snprintf(value, sizeof value, "%.*f", decimals, v);
-    const char *cells[] = {name, value, behind};
-    add_row(t, cells);
+    static const char *const cols[] = {"measure", "value", "unit", "numerator",
+                                       "denominator"};
+    static const unsigned char types[] = {TABLE_TEXT, TABLE_REAL, TABLE_TEXT,
+                                          TABLE_REAL, TABLE_REAL};
+    memset(t, 0, sizeof *t);
+    t->ncols = 5;
+    for (int c = 0; c < t->ncols; c++) {
+        snprintf(t->cols[c], sizeof t->cols[c], "%s", cols[c]);
+        t->types[c] = types[c];
+    }
 }
 
-/* Referral conversion in each of the six months up to p->to, as a sparkline
- * people can read at a glance, with the figures behind it. */
-static int trend_row(cc_ctx *ctx, const report_params *p, cc_table *out, cc_err *err)
+/* Referral conversion in each of the six months up to p->to, as rows. */
+static int trend_rows(cc_ctx *ctx, const report_params *p, cc_table *out, cc_err *err)
 {
-    static const char *const bars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
     enum { MONTHS = 6 };
     measure_ratio month[MONTHS];
-    char line[64] = "", behind[96] = "";
-    size_t ln = 0, bn = 0;
+    char label[64], first[11];
     if (measures_conversion_trend(ctx, p->program[0] ? p->program : NULL, p->to, MONTHS,
                                   month, err) != CC_OK)
         return err->code;
+    snprintf(first, sizeof first, "%.8s15", p->to);
     for (int k = 0; k < MONTHS; k++) {
-        int pct = (int)(100 * measure_rate(month[k]));
-        ln += (size_t)snprintf(line + ln, sizeof line - ln, "%s", bars[pct * 7 / 100]);
-        bn += (size_t)snprintf(behind + bn, sizeof behind - bn, "%s%d%%", k ? " " : "",
-                               pct);
+        char day[11];
+        clock_date_add(first, -30 * (MONTHS - 1 - k), day);
+        snprintf(label, sizeof label, "referral conversion, %.7s", day);
+        qm_value v = {.known = month[k].den > 0,
+                      .value = month[k].den
+                                   ? 100.0 * (double)month[k].num / (double)month[k].den
+                                   : 0,
+                      .parts = 1,
+                      .num = (double)month[k].num,
+                      .den = (double)month[k].den};
+        if (measure_row(out, label, QM_PERCENT, &v) != 0)
+            return cc_err_set(err, CC_EDATA, "out of memory for the measures");
     }
-    const char *cells[] = {"conversion, last 6 months", line, behind};
-    add_row(out, cells);
     return CC_OK;
 }
 
+/* Every measure of the period (quarterly.h's, one program or all), then
+ * the conversion of the last six months. */
 static int run_measures(cc_ctx *ctx, const report_params *p, cc_table *out, cc_err *err)
 {
     measures m;
-    char b[64];
+    qm_value v[QM_COUNT];
     if (measures_compute(ctx, p->program[0] ? p->program : NULL, p->from, p->to, &m,
                          err))
         return err->code;
-    memset(out, 0, sizeof *out);
-    out->ncols = 3;
-    snprintf(out->cols[0], sizeof out->cols[0], "measure");
-    snprintf(out->cols[1], sizeof out->cols[1], "value");
-    snprintf(out->cols[2], sizeof out->cols[2], "behind it");
-    ratio_row(out, "referral conversion (first HRA high)", m.conversion);
-    ratio_row(out, "declined to participate", m.decline);
-    ratio_row(out, "tier-1 clients placed", m.tier1_placed);
-    snprintf(b, sizeof b, "%d coaches, %d over capacity", m.coaches, m.over_capacity);
-    number_row(out, "caseload per coach (average)", m.caseload_avg, 1, b);
-    snprintf(b, sizeof b, "target %.1f days, %d of %d past it", m.avg_target,
-             m.closed_past_target, m.episodes_closed);
-    number_row(out, "episode length (days, closed)", m.avg_length, 1, b);
-    ratio_row(out, "30-day readmissions", m.readmission30);
-    snprintf(b, sizeof b, "median %.1f; %d with a visit, %d without",
-             m.days_to_visit_median, m.discharges_with_visit,
-             m.discharges_without_visit);
-    number_row(out, "days from discharge to home visit", m.days_to_visit_avg, 1, b);
-    ratio_row(out, "appointments missed (no-show)", m.no_show);
-    snprintf(b, sizeof b, "%d episodes with one, %d not yet",
-             m.discharges_with_specialty, m.discharges_without_specialty);
-    number_row(out, "days from discharge to specialist", m.days_to_specialty_avg, 1, b);
-    ratio_row(out, "activation gain of 3+ (PAM)", m.pam_gain3);
-    snprintf(b, sizeof b, "mean of %lld episodes", (long long)m.pam_gain3.den);
-    number_row(out, "activation change (PAM points)", m.pam_change_avg, 1, b);
-    number_row(out, "overdue tasks", m.overdue_tasks, 0, "open, past due");
-    number_row(out, "consents expiring in 30 days", m.consents_expiring, 0, "");
+    quarterly_values(&m, v);
     measures_free(&m);
-    return trend_row(ctx, p, out, err);
+    measures_table(out);
+    for (int k = 0; k < QM_COUNT; k++)
+        if (measure_row(out, quarterly_def(k)->label, quarterly_def(k)->unit, &v[k]) !=
+            0)
+            return cc_err_set(err, CC_EDATA, "out of memory for the measures");
+    return trend_rows(ctx, p, out, err);
 }
 
 struct audit_args {

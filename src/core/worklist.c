@@ -48,9 +48,40 @@ void table_free(cc_table *t)
     memset(t, 0, sizeof *t);
 }
 
+int table_is_null(const cc_table *t, int r, int c)
+{
+    return r < 0 || r >= t->nrows || c < 0 || c >= t->ncols ||
+           !t->cells[r * t->ncols + c];
+}
+
+int table_add_row(cc_table *t, const char *const *cells)
+{
+    char **p = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *p);
+    if (!p)
+        return -1;
+    t->cells = p;
+    int missing = 0;
+    for (int c = 0; c < t->ncols; c++) {
+        p[t->nrows * t->ncols + c] = cells[c] ? strdup(cells[c]) : NULL;
+        missing |= cells[c] && !p[t->nrows * t->ncols + c];
+    }
+    t->nrows++;
+    return missing ? -1 : 0;
+}
+
+/* The kinds of value seen in a column, as bits of 1 << SQLITE_INTEGER etc. */
+static enum table_type type_of(unsigned seen)
+{
+    unsigned numbers = (1u << SQLITE_INTEGER) | (1u << SQLITE_FLOAT);
+    if (!seen || (seen & ~numbers))
+        return TABLE_TEXT;
+    return (seen & (1u << SQLITE_FLOAT)) ? TABLE_REAL : TABLE_INTEGER;
+}
+
 int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
 {
     int cap = 0, rc;
+    unsigned seen[TABLE_MAX_COLS] = {0};
     memset(out, 0, sizeof *out);
     out->ncols = sqlite3_column_count(st) < TABLE_MAX_COLS ? sqlite3_column_count(st)
                                                            : TABLE_MAX_COLS;
@@ -68,9 +99,12 @@ int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
         }
         int missing = 0;
         for (int c = 0; c < out->ncols; c++) {
+            int type = sqlite3_column_type(st, c);
             const unsigned char *v = sqlite3_column_text(st, c);
-            char *cell = strdup(v ? (const char *)v : "");
-            missing |= !cell;
+            char *cell = v ? strdup((const char *)v) : NULL;
+            missing |= v && !cell;
+            if (type != SQLITE_NULL)
+                seen[c] |= 1u << type;
             out->cells[out->nrows * out->ncols + c] = cell;
         }
         out->nrows++;
@@ -79,6 +113,8 @@ int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
             break;
         }
     }
+    for (int c = 0; c < out->ncols; c++)
+        out->types[c] = (unsigned char)type_of(seen[c]);
     ctx_finalize(st);
     if (rc == SQLITE_DONE)
         return CC_OK;

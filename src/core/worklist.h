@@ -76,16 +76,28 @@ int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
 
 #define TABLE_MAX_COLS 12
 
+/* What a column holds, so writers can keep numbers as numbers. */
+enum table_type { TABLE_TEXT, TABLE_INTEGER, TABLE_REAL };
+
 /* A small table of strings (rows x columns), malloc'd. */
 typedef struct cc_table {
     int ncols, nrows;
     char cols[TABLE_MAX_COLS][24];
-    char **cells; /* nrows * ncols strings */
+    unsigned char types[TABLE_MAX_COLS]; /* enum table_type; text unless set */
+    char **cells; /* nrows * ncols strings; NULL: no value (n/a, null) */
 } cc_table;
 
 /* Read every row of a prepared, bound statement into out as strings
- * (columns named after the statement's), and finalize it. */
+ * (columns named after the statement's; SQL NULL stays NULL), and finalize
+ * it. A column whose values are all integers (or numbers) is typed so. */
 int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err);
+
+/* True if the cell at row r, column c has no value. */
+int table_is_null(const cc_table *t, int r, int c);
+
+/* Append one row of ncols cells (NULL entries stay NULL). 0, or -1 when out
+ * of memory (the table is unchanged). */
+int table_add_row(cc_table *t, const char *const *cells);
 
 /* The cell at row r, column c. */
 const char *table_cell(const cc_table *t, int r, int c);

@@ -69,8 +69,8 @@ static void parts_text(const qm_value *v, char *out, size_t outsz)
 {
     char a[48], b[48];
     if (v->parts) {
-        num_text(v->num, 2, a, sizeof a);
-        num_text(v->den, 2, b, sizeof b);
+        num_text(v->num, 4, a, sizeof a);
+        num_text(v->den, 4, b, sizeof b);
         snprintf(out, outsz, "%s / %s", a, b);
     } else {
         snprintf(out, outsz, "%s", !v->known && v->why ? v->why : "");
@@ -105,8 +105,13 @@ static int text_header(FILE *f, const quarterly *q)
     char who[256];
     fprintf(f, "Quarterly report %s: %s to %s%s\n", q->quarter, q->from, q->to,
             q->partial ? " (to date)" : "");
-    snprintf(who, sizeof who, "%s by %s (%s), %s", q->generated_at,
-             q->by_login[0] ? q->by_login : "the system", q->by_name, q->by_role);
+    if (q->by_name[0])
+        snprintf(who, sizeof who, "%s by %s (%s), %s", q->generated_at, q->by_login,
+                 q->by_name, q->by_role);
+    else
+        snprintf(who, sizeof who, "%s by %s%s%s", q->generated_at,
+                 q->by_login[0] ? q->by_login : "the system", q->by_role[0] ? ", " : "",
+                 q->by_role);
     text_wrapped(f, "Site:        ", q->site[0] ? q->site : "(no site name set)");
     text_wrapped(f, "Generated:   ", who);
     fprintf(f, "Audit head:  entry %lld\n             %s\n", (long long)q->audit_seq,
@@ -412,13 +417,13 @@ static void html_measures(FILE *f, const quarterly_program *p)
 /* One bar per coach against the target line; over the target in red. */
 static void html_caseload(FILE *f, const quarterly_program *p)
 {
-    int top = p->capacity;
+    int top = p->m.program_capacity;
     if (!p->m.coaches)
         return;
     for (int i = 0; i < p->m.coaches; i++)
         top = p->m.coach[i].active > top ? p->m.coach[i].active : top;
     top = top ? top : 1;
-    int h = 16 * p->m.coaches + 4, target = 150 + 300 * p->capacity / top;
+    int h = 16 * p->m.coaches + 4, target = 150 + 300 * p->m.program_capacity / top;
     fprintf(f,
             "<h3>Caseload by coach</h3>\n<svg width=\"500\" height=\"%d\" "
             "viewBox=\"0 0 500 %d\" role=\"img\">",

@@ -1,6 +1,8 @@
 /*
  * tableout.c — text, CSV and JSON writers for tables (see tableout.h).
- * Every cell passes text_sanitize on its way out.
+ * Every cell passes text_sanitize on its way out. Numeric columns stay
+ * numbers (JSON numbers, plain CSV cells) and a cell without a value is
+ * null in JSON and "n/a" in text and CSV; text wraps, it never cuts.
  */
 #include "tableout.h"
 
@@ -80,11 +82,27 @@ char *tableout_csv_cell_dup(const char *cell)
     return out;
 }
 
+/* A numeric column's cell is written as it is (we made it; it is a number),
+ * so a negative number is not taken for a formula; no value is "n/a". */
+static int numeric(const cc_table *t, int c)
+{
+    return t->types[c] == TABLE_INTEGER || t->types[c] == TABLE_REAL;
+}
+
+static const char *shown(const cc_table *t, int r, int c)
+{
+    return numeric(t, c) && table_is_null(t, r, c) ? "n/a" : table_cell(t, r, c);
+}
+
 static int csv_row(FILE *f, const cc_table *t, int r)
 {
     char cell[4200];
     for (int c = 0; c < t->ncols; c++) {
-        tableout_csv_cell(r < 0 ? t->cols[c] : table_cell(t, r, c), cell, sizeof cell);
+        if (r >= 0 && numeric(t, c))
+            snprintf(cell, sizeof cell, "%.64s", shown(t, r, c));
+        else
+            tableout_csv_cell(r < 0 ? t->cols[c] : table_cell(t, r, c), cell,
+                              sizeof cell);
         if (fprintf(f, "%s%s", c ? "," : "", cell) < 0)
             return -1;
     }
@@ -99,19 +117,31 @@ int tableout_csv(FILE *f, const cc_table *t)
     return 0;
 }
 
-/* Column widths: each column's widest cell, shrunk from the widest until
- * the row fits width. */
+/* s sanitized (one line) into a new string; NULL when out of memory. */
+static char *clean_dup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *out = malloc(n);
+    if (out)
+        text_sanitize(s, out, n, 0);
+    return out;
+}
+
+/* Column widths: each column's widest cell (up to its widest word when the
+ * row must shrink), shrunk from the widest until the row fits width. Cells
+ * wider than their column wrap onto more lines; nothing is cut. */
 static void fit_widths(const cc_table *t, int width, int *w)
 {
     int total = 0;
     for (int c = 0; c < t->ncols; c++) {
-        char clean[512];
-        text_sanitize(t->cols[c], clean, sizeof clean, 0);
-        w[c] = text_width(clean);
+        char *clean = clean_dup(t->cols[c]);
+        w[c] = clean ? text_width(clean) : 1;
+        free(clean);
         for (int r = 0; r < t->nrows; r++) {
-            text_sanitize(table_cell(t, r, c), clean, sizeof clean, 0);
-            int cw = text_width(clean);
+            clean = clean_dup(shown(t, r, c));
+            int cw = clean ? text_width(clean) : 1;
             w[c] = cw > w[c] ? cw : w[c];
+            free(clean);
         }
         total += w[c] + (c ? 1 : 0);
     }
@@ -119,39 +149,90 @@ static void fit_widths(const cc_table *t, int width, int *w)
         int widest = 0;
         for (int c = 1; c < t->ncols; c++)
             widest = w[c] > w[widest] ? c : widest;
-        if (w[widest] <= 3)
+        if (w[widest] <= 6)
             break;
         w[widest]--;
         total--;
     }
 }
 
+/* One row (r = -1: the header) as as many lines as its tallest cell needs. */
+static int text_row(FILE *f, const cc_table *t, int r, const int *w)
+{
+    char *cell[TABLE_MAX_COLS];
+    size_t at[TABLE_MAX_COLS] = {0}, len[TABLE_MAX_COLS];
+    int more = 1, rc = 0;
+    for (int c = 0; c < t->ncols; c++) {
+        cell[c] = clean_dup(r < 0 ? t->cols[c] : shown(t, r, c));
+        len[c] = cell[c] ? strlen(cell[c]) : 0;
+    }
+    while (more && rc == 0) {
+        more = 0;
+        for (int c = 0; c < t->ncols && rc == 0; c++) {
+            char piece[1024], fitted[1536];
+            size_t n =
+                cell[c] ? text_wrap_len(cell[c] + at[c], len[c] - at[c], w[c]) : 0;
+            snprintf(piece, sizeof piece, "%.*s", (int)n,
+                     cell[c] ? cell[c] + at[c] : "");
+            at[c] += n;
+            while (at[c] < len[c] && cell[c][at[c]] == ' ')
+                at[c]++;
+            more |= at[c] < len[c];
+            if (c == t->ncols - 1)
+                snprintf(fitted, sizeof fitted, "%s", piece);
+            else
+                text_fit(piece, w[c], fitted, sizeof fitted, 1);
+            rc = fprintf(f, "%s%s", c ? " " : "", fitted) < 0 ? -1 : 0;
+        }
+        if (rc == 0 && fputc('\n', f) == EOF)
+            rc = -1;
+    }
+    for (int c = 0; c < t->ncols; c++)
+        free(cell[c]);
+    return rc;
+}
+
+/* title, wrapped to width. */
+static void text_title(FILE *f, const char *title, int width)
+{
+    char clean[1024];
+    size_t n = text_sanitize(title, clean, sizeof clean, 0), at = 0;
+    while (at < n) {
+        size_t len = text_wrap_len(clean + at, n - at, width);
+        fprintf(f, "%.*s\n", (int)len, clean + at);
+        at += len;
+        while (at < n && clean[at] == ' ')
+            at++;
+    }
+}
+
 int tableout_text(FILE *f, const cc_table *t, const char *title, int width)
 {
     int w[TABLE_MAX_COLS];
-    char clean[1024], fitted[1536];
     fit_widths(t, width, w);
-    if (title) {
-        text_sanitize(title, clean, sizeof clean, 0);
-        text_truncate(clean, width, fitted, sizeof fitted, 1);
-        fprintf(f, "%s\n", fitted);
-    }
-    for (int r = -1; r < t->nrows; r++) {
-        for (int c = 0; c < t->ncols; c++) {
-            text_sanitize(r < 0 ? t->cols[c] : table_cell(t, r, c), clean, sizeof clean,
-                          0);
-            if (c == t->ncols - 1)
-                text_truncate(clean, w[c], fitted, sizeof fitted, 1);
-            else
-                text_fit(clean, w[c], fitted, sizeof fitted, 1);
-            if (fprintf(f, "%s%s", c ? " " : "", fitted) < 0)
-                return -1;
-        }
-        fputc('\n', f);
-    }
+    if (title)
+        text_title(f, title, width);
+    for (int r = -1; r < t->nrows; r++)
+        if (text_row(f, t, r, w) != 0)
+            return -1;
     if (!t->nrows)
         fputs("(nothing to report)\n", f);
-    return 0;
+    return ferror(f) ? -1 : 0;
+}
+
+/* A cell as JSON: null without a value, a number in a numeric column. */
+static cJSON *json_cell(const cc_table *t, int r, int c)
+{
+    char *clean;
+    cJSON *v;
+    if (table_is_null(t, r, c))
+        return cJSON_CreateNull();
+    if (numeric(t, c))
+        return cJSON_CreateNumber(strtod(table_cell(t, r, c), NULL));
+    clean = clean_dup(table_cell(t, r, c));
+    v = cJSON_CreateString(clean ? clean : "");
+    free(clean);
+    return v;
 }
 
 int tableout_json(FILE *f, const cc_table *t, const char *kind,
@@ -161,18 +242,18 @@ int tableout_json(FILE *f, const cc_table *t, const char *kind,
     cJSON *doc = cJSON_CreateObject(), *p, *cols, *rows;
     cJSON_AddStringToObject(doc, "report", kind);
     p = cJSON_AddObjectToObject(doc, "params");
-    for (int i = 0; i + 1 < nparams * 2; i += 2)
-        cJSON_AddStringToObject(p, params[i], params[i + 1]);
+    for (int i = 0; i + 1 < nparams * 2; i += 2) {
+        text_sanitize(params[i + 1], clean, sizeof clean, 0);
+        cJSON_AddStringToObject(p, params[i], clean);
+    }
     cols = cJSON_AddArrayToObject(doc, "columns");
     for (int c = 0; c < t->ncols; c++)
         cJSON_AddItemToArray(cols, cJSON_CreateString(t->cols[c]));
     rows = cJSON_AddArrayToObject(doc, "rows");
     for (int r = 0; r < t->nrows; r++) {
         cJSON *o = cJSON_CreateObject();
-        for (int c = 0; c < t->ncols; c++) {
-            text_sanitize(table_cell(t, r, c), clean, sizeof clean, 1);
-            cJSON_AddStringToObject(o, t->cols[c], clean);
-        }
+        for (int c = 0; c < t->ncols; c++)
+            cJSON_AddItemToObject(o, t->cols[c], json_cell(t, r, c));
         cJSON_AddItemToArray(rows, o);
     }
     char *text = cJSON_Print(doc);

@@ -19,15 +19,18 @@ size_t tableout_csv_cell(const char *cell, char *out, size_t outsz);
 /* The same for a cell of any length, malloc'd (NULL if out of memory). */
 char *tableout_csv_cell_dup(const char *cell);
 
-/* The whole table as CSV with a header row (CRLF line ends). */
+/* The whole table as CSV with a header row (CRLF line ends); numeric
+ * columns plain numbers, "n/a" where there is no value. */
 int tableout_csv(FILE *f, const cc_table *t);
 
-/* The table as text at most width columns wide (cells truncated by display
- * width). title goes first. */
+/* The table as text at most width columns wide: a cell wider than its
+ * column wraps onto the row's next lines, nothing is cut. title (wrapped)
+ * goes first. */
 int tableout_text(FILE *f, const cc_table *t, const char *title, int width);
 
 /* One JSON document {"report": kind, "params": {...}, "columns": [...],
- * "rows": [{col: value}]} with cJSON; params are name/value pairs. */
+ * "rows": [{col: value}]} with cJSON; params are name/value pairs. Numeric
+ * columns are numbers; a cell without a value is null. */
 int tableout_json(FILE *f, const cc_table *t, const char *kind, const char *const *params,
                   int nparams);
 

@@ -7,7 +7,11 @@
  * visit does not count), overdue tasks as of the end of a past period and as
  * of now, and consents expiring at today + 30 (counted) and + 31 (not).
  * Every expected figure is worked out by hand in the comment above it. Also:
- * an empty program, an empty store, and refused dates and programs.
+ * an empty program, an empty store, and refused dates and programs. The
+ * quarterly report's further figures (extensions, observed vs expected
+ * readmissions, expired consents, clients served, cost, team capacity) are
+ * worked out on the same data, its numbers checked against them, and the
+ * report written in all four formats.
  *
  * The clock is fixed at NOW (TZ=UTC, so local days are UTC days); the main
  * period is October 2026, so tasks are judged at 2026-11-01T00:00:00Z.
@@ -22,11 +26,17 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/caseload.h"
 #include "core/ctx.h"
 #include "core/measures.h"
+#include "core/quarterly.h"
 #include "core/staff.h"
+#include "io/quarterly_out.h"
+#include "store/audit.h"
 #include "testutil.h"
+#include "util/text.h"
 
 #define NOW   "2026-11-22T12:00:00Z"
 #define TODAY "2026-11-22"
@@ -765,7 +775,11 @@ static void test_unknown_program_refused(void **state)
 /* f->ctx becomes staff member login (a new account of role). */
 static void act_as(fixture *f, const char *login, const char *role)
 {
-    f->ctx.staff_id = staff_id_of(f, login, role);
+    cc_err err = {0};
+    staff st;
+    f->ctx.staff_id = staff_find(f->s, login, &st, &err) == CC_OK
+                          ? st.id
+                          : staff_id_of(f, login, role);
     snprintf(f->ctx.role, sizeof f->ctx.role, "%s", role);
 }
 
@@ -828,6 +842,350 @@ static void test_conversion_trend_matches_monthly_measures(void **state)
                      CC_EINPUT);
 }
 
+/* ---- the quarterly report's further figures ---------------------------- */
+
+static const qm_value *value_of(const qm_value *v, enum qm_id id)
+{
+    return &v[id];
+}
+
+static void assert_near(double got, double want)
+{
+    if (!(got > want - 1e-6 && got < want + 1e-6))
+        fail_msg("got %.9f, want %.9f", got, want);
+}
+
+/* The hospital's risk at intake: client 1's October referral 20%; client 12
+ * referred 10-07 (two days after D2) at 50%; client 16 referred 10-13, three
+ * days after D4 (the last day that counts), at 30%; client 13 referred
+ * 10-10, four days after D3: too late, not its risk; client 19's risk is on
+ * an NGH referral: not HSS's. */
+static void load_risks(fixture *f)
+{
+    exec_f(f, "UPDATE referral SET readmit_risk = 20 WHERE client_id = 1");
+    add_referral(f, 12, f->hss, "2026-10-07", "enrolled");
+    add_referral(f, 16, f->hss, "2026-10-13", "enrolled");
+    add_referral(f, 13, f->hss, "2026-10-10", "enrolled");
+    add_referral(f, 19, f->ngh, "2026-10-30", "received");
+    exec_f(f, "UPDATE referral SET readmit_risk = CASE client_id WHEN 12 THEN 50 WHEN "
+              "16 THEN 30 WHEN 13 THEN 10 WHEN 19 THEN 90 END WHERE client_id IN (12, "
+              "16, 13, 19) AND received_date >= '2026-10-07'");
+}
+
+static void test_readmissions_observed_vs_expected(void **state)
+{
+    fixture *f = *state;
+    load_risks(f);
+    measures *m = compute(f, "hss", FROM, TO);
+    /* The seven HSS discharges (see the readmission test); with a risk: D1
+     * (20, readmitted at +29 days), D1b (20, not), D2 (50, readmitted at +30
+     * days exactly), D4 (30, not) = 4; D3's risk came too late, D0 and D5
+     * have none. Observed 2, expected 0.2 + 0.2 + 0.5 + 0.3 = 1.2. */
+    assert_int_equal(m->readmission30.den, 7);
+    assert_int_equal(m->discharges_with_risk, 4);
+    assert_int_equal(m->readmit_observed, 2);
+    assert_near(m->readmit_expected, 1.2);
+    qm_value v[QM_COUNT];
+    quarterly_values(m, v);
+    /* O/E = 2 / 1.2 = 1.6667; the rate stays 2 of 7 = 28.57%. */
+    assert_true(value_of(v, QM_READMIT_OE)->known);
+    assert_near(value_of(v, QM_READMIT_OE)->value, 2.0 / 1.2);
+    assert_near(value_of(v, QM_READMIT30)->value, 100.0 * 2 / 7);
+    assert_near(value_of(v, QM_READMIT30)->den, 7);
+    /* With no risk given anywhere, expected is not known: not 0. */
+    exec_f(f, "UPDATE referral SET readmit_risk = NULL");
+    quarterly_values(compute(f, "hss", FROM, TO), v);
+    assert_false(value_of(v, QM_READMIT_EXPECTED)->known);
+    assert_false(value_of(v, QM_READMIT_OE)->known);
+}
+
+static void test_episode_target_extensions_and_team_load(void **state)
+{
+    fixture *f = *state;
+    qm_value v[QM_COUNT];
+    quarterly_values(compute(f, "hss", FROM, TO), v);
+    /* Closed in October (HSS): 12 (extended by 30), 22, 23, 25 = 4; lengths
+     * 92 + 60 + 31 + 61 = 244, mean 61. The target is the program's own 60,
+     * not the mean of (90 + 60 + 60 + 60) / 4 = 67.5. Extended: 1 of 4, by
+     * 30 days. */
+    assert_near(value_of(v, QM_EPISODE_LENGTH)->value, 61.0);
+    assert_near(value_of(v, QM_EPISODE_TARGET)->value, 60.0);
+    assert_near(value_of(v, QM_EPISODES_EXTENDED)->value, 25.0);
+    assert_near(value_of(v, QM_EXTENSION_AVG)->value, 30.0);
+    assert_near(value_of(v, QM_EXTENSION_AVG)->den, 1);
+    /* Caseload: 9 clients over 2 coaches = 4.5 against the target 4; one
+     * coach over it (coach1, 5): 50%. The HSS North team has no capacity of
+     * its own: its two active coaches' 4 + 4 = 8; 9 of 8 = 112.5%. */
+    assert_near(value_of(v, QM_CASELOAD_AVG)->value, 4.5);
+    assert_near(value_of(v, QM_CASELOAD_TARGET)->value, 4);
+    assert_near(value_of(v, QM_COACHES_OVER)->value, 50.0);
+    assert_near(value_of(v, QM_TEAM_LOAD)->num, 9);
+    assert_near(value_of(v, QM_TEAM_LOAD)->den, 8);
+    /* A capacity of its own (12) is what counts then. */
+    exec_f(f, "UPDATE team SET capacity = 12 WHERE id = 1");
+    quarterly_values(compute(f, "hss", FROM, TO), v);
+    assert_near(value_of(v, QM_TEAM_LOAD)->den, 12);
+    assert_near(value_of(v, QM_TEAM_LOAD)->value, 75.0);
+}
+
+static void test_expired_consents_served_and_cost(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    /* Expired in October: client 1's release (10-15) and client 9's
+     * participation (10-31, revoked only after, on 11-05) = 2; not client 2's
+     * (revoked 10-10, before it expired), client 17's (NGH), a decline. */
+    exec_f(f, "INSERT INTO consent (client_id, kind, decision, signed_date, "
+              "recorded_by, expires_date, revoked_date, created_at) VALUES "
+              "(1, 'release', 'granted', '2026-01-01', 1, '2026-10-15', NULL, 'x'), "
+              "(9, 'participation', 'granted', '2026-01-01', 1, '2026-10-31', "
+              "'2026-11-05', 'x'), (2, 'release', 'granted', '2026-01-01', 1, "
+              "'2026-10-20', '2026-10-10', 'x'), (17, 'release', 'granted', "
+              "'2026-01-01', 1, '2026-10-05', NULL, 'x')");
+    measures *m = compute(f, "hss", FROM, TO);
+    assert_int_equal(m->consents_expired, 2);
+    /* Served in October: HSS episodes open some day of it: 1, 10, 12, 13, 15,
+     * 16, 19, 20, 21, 22, 23 (closed on 10-01), 25 = 12 (9 starts 11-01, 24
+     * closed 09-30); monitoring adds 2, 5, 14 (ended 10-15), 18 = 16. */
+    assert_int_equal(m->clients_served, 16);
+    /* No budget: cost per client is not known. */
+    assert_int_equal(m->budget_cents, -1);
+    qm_value v[QM_COUNT];
+    quarterly_values(m, v);
+    assert_false(value_of(v, QM_COST_PER_CLIENT)->known);
+    /* 2026Q3: served 12, 13, 16, 20, 21, 22, 23, 24, 25 (episodes) + 14, 15
+     * (monitoring) = 11. A budget set twice keeps the second: $1,000.00 over
+     * 11 clients = $90.9091. */
+    act_as(f, "admin2", "admin");
+    assert_int_equal(quarterly_set_budget(&f->ctx, "hss", "2026Q3", 80000, &err),
+                     CC_OK);
+    assert_int_equal(quarterly_set_budget(&f->ctx, "hss", "2026Q3", 100000, &err),
+                     CC_OK);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM program_budget"), 1);
+    assert_int_equal(
+        tu_int(f->s, "SELECT count(*) FROM audit WHERE action = 'program.budget'"), 2);
+    act_as(f, "super2", "supervisor");
+    m = compute(f, "hss", "2026-07-01", "2026-09-30");
+    assert_int_equal(m->clients_served, 11);
+    assert_int_equal(m->budget_cents, 100000);
+    quarterly_values(m, v);
+    assert_near(value_of(v, QM_COST_PER_CLIENT)->value, 1000.0 / 11);
+    /* A period that holds the quarter only in part does not use its budget. */
+    assert_int_equal(compute(f, "hss", "2026-07-01", "2026-09-29")->budget_cents, -1);
+    /* Refused: a coach; a bad quarter; an unknown program; a negative sum. */
+    act_as(f, "coach8", "coach");
+    assert_int_equal(quarterly_set_budget(&f->ctx, "hss", "2026Q3", 1, &err),
+                     CC_EREFUSED);
+    act_as(f, "admin2", "admin");
+    assert_int_equal(quarterly_set_budget(&f->ctx, "hss", "2026Q5", 1, &err),
+                     CC_EINPUT);
+    assert_int_equal(quarterly_set_budget(&f->ctx, "nope", "2026Q3", 1, &err),
+                     CC_EINPUT);
+    assert_int_equal(quarterly_set_budget(&f->ctx, "hss", "2026Q3", -1, &err),
+                     CC_EINPUT);
+}
+
+/* ---- the quarterly report ---------------------------------------------- */
+
+static const quarterly_program *program_in(const quarterly *q, const char *code)
+{
+    for (int i = 0; i < q->nprograms; i++)
+        if (!strcmp(q->program[i].code, code))
+            return &q->program[i];
+    fail_msg("%s is not in the report", code);
+    return NULL;
+}
+
+static void quarterly_ok(fixture *f, const char *quarter, const char *program,
+                         quarterly *q)
+{
+    cc_err err = {0};
+    int rc = quarterly_compute(&f->ctx, quarter, program, q, &err);
+    if (rc != CC_OK)
+        print_error("quarterly_compute: %s\n", err.msg);
+    assert_int_equal(rc, CC_OK);
+    assert_int_equal(sqlite3_get_autocommit(store_db(f->s)), 1);
+}
+
+static void test_quarterly_header_programs_and_trend(void **state)
+{
+    fixture *f = *state;
+    quarterly q;
+    cc_err err = {0};
+    audit_anchor head;
+    act_as(f, "admin2", "admin");
+    assert_int_equal(quarterly_set_site_name(&f->ctx, "Test Region", &err), CC_OK);
+    assert_int_equal(quarterly_set_site_name(&f->ctx, "bad\x1b[2J", &err), CC_EINPUT);
+    act_as(f, "super2", "supervisor");
+    quarterly_ok(f, "2026Q4", NULL, &q);
+    /* Today is 11-22: the quarter runs, to date. */
+    assert_string_equal(q.from, "2026-10-01");
+    assert_string_equal(q.to, TODAY);
+    assert_true(q.partial);
+    assert_string_equal(q.site, "Test Region");
+    assert_string_equal(q.by_login, "super2");
+    assert_string_equal(q.by_role, "supervisor");
+    /* The head is the chain's after the run was audited, nothing since. */
+    assert_int_equal(audit_head(f->s, &head, &err), CC_OK);
+    assert_int_equal(q.audit_seq, head.seq);
+    assert_int_equal(strlen(q.audit_hash), 64);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM audit WHERE action = "
+                                  "'report.run' AND details = 'quarterly 2026Q4'"),
+                     1);
+    /* Every active program, by code. */
+    assert_int_equal(q.nprograms,
+                     tu_int(f->s, "SELECT count(*) FROM program WHERE active = 1"));
+    for (int i = 1; i < q.nprograms; i++)
+        assert_true(strcmp(q.program[i - 1].code, q.program[i].code) < 0);
+    /* The quarter and the three before; each the measures of its own days. */
+    const quarterly_program *h = program_in(&q, "hss");
+    assert_string_equal(h->quarter[0], "2026Q4");
+    assert_string_equal(h->quarter[3], "2026Q1");
+    qm_value v[QM_COUNT];
+    quarterly_values(compute(f, "hss", "2026-07-01", "2026-09-30"), v);
+    for (int k = 0; k < QM_COUNT; k++) {
+        assert_int_equal(h->v[1][k].known, v[k].known);
+        assert_near(h->v[1][k].value, v[k].value);
+    }
+    quarterly_values(compute(f, "hss", "2026-10-01", TODAY), v);
+    assert_near(h->v[0][QM_CONVERSION].den, v[QM_CONVERSION].den);
+    quarterly_free(&q);
+    /* Refused: a quarter not begun, a malformed one, a coach. */
+    assert_int_equal(quarterly_compute(&f->ctx, "2027Q1", NULL, &q, &err), CC_EINPUT);
+    assert_int_equal(quarterly_compute(&f->ctx, "2026Q5", NULL, &q, &err), CC_EINPUT);
+    assert_int_equal(quarterly_compute(&f->ctx, "26Q1", NULL, &q, &err), CC_EINPUT);
+    act_as(f, "coach8", "coach");
+    assert_int_equal(quarterly_compute(&f->ctx, "2026Q3", NULL, &q, &err), CC_EREFUSED);
+    /* A program manager covering NGH gets NGH only. */
+    act_as(f, "pm2", "program-manager");
+    exec_f(f, "INSERT INTO team_cover (team_id, staff_id) VALUES (2, %lld)",
+           (long long)f->ctx.staff_id);
+    quarterly_ok(f, "2026Q3", NULL, &q);
+    assert_int_equal(q.nprograms, 1);
+    assert_string_equal(q.program[0].code, "ct-ngh");
+    assert_false(q.partial);
+    quarterly_free(&q);
+    assert_int_equal(quarterly_compute(&f->ctx, "2026Q3", "hss", &q, &err), CC_EINPUT);
+}
+
+/* q written in format into a malloc'd string. */
+static char *written(const quarterly *q, const char *format)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(quarterly_out_write(f, q, format), 0);
+    fclose(f);
+    return buf;
+}
+
+static void check_text(const quarterly *q)
+{
+    char *text = written(q, "text"), *save = NULL;
+    assert_non_null(strstr(text, "Quarterly report 2026Q4: 2026-10-01 to 2026-11-22 "
+                                 "(to date)\n"));
+    /* HSS October-to-date conversion: the October eleven (6 high) and client
+     * 7's November referral (high) = 7 of 12 = 58.3%. */
+    assert_non_null(strstr(text,
+                           "  referrals converted (first HRA high)   58.3%        "
+                           "7 / 12\n"));
+    assert_non_null(strstr(text,
+                           "  cost per client served                 n/a          "
+                           "no budget set\n"));
+    assert_null(strchr(text, '~'));
+    for (char *line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save))
+        if (text_width(line) > 80)
+            fail_msg("wider than 80 columns: %s", line);
+    free(text);
+}
+
+static void check_csv(const quarterly *q)
+{
+    char *csv = written(q, "csv");
+    int lines = 0;
+    for (const char *p = csv; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 1 + q->nprograms * QM_COUNT);
+    assert_non_null(strstr(csv,
+                           "\r\nhss,2026Q4,2026-10-01,2026-11-22,referral_conversion,"
+                           "referrals converted (first HRA high),58.3333,percent,7,"
+                           "12\r\n"));
+    assert_non_null(strstr(csv, "\r\nhss,2026Q4,2026-10-01,2026-11-22,cost_per_client,"
+                                "cost per client served,n/a,dollars,,\r\n"));
+    for (const unsigned char *p = (const unsigned char *)csv; *p; p++)
+        assert_true(*p < 0x80); /* no chart characters, no stray bytes */
+    free(csv);
+}
+
+static const cJSON *json_measure(const cJSON *doc, const char *code, const char *id)
+{
+    const cJSON *p, *m;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "programs"))
+    {
+        if (strcmp(cJSON_GetObjectItem(p, "code")->valuestring, code))
+            continue;
+        cJSON_ArrayForEach(m, cJSON_GetObjectItem(p, "measures"))
+        {
+            if (!strcmp(cJSON_GetObjectItem(m, "id")->valuestring, id))
+                return m;
+        }
+    }
+    fail_msg("no %s %s in the JSON", code, id);
+    return NULL;
+}
+
+static void check_json(const quarterly *q)
+{
+    char *text = written(q, "json");
+    cJSON *doc = cJSON_Parse(text);
+    assert_non_null(doc);
+    const cJSON *m = json_measure(doc, "hss", "referral_conversion");
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(m, "value")));
+    assert_near(cJSON_GetObjectItem(m, "value")->valuedouble, 58.3333);
+    assert_int_equal(cJSON_GetObjectItem(m, "numerator")->valueint, 7);
+    assert_int_equal(cJSON_GetObjectItem(m, "denominator")->valueint, 12);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(m, "trend")), 4);
+    m = json_measure(doc, "hss", "cost_per_client");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(m, "value")));
+    m = json_measure(doc, "hss", "pam_change"); /* no PAM results: 0 of 0 */
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(m, "value")));
+    assert_int_equal(cJSON_GetObjectItem(m, "denominator")->valueint, 0);
+    assert_true(cJSON_IsNumber(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "audit_head"), "seq")));
+    cJSON_Delete(doc);
+    free(text);
+}
+
+static void check_html(const quarterly *q)
+{
+    char *html = written(q, "html");
+    assert_int_equal(strncmp(html, "<!DOCTYPE html>", 15), 0);
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "http:"));
+    assert_null(strstr(html, "https:"));
+    assert_null(strstr(html, "<img"));
+    assert_non_null(strstr(html, "&lt;img src=x onerror=alert(1)&gt; &amp; co"));
+    assert_non_null(strstr(html, "@page"));
+    assert_non_null(strstr(html, "<svg"));
+    free(html);
+}
+
+static void test_quarterly_in_four_formats(void **state)
+{
+    fixture *f = *state;
+    quarterly q;
+    exec_f(f, "UPDATE program SET name = '<img src=x onerror=alert(1)> & co' WHERE "
+              "code = 'ct-ngh'");
+    quarterly_ok(f, "2026Q4", NULL, &q);
+    check_text(&q);
+    check_csv(&q);
+    check_json(&q);
+    check_html(&q);
+    quarterly_free(&q);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -854,6 +1212,11 @@ int main(void)
         T(test_manager_measures_only_covered_teams),
         T(test_coach_may_not_measure),
         T(test_conversion_trend_matches_monthly_measures),
+        T(test_readmissions_observed_vs_expected),
+        T(test_episode_target_extensions_and_team_load),
+        T(test_expired_consents_served_and_cost),
+        T(test_quarterly_header_programs_and_trend),
+        T(test_quarterly_in_four_formats),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
