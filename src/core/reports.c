@@ -87,96 +87,232 @@ static const char stale_sql[] =
     "ORDER BY 1, 5, 2";
 /* clang-format on */
 
+/* ---- the audits -------------------------------------------------------- *
+ * Beyond ?1..?9 (run_sql): ?10 and ?11 are the period as instants, the
+ * local midnight starting ?8 and the one after ?4, so a time column is
+ * compared raw, by index ("YYYY-MM-DDTHH:MM:SSZ" sorts as time does). */
+
+/* SQL: staff member S as "login (Full Name)", the login alone when no name
+ * is recorded. */
+#define STAFF_NAME(S)                                                                  \
+    S ".login || CASE WHEN " S ".full_name <> '' THEN ' (' || " S                      \
+      ".full_name || ')' ELSE '' END"
+
+/* SQL: the instant the local day after date D begins. */
+#define DAY_AFTER(D) "strftime('%Y-%m-%dT%H:%M:%SZ', " D ", '+1 day', 'utc')"
+
+/* SQL: "N words", "1 word". */
+#define COUNTED(N, WORD) N " || ' " WORD "' || CASE WHEN " N " = 1 THEN '' ELSE 's' END"
+
+/* The releases kc of client c naming organization org in force on date d
+ * (the FROM and WHERE of a query over them); su adds a condition. */
+#define RELEASES_FOR(c, org, d, su)                                                    \
+    "FROM consent kc JOIN consent_recipient rc ON rc.consent_id = kc.id WHERE "        \
+    "kc.client_id = " c " AND rc.organization_id = " org " AND kc.kind = 'release' "   \
+    "AND kc.decision = 'granted' AND kc.signed_date <= " d " AND (kc.expires_date IS " \
+    "NULL OR kc.expires_date >= " d ") AND (kc.revoked_date IS NULL OR "               \
+    "kc.revoked_date > " d ")" su
+
 /* A consent covering the organization ?org at date ?d for client ?c. */
-#define COVERED(c, org, d, su)                                                         \
-    "EXISTS (SELECT 1 FROM consent k JOIN consent_recipient r ON r.consent_id = k.id " \
-    "WHERE k.client_id = " c " AND r.organization_id = " org                           \
-    " AND k.kind = 'release' "                                                         \
-    "AND k.decision = 'granted' AND k.signed_date <= " d                               \
-    " AND (k.expires_date IS NULL "                                                    \
-    "OR k.expires_date >= " d ") AND (k.revoked_date IS NULL OR k.revoked_date > " d   \
-    ")" su ")"
+#define COVERED(c, org, d, su) "EXISTS (SELECT 1 " RELEASES_FOR(c, org, d, su) ")"
 
-/* Views after a revocation: of the record or of one merged into it. */
+#define CLIENT_NAME "c.family_name || ', ' || c.given_name"
+
+/* Active clients without a participation consent in force at the end (?4). */
+#define NO_PARTICIPATION                                                               \
+    "SELECT 'no participation consent' AS issue, c.id AS client, " CLIENT_NAME         \
+    " AS name, '' AS detail, '' AS date FROM client c WHERE (EXISTS (SELECT 1 FROM "   \
+    "episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR EXISTS (SELECT " \
+    "1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS NULL)) AND NOT " \
+    "EXISTS (SELECT 1 FROM consent k WHERE k.client_id = c.id AND k.kind = "           \
+    "'participation' AND k.decision = 'granted' AND k.signed_date <= ?4 AND "          \
+    "(k.expires_date IS NULL OR k.expires_date >= ?4) AND (k.revoked_date IS NULL OR " \
+    "k.revoked_date > ?4)) "
+
+/* Releases expiring in the 30 days from the end. */
+#define EXPIRING                                                                       \
+    "SELECT 'release expiring', k.client_id, " CLIENT_NAME ", (SELECT "                \
+    "group_concat(o.facility_code, ' ') FROM consent_recipient r JOIN organization o " \
+    "ON o.id = r.organization_id WHERE r.consent_id = k.id), k.expires_date FROM "     \
+    "consent k JOIN client c ON c.id = k.client_id WHERE k.kind = 'release' AND "      \
+    "k.decision = 'granted' AND k.revoked_date IS NULL AND k.expires_date BETWEEN ?4 " \
+    "AND date(?4, '+30 days') "
+
+/* SQL: ", WHAT" if the client x.cid met organization x.org in the period. */
+#define MET(WHAT, TABLE, COND)                                                         \
+    "CASE WHEN EXISTS (SELECT 1 FROM " TABLE " WHERE t.client_id = x.cid AND " COND    \
+    ") THEN ', " WHAT "' ELSE '' END"
+#define IN_PERIOD "t.at >= ?10 AND t.at < ?11"
+
+/* A release that expired before the end, not revoked, with no release in
+ * force at the end naming the organization (the latest such release for
+ * it), while the client's activity of the period still names it: a
+ * disclosure to it, an appointment with it, an encounter there, or it is
+ * the client's primary-care practice. */
+#define EXPIRED_IN_USE                                                                                                                                                                                                                       \
+    "SELECT 'release expired, still in use', x.cid, " CLIENT_NAME ", o.facility_code "                                                                                                                                                       \
+    "|| ': ' || x.acts, x.expired FROM (SELECT x.cid, x.org, x.expired, ltrim(" MET("disclosure", "disclosure t", "t.organization_id = x.org AND " IN_PERIOD) " || " MET(                                                                    \
+        "appointment", "appointment t",                                                                                                                                                                                                      \
+        "t.with_org_id = x.org "                                                                                                                                                                                                             \
+        "AND t.status NOT IN "                                                                                                                                                                                                               \
+        "('cancelled', "                                                                                                                                                                                                                     \
+        "'rescheduled') AND " IN_PERIOD) " || " MET("encounter", "encounter t",                                                                                                                                                              \
+                                                    "t.facility_id = x.org AND t.cancelled_at IS NULL AND " IN_PERIOD) " || " MET("primary care",                                                                                            \
+                                                                                                                                  "client_reach t",                                                                                          \
+                                                                                                                                  "t.pcp_org_id = x.org") ", ', ') AS acts FROM (SELECT k.client_id AS cid, r.organization_id AS org, "      \
+                                                                                                                                                          "k.expires_date AS expired FROM consent k JOIN consent_recipient r ON "            \
+                                                                                                                                                          "r.consent_id = k.id WHERE k.kind = 'release' AND k.decision = 'granted' AND "     \
+                                                                                                                                                          "k.revoked_date IS NULL AND k.expires_date < ?4 AND NOT " COVERED(                 \
+                                                                                                                                                              "k.client_id",                                                                 \
+                                                                                                                                                              "r.organization_id",                                                           \
+                                                                                                                                                              "?4",                                                                          \
+                                                                                                                                                              "") " AND NOT EXISTS (SELECT 1 FROM consent k3 JOIN consent_recipient r3 ON "  \
+                                                                                                                                                                  "r3.consent_id = k3.id WHERE k3.client_id = k.client_id AND "              \
+                                                                                                                                                                  "r3.organization_id = r.organization_id AND k3.kind = 'release' AND "      \
+                                                                                                                                                                  "k3.decision = 'granted' AND k3.revoked_date IS NULL AND k3.expires_date " \
+                                                                                                                                                                  "< ?4 AND (k3.expires_date > k.expires_date OR (k3.expires_date = "        \
+                                                                                                                                                                  "k.expires_date AND k3.id > k.id)))) x) x JOIN client c ON c.id = x.cid "  \
+                                                                                                                                                                  "JOIN organization o ON o.id = x.org WHERE x.acts <> '' "
+
+/* Views of the record (or of one merged into it) by the audit. */
 #define CONSENT_OBJECTS MERGE_CLIENT_OBJECTS("k.client_id")
-static const char consent_sql[] =
-    "SELECT * FROM ("
-    "SELECT 'no participation consent' AS issue, c.id AS client, c.family_name || ', ' "
-    "|| "
-    " c.given_name AS name, '' AS detail, '' AS date FROM client c WHERE (EXISTS "
-    "(SELECT 1 "
-    " FROM episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR EXISTS "
-    "(SELECT "
-    " 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS NULL)) AND NOT "
-    " EXISTS (SELECT 1 FROM consent k WHERE k.client_id = c.id AND k.kind = "
-    " 'participation' AND k.decision = 'granted' AND k.signed_date <= ?4 AND "
-    " (k.expires_date IS NULL OR k.expires_date >= ?4) AND (k.revoked_date IS NULL OR "
-    " k.revoked_date > ?4)) "
-    "UNION ALL SELECT 'release expiring', k.client_id, c.family_name || ', ' || "
-    " c.given_name, (SELECT group_concat(o.facility_code, ' ') FROM consent_recipient "
-    "r JOIN "
-    " organization o ON o.id = r.organization_id WHERE r.consent_id = k.id), "
-    " k.expires_date FROM consent k JOIN client c ON c.id = k.client_id WHERE k.kind = "
-    " 'release' AND k.decision = 'granted' AND k.revoked_date IS NULL AND "
-    "k.expires_date "
-    " BETWEEN ?4 AND date(?4, '+30 days') "
-    "UNION ALL SELECT 'VIOLATION: viewed after revocation', k.client_id, c.family_name "
-    "|| "
-    " ', ' || c.given_name, s.login || ' ' || a.details, date(a.at, 'localtime') FROM "
-    "consent k "
-    " JOIN client c ON c.id = k.client_id JOIN audit a ON a.object IN " CONSENT_OBJECTS
-    " AND a.action = 'client.view' AND date(a.at, 'localtime') > "
-    "k.revoked_date "
-    " JOIN staff s ON s.id = a.staff_id WHERE k.kind = 'participation' AND "
-    "k.revoked_date "
-    " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM consent k2 WHERE k2.client_id = "
-    " k.client_id AND k2.kind = 'participation' AND k2.decision = 'granted' AND "
-    " k2.signed_date > k.revoked_date AND k2.signed_date <= date(a.at, 'localtime')) "
-    "UNION ALL SELECT 'VIOLATION: disclosed without consent', d.client_id, "
-    "c.family_name || "
-    " ', ' || c.given_name, o.facility_code || ': ' || d.what, date(d.at, 'localtime') "
-    "FROM "
-    " disclosure d JOIN client c ON c.id = d.client_id JOIN organization o ON o.id = "
-    " d.organization_id WHERE NOT " COVERED(
-        "d.client_id", "d.organization_id", "date(d.at, 'localtime')",
-        "") " "
-            "UNION ALL SELECT 'VIOLATION: substance use without naming consent', "
-            "d.client_id, "
-            " c.family_name || ', ' || c.given_name, o.facility_code, date(d.at, "
-            "'localtime') FROM "
-            " disclosure d JOIN client c ON c.id = d.client_id JOIN organization o ON "
-            "o.id = "
-            " d.organization_id WHERE d.substance_use = 1 AND NOT " COVERED(
-                "d.client_id", "d.organization_id", "date(d.at, 'localtime')",
-                " AND k.substance_use = 1") ") "
-                                            "WHERE (?1 = '' OR client IN (SELECT c.id FROM client c JOIN program p ON p.id = "
-                                            "c.program_id WHERE p.code = ?1)) AND ?2 = ?2 AND ?3 = ?3 ORDER BY issue DESC, date, "
-                                            "client";
+#define REVOKED_OBJECTS MERGE_CLIENT_OBJECTS("x.cid")
 
+/* SQL: the recipients release K (of client C, revoked on DAY) lost: those
+ * no other release names on that day (a release narrowed by one recipient
+ * is recorded again for the others, consent.c). */
+#define LOST_OF(K, C, DAY)                                                             \
+    "(SELECT rl.organization_id FROM consent_recipient rl WHERE rl.consent_id = " K    \
+    " AND NOT " COVERED(C, "rl.organization_id", DAY, "") ")"
+#define LOST LOST_OF("x.kid", "x.cid", "x.revoked")
+
+/* A view after revocation x that no later participation consent covers. */
+#define UNCURED_VIEW                                                                   \
+    "EXISTS (SELECT 1 FROM audit a WHERE a.object IN " REVOKED_OBJECTS " AND "         \
+    "+a.action = 'client.view' AND a.at >= x.after_at AND a.at < ?11 AND NOT EXISTS "  \
+    "(SELECT 1 FROM consent k2 WHERE k2.client_id = x.cid AND k2.kind = "              \
+    "'participation' AND k2.decision = 'granted' AND k2.signed_date > x.revoked AND "  \
+    "k2.signed_date <= date(a.at, 'localtime')))"
+
+/* A disclosure after revocation x to a recipient it lost, with no release
+ * covering it. */
+#define UNCOVERED_DISCLOSURE                                                           \
+    "EXISTS (SELECT 1 FROM disclosure d WHERE d.client_id = x.cid AND d.at >= "        \
+    "x.after_at AND d.at < ?11 AND d.organization_id IN " LOST " AND NOT " COVERED(    \
+        "d.client_id", "d.organization_id", "date(d.at, 'localtime')", "") ")"
+
+/* Every revocation of the period, with the record views and the
+ * disclosures (for a release, to the recipients it lost) from the next day
+ * to the end; a violation when a view had no participation consent or a
+ * disclosure no release. */
+#define REVOCATIONS                                                                                                                               \
+    "SELECT CASE WHEN (x.kind = 'participation' AND " UNCURED_VIEW                                                                                \
+    ") OR (x.kind = 'release' AND " UNCOVERED_DISCLOSURE                                                                                          \
+    ") THEN 'VIOLATION: used after revocation' ELSE 'revoked' END, x.cid, " CLIENT_NAME                                                           \
+    ", x.kind || coalesce(' ' || x.codes, '') || '; after it: ' || " COUNTED("x.views", "view") " || ', ' || " COUNTED(                           \
+        "x.disclosures",                                                                                                                          \
+        "disclosure") ", x.revoked FROM "                                                                                                         \
+                      "(SELECT x.*, (SELECT count(*) FROM audit a WHERE a.object IN " REVOKED_OBJECTS                                             \
+                      " AND +a.action = 'client.view' AND a.at >= x.after_at AND a.at < ?11) AS views, "                                          \
+                      "(SELECT count(*) FROM disclosure d WHERE d.client_id = x.cid AND d.at >= "                                                 \
+                      "x.after_at AND d.at < ?11 AND (x.kind = 'participation' OR d.organization_id IN " LOST                                     \
+                      ")) AS disclosures FROM (SELECT k.id AS kid, k.client_id "                                                                  \
+                      "AS cid, k.kind, k.revoked_date AS revoked, " DAY_AFTER(                                                                    \
+                          "k.revoked_date") " AS after_at, (SELECT group_concat(o.facility_code, ' ') FROM organization o "                       \
+                                            "WHERE o.id IN " LOST_OF(                                                                             \
+                                                "k.id", "k.client_id",                                                                            \
+                                                "k.revoked_date") ") AS codes FROM consent k WHERE k.decision = "                                 \
+                                                                  "'granted' AND k.revoked_date BETWEEN ?8 AND ?4) x) x JOIN client c ON c.id = " \
+                                                                  "x.cid "
+
+/* Each view in the period after a participation consent's revocation that
+ * no later participation consent covers. */
+#define VIEWED_AFTER_REVOCATION                                                                 \
+    "SELECT 'VIOLATION: viewed after revocation', k.client_id, " CLIENT_NAME                    \
+    ", " STAFF_NAME(                                                                            \
+        "s") " || ' ' || a.details, date(a.at, 'localtime') FROM consent k "                    \
+             "JOIN client c ON c.id = k.client_id JOIN audit a ON a.object IN " CONSENT_OBJECTS \
+             " AND +a.action = 'client.view' AND a.at >= max(?10, " DAY_AFTER(                  \
+                 "k.revoked_date") ") AND a.at < ?11 JOIN staff s ON s.id = a.staff_id WHERE "  \
+                                   "k.kind = 'participation' AND k.revoked_date IS NOT NULL "   \
+                                   "AND NOT EXISTS (SELECT 1 FROM consent k2 WHERE "            \
+                                   "k2.client_id = k.client_id AND k2.kind = 'participation' "  \
+                                   "AND k2.decision = 'granted' AND k2.signed_date > "          \
+                                   "k.revoked_date AND k2.signed_date <= date(a.at, "           \
+                                   "'localtime')) "
+
+/* Disclosures of the period that no release naming the recipient covered. */
+#define DISCLOSED_WITHOUT                                                              \
+    "SELECT 'VIOLATION: disclosed without consent', d.client_id, " CLIENT_NAME ", "    \
+    "o.facility_code || ': ' || d.what, date(d.at, 'localtime') FROM disclosure d "    \
+    "JOIN client c ON c.id = d.client_id JOIN organization o ON o.id = "               \
+    "d.organization_id WHERE d.at >= ?10 AND d.at < ?11 AND NOT " COVERED(             \
+        "d.client_id", "d.organization_id", "date(d.at, 'localtime')", "") " "
+
+/* Every substance-use disclosure of the period, with the release that named
+ * the recipient for substance use (the latest), or a violation when none
+ * did. */
+#define SUBSTANCE_USE                                                                                                   \
+    "SELECT CASE WHEN x.kid IS NULL THEN 'VIOLATION: substance use without naming "                                     \
+    "consent' ELSE 'substance use disclosed' END, x.cid, " CLIENT_NAME                                                  \
+    ", o.facility_code || coalesce(' under consent ' || x.kid, ''), x.day FROM "                                        \
+    "(SELECT d.client_id AS cid, d.organization_id AS org, date(d.at, 'localtime') "                                    \
+    "AS day, (SELECT max(kc.id) " RELEASES_FOR(                                                                         \
+        "d.client_id", "d.organization_id", "date(d.at, 'localtime')",                                                  \
+        " AND kc.substance_use = 1") ") AS kid FROM disclosure d WHERE d.substance_use = 1 AND d.at >= ?10 AND d.at < " \
+                                     "?11) x JOIN client c ON c.id = x.cid JOIN organization o ON o.id = x.org "
+
+/* The consent audit: what stands at the end of the period (?4), and what
+ * happened in it. Longer than one string literal may be (C's 4095), it is
+ * joined from parts when run. */
+static const char *const consent_sql[] = {
+    "SELECT * FROM (" NO_PARTICIPATION "UNION ALL " EXPIRING,
+    "UNION ALL " EXPIRED_IN_USE,
+    "UNION ALL " REVOCATIONS,
+    "UNION ALL " VIEWED_AFTER_REVOCATION,
+    "UNION ALL " DISCLOSED_WITHOUT,
+    "UNION ALL " SUBSTANCE_USE,
+    ") WHERE (?1 = '' OR client IN (SELECT c.id FROM client c JOIN program p ON p.id "
+    "= c.program_id WHERE p.code = ?1)) ORDER BY issue DESC, date, client",
+    NULL,
+};
+
+/* The accounting of disclosures of one client, and first, when the audit
+ * begins after the period does, a note saying nothing earlier is known. */
+#define FIRST_ENTRY "(SELECT at FROM audit WHERE seq = (SELECT min(seq) FROM audit))"
 static const char disclosures_sql[] =
-    "SELECT date(d.at, 'localtime') AS date, o.name AS recipient, d.what, d.purpose, "
-    "s.login "
-    "AS sent_by FROM disclosure d JOIN organization o ON o.id = d.organization_id JOIN "
-    "staff s ON s.id = d.staff_id WHERE d.client_id = ?7 AND date(d.at, 'localtime') "
-    "BETWEEN "
-    "?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 ORDER BY d.at, d.id";
+    "SELECT date, recipient, what, purpose, sent_by FROM (SELECT 'note' AS date, "
+    "'records begin ' || date(" FIRST_ENTRY ", 'localtime') AS recipient, 'the "
+    "period starts ' || ?8 || ': nothing earlier is recorded' AS what, '' AS "
+    "purpose, '' AS sent_by, 0 AS o, '' AS t, 0 AS i WHERE " FIRST_ENTRY
+    " >= " DAY_AFTER(
+        "?8") " "
+              "UNION ALL SELECT date(d.at, 'localtime'), o.name, d.what, d.purpose, " STAFF_NAME(
+                  "s") ", 1, d.at, d.id FROM disclosure d JOIN organization o ON o.id = "
+                       "d.organization_id JOIN staff s ON s.id = d.staff_id WHERE d.client_id = "
+                       "?7 AND d.at >= ?10 AND d.at < ?11) ORDER BY o, t, i";
 
-/* Record access by client: the audit names the record viewed, so a survivor's
- * report includes the views of the records merged into it (merge.h); the
- * disclosures moved with the merge. */
+/* Record access, by an index each way: by client (the audit names the
+ * record viewed, so a survivor's report includes the views of the records
+ * merged into it, merge.h; the disclosures moved with the merge), by staff
+ * member, or all of it by action. The others' "+a.action" keeps the
+ * planner off the action index. */
 #define ACCESS_OBJECTS MERGE_CLIENT_OBJECTS("?7")
+#define ACCESS_ACTIONS "IN ('client.view', 'client.view.refused', 'break-glass')"
+#define ACCESS_SELECT                                                                  \
+    "SELECT strftime('%Y-%m-%dT%H:%M', a.at, 'localtime') AS at, " STAFF_NAME(         \
+        "s") " AS staff, substr(a.object, 8) AS client, CASE a.action WHEN "           \
+             "'client.view' THEN 'view' WHEN 'client.view.refused' THEN 'refused' "    \
+             "ELSE a.action END AS action, a.details AS part FROM audit a JOIN staff " \
+             "s ON s.id = a.staff_id WHERE a.at >= ?10 AND a.at < ?11 AND "
 static const char access_sql[] =
-    "SELECT strftime('%Y-%m-%dT%H:%M', a.at, 'localtime') AS at, s.login AS staff, substr(a.object, 8) AS "
-    "client, "
-    "CASE a.action WHEN 'client.view' THEN 'view' WHEN 'client.view.refused' THEN "
-    "'refused' ELSE a.action END AS action, a.details AS part FROM audit a JOIN staff "
-    "s ON "
-    "s.id = a.staff_id WHERE a.action IN ('client.view', 'client.view.refused', "
-    "'break-glass') AND (?7 = 0 OR a.object IN " ACCESS_OBJECTS
-    ") AND (?9 = '' OR s.login "
-    "= "
-    "?9) AND date(a.at, 'localtime') BETWEEN ?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 "
-    "ORDER BY a.seq";
+    ACCESS_SELECT "a.action " ACCESS_ACTIONS " ORDER BY a.seq";
+static const char access_client_sql[] =
+    ACCESS_SELECT "+a.action " ACCESS_ACTIONS " AND a.object IN " ACCESS_OBJECTS
+                  " AND (?9 = '' OR s.login = ?9) ORDER BY a.seq";
+static const char access_staff_sql[] =
+    ACCESS_SELECT "+a.action " ACCESS_ACTIONS " AND a.staff_id = (SELECT id FROM staff "
+                  "WHERE login = ?9) ORDER BY a.seq";
 
 /* Unassigned clients: those referred and not yet given to anyone, and those
  * followed whose owner has left (offboard.h), received '' and status
@@ -200,42 +336,72 @@ static const char unassigned_sql[] =
     "q JOIN client c ON c.id = q.cid JOIN program p ON p.id = q.pid WHERE p.code IN "
     "(SELECT code FROM my_teams) AND ?4 = ?4 ORDER BY q.received, c.id";
 
+/* SQL: the audit objects of client G.client_id's own rows beyond the
+ * record: its tasks, episodes, consents, referrals and hand-offs. */
+#define CLIENT_ROW_OBJECTS(ID)                                                         \
+    "(SELECT 'task:' || id FROM task WHERE client_id = " ID " UNION ALL SELECT "       \
+    "'episode:' || id FROM episode WHERE client_id = " ID " UNION ALL SELECT "         \
+    "'consent:' || id FROM consent WHERE client_id = " ID " UNION ALL SELECT "         \
+    "'referral:' || id FROM referral WHERE client_id = " ID " UNION ALL SELECT "       \
+    "'handoff:' || id FROM handoff WHERE client_id = " ID ")"
+
+/* What was done under grant g: the audit entries by its staff member on its
+ * client (the record, one merged into it, or the client's own rows) from
+ * the grant to its expiry, the break-glass itself aside: "N: view summary,
+ * view tasks, task.add" in the order first done, or "nothing". */
+#define UNDER_GRANT                                                                      \
+    "(SELECT CASE count(*) WHEN 0 THEN 'nothing' ELSE count(*) || ': ' || "              \
+    "replace(group_concat(DISTINCT u.what), ',', ', ') END FROM (SELECT CASE "           \
+    "a.action WHEN 'client.view' THEN 'view ' || a.details ELSE a.action END AS what "   \
+    "FROM audit a WHERE a.staff_id = g.staff_id AND a.at >= g.granted_at AND a.at < "    \
+    "g.expires_at AND a.action <> 'break-glass' AND (a.object IN " MERGE_CLIENT_OBJECTS( \
+        "g.client_id") " OR a.object IN " CLIENT_ROW_OBJECTS("g.client_id") ") ORDER BY a.seq) u)"
+
+/* Break-glass grants of the period, those not reviewed first, newest first,
+ * with what was done under each and its review. */
 static const char grants_sql[] =
-    "SELECT g.id AS grant_id, strftime('%Y-%m-%dT%H:%M', g.granted_at, 'localtime') AS at, s.login AS staff, "
-    "g.client_id AS client, g.reason, coalesce(r.login || ': ' || g.review_note, "
-    "'NOT REVIEWED') AS review FROM access_grant g JOIN staff s ON s.id = g.staff_id "
-    "LEFT "
-    "JOIN staff r ON r.id = g.reviewed_by WHERE date(g.granted_at, 'localtime') BETWEEN ?8 "
-    "AND "
-    "?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 ORDER BY g.reviewed_at IS NOT NULL, "
-    "g.granted_at "
-    "DESC";
+    "SELECT g.id AS grant_id, strftime('%Y-%m-%dT%H:%M', g.granted_at, 'localtime') "
+    "AS at, " STAFF_NAME(
+        "s") " AS staff, g.client_id AS client, g.reason, " UNDER_GRANT
+             " AS done, coalesce(" STAFF_NAME(
+                 "r") " || ': ' || g.review_note, 'NOT REVIEWED') "
+                      "AS review FROM access_grant g JOIN staff s ON s.id = g.staff_id LEFT JOIN staff "
+                      "r ON r.id = g.reviewed_by WHERE g.granted_at >= ?10 AND g.granted_at < ?11 ORDER "
+                      "BY g.reviewed_at IS NOT NULL, g.granted_at DESC";
 
 /* Account changes that opened client content (alert_account_in), newest
  * first, with what became of each alert. */
 static const char accounts_sql[] =
-    "SELECT substr(a.created_at, 1, 16) AS at, coalesce(s.login, '') AS account, "
-    "coalesce(s.role, '') AS role_now, a.details AS change, CASE WHEN a.resolved_at IS "
-    "NOT NULL THEN 'resolved: ' || a.resolution WHEN a.acknowledged_at IS NOT NULL "
-    "THEN 'seen' ELSE 'OPEN' END AS alert FROM alert a LEFT JOIN staff s ON s.id = "
-    "a.subject_staff_id WHERE a.kind = 'account' AND substr(a.created_at, 1, 10) "
-    "BETWEEN ?8 AND ?4 AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 ORDER BY a.created_at "
-    "DESC, a.id DESC";
+    "SELECT strftime('%Y-%m-%dT%H:%M', a.created_at, 'localtime') AS at, "
+    "coalesce(s.login, '') AS account, coalesce(s.role, '') AS role_now, a.details AS "
+    "change, CASE WHEN a.resolved_at IS NOT NULL THEN 'resolved: ' || a.resolution "
+    "WHEN a.acknowledged_at IS NOT NULL THEN 'seen' ELSE 'OPEN' END AS alert FROM "
+    "alert a LEFT JOIN staff s ON s.id = a.subject_staff_id WHERE a.kind = 'account' "
+    "AND a.created_at >= ?10 AND a.created_at < ?11 ORDER BY a.created_at DESC, a.id "
+    "DESC";
+
+/* The accounting of disclosures covers the six years HIPAA asks for. */
+#define DISCLOSURE_YEARS 6
 
 static const struct report {
     const char *kind, *action, *sql;
-    int default_days; /* default period ends today and spans this many days */
-    int audited;      /* shows client data: audit the run */
+    const char *by_client, *by_staff; /* the statement for --client, --staff */
+    const char *const *parts;         /* or the statement in parts, to join */
+    int default_days;  /* default period ends today and spans this many days */
+    int default_years; /* ... or this many years (from = to - years + 1 day) */
+    int audited;       /* shows client data: audit the run */
 } reports[] = {
-    {"caseload", "caseload.view", caseload_sql, 0, 0},
-    {"measures", "measures.view", NULL, 0, 0},
-    {"consent", "audit.access", consent_sql, 0, 1},
-    {"disclosures", "audit.access", disclosures_sql, 3650, 1},
-    {"access", "audit.access", access_sql, 7, 1},
-    {"stale", "caseload.view", stale_sql, 0, 0},
-    {"unassigned", "caseload.assign", unassigned_sql, 0, 0},
-    {"grants", "breakglass.review", grants_sql, 90, 1},
-    {"accounts", "accounts.review", accounts_sql, 365, 0},
+    {"caseload", "caseload.view", caseload_sql, NULL, NULL, NULL, 0, 0, 0},
+    {"measures", "measures.view", NULL, NULL, NULL, NULL, 0, 0, 0},
+    {"consent", "audit.access", NULL, NULL, NULL, consent_sql, 90, 0, 1},
+    {"disclosures", "audit.access", disclosures_sql, NULL, NULL, NULL, 0,
+     DISCLOSURE_YEARS, 1},
+    {"access", "audit.access", access_sql, access_client_sql, access_staff_sql, NULL, 7,
+     0, 1},
+    {"stale", "caseload.view", stale_sql, NULL, NULL, NULL, 0, 0, 0},
+    {"unassigned", "caseload.assign", unassigned_sql, NULL, NULL, NULL, 0, 0, 0},
+    {"grants", "breakglass.review", grants_sql, NULL, NULL, NULL, 90, 0, 1},
+    {"accounts", "accounts.review", accounts_sql, NULL, NULL, NULL, 365, 0, 0},
 };
 
 static const struct report *find(const char *kind)
@@ -280,6 +446,21 @@ int report_quarter(const char *date, int step, char out[8], cc_err *err)
     return CC_OK;
 }
 
+/* The day after the same date years earlier (a 29 February from the 28th):
+ * a period of that many whole years ending on to. */
+static void years_before(const char to[11], int years, char out[11])
+{
+    int y = atoi(to), m = atoi(to + 5), d = atoi(to + 8);
+    char back[11];
+    y -= years;
+    if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        d = 28;
+    snprintf(back, sizeof back, "%04u-%02u-%02u", (unsigned)y % 10000u,
+             (unsigned)m % 100u, (unsigned)d % 100u);
+    if (clock_date_add(back, 1, out) != 0)
+        out[0] = '\0'; /* refused by the check that follows */
+}
+
 int report_resolve(cc_ctx *ctx, const char *kind, report_params *p, cc_err *err)
 {
     const struct report *r = find(kind);
@@ -293,8 +474,10 @@ int report_resolve(cc_ctx *ctx, const char *kind, report_params *p, cc_err *err)
         return cc_err_set(err, CC_EINPUT, "a quarter is written like 2026Q3");
     if (!p->to[0])
         snprintf(p->to, sizeof p->to, "%s", today);
-    if (!p->from[0]) {
-        if (r->default_days)
+    if (clock_parse_date(p->to, &d) == 0 && !p->from[0]) {
+        if (r->default_years)
+            years_before(p->to, r->default_years, p->from);
+        else if (r->default_days)
             clock_date_add(p->to, -(r->default_days - 1), p->from);
         else
             snprintf(p->from, sizeof p->from, "%.8s01", p->to); /* this month */
@@ -313,14 +496,34 @@ int report_resolve(cc_ctx *ctx, const char *kind, report_params *p, cc_err *err)
 
 /* ---- running ----------------------------------------------------------- */
 
-static int run_sql(cc_ctx *ctx, const char *sql, const report_params *p, cc_table *out,
-                   cc_err *err)
+/* The statement of report r for p: by client or staff member when it has
+ * one for them; one in parts is joined into buf. NULL if it has none (the
+ * measures) or it does not fit. */
+static const char *statement(const struct report *r, const report_params *p, char *buf,
+                             size_t bufsz)
 {
-    char now[21];
-    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
-    if (!st)
-        return err->code;
+    size_t len = 0;
+    if (p->client_id && r->by_client)
+        return r->by_client;
+    if (p->staff[0] && r->by_staff)
+        return r->by_staff;
+    if (!r->parts)
+        return r->sql;
+    buf[0] = '\0';
+    for (const char *const *part = r->parts; *part && len < bufsz; part++)
+        len += (size_t)snprintf(buf + len, bufsz - len, "%s", *part);
+    return len < bufsz ? buf : NULL;
+}
+
+/* Bind ?1..?11 (reports.c's opening comments say what each is). */
+static void bind_params(cc_ctx *ctx, sqlite3_stmt *st, const report_params *p)
+{
+    char now[21], from_at[21], end_at[21], next[11];
     ctx_now(ctx, now);
+    clock_format_iso(clock_local_midnight(p->from), from_at);
+    if (clock_date_add(p->to, 1, next) != 0)
+        next[0] = '\0';
+    clock_format_iso(clock_local_midnight(next), end_at);
     sqlite3_bind_text(st, 1, p->program, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, scope_sees_all(ctx) ? "all" : "mine", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, ctx->staff_id);
@@ -330,8 +533,53 @@ static int run_sql(cc_ctx *ctx, const char *sql, const report_params *p, cc_tabl
     sqlite3_bind_int64(st, 7, p->client_id);
     sqlite3_bind_text(st, 8, p->from, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 9, p->staff, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 10, from_at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 11, end_at, -1, SQLITE_TRANSIENT);
+}
+
+/* The longest statement joined from parts. */
+#define STATEMENT_MAX 16384
+
+static int run_sql(cc_ctx *ctx, const struct report *r, const report_params *p,
+                   cc_table *out, cc_err *err)
+{
+    char buf[STATEMENT_MAX];
+    const char *sql = statement(r, p, buf, sizeof buf);
+    if (!sql)
+        return cc_err_set(err, CC_EDATA, "the %s report's query is too long", r->kind);
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
+    if (!st)
+        return err->code;
+    bind_params(ctx, st, p);
     return table_from_stmt(ctx, st, out, err);
 }
+
+int report_plan(cc_ctx *ctx, const char *kind, const report_params *p, char *out,
+                size_t outsz, cc_err *err)
+{
+    const struct report *r = find(kind);
+    sqlite3_stmt *st;
+    size_t len = 0;
+    char buf[STATEMENT_MAX];
+    const char *sql = r ? statement(r, p, buf, sizeof buf) : NULL;
+    out[0] = '\0';
+    if (!sql)
+        return cc_err_set(err, CC_EUSAGE, "no query behind report '%s'", kind);
+    char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+    int rc = q ? sqlite3_prepare_v2(store_db(ctx->st), q, -1, &st, NULL) : SQLITE_NOMEM;
+    sqlite3_free(q);
+    if (rc != SQLITE_OK)
+        return store_fail(ctx->st, rc, "planning the report", err);
+    bind_params(ctx, st, p);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && len < outsz)
+        len += (size_t)snprintf(out + len, outsz - len, "%s%s", len ? " | " : "",
+                                (const char *)sqlite3_column_text(st, 3));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? CC_OK
+               : store_fail(ctx->st, rc, "planning the report", err);
+}
+
 
 /* A number for a table cell: at most two decimals, no trailing zeros. */
 static void cell_number(double v, char *out, size_t outsz)
@@ -451,8 +699,8 @@ int report_run(cc_ctx *ctx, const char *kind, const report_params *p, cc_table *
         return err->code;
     if (r->audited && ctx_txn(ctx, do_audit, &a, err) != CC_OK)
         return err->code;
-    int rc =
-        r->sql ? run_sql(ctx, r->sql, p, out, err) : run_measures(ctx, p, out, err);
+    int rc = r->sql || r->parts ? run_sql(ctx, r, p, out, err)
+                                : run_measures(ctx, p, out, err);
     if (rc != CC_OK)
         table_free(out);
     return rc;

@@ -32,9 +32,10 @@ int report_known(const char *kind);
 /* The role-matrix action guarding kind. */
 const char *report_action(const char *kind);
 
-/* Fill the default period (e.g. access: the last 7 days; measures: this
- * month) and validate; "YYYYQn" in from sets a quarter. CC_EINPUT on bad
- * dates. */
+/* Fill the default period (access: the last 7 days; consent and grants: 90
+ * days; disclosures: the 6 years HIPAA asks for, from = to - 6 years + 1
+ * day; measures: this month) and validate; "YYYYQn" in from sets a
+ * quarter. CC_EINPUT on bad dates. */
 int report_resolve(cc_ctx *ctx, const char *kind, report_params *p, cc_err *err);
 
 /* The quarter step quarters from the one holding date (YYYY-MM-DD), as
@@ -45,6 +46,12 @@ int report_quarter(const char *date, int step, char out[8], cc_err *err);
 /* Compute report kind into out (columns named, rows as text). */
 int report_run(cc_ctx *ctx, const char *kind, const report_params *p, cc_table *out,
                cc_err *err);
+
+/* The query plan SQLite chooses for kind's statement with p (resolved)
+ * bound, its steps joined by " | " (EXPLAIN QUERY PLAN), into out: for
+ * checking that the audit reads search an index. */
+int report_plan(cc_ctx *ctx, const char *kind, const report_params *p, char *out,
+                size_t outsz, cc_err *err);
 
 /* The audit chain's head and the last verification's result ("" if never). */
 struct audit_anchor;
@@ -57,7 +64,8 @@ int report_audit_status(cc_ctx *ctx, struct audit_anchor *head, char *last,
 int report_verify_audit(cc_ctx *ctx, int (*progress)(void *, int64_t, int64_t),
                         void *arg, int *ok, char *msg, size_t msgsz, cc_err *err);
 
-/* Mark break-glass grant id reviewed (supervisor), as the screen does. */
+/* Mark break-glass grant id reviewed (supervisor), as the screen does, and
+ * resolve the alert it raised, in one transaction. */
 int report_review_grant(cc_ctx *ctx, int64_t id, const char *note, cc_err *err);
 
 #endif

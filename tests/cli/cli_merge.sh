@@ -71,7 +71,7 @@ expect 0 out "^client $survivor: " 'the owner opens the survivor'
 cc --user demo-supervisor client show "$retired"
 expect 0 out "^merged into #$survivor" 'the retired record opens by id, saying where it went'
 cc --user demo-supervisor report access --client "$survivor" --days 1
-like "$OUT" "demo-supervisor +$retired +view +summary" \
+like "$OUT" "demo-supervisor \\([^)]*\\) +$retired +view +summary" \
     "the survivor's access report includes the views of the retired record"
 cc --user demo-coach client merge "$survivor" "$retired" --reason again --yes
 expect 2 err 'client.merge needs admin' 'still administrators only'
@@ -97,9 +97,9 @@ like "$OUT" "^$mid .* undone 2026-11-20 by demo-admin " 'the list says it was un
 
 # ---- the audit ---------------------------------------------------------
 cc --user demo-supervisor report access --client "$retired" --days 1
-like "$OUT" "demo-admin +$retired +view +merge review" 'the review is a view of the retired record, in its access log'
+like "$OUT" "demo-admin \\([^)]*\\) +$retired +view +merge review" 'the review is a view of the retired record, in its access log'
 cc --user demo-supervisor report access --client "$survivor" --days 1
-unlike "$OUT" "demo-supervisor +$retired +view" "... and, undone, no longer in the survivor's"
+unlike "$OUT" "demo-supervisor \\([^)]*\\) +$retired +view" "... and, undone, no longer in the survivor's"
 cc --user demo-admin audit verify
 expect 0 out 'intact' 'the audit chain is intact after merge and undo'
 

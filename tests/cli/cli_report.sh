@@ -40,6 +40,8 @@ expect 0 out "^client $mine: " 'setup: demo-coach opens a client today'
 FORMULA='=HYPERLINK("http://x.example","open")'
 cc --user demo-coach break-glass "$other" --reason "$FORMULA"
 expect 0 out 'supervisors are alerted' 'setup: break-glass with a formula for a reason'
+cc --user demo-coach client show "$other"
+expect 0 out "^client $other: " 'setup: ... and opens the record under it'
 
 # ---- helpers ----------------------------------------------------------------
 
@@ -121,7 +123,7 @@ KINDS=(
     "access|demo-supervisor||demo-manager|audit.access needs supervisor|at,staff,client,action,part"
     "stale|demo-coach||demo-admin|caseload.view needs|issue,client,name,owner,since"
     "unassigned|demo-manager||demo-supervisor|caseload.assign needs program-manager|client,name,program,received,status,suggested"
-    "grants|demo-supervisor||demo-nurse|breakglass.review needs supervisor|grant_id,at,staff,client,reason,review"
+    "grants|demo-supervisor||demo-nurse|breakglass.review needs supervisor|grant_id,at,staff,client,reason,done,review"
 )
 for spec in "${KINDS[@]}"; do
     IFS='|' read -r kind who extra nope needs header <<<"$spec"
@@ -189,16 +191,16 @@ expect 0 out '^measures report, 2026-10-01 to 2026-12-31' '--quarter 2026Q4 ends
 
 cc --user demo-supervisor report access --client "$mine"
 expect 0 out '^access report, 2026-11-16 to 2026-11-22' 'the access log covers the last 7 days by default'
-like "$OUT" "^2026-11-22T12:00 demo-coach +$mine +view " "... and shows demo-coach's view of client $mine"
-unlike "$OUT" "^2026-11-22T12:00 demo-coach +$mine2 " '... and no other client'
+like "$OUT" "^2026-11-22T12:00 demo-coach \\(.* $mine +view " "... and shows demo-coach's view of client $mine, by login and name"
+unlike "$OUT" "^2026-11-22T12:00 demo-coach .* $mine2 +view" '... and no other client'
 cc --user demo-supervisor report access --client "$mine2"
 expect 0 out '^access report, 2026-11-16 to 2026-11-22' "setup: the access log of client $mine2"
-unlike "$OUT" "demo-coach +$mine2 +view" 'a view of 11-15 is not in the last 7 days'
+unlike "$OUT" "demo-coach .* $mine2 +view" 'a view of 11-15 is not in the last 7 days'
 cc --user demo-supervisor report access --client "$mine2" --from 2026-11-01
-like "$OUT" "^2026-11-15T12:00 demo-coach +$mine2 +view " '... but is with --from 2026-11-01'
+like "$OUT" "^2026-11-15T12:00 demo-coach .* $mine2 +view " '... but is with --from 2026-11-01'
 cc --user demo-supervisor report access --staff demo-coach
-expect 0 out "^2026-11-22T12:00 demo-coach +$mine +view " 'the access log for one staff member'
-like "$OUT" "^2026-11-22T12:00 demo-coach +$other +break-glass " '... with the break-glass'
+expect 0 out "^2026-11-22T12:00 demo-coach .* $mine +view " 'the access log for one staff member'
+like "$OUT" "^2026-11-22T12:00 demo-coach .* $other +break-glass " '... with the break-glass'
 unlike "$OUT" '^[0-9T:-]+ (nurse|coach-|demo-nurse)' '... and no one else'
 cc --user demo-supervisor report access --staff demo-nurse
 expect 0 out '^access report, ' "setup: demo-nurse's access log"
@@ -208,16 +210,60 @@ ok 'the formula in the break-glass reason is neutralized in CSV' \
     grep -qF "break-glass,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"open\"\")\"" "$T/access-coach.csv"
 to_file "$T/grants.csv" --user demo-supervisor report grants --format csv
 ok '... and in the grants report' grep -qF "\"'=HYPERLINK(" "$T/grants.csv"
-ok '... which is still RFC 4180' csv_ok "$T/grants.csv" 'grant_id,at,staff,client,reason,review'
+ok '... which is still RFC 4180' csv_ok "$T/grants.csv" 'grant_id,at,staff,client,reason,done,review'
 
 # ---- disclosures -------------------------------------------------------------
 
 cc --user demo-supervisor report disclosures --client "$disc" --format csv
 rows=$(printf '%s\n' "$OUT" | tail -n +2 | grep -c '^2[0-9][0-9][0-9]-')
 is "$rows" "$ndisc" "the accounting of disclosures for client $disc lists all $ndisc"
-dates=$(printf '%s\n' "$OUT" | tail -n +2 | cut -d, -f1)
+dates=$(printf '%s\n' "$OUT" | tail -n +2 | grep '^2' | cut -d, -f1)
 in_order() { printf '%s\n' "$1" | sort -c; }
 ok '... in date order' in_order "$dates"
+like "$OUT" '^note,records begin 2026-11-22,the period starts 2020-11-23' \
+    '... first a note: the database began after the period did'
+cc --user demo-supervisor report disclosures --client "$disc"
+expect 0 out '^disclosures report, 2020-11-23 to 2026-11-22$' \
+    'the accounting of disclosures covers 6 years by default (to - 6 years + 1 day)'
+cc --user demo-supervisor report disclosures --client "$disc" --format csv
+like "$OUT" '^2[0-9-]{9},.*,[a-z0-9-]+ \([^)]+\)'$'\r''$' '... naming who sent each by login and name'
+cc --user demo-supervisor report disclosures --client "$disc" --to 2028-02-29
+expect 0 out '^disclosures report, 2022-03-01 to 2028-02-29$' '... from a 29 February, 6 years from 03-01'
+
+# ---- the consent audit -----------------------------------------------------
+
+cc --user demo-supervisor report consent
+expect 0 out '^consent report, 2026-08-25 to 2026-11-22$' 'the consent audit covers 90 days by default'
+cc --user demo-supervisor report consent --format csv
+like "$OUT" '^revoked,[0-9]+,.*; after it: [0-9]+ views?, [0-9]+ disclosures?",20' \
+    '... with each revocation and what was done after it'
+like "$OUT" '^"release expired, still in use",[0-9]+,.*,"?[A-Z-]+: [a-z ,]+"?,20[0-9-]{8}' \
+    '... and the expired releases whose recipient is still in the activity'
+cc --user demo-supervisor report consent --from 2026-11-20
+expect 0 out '^consent report, 2026-11-20 to 2026-11-22$' '... or the period asked for'
+n_all=$(cc --user demo-supervisor report consent --format csv; printf '%s\n' "$OUT" | grep -c '^revoked,')
+n_late=$(cc --user demo-supervisor report consent --from 2026-11-20 --format csv; printf '%s\n' "$OUT" | grep -c '^revoked,')
+ok "... fewer revocations from 11-20 ($n_late) than in 90 days ($n_all)" test "$n_late" -lt "$n_all"
+
+# ---- break-glass: what was done under it, the review and its alert ------------
+
+to_file "$T/grants2.csv" --user demo-supervisor report grants --format csv
+grant=$(grep -F ",$other," "$T/grants2.csv" | grep -F 'demo-coach (' | head -n 1 | cut -d, -f1)
+ok "setup: demo-coach's grant on client $other is listed" test -n "$grant"
+row=$(grep "^$grant," "$T/grants2.csv")
+like "$row" ',"?[1-9][0-9]*: .*view summary' "... with what was viewed under it"
+like "$row" ',NOT REVIEWED'$'\r''$' '... not yet reviewed'
+cc --user demo-supervisor export --what alerts
+alert=$(printf '%s\n' "$OUT" | grep -F "(grant $grant)" | sed 's/^{"id":\([0-9]*\).*/\1/')
+cc --user demo-supervisor alert resolve "$alert" --note 'seen'
+expect 3 err 'reviewing its grant' 'its alert is resolved only by reviewing the grant'
+cc --user demo-supervisor review-access "$grant" --note 'checked with the ED'
+expect 0 out '' 'the supervisor reviews the grant'
+cc --user demo-supervisor alert resolve "$alert" --note 'seen'
+expect 3 err 'already resolved' '... which resolved its alert'
+to_file "$T/grants3.csv" --user demo-supervisor report grants --format csv
+like "$(grep "^$grant," "$T/grants3.csv")" ',demo-supervisor \([^)]*\): checked with the ED'$'\r''$' \
+    '... and the report names the reviewer by login and name'
 
 # ---- stale cases -------------------------------------------------------------
 

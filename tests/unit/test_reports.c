@@ -31,6 +31,7 @@
 #include "core/caseload.h"
 #include "core/ctx.h"
 #include "core/reports.h"
+#include "core/scope.h"
 #include "core/staff.h"
 #include "core/worklist.h"
 #include "io/tableout.h"
@@ -94,10 +95,11 @@ static int64_t sid(fixture *f, const char *login)
     return st.id;
 }
 
-static void add_staff(fixture *f, const char *login, const char *role)
+static void add_staff(fixture *f, const char *login, const char *role,
+                      const char *full_name)
 {
     cc_err err = {0};
-    if (staff_add(f->s, 0, login, role, login, NULL, 0, &err) != CC_OK)
+    if (staff_add(f->s, 0, login, role, full_name, NULL, 0, &err) != CC_OK)
         print_error("staff_add %s: %s\n", login, err.msg);
     assert_int_equal(err.code, CC_OK);
 }
@@ -261,20 +263,23 @@ static void add_grant(fixture *f, const char *login, int client, const char *at,
 }
 
 /*
- * Staff: admin1, sup1 (supervisor), pm1 (program manager covering team A
- * only), pm2 (covering team B). Team "A Team" (HSS): coach-a1, coach-a2,
- * coach-a3 (inactive), nurse-a; team "B Team" (HSS): coach-b1. HSS capacity
+ * Staff (login, full name): admin1, sup1 (supervisor, Sam Sup), pm1 (program
+ * manager covering team A only), pm2 (covering team B); coach-a1 is Ann
+ * Avery, coach-a2 Abe Arden, coach-b1 Bea Byrd. Team "A Team" (HSS): coach-a1,
+ * coach-a2, coach-a3 (inactive), nurse-a; team "B Team" (HSS): coach-b1. HSS capacity
  * is lowered to 5 so the bars say something.
  */
 static void load_staff(fixture *f)
 {
-    static const char *const people[][2] = {
-        {"admin1", "admin"},        {"sup1", "supervisor"}, {"pm1", "program-manager"},
-        {"pm2", "program-manager"}, {"coach-a1", "coach"},  {"coach-a2", "coach"},
-        {"coach-a3", "coach"},      {"nurse-a", "nurse"},   {"coach-b1", "coach"},
+    static const char *const people[][3] = {
+        {"admin1", "admin", "Ada Min"},      {"sup1", "supervisor", "Sam Sup"},
+        {"pm1", "program-manager", "Pat M"}, {"pm2", "program-manager", "Paz M"},
+        {"coach-a1", "coach", "Ann Avery"},  {"coach-a2", "coach", "Abe Arden"},
+        {"coach-a3", "coach", "Al Ames"},    {"nurse-a", "nurse", "Nia Ash"},
+        {"coach-b1", "coach", "Bea Byrd"},
     };
     for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-        add_staff(f, people[i][0], people[i][1]);
+        add_staff(f, people[i][0], people[i][1], people[i][2]);
     exec_f(f, "UPDATE staff SET active = 0 WHERE login = 'coach-a3'");
     exec_f(f, "UPDATE program SET capacity = 5 WHERE id = %lld", (long long)f->hss);
     exec_f(f,
@@ -709,10 +714,17 @@ static void test_default_periods(void **state)
     /* With only --to, 7 days ending there. */
     opts to = {.to = "2026-03-03"};
     resolve_ok(f, "access", &to, "2026-02-25", "2026-03-03");
-    /* Disclosures: 3650 days ending today (2017..2026 hold two leap days:
-     * 2016-11-22 + 3652 days = 2026-11-22, so 3650 days start on 11-25). */
+    /* Disclosures: the six years HIPAA asks for, the day after the same date
+     * six years before; a 29 February goes back to the 28th. */
     opts one = {.client = 7};
-    resolve_ok(f, "disclosures", &one, "2016-11-25", TODAY);
+    resolve_ok(f, "disclosures", &one, "2020-11-23", TODAY);
+    opts leap = {.client = 7, .to = "2028-02-29"};
+    resolve_ok(f, "disclosures", &leap, "2022-03-01", "2028-02-29");
+    opts march = {.client = 7, .to = "2024-03-01"};
+    resolve_ok(f, "disclosures", &march, "2018-03-02", "2024-03-01");
+    /* The consent audit and the grants: 90 days (08-25..11-22). */
+    resolve_ok(f, "consent", NULL, "2026-08-25", TODAY);
+    resolve_ok(f, "grants", NULL, "2026-08-25", TODAY);
     /* An explicit period is kept; a one-day period is fine. */
     opts both = {.from = "2026-10-01", .to = "2026-10-31"};
     resolve_ok(f, "stale", &both, "2026-10-01", "2026-10-31");
@@ -1012,6 +1024,26 @@ static void test_stale_new_client_is_not_stale(void **state)
 
 /* ---- the consent audit ------------------------------------------------- */
 
+/* The rows the fixture gives the consent audit over its default 90 days
+ * (08-25..11-22), worked out in test_consent_audit. */
+#define CONSENT_ROWS                                                                   \
+    "release expiring|1|Family1, Given|ORG-Y|2026-11-22",                              \
+        "release expiring|4|Family4, Given|NGH|2026-12-22",                            \
+        "no participation consent|2|Family2, Given||",                                 \
+        "no participation consent|3|Family3, Given||",                                 \
+        "no participation consent|6|Family6, Given||",                                 \
+        "no participation consent|9|Family9, Given||",                                 \
+        "VIOLATION: used after revocation|3|Family3, Given|participation; after it: "  \
+        "1 view, 0 disclosures|2026-11-01",                                            \
+        "VIOLATION: used after revocation|6|Family6, Given|release NGH; after it: 0 "  \
+        "views, 1 disclosure|2026-09-01",                                              \
+        "VIOLATION: viewed after revocation|3|Family3, Given|coach-a1 (Ann Avery) "    \
+        "summary|2026-11-05",                                                          \
+        "VIOLATION: disclosed without consent|6|Family6, Given|NGH: discharge "        \
+        "summary|2026-10-10",                                                          \
+        "VIOLATION: substance use without naming consent|7|Family7, "                  \
+        "Given|ORG-X|2026-10-05"
+
 static void test_consent_audit(void **state)
 {
     fixture *f = *state;
@@ -1025,33 +1057,27 @@ static void test_consent_audit(void **state)
      * Active without a participation consent in force today: 2 (expired
      * yesterday), 3 (revoked 11-01), 6 (none), 9 (none); not 1 (expires
      * today: still in force), 4, 7; not 5 or 8 (not active).
-     * Viewed after revocation: client 3 on 11-05 by coach-a1 (the 10-20 view
-     * was before it).
+     * Revocations in the 90 days: 3's participation (11-01), viewed once
+     * after it (11-05; the 10-20 view was before it) with no consent since:
+     * a violation; 6's release naming NGH (09-01), then a disclosure to NGH
+     * (10-10) no release covered: a violation. Not 1's release (06-01,
+     * before the period).
+     * Viewed after revocation: client 3 on 11-05 by coach-a1, named by login
+     * and full name.
      * Disclosed without a consent naming the recipient: 6's to NGH on 10-10
      * (its release was revoked 09-01); not 4's (covered), 7's (covered).
      * Substance use without a consent naming the recipient for it: 7's to
      * ORG-X on 10-05 (its release is not for substance use) — once, and not
      * also as "disclosed without consent" (a release does name ORG-X).
      */
-    ROW_SET(&f->t, "release expiring|1|Family1, Given|ORG-Y|2026-11-22",
-            "release expiring|4|Family4, Given|NGH|2026-12-22",
-            "no participation consent|2|Family2, Given||",
-            "no participation consent|3|Family3, Given||",
-            "no participation consent|6|Family6, Given||",
-            "no participation consent|9|Family9, Given||",
-            "VIOLATION: viewed after revocation|3|Family3, Given|coach-a1 "
-            "summary|2026-11-05",
-            "VIOLATION: disclosed without consent|6|Family6, Given|NGH: discharge "
-            "summary|2026-10-10",
-            "VIOLATION: substance use without naming consent|7|Family7, "
-            "Given|ORG-X|2026-10-05");
-    /* Audited, as a report (no one client). */
+    ROW_SET(&f->t, CONSENT_ROWS);
+    /* Audited, as a report (no one client), with its period. */
     assert_int_equal(runs(f), before + 1);
     assert_int_equal(
         count_f(f,
                 "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
                 "audit) AND action = 'report.run' AND object = 'report:0' AND "
-                "staff_id = %lld AND details = 'consent 2026-11-01..2026-11-22' "
+                "staff_id = %lld AND details = 'consent 2026-08-25..2026-11-22' "
                 "AND at = '" NOW "'",
                 (long long)sid(f, "sup1")),
         1);
@@ -1061,22 +1087,31 @@ static void test_consent_audit_later_consent_cures(void **state)
 {
     fixture *f = *state;
     /* Client 3 signs a new participation consent on 11-03: the view on 11-05
-     * is covered again, and the client has a consent in force. */
+     * is covered again, and the client has a consent in force; the
+     * revocation is still listed, with the view after it, but no longer as
+     * a violation. */
     exec_f(f,
            "INSERT INTO consent (client_id, kind, decision, signed_date, recorded_by, "
            "created_at) VALUES (3, 'participation', 'granted', '2026-11-03', %lld, "
            "'2026-11-03T00:00:00Z')",
            (long long)sid(f, "admin1"));
     run_as(f, "sup1", "consent", NULL);
+    int threes = 0;
     for (int r = 0; r < f->t.nrows; r++)
-        assert_string_not_equal(table_cell(&f->t, r, 1), "3");
-    assert_int_equal(f->t.nrows, 7);
+        if (!strcmp(table_cell(&f->t, r, 1), "3")) {
+            threes++;
+            assert_string_equal(row_text(&f->t, r),
+                                "revoked|3|Family3, Given|participation; after it: 1 "
+                                "view, 0 disclosures|2026-11-01");
+        }
+    assert_int_equal(threes, 1);
+    assert_int_equal(f->t.nrows, 9);
 }
 
 static void test_consent_audit_program_filter(void **state)
 {
     fixture *f = *state;
-    /* --program hss leaves out client 9 (CT-NGH): eight findings. */
+    /* --program hss leaves out client 9 (CT-NGH): ten findings. */
     opts hss = {.program = "hss"};
     run_as(f, "sup1", "consent", &hss);
     for (int r = 0; r < f->t.nrows; r++)
@@ -1084,7 +1119,208 @@ static void test_consent_audit_program_filter(void **state)
             dump(&f->t);
             fail_msg("client 9 (ct-ngh) in the hss consent audit");
         }
-    assert_int_equal(f->t.nrows, 8);
+    assert_int_equal(f->t.nrows, 10);
+}
+
+/* The events of the audit follow its period; what stands at its end stays. */
+static void test_consent_audit_period(void **state)
+{
+    fixture *f = *state;
+    /* 11-02..11-22: 3's view (11-05) and its revocation's row need the
+     * revocation (11-01) in the period for the one and only the view for the
+     * other; 6's revocation (09-01) and disclosure (10-10) and 7's (10-05)
+     * are before it. */
+    opts nov = {.from = "2026-11-02"};
+    run_as(f, "sup1", "consent", &nov);
+    ROW_SET(&f->t, "release expiring|1|Family1, Given|ORG-Y|2026-11-22",
+            "release expiring|4|Family4, Given|NGH|2026-12-22",
+            "no participation consent|2|Family2, Given||",
+            "no participation consent|3|Family3, Given||",
+            "no participation consent|6|Family6, Given||",
+            "no participation consent|9|Family9, Given||",
+            "VIOLATION: viewed after revocation|3|Family3, Given|coach-a1 (Ann Avery) "
+            "summary|2026-11-05");
+    /* Ending on 10-31: what stands then (2's participation was in force until
+     * 11-21; 1's release expiring 11-22 is within 30 days, 4's 12-22 not);
+     * 3's revocation (11-01) is after the end and its view not in it. */
+    opts oct = {.from = "2026-10-01", .to = "2026-10-31"};
+    run_as(f, "sup1", "consent", &oct);
+    ROW_SET(&f->t, "release expiring|1|Family1, Given|ORG-Y|2026-11-22",
+            "no participation consent|6|Family6, Given||",
+            "no participation consent|9|Family9, Given||",
+            "VIOLATION: disclosed without consent|6|Family6, Given|NGH: discharge "
+            "summary|2026-10-10",
+            "VIOLATION: substance use without naming consent|7|Family7, "
+            "Given|ORG-X|2026-10-05");
+}
+
+static void add_appointment(fixture *f, int client, int64_t org, const char *at,
+                            const char *status)
+{
+    exec_f(f,
+           "INSERT INTO appointment (client_id, kind, with_org_id, staff_id, at, "
+           "status, reason, booked_at, booked_by) VALUES (%d, 'pcp', %lld, %lld, '%s', "
+           "'%s', '%s', '2026-08-01T00:00:00Z', %lld)",
+           client, (long long)org, (long long)sid(f, "coach-a1"), at, status,
+           strcmp(status, "booked") ? "could not come" : "",
+           (long long)sid(f, "coach-a1"));
+}
+
+static void add_encounter(fixture *f, int client, int64_t org, const char *at)
+{
+    exec_f(f,
+           "INSERT INTO encounter (client_id, facility_id, kind, at) VALUES (%d, %lld, "
+           "'admit', '%s')",
+           client, (long long)org, at);
+}
+
+/*
+ * Client 2's releases, none revoked: R1 naming ORG-X expired 10-31, R5
+ * naming ORG-X expired 06-30 (older: not listed again), R2 naming NGH
+ * expired 09-30, R3 naming ORG-Y expired 10-01 but renewed by R4 (to 2027).
+ * Activity: an appointment with ORG-X on 11-10, ORG-X is the primary-care
+ * practice; an encounter at NGH on 11-05 and a disclosure to NGH on 11-06;
+ * an appointment with ORG-Y on 11-12. Client 7's release naming NGH expired
+ * 10-15; only a cancelled appointment with NGH (11-12) and an encounter
+ * there on 07-01, before the period.
+ */
+static void load_expired(fixture *f)
+{
+    add_recipient(f, add_consent(f, 2, "release", "2026-10-31", NULL, 0), f->orgx);
+    add_recipient(f, add_consent(f, 2, "release", "2026-06-30", NULL, 0), f->orgx);
+    add_recipient(f, add_consent(f, 2, "release", "2026-09-30", NULL, 0), f->ngh);
+    add_recipient(f, add_consent(f, 2, "release", "2026-10-01", NULL, 0), f->orgy);
+    add_recipient(f, add_consent(f, 2, "release", "2027-10-01", NULL, 0), f->orgy);
+    add_appointment(f, 2, f->orgx, "2026-11-10T15:00:00Z", "booked");
+    add_appointment(f, 2, f->orgy, "2026-11-12T15:00:00Z", "booked");
+    exec_f(f,
+           "INSERT INTO client_reach (client_id, pcp_org_id, saved_at, saved_by) "
+           "VALUES (2, %lld, '2026-01-01T00:00:00Z', 0)",
+           (long long)f->orgx);
+    add_encounter(f, 2, f->ngh, "2026-11-05T03:00:00Z");
+    add_disclosure(f, 2, f->ngh, "2026-11-06T10:00:00Z", "care plan", "transition", 0,
+                   "coach-a1");
+    add_recipient(f, add_consent(f, 7, "release", "2026-10-15", NULL, 0), f->ngh);
+    add_appointment(f, 7, f->ngh, "2026-11-12T15:00:00Z", "cancelled");
+    add_encounter(f, 7, f->ngh, "2026-07-01T10:00:00Z");
+}
+
+static void test_consent_expired_release_in_use(void **state)
+{
+    fixture *f = *state;
+    load_expired(f);
+    run_as(f, "sup1", "consent", NULL);
+    /* ORG-X: R1 (not R5 as well), for the appointment and the practice;
+     * NGH: R2, for the disclosure and the encounter (the disclosure is also
+     * a violation of its own); not ORG-Y (R4 covers it), nor 7's NGH. */
+    ROW_SET(&f->t, CONSENT_ROWS,
+            "release expired, still in use|2|Family2, Given|ORG-X: appointment, "
+            "primary care|2026-10-31",
+            "release expired, still in use|2|Family2, Given|NGH: disclosure, "
+            "encounter|2026-09-30",
+            "VIOLATION: disclosed without consent|2|Family2, Given|NGH: care "
+            "plan|2026-11-06");
+    /* From 11-11 the appointment with ORG-X and all of NGH's activity are
+     * before the period; the practice stays. */
+    opts late = {.from = "2026-11-11"};
+    run_as(f, "sup1", "consent", &late);
+    int expired = 0;
+    for (int r = 0; r < f->t.nrows; r++)
+        if (!strcmp(table_cell(&f->t, r, 0), "release expired, still in use")) {
+            expired++;
+            assert_string_equal(row_text(&f->t, r),
+                                "release expired, still in use|2|Family2, "
+                                "Given|ORG-X: primary care|2026-10-31");
+        }
+    assert_int_equal(expired, 1);
+}
+
+/* A release narrowed by one recipient (revoked, recorded again for the
+ * others) lost only that one: the disclosures counted after it and the
+ * violation are about it alone. */
+static void test_consent_revocation_of_one_recipient(void **state)
+{
+    fixture *f = *state;
+    /* Client 4's release naming NGH and ORG-X, revoked 11-03, recorded again
+     * for NGH; then disclosures to NGH (11-10, covered) and ORG-X (11-12,
+     * not). Client 4 was viewed on 11-20 and 11-22 (E5, E9). */
+    int64_t k = add_consent(f, 4, "release", "2027-06-01", "2026-11-03", 0);
+    add_recipient(f, k, f->ngh);
+    add_recipient(f, k, f->orgx);
+    add_recipient(f, add_consent(f, 4, "release", "2027-06-01", NULL, 0), f->ngh);
+    add_disclosure(f, 4, f->ngh, "2026-11-10T10:00:00Z", "care plan", "transition", 0,
+                   "coach-a2");
+    add_disclosure(f, 4, f->orgx, "2026-11-12T10:00:00Z", "care plan", "home care", 0,
+                   "coach-a2");
+    opts nov = {.from = "2026-11-02"};
+    run_as(f, "sup1", "consent", &nov);
+    int found = 0;
+    for (int r = 0; r < f->t.nrows; r++)
+        if (!strcmp(table_cell(&f->t, r, 1), "4") &&
+            strstr(table_cell(&f->t, r, 0), "revocation")) {
+            found++;
+            assert_string_equal(row_text(&f->t, r),
+                                "VIOLATION: used after revocation|4|Family4, "
+                                "Given|release ORG-X; after it: 2 views, 1 "
+                                "disclosure|2026-11-03");
+        }
+    assert_int_equal(found, 1);
+    /* Once a new release names ORG-X from 11-11, the disclosure is covered:
+     * still counted, no longer a violation. */
+    int64_t renewed = add_consent(f, 4, "release", "2027-06-01", NULL, 0);
+    add_recipient(f, renewed, f->orgx);
+    exec_f(f, "UPDATE consent SET signed_date = '2026-11-11' WHERE id = %lld",
+           (long long)renewed);
+    run_as(f, "sup1", "consent", &nov);
+    found = 0;
+    for (int r = 0; r < f->t.nrows; r++)
+        if (!strcmp(table_cell(&f->t, r, 1), "4") &&
+            !strcmp(table_cell(&f->t, r, 0), "revoked")) {
+            found++;
+            assert_string_equal(table_cell(&f->t, r, 3),
+                                "release ORG-X; after it: 2 views, 1 disclosure");
+        }
+    assert_int_equal(found, 1);
+}
+
+/* Every substance-use disclosure of the period is listed, with the release
+ * that named its recipient for it. */
+static void test_consent_substance_use_disclosures(void **state)
+{
+    fixture *f = *state;
+    /* Client 7: a release naming ORG-Y for substance use, then such a
+     * disclosure to ORG-Y on 11-12. */
+    int64_t k = add_consent(f, 7, "release", "2027-12-31", NULL, 1);
+    add_recipient(f, k, f->orgy);
+    add_disclosure(f, 7, f->orgy, "2026-11-12T10:00:00Z", "treatment plan",
+                   "care coordination", 1, "coach-b1");
+    opts nov = {.from = "2026-10-01"};
+    run_as(f, "sup1", "consent", &nov);
+    char want[128];
+    snprintf(want, sizeof want,
+             "substance use disclosed|7|Family7, Given|ORG-Y under consent "
+             "%lld|2026-11-12",
+             (long long)k);
+    int covered = 0, violations = 0;
+    for (int r = 0; r < f->t.nrows; r++) {
+        covered += !strcmp(row_text(&f->t, r), want);
+        violations += !strcmp(table_cell(&f->t, r, 0),
+                              "VIOLATION: substance use without naming consent");
+    }
+    if (covered != 1 || violations != 1)
+        dump(&f->t);
+    assert_int_equal(covered, 1);
+    assert_int_equal(violations, 1); /* 10-05's to ORG-X, as before */
+    /* From 11-01, only the covered one. */
+    nov.from = "2026-11-01";
+    run_as(f, "sup1", "consent", &nov);
+    covered = violations = 0;
+    for (int r = 0; r < f->t.nrows; r++) {
+        covered += !strcmp(row_text(&f->t, r), want);
+        violations += !strncmp(table_cell(&f->t, r, 0), "VIOLATION: substance", 20);
+    }
+    assert_int_equal(covered, 1);
+    assert_int_equal(violations, 0);
 }
 
 /* ---- disclosures and access -------------------------------------------- */
@@ -1098,27 +1334,62 @@ static void test_disclosures_in_date_order(void **state)
     assert_columns(&f->t, "date|recipient|what|purpose|sent_by");
     /* Client 7's three, by date (inserted 10-05, 03-01, 11-10); none of 4's
      * or 6's. */
-    ROWS(&f->t, "2026-03-01|Yarrow Clinic|discharge summary|follow-up visit|coach-b1",
+    ROWS(&f->t,
+         "note|records begin 2026-11-22|the period starts 2020-11-23: nothing earlier "
+         "is recorded||",
+         "2026-03-01|Yarrow Clinic|discharge summary|follow-up visit|coach-b1 (Bea "
+         "Byrd)",
          "2026-10-05|Xavier Home Care|substance use treatment history|care "
-         "coordination|coach-b1",
-         "2026-11-10|Xavier Home Care|medication list|home care|coach-a1");
+         "coordination|coach-b1 (Bea Byrd)",
+         "2026-11-10|Xavier Home Care|medication list|home care|coach-a1 (Ann Avery)");
     /* Audited against the client. */
     assert_int_equal(runs(f), before + 1);
     assert_int_equal(
         count_f(f, "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
                    "audit) AND action = 'report.run' AND object = 'client:7' AND "
-                   "details = 'disclosures 2016-11-25..2026-11-22'"),
+                   "details = 'disclosures 2020-11-23..2026-11-22'"),
         1);
     /* A period. */
     opts period = {.client = 7, .from = "2026-04-01", .to = "2026-10-31"};
     run_as(f, "sup1", "disclosures", &period);
-    ROWS(&f->t, "2026-10-05|Xavier Home Care|substance use treatment history|care "
-                "coordination|coach-b1");
-    /* A client with none. */
+    ROWS(&f->t,
+         "note|records begin 2026-11-22|the period starts 2026-04-01: nothing earlier "
+         "is recorded||",
+         "2026-10-05|Xavier Home Care|substance use treatment history|care "
+         "coordination|coach-b1 (Bea Byrd)");
+    /* A client with none: the note alone. */
     opts one = {.client = 1};
     run_as(f, "sup1", "disclosures", &one);
-    assert_int_equal(f->t.nrows, 0);
+    assert_int_equal(f->t.nrows, 1);
+    assert_string_equal(table_cell(&f->t, 0, 0), "note");
     assert_int_equal(f->t.ncols, 5);
+    /* The first audit entry (the fixture's creation, today at noon) is not
+     * after a period starting today: no note, and no disclosure today. */
+    opts today = {.client = 7, .from = TODAY};
+    run_as(f, "sup1", "disclosures", &today);
+    assert_int_equal(f->t.nrows, 0);
+}
+
+/* A period begins at local midnight and ends before the next one: a
+ * disclosure a second before it is not in it, one at midnight is. */
+static void test_disclosures_period_edges(void **state)
+{
+    fixture *f = *state;
+    add_disclosure(f, 7, f->orgy, "2026-11-21T23:59:59Z", "lab results", "follow-up", 0,
+                   "coach-b1");
+    add_disclosure(f, 7, f->orgy, "2026-11-22T00:00:00Z", "lab results", "follow-up", 0,
+                   "coach-b1");
+    opts day = {.client = 7, .from = TODAY};
+    run_as(f, "sup1", "disclosures", &day);
+    ROWS(&f->t, "2026-11-22|Yarrow Clinic|lab results|follow-up|coach-b1 (Bea Byrd)");
+    /* Ending the day before: only the one a second before midnight (and the
+     * note: the database began after 11-21). */
+    opts before = {.client = 7, .from = "2026-11-21", .to = "2026-11-21"};
+    run_as(f, "sup1", "disclosures", &before);
+    ROWS(&f->t,
+         "note|records begin 2026-11-22|the period starts 2026-11-21: nothing earlier "
+         "is recorded||",
+         "2026-11-21|Yarrow Clinic|lab results|follow-up|coach-b1 (Bea Byrd)");
 }
 
 static void test_access_default_period(void **state)
@@ -1129,11 +1400,11 @@ static void test_access_default_period(void **state)
     assert_columns(&f->t, "at|staff|client|action|part");
     /* The last 7 days, 11-16..11-22, in order: E4, E5, E7, E8, E9; not E1-E3
      * (older), E6 (a write, no access). */
-    ROWS(&f->t, "2026-11-16T00:00|coach-a1|1|view|summary",
-         "2026-11-20T09:00|coach-a2|4|view|contacts",
-         "2026-11-21T08:00|coach-b1|1|refused|summary",
-         "2026-11-21T09:00|coach-b1|1|break-glass|after-hours call",
-         "2026-11-22T10:00|pm1|4|view|summary");
+    ROWS(&f->t, "2026-11-16T00:00|coach-a1 (Ann Avery)|1|view|summary",
+         "2026-11-20T09:00|coach-a2 (Abe Arden)|4|view|contacts",
+         "2026-11-21T08:00|coach-b1 (Bea Byrd)|1|refused|summary",
+         "2026-11-21T09:00|coach-b1 (Bea Byrd)|1|break-glass|after-hours call",
+         "2026-11-22T10:00|pm1 (Pat M)|4|view|summary");
     assert_int_equal(runs(f), before + 1);
 }
 
@@ -1143,9 +1414,9 @@ static void test_access_for_client_and_staff(void **state)
     /* Client 1, last 7 days: E4, E7, E8 (E3 is a second too old). */
     opts one = {.client = 1};
     run_as(f, "sup1", "access", &one);
-    ROWS(&f->t, "2026-11-16T00:00|coach-a1|1|view|summary",
-         "2026-11-21T08:00|coach-b1|1|refused|summary",
-         "2026-11-21T09:00|coach-b1|1|break-glass|after-hours call");
+    ROWS(&f->t, "2026-11-16T00:00|coach-a1 (Ann Avery)|1|view|summary",
+         "2026-11-21T08:00|coach-b1 (Bea Byrd)|1|refused|summary",
+         "2026-11-21T09:00|coach-b1 (Bea Byrd)|1|break-glass|after-hours call");
     assert_int_equal(
         count_f(f, "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
                    "audit) AND action = 'report.run' AND object = 'client:1'"),
@@ -1153,14 +1424,14 @@ static void test_access_for_client_and_staff(void **state)
     /* Client 1 from 11-01: + E3. */
     opts longer = {.client = 1, .from = "2026-11-01"};
     run_as(f, "sup1", "access", &longer);
-    ROWS(&f->t, "2026-11-15T23:59|coach-a1|1|view|tasks",
-         "2026-11-16T00:00|coach-a1|1|view|summary",
-         "2026-11-21T08:00|coach-b1|1|refused|summary",
-         "2026-11-21T09:00|coach-b1|1|break-glass|after-hours call");
+    ROWS(&f->t, "2026-11-15T23:59|coach-a1 (Ann Avery)|1|view|tasks",
+         "2026-11-16T00:00|coach-a1 (Ann Avery)|1|view|summary",
+         "2026-11-21T08:00|coach-b1 (Bea Byrd)|1|refused|summary",
+         "2026-11-21T09:00|coach-b1 (Bea Byrd)|1|break-glass|after-hours call");
     /* coach-a1, last 7 days: E4 only. */
     opts by_staff = {.staff = "coach-a1"};
     run_as(f, "sup1", "access", &by_staff);
-    ROWS(&f->t, "2026-11-16T00:00|coach-a1|1|view|summary");
+    ROWS(&f->t, "2026-11-16T00:00|coach-a1 (Ann Avery)|1|view|summary");
     assert_int_equal(
         count_f(f, "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
                    "audit) AND action = 'report.run' AND details = 'access "
@@ -1169,15 +1440,15 @@ static void test_access_for_client_and_staff(void **state)
     /* coach-a1 since October: E1-E4 (its report runs are not access). */
     opts staff_long = {.staff = "coach-a1", .from = "2026-10-01"};
     run_as(f, "sup1", "access", &staff_long);
-    ROWS(&f->t, "2026-10-20T09:00|coach-a1|3|view|summary",
-         "2026-11-05T10:00|coach-a1|3|view|summary",
-         "2026-11-15T23:59|coach-a1|1|view|tasks",
-         "2026-11-16T00:00|coach-a1|1|view|summary");
+    ROWS(&f->t, "2026-10-20T09:00|coach-a1 (Ann Avery)|3|view|summary",
+         "2026-11-05T10:00|coach-a1 (Ann Avery)|3|view|summary",
+         "2026-11-15T23:59|coach-a1 (Ann Avery)|1|view|tasks",
+         "2026-11-16T00:00|coach-a1 (Ann Avery)|1|view|summary");
     /* Both: coach-b1 on client 1. */
     opts both = {.client = 1, .staff = "coach-b1"};
     run_as(f, "sup1", "access", &both);
-    ROWS(&f->t, "2026-11-21T08:00|coach-b1|1|refused|summary",
-         "2026-11-21T09:00|coach-b1|1|break-glass|after-hours call");
+    ROWS(&f->t, "2026-11-21T08:00|coach-b1 (Bea Byrd)|1|refused|summary",
+         "2026-11-21T09:00|coach-b1 (Bea Byrd)|1|break-glass|after-hours call");
     /* Someone who opened nothing. */
     opts nobody = {.staff = "nurse-a"};
     run_as(f, "sup1", "access", &nobody);
@@ -1200,11 +1471,209 @@ static void test_unassigned_and_grants(void **state)
     /* Grants of the last 90 days (from 08-25): not reviewed first, newest
      * first: G1, G4; then G2; not G3 (08-24). */
     run_as(f, "sup1", "grants", NULL);
-    assert_columns(&f->t, "grant_id|at|staff|client|reason|review");
-    ROWS(&f->t, "1|2026-11-21T09:00|coach-b1|1|after-hours call|NOT REVIEWED",
-         "4|2026-08-25T00:00|coach-a2|7|weekend cover|NOT REVIEWED",
-         "2|2026-10-01T08:00|coach-a1|6|ED physician asked|sup1: justified");
+    assert_columns(&f->t, "grant_id|at|staff|client|reason|done|review");
+    ROWS(&f->t,
+         "1|2026-11-21T09:00|coach-b1 (Bea Byrd)|1|after-hours call|nothing|NOT "
+         "REVIEWED",
+         "4|2026-08-25T00:00|coach-a2 (Abe Arden)|7|weekend cover|nothing|NOT REVIEWED",
+         "2|2026-10-01T08:00|coach-a1 (Ann Avery)|6|ED physician asked|nothing|sup1 "
+         "(Sam Sup): justified");
     assert_int_equal(runs(f), before + 1);
+}
+
+/* What was done under a grant: the entries by its staff member on its
+ * client (the record or the client's own rows) from the grant to its
+ * expiry, in the order first done; nothing else. */
+static void test_grants_what_was_done(void **state)
+{
+    fixture *f = *state;
+    /* G5: coach-a2 on client 6, 11-20 12:00..13:00. */
+    exec_f(f,
+           "INSERT INTO access_grant (staff_id, client_id, reason, granted_at, "
+           "expires_at) VALUES (%lld, 6, 'covering the on-call line', "
+           "'2026-11-20T12:00:00Z', '2026-11-20T13:00:00Z')",
+           (long long)sid(f, "coach-a2"));
+    int64_t task = tu_int(f->s, "SELECT min(id) FROM task WHERE client_id = 6");
+    char object[24];
+    snprintf(object, sizeof object, "task:%lld", (long long)task);
+    audit_at(f, "2026-11-20T12:00:00Z", "coach-a2", "break-glass", 6, "covering");
+    audit_at(f, "2026-11-20T12:05:00Z", "coach-a2", "client.view", 6, "summary");
+    audit_at(f, "2026-11-20T12:10:00Z", "coach-a2", "client.view", 6, "tasks");
+    audit_at(f, "2026-11-20T12:15:00Z", "coach-a2", "client.view", 4, "summary");
+    audit_at(f, "2026-11-20T12:20:00Z", "coach-a2", "client.view", 6, "summary");
+    audit_at(f, "2026-11-20T12:40:00Z", "coach-b1", "client.view", 6, "summary");
+    audit_at(f, "2026-11-20T13:00:00Z", "coach-a2", "client.view", 6, "contacts");
+    /* A change to one of client 6's tasks (its own object, not the record). */
+    cc_err err = {0};
+    setenv("CARECOORD_NOW", "2026-11-20T12:30:00Z", 1);
+    assert_int_equal(store_begin(f->s, &err), CC_OK);
+    assert_int_equal(
+        audit_append(f->s, sid(f, "coach-a2"), "task.complete", object, "", &err),
+        CC_OK);
+    assert_int_equal(store_commit(f->s, &err), CC_OK);
+    setenv("CARECOORD_NOW", NOW, 1);
+    run_as(f, "sup1", "grants", NULL);
+    /* Not the break-glass itself, client 4's view, coach-b1's, nor the view
+     * at 13:00 (the grant had expired): four entries. G5 is the second
+     * unreviewed grant, after G1 of 11-21. */
+    assert_string_equal(row_text(&f->t, 1),
+                        "5|2026-11-20T12:00|coach-a2 (Abe Arden)|6|covering the "
+                        "on-call line|4: view summary, view tasks, "
+                        "task.complete|NOT REVIEWED");
+}
+
+static long long open_glass_alerts(fixture *f)
+{
+    return count_f(f, "SELECT count(*) FROM alert WHERE kind = 'break-glass' AND "
+                      "resolved_at IS NULL");
+}
+
+/* Reviewing a grant resolves the alert it raised, in the same transaction:
+ * the supervisors' count drops; a review that fails leaves both as they
+ * were. */
+static void test_review_resolves_the_alert(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t g1 = 0, g2 = 0;
+    worklist_counts n;
+    /* coach-a1 (team A) breaks the glass on client 6 (team B), twice. */
+    assert_int_equal(scope_break_glass(as(f, "coach-a1"), 6, "ED physician on the line",
+                                       30, &g1, &err),
+                     CC_OK);
+    assert_int_equal(
+        scope_break_glass(as(f, "coach-a1"), 6, "pharmacy asked again", 30, &g2, &err),
+        CC_OK);
+    assert_int_equal(open_glass_alerts(f), 2);
+    assert_int_equal(worklist_counts_for(as(f, "sup1"), sid(f, "sup1"), &n, &err),
+                     CC_OK);
+    int before = n.alerts;
+    /* A review whose alert cannot be resolved is undone whole. */
+    tu_exec(f->s, "CREATE TEMP TRIGGER no_resolve BEFORE UPDATE ON alert BEGIN "
+                  "SELECT RAISE(ABORT, 'test: alert locked'); END");
+    assert_int_not_equal(report_review_grant(as(f, "sup1"), g1, "justified", &err),
+                         CC_OK);
+    tu_exec(f->s, "DROP TRIGGER no_resolve");
+    assert_int_equal(
+        count_f(f,
+                "SELECT count(*) FROM access_grant WHERE reviewed_at IS NOT NULL "
+                "AND id = %lld",
+                (long long)g1),
+        0);
+    assert_int_equal(open_glass_alerts(f), 2);
+    /* The review: its alert (only) resolved by the reviewer with the note. */
+    cc_err_clear(&err);
+    assert_int_equal(report_review_grant(as(f, "sup1"), g1, "justified", &err), CC_OK);
+    assert_int_equal(open_glass_alerts(f), 1);
+    assert_int_equal(
+        count_f(f,
+                "SELECT count(*) FROM alert WHERE kind = 'break-glass' AND details "
+                "LIKE '%%(grant %lld)' AND resolved_by = %lld AND resolution = "
+                "'justified' AND resolved_at = '" NOW "'",
+                (long long)g1, (long long)sid(f, "sup1")),
+        1);
+    assert_int_equal(worklist_counts_for(as(f, "sup1"), sid(f, "sup1"), &n, &err),
+                     CC_OK);
+    assert_int_equal(n.alerts, before - 1);
+    /* Reviewing it again is refused and changes nothing. */
+    assert_int_equal(report_review_grant(as(f, "sup1"), g1, "again", &err), CC_EINPUT);
+    assert_int_equal(open_glass_alerts(f), 1);
+    /* The report shows the review by login and name; g2 still waits. */
+    run_as(f, "sup1", "grants", NULL);
+    for (int r = 0; r < f->t.nrows; r++) {
+        long long id = atoll(table_cell(&f->t, r, 0));
+        const char *review = table_cell(&f->t, r, table_col(&f->t, "review"));
+        if (id == g1)
+            assert_string_equal(review, "sup1 (Sam Sup): justified");
+        if (id == g2)
+            assert_string_equal(review, "NOT REVIEWED");
+    }
+    assert_int_equal(report_review_grant(as(f, "sup1"), g2, "fine", &err), CC_OK);
+    assert_int_equal(open_glass_alerts(f), 0);
+}
+
+/* ---- answered by index ------------------------------------------------- */
+
+/* The plan of kind for o as login, resolved as a run would be. */
+static const char *plan(fixture *f, const char *login, const char *kind, const opts *o)
+{
+    static char out[4096];
+    report_params p;
+    cc_err err = {0};
+    params_of(o, &p);
+    as(f, login);
+    assert_int_equal(report_resolve(&f->ctx, kind, &p, &err), CC_OK);
+    if (report_plan(&f->ctx, kind, &p, out, sizeof out, &err) != CC_OK)
+        print_error("plan %s: %s\n", kind, err.msg);
+    assert_int_equal(err.code, CC_OK);
+    return out;
+}
+
+/* The audit (alias a) is searched through index (audit_... or the one
+ * named), never scanned, and no automatic index is built over it. */
+static void assert_searches(const char *plan_text, const char *index)
+{
+    char want[80];
+    snprintf(want, sizeof want, "SEARCH a USING INDEX %s", index);
+    if (!strstr(plan_text, want) || strstr(plan_text, "SCAN a") ||
+        strstr(plan_text, "AUTOMATIC"))
+        print_error("plan: %s\nexpected %s, no SCAN a\n", plan_text, want);
+    assert_non_null(strstr(plan_text, want));
+    assert_null(strstr(plan_text, "SCAN a"));
+    assert_null(strstr(plan_text, "AUTOMATIC"));
+}
+
+static void check_plans(fixture *f)
+{
+    opts one = {.client = 1}, by_staff = {.staff = "coach-a1"}, seven = {.client = 7};
+    assert_searches(plan(f, "sup1", "access", &one),
+                    "audit_object_at (object=? AND at>? AND at<?)");
+    assert_searches(plan(f, "sup1", "access", &by_staff),
+                    "audit_staff_at (staff_id=? AND at>? AND at<?)");
+    /* All of it: by action, or (as at scale) each staff member's by time. */
+    assert_searches(plan(f, "sup1", "access", NULL), "audit_");
+    /* The grants of the period by their time or their staff member; under
+     * each, its staff member's entries or its client's, by index. */
+    const char *g = plan(f, "sup1", "grants", NULL);
+    assert_searches(g, "audit_");
+    assert_null(strstr(g, "SCAN g"));
+    const char *d = plan(f, "sup1", "disclosures", &seven);
+    assert_non_null(strstr(d, "SEARCH d USING INDEX disclosure_client (client_id=? "
+                              "AND at>? AND at<?)"));
+    assert_null(strstr(d, "SCAN audit")); /* its first entry: by the primary key */
+    assert_null(strstr(d, "SCAN d"));
+    /* The consent audit reads the audit by record only. */
+    const char *c = plan(f, "sup1", "consent", NULL);
+    assert_null(strstr(c, "SCAN a"));
+    assert_null(strstr(c, "AUTOMATIC"));
+    assert_non_null(strstr(c, "SEARCH a USING INDEX audit_object_at (object=? AND "));
+}
+
+/* The access log by client and by staff member, all of it, the grants'
+ * review and the accounting of disclosures search indexes with the period
+ * as bound instants, as the planner sees the fixture... */
+static void test_audit_reads_by_index(void **state)
+{
+    fixture *f = *state;
+    check_plans(f);
+}
+
+/* ... and as it would see ten million audit entries: statistics of that
+ * size (the planner's sqlite_stat1) and the same plans. */
+static void test_audit_reads_by_index_at_scale(void **state)
+{
+    fixture *f = *state;
+    tu_exec(f->s, "ANALYZE");
+    tu_exec(f->s, "DELETE FROM sqlite_stat1 WHERE tbl IN ('audit', 'access_grant')");
+    tu_exec(f->s, "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES "
+                  "('audit', 'audit_object_at', '10000000 40 2'), "
+                  "('audit', 'audit_staff_at', '10000000 20000 4'), "
+                  "('audit', 'audit_action_at', '10000000 250000 3'), "
+                  "('access_grant', 'access_grant_granted', '20000 1'), "
+                  "('access_grant', 'access_grant_staff', '20000 40 2 1'), "
+                  "('access_grant', 'access_grant_client', '20000 2')");
+    tu_exec(f->s, "ANALYZE sqlite_schema");
+    check_plans(f);
 }
 
 /* ---- measures ------------------------------------------------------------ */
@@ -1748,10 +2217,19 @@ int main(void)
         T(test_consent_audit),
         T(test_consent_audit_later_consent_cures),
         T(test_consent_audit_program_filter),
+        T(test_consent_audit_period),
+        T(test_consent_expired_release_in_use),
+        T(test_consent_revocation_of_one_recipient),
+        T(test_consent_substance_use_disclosures),
         T(test_disclosures_in_date_order),
+        T(test_disclosures_period_edges),
         T(test_access_default_period),
         T(test_access_for_client_and_staff),
         T(test_unassigned_and_grants),
+        T(test_grants_what_was_done),
+        T(test_review_resolves_the_alert),
+        T(test_audit_reads_by_index),
+        T(test_audit_reads_by_index_at_scale),
         T(test_measures_quarter),
         T(test_roles_refused),
         T(test_audit_chain_intact_after_reports),
