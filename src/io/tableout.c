@@ -94,16 +94,20 @@ static const char *shown(const cc_table *t, int r, int c)
     return numeric(t, c) && table_is_null(t, r, c) ? "n/a" : table_cell(t, r, c);
 }
 
+/* One row (r = -1: the header); a text cell of any length, whole. */
 static int csv_row(FILE *f, const cc_table *t, int r)
 {
-    char cell[4200];
     for (int c = 0; c < t->ncols; c++) {
-        if (r >= 0 && numeric(t, c))
-            snprintf(cell, sizeof cell, "%.64s", shown(t, r, c));
-        else
-            tableout_csv_cell(r < 0 ? t->cols[c] : table_cell(t, r, c), cell,
-                              sizeof cell);
-        if (fprintf(f, "%s%s", c ? "," : "", cell) < 0)
+        int rc;
+        if (r >= 0 && numeric(t, c)) {
+            rc = fprintf(f, "%s%.64s", c ? "," : "", shown(t, r, c));
+        } else {
+            char *cell =
+                tableout_csv_cell_dup(r < 0 ? t->cols[c] : table_cell(t, r, c));
+            rc = cell ? fprintf(f, "%s%s", c ? "," : "", cell) : -1;
+            free(cell);
+        }
+        if (rc < 0)
             return -1;
     }
     return fputs("\r\n", f) < 0 ? -1 : 0;
@@ -117,14 +121,20 @@ int tableout_csv(FILE *f, const cc_table *t)
     return 0;
 }
 
-/* s sanitized (one line) into a new string; NULL when out of memory. */
-static char *clean_dup(const char *s)
+/* s sanitized into a new string (newlines kept only if asked); NULL when
+ * out of memory. */
+static char *clean_dup_nl(const char *s, int keep_newlines)
 {
     size_t n = strlen(s) + 1;
     char *out = malloc(n);
     if (out)
-        text_sanitize(s, out, n, 0);
+        text_sanitize(s, out, n, keep_newlines);
     return out;
+}
+
+static char *clean_dup(const char *s)
+{
+    return clean_dup_nl(s, 0);
 }
 
 /* Column widths: each column's widest cell (up to its widest word when the
@@ -156,7 +166,22 @@ static void fit_widths(const cc_table *t, int width, int *w)
     }
 }
 
-/* One row (r = -1: the header) as as many lines as its tallest cell needs. */
+/* The next piece of cell (len bytes, from *at) that fits cols, without its
+ * trailing spaces, into piece; *at moves past it and the spaces after it. */
+static void next_piece(const char *cell, size_t len, size_t *at, int cols, char *piece,
+                       size_t piecesz)
+{
+    size_t n = cell ? text_wrap_len(cell + *at, len - *at, cols) : 0, keep = n;
+    while (keep > 0 && cell[*at + keep - 1] == ' ')
+        keep--;
+    snprintf(piece, piecesz, "%.*s", (int)keep, cell ? cell + *at : "");
+    *at += n;
+    while (*at < len && cell[*at] == ' ')
+        (*at)++;
+}
+
+/* One row (r = -1: the header) as as many lines as its tallest cell needs;
+ * each line without trailing spaces. */
 static int text_row(FILE *f, const cc_table *t, int r, const int *w)
 {
     char *cell[TABLE_MAX_COLS];
@@ -167,25 +192,22 @@ static int text_row(FILE *f, const cc_table *t, int r, const int *w)
         len[c] = cell[c] ? strlen(cell[c]) : 0;
     }
     while (more && rc == 0) {
+        char line[8192];
+        size_t used = 0;
         more = 0;
-        for (int c = 0; c < t->ncols && rc == 0; c++) {
+        for (int c = 0; c < t->ncols; c++) {
             char piece[1024], fitted[1536];
-            size_t n =
-                cell[c] ? text_wrap_len(cell[c] + at[c], len[c] - at[c], w[c]) : 0;
-            snprintf(piece, sizeof piece, "%.*s", (int)n,
-                     cell[c] ? cell[c] + at[c] : "");
-            at[c] += n;
-            while (at[c] < len[c] && cell[c][at[c]] == ' ')
-                at[c]++;
+            next_piece(cell[c], len[c], &at[c], w[c], piece, sizeof piece);
             more |= at[c] < len[c];
-            if (c == t->ncols - 1)
-                snprintf(fitted, sizeof fitted, "%s", piece);
-            else
-                text_fit(piece, w[c], fitted, sizeof fitted, 1);
-            rc = fprintf(f, "%s%s", c ? " " : "", fitted) < 0 ? -1 : 0;
+            text_fit(piece, w[c], fitted, sizeof fitted, 1);
+            used += (size_t)snprintf(line + used,
+                                     used < sizeof line ? sizeof line - used : 0,
+                                     "%s%s", c ? " " : "", fitted);
         }
-        if (rc == 0 && fputc('\n', f) == EOF)
-            rc = -1;
+        used = used < sizeof line ? used : sizeof line - 1;
+        while (used > 0 && line[used - 1] == ' ')
+            used--;
+        rc = fprintf(f, "%.*s\n", (int)used, line) < 0 ? -1 : 0;
     }
     for (int c = 0; c < t->ncols; c++)
         free(cell[c]);
@@ -229,7 +251,7 @@ static cJSON *json_cell(const cc_table *t, int r, int c)
         return cJSON_CreateNull();
     if (numeric(t, c))
         return cJSON_CreateNumber(strtod(table_cell(t, r, c), NULL));
-    clean = clean_dup(table_cell(t, r, c));
+    clean = clean_dup_nl(table_cell(t, r, c), 1); /* JSON escapes newlines */
     v = cJSON_CreateString(clean ? clean : "");
     free(clean);
     return v;

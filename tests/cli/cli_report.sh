@@ -117,7 +117,7 @@ json_ok() {
 # kind|allowed user|extra options|refused user|the refusal names|CSV header
 KINDS=(
     "caseload|demo-manager||demo-admin|caseload.view needs|team,coach,active,load,high,past,overdue,handoffs,stale_days"
-    "measures|demo-manager||demo-coach|measures.view needs program-manager supervisor|measure,value,behind it"
+    "measures|demo-manager||demo-coach|measures.view needs program-manager supervisor|measure,value,unit,numerator,denominator"
     "consent|demo-supervisor||demo-manager|audit.access needs supervisor|issue,client,name,detail,date"
     "disclosures|demo-supervisor|--client $disc|demo-coach|audit.access needs supervisor|date,recipient,what,purpose,sent_by"
     "access|demo-supervisor||demo-manager|audit.access needs supervisor|at,staff,client,action,part"
@@ -173,8 +173,9 @@ expect 3 err 'written like 2026Q3' 'a two-digit year exits 3'
 
 cc --user demo-manager report measures --quarter 2026Q3
 expect 0 out '^measures report, 2026-07-01 to 2026-09-30' '--quarter 2026Q3 is 2026-07-01 to 2026-09-30'
-like "$OUT" '^referral conversion \(first HRA high\) +[0-9.]+% +[0-9]+ of [0-9]+' \
+like "$OUT" '^referrals converted \(first HRA high\) +[0-9.]+ +percent +[0-9]+ +[0-9]+$' \
     '... with the referral conversion and the counts behind it'
+like "$OUT" '^episode length \(closed episodes\) +[0-9.]+ +days '  '... the episode length in days'
 like "$OUT" '^30-day readmissions ' '... and the readmissions'
 ok '... in 80 columns' fits80 "$OUT"
 cc --user demo-manager report measures --quarter 2026Q3 --format json

@@ -111,8 +111,10 @@ expect 0 out 'rescheduled: the clinic called' 'the list shows the move with its 
 CARECOORD_NOW=2026-11-25T12:00:00Z as nav1 handoff propose 1 --to org:CLN-SN --note 'primary care home'
 expect 0 out 'hand-off [0-9]+ proposed' 'the warm hand-off to the safety-net clinic'
 CARECOORD_NOW=2026-11-25T12:00:00Z as sup1 report measures --program pasc --from 2026-11-01 --to 2026-11-30
-expect 0 out 'appointments missed \(no-show\) +50.0% +1 of 2' 'the no-show rate: 1 of 2'
-like "$OUT" 'days from discharge to specialist +1[0-9]\.[0-9] +1 episodes with one, 0 not yet' \
+expect 0 out 'appointments missed \(no-show\) +50 +percent +1 +2' 'the no-show rate: 1 of 2'
+like "$OUT" 'discharge to specialist \(mean\) +1[0-9](\.[0-9]+)? +days +1[0-9.]* +1$' \
     'the days from the discharge to the specialist'
+like "$OUT" 'navigations with a specialist seen +100 +percent +1 +1' \
+    '... one navigation with a specialist seen, none without'
 
 done_testing
