@@ -25,7 +25,8 @@
 # Short mode (the suite): every string through one field (they take turns),
 # and all of them through both imports. Long mode, by hand:
 #   CARECOORD_LONG_TESTS=1 CARECOORD_BIN=build/carecoord bash tests/cli/cli_hostile.sh
-# sends every string through every field (about half an hour).
+# sends every string through every field (some 38,000 commands: an hour or
+# more).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
