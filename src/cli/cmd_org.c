@@ -303,9 +303,11 @@ struct intake_opts {
     int outside_zip, duplicate;
 };
 
-static void copy(char *dst, size_t n, const char *src)
+/* src (NULL: empty) into dst of n bytes; a value that does not fit is
+ * refused, naming the option, never cut short. */
+static int copy(char *dst, size_t n, const char *src, const char *what, cc_err *err)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    return cli_put_opt(dst, n, src ? src : "", what, err);
 }
 
 static int fill_intake(cc_ctx *ctx, const struct intake_opts *o, intake_request *in,
@@ -314,28 +316,36 @@ static int fill_intake(cc_ctx *ctx, const struct intake_opts *o, intake_request 
     program p;
     memset(in, 0, sizeof *in);
     client *k = &in->client;
-    copy(k->family_name, sizeof k->family_name, o->family);
-    copy(k->given_name, sizeof k->given_name, o->given);
-    copy(k->dob, sizeof k->dob, o->dob);
-    copy(k->zip, sizeof k->zip, o->zip);
-    copy(k->payer, sizeof k->payer, o->payer);
-    copy(k->setting, sizeof k->setting, o->setting ? o->setting : "home");
-    copy(k->language, sizeof k->language, o->language ? o->language : "en");
+    if (copy(k->family_name, sizeof k->family_name, o->family, "--family", err) ||
+        copy(k->given_name, sizeof k->given_name, o->given, "--given", err) ||
+        copy(k->dob, sizeof k->dob, o->dob, "--dob", err) ||
+        copy(k->zip, sizeof k->zip, o->zip, "--zip", err) ||
+        copy(k->payer, sizeof k->payer, o->payer, "--payer", err) ||
+        copy(k->setting, sizeof k->setting, o->setting ? o->setting : "home",
+             "--setting", err) ||
+        copy(k->language, sizeof k->language, o->language ? o->language : "en",
+             "--language", err))
+        return err->code;
     if (o->setting_org && !(k->setting_org_id = org_resolve(ctx, o->setting_org, err)))
         return err->code;
     if (program_by_code(ctx, o->program, &p, err) != CC_OK)
         return err->code;
     referral *r = &in->referral;
     r->program_id = p.id;
-    copy(r->source_type, sizeof r->source_type, o->source ? o->source : "other");
-    copy(r->source_person, sizeof r->source_person, o->person);
-    copy(r->criteria, sizeof r->criteria, o->criteria);
-    if (referral_parse_risk(o->risk, r, err) != CC_OK)
+    if (copy(r->source_type, sizeof r->source_type, o->source ? o->source : "other",
+             "--source", err) ||
+        copy(r->source_person, sizeof r->source_person, o->person, "--source-person",
+             err) ||
+        copy(r->criteria, sizeof r->criteria, o->criteria, "--criteria", err) ||
+        referral_parse_risk(o->risk, r, err))
         return err->code;
-    if (o->received)
-        copy(r->received_date, sizeof r->received_date, o->received);
-    else
+    if (o->received) {
+        if (copy(r->received_date, sizeof r->received_date, o->received, "--received",
+                 err))
+            return err->code;
+    } else {
         ctx_today(ctx, r->received_date);
+    }
     if (o->source_org && !(r->source_org_id = org_resolve(ctx, o->source_org, err)))
         return err->code;
     in->flags = (o->outside_zip ? CLIENT_ALLOW_OUTSIDE_ZIP : 0) |
@@ -413,7 +423,8 @@ static int parse_client(const char *s, int64_t *id, cc_err *err)
 static int recipients(cc_ctx *ctx, const char *list, consent *k, cc_err *err)
 {
     char buf[512], *save = NULL;
-    copy(buf, sizeof buf, list);
+    if (copy(buf, sizeof buf, list, "--to", err))
+        return err->code;
     for (char *code = strtok_r(buf, ",", &save); code;
          code = strtok_r(NULL, ",", &save)) {
         if (k->nrecipients == CONSENT_MAX_RECIPIENTS)
@@ -464,21 +475,22 @@ static int cmd_client_consent(cli *c, int argc, char **argv)
     if (parse_client(pos[0], &k.client_id, &err) != CC_OK ||
         open_for(c, "client.write", &ctx, &err) != CC_OK)
         return cli_fail(&err);
-    copy(k.kind, sizeof k.kind, kind);
-    copy(k.decision, sizeof k.decision, decision);
-    copy(k.decline_reason, sizeof k.decline_reason, reason);
-    copy(k.purpose, sizeof k.purpose, purpose);
-    copy(k.information, sizeof k.information, info);
-    copy(k.witness, sizeof k.witness, witness);
-    copy(k.expires_date, sizeof k.expires_date, expires);
+    if (copy(k.kind, sizeof k.kind, kind, "--kind", &err) ||
+        copy(k.decision, sizeof k.decision, decision, "--decision", &err) ||
+        copy(k.decline_reason, sizeof k.decline_reason, reason, "--reason", &err) ||
+        copy(k.purpose, sizeof k.purpose, purpose, "--purpose", &err) ||
+        copy(k.information, sizeof k.information, info, "--information", &err) ||
+        copy(k.witness, sizeof k.witness, witness, "--witness", &err) ||
+        copy(k.expires_date, sizeof k.expires_date, expires, "--expires", &err))
+        return cli_fail(&err);
     k.substance_use = su;
     if (signer && (k.signed_by_rep = atoll(signer)) < 1)
         return cc_err_set(&err, CC_EUSAGE, "'%s' is not a caregiver id", signer),
                cli_fail(&err);
-    if (signed_on)
-        copy(k.signed_date, sizeof k.signed_date, signed_on);
-    else
+    if (!signed_on)
         ctx_today(&ctx, k.signed_date);
+    else if (copy(k.signed_date, sizeof k.signed_date, signed_on, "--signed", &err))
+        return cli_fail(&err);
     if ((to && recipients(&ctx, to, &k, &err) != CC_OK) ||
         consent_record(&ctx, &k, &err) != CC_OK)
         return cli_fail(&err);

@@ -320,6 +320,12 @@ static int parse_found(const char *s, med_discrepancy *d, int *n, cc_err *err)
         if (*n == MED_MAX_DISCREPANCIES)
             return cc_err_set(err, CC_EUSAGE, "at most %d discrepancies",
                               MED_MAX_DISCREPANCIES);
+        if ((size_t)(eq - p) >= sizeof d[*n].what ||
+            len - (size_t)(eq - p) - 1 >= sizeof d[*n].resolution)
+            return cc_err_set(err, CC_EUSAGE,
+                              "--found: a discrepancy or its resolution is too long "
+                              "(at most %zu bytes each)",
+                              sizeof d[*n].what - 1);
         memset(&d[*n], 0, sizeof d[*n]);
         snprintf(d[*n].what, sizeof d[*n].what, "%.*s", (int)(eq - p), p);
         snprintf(d[*n].resolution, sizeof d[*n].resolution, "%.*s",

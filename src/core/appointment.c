@@ -435,8 +435,8 @@ int appointment_mark(cc_ctx *ctx, int64_t id, int64_t version, const char *statu
                           "cancelled");
     if (!strcmp(status, "cancelled") && !m.reason[0])
         return cc_err_set(err, CC_EINPUT, "say why the appointment is cancelled");
-    if (!text_is_clean(m.reason) || strchr(m.reason, '\n') || strlen(m.reason) >= 128)
-        return cc_err_set(err, CC_EINPUT, "the reason must be one printable line");
+    if (ctx_text_ok(m.reason, "the reason", 127, 0, err) != CC_OK)
+        return err->code;
     return ctx_txn(ctx, do_mark, &m, err);
 }
 
@@ -464,8 +464,8 @@ int appointment_reschedule(cc_ctx *ctx, int64_t id, int64_t version, const char 
     memset(out, 0, sizeof *out);
     if (!m.reason[0])
         return cc_err_set(err, CC_EINPUT, "say why the appointment is moved");
-    if (!text_is_clean(m.reason) || strchr(m.reason, '\n') || strlen(m.reason) >= 128)
-        return cc_err_set(err, CC_EINPUT, "the reason must be one printable line");
+    if (ctx_text_ok(m.reason, "the reason", 127, 0, err) != CC_OK)
+        return err->code;
     return ctx_txn(ctx, do_reschedule, &m, err);
 }
 

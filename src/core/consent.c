@@ -278,6 +278,9 @@ int consent_revoke(cc_ctx *ctx, int64_t id, const char *date, const char *reason
         return cc_err_set(err, CC_EINPUT, "revocation date must be YYYY-MM-DD");
     if (!reason || !*reason || !text_is_clean(reason))
         return cc_err_set(err, CC_EINPUT, "a revocation needs a reason");
+    if (ctx_text_ok(reason, "the reason", sizeof((consent *)0)->revoke_reason - 1, 0,
+                    err) != CC_OK)
+        return err->code;
     return ctx_txn(ctx, do_revoke, &a, err);
 }
 
@@ -323,6 +326,9 @@ int consent_revoke_recipient(cc_ctx *ctx, int64_t id, int64_t org_id, const char
         return cc_err_set(err, CC_EINPUT, "revocation date must be YYYY-MM-DD");
     if (!reason || !*reason || !text_is_clean(reason))
         return cc_err_set(err, CC_EINPUT, "a revocation needs a reason");
+    if (ctx_text_ok(reason, "the reason", sizeof((consent *)0)->revoke_reason - 1, 0,
+                    err) != CC_OK)
+        return err->code;
     return ctx_txn(ctx, do_narrow, &a, err);
 }
 

@@ -140,6 +140,20 @@ int ctx_one_line(const char *s, const char *what, cc_err *err)
     return CC_OK;
 }
 
+int ctx_text_ok(const char *s, const char *what, size_t max, int lines, cc_err *err)
+{
+    if (!s)
+        return CC_OK;
+    if (strlen(s) > max)
+        return cc_err_set(err, CC_EINPUT, "%s is too long (at most %zu bytes)", what,
+                          max);
+    if (!text_is_clean(s))
+        return cc_err_set(err, CC_EINPUT, "%s has control characters", what);
+    if (!lines && strchr(s, '\n'))
+        return cc_err_set(err, CC_EINPUT, "%s must be one printable line", what);
+    return CC_OK;
+}
+
 int ctx_in_list(const char *word, const char *list)
 {
     size_t n = strlen(word);

@@ -82,6 +82,14 @@ void ctx_bind_opt(sqlite3_stmt *st, int idx, const char *s);
  * a field); else CC_EINPUT "WHAT must be one printable line". */
 int ctx_one_line(const char *s, const char *what, cc_err *err);
 
+/* The longest reason or note a use case keeps (bytes), unless it says less. */
+#define CTX_NOTE_MAX 500
+
+/* s, when not NULL, is printable text (one line unless lines) of at most
+ * max bytes; else CC_EINPUT: "WHAT is too long (at most MAX bytes)" or
+ * "WHAT must be one printable line" / "WHAT has control characters". */
+int ctx_text_ok(const char *s, const char *what, size_t max, int lines, cc_err *err);
+
 /* True if word is one of the comma-separated words of list. */
 int ctx_in_list(const char *word, const char *list);
 

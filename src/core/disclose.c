@@ -53,6 +53,8 @@ static int outside_gate(cc_ctx *ctx, const disclose_request *req, int64_t *org, 
     if (!req->purpose || !req->purpose[0])
         return cc_err_set(err, CC_EINPUT,
                           "a record for another organization needs a purpose");
+    if (ctx_text_ok(req->purpose, "the purpose", 200, 0, err) != CC_OK)
+        return err->code;
     *org = org_resolve(ctx, req->to_org, err);
     if (!*org)
         return err->code;

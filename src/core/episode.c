@@ -478,6 +478,8 @@ int episode_extend(cc_ctx *ctx, int64_t id, int64_t version, int days,
         return cc_err_set(err, CC_EINPUT, "an extension is at least one day");
     if (!reason || !*reason || !text_is_clean(reason))
         return cc_err_set(err, CC_EINPUT, "an extension needs a reason");
+    if (ctx_text_ok(reason, "the reason", CTX_NOTE_MAX, 0, err) != CC_OK)
+        return err->code;
     return ctx_txn(ctx, do_extend, &a, err);
 }
 

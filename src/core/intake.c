@@ -95,9 +95,7 @@ static int do_intake(cc_ctx *ctx, void *arg, cc_err *err)
 /* A reason with control characters is refused before anything is written. */
 static int check_override(const intake_request *in, cc_err *err)
 {
-    if (in->override && !text_is_clean(in->override))
-        return cc_err_set(err, CC_EINPUT, "the reason has control characters");
-    return CC_OK;
+    return ctx_text_ok(in->override, "the reason", CTX_NOTE_MAX, 0, err);
 }
 
 int intake_submit_in(cc_ctx *ctx, intake_request *in, intake_result *out, cc_err *err)

@@ -243,7 +243,7 @@ int med_reconcile(cc_ctx *ctx, int64_t client_id, const char *note,
     if (n < 0 || n > MED_MAX_DISCREPANCIES)
         return cc_err_set(err, CC_EINPUT, "at most %d discrepancies at a time",
                           MED_MAX_DISCREPANCIES);
-    if (note && ctx_one_line(note, "the note", err) != CC_OK)
+    if (ctx_text_ok(note, "the note", CTX_NOTE_MAX, 0, err) != CC_OK)
         return err->code;
     for (int i = 0; i < n; i++) {
         if (!d[i].what[0] || !d[i].resolution[0])
@@ -368,7 +368,7 @@ int pillar_mark(cc_ctx *ctx, int64_t client_id, const char *pillar, const char *
             err, CC_EINPUT,
             "mark phr, follow-up or red-flags (medications is the nurse's "
             "sign-off of a reconciliation)");
-    if (note && ctx_one_line(note, "the note", err) != CC_OK)
+    if (ctx_text_ok(note, "the note", CTX_NOTE_MAX, 0, err) != CC_OK)
         return err->code;
     return ctx_txn(ctx, do_pillar, &a, err);
 }

@@ -884,6 +884,8 @@ int notice_dismiss(cc_ctx *ctx, int64_t id, const char *reason, cc_err *err)
     struct decide_args a = {id, 0, reason, NULL};
     if (!reason || !text_content_len(reason) || !text_is_clean(reason))
         return cc_err_set(err, CC_EINPUT, "dismissing a notification needs a reason");
+    if (ctx_text_ok(reason, "the reason", CTX_NOTE_MAX, 0, err) != CC_OK)
+        return err->code;
     return ctx_txn(ctx, do_dismiss, &a, err);
 }
 

@@ -54,6 +54,18 @@ static int name_valid(const char *name)
     return name && text_content_len(name) && text_is_clean(name) && strlen(name) < 128;
 }
 
+/* Why name is not valid, in one line. */
+static int name_refused(const char *name, cc_err *err)
+{
+    if (name && strlen(name) >= 128)
+        return cc_err_set(err, CC_EINPUT,
+                          "an organization's name is too long (at most 127 bytes)");
+    if (name && !text_is_clean(name))
+        return cc_err_set(err, CC_EINPUT,
+                          "an organization's name has control characters");
+    return cc_err_set(err, CC_EINPUT, "an organization needs a name");
+}
+
 struct org_args {
     const char *code, *kind, *name;
     int64_t *id;
@@ -201,7 +213,7 @@ int org_add(cc_ctx *ctx, const char *code, const char *kind, const char *name,
         return cc_err_set(err, CC_EINPUT, "unknown organization kind '%s' (kinds: %s)",
                           kind ? kind : "", org_kinds_text());
     if (!name_valid(name))
-        return cc_err_set(err, CC_EINPUT, "an organization needs a name");
+        return name_refused(name, err);
     return ctx_txn(ctx, do_org, &a, err);
 }
 
@@ -215,7 +227,7 @@ int org_edit(cc_ctx *ctx, const char *code, const char *name, const char *kind,
         return cc_err_set(err, CC_EINPUT, "unknown organization kind '%s' (kinds: %s)",
                           kind, org_kinds_text());
     if (name && !name_valid(name))
-        return cc_err_set(err, CC_EINPUT, "an organization needs a name");
+        return name_refused(name, err);
     return ctx_txn(ctx, do_org, &a, err);
 }
 

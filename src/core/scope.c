@@ -157,6 +157,8 @@ int scope_break_glass(cc_ctx *ctx, int64_t client_id, const char *reason, int mi
                           !strcmp(ctx->role, "admin")
                               ? "administrators cannot break the glass"
                               : "supervisors already see every record (read-only)");
+    if (ctx_text_ok(reason, "the reason", CTX_NOTE_MAX, 0, err) != CC_OK)
+        return err->code;
     if (!reason || text_content_len(reason) < 8 || !text_is_clean(reason))
         return cc_err_set(err, CC_EINPUT,
                           "break-glass needs a reason of at least 8 characters");
@@ -205,5 +207,7 @@ int scope_review(cc_ctx *ctx, int64_t grant_id, const char *note, cc_err *err)
                           "only a supervisor reviews break-glass access");
     if (!note || !*note || !text_is_clean(note))
         return cc_err_set(err, CC_EINPUT, "a review needs a comment");
+    if (ctx_text_ok(note, "the comment", CTX_NOTE_MAX, 1, err) != CC_OK)
+        return err->code;
     return ctx_txn(ctx, do_review, &a, err);
 }

@@ -14,6 +14,7 @@
 #include "team.h"
 #include "store/keyfile.h"
 #include "util/clock.h"
+#include "util/text.h"
 
 static const char *const roles[] = {"coach",         "nurse",           "scheduler",
                                     "social-worker", "program-manager", "supervisor",
@@ -167,10 +168,27 @@ struct add_args {
     int must_change;
 };
 
+/* A full name (optional) is one printable line that fits staff.full_name. */
+static int full_name_ok(const char *full_name, cc_err *err)
+{
+    staff fits;
+    if (!full_name || !full_name[0])
+        return CC_OK;
+    if (!text_is_clean(full_name) || strchr(full_name, '\n'))
+        return cc_err_set(err, CC_EINPUT, "the full name must be one printable line");
+    if (strlen(full_name) >= sizeof fits.full_name)
+        return cc_err_set(err, CC_EINPUT,
+                          "the full name is too long (at most %zu bytes)",
+                          sizeof fits.full_name - 1);
+    return CC_OK;
+}
+
 static int insert_staff(store *s, const struct add_args *a, cc_err *err)
 {
     sqlite3_stmt *st;
     char now[21];
+    if (full_name_ok(a->full_name, err) != CC_OK)
+        return err->code;
     clock_format_iso(clock_now(), now);
     int rc = sqlite3_prepare_v2(
         store_db(s),

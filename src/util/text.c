@@ -32,6 +32,8 @@ static const struct cp_range unsafe_ranges[] = {
     {0x007F, 0x009F}, /* DEL and C1 controls */
     {0x061C, 0x061C}, /* ARABIC LETTER MARK */
     {0x200E, 0x200F}, /* LRM, RLM */
+    {0x2028, 0x2029}, /* LINE and PARAGRAPH SEPARATOR: line breaks to some
+                         readers (JavaScript, editors), never a name's */
     {0x202A, 0x202E}, /* LRE, RLE, PDF, LRO, RLO */
     {0x2066, 0x2069}, /* LRI, RLI, FSI, PDI */
 };

@@ -3,8 +3,8 @@
  *
  * Every string that came from the database (or from any file or person) goes
  * through text_sanitize() before it reaches a screen, stderr, CSV or report:
- * C0 and C1 controls, ESC, DEL, Unicode bidi overrides/isolates/marks and
- * invalid UTF-8 never pass through. Width functions count terminal columns
+ * C0 and C1 controls, ESC, DEL, Unicode bidi overrides/isolates/marks, the
+ * line and paragraph separators and invalid UTF-8 never pass through. Width functions count terminal columns
  * (a built-in table of zero-width and East Asian wide ranges, independent of
  * the locale), so names truncate by what a person sees, not by bytes.
  */
@@ -16,8 +16,9 @@
 /* Copy in to out (size outsz, always NUL-terminated when outsz > 0) with every
  * unsafe character replaced by '?': C0 controls (tab and newline too, unless
  * keep_newlines is set, which keeps '\n' only), DEL, C1 controls
- * (U+0080..U+009F), U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069,
- * and each invalid or overlong UTF-8 sequence. Never splits a UTF-8 sequence
+ * (U+0080..U+009F), U+061C, U+200E, U+200F, U+2028 and U+2029 (line and
+ * paragraph separators), U+202A..U+202E, U+2066..U+2069, and each invalid
+ * or overlong UTF-8 sequence (surrogates and values above U+10FFFF too). Never splits a UTF-8 sequence
  * at the end. Returns the number of bytes written (excluding the NUL). */
 size_t text_sanitize(const char *in, char *out, size_t outsz, int keep_newlines);
 

@@ -24,7 +24,7 @@
 # CARECOORD_SET_NAME names tests/tools/set_name (built with the tests); the
 # hostile-name test is skipped without it. TMUX_WAIT (default 20) is how many
 # seconds to wait for an expected screen. ONLY="idle handoff" runs only those
-# (unlock resize terms idle hostile conflict handoff journey specialty hangup
+# (unlock resize terms idle hostile corpus conflict handoff journey specialty hangup
 # scrollback).
 
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
@@ -375,6 +375,88 @@ t_hostile() {
         fi
         stop "$D"
     fi
+}
+
+# ---- (d2) a sample of the hostile corpus on the caseload and a record ------------------
+
+# tests/hostile/corpus.py's strings, one of each kind (CSI, OSC, DCS, other
+# escapes, C0, C1 encoded and raw, bidi, line separators, bad UTF-8,
+# surrogates, formulas, injected lines), written straight into the names of
+# demo-coach's clients; the screen (capture-pane -e) must hold no escape
+# sequence but the pane's own SGR, no control, C1, bidi control or line
+# separator (tests/hostile/check.py), and nothing the program wrote to the
+# terminal (pipe-pane) may carry OSC, DCS, APC, PM, SOS, a reset, or any of
+# those characters.
+t_corpus() {
+    if [ -z "$SET_NAME" ] || [ ! -x "$SET_NAME" ] || ! command -v python3 >/dev/null 2>&1; then
+        skip "a sample of the hostile corpus on the screen" "CARECOORD_SET_NAME or python3 missing"
+        return
+    fi
+    local corpus="$T/corpus" ids cats id n=0 k
+    python3 "$HERE/../hostile/corpus.py" "$corpus" >/dev/null
+    db=$(fresh corpus)
+    CARECOORD_PASSPHRASE=demo run --db "$db" --user demo-supervisor export --what clients
+    ids=$(printf '%s\n' "$OUT" | grep '"owner":"demo-coach"' | grep -Eo '^\{"id":[0-9]+' |
+        grep -Eo '[0-9]+$' | head -n 14)
+    cats="csi osc dcs esc c0 c1 c1raw bidi linesep utf8 surrogate formula newline mixed"
+    set -- $ids
+    for k in $cats; do
+        [ $# -gt 0 ] || break
+        # The third string of each kind (the payload between two stems).
+        id=$(awk -F'\t' -v c="$k" '$2 == c && $3 !~ /nul|big/ {n++; if (n == 3) {print $1; exit}}' \
+            "$corpus/index.tsv")
+        [ -n "$id" ] || continue
+        "$SET_NAME" "$db" "$1" "$(cat -- "$corpus/$id")" 2>>"$T/set_name.err" && n=$((n + 1))
+        shift
+    done
+    ok "set_name wrote $n hostile names (one of each kind)" [ "$n" -ge 12 ]
+    start G "$db" demo-coach
+    tmux -L "$G" pipe-pane -t cc -o "cat >>$(printf '%q' "$T/corpus.out")"
+    title0=$(pane "$G" '#{pane_title}')
+    if unlock "$G"; then pass "unlocked over the hostile names"; else fail "unlocked over the hostile names" "$SCREEN"; fi
+    like "$SCREEN" '^ carecoord  Ruth Kesner \(coach\)' "the header is still there"
+    is "$(printf '%s\n' "$SCREEN" | wc -l | tr -d ' ')" 24 "24 lines: nothing scrolled or moved"
+    tmux -L "$G" capture-pane -p -e -t cc >"$T/corpus-caseload.screen"
+    for r in 1 2 3; do
+        keys "$G" Enter
+        wait_for "$G" ' born [0-9]{4}-' || true
+        tmux -L "$G" capture-pane -p -e -t cc >"$T/corpus-record-$r.screen"
+        keys "$G" Tab
+        sleep 0.3
+        tmux -L "$G" capture-pane -p -e -t cc >"$T/corpus-record-$r-tab.screen"
+        keys "$G" q
+        wait_for "$G" 'caseload, [0-9]+ clients' || true
+        keys "$G" j
+    done
+    keys "$G" s
+    type_text "$G" "Hx"
+    keys "$G" Enter
+    sleep 0.5
+    tmux -L "$G" capture-pane -p -e -t cc >"$T/corpus-search.screen"
+    like "$(cat "$T/corpus-caseload.screen")" 'Hx\?+Hx' "the caseload shows hostile names, each control as ?"
+    keys "$G" Escape
+    res=$(python3 "$HERE/../hostile/check.py" "$T"/corpus-*.screen 2>&1)
+    if [ $? = 0 ]; then
+        pass "the caseload, three records, their tabs and a search are clean ($(printf '%s\n' "$res" | tail -n 1))"
+    else
+        fail "the caseload, three records, their tabs and a search are clean" "$res"
+    fi
+    title=$(pane "$G" '#{pane_title}')
+    is "$title" "$title0" "the window title is what it was before"
+    keys "$G" Q
+    exits "$G" 0 "Q quits"
+    sleep 0.2
+    # What the program sent the terminal: its own escapes only.
+    if [ ! -s "$T/corpus.out" ]; then
+        fail "nothing hostile reached the terminal" "pipe-pane captured nothing"
+    elif LC_ALL=C grep -aqE $'\e[]P_^Xc]|pwned|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xc2[\x80-\x9f]' \
+        "$T/corpus.out"; then
+        fail "nothing hostile reached the terminal" \
+            "$(LC_ALL=C grep -aoE $'.{0,10}(\e[]P_^Xc]|pwned|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xc2[\x80-\x9f]).{0,10}' "$T/corpus.out" | head -n 5 | od -c | head -n 10)"
+    else
+        pass "nothing hostile reached the terminal (no OSC, DCS, APC, PM, SOS, RIS, C1, bidi control, line separator)"
+    fi
+    stop "$G"
 }
 
 # ---- (e) a client edit that meets a newer save --------------------------------------
@@ -870,7 +952,7 @@ t_specialty() {
     like "$OUT" 'appointments missed \(no-show\) ' "and the no-show rate"
 }
 
-for t in unlock resize terms idle hostile conflict handoff journey specialty hangup scrollback; do
+for t in unlock resize terms idle hostile corpus conflict handoff journey specialty hangup scrollback; do
     [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $t "* ]] && continue
     diag "--- $t"
     "t_$t"

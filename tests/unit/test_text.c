@@ -62,9 +62,21 @@ static void test_sanitize_bidi(void **state)
     check_sanitize("\xE2\x81\xA6x\xE2\x81\xA9", 0, "?x?");
     /* U+200E LRM, U+200F RLM, U+061C ARABIC LETTER MARK */
     check_sanitize("\xE2\x80\x8E\xE2\x80\x8F\xD8\x9C", 0, "???");
-    /* Neighbours that are not on the list pass: U+2029, U+202F, U+2065. */
-    check_sanitize("\xE2\x80\xA9\xE2\x80\xAF\xE2\x81\xA5", 0,
-                   "\xE2\x80\xA9\xE2\x80\xAF\xE2\x81\xA5");
+    /* Neighbours that are not on the list pass: U+2027, U+202F, U+2065. */
+    check_sanitize("\xE2\x80\xA7\xE2\x80\xAF\xE2\x81\xA5", 0,
+                   "\xE2\x80\xA7\xE2\x80\xAF\xE2\x81\xA5");
+}
+
+static void test_sanitize_line_separators(void **state)
+{
+    (void)state;
+    /* U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR end a line for
+     * JavaScript, editors and some terminals: never in a name or a note,
+     * not even with keep_newlines. */
+    check_sanitize("Ann\xE2\x80\xA8Smith\xE2\x80\xA9", 0, "Ann?Smith?");
+    check_sanitize("a\xE2\x80\xA8\nb", 1, "a?\nb");
+    assert_false(text_is_clean("x\xE2\x80\xA8y"));
+    assert_false(text_is_clean("x\xE2\x80\xA9y"));
 }
 
 static void test_sanitize_del(void **state)
@@ -582,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_sanitize_osc_title),
         cmocka_unit_test(test_sanitize_c1_csi),
         cmocka_unit_test(test_sanitize_bidi),
+        cmocka_unit_test(test_sanitize_line_separators),
         cmocka_unit_test(test_sanitize_del),
         cmocka_unit_test(test_sanitize_all_c0),
         cmocka_unit_test(test_sanitize_tab_newline),
