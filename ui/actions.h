@@ -42,6 +42,8 @@
     ACTION(PREV_QUARTER, "prev-quarter", "[", "measures: the previous quarter")        \
     ACTION(NEXT_QUARTER, "next-quarter", "]",                                          \
            "measures: the next quarter (from the month: this one)")                    \
+    ACTION(WRITE_FILE, "write-file", "f",                                              \
+           "quarterly report: write it to a new file (.txt .csv .json .html)")         \
     ACTION(TASK_DONE, "task-done", "d", "mark the selected task or plan step done")    \
     ACTION(HANDOFF, "handoff", "h", "propose a warm hand-off of the client")           \
     ACTION(ACCEPT, "accept", "a", "accept the selected hand-off")                      \

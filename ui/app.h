@@ -176,6 +176,10 @@ view *view_inbox_new(app *a);
 view *view_search_new(app *a);
 view *view_help_new(app *a);
 view *view_reports_new(app *a);
+
+/* The quarterly report of the last quarter ended, stepped by [ and ]
+ * (view_quarterly.c); NULL (the status says why) if it cannot be made. */
+view *view_quarterly_new(app *a);
 view *view_admin_new(app *a);
 view *view_agenda_new(app *a);
 view *view_team_caseload_new(app *a);

@@ -158,7 +158,7 @@ static int column_want(const cc_table *t, int c)
     char clean[512];
     int want = text_width(t->cols[c]);
     for (int r = 0; r < t->nrows && r < 200; r++) {
-        text_sanitize(table_cell(t, r, c), clean, sizeof clean, 0);
+        text_sanitize(table_shown(t, r, c), clean, sizeof clean, 0);
         int w = text_width(clean);
         want = w > want ? w : want;
     }
@@ -200,7 +200,7 @@ void draw_table(app *a, int y, int h, const cc_table *t, list_pos *pos,
     for (int i = 0; i < h - 1 && pos->top + i < t->nrows; i++) {
         int row = pos->top + i;
         for (int c = 0; c < n; c++)
-            cells[c] = table_cell(t, row, c);
+            cells[c] = table_shown(t, row, c);
         draw_columns(a, y + 1 + i, widths, cells, n,
                      row == pos->sel ? ROLE_SELECTED
                      : row_role      ? row_role(t, row)

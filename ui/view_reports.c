@@ -5,8 +5,8 @@
  * report, a few keys act: Enter drills into a coach's caseload or opens a
  * client; `a` assigns the suggested coach (unassigned referrals) or marks a
  * break-glass access reviewed (grants); `[` and `]` step the measures by
- * quarter. The audit chain screen shows the head and the last verification,
- * and `V` verifies with progress.
+ * quarter; the quarterly report is view_quarterly.c. The audit chain screen shows the
+ * head and the last verification, and `V` verifies with progress.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +35,7 @@ static const struct entry {
     {"grants", "Break-glass review"},
     {"audit", "Audit chain: status and verification"},
     {"review", "Encounter notifications to review: unknown patients"},
+    {"quarterly", "Quarterly report: every program and measure, by quarter"},
 };
 
 /* ---- one report -------------------------------------------------------- */
@@ -556,9 +557,10 @@ static enum redraw menu_key(app *a, view *v, enum action act, int ch)
     if (act != ACT_OPEN || !m->n)
         return REDRAW_PASS;
     const char *kind = entries[m->idx[m->pos.sel]].kind;
-    app_push(a, !strcmp(kind, "audit")    ? audit_view_new(a)
-                : !strcmp(kind, "review") ? review_view_new(a)
-                                          : report_view_new(a, kind));
+    app_push(a, !strcmp(kind, "audit")       ? audit_view_new(a)
+                : !strcmp(kind, "review")    ? review_view_new(a)
+                : !strcmp(kind, "quarterly") ? view_quarterly_new(a)
+                                             : report_view_new(a, kind));
     return REDRAW_VIEW;
 }
 
@@ -582,7 +584,8 @@ view *view_reports_new(app *a)
         return NULL;
     }
     for (size_t i = 0; i < sizeof entries / sizeof *entries; i++) {
-        const char *action = !strcmp(entries[i].kind, "audit") ? "audit.verify"
+        const char *action = !strcmp(entries[i].kind, "audit")       ? "audit.verify"
+                             : !strcmp(entries[i].kind, "quarterly") ? "measures.view"
                              : !strcmp(entries[i].kind, "review")
                                  ? "encounter.review"
                                  : report_action(entries[i].kind);

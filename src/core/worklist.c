@@ -54,6 +54,13 @@ int table_is_null(const cc_table *t, int r, int c)
            !t->cells[r * t->ncols + c];
 }
 
+const char *table_shown(const cc_table *t, int r, int c)
+{
+    int numeric = c >= 0 && c < t->ncols &&
+                  (t->types[c] == TABLE_INTEGER || t->types[c] == TABLE_REAL);
+    return numeric && table_is_null(t, r, c) ? "n/a" : table_cell(t, r, c);
+}
+
 int table_add_row(cc_table *t, const char *const *cells)
 {
     char **p = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *p);

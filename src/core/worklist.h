@@ -92,6 +92,10 @@ typedef struct cc_table {
  * it. A column whose values are all integers (or numbers) is typed so. */
 int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err);
 
+/* The cell as people see it: "n/a" where a numeric column has no value,
+ * else table_cell. */
+const char *table_shown(const cc_table *t, int r, int c);
+
 /* True if the cell at row r, column c has no value. */
 int table_is_null(const cc_table *t, int r, int c);
 

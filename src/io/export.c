@@ -169,6 +169,10 @@ static cJSON *row_referral(exporter *x, sqlite3_stmt *st)
     add_text(o, "status", st, 8);
     add_text(o, "status_at", st, 9);
     add_text(o, "reason", st, 10);
+    if (sqlite3_column_type(st, 11) == SQLITE_NULL)
+        cJSON_AddNullToObject(o, "readmit_risk");
+    else
+        cJSON_AddNumberToObject(o, "readmit_risk", sqlite3_column_double(st, 11));
     add_sub_strings(
         x, o, "history",
         "SELECT e.status || ' ' || e.at || ' ' || coalesce(s.login, 'system') "
@@ -344,13 +348,14 @@ static const struct export_kind {
     {"referrals",
      "SELECT r.id, r.client_id, p.code, r.source_type, o.facility_code, "
      "r.source_person, "
-     "r.criteria, r.received_date, r.status, r.status_at, r.reason FROM referral r "
+     "r.criteria, r.received_date, r.status, r.status_at, r.reason, r.readmit_risk "
+     "FROM referral r "
      "JOIN "
      "program p ON p.id = r.program_id LEFT JOIN organization o ON o.id = "
      "r.source_org_id "
      "ORDER BY r.id",
      row_referral,
-     "id,client,program,source_type,source_org,source_person,criteria,received_date,status,status_at,reason,history"},
+     "id,client,program,source_type,source_org,source_person,criteria,received_date,status,status_at,reason,readmit_risk,history"},
     {"consents",
      "SELECT c.id, c.client_id, c.kind, c.decision, c.decline_reason, c.purpose, "
      "c.information, c.substance_use, c.signed_date, s.login, c.witness, "

@@ -91,7 +91,7 @@ static int numeric(const cc_table *t, int c)
 
 static const char *shown(const cc_table *t, int r, int c)
 {
-    return numeric(t, c) && table_is_null(t, r, c) ? "n/a" : table_cell(t, r, c);
+    return table_shown(t, r, c);
 }
 
 /* One row (r = -1: the header); a text cell of any length, whole. */
