@@ -340,7 +340,7 @@ static void html_put(FILE *f, const char *s)
 
 static const char html_style[] =
     "<style>\n"
-    "@page { size: A4; margin: 14mm; }\n"
+    "@page { margin: 14mm; } /* the paper the printer has: A4 or Letter */\n"
     "body { font: 10pt/1.35 Helvetica, Arial, sans-serif; color: #111; "
     "max-width: 180mm; margin: 0 auto; }\n"
     "h1 { font-size: 15pt; margin: 0 0 4pt; }\n"
