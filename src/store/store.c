@@ -92,10 +92,22 @@ void store_page_key(const uint8_t *master, uint8_t out[VFS_KEY_BYTES])
 
 /* ---- errors ------------------------------------------------------------ */
 
+/* The message for a failure the disk or the allocator caused, or NULL:
+ * "disk full" must read as disk full, never as a generic I/O error. */
+static const char *resource_failure(int rc)
+{
+    if (rc == SQLITE_FULL)
+        return "disk full (no space left on the device)";
+    if (rc == SQLITE_NOMEM || rc == SQLITE_IOERR_NOMEM)
+        return "out of memory";
+    return NULL;
+}
+
 int store_fail(store *s, int rc, const char *what, cc_err *err)
 {
     const char *vfs = vfs_last_error();
     const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    const char *res = resource_failure(rc);
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -104,12 +116,22 @@ int store_fail(store *s, int rc, const char *what, cc_err *err)
         if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
             return cc_err_set(err, CC_EINPUT,
                               "%s: it refers to something that does not exist", what);
+        if (rc == SQLITE_CONSTRAINT_COMMITHOOK)
+            return cc_err_set(err, CC_EDATA,
+                              "%s: refused a commit the store did not issue (rolled "
+                              "back)",
+                              what);
         return cc_err_set(err, CC_EINPUT, "%s: %s", what, msg);
     default:
         break;
     }
+    if (res)
+        return cc_err_set(err, CC_EDATA, "%s: %s", what, res);
     if (rc == SQLITE_IOERR_DATA || (vfs[0] && (rc & 0xff) == SQLITE_IOERR))
         return cc_err_set(err, CC_EDATA, "%s: %s", what, vfs[0] ? vfs : msg);
+    if ((rc & 0xff) == SQLITE_IOERR)
+        return cc_err_set(err, CC_EDATA, "%s: disk I/O error on %s", what,
+                          s ? s->path : "the database");
     if ((rc & 0xff) == SQLITE_CANTOPEN && vfs[0])
         return cc_err_set(err, CC_EDATA, "%s: %s", what, vfs);
     if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
@@ -160,8 +182,10 @@ int store_begin(store *s, cc_err *err)
     for (;;) {
         vfs_clear_error();
         int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-        if (rc == SQLITE_OK)
+        if (rc == SQLITE_OK) {
+            s->txn_open = 1;
             return CC_OK;
+        }
         if ((rc & 0xff) != SQLITE_BUSY || clock_mono_ms() - start >= s->busy_ms)
             return store_fail(s, rc, "begin", err);
         sleep_us(1000 + (long)randombytes_uniform(20000));
@@ -170,8 +194,11 @@ int store_begin(store *s, cc_err *err)
 
 int store_commit(store *s, cc_err *err)
 {
+    s->committing = 1;
     int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    s->committing = 0;
     if (rc == SQLITE_OK) {
+        s->txn_open = 0;
         audit_anchor_maybe(s); /* every N minutes while a session writes */
         return CC_OK;
     }
@@ -180,10 +207,54 @@ int store_commit(store *s, cc_err *err)
     return err ? err->code : CC_EDATA;
 }
 
+/* ROLLBACK through the statement prepared at open (no parse, so no
+ * allocation); through sqlite3_exec if that is gone or failed. */
+static int rollback_once(store *s)
+{
+    int rc = SQLITE_ERROR;
+    if (s->rollback) {
+        rc = sqlite3_step(s->rollback);
+        sqlite3_reset(s->rollback);
+    }
+    if (rc != SQLITE_DONE && !sqlite3_get_autocommit(s->db))
+        rc = sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
 void store_rollback(store *s)
 {
-    if (s && s->db && !sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!s || !s->db)
+        return;
+    for (int tries = 0; tries < 3 && !sqlite3_get_autocommit(s->db); tries++)
+        rollback_once(s);
+    if (sqlite3_get_autocommit(s->db))
+        s->txn_open = 0; /* else the guard goes on refusing to commit it */
+}
+
+/* The commit guard (sqlite3_commit_hook): between store_begin and the
+ * store_commit or store_rollback that ends its use case, nothing commits but
+ * store_commit. Any other commit (a read path's BEGIN ... COMMIT run while a
+ * failed ROLLBACK left the transaction open; a statement run in autocommit
+ * mode after SQLite rolled the transaction back on an I/O or memory error)
+ * is turned into a rollback, so no change lands without the audit entry its
+ * use case writes before committing. */
+static int commit_guard(void *arg)
+{
+    const store *s = arg;
+    return s->txn_open && !s->committing;
+}
+
+/* Install the guard and prepare the rollback statement on s->db. */
+static int guard_install(store *s, cc_err *err)
+{
+    sqlite3_commit_hook(s->db, commit_guard, s);
+    if (s->rollback && sqlite3_db_handle(s->rollback) == s->db)
+        return CC_OK;
+    sqlite3_finalize(s->rollback); /* one of a connection closed by a reopen */
+    s->rollback = NULL;
+    int rc = sqlite3_prepare_v3(s->db, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT,
+                                &s->rollback, NULL);
+    return rc == SQLITE_OK ? CC_OK : store_fail(s, rc, "opening the database", err);
 }
 
 /* ---- meta -------------------------------------------------------------- */
@@ -269,6 +340,8 @@ void store_close(store *s)
         store_rollback(s);
         if (sqlite3_db_readonly(s->db, "main") == 0)
             store_optimize(s);
+        sqlite3_finalize(s->rollback);
+        s->rollback = NULL;
         stmtcache_forget(s->db);
         sqlite3_close_v2(s->db);
     }
@@ -386,6 +459,8 @@ int store_configure(store *s, cc_err *err)
     int rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "opening the database", err);
+    if (guard_install(s, err) != CC_OK)
+        return err->code;
     return set_cache(s, err);
 }
 
