@@ -242,9 +242,12 @@ static int zip_outside(cc_ctx *ctx, const char *zip, int *outside, cc_err *err)
     if (!st)
         return err->code;
     sqlite3_bind_text(st, 1, zip, -1, SQLITE_STATIC);
-    *outside = sqlite3_step(st) != SQLITE_ROW;
-    ctx_finalize(st);
-    return CC_OK;
+    int rc = sqlite3_step(st);
+    *outside = rc != SQLITE_ROW;
+    ctx_finalize(st); /* a failed read is the store's trouble, not the ZIP's */
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? CC_OK
+               : store_fail(ctx->st, rc, "checking the ZIP code", err);
 }
 
 int client_check_intake(cc_ctx *ctx, const client *c, client_intake *out, cc_err *err)

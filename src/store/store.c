@@ -103,6 +103,18 @@ static const char *resource_failure(int rc)
     return NULL;
 }
 
+/* Why a transaction was lost: the disk's failure the VFS named, else the
+ * error SQLite rolled it back on, else the guard's refusal. */
+static const char *lost_cause(const store *s)
+{
+    const char *vfs = vfs_last_error();
+    const char *res = s ? resource_failure(s->lost_rc) : NULL;
+    return vfs[0] ? vfs
+           : res  ? res
+                  : "the database rolled the change back after an error, and refused "
+                    "to commit the rest";
+}
+
 int store_fail(store *s, int rc, const char *what, cc_err *err)
 {
     const char *vfs = vfs_last_error();
@@ -116,17 +128,16 @@ int store_fail(store *s, int rc, const char *what, cc_err *err)
         if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
             return cc_err_set(err, CC_EINPUT,
                               "%s: it refers to something that does not exist", what);
-        if (rc == SQLITE_CONSTRAINT_COMMITHOOK)
-            return cc_err_set(err, CC_EDATA,
-                              "%s: refused a commit the store did not issue (rolled "
-                              "back)",
-                              what);
+        if (rc == SQLITE_CONSTRAINT_COMMITHOOK) /* the guard, below */
+            return cc_err_set(err, CC_EDATA, "%s: nothing was saved: %s", what,
+                              lost_cause(s));
         return cc_err_set(err, CC_EINPUT, "%s: %s", what, msg);
     default:
         break;
     }
     if (res)
-        return cc_err_set(err, CC_EDATA, "%s: %s", what, res);
+        return cc_err_set(err, CC_EDATA, "%s: %s on %s", what, res,
+                          s ? s->path : "the database");
     if (rc == SQLITE_IOERR_DATA || (vfs[0] && (rc & 0xff) == SQLITE_IOERR))
         return cc_err_set(err, CC_EDATA, "%s: %s", what, vfs[0] ? vfs : msg);
     if ((rc & 0xff) == SQLITE_IOERR)
@@ -184,6 +195,7 @@ int store_begin(store *s, cc_err *err)
         int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
         if (rc == SQLITE_OK) {
             s->txn_open = 1;
+            s->lost_rc = SQLITE_OK;
             return CC_OK;
         }
         if ((rc & 0xff) != SQLITE_BUSY || clock_mono_ms() - start >= s->busy_ms)
@@ -192,8 +204,19 @@ int store_begin(store *s, cc_err *err)
     }
 }
 
+/* The transaction store_begin opened is gone before its COMMIT: SQLite
+ * rolled it back on an I/O or memory error that a step of the use case
+ * did not pass on. Nothing of it was saved; say why as well as we know. */
+static int commit_lost(store *s, cc_err *err)
+{
+    s->txn_open = 0;
+    return cc_err_set(err, CC_EDATA, "commit: nothing was saved: %s", lost_cause(s));
+}
+
 int store_commit(store *s, cc_err *err)
 {
+    if (s->txn_open && sqlite3_get_autocommit(s->db))
+        return commit_lost(s, err);
     s->committing = 1;
     int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     s->committing = 0;
@@ -225,8 +248,10 @@ void store_rollback(store *s)
 {
     if (!s || !s->db)
         return;
+    s->rolling_back = 1;
     for (int tries = 0; tries < 3 && !sqlite3_get_autocommit(s->db); tries++)
         rollback_once(s);
+    s->rolling_back = 0;
     if (sqlite3_get_autocommit(s->db))
         s->txn_open = 0; /* else the guard goes on refusing to commit it */
 }
@@ -244,10 +269,20 @@ static int commit_guard(void *arg)
     return s->txn_open && !s->committing;
 }
 
+/* A rollback nobody asked for (SQLite's own, after an I/O or memory error
+ * inside the transaction): keep its cause for the commit's message. */
+static void rollback_seen(void *arg)
+{
+    store *s = arg;
+    if (s->txn_open && !s->rolling_back && s->lost_rc == SQLITE_OK)
+        s->lost_rc = sqlite3_errcode(s->db);
+}
+
 /* Install the guard and prepare the rollback statement on s->db. */
 static int guard_install(store *s, cc_err *err)
 {
     sqlite3_commit_hook(s->db, commit_guard, s);
+    sqlite3_rollback_hook(s->db, rollback_seen, s);
     if (s->rollback && sqlite3_db_handle(s->rollback) == s->db)
         return CC_OK;
     sqlite3_finalize(s->rollback); /* one of a connection closed by a reopen */
