@@ -173,6 +173,7 @@ static void test_long_persistent(void **state)
 int main(void)
 {
     setenv("CARECOORD_NOW", "2026-11-22T12:00:00Z", 1);
+    wf_fast_tmpdir();
     if (faultvfs_install() != SQLITE_OK) {
         fprintf(stderr, "cannot install the fault VFS\n");
         return 1;

@@ -42,6 +42,11 @@ void wf_run(const char *dir, wf_result *r);
  * test on any breach, naming label). */
 void wf_verify(const char *dir, const wf_result *r, const char *label);
 
+/* Scratch directories in memory (/dev/shm) unless TMPDIR says otherwise:
+ * the fault VFS stands for the disk here, and hundreds of runs of real
+ * fsyncs would take minutes on a busy one. */
+void wf_fast_tmpdir(void);
+
 /* True if msg is one printable line. */
 int wf_one_line(const char *msg);
 
