@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../util/alloc.h"
 #include "../util/clock.h"
 #include "../util/hooks.h"
 #include "audit.h"
@@ -333,7 +334,7 @@ int store_meta_set(store *s, const char *key, const char *value, cc_err *err)
 
 static store *store_alloc(const char *path, cc_err *err)
 {
-    store *s = calloc(1, sizeof *s);
+    store *s = cc_calloc(1, sizeof *s);
     if (!s) {
         cc_err_set(err, CC_EDATA, "out of memory");
         return NULL;
@@ -502,7 +503,7 @@ int store_configure(store *s, cc_err *err)
 /* Attach the page key of every key generation to the VFS for s->path. */
 static int attach_keys(store *s, cc_err *err)
 {
-    uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
+    uint8_t *pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES);
     int n = keyfile_gen_count(s->kf);
     if (!pk)
         return cc_err_set(err, CC_EDATA, "out of memory");
@@ -549,7 +550,8 @@ static int load_keys(store *s, cc_err *err)
 {
     if (keyfile_load(s->keys_path, &s->kf, err) != CC_OK)
         return err->code;
-    s->masters = sodium_malloc((size_t)keyfile_gen_count(s->kf) * STORE_KEY_BYTES);
+    s->masters = cc_malloc_with(sodium_malloc,
+                                (size_t)keyfile_gen_count(s->kf) * STORE_KEY_BYTES);
     return s->masters ? CC_OK : cc_err_set(err, CC_EDATA, "out of memory");
 }
 
@@ -756,7 +758,7 @@ static int create_keys(store *s, const uint8_t *master, const char *login,
     uint8_t id[VFS_DBID_BYTES];
     randombytes_buf(id, sizeof id);
     s->kf = keyfile_new(id);
-    s->masters = sodium_malloc(STORE_KEY_BYTES);
+    s->masters = cc_malloc_with(sodium_malloc, STORE_KEY_BYTES);
     if (!s->kf || !s->masters)
         return cc_err_set(err, CC_EDATA, "out of memory");
     memcpy(s->masters, master, STORE_KEY_BYTES);
@@ -799,7 +801,7 @@ int store_create(const char *path, const char *login, const char *passphrase,
 {
     if (sodium_init() < 0)
         return cc_err_set(err, CC_EDATA, "libsodium failed to initialise");
-    uint8_t *master = sodium_malloc(STORE_KEY_BYTES);
+    uint8_t *master = cc_malloc_with(sodium_malloc, STORE_KEY_BYTES);
     if (!master)
         return cc_err_set(err, CC_EDATA, "out of memory");
     randombytes_buf(master, STORE_KEY_BYTES);

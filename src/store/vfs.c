@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/alloc.h"
+
 enum file_kind { KIND_MAIN = 1, KIND_JOURNAL = 2, KIND_WAL = 3, KIND_MEM = 4 };
 
 #define PAGE      VFS_PAGE_SIZE
@@ -144,11 +146,11 @@ int vfs_full_path(const char *path, char *out, int outsz)
 
 static ring *ring_new(const char *full)
 {
-    ring *r = calloc(1, sizeof *r);
+    ring *r = cc_calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    r->path = strdup(full);
-    r->keys = sodium_malloc(MAX_IDS * VFS_KEY_BYTES);
+    r->path = cc_strdup(full);
+    r->keys = cc_malloc_with(sodium_malloc, MAX_IDS * VFS_KEY_BYTES);
     if (!r->path || !r->keys) {
         sodium_free(r->keys);
         free(r->path);
@@ -949,7 +951,7 @@ static int mem_grow(mem_file *m, sqlite3_int64 need)
     sqlite3_int64 cap = m->cap ? m->cap : 65536;
     while (cap < need)
         cap *= 2;
-    uint8_t *p = malloc((size_t)cap);
+    uint8_t *p = cc_malloc((size_t)cap);
     if (!p)
         return SQLITE_IOERR_NOMEM;
     if (m->data) {

@@ -4,13 +4,14 @@
  * truncate or lock with an I/O error (SQLITE_IOERR_*, as EIO gives) or disk
  * full (SQLITE_FULL, as ENOSPC gives), for every N of a day of work
  * (workflow.c: open, intake, edit, consent, contact, assessment, close),
- * once and from then on. For each N: no crash; the first failure is one
+ * once and (disk full) from then on. For each N: no crash; the first failure is one
  * line, and says "disk full" when the disk is full and never when it is
  * not; once the fault is gone the store reopens, passes integrity_check and
  * audit verify, keeps every acknowledged change with its audit entry and no
  * change without one, and no stray file is left. CI mode tries every N of
  * every operation once (a single fault) and every N of writes and syncs
- * persistently; FAULT_LONG=1 also runs every persistent mode.
+ * with the disk full from then on; FAULT_LONG=1 also runs every operation
+ * failing from the Nth on with either error.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -151,20 +152,22 @@ static void test_lock_once(void **state)
     sweep_all_kinds(FAULT_LOCK, 0);
 }
 
-/* The disk stays full (or broken) from the Nth write or sync on. */
-static void test_write_sync_persistent(void **state)
+/* The disk stays full from the Nth write or sync on. */
+static void test_full_persistent(void **state)
 {
     (void)state;
-    sweep_all_kinds(FAULT_WRITE, 1);
-    sweep_all_kinds(FAULT_SYNC, 1);
+    sweep(FAULT_WRITE, SQLITE_FULL, 1);
+    sweep(FAULT_SYNC, SQLITE_FULL, 1);
 }
 
-/* FAULT_LONG=1: reads, truncates and locks failing from the Nth on too. */
+/* FAULT_LONG=1: every operation failing from the Nth on, either way. */
 static void test_long_persistent(void **state)
 {
     (void)state;
     if (!long_mode())
         skip();
+    sweep(FAULT_WRITE, eio_codes[FAULT_WRITE], 1);
+    sweep(FAULT_SYNC, eio_codes[FAULT_SYNC], 1);
     sweep_all_kinds(FAULT_READ, 1);
     sweep_all_kinds(FAULT_TRUNCATE, 1);
     sweep_all_kinds(FAULT_LOCK, 1);
@@ -184,7 +187,7 @@ int main(void)
         cmocka_unit_test(test_sync_once),
         cmocka_unit_test(test_truncate_once),
         cmocka_unit_test(test_lock_once),
-        cmocka_unit_test(test_write_sync_persistent),
+        cmocka_unit_test(test_full_persistent),
         cmocka_unit_test(test_long_persistent),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
