@@ -505,14 +505,15 @@ static int attach_keys(store *s, cc_err *err)
 {
     uint8_t *pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES);
     int n = keyfile_gen_count(s->kf);
+    int rc = SQLITE_OK;
     if (!pk)
         return cc_err_set(err, CC_EDATA, "out of memory");
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && rc == SQLITE_OK; i++) {
         store_page_key(s->masters + (size_t)i * STORE_KEY_BYTES, pk);
-        vfs_key_attach(s->path, keyfile_gen_id(s->kf, i), pk);
+        rc = vfs_key_attach(s->path, keyfile_gen_id(s->kf, i), pk);
     }
-    sodium_free(pk);
-    return CC_OK;
+    sodium_free(pk); /* store_close detaches whatever was attached */
+    return rc == SQLITE_OK ? CC_OK : store_fail(s, rc, "attaching the keys", err);
 }
 
 /* Which key generation the database file is written under. */

@@ -29,6 +29,8 @@
 
 static int64_t coach_id, ngh_id;
 
+long (*wf_mark)(void);
+
 static void join(char *out, size_t n, const char *dir, const char *name)
 {
     snprintf(out, n, "%s/%s", dir, name);
@@ -143,6 +145,7 @@ static void note(wf_result *r, enum wf_step step, int rc, const cc_err *err)
 {
     r->ran[step] = 1;
     r->acked[step] = rc == CC_OK;
+    r->marks[step] = wf_mark ? wf_mark() : 0;
     if (rc != CC_OK && r->failed < 0) {
         r->failed = (int)step;
         r->err = *err;

@@ -22,11 +22,15 @@ enum wf_step {
 };
 
 typedef struct wf_result {
-    int acked[WF_STEPS]; /* the step returned CC_OK */
-    int ran[WF_STEPS];   /* the step was tried */
-    int failed;          /* the first step that failed, or -1 */
-    cc_err err;          /* its message */
+    int acked[WF_STEPS];  /* the step returned CC_OK */
+    int ran[WF_STEPS];    /* the step was tried */
+    int failed;           /* the first step that failed, or -1 */
+    cc_err err;           /* its message */
+    long marks[WF_STEPS]; /* wf_mark() right after each step that ran */
 } wf_result;
+
+/* Called (when set) after each step; kept in wf_result.marks. */
+extern long (*wf_mark)(void);
 
 /* Build the base store at dir/base.db once: staff, a team, nothing else. */
 void wf_prepare(const char *dir);
