@@ -8,7 +8,8 @@
  * line, and says "disk full" when the disk is full and never when it is
  * not; once the fault is gone the store reopens, passes integrity_check and
  * audit verify, keeps every acknowledged change with its audit entry and no
- * change without one, and no stray file is left. CI mode tries every N of
+ * change without one, and no stray file is left; a staff member's key slot
+ * is in the key file exactly when their account records it. CI mode tries every N of
  * every operation once (a single fault) and every N of writes and syncs
  * with the disk full from then on; FAULT_LONG=1 also runs every operation
  * failing from the Nth on with either error.
@@ -23,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/staff.h"
 #include "faultvfs.h"
+#include "store/keyfile.h"
 #include "testutil.h"
 #include "workflow.h"
 
@@ -173,6 +176,100 @@ static void test_long_persistent(void **state)
     sweep_all_kinds(FAULT_LOCK, 1);
 }
 
+/* ---- a key slot and its account --------------------------------------
+ * Adding a staff member writes their key slot to the key file inside the
+ * transaction (plain POSIX writes, not through the VFS), then commits; a
+ * failed commit removes the slot again. After a fault at every N, the key
+ * file's slots and the accounts that record a slot are the same set. */
+
+#define NURSE_PASS "staple of the day 42 synthetic"
+
+/* Add nurse1 with a passphrase to dir/run.db; the step's result. */
+static int add_nurse(cc_err *err)
+{
+    char db[600];
+    store *s = NULL;
+    snprintf(db, sizeof db, "%s/run.db", dir);
+    int rc = store_open_with_key(db, tu_master, &s, err);
+    if (rc != CC_OK)
+        return rc;
+    rc = staff_add(s, 0, "nurse1", "nurse", "Nurse One", NURSE_PASS, 0, err);
+    store_close(s);
+    return rc;
+}
+
+/* Slots of the key file and accounts with a recorded slot agree; returns
+ * whether nurse1 has both. */
+static int check_slots(int acked, const char *label)
+{
+    char db[600], keys[620];
+    keyfile *kf;
+    cc_err err = {0};
+    snprintf(db, sizeof db, "%s/run.db", dir);
+    snprintf(keys, sizeof keys, "%s/run.db.keys", dir);
+    store *s = tu_open(db);
+    long long accounts = tu_int(s, "SELECT count(*) FROM staff WHERE login = 'nurse1' "
+                                   "AND slot_pk IS NOT NULL");
+    long long audited = tu_int(s, "SELECT count(*) FROM audit WHERE action = "
+                                  "'keyslot.add' AND object = 'nurse1'");
+    store_close(s);
+    assert_int_equal(keyfile_load(keys, &kf, &err), CC_OK);
+    int slots = keyfile_has_slot(kf, "nurse1");
+    keyfile_free(kf);
+    if (slots != accounts || audited != accounts || (acked && !slots))
+        print_error("%s: slot %d, account with slot %lld, audited %lld, acked %d\n",
+                    label, slots, accounts, audited, acked);
+    assert_int_equal(slots, accounts);
+    assert_int_equal(audited, accounts);
+    assert_true(!acked || slots);
+    return slots;
+}
+
+static void sweep_slot(enum fault_op op, int rc, int sticky)
+{
+    cc_err err = {0};
+    wf_reset(dir);
+    faultvfs_arm(op, 0, 0, 0);
+    assert_int_equal(add_nurse(&err), CC_OK);
+    long total = faultvfs_count(op), refused = 0, kept = 0;
+    for (long n = 1; n <= total; n++) {
+        char label[96];
+        wf_result r = {.failed = -1};
+        snprintf(label, sizeof label, "staff_add: %s #%ld of %ld %s%s",
+                 faultvfs_op_name(op), n, total, rc == SQLITE_FULL ? "ENOSPC" : "EIO",
+                 sticky ? " on" : "");
+        wf_reset(dir);
+        faultvfs_arm(op, n, rc, sticky);
+        cc_err e = {0};
+        int acked = add_nurse(&e) == CC_OK;
+        faultvfs_disarm();
+        if (!acked) {
+            r.failed = WF_OPEN;
+            r.err = e;
+        }
+        wf_verify(dir, &r, label);
+        check_message(&r, rc, label);
+        kept += check_slots(acked, label) && !acked;
+        refused += !acked;
+    }
+    print_message("# staff_add %s %s%s: %ld of %ld runs failed, %ld of those kept the "
+                  "account and its slot (committed on disk before the fault)\n",
+                  faultvfs_op_name(op), rc == SQLITE_FULL ? "ENOSPC" : "EIO",
+                  sticky ? " on" : "", refused, total, kept);
+    assert_true(refused > 0);
+}
+
+/* Writes and syncs failing once, and the disk full from then on. */
+static void test_key_slot_with_its_account(void **state)
+{
+    (void)state;
+    store_set_pwhash_cost(1); /* one pass over 64 MiB: quick enough */
+    sweep_slot(FAULT_WRITE, eio_codes[FAULT_WRITE], 0);
+    sweep_slot(FAULT_WRITE, SQLITE_FULL, 1);
+    sweep_slot(FAULT_SYNC, eio_codes[FAULT_SYNC], 0);
+    sweep_slot(FAULT_SYNC, SQLITE_FULL, 1);
+}
+
 int main(void)
 {
     setenv("CARECOORD_NOW", "2026-11-22T12:00:00Z", 1);
@@ -189,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_lock_once),
         cmocka_unit_test(test_full_persistent),
         cmocka_unit_test(test_long_persistent),
+        cmocka_unit_test(test_key_slot_with_its_account),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
