@@ -12,8 +12,8 @@
  *
  * SQLite allocates some 9,000 times in one such day, so CI mode tries every N
  * of SQLite's allocations in one edit (where a lost audit entry was found:
- * without the store's commit guard this test fails), every 31st N of the
- * whole day once and every 53rd from then on, and every N of the program's
+ * without the store's commit guard this test fails), every 47th N of the
+ * whole day once and every 89th from then on, and every N of the program's
  * own; FAULT_LONG=1 tries every N of the whole day, once and from then on.
  */
 #include <setjmp.h>
@@ -207,7 +207,7 @@ static void test_sqlite_whole_day(void **state)
     wf_result r;
     (void)state;
     long total = clean_counts(SQLITE_ALLOC, &r);
-    sweep(SQLITE_ALLOC, 1, total, long_mode() ? 1 : 31, 0);
+    sweep(SQLITE_ALLOC, 1, total, long_mode() ? 1 : 47, 0);
 }
 
 /* The whole day with memory gone from the Nth allocation on. */
@@ -216,7 +216,7 @@ static void test_sqlite_from_then_on(void **state)
     wf_result r;
     (void)state;
     long total = clean_counts(SQLITE_ALLOC, &r);
-    sweep(SQLITE_ALLOC, 1, total, long_mode() ? 1 : 53, 1);
+    sweep(SQLITE_ALLOC, 1, total, long_mode() ? 1 : 89, 1);
 }
 
 /* Every N of the program's own allocations, once and from then on. */
