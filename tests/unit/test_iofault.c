@@ -4,15 +4,16 @@
  * truncate or lock with an I/O error (SQLITE_IOERR_*, as EIO gives) or disk
  * full (SQLITE_FULL, as ENOSPC gives), for every N of a day of work
  * (workflow.c: open, intake, edit, consent, contact, assessment, close),
- * once and (disk full) from then on. For each N: no crash; the first failure is one
- * line, and says "disk full" when the disk is full and never when it is
- * not; once the fault is gone the store reopens, passes integrity_check and
- * audit verify, keeps every acknowledged change with its audit entry and no
- * change without one, and no stray file is left; a staff member's key slot
- * is in the key file exactly when their account records it. CI mode tries every N of
- * every operation once (a single fault) and every N of writes and syncs
- * with the disk full from then on; FAULT_LONG=1 also runs every operation
- * failing from the Nth on with either error.
+ * once and (disk full) from then on. For each N: no crash; the first
+ * failure is one line, and says "disk full" when the disk is full and never
+ * when it is not; once the fault is gone the store reopens, passes
+ * integrity_check and audit verify, keeps every acknowledged change with
+ * its audit entry and no change without one, and no stray file is left; a
+ * staff member's key slot is in the key file exactly when their account
+ * records it. CI mode tries every N of every operation once (a single
+ * fault) and every N of writes and syncs with the disk full from then on;
+ * FAULT_LONG=1 also runs every operation failing from the Nth on with
+ * either error.
  */
 #include <setjmp.h>
 #include <stdarg.h>
