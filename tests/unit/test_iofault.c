@@ -88,6 +88,8 @@ static void check_message(const wf_result *r, int rc, const char *label)
 {
     if (r->failed < 0)
         return;
+    if (getenv("FAULT_VERBOSE")) /* every message, to read them by hand */
+        print_message("# %s: step %d: %s\n", label, r->failed, r->err.msg);
     if (!wf_one_line(r->err.msg))
         print_error("%s: not one line: %s\n", label, r->err.msg);
     assert_true(wf_one_line(r->err.msg));

@@ -160,7 +160,7 @@ static void check_message(const wf_result *r, const char *label)
     assert_true(wf_one_line(m));
     assert_true(clear || r->err.code != CC_EDATA);
     misleading += !clear;
-    if (!clear && getenv("FAULT_VERBOSE"))
+    if (!clear && getenv("FAULT_VERBOSE")) /* to read them by hand */
         print_message("# %s: step %d: %s\n", label, r->failed, m);
 }
 
