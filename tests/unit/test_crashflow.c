@@ -17,6 +17,11 @@
  * partial backup). test_cleanup_at_open plants each kind of leftover by
  * hand, a live backup's among them, and checks what the open removes.
  *
+ * A backup or rekey writes its audit entry after its commit point (the
+ * rename), so a kill in between leaves a whole backup, or a store under its
+ * new key, with no entry: the test counts those (every acknowledged one is
+ * audited) and prints the figure rather than failing on it.
+ *
  * CRASH_CYCLES (default 200; the long run by hand is 10000) is split
  * between the workflows (the table flows[]: 85% of it, the slow rekey and
  * backup taking fewer); CRASH_SEED replays the choices
