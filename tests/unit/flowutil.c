@@ -81,8 +81,9 @@ static void log_add(fu_log *log, const fu_rec *r)
         log->ready = 1;
 }
 
-/* Read records until FU_READY (until_ready) or the end of the pipe. */
-static void read_recs(int fd, fu_log *log, int until_ready)
+/* Read records until one k waits for (k not NULL) or the end of the
+ * pipe. */
+static void read_recs(int fd, fu_log *log, const fu_kill *k)
 {
     fu_rec r;
     size_t have = 0;
@@ -99,8 +100,10 @@ static void read_recs(int fd, fu_log *log, int until_ready)
             continue;
         have = 0;
         log_add(log, &r);
-        if (until_ready && r.kind == FU_READY)
+        if (k && r.kind == k->wait_kind && (k->wait_a < 0 || r.a == k->wait_a)) {
+            log->waited = 1;
             return;
+        }
     }
 }
 
@@ -120,12 +123,12 @@ void fu_run_child(void (*fn)(void *arg, int fd), void *arg, const fu_kill *k,
         _exit(FU_EXIT_WORK);
     }
     close(fds[1]);
-    if (k->after_ready)
-        read_recs(fds[0], log, 1);
+    if (k->wait_kind)
+        read_recs(fds[0], log, k);
     fu_sleep_us(k->delay_us);
     kill(pid, SIGKILL);
     assert_int_equal(waitpid(pid, &status, 0), pid);
-    read_recs(fds[0], log, 0);
+    read_recs(fds[0], log, NULL);
     close(fds[0]);
     if (WIFEXITED(status))
         print_error("child exited with status %d before it was killed (see its "

@@ -26,14 +26,16 @@ typedef struct fu_rec {
 typedef struct fu_log {
     fu_rec *recs;
     size_t n, cap;
-    int ready; /* FU_READY was read */
+    int ready;  /* FU_READY was read */
+    int waited; /* the record the kill waited for was read */
 } fu_log;
 
-/* How to kill: after delay_us, counted from FU_READY if after_ready,
- * else from the fork. */
+/* How to kill: delay_us after the child reported a record of kind
+ * wait_kind (FU_READY: it has opened the store) whose a is wait_a (any a
+ * if wait_a < 0), or after the fork if wait_kind is 0. */
 typedef struct fu_kill {
     long delay_us;
-    int after_ready;
+    int64_t wait_kind, wait_a;
 } fu_kill;
 
 /* The next number of a splitmix64 stream (a seed replays everything). */

@@ -70,8 +70,18 @@ enum rec_kind {
     R_IMPORT,     /* batch number, rows */
     R_REKEY_IN,   /* the key's print before */
     R_REKEY,      /* the new key's print */
-    R_BACKUP      /* backup number */
+    R_BACKUP,     /* backup number */
+    R_KINDS,
+    R_BEGIN = 64 /* the use case a starts */
 };
+
+static const char *const kind_names[R_KINDS] = {
+    [R_INTAKE] = "intake",     [R_ASSIGN] = "assignment",  [R_PROPOSE] = "proposal",
+    [R_ACCEPT] = "acceptance", [R_BULK] = "caseload move", [R_IMPORT] = "import",
+    [R_REKEY] = "rekey",       [R_BACKUP] = "backup"};
+
+/* The kinds of leftovers a killed process can leave. */
+enum { LEFT_KEYS_TMP, LEFT_REKEY, LEFT_MARKER, LEFT_BACKUP, LEFT_KINDS };
 
 /* The scene's staff (the same ids in every fresh store). */
 static struct {
@@ -90,7 +100,9 @@ typedef struct run {
     int64_t audit_entries; /* entries as last verified */
     int64_t key_print;     /* rekey: the key the store opens under */
     int64_t next_backup;   /* backup: the first number not taken */
-    long long acked, before_ready, leftovers, old_key, new_key, in_rekey;
+    long long acked, before_ready, old_key, new_key, in_rekey;
+    long long during[R_KINDS];         /* kills while a use case of that kind ran */
+    long long left[LEFT_KINDS];        /* leftovers the next open removed, by kind */
     int64_t rekeys_acked, rekeys_done; /* in this store */
     long long unaudited;     /* backups or rekeys done, not audited: this store */
     long long unaudited_sum; /* the same in the stores before it */
@@ -103,7 +115,9 @@ struct flow {
     long max_delay_us; /* after the child is ready */
     int passphrase;    /* opened with the administrator's passphrase */
     const char *family;
-    int clients; /* taken in by coach-a when the store is made */
+    int clients;         /* taken in by coach-a when the store is made */
+    int focus;           /* a use case to kill inside in 3 of 8 cycles (0: none) */
+    long focus_delay_us; /* after it starts */
     void (*step)(run *r, store *s, uint64_t *rng, int fd);
     void (*verify)(run *r, store *s, const fu_log *log);
 };
@@ -183,6 +197,7 @@ static void intake_one(store *s, int fd)
     if (un) {
         cc_ctx pm = as(s, sc.pm, "program-manager");
         int64_t coach = un % 2 ? sc.coach_a : sc.coach_b;
+        fu_report(fd, R_BEGIN, R_ASSIGN, 0, 0);
         need_ok(caseload_assign(&pm, un, coach, NULL, &err), "caseload_assign", &err);
         fu_report(fd, R_ASSIGN, un, coach, 0);
         return;
@@ -192,6 +207,7 @@ static void intake_one(store *s, int fd)
     snprintf(given, sizeof given, "Pat %lld", (long long)seq);
     person(&in, "Intake", given, seq);
     cc_ctx c = seq % 4 == 0 ? as(s, sc.nurse, "nurse") : as(s, sc.coach_a, "coach");
+    fu_report(fd, R_BEGIN, R_INTAKE, 0, 0);
     need_ok(intake_submit(&c, &in, &res, &err), "intake_submit", &err);
     fu_report(fd, R_INTAKE, seq, in.client.id, in.referral.id);
 }
@@ -217,6 +233,7 @@ static int accept_open(store *s, int batch_only, int fd)
     int64_t to = child_int(s, "SELECT to_staff_id FROM handoff WHERE id = ?1", h);
     int64_t cid = child_int(s, "SELECT client_id FROM handoff WHERE id = ?1", h);
     cc_ctx c = as(s, to, "coach");
+    fu_report(fd, R_BEGIN, R_ACCEPT, 0, 0);
     need_ok(handoff_accept(&c, h, NULL, &err), "handoff_accept", &err);
     fu_report(fd, R_ACCEPT, h, cid, to);
     return 1;
@@ -241,6 +258,7 @@ static void step_handoff(run *r, store *s, uint64_t *rng, int fd)
     snprintf(t.kind, sizeof t.kind, "staff");
     t.id = owner == sc.coach_a ? sc.coach_b : sc.coach_a;
     cc_ctx c = as(s, owner, "coach");
+    fu_report(fd, R_BEGIN, R_PROPOSE, 0, 0);
     need_ok(handoff_propose(&c, cid, &t, "crash test hand-off", 0, &h, &err),
             "handoff_propose", &err);
     fu_report(fd, R_PROPOSE, h, cid, t.id);
@@ -265,6 +283,7 @@ static void step_caseload(run *r, store *s, uint64_t *rng, int fd)
     snprintf(t.kind, sizeof t.kind, "staff");
     t.id = owner == sc.coach_a ? sc.coach_b : sc.coach_a;
     cc_ctx pm = as(s, sc.pm, "program-manager");
+    fu_report(fd, R_BEGIN, R_BULK, 0, 0);
     need_ok(
         handoff_bulk_caseload(&pm, owner, &t, "caseload move", &batch, &count, &err),
         "handoff_bulk_caseload", &err);
@@ -339,6 +358,7 @@ static void step_import(run *r, store *s, uint64_t *rng, int fd)
         fu_die(FU_EXIT_WORK, "csv", "the sheet did not read back whole");
     snprintf(source, sizeof source, "batch%lld.csv", (long long)b);
     cc_ctx c = b % 2 ? as(s, sc.coach_a, "coach") : as(s, sc.nurse, "nurse");
+    fu_report(fd, R_BEGIN, R_IMPORT, 0, 0);
     need_ok(intake_import(&c, rows, n, res, errs, 0, source, &err), "intake_import",
             &err);
     fu_report(fd, R_IMPORT, b, n, 0);
@@ -350,6 +370,7 @@ static void step_rekey(run *r, store *s, uint64_t *rng, int fd)
     cc_err err = {0};
     (void)r, (void)rng;
     intake_one(s, fd);
+    fu_report(fd, R_BEGIN, R_REKEY, 0, 0);
     fu_report(fd, R_REKEY_IN, fu_key_print(store_master(s)), 0, 0);
     need_ok(store_rekey(s, &err), "store_rekey", &err);
     fu_report(fd, R_REKEY, fu_key_print(store_master(s)), 0, 0);
@@ -371,6 +392,7 @@ static void step_backup(run *r, store *s, uint64_t *rng, int fd)
     backup_path(r, r->next_backup, dest, sizeof dest);
     while (stat(dest, &st) == 0)
         backup_path(r, ++r->next_backup, dest, sizeof dest);
+    fu_report(fd, R_BEGIN, R_BACKUP, 0, 0);
     need_ok(store_backup(s, dest, &err), "store_backup", &err);
     fu_report(fd, R_BACKUP, r->next_backup++, 0, 0);
 }
@@ -459,6 +481,7 @@ static void check_intake_rec(store *s, const fu_rec *rec)
 /* Every acknowledged use case of the log is there. */
 static void check_acked(run *r, store *s, const fu_log *log)
 {
+    int64_t running = 0; /* the use case under way when the kill came */
     for (size_t i = 0; i < log->n; i++) {
         const fu_rec *rec = &log->recs[i];
         switch (rec->kind) {
@@ -510,9 +533,15 @@ static void check_acked(run *r, store *s, const fu_log *log)
         default:
             break;
         }
-        if (rec->kind != FU_READY && rec->kind != R_REKEY_IN)
+        if (rec->kind == R_BEGIN || rec->kind == R_REKEY_IN) {
+            running = rec->kind == R_BEGIN ? rec->a : R_REKEY;
+        } else if (rec->kind != FU_READY) {
+            running = 0;
             r->acked++;
+        }
     }
+    if (running > 0 && running < R_KINDS)
+        r->during[running]++;
 }
 
 /* After a rekey killed or not: the store opened under the key of the last
@@ -607,13 +636,34 @@ static void verify_backup(run *r, store *s, const fu_log *log)
     r->unaudited = unaudited;
 }
 
-/* Leftovers of a killed process, before the next open cleans them. */
-static int leftovers_in(const run *r)
+/* Where each kind of leftover is and what it is called. */
+static const struct {
+    const char *label;
+    int in_bk; /* in bk/, not beside the store */
+    const char *pattern;
+} left_kinds[LEFT_KINDS] = {
+    {"key-file temporaries", 0, "flow.db.keys.tmp"},
+    {"rekey copies", 0, "flow.db.rekey*"},
+    {"backup markers", 0, "flow.db.backup-*"},
+    {"partial backup files", 1, "*.tmp*"},
+};
+
+/* Count the leftovers of a killed process, before the next open cleans
+ * them (a backup's key file without its database is a partial one too). */
+static void leftovers_count(run *r)
 {
-    static const char *const kinds[] = {"*.tmp", "*.tmp-*", "*.rekey*", "*.backup-*"};
-    int n = 0;
-    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-        n += fu_dir_count(r->dir, kinds[i]) + fu_dir_count(r->bkdir, kinds[i]);
+    for (int i = 0; i < LEFT_KINDS; i++)
+        r->left[i] += fu_dir_count(left_kinds[i].in_bk ? r->bkdir : r->dir,
+                                   left_kinds[i].pattern);
+    r->left[LEFT_BACKUP] +=
+        fu_dir_count(r->bkdir, "*.db.keys") - fu_dir_count(r->bkdir, "*.db");
+}
+
+static long long leftovers(const run *r)
+{
+    long long n = 0;
+    for (int i = 0; i < LEFT_KINDS; i++)
+        n += r->left[i];
     return n;
 }
 
@@ -650,7 +700,7 @@ static store *parent_open(const run *r)
 
 static void verify_cycle(run *r, const fu_log *log, int keep_wal)
 {
-    r->leftovers += leftovers_in(r);
+    leftovers_count(r);
     store *s = parent_open(r);
     fu_integrity_ok(s);
     check_acked(r, s, log);
@@ -773,10 +823,19 @@ static void run_cycle(run *r)
 {
     fu_log log;
     r->child_seed = fu_rng(&r->rng);
-    r->kill.after_ready = fu_below(&r->rng, 8) != 0;
-    r->kill.delay_us = (long)fu_below(
-        &r->rng, (uint64_t)(r->kill.after_ready ? r->f->max_delay_us + 1
-                                                : (r->f->passphrase ? 150000 : 8000)));
+    uint64_t how = fu_below(&r->rng, 8);
+    r->kill.wait_a = -1;
+    if (how == 0) { /* while it opens the store (and cleans up) */
+        r->kill.wait_kind = 0;
+        r->kill.delay_us = (long)fu_below(&r->rng, r->f->passphrase ? 150000 : 8000);
+    } else if (how < 4 && r->f->focus) { /* inside the use case that matters most */
+        r->kill.wait_kind = R_BEGIN;
+        r->kill.wait_a = r->f->focus;
+        r->kill.delay_us = (long)fu_below(&r->rng, (uint64_t)r->f->focus_delay_us + 1);
+    } else {
+        r->kill.wait_kind = FU_READY;
+        r->kill.delay_us = (long)fu_below(&r->rng, (uint64_t)r->f->max_delay_us + 1);
+    }
     int keep_wal = fu_below(&r->rng, 2) == 0;
     fu_run_child(child_main, r, &r->kill, &log);
     r->before_ready += !log.ready;
@@ -796,8 +855,17 @@ static void run_flow(run *r)
         run_cycle(r);
     }
     printf("# %s: %d kills (%lld while opening), %lld acknowledged use cases "
-           "verified, %lld leftover files cleaned by the next open",
-           r->f->name, r->cycles, r->before_ready, r->acked, r->leftovers);
+           "verified, %lld leftover files removed by the next open",
+           r->f->name, r->cycles, r->before_ready, r->acked, leftovers(r));
+    for (int i = 0; i < LEFT_KINDS; i++)
+        if (r->left[i])
+            printf(" (%s %lld)", left_kinds[i].label, r->left[i]);
+    const char *sep = "; kills inside: ";
+    for (int i = 0; i < R_KINDS; i++)
+        if (r->during[i]) {
+            printf("%s%s %lld", sep, kind_names[i], r->during[i]);
+            sep = ", ";
+        }
     if (r->f->verify == verify_rekey)
         printf(", %lld kills inside a rekey: %lld opened under the old key, %lld under "
                "the new one; %lld rekeys done but not audited",
@@ -814,12 +882,59 @@ static void run_flow(run *r)
 /* Shares of CRASH_CYCLES: 85% in all, the slow rekey and backup taking
  * fewer (200 -> 170 kills in CI, 10000 -> 8500 by hand). */
 static const flow flows[] = {
-    {"intake", 200, 4, 80000, 0, "Intake", 0, step_intake, NULL},
-    {"hand-off", 200, 4, 80000, 0, "Handoff", 12, step_handoff, NULL},
-    {"caseload move", 150, 4, 200000, 0, "Caseload", 40, step_caseload, NULL},
-    {"import", 150, 4, 100000, 0, "Import", 0, step_import, NULL},
-    {"rekey", 50, 4, 150000, 1, "Intake", 0, step_rekey, verify_rekey},
-    {"backup", 100, 4, 100000, 0, "Intake", 0, step_backup, verify_backup},
+    {.name = "intake",
+     .share = 200,
+     .min_cycles = 4,
+     .max_delay_us = 80000,
+     .family = "Intake",
+     .focus = R_INTAKE,
+     .focus_delay_us = 20000,
+     .step = step_intake},
+    {.name = "hand-off",
+     .share = 200,
+     .min_cycles = 4,
+     .max_delay_us = 80000,
+     .family = "Handoff",
+     .clients = 12,
+     .focus = R_ACCEPT,
+     .focus_delay_us = 20000,
+     .step = step_handoff},
+    {.name = "caseload move",
+     .share = 150,
+     .min_cycles = 4,
+     .max_delay_us = 200000,
+     .family = "Caseload",
+     .clients = 40,
+     .focus = R_BULK,
+     .focus_delay_us = 60000,
+     .step = step_caseload},
+    {.name = "import",
+     .share = 150,
+     .min_cycles = 4,
+     .max_delay_us = 100000,
+     .family = "Import",
+     .focus = R_IMPORT,
+     .focus_delay_us = 80000,
+     .step = step_import},
+    {.name = "rekey",
+     .share = 50,
+     .min_cycles = 4,
+     .max_delay_us = 150000,
+     .passphrase = 1,
+     .family = "Intake",
+     .focus = R_REKEY,
+     .focus_delay_us = 80000,
+     .step = step_rekey,
+     .verify = verify_rekey},
+    {.name = "backup",
+     .share = 100,
+     .min_cycles = 4,
+     .max_delay_us = 100000,
+     .family = "Intake",
+     .focus = R_BACKUP,
+     .focus_delay_us = 40000,
+     .step = step_backup,
+     .verify = verify_backup},
 };
 
 enum { F_INTAKE, F_HANDOFF, F_CASELOAD, F_IMPORT, F_REKEY, F_BACKUP };
@@ -844,7 +959,9 @@ static int teardown_flow(void **state)
         printf("# %s failed in cycle %d (kill %ld us after %s, child seed %llu); "
                "kept %s for inspection\n",
                r->f->name, r->cycle + 1, r->kill.delay_us,
-               r->kill.after_ready ? "ready" : "the fork",
+               r->kill.wait_kind == R_BEGIN ? kind_names[r->kill.wait_a]
+               : r->kill.wait_kind          ? "ready"
+                                            : "the fork",
                (unsigned long long)r->child_seed, r->dir);
         r->dir[0] = '\0'; /* tu_rmrf leaves it alone */
     }
@@ -893,7 +1010,7 @@ static void test_kill_during_backup(void **state)
     run_flow(r);
     assert_true(r->acked > 0);
     if (r->cycles >= 20)
-        assert_true(r->leftovers > 0);
+        assert_true(r->left[LEFT_BACKUP] > 0 && r->left[LEFT_MARKER] > 0);
     r->passed = 1;
 }
 
