@@ -323,23 +323,24 @@ static void markers_resolve(store *s)
  * point). */
 static int backup_copy(store *s, const char *full, cc_err *err)
 {
-    char tmp[4200];
+    char tmp[4200], keys[4200];
     uint8_t id[VFS_DBID_BYTES];
     snprintf(tmp, sizeof tmp, "%s.tmp", full);
     remove_with_sidecars(tmp);
     randombytes_buf(id, sizeof id);
+    snprintf(keys, sizeof keys, "%s.keys", full);
     if (copy_to(s, tmp, id, store_master(s), err) != CC_OK ||
         copy_keys(s, id, full, err) != CC_OK) {
-        char keys[4200];
-        snprintf(keys, sizeof keys, "%s.keys", full);
-        unlink(keys);
+        unlink(keys); /* refuse_dest saw none: any there is ours */
         remove_with_sidecars(tmp);
         return err->code;
     }
     if (rename(tmp, full) != 0) {
+        cc_err_set(err, CC_EDATA, "cannot rename backup into %s: %s", full,
+                   strerror(errno));
+        unlink(keys);
         remove_with_sidecars(tmp);
-        return cc_err_set(err, CC_EDATA, "cannot rename backup into %s: %s", full,
-                          strerror(errno));
+        return err->code;
     }
     sync_file_and_dir(full, err);
     return CC_OK;
@@ -397,9 +398,12 @@ int store_vacuum_into(store *s, const char *dest, cc_err *err)
 /* ---- rekey ------------------------------------------------------------- */
 
 /* A key file's temporary left by a process that died while saving it.
- * Whoever saves the key file holds the write lock (or, for a rekey, the
- * lock file exclusively, which our shared lock excludes), so once we hold
- * the write lock nobody is writing it. Busy: left for the next open. */
+ * Savers hold the write lock (a rekey: the lock file exclusively, which our
+ * shared lock excludes), so once we hold the write lock nobody is writing
+ * it. (The slot removals that undo a failed staff or recovery change save
+ * outside a transaction and ignore a failure: one racing this open is left
+ * with the stale slot a crash there would have left.) Busy for 2 s: left
+ * for the next open. */
 static void keys_tmp_remove(store *s)
 {
     char tmp[4200];
