@@ -210,6 +210,14 @@ static int audit_copy(store *s, const char *action, const char *dest, cc_err *er
     return store_commit(s, err);
 }
 
+/* An operation audited before it ran has failed: say so in the log too,
+ * keeping err (the failure the person is told) as it was. */
+static void audit_failure(store *s, const char *action, const cc_err *err)
+{
+    cc_err ignore = {0};
+    audit_copy(s, action, err->msg, &ignore);
+}
+
 /* ---- a backup's marker --------------------------------------------------- */
 
 #define MARKER_INFIX   ".backup-"
@@ -355,9 +363,11 @@ int store_backup(store *s, const char *dest, cc_err *err)
     if (refuse_dest(full, err) != CC_OK ||
         marker_make(s, full, marker, sizeof marker, &fd, err) != CC_OK)
         return err->code;
-    int rc = backup_copy(s, full, err);
+    int rc = audit_copy(s, "store.backup", full, err); /* the copy carries it */
+    if (rc == CC_OK && (rc = backup_copy(s, full, err)) != CC_OK)
+        audit_failure(s, "store.backup_failed", err);
     marker_drop(marker, fd);
-    return rc == CC_OK ? audit_copy(s, "store.backup", full, err) : rc;
+    return rc;
 }
 
 int store_vacuum_into(store *s, const char *dest, cc_err *err)
@@ -516,6 +526,12 @@ int store_rekey(store *s, cc_err *err)
                    ? cc_err_set(err, CC_EBUSY, "a rekey is already in progress")
                    : err->code;
     }
+    /* Audited first, so the copy under the new key carries its entry. */
+    if (audit_copy(s, "store.rekey", "new master key", err) != CC_OK) {
+        sodium_free(master);
+        flock(s->lock_fd, LOCK_SH);
+        return err->code;
+    }
     int rc = store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", err);
     randombytes_buf(master, STORE_KEY_BYTES);
     randombytes_buf(id, sizeof id);
@@ -527,9 +543,9 @@ int store_rekey(store *s, cc_err *err)
     }
     sodium_free(master);
     flock(s->lock_fd, LOCK_SH);
-    if (rc != CC_OK)
-        return rc;
-    return audit_copy(s, "store.rekey", "new master key", err);
+    if (rc != CC_OK && s->db)
+        audit_failure(s, "store.rekey_failed", err);
+    return rc;
 }
 
 /* ---- check ------------------------------------------------------------- */
