@@ -9,8 +9,9 @@
 
 #include "client.h"
 #include "guard.h"
-#include "referral.h"
 #include "program.h"
+#include "referral.h"
+#include "util/alloc.h"
 #include "util/text.h"
 
 /* Active clients of the staff member bound to ?1. */
@@ -68,7 +69,7 @@ int caseload_team(cc_ctx *ctx, int64_t team_id, caseload_entry **out, int *n,
 {
     int cap = 8;
     *n = 0;
-    *out = calloc((size_t)cap, sizeof **out);
+    *out = cc_calloc((size_t)cap, sizeof **out);
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "SELECT s.id, s.login, " ACTIVE_OF("s.id") " AS load, " HIGH_OF(
@@ -87,7 +88,7 @@ int caseload_team(cc_ctx *ctx, int64_t team_id, caseload_entry **out, int *n,
     sqlite3_bind_int64(st, 1, team_id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
-            caseload_entry *p = realloc(*out, (size_t)(cap *= 2) * sizeof **out);
+            caseload_entry *p = cc_realloc(*out, (size_t)(cap *= 2) * sizeof **out);
             if (!p)
                 break;
             *out = p;

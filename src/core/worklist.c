@@ -16,9 +16,10 @@
 #include "client.h"
 #include "consent.h"
 #include "daily.h"
-#include "leave.h"
 #include "guard.h"
+#include "leave.h"
 #include "scope.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -63,13 +64,14 @@ const char *table_shown(const cc_table *t, int r, int c)
 
 int table_add_row(cc_table *t, const char *const *cells)
 {
-    char **p = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *p);
+    char **p =
+        cc_realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *p);
     if (!p)
         return -1;
     t->cells = p;
     int missing = 0;
     for (int c = 0; c < t->ncols; c++) {
-        p[t->nrows * t->ncols + c] = cells[c] ? strdup(cells[c]) : NULL;
+        p[t->nrows * t->ncols + c] = cells[c] ? cc_strdup(cells[c]) : NULL;
         missing |= cells[c] && !p[t->nrows * t->ncols + c];
     }
     t->nrows++;
@@ -96,8 +98,8 @@ int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
         snprintf(out->cols[c], sizeof out->cols[c], "%s", sqlite3_column_name(st, c));
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (out->nrows == cap) {
-            char **p = realloc(out->cells, (size_t)(cap = cap * 2 + 16) *
-                                               (size_t)out->ncols * sizeof *p);
+            char **p = cc_realloc(out->cells, (size_t)(cap = cap * 2 + 16) *
+                                                  (size_t)out->ncols * sizeof *p);
             if (!p) {
                 rc = SQLITE_NOMEM;
                 break;
@@ -108,7 +110,7 @@ int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
         for (int c = 0; c < out->ncols; c++) {
             int type = sqlite3_column_type(st, c);
             const unsigned char *v = sqlite3_column_text(st, c);
-            char *cell = v ? strdup((const char *)v) : NULL;
+            char *cell = v ? cc_strdup((const char *)v) : NULL;
             missing |= v && !cell;
             if (type != SQLITE_NULL)
                 seen[c] |= 1u << type;
@@ -316,7 +318,8 @@ static int caseload_rows(cc_ctx *ctx, const char *sql, int64_t staff_id,
     sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
-            worklist_row *p = realloc(*rows, (size_t)(cap = cap * 2 + 16) * sizeof *p);
+            worklist_row *p =
+                cc_realloc(*rows, (size_t)(cap = cap * 2 + 16) * sizeof *p);
             if (!p)
                 break;
             *rows = p;
@@ -732,7 +735,7 @@ static void inbox_hide_names(cc_ctx *ctx, cc_table *t)
             scope_client(ctx, atoll(table_cell(t, r, 1)), 0, &ignore) == CC_OK)
             continue;
         free(*name);
-        *name = strdup("(outside your scope)");
+        *name = cc_strdup("(outside your scope)");
     }
 }
 
@@ -749,7 +752,7 @@ int worklist_inbox(cc_ctx *ctx, int64_t staff_id, cc_table *out, cc_err *err)
 
 static void add_cell(cc_table *t, int r, int c, const char *v)
 {
-    t->cells[r * t->ncols + c] = strdup(v ? v : "");
+    t->cells[r * t->ncols + c] = cc_strdup(v ? v : "");
 }
 
 struct search_args {
@@ -770,7 +773,7 @@ static int search_rows(cc_ctx *ctx, struct search_args *a, cc_err *err)
     out->ncols = 5;
     for (int c = 0; c < 5; c++)
         snprintf(out->cols[c], sizeof out->cols[c], "%s", cols[c]);
-    out->cells = calloc((size_t)a->max * 5 + 5, sizeof *out->cells);
+    out->cells = cc_calloc((size_t)a->max * 5 + 5, sizeof *out->cells);
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "SELECT c.id, c.family_name || ', ' || c.given_name, c.dob, coalesce(p.code, "
