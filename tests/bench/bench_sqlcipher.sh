@@ -34,6 +34,7 @@ trap 'rm -rf -- "$out"' EXIT
 echo "ours: $(sed -n 's/^#bench_store\t//p' "$out/ours"), XChaCha20-Poly1305 VFS;" \
     "SQLCipher: $(sed -n 's/^#bench_sqlcipher\t//p' "$out/sqlcipher")"
 echo "options: ${*:-(defaults)}"
+grep -h "^#  " "$out/ours" "$out/sqlcipher" || true
 for f in ours sqlcipher; do
     printf '%s: rows checksum %s\n' "$f" "$(sed -n 's/^#checksum\t//p' "$out/$f")"
 done

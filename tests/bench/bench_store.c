@@ -601,7 +601,7 @@ static void print_row(const bench *b, const workload *w, long n, const result re
 static void print_runs(const bench *b, double secs[2][MAX_REPEAT])
 {
     for (int i = 0; i < 2; i++) {
-        printf("  %-9s runs ms:", b->sides[i].label);
+        printf("%s  %-9s runs ms:", b->tsv ? "#" : "", b->sides[i].label);
         for (int rep = 0; rep < b->repeat; rep++)
             printf(" %.1f", secs[i][rep] * 1e3);
         printf("\n");
