@@ -2,7 +2,8 @@
 """bench_term.py — what the terminal program costs: memory, time, bytes.
 
 A benchmark command, never a test. It builds a demo database (300 clients,
-seed 1, a fixed clock) and grows demo-coach's caseload to 35 clients with
+seed 1, a fixed clock) and grows what demo-coach owns to 36 clients (35 on
+the active caseload) with
 tests/tools/grow_caseload, then runs the program on a pseudo-terminal of
 80x24 of its own (no tmux: every byte the program writes is counted), once
 per TERM named, and prints:
@@ -10,8 +11,9 @@ per TERM named, and prints:
   - startup: from exec to the unlock prompt on screen;
   - unlock: from Enter after the passphrase to the caseload on screen
     (Argon2id, opening the store, the caseload query, the first draw);
-  - bytes written for each of several `j` presses on the caseload (the
-    selection moves down one row), and for ^L (a full repaint) to compare;
+  - bytes written for each `j` press down the whole caseload and each `k`
+    back up, apart: the presses that move the selection bar within the page
+    and those that scroll the list; and for ^L (a full repaint) to compare;
   - resident memory (/proc/PID/status VmRSS, RssAnon, RssFile) after the
     caseload, a record (Enter), a search (s, "ello", Enter) and the board
     (r, Enter) have been opened in turn, backing out of each with Esc, and
@@ -47,6 +49,7 @@ import time
 NOW = "2026-11-22T12:00:00Z"
 PASSPHRASE = "demo"
 ROWS, COLS = 24, 80
+VISIBLE = ROWS - 5  # caseload rows on screen: header, title, column heads, status, footer
 
 
 def base_env(tmp):
@@ -162,7 +165,7 @@ def strip_ansi(b):
     return re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b.", b"", b)
 
 
-def one_run(bindir, db, tmp, term, quiet, presses):
+def one_run(bindir, db, tmp, term, quiet):
     env = dict(base_env(tmp), TERM=term)
     argv = [os.path.join(bindir, "carecoord"), "--db", db, "--user", "demo-coach"]
     t = Term(argv, env, quiet)
@@ -172,12 +175,15 @@ def one_run(bindir, db, tmp, term, quiet, presses):
         res["startup_s"] = time.monotonic() - t.t_exec - quiet
         res["pre_unlock"] = proc_status(t.pid)
         t.send(PASSPHRASE.encode() + b"\r")
-        secs, first = t.until(rb"My caseload")
+        secs, first = t.until(rb"My caseload, \d+ clients")
         res["unlock_s"] = secs
         res["unlock_bytes"] = len(first)
+        res["shown"] = int(re.search(rb"My caseload, (\d+) clients", strip_ansi(first))[1])
         res["after_unlock"] = proc_status(t.pid)
-        res["j_bytes"] = [len(t.press(b"j")) for _ in range(presses)]
-        res["k_bytes"] = len(t.press(b"k"))
+        # Down to the end of the list and back: the first VISIBLE-1 presses
+        # move the bar within the page, the rest scroll the list by a row.
+        res["j_bytes"] = [len(t.press(b"j")) for _ in range(res["shown"] - 1)]
+        res["k_bytes"] = [len(t.press(b"k")) for _ in range(res["shown"] - 1)]
         res["ctrl_l_bytes"] = len(t.press(b"\x0c"))
         res["caseload"] = proc_status(t.pid)
         t.press(b"\r")  # a record
@@ -189,7 +195,7 @@ def one_run(bindir, db, tmp, term, quiet, presses):
         t.press(b"\x1b")
         t.press(b"r")  # reports, then the board (the first)
         board = t.press(b"\r")
-        res["board_seen"] = b"apacity" in strip_ansi(board) or b"oard" in strip_ansi(board)
+        res["board_seen"] = re.search(rb"team +coach +active", strip_ansi(board)) is not None
         res["board"] = proc_status(t.pid)
         t.press(b"\x1b")
         t.press(b"\x1b")
@@ -214,17 +220,22 @@ def report(runs):
     for r in runs:
         by_term.setdefault(r["term"], []).append(r)
     for term, rs in by_term.items():
-        print(f"TERM={term}: {len(rs)} run(s), 80x24, demo-coach, 35 clients")
+        print(f"TERM={term}: {len(rs)} run(s), 80x24, demo-coach")
         med = lambda key: statistics.median(r[key] for r in rs)
         print(f"  startup to the unlock prompt   {med('startup_s') * 1e3:8.0f} ms"
               f"   (runs: {ms_list(rs, 'startup_s')})")
         print(f"  unlock to the caseload drawn   {med('unlock_s') * 1e3:8.0f} ms"
               f"   (runs: {ms_list(rs, 'unlock_s')})")
         print(f"  first caseload screen          {med('unlock_bytes'):8.0f} bytes")
-        js = [b for r in rs for b in r["j_bytes"]]
-        print(f"  one j (selection down a row)   {statistics.median(js):8.0f} bytes"
-              f"   (min {min(js)}, max {max(js)}; every press: {js})")
-        print(f"  one k (back up)                {med('k_bytes'):8.0f} bytes")
+        print(f"  caseload rows                  {med('shown'):8.0f}   ({VISIBLE} on screen)")
+        for key, what in (("j", "down"), ("k", "up")):
+            inpage = [b for r in rs for b in r[key + "_bytes"][:VISIBLE - 1]]
+            scroll = [b for r in rs for b in r[key + "_bytes"][VISIBLE - 1:]]
+            print(f"  {key}, bar moves {what} a row         {statistics.median(inpage):8.0f} bytes"
+                  f"   (min {min(inpage)}, max {max(inpage)}, {len(inpage)} presses)")
+            if scroll:
+                print(f"  {key}, the list scrolls a row      {statistics.median(scroll):8.0f}"
+                      f" bytes   (min {min(scroll)}, max {max(scroll)}, {len(scroll)} presses)")
         print(f"  ^L (full repaint)              {med('ctrl_l_bytes'):8.0f} bytes")
         print("  resident memory, MiB (median): VmRSS = RssAnon + RssFile (+ RssShmem)")
         for stage in ("pre_unlock", "after_unlock", "caseload", "record", "search",
@@ -244,11 +255,11 @@ def main():
     ap.add_argument("--term", action="append", help="TERM (repeatable; default "
                     "xterm-256color and vt100)")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--presses", type=int, default=5, help="j presses per run")
     ap.add_argument("--quiet", type=float, default=0.4,
                     help="seconds of silence that end a screen")
     ap.add_argument("--clients", type=int, default=300)
-    ap.add_argument("--caseload", type=int, default=35)
+    ap.add_argument("--caseload", type=int, default=36,
+                    help="clients demo-coach owns (36: 35 on the active caseload)")
     args = ap.parse_args()
     bindir = os.path.abspath(args.build)
     terms = args.term or ["xterm-256color", "vt100"]
@@ -258,7 +269,7 @@ def main():
         runs = []
         for _ in range(args.runs):
             for term in terms:
-                runs.append(one_run(bindir, db, tmp, term, args.quiet, args.presses))
+                runs.append(one_run(bindir, db, tmp, term, args.quiet))
         report(runs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
