@@ -175,7 +175,8 @@ static void scene_build(scene *sc, const config *cf, int nclients)
 
 static void scene_remove(const scene *sc)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal", ".keys"};
+    static const char *const suffixes[] = {"",         "-wal",  "-shm",
+                                           "-journal", ".keys", ".lock"};
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
         char p[4300];
         snprintf(p, sizeof p, "%s%s", sc->db, suffixes[i]);
