@@ -27,6 +27,7 @@ arrive, not the quiet period.
   ninja -C /tmp/br carecoord tests/grow_caseload
   tests/bench/bench_term.py /tmp/br                    # TERM=xterm-256color and vt100
   tests/bench/bench_term.py /tmp/br --runs 3 --term vt100
+  tests/bench/bench_term.py /tmp/br --db /tmp/d20k.db --cache-kib 2048
 
 The build needs test hooks (CARECOORD_NOW, CARECOORD_IDLE_LOCK_SECONDS).
 """
@@ -63,6 +64,8 @@ def base_env(tmp):
         "XDG_DATA_HOME": os.path.join(tmp, "xdg"),
         "CARECOORD_IDLE_LOCK_SECONDS": "0",
     }
+    if os.environ.get("CARECOORD_CACHE_KIB"):
+        env["CARECOORD_CACHE_KIB"] = os.environ["CARECOORD_CACHE_KIB"]
     return env
 
 
@@ -258,6 +261,10 @@ def main():
     ap.add_argument("--quiet", type=float, default=0.4,
                     help="seconds of silence that end a screen")
     ap.add_argument("--clients", type=int, default=300)
+    ap.add_argument("--db", help="use this demo database (a copy is made; built with "
+                    "CARECOORD_NOW and the passphrase demo) instead of building one")
+    ap.add_argument("--cache-kib", type=int, help="CARECOORD_CACHE_KIB for the program "
+                    "(the store's page cache; default the store's own)")
     ap.add_argument("--caseload", type=int, default=36,
                     help="clients demo-coach owns (36: 35 on the active caseload)")
     args = ap.parse_args()
@@ -265,7 +272,14 @@ def main():
     terms = args.term or ["xterm-256color", "vt100"]
     tmp = tempfile.mkdtemp(prefix="bench_term.")
     try:
-        db = build_db(bindir, tmp, args.clients, args.caseload)
+        if args.db:
+            db = os.path.join(tmp, "demo.db")
+            shutil.copy(args.db, db)
+            shutil.copy(args.db + ".keys", db + ".keys")
+        else:
+            db = build_db(bindir, tmp, args.clients, args.caseload)
+        if args.cache_kib:
+            os.environ["CARECOORD_CACHE_KIB"] = str(args.cache_kib)
         runs = []
         for _ in range(args.runs):
             for term in terms:
