@@ -144,7 +144,7 @@ static void draw_row(app *a, const worklist_row *r, int y, int selected, int tag
     const char *cells[] = {name,       r->program,     r->risk[0] ? r->risk : "-",
                            tier,       r->episode,     due,
                            r->consent, r->last_contact};
-    enum role role = r->overdue || !strcmp(r->risk, "high")     ? ROLE_URGENT
+    enum role role = r->overdue || !strcmp(r->risk, "high")       ? ROLE_URGENT
                      : strcmp(r->consent, "ok") || r->past_target ? ROLE_WARN
                                                                   : ROLE_NORMAL;
     draw_columns(a, y, widths, cells, 8, role);
