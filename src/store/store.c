@@ -10,6 +10,10 @@
  */
 #include "store.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -425,6 +429,14 @@ int store_cache_kib(void)
     long kib = v && *v ? strtol(v, &end, 10) : 0;
     return v && *v && !*end && kib >= 256 && kib <= 1048576 ? (int)kib
                                                             : STORE_CACHE_KIB;
+}
+
+void store_release_memory(store *s)
+{
+    sqlite3_db_release_memory(s->db);
+#ifdef __GLIBC__
+    malloc_trim(0); /* the freed pages lie amid the heap: hand them back */
+#endif
 }
 
 /* Every page the cache misses costs an AEAD open: size it to hold a large

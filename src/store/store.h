@@ -59,6 +59,10 @@ void store_close(store *s);
  * hook CARECOORD_CACHE_KIB (256..1048576; test builds only, see hooks.h). */
 int store_cache_kib(void);
 
+/* Give back the page cache's unused pages (after a one-off sweep of the
+ * whole store, so a session does not keep them). */
+void store_release_memory(store *s);
+
 /* The underlying connection (for prepared statements with bound values). */
 sqlite3 *store_db(store *s);
 
