@@ -17,6 +17,7 @@
  * DEST.keys without DEST) are removed.
  */
 #include "maint.h"
+#include "../util/alloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -99,7 +100,7 @@ int store_precreate(const char *path, cc_err *err)
 static int open_copy(const char *path, const uint8_t id[VFS_DBID_BYTES],
                      const uint8_t *master, sqlite3 **out, cc_err *err)
 {
-    uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
+    uint8_t *pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES);
     int reserve = VFS_RESERVE, rc;
     if (!pk)
         return cc_err_set(err, CC_EDATA, "out of memory");
@@ -380,7 +381,7 @@ int store_vacuum_into(store *s, const char *dest, cc_err *err)
     if (refuse_dest(full, err) != CC_OK)
         return err->code;
     randombytes_buf(id, sizeof id);
-    if (!(pk = sodium_malloc(VFS_KEY_BYTES)))
+    if (!(pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES)))
         return cc_err_set(err, CC_EDATA, "out of memory");
     store_page_key(store_master(s), pk);
     vfs_key_attach(full, id, pk);
@@ -459,7 +460,7 @@ static int reopen(store *s, cc_err *err)
     sqlite3_close_v2(s->db);
     s->db = NULL;
     vfs_key_detach(s->path);
-    uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
+    uint8_t *pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES);
     if (!pk)
         return cc_err_set(err, CC_EDATA, "out of memory");
     store_page_key(s->masters, pk);
@@ -517,7 +518,8 @@ static int rekey_swap(store *s, const uint8_t *id, const uint8_t *master, cc_err
 
 int store_rekey(store *s, cc_err *err)
 {
-    uint8_t id[VFS_DBID_BYTES], *master = sodium_malloc(STORE_KEY_BYTES);
+    uint8_t id[VFS_DBID_BYTES],
+        *master = cc_malloc_with(sodium_malloc, STORE_KEY_BYTES);
     if (!master)
         return cc_err_set(err, CC_EDATA, "out of memory");
     if (keyfile_gen_count(s->kf) != 1 || store_lock(s, 1, err) != CC_OK) {
@@ -581,8 +583,8 @@ static int scan_file(const char *path, const scan_spec *sp, int64_t *count,
                      store_check_result *res, cc_err *err)
 {
     sqlite3_vfs *v = sqlite3_vfs_find(VFS_NAME);
-    sqlite3_file *f = calloc(1, (size_t)v->szOsFile);
-    uint8_t *buf = malloc((size_t)sp->unit);
+    sqlite3_file *f = cc_calloc(1, (size_t)v->szOsFile);
+    uint8_t *buf = cc_malloc((size_t)sp->unit);
     sqlite3_int64 size = 0;
     int out = 0;
     if (!f || !buf ||
