@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "caseload.h"
 #include "guard.h"
 #include "store/audit.h"
 #include "measures.h"
@@ -28,33 +29,28 @@
     "IN "                                                                                \
     "(SELECT team_id FROM team_cover WHERE staff_id = ?3 UNION SELECT team_id FROM "     \
     "team_member WHERE staff_id = ?3))), "                                               \
-    "active AS (SELECT c.id, c.owner_id FROM client c WHERE EXISTS (SELECT 1 FROM "      \
-    "episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR EXISTS (SELECT "   \
-    "1 "                                                                                 \
-    "FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS NULL)) "
+    "active AS " CASELOAD_ACTIVE " "
 
 /* clang-format off */
 static const char caseload_sql[] =
     "WITH " MY_TEAMS ", per_coach AS (SELECT t.name AS team, s.id AS sid, s.login AS coach, "
     " t.capacity, t.team_capacity, "
-    " (SELECT count(*) FROM active a WHERE a.owner_id = s.id) AS n, "
-    " (SELECT count(*) FROM active a WHERE a.owner_id = s.id AND (SELECT level FROM "
-    "  assessment x WHERE x.client_id = a.id ORDER BY x.at DESC, x.id DESC LIMIT 1) = "
-    "  'high') AS high, "
-    " (SELECT count(DISTINCT e.client_id) FROM episode e JOIN client c ON c.id = "
-    "  e.client_id WHERE c.owner_id = s.id AND e.closed_date IS NULL AND julianday(?4) - "
-    "  julianday(e.start_date) + 1 > e.target_days + e.extended_days) AS past, "
-    " (SELECT count(*) FROM task k WHERE k.owner_id = s.id AND k.completed_at IS NULL AND "
-    "  k.cancelled_at IS NULL AND k.due_at < ?5) AS overdue, "
+    " (SELECT count(*) FROM client_state a INDEXED BY client_state_active WHERE "
+    "  a.owner_id = s.id AND a.active = 1) AS n, "
+    " (SELECT count(*) FROM client_state a INDEXED BY client_state_active WHERE "
+    "  a.owner_id = s.id AND a.active = 1 AND a.level = 'high') AS high, "
+    " (SELECT count(*) FROM client_state a INDEXED BY client_state_past WHERE "
+    "  a.owner_id = s.id AND a.active = 1 AND a.episode_end < ?4) AS past, "
+    " (SELECT count(*) FROM task k INDEXED BY task_open_due WHERE k.owner_id = s.id AND "
+    "  k.completed_at IS NULL AND k.cancelled_at IS NULL AND k.due_at < ?5) AS overdue, "
     " (SELECT count(*) FROM handoff h WHERE h.state = 'proposed' AND (h.from_staff_id = "
     "  s.id OR h.to_staff_id = s.id)) AS handoffs, "
-    " (SELECT max(CAST(julianday(?4) - julianday(coalesce((SELECT max(date(k.at, "
-    "  'localtime')) FROM contact k WHERE k.client_id = a.id), (SELECT date(x.created_at, 'localtime') "
-    "  FROM client x WHERE x.id = a.id))) AS INTEGER)) FROM active a WHERE a.owner_id = "
-    "  s.id) AS stalest "
+    " (SELECT CAST(julianday(?4) - julianday(date(min(a.seen_at), 'localtime')) AS "
+    "  INTEGER) FROM client_state a INDEXED BY client_state_seen WHERE a.owner_id = "
+    "  s.id AND a.active = 1) AS stalest "
     " FROM my_teams t JOIN team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = "
     " tm.staff_id WHERE s.role = 'coach' AND s.active = 1), "
-    "team_handoffs AS (SELECT p.team, count(DISTINCT h.id) AS n FROM per_coach p JOIN "
+    "team_handoffs AS MATERIALIZED (SELECT p.team, count(DISTINCT h.id) AS n FROM per_coach p JOIN "
     " handoff h ON h.state = 'proposed' AND (h.from_staff_id = p.sid OR h.to_staff_id = "
     " p.sid) GROUP BY p.team) "
     "SELECT team, coach, n || '/' || capacity || cap_note AS active, substr('##########', 1, "
@@ -316,25 +312,29 @@ static const char access_staff_sql[] =
 
 /* Unassigned clients: those referred and not yet given to anyone, and those
  * followed whose owner has left (offboard.h), received '' and status
- * 'followed'. */
+ * 'followed'; both found by client_state's partial index on the owner
+ * (schema 0016). The coach suggested for each program in reach is the
+ * least loaded of its teams' coaches, worked out once per program. */
 #define OPEN_REFERRAL "r.status IN ('received', 'contacted', 'consented', 'assessed')"
 static const char unassigned_sql[] =
     "WITH " MY_TEAMS
     ", queue (cid, pid, received, status) AS (SELECT r.client_id, r.program_id, "
-    "r.received_date, r.status FROM referral r JOIN client c ON c.id = r.client_id "
-    "WHERE c.owner_id IS NULL AND " OPEN_REFERRAL " UNION ALL SELECT c.id, "
-    "c.program_id, '', 'followed' FROM client c WHERE c.owner_id IS NULL AND "
-    "c.program_id IS NOT NULL AND (EXISTS (SELECT 1 FROM episode e WHERE e.client_id "
-    "= c.id AND e.closed_date IS NULL) OR EXISTS (SELECT 1 FROM monitoring m WHERE "
-    "m.client_id = c.id AND m.ended_date IS NULL)) AND NOT EXISTS (SELECT 1 FROM "
-    "referral r WHERE r.client_id = c.id AND " OPEN_REFERRAL ")) "
-    "SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, p.code AS "
-    "program, q.received AS received, q.status, (SELECT s.login FROM my_teams t JOIN "
+    "r.received_date, r.status FROM client_state cs JOIN referral r ON r.client_id = "
+    "cs.client_id WHERE cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred = 1) AND "
+    "cs.referred = 1 AND " OPEN_REFERRAL " UNION ALL SELECT c.id, c.program_id, '', "
+    "'followed' FROM client_state cs JOIN client c ON c.id = cs.client_id WHERE "
+    "cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred = 1) AND cs.referred = 0 AND "
+    "c.program_id IS NOT NULL), "
+    "suggest (code, login) AS MATERIALIZED (SELECT pc.code, (SELECT s.login FROM my_teams t JOIN "
     "team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = tm.staff_id WHERE "
-    "t.code = p.code AND s.role = 'coach' AND s.active = 1 ORDER BY (SELECT count(*) "
-    "FROM active a WHERE a.owner_id = s.id), s.login LIMIT 1) AS suggested FROM queue "
-    "q JOIN client c ON c.id = q.cid JOIN program p ON p.id = q.pid WHERE p.code IN "
-    "(SELECT code FROM my_teams) AND ?4 = ?4 ORDER BY q.received, c.id";
+    "t.code = pc.code AND s.role = 'coach' AND s.active = 1 ORDER BY (SELECT count(*) "
+    "FROM client_state a INDEXED BY client_state_active WHERE a.owner_id = s.id AND "
+    "a.active = 1), s.login LIMIT 1) "
+    "FROM (SELECT DISTINCT code FROM my_teams) pc) "
+    "SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, p.code AS "
+    "program, q.received AS received, q.status, sg.login AS suggested FROM queue q JOIN "
+    "client c ON c.id = q.cid JOIN program p ON p.id = q.pid JOIN suggest sg ON sg.code "
+    "= p.code WHERE ?4 = ?4 ORDER BY q.received, c.id";
 
 /* SQL: the audit objects of client G.client_id's own rows beyond the
  * record: its tasks, episodes, consents, referrals and hand-offs. */
@@ -579,7 +579,6 @@ int report_plan(cc_ctx *ctx, const char *kind, const report_params *p, char *out
                ? CC_OK
                : store_fail(ctx->st, rc, "planning the report", err);
 }
-
 
 /* A number for a table cell: at most two decimals, no trailing zeros. */
 static void cell_number(double v, char *out, size_t outsz)
