@@ -451,15 +451,16 @@ int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
                  "team t ON t.id = tm.team_id JOIN program p ON p.id = "
                  "t.program_id WHERE tm.staff_id = ?1 AND ?2 = ?2",
                  staff_id, NULL);
-    out->alerts = count_of(
-        ctx,
-        "SELECT count(*) FROM alert a WHERE a.resolved_at IS NULL "
-        "AND (a.for_staff_id IN " LEAVE_ACTS_FOR(
-            "?1",
-            "?2") " OR "
-                  "(a.for_staff_id IS NULL AND a.for_role = (SELECT role FROM staff "
-                  "WHERE id = ?1)))",
-        staff_id, today);
+    out->alerts =
+        count_of(/* to them (or those they cover), or to their role */
+                 ctx,
+                 "SELECT (SELECT count(*) FROM alert a WHERE a.resolved_at IS NULL AND "
+                 "a.for_staff_id IN " LEAVE_ACTS_FOR(
+                     "?1",
+                     "?2") ") + (SELECT count(*) FROM alert a "
+                           "WHERE a.resolved_at IS NULL AND a.for_staff_id IS NULL AND a.for_role = (SELECT "
+                           "role FROM staff WHERE id = ?1))",
+                 staff_id, today);
     out->handoffs_in = count_of(
         ctx,
         "SELECT count(*) FROM handoff h WHERE h.state = 'proposed' AND h.expires_at > "
@@ -679,8 +680,10 @@ static const char inbox_sql[] =
     "h.expires_at > ?3 "
     "UNION ALL SELECT 'alert', a.client_id, a.details, date(a.created_at, 'localtime'), "
     "a.id "
-    "FROM alert a WHERE a.resolved_at IS NULL AND (a.for_staff_id IN " ACTS_NOW " OR "
-    "(a.for_staff_id IS NULL AND a.for_role = (SELECT role FROM staff WHERE id = ?1))) "
+    "FROM alert a WHERE a.resolved_at IS NULL AND a.for_staff_id IN " ACTS_NOW " "
+    "UNION ALL SELECT 'alert', a.client_id, a.details, date(a.created_at, 'localtime'), "
+    "a.id FROM alert a WHERE a.resolved_at IS NULL AND a.for_staff_id IS NULL AND "
+    "a.for_role = (SELECT role FROM staff WHERE id = ?1) "
     "UNION ALL SELECT 'overdue', t.client_id, t.title, date(t.due_at, 'localtime'), t.id "
     "FROM "
     "task t WHERE t.owner_id IN " ACTS_NOW
@@ -689,8 +692,8 @@ static const char inbox_sql[] =
     "t.due_at < ?3 "
     "UNION ALL SELECT 'consent', c.client_id, c.kind || ' consent expires', "
     "c.expires_date, "
-    "c.id FROM consent c JOIN client cl ON cl.id = c.client_id WHERE cl.owner_id IN " ACTS_NOW
-    " "
+    "c.id FROM client cl CROSS JOIN consent c ON c.client_id = cl.id WHERE cl.owner_id "
+    "IN " ACTS_NOW " "
     "AND "
     "c.decision = 'granted' AND c.revoked_date IS NULL AND c.expires_date BETWEEN "
     "date(?3, 'localtime') AND date(?3, 'localtime', '+30 days') AND ?2 = ?2 "
