@@ -53,12 +53,18 @@ CREATE INDEX client_state_seen ON client_state (owner_id, seen_at, active)
     WHERE active = 1;
 CREATE INDEX client_state_past ON client_state (owner_id, episode_end, active)
     WHERE active = 1;
+-- ... and for a supervisor's stale list, over every owner.
+CREATE INDEX client_state_stale ON client_state (seen_at, active) WHERE active = 1;
+CREATE INDEX client_state_due ON client_state (episode_end, active) WHERE active = 1;
 CREATE INDEX client_state_worked ON client_state (owner_id, active, referred)
     WHERE active = 1 OR referred = 1;
 
 -- Open tasks by owner and due time: the overdue counts, the board, the
 -- agenda, one's tasks, read from the index alone.
 CREATE INDEX task_open_due ON task (owner_id, due_at)
+    WHERE completed_at IS NULL AND cancelled_at IS NULL;
+-- ... and by client: a caseload row's next task without the client's past.
+CREATE INDEX task_open_client ON task (client_id, due_at)
     WHERE completed_at IS NULL AND cancelled_at IS NULL;
 
 -- A client's state, computed again (the triggers' one definition).

@@ -65,22 +65,35 @@ static const char caseload_sql[] =
     " per_coach.team), 0), max(stalest), 0 FROM per_coach GROUP BY team) "
     "ORDER BY team, o, coach";
 
+/* The stale list: the active clients in reach not contacted for ?6 days
+ * (client_state.seen_at) and those past their episode's target (an
+ * episode of theirs ends first, client_state.episode_end), each found by
+ * index: by owner for a program manager, over every owner for a
+ * supervisor. */
+#define STALE_MEMBERS                                                                  \
+    "(SELECT tm.staff_id FROM team_member tm JOIN my_teams t ON t.id = tm.team_id)"
+#define STALE_CUTOFF "date(?4, '-' || ?6 || ' days')"
 static const char stale_sql[] =
-    "WITH " MY_TEAMS ", mine AS (SELECT a.id, a.owner_id FROM active a JOIN client x ON "
-    " x.id = a.id LEFT JOIN program xp ON xp.id = x.program_id WHERE (?1 = '' OR xp.code "
-    " = ?1) AND (?2 = 'all' OR a.owner_id IN (SELECT tm.staff_id FROM team_member tm JOIN "
-    " my_teams t ON t.id = tm.team_id))) "
+    "WITH " MY_TEAMS ", quiet AS (SELECT a.client_id AS id FROM client_state a INDEXED BY "
+    " client_state_stale WHERE ?2 = 'all' AND a.active = 1 AND a.seen_at < " STALE_CUTOFF
+    " UNION ALL SELECT a.client_id FROM client_state a INDEXED BY client_state_seen WHERE "
+    " ?2 <> 'all' AND a.active = 1 AND a.owner_id IN " STALE_MEMBERS " AND a.seen_at < "
+    STALE_CUTOFF "), "
+    "late AS (SELECT a.client_id AS id FROM client_state a INDEXED BY client_state_due "
+    " WHERE ?2 = 'all' AND a.active = 1 AND a.episode_end < ?4 UNION ALL SELECT "
+    " a.client_id FROM client_state a INDEXED BY client_state_past WHERE ?2 <> 'all' AND "
+    " a.active = 1 AND a.owner_id IN " STALE_MEMBERS " AND a.episode_end < ?4) "
     "SELECT 'no contact' AS issue, c.id AS client, c.family_name || ', ' || c.given_name "
     " AS name, coalesce(s.login, '') AS owner, coalesce((SELECT max(date(k.at, 'localtime')) "
-    " FROM contact k WHERE k.client_id = c.id), 'never') AS since FROM mine m JOIN client "
-    " c ON c.id = m.id LEFT JOIN staff s ON s.id = c.owner_id WHERE coalesce((SELECT "
-    " max(k.at) FROM contact k WHERE k.client_id = c.id), c.created_at) < date(?4, '-' || "
-    " ?6 || ' days') "
+    " FROM contact k WHERE k.client_id = c.id), 'never') AS since FROM quiet m JOIN client "
+    " c ON c.id = m.id LEFT JOIN program xp ON xp.id = c.program_id LEFT JOIN staff s ON "
+    " s.id = c.owner_id WHERE ?1 = '' OR xp.code = ?1 "
     "UNION ALL SELECT 'past target', c.id, c.family_name || ', ' || c.given_name, "
     " coalesce(s.login, ''), date(e.start_date, '+' || (e.target_days - 1) || ' days') "
-    " FROM mine m JOIN client c ON c.id = m.id JOIN episode e ON e.client_id = c.id AND "
-    " e.closed_date IS NULL AND e.extended_days = 0 LEFT JOIN staff s ON s.id = c.owner_id "
-    " WHERE julianday(?4) - julianday(e.start_date) + 1 > e.target_days "
+    " FROM late m JOIN client c ON c.id = m.id JOIN episode e ON e.client_id = c.id AND "
+    " e.closed_date IS NULL AND e.extended_days = 0 LEFT JOIN program xp ON xp.id = "
+    " c.program_id LEFT JOIN staff s ON s.id = c.owner_id WHERE (?1 = '' OR xp.code = ?1) "
+    " AND julianday(?4) - julianday(e.start_date) + 1 > e.target_days "
     "ORDER BY 1, 5, 2";
 /* clang-format on */
 

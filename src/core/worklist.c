@@ -154,28 +154,50 @@ static int table_query(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
     " AND e.readmission = 1 AND e.cancelled_at IS NULL AND e.at >= "                   \
     "strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '-30 days'))"
 
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+/* SQL: the caseload's consent word for client C on date D, as consent_word
+ * computes it (consent_state of the first participation record among the
+ * four latest): ok | expiring | none | revoked. One column of the row, not
+ * three statements a row. */
+/* clang-format off */
+#define CONSENT_WORD(C, D)                                                             \
+    "coalesce((SELECT CASE WHEN x.decision = 'declined' THEN 'none' WHEN "            \
+    "coalesce(x.revoked_date, '') <> '' AND x.revoked_date <= " D " THEN 'revoked' "  \
+    "WHEN coalesce(x.expires_date, '') <> '' AND x.expires_date < " D " THEN 'none' " \
+    "WHEN coalesce(x.expires_date, '') <> '' AND x.expires_date <= date(" D ", '+"    \
+    STR(CONSENT_EXPIRING_DAYS) " days') THEN 'expiring' ELSE 'ok' END FROM (SELECT "  \
+    "k.kind, k.decision, k.revoked_date, k.expires_date, k.signed_date, k.id FROM "   \
+    "consent k WHERE k.client_id = " C " ORDER BY k.signed_date DESC, k.id DESC "     \
+    "LIMIT 4) x WHERE x.kind = 'participation' ORDER BY x.signed_date DESC, x.id "    \
+    "DESC LIMIT 1), 'none')"
+/* clang-format on */
+
 /* The rows of the caseload of the owners WHO (an SQL list over ?1, the
  * reader, and ?2, today): the clients they own who are active or have a
  * referral open, found by client_state's partial index (schema 0016), the
  * latest assessment's level read from it. */
-#define CASELOAD_SQL(WHO)                                                                                                    \
-    "SELECT c.id, c.family_name || ', ' || c.given_name, coalesce(p.code, ''), "                                             \
-    " coalesce(cs.level, ''), coalesce(c.tier, 0), "                                                                         \
-    " (SELECT e.start_date || '|' || (e.target_days + e.extended_days) FROM episode e "                                      \
-    "  WHERE e.client_id = c.id AND e.closed_date IS NULL ORDER BY e.id DESC LIMIT 1), "                                     \
-    " EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS "                                      \
-    "  NULL), "                                                                                                              \
-    " (SELECT title || '|' || due FROM (SELECT t.title, t.due_at AS due FROM task t "                                        \
-    "  WHERE t.client_id = c.id AND t.completed_at IS NULL AND t.cancelled_at IS NULL "                                      \
-    "  UNION ALL SELECT 'Re-screen', strftime('%Y-%m-%dT%H:%M:%SZ', m.rescreen_date, "                                       \
-    "  '+1 day', 'utc', '-1 second') FROM monitoring m WHERE m.client_id = c.id AND "                                        \
-    "  m.ended_date IS NULL) ORDER BY due LIMIT 1), "                                                                        \
-    " (SELECT max(k.at) FROM contact k WHERE k.client_id = c.id), "                                                          \
-    " CASE WHEN c.owner_id <> ?1 THEN (SELECT login FROM staff WHERE id = c.owner_id) "                                      \
-    " END, " READMITTED(                                                                                                     \
-        "c.id") " FROM client_state cs INDEXED BY client_state_worked "                                                      \
-                " JOIN client c ON c.id = cs.client_id LEFT JOIN program p ON p.id = c.program_id WHERE cs.owner_id IN " WHO \
-                " AND (cs.active = 1 OR cs.referred = 1) ORDER BY c.id"
+/* clang-format off */
+#define CASELOAD_SQL(WHO)                                                              \
+    "SELECT c.id, c.family_name || ', ' || c.given_name, coalesce(p.code, ''), "       \
+    " coalesce(cs.level, ''), coalesce(c.tier, 0), "                                   \
+    " (SELECT e.start_date || '|' || (e.target_days + e.extended_days) FROM episode e " \
+    "  WHERE e.client_id = c.id AND e.closed_date IS NULL ORDER BY e.id DESC LIMIT 1), " \
+    " EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS " \
+    "  NULL), "                                                                        \
+    " (SELECT title || '|' || due FROM (SELECT t.title, t.due_at AS due FROM task t "  \
+    "  WHERE t.client_id = c.id AND t.completed_at IS NULL AND t.cancelled_at IS NULL " \
+    "  UNION ALL SELECT 'Re-screen', strftime('%Y-%m-%dT%H:%M:%SZ', m.rescreen_date, " \
+    "  '+1 day', 'utc', '-1 second') FROM monitoring m WHERE m.client_id = c.id AND "  \
+    "  m.ended_date IS NULL) ORDER BY due LIMIT 1), "                                  \
+    " (SELECT max(k.at) FROM contact k WHERE k.client_id = c.id), "                    \
+    " CASE WHEN c.owner_id <> ?1 THEN (SELECT login FROM staff WHERE id = c.owner_id) " \
+    " END, " READMITTED("c.id") ", " CONSENT_WORD("c.id", "?2")                        \
+    " FROM client_state cs INDEXED BY client_state_worked JOIN client c ON c.id = "    \
+    " cs.client_id LEFT JOIN program p ON p.id = c.program_id WHERE cs.owner_id IN " WHO \
+    " AND (cs.active = 1 OR cs.referred = 1) ORDER BY c.id"
+/* clang-format on */
 
 /* The people a reader works with: the members of the teams they belong to
  * or cover. */
@@ -288,7 +310,7 @@ static void row_of(cc_ctx *ctx, sqlite3_stmt *st, const char *today, const char 
     clock_local_date_of(last ? (const char *)last : "", r->last_contact);
     ctx_col(st, 9, r->covering, sizeof r->covering);
     ctx_col(st, 10, r->readmitted, sizeof r->readmitted);
-    consent_word(ctx, r->client_id, today, r->consent, sizeof r->consent);
+    ctx_col(st, 11, r->consent, sizeof r->consent);
     r->pillars_missing = pillars_near_end(ctx, r);
     r->urgency = urgency_of(r);
 }

@@ -199,6 +199,8 @@ static void run_screens(fixture *f)
     report(&f->manager, "caseload");
     report(&f->supervisor, "caseload");
     report(&f->manager, "unassigned");
+    report(&f->manager, "stale");
+    report(&f->supervisor, "stale");
     char today[11];
     ctx_today(&f->coach, today);
     ok(agenda_list(&f->coach, today, 7, 0, &t, &err), &err);
@@ -255,18 +257,20 @@ static void print_plan(sqlite3 *db, const char *sql)
 /* The large table sql scans whole, or NULL: a cursor opened on one of
  * them (OpenRead/OpenWrite: p1 the cursor, p2 its root page) that is
  * rewound (Rewind), counted (Count) or walked back from its end (Last,
- * then Prev). */
+ * then Prev), with no bound on an index key to stop it (IdxLT, IdxLE,
+ * IdxGT, IdxGE: then it is a range from one end, "a < ?"). */
 static const char *scanned(sqlite3 *db, const char *sql, char *name, size_t namesz)
 {
     sqlite3_stmt *st;
-    int root[MAX_CURSORS] = {0}, last[MAX_CURSORS] = {0};
+    int root[MAX_CURSORS] = {0}, last[MAX_CURSORS] = {0}, whole[MAX_CURSORS] = {0};
+    int bounded[MAX_CURSORS] = {0};
     const char *hit = NULL;
     char *q = sqlite3_mprintf("EXPLAIN %s", sql);
     int rc = sqlite3_prepare_v2(db, q, -1, &st, NULL);
     sqlite3_free(q);
     if (rc != SQLITE_OK)
         fail_msg("cannot explain %.200s: %s", sql, sqlite3_errmsg(db));
-    while (!hit && sqlite3_step(st) == SQLITE_ROW) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
         const char *op = (const char *)sqlite3_column_text(st, 1);
         int p1 = sqlite3_column_int(st, 2), p2 = sqlite3_column_int(st, 3);
         if (p1 < 0 || p1 >= MAX_CURSORS)
@@ -277,11 +281,17 @@ static const char *scanned(sqlite3 *db, const char *sql, char *name, size_t name
             root[p1] = 0;
         else if (!strcmp(op, "Last"))
             last[p1] = 1;
+        else if (!strncmp(op, "Idx", 3) && strlen(op) == 5 &&
+                 (op[3] == 'L' || op[3] == 'G'))
+            bounded[p1] = 1;
         else if (root[p1] && (!strcmp(op, "Rewind") || !strcmp(op, "Count") ||
                               (!strcmp(op, "Prev") && last[p1])))
-            hit = large_at(db, root[p1], name, namesz);
+            whole[p1] = root[p1] + (!strcmp(op, "Count") ? 1 << 30 : 0);
     }
     sqlite3_finalize(st);
+    for (int c = 0; c < MAX_CURSORS && !hit; c++)
+        if (whole[c] && (!bounded[c] || whole[c] >= 1 << 30))
+            hit = large_at(db, whole[c] & ((1 << 30) - 1), name, namesz);
     return hit;
 }
 
@@ -348,6 +358,14 @@ static void detector_sees_scans(void **state)
     assert_null(scanned(db, "SELECT * FROM client WHERE dob = '1945-01-01'", name,
                         sizeof name));
     assert_null(scanned(db, "SELECT * FROM team", name, sizeof name));
+    assert_null(scanned(db,
+                        "SELECT client_id FROM client_state WHERE active = 1 AND "
+                        "seen_at < '2026-01-01'",
+                        name, sizeof name));
+    assert_non_null(scanned(db,
+                            "SELECT client_id FROM client_state WHERE active = 1 AND "
+                            "level = 'high'",
+                            name, sizeof name));
     assert_true(is_allowed("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
 }
 
@@ -534,6 +552,31 @@ static void search_parts_equal_like(void **state)
     assert_true(checked > 100);
 }
 
+/* The caseload's consent word, now one column of its query, is what the
+ * record's band computes with consent_state for every row. */
+static void caseload_consent_as_band(void **state)
+{
+    fixture *f = *state;
+    worklist_row *rows;
+    worklist_band band;
+    cc_err err = {0};
+    int n, seen[4] = {0};
+    static const char *const words[] = {"ok", "expiring", "none", "revoked"};
+    ok(worklist_team_caseload(&f->nurse, &rows, &n, &err), &err);
+    assert_true(n > 20);
+    for (int i = 0; i < n; i++) {
+        ok(worklist_band_of(&f->nurse, rows[i].client_id, &band, &err), &err);
+        if (strcmp(rows[i].consent, band.consent))
+            print_message("# client %lld: caseload '%s', band '%s'\n",
+                          (long long)rows[i].client_id, rows[i].consent, band.consent);
+        assert_string_equal(rows[i].consent, band.consent);
+        for (int w = 0; w < 4; w++)
+            seen[w] += !strcmp(rows[i].consent, words[w]);
+    }
+    free(rows);
+    assert_true(seen[0] > 0 && seen[2] > 0); /* more than one kind was compared */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +585,7 @@ int main(void)
         cmocka_unit_test(state_after_demo),
         cmocka_unit_test(state_backfill_matches),
         cmocka_unit_test(search_parts_equal_like),
+        cmocka_unit_test(caseload_consent_as_band),
         cmocka_unit_test(state_after_edits_and_merge),
         cmocka_unit_test(plans_with_statistics),
     };
