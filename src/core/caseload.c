@@ -161,10 +161,10 @@ static int team_over(cc_ctx *ctx, int64_t staff_id, int64_t program_id, char *na
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "SELECT t.name, t.capacity, (SELECT count(*) FROM client_state a INDEXED BY "
-        "client_state_active JOIN client c ON c.id = a.client_id WHERE a.owner_id IN (SELECT staff_id FROM team_member "
-        "WHERE team_id = t.id) AND a.active = 1 AND c.program_id = t.program_id) AS n "
-        "FROM team_member tm JOIN "
-        "team t ON t.id = tm.team_id WHERE tm.staff_id = ?1 AND t.program_id = ?2 AND "
+        "client_state_active JOIN client c ON c.id = a.client_id WHERE a.owner_id IN "
+        "(SELECT staff_id FROM team_member WHERE team_id = t.id) AND a.active = 1 AND "
+        "c.program_id = t.program_id) AS n FROM team_member tm JOIN team t ON t.id = "
+        "tm.team_id WHERE tm.staff_id = ?1 AND t.program_id = ?2 AND "
         "t.capacity IS NOT NULL AND t.active = 1 AND n + 1 > t.capacity LIMIT 1",
         &err);
     if (!st)
