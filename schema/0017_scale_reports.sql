@@ -28,3 +28,7 @@ CREATE INDEX task_open_due ON task (owner_id, due_at, created_at)
     WHERE completed_at IS NULL AND cancelled_at IS NULL;
 CREATE INDEX task_cancelled ON task (owner_id, cancelled_at)
     WHERE cancelled_at IS NOT NULL;
+
+-- Consents revoked in a period (the consent audit's revocations and the
+-- views after them).
+CREATE INDEX consent_revoked ON consent (revoked_date) WHERE revoked_date IS NOT NULL;

@@ -276,8 +276,9 @@ static const char *const consent_sql[] = {
     "UNION ALL " VIEWED_AFTER_REVOCATION,
     "UNION ALL " DISCLOSED_WITHOUT,
     "UNION ALL " SUBSTANCE_USE,
-    ") WHERE (?1 = '' OR client IN (SELECT c.id FROM client c JOIN program p ON p.id "
-    "= c.program_id WHERE p.code = ?1)) ORDER BY issue DESC, date, client",
+    ") WHERE (?1 = '' OR EXISTS (SELECT 1 FROM client c JOIN program p ON p.id = "
+    "c.program_id WHERE c.id = client AND p.code = ?1)) ORDER BY issue DESC, date, "
+    "client",
     NULL,
 };
 

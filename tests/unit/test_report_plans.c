@@ -137,17 +137,18 @@ static void big_names(const char *sql, char *out, size_t outsz)
     }
 }
 
-/* The plan's step that reads a big table whole, or NULL. */
+/* The plan's step that reads a big table whole (a SCAN of it, or an
+ * automatic index built over it), or NULL. */
 static const char *full_read(const char *step, const char *names)
 {
     char name[70];
-    if (strstr(step, "AUTOMATIC"))
-        for (int i = 0; big[i]; i++)
-            if (strstr(names, big[i]))
-                return step;
-    if (strncmp(step, "SCAN ", 5))
+    const char *what = !strncmp(step, "SCAN ", 5) ? step + 5
+                       : strstr(step, "AUTOMATIC") && !strncmp(step, "SEARCH ", 7)
+                           ? step + 7
+                           : NULL;
+    if (!what)
         return NULL;
-    snprintf(name, sizeof name, " %.*s ", (int)strcspn(step + 5, " "), step + 5);
+    snprintf(name, sizeof name, " %.*s ", (int)strcspn(what, " "), what);
     return strstr(names, name) ? step : NULL;
 }
 
