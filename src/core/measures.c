@@ -105,18 +105,19 @@ static const char SQL_TIER1[] =
 
 /* The clients each coach owns with an episode or monitoring (in any
  * program, as caseload.c counts) open at the end of `to`: started by then,
- * not closed or ended by then. Those still open and those closed after
- * `to` are read by the index on the closing day (schema 0017), never the
- * whole history. */
+ * not closed or ended by then. Those still open are read from the
+ * partial indexes of the open ones, those closed after `to` by the closing
+ * day (schema 0017): never the whole history. */
 #define OWNED_AT_TO                                                                    \
     "open_case (client_id) AS ("                                                       \
-    "  SELECT client_id FROM episode WHERE closed_date IS NULL AND start_date <= :to " \
-    "  UNION SELECT client_id FROM episode WHERE closed_date > :to "                   \
-    "     AND start_date <= :to "                                                      \
-    "  UNION SELECT client_id FROM monitoring WHERE ended_date IS NULL "               \
-    "     AND since_date <= :to "                                                      \
-    "  UNION SELECT client_id FROM monitoring WHERE ended_date > :to "                 \
-    "     AND since_date <= :to), "                                                    \
+    "  SELECT client_id FROM episode INDEXED BY episode_one_open "                     \
+    "   WHERE closed_date IS NULL AND start_date <= :to "                              \
+    "  UNION SELECT client_id FROM episode INDEXED BY episode_closed "                 \
+    "   WHERE closed_date > :to AND start_date <= :to "                                \
+    "  UNION SELECT client_id FROM monitoring INDEXED BY monitoring_one_open "         \
+    "   WHERE ended_date IS NULL AND since_date <= :to "                               \
+    "  UNION SELECT client_id FROM monitoring INDEXED BY monitoring_ended "            \
+    "   WHERE ended_date > :to AND since_date <= :to), "                               \
     "owned (owner_id, n) AS ("                                                         \
     "  SELECT c.owner_id, count(*) FROM open_case o JOIN client c ON c.id = "          \
     "o.client_id "                                                                     \
@@ -290,10 +291,11 @@ static const char SQL_EXPIRED[] =
 /* Clients with an episode or monitoring of the program open on some day of
  * the period, once each. */
 #define OPEN_IN(T, START, END)                                                         \
-    "SELECT client_id FROM " T " WHERE " END " IS NULL AND " START " <= :to "          \
-    "AND (:prog IS NULL OR program_id = :prog) UNION SELECT client_id FROM " T         \
-    " WHERE " END " >= :from AND " START " <= :to AND (:prog IS NULL OR program_id "   \
-    "= :prog)"
+    "SELECT client_id FROM " T " INDEXED BY " T "_one_open WHERE " END                 \
+    " IS NULL AND " START                                                              \
+    " <= :to AND (:prog IS NULL OR program_id = :prog) UNION SELECT client_id "        \
+    "FROM " T " WHERE " END " >= :from AND " START " <= :to AND (:prog IS NULL OR "    \
+    "program_id = :prog)"
 static const char SQL_SERVED[] = "SELECT count(*) FROM (" OPEN_IN(
     "episode", "start_date",
     "closed_date") " UNION " OPEN_IN("monitoring", "since_date",
