@@ -162,20 +162,25 @@ static const char SQL_TEAMS[] =
  * members of one of its teams. Each owner's are three disjoint sets, each
  * read by an index (schema 0017): still open (by due time), completed after
  * as_of, and cancelled after it without being completed. */
-#define OVERDUE_AT(COND)                                                               \
-    "(SELECT count(*) FROM task k WHERE k.owner_id = s.id AND " COND                   \
+#define OVERDUE_AT(IDX, COND)                                                          \
+    "(SELECT count(*) FROM task k INDEXED BY " IDX                                     \
+    " WHERE k.owner_id = s.id AND " COND                                               \
     " AND k.due_at < :as_of AND k.created_at <= :as_of)"
+#define STILL_OPEN                                                                     \
+    OVERDUE_AT("task_open_due", "k.completed_at IS NULL AND k.cancelled_at IS NULL")
+#define DONE_SINCE                                                                     \
+    OVERDUE_AT("task_open", "k.completed_at > :as_of AND (k.cancelled_at IS NULL OR "  \
+                            "k.cancelled_at > :as_of)")
+#define CANCELLED_SINCE                                                                \
+    OVERDUE_AT("task_cancelled", "k.completed_at IS NULL AND k.cancelled_at > :as_of")
 static const char SQL_OVERDUE[] =
-    "SELECT id, login, role, n FROM (SELECT s.id, s.login, s.role, " OVERDUE_AT("k.completed_at IS NULL AND k.cancelled_at IS NULL") " + " OVERDUE_AT(
-        "k.completed_at > :as_of AND (k.cancelled_at IS NULL OR "
-        "k.cancelled_at > :as_of)") " + " OVERDUE_AT("k.completed_at IS NULL AND k.cancelled_at > :as_of") " AS n "
-                                                                                                           "FROM staff s WHERE (:prog IS NULL OR s.id IN ("
-                                                                                                           "      SELECT tm.staff_id FROM team_member tm JOIN team t ON t.id = tm.team_id "
-                                                                                                           "      WHERE t.program_id = :prog)) "
-                                                                                                           "  AND (:reach IS NULL OR s.id IN (SELECT staff_id FROM team_member "
-                                                                                                           "      WHERE team_id IN (" MY_TEAM_IDS
-                                                                                                           ")))) "
-                                                                                                           "WHERE n > 0 ORDER BY login";
+    "SELECT id, login, role, n FROM (SELECT s.id, s.login, s.role, " STILL_OPEN
+    " + " DONE_SINCE " + " CANCELLED_SINCE " AS n FROM staff s "
+    "WHERE (:prog IS NULL OR s.id IN (SELECT tm.staff_id FROM team_member tm "
+    "  JOIN team t ON t.id = tm.team_id WHERE t.program_id = :prog)) "
+    "  AND (:reach IS NULL OR s.id IN (SELECT staff_id FROM team_member "
+    "  WHERE team_id IN (" MY_TEAM_IDS ")))) "
+    "WHERE n > 0 ORDER BY login";
 
 /* Episodes closed in the period: count, sum of lengths (both ends counted),
  * sum of targets (with extensions), closed after the target's last day. An
@@ -203,12 +208,11 @@ static const char SQL_DISCHARGES[] =
     "         WHERE a.client_id = d.client_id AND a.kind = 'admit' AND a.at > d.at "
     "           AND a.cancelled_at IS NULL "
     "           AND a.at <= strftime('%Y-%m-%dT%H:%M:%SZ', d.at, '+30 days')), "
-    "       (SELECT CAST(strftime('%s', min(v.at)) AS INTEGER) "
-    "               - CAST(strftime('%s', d.at) AS INTEGER) "
-    "          FROM contact v "
+    "       CAST(strftime('%s', (SELECT v.at FROM contact v "
     "         WHERE v.client_id = d.client_id AND v.kind = 'home-visit' "
     "           AND v.at > d.at AND NOT EXISTS (SELECT 1 FROM contact x "
-    "             WHERE x.corrects_id = v.id)) AS secs, "
+    "             WHERE x.corrects_id = v.id) ORDER BY v.at LIMIT 1)) AS INTEGER) "
+    "       - CAST(strftime('%s', d.at) AS INTEGER) AS secs, "
     "       (SELECT r.readmit_risk FROM referral r "
     "         WHERE r.client_id = d.client_id AND r.readmit_risk IS NOT NULL "
     "           AND r.received_date <= date(d.at, 'localtime', '+3 days') "
@@ -236,13 +240,12 @@ static const char SQL_APPOINTMENTS[] =
  * (local) to the first kept specialist appointment after it (an accompanied
  * visit naming a specialty counts), NULL if none yet. */
 static const char SQL_SPECIALTY[] =
-    "SELECT (SELECT CAST(strftime('%s', min(a.at)) AS INTEGER) "
-    "               - CAST(strftime('%s', e.start_date, 'utc') AS INTEGER) "
-    "          FROM appointment a "
+    "SELECT CAST(strftime('%s', (SELECT a.at FROM appointment a "
     "         WHERE a.client_id = e.client_id AND a.status = 'kept' "
     "           AND a.at >= strftime('%Y-%m-%dT%H:%M:%SZ', e.start_date, 'utc') "
     "           AND (a.kind = 'specialist' OR (a.kind = 'accompanied-visit' AND "
-    "a.specialty <> ''))) "
+    "a.specialty <> '')) ORDER BY a.at LIMIT 1)) AS INTEGER) "
+    "       - CAST(strftime('%s', e.start_date, 'utc') AS INTEGER) "
     "FROM episode e JOIN program p ON p.id = e.program_id "
     "WHERE p.kind = 'specialty-navigation' AND e.start_date BETWEEN :from AND :to "
     "  AND (:prog IS NULL OR e.program_id = :prog) AND " IN_REACH("e.client_id");

@@ -5,7 +5,8 @@
  * supervisor (demo-supervisor), printing the median and the 99th
  * percentile of each. With --plans it also prints SQLite's EXPLAIN QUERY
  * PLAN of every statement those calls ran (found by tracing the
- * connection), so a full scan of a big table shows. A command, never a
+ * connection) with its run time over all the runs, so a full scan of a big
+ * table shows. A command, never a
  * test:
  *
  *   carecoord --db /tmp/b.db demo --clients 50000 --no-tui
@@ -57,6 +58,7 @@ static const bench benches[] = {
 
 typedef struct seen {
     char **sql;
+    double *ms; /* each statement's run time, all runs together */
     int n, cap;
 } seen;
 
@@ -69,27 +71,31 @@ static int on_statement(unsigned kind, void *arg, void *stmt, void *ns)
         return 0;
     for (int i = 0; i < s->n; i++)
         if (!strcmp(s->sql[i], sql))
-            return 0;
+            return s->ms[i] += (double)*(sqlite3_int64 *)ns / 1e6, 0;
     if (s->n == s->cap) {
         int cap = s->cap ? s->cap * 2 : 64;
         char **grown = realloc(s->sql, (size_t)cap * sizeof *grown);
-        if (!grown)
+        double *ms = grown ? realloc(s->ms, (size_t)cap * sizeof *ms) : NULL;
+        if (grown)
+            s->sql = grown;
+        if (!ms)
             return 0;
-        s->sql = grown, s->cap = cap;
+        s->ms = ms, s->cap = cap;
     }
     s->sql[s->n] = strdup(sql);
+    s->ms[s->n] = (double)*(sqlite3_int64 *)ns / 1e6;
     if (s->sql[s->n])
         s->n++;
     return 0;
 }
 
 /* The plan of sql as SQLite chooses it (no value bound), indented. */
-static void print_plan(sqlite3 *db, const char *sql)
+static void print_plan(sqlite3 *db, const char *sql, double ms)
 {
     sqlite3_stmt *st;
     char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
     int ids[256] = {0}, depth[256] = {0}, n = 0;
-    printf("  -- %.110s%s\n", sql, strlen(sql) > 110 ? "..." : "");
+    printf("  -- [%.1f ms] %.100s%s\n", ms, sql, strlen(sql) > 100 ? "..." : "");
     if (!q || sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK) {
         printf("     (cannot plan: %s)\n", sqlite3_errmsg(db));
         sqlite3_free(q);
@@ -177,7 +183,7 @@ static void run_bench(cc_ctx *ctx, const char *who, const bench *b, const option
     printf("%-18s %-11s  median %9.1f ms   p99 %9.1f ms   (%d runs)\n", b->name, who,
            percentile(t, n, 50), percentile(t, n, 99), n);
     for (int i = first; o->plans && i < s->n; i++)
-        print_plan(store_db(ctx->st), s->sql[i]);
+        print_plan(store_db(ctx->st), s->sql[i], s->ms[i]);
     fflush(stdout);
 }
 
@@ -244,6 +250,7 @@ static int run_as(const options *o, const char *login, const char *who, int mana
     for (int i = 0; i < s.n; i++)
         free(s.sql[i]);
     free(s.sql);
+    free(s.ms);
     store_close(st);
     return 0;
 }
