@@ -110,11 +110,11 @@ static const char SQL_TIER1[] =
  * day (schema 0017): never the whole history. */
 #define OWNED_AT_TO                                                                    \
     "open_case (client_id) AS ("                                                       \
-    "  SELECT client_id FROM episode INDEXED BY episode_one_open "                     \
+    "  SELECT client_id FROM episode INDEXED BY episode_open "                         \
     "   WHERE closed_date IS NULL AND start_date <= :to "                              \
     "  UNION SELECT client_id FROM episode INDEXED BY episode_closed "                 \
     "   WHERE closed_date > :to AND start_date <= :to "                                \
-    "  UNION SELECT client_id FROM monitoring INDEXED BY monitoring_one_open "         \
+    "  UNION SELECT client_id FROM monitoring INDEXED BY monitoring_open "             \
     "   WHERE ended_date IS NULL AND since_date <= :to "                               \
     "  UNION SELECT client_id FROM monitoring INDEXED BY monitoring_ended "            \
     "   WHERE ended_date > :to AND since_date <= :to), "                               \
@@ -160,19 +160,20 @@ static const char SQL_TEAMS[] =
 /* Tasks open at as_of (created by then, neither completed nor cancelled by
  * then) and due before it, per owner; with a program, only owners who are
  * members of one of its teams. Each owner's are three disjoint sets, each
- * read by an index (schema 0017): still open (by due time), completed after
- * as_of, and cancelled after it without being completed. */
+ * a range of one covering index (task_overdue, schema 0017): still open (by
+ * due time), completed after as_of, and cancelled after it without being
+ * completed. */
 #define OVERDUE_AT(IDX, COND)                                                          \
     "(SELECT count(*) FROM task k INDEXED BY " IDX                                     \
     " WHERE k.owner_id = s.id AND " COND                                               \
     " AND k.due_at < :as_of AND k.created_at <= :as_of)"
 #define STILL_OPEN                                                                     \
-    OVERDUE_AT("task_open_due", "k.completed_at IS NULL AND k.cancelled_at IS NULL")
+    OVERDUE_AT("task_overdue", "k.completed_at IS NULL AND k.cancelled_at IS NULL")
 #define DONE_SINCE                                                                     \
-    OVERDUE_AT("task_open", "k.completed_at > :as_of AND (k.cancelled_at IS NULL OR "  \
-                            "k.cancelled_at > :as_of)")
+    OVERDUE_AT("task_overdue", "k.completed_at > :as_of AND (k.cancelled_at IS NULL "  \
+                               "OR k.cancelled_at > :as_of)")
 #define CANCELLED_SINCE                                                                \
-    OVERDUE_AT("task_cancelled", "k.completed_at IS NULL AND k.cancelled_at > :as_of")
+    OVERDUE_AT("task_overdue", "k.completed_at IS NULL AND k.cancelled_at > :as_of")
 static const char SQL_OVERDUE[] =
     "SELECT id, login, role, n FROM (SELECT s.id, s.login, s.role, " STILL_OPEN
     " + " DONE_SINCE " + " CANCELLED_SINCE " AS n FROM staff s "
@@ -208,7 +209,7 @@ static const char SQL_DISCHARGES[] =
     "         WHERE a.client_id = d.client_id AND a.kind = 'admit' AND a.at > d.at "
     "           AND a.cancelled_at IS NULL "
     "           AND a.at <= strftime('%Y-%m-%dT%H:%M:%SZ', d.at, '+30 days')), "
-    "       CAST(strftime('%s', (SELECT v.at FROM contact v "
+    "       CAST(strftime('%s', (SELECT v.at FROM contact v INDEXED BY contact_home_visit "
     "         WHERE v.client_id = d.client_id AND v.kind = 'home-visit' "
     "           AND v.at > d.at AND NOT EXISTS (SELECT 1 FROM contact x "
     "             WHERE x.corrects_id = v.id) ORDER BY v.at LIMIT 1)) AS INTEGER) "
@@ -294,7 +295,7 @@ static const char SQL_EXPIRED[] =
 /* Clients with an episode or monitoring of the program open on some day of
  * the period, once each. */
 #define OPEN_IN(T, START, END)                                                         \
-    "SELECT client_id FROM " T " INDEXED BY " T "_one_open WHERE " END                 \
+    "SELECT client_id FROM " T " INDEXED BY " T "_open WHERE " END                     \
     " IS NULL AND " START                                                              \
     " <= :to AND (:prog IS NULL OR program_id = :prog) UNION SELECT client_id "        \
     "FROM " T " WHERE " END " >= :from AND " START " <= :to AND (:prog IS NULL OR "    \

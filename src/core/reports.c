@@ -22,8 +22,8 @@
 /* The clients with an episode or monitoring open: read from the partial
  * indexes that hold only the open ones, never by looking at every client. */
 #define OPEN_CASES                                                                     \
-    "SELECT client_id FROM episode INDEXED BY episode_one_open WHERE closed_date IS "  \
-    "NULL UNION SELECT client_id FROM monitoring INDEXED BY monitoring_one_open "      \
+    "SELECT client_id FROM episode INDEXED BY episode_open WHERE closed_date IS "      \
+    "NULL UNION SELECT client_id FROM monitoring INDEXED BY monitoring_open "          \
     "WHERE ended_date IS NULL"
 
 /* The teams in reach: ?1 program code ('' = all), ?2 'all' or 'mine',
