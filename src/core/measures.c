@@ -71,7 +71,7 @@ typedef struct acc {
  * the same program at or after the received day (local) is high, declined. */
 #define REFERRALS_FIRST_LEVEL                                                          \
     "SELECT r.status, r.received_date, "                                               \
-    "  (SELECT a.level FROM assessment a "                                             \
+    "  (SELECT a.level FROM assessment a INDEXED BY assessment_first "                 \
     "    WHERE a.client_id = r.client_id AND a.program_id = r.program_id "             \
     "      AND a.at >= strftime('%Y-%m-%dT%H:%M:%SZ', r.received_date, 'utc') "        \
     "    ORDER BY a.at, a.id LIMIT 1) AS first_level "                                 \
@@ -604,9 +604,31 @@ static void bind_period(sqlite3_stmt *st, const period *p)
     bind_text(st, ":soon", p->soon);
 }
 
+/* With one program bound, every ":prog IS NULL OR " is "false OR": the
+ * statement without them (malloc'd) lets the program's own index serve,
+ * which an OR with a parameter defeats. NULL when measuring all programs
+ * (or out of memory: the statement as written is right too). */
+static char *for_program(const char *sql, const period *p)
+{
+    static const char drop[] = ":prog IS NULL OR ";
+    char *out = p->prog ? malloc(strlen(sql) + 1) : NULL, *o = out;
+    for (const char *s = sql; out && *s;) {
+        const char *hit = strstr(s, drop);
+        size_t n = hit ? (size_t)(hit - s) : strlen(s);
+        memcpy(o, s, n);
+        o += n;
+        s += n + (hit ? sizeof drop - 1 : 0);
+    }
+    if (out)
+        *o = '\0';
+    return out;
+}
+
 static int run_query(cc_ctx *ctx, const query *q, const period *p, acc *a, cc_err *err)
 {
-    sqlite3_stmt *st = ctx_prepare(ctx, q->sql, err);
+    char *own = for_program(q->sql, p);
+    sqlite3_stmt *st = ctx_prepare(ctx, own ? own : q->sql, err);
+    free(own);
     if (!st)
         return err->code;
     bind_period(st, p);

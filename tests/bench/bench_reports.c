@@ -4,11 +4,10 @@
  * run several times as a program manager (demo-manager) and as a
  * supervisor (demo-supervisor), printing the median and the 99th
  * percentile of each, in wall-clock time and in the process's CPU time
- * (which the machine's other load disturbs least). With --plans it also prints SQLite's
- * EXPLAIN QUERY PLAN of every statement those calls ran (found by tracing the
- * connection) with its run time over all the runs, so a full scan of a big
- * table shows. A command, never a
- * test:
+ * (which the machine's other load disturbs least). With --plans it also
+ * prints SQLite's EXPLAIN QUERY PLAN of every statement those calls ran
+ * (found by tracing the connection) with its run time over all the runs,
+ * so a full scan of a big table shows. A command, never a test:
  *
  *   carecoord --db /tmp/b.db demo --clients 50000 --no-tui
  *   build/tests/bench_reports --db /tmp/b.db [--repeat 7] [--plans]
