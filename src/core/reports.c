@@ -27,7 +27,10 @@
     "WHERE ended_date IS NULL"
 
 /* The teams in reach: ?1 program code ('' = all), ?2 'all' or 'mine',
- * ?3 the actor's staff id. */
+ * ?3 the actor's staff id. The active clients twice: `active` for those of
+ * one owner (never materialized, so "a.owner_id = ?" is a search of
+ * client_owner), `open_now` for all of them at once (from the open cases,
+ * not by testing every client). */
 #define MY_TEAMS                                                                         \
     "my_teams AS (SELECT t.id, t.name, p.code, p.capacity, t.capacity AS team_capacity " \
     "FROM team t JOIN program p ON p.id = t.program_id WHERE t.active = 1 AND (?1 = '' " \
@@ -35,9 +38,11 @@
     "IN "                                                                                \
     "(SELECT team_id FROM team_cover WHERE staff_id = ?3 UNION SELECT team_id FROM "     \
     "team_member WHERE staff_id = ?3))), "                                               \
-    "active AS (SELECT c.id, c.owner_id FROM (" OPEN_CASES                               \
-    ") o CROSS JOIN client c ON c.id = "                                                 \
-    "o.client_id) "
+    "active AS NOT MATERIALIZED (SELECT c.id, c.owner_id FROM client c WHERE EXISTS "    \
+    "(SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR "   \
+    "EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS "   \
+    "NULL)), open_now AS (SELECT c.id, c.owner_id FROM (" OPEN_CASES ") o CROSS JOIN "   \
+    "client c ON c.id = o.client_id) "
 
 /* clang-format off */
 static const char caseload_sql[] =
@@ -75,19 +80,19 @@ static const char caseload_sql[] =
     "ORDER BY team, o, coach";
 
 static const char stale_sql[] =
-    "WITH " MY_TEAMS ", mine AS (SELECT a.id, a.owner_id FROM active a JOIN client x ON "
+    "WITH " MY_TEAMS ", mine AS (SELECT a.id, a.owner_id FROM open_now a JOIN client x ON "
     " x.id = a.id LEFT JOIN program xp ON xp.id = x.program_id WHERE (?1 = '' OR xp.code "
     " = ?1) AND (?2 = 'all' OR a.owner_id IN (SELECT tm.staff_id FROM team_member tm JOIN "
     " my_teams t ON t.id = tm.team_id))) "
     "SELECT 'no contact' AS issue, c.id AS client, c.family_name || ', ' || c.given_name "
     " AS name, coalesce(s.login, '') AS owner, coalesce((SELECT date(max(k.at), 'localtime') "
-    " FROM contact k WHERE k.client_id = c.id), 'never') AS since FROM mine m JOIN client "
-    " c ON c.id = m.id LEFT JOIN staff s ON s.id = c.owner_id WHERE coalesce((SELECT "
+    " FROM contact k WHERE k.client_id = c.id), 'never') AS since FROM mine mn JOIN client "
+    " c ON c.id = mn.id LEFT JOIN staff s ON s.id = c.owner_id WHERE coalesce((SELECT "
     " max(k.at) FROM contact k WHERE k.client_id = c.id), c.created_at) < date(?4, '-' || "
     " ?6 || ' days') "
     "UNION ALL SELECT 'past target', c.id, c.family_name || ', ' || c.given_name, "
     " coalesce(s.login, ''), date(e.start_date, '+' || (e.target_days - 1) || ' days') "
-    " FROM mine m JOIN client c ON c.id = m.id JOIN episode e ON e.client_id = c.id AND "
+    " FROM mine mn JOIN client c ON c.id = mn.id JOIN episode e ON e.client_id = c.id AND "
     " e.closed_date IS NULL AND e.extended_days = 0 LEFT JOIN staff s ON s.id = c.owner_id "
     " WHERE julianday(?4) - julianday(e.start_date) + 1 > e.target_days "
     "ORDER BY 1, 5, 2";
