@@ -42,6 +42,7 @@ typedef struct trend {
  * from discharge to visit (ascending, for the median), or the trend. */
 typedef struct acc {
     measures *m;
+    measures_cache *cache;
     int coach_cap, team_cap, overdue_cap;
     double *days;
     int ndays, days_cap;
@@ -54,22 +55,24 @@ typedef struct acc {
  * id; NULL for a supervisor): the teams they belong to or cover, and the
  * clients of those teams as scope.c reaches them: owned by the reader or a
  * member of one of the teams, or unassigned and referred to one of their
- * programs. */
+ * programs. Checked for each row the period selected, by the client's
+ * primary key and its referrals (never by listing every client in reach:
+ * at scale that list is most of the clients, built again by every query). */
 #define MY_TEAM_IDS                                                                    \
     "SELECT team_id FROM team_member WHERE staff_id = :reach "                         \
     "UNION SELECT team_id FROM team_cover WHERE staff_id = :reach"
 #define IN_REACH(col)                                                                  \
-    "(:reach IS NULL OR " col " IN (SELECT c.id FROM client c "                        \
-    "WHERE c.owner_id = :reach OR c.owner_id IN (SELECT tm.staff_id FROM "             \
-    "team_member tm WHERE tm.team_id IN (" MY_TEAM_IDS ")) OR (c.owner_id IS "         \
-    "NULL AND c.id IN (SELECT r.client_id FROM referral r JOIN team t ON "             \
-    "t.program_id = r.program_id WHERE t.id IN (" MY_TEAM_IDS ")))))"
+    "(:reach IS NULL OR EXISTS (SELECT 1 FROM client rc WHERE rc.id = " col " AND "    \
+    "(rc.owner_id = :reach OR rc.owner_id IN (SELECT tm.staff_id FROM team_member "    \
+    "tm WHERE tm.team_id IN (" MY_TEAM_IDS ")) OR (rc.owner_id IS NULL AND EXISTS "    \
+    "(SELECT 1 FROM referral rr WHERE rr.client_id = rc.id AND rr.program_id IN "      \
+    "(SELECT t.program_id FROM team t WHERE t.id IN (" MY_TEAM_IDS ")))))))"
 
 /* Referrals received in the period: all, those whose first assessment in
  * the same program at or after the received day (local) is high, declined. */
 #define REFERRALS_FIRST_LEVEL                                                          \
     "SELECT r.status, r.received_date, "                                               \
-    "  (SELECT a.level FROM assessment a "                                             \
+    "  (SELECT a.level FROM assessment a INDEXED BY assessment_first "                 \
     "    WHERE a.client_id = r.client_id AND a.program_id = r.program_id "             \
     "      AND a.at >= strftime('%Y-%m-%dT%H:%M:%SZ', r.received_date, 'utc') "        \
     "    ORDER BY a.at, a.id LIMIT 1) AS first_level "                                 \
@@ -89,45 +92,46 @@ static const char SQL_TREND[] = "SELECT substr(received_date, 1, 7), count(*), "
 
 /* Tier-1 clients referred in the period (once each), and how many of them
  * had an episode or monitoring started by `to` in a program they were
- * referred to in the period. */
+ * referred to in the period: the period's referrals, each looked up. */
 static const char SQL_TIER1[] =
-    "WITH placed (client_id, program_id) AS ("
-    "  SELECT client_id, program_id FROM episode "
-    "   WHERE start_date <= :to AND (:prog IS NULL OR program_id = :prog) "
-    "  UNION "
-    "  SELECT client_id, program_id FROM monitoring "
-    "   WHERE since_date <= :to AND (:prog IS NULL OR program_id = :prog)) "
     "SELECT count(*), coalesce(sum(ok), 0) "
-    "FROM (SELECT max(p.client_id IS NOT NULL) AS ok "
+    "FROM (SELECT max(EXISTS (SELECT 1 FROM episode e WHERE e.client_id = "
+    "      r.client_id AND e.program_id = r.program_id AND e.start_date <= :to) "
+    "      OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = r.client_id "
+    "      AND m.program_id = r.program_id AND m.since_date <= :to)) AS ok "
     "      FROM referral r JOIN client c ON c.id = r.client_id "
-    "      LEFT JOIN placed p ON p.client_id = r.client_id "
-    "                        AND p.program_id = r.program_id "
     "      WHERE c.tier = 1 AND r.received_date BETWEEN :from AND :to "
     "        AND (:prog IS NULL OR r.program_id = :prog) "
-    "        AND " IN_REACH("r.client_id") " "
-                                           "      GROUP BY r.client_id)";
+    "        AND " IN_REACH("r.client_id") " GROUP BY r.client_id)";
 
-/* Active coaches on a team of the program, their capacity, and how many of
- * the clients they own had an episode or monitoring (in any program, as
- * caseload.c counts) open at the end of `to`: started by then, not closed
- * or ended by then. */
 /* The clients each coach owns with an episode or monitoring (in any
  * program, as caseload.c counts) open at the end of `to`: started by then,
- * not closed or ended by then. */
+ * not closed or ended by then. Those still open are read from the
+ * partial indexes of the open ones, those closed after `to` by the closing
+ * day (schema 0017): never the whole history. */
 #define OWNED_AT_TO                                                                    \
     "open_case (client_id) AS ("                                                       \
-    "  SELECT client_id FROM episode "                                                 \
-    "   WHERE start_date <= :to AND (closed_date IS NULL OR closed_date > :to) "       \
-    "  UNION "                                                                         \
-    "  SELECT client_id FROM monitoring "                                              \
-    "   WHERE since_date <= :to AND (ended_date IS NULL OR ended_date > :to)), "       \
+    "  SELECT client_id FROM episode INDEXED BY episode_open "                         \
+    "   WHERE closed_date IS NULL AND start_date <= :to "                              \
+    "  UNION SELECT client_id FROM episode INDEXED BY episode_closed "                 \
+    "   WHERE closed_date > :to AND start_date <= :to "                                \
+    "  UNION SELECT client_id FROM monitoring INDEXED BY monitoring_open "             \
+    "   WHERE ended_date IS NULL AND since_date <= :to "                               \
+    "  UNION SELECT client_id FROM monitoring INDEXED BY monitoring_ended "            \
+    "   WHERE ended_date > :to AND since_date <= :to), "                               \
     "owned (owner_id, n) AS ("                                                         \
     "  SELECT c.owner_id, count(*) FROM open_case o JOIN client c ON c.id = "          \
     "o.client_id "                                                                     \
     "   WHERE c.owner_id IS NOT NULL GROUP BY c.owner_id) "
 
-/* Active coaches on a team of the program, their capacity, and how many
- * clients they own with a case open at the end of `to`. */
+/* How many clients each owner has with a case open at the end of `to`,
+ * by owner: read once per day and snapshot (measures_cache) and shared by
+ * the caseload and team figures of every program measured to that day. */
+static const char SQL_OWNED[] =
+    "WITH " OWNED_AT_TO "SELECT owner_id, n FROM owned ORDER BY owner_id";
+
+/* Active coaches on a team of the program and their capacity (what they
+ * own comes from SQL_OWNED). */
 static const char SQL_CASELOAD[] =
     "WITH coach (id, login, capacity) AS ("
     "  SELECT s.id, s.login, min(p.capacity) "
@@ -136,40 +140,49 @@ static const char SQL_CASELOAD[] =
     "  WHERE s.role = 'coach' AND s.active = 1 "
     "    AND (:prog IS NULL OR t.program_id = :prog) "
     "    AND (:reach IS NULL OR t.id IN (" MY_TEAM_IDS ")) "
-    "  GROUP BY s.id), " OWNED_AT_TO
-    "SELECT co.id, co.login, co.capacity, coalesce(o.n, 0) "
-    "FROM coach co LEFT JOIN owned o ON o.owner_id = co.id ORDER BY co.login";
+    "  GROUP BY s.id) "
+    "SELECT co.id, co.login, co.capacity FROM coach co ORDER BY co.login";
 
-/* The active teams of the program in reach: what their active coaches own
- * with a case open at `to`, against the team's capacity (or, when the team
- * has none of its own, the sum of its coaches' program capacity). */
+/* The active teams of the program in reach, one row per member (a team
+ * without members has one, with NULLs): the team's own capacity (-1 when
+ * it has none), and the member if an active coach, with the program's
+ * capacity. The rows fold into what the coaches own with a case open at
+ * `to` (SQL_OWNED) against the team's capacity or, when it has none of its
+ * own, the sum of its coaches'. */
 static const char SQL_TEAMS[] =
-    "WITH " OWNED_AT_TO
-    "SELECT t.id, t.name, coalesce(sum(o.n), 0), coalesce(t.capacity, "
-    "       sum(CASE WHEN s.id IS NOT NULL THEN p.capacity END), 0) "
+    "SELECT t.id, t.name, coalesce(t.capacity, -1), s.id, p.capacity "
     "FROM team t JOIN program p ON p.id = t.program_id "
     "LEFT JOIN team_member tm ON tm.team_id = t.id "
     "LEFT JOIN staff s ON s.id = tm.staff_id AND s.role = 'coach' AND s.active = 1 "
-    "LEFT JOIN owned o ON o.owner_id = s.id "
     "WHERE t.active = 1 AND (:prog IS NULL OR t.program_id = :prog) "
     "  AND (:reach IS NULL OR t.id IN (" MY_TEAM_IDS ")) "
-    "GROUP BY t.id ORDER BY t.name, t.id";
+    "ORDER BY t.name, t.id";
 
 /* Tasks open at as_of (created by then, neither completed nor cancelled by
  * then) and due before it, per owner; with a program, only owners who are
- * members of one of its teams. */
+ * members of one of its teams. Each owner's are three disjoint sets, each
+ * a range of one covering index (task_overdue, schema 0017): still open (by
+ * due time), completed after as_of, and cancelled after it without being
+ * completed. */
+#define OVERDUE_AT(IDX, COND)                                                          \
+    "(SELECT count(*) FROM task k INDEXED BY " IDX                                     \
+    " WHERE k.owner_id = s.id AND " COND                                               \
+    " AND k.due_at < :as_of AND k.created_at <= :as_of)"
+#define STILL_OPEN                                                                     \
+    OVERDUE_AT("task_overdue", "k.completed_at IS NULL AND k.cancelled_at IS NULL")
+#define DONE_SINCE                                                                     \
+    OVERDUE_AT("task_overdue", "k.completed_at > :as_of AND (k.cancelled_at IS NULL "  \
+                               "OR k.cancelled_at > :as_of)")
+#define CANCELLED_SINCE                                                                \
+    OVERDUE_AT("task_overdue", "k.completed_at IS NULL AND k.cancelled_at > :as_of")
 static const char SQL_OVERDUE[] =
-    "SELECT s.id, s.login, s.role, count(*) "
-    "FROM task k JOIN staff s ON s.id = k.owner_id "
-    "WHERE k.due_at < :as_of AND k.created_at <= :as_of "
-    "  AND (k.completed_at IS NULL OR k.completed_at > :as_of) "
-    "  AND (k.cancelled_at IS NULL OR k.cancelled_at > :as_of) "
-    "  AND (:prog IS NULL OR k.owner_id IN ("
-    "      SELECT tm.staff_id FROM team_member tm JOIN team t ON t.id = tm.team_id "
-    "      WHERE t.program_id = :prog)) "
-    "  AND (:reach IS NULL OR k.owner_id IN (SELECT staff_id FROM team_member "
-    "      WHERE team_id IN (" MY_TEAM_IDS "))) "
-    "GROUP BY s.id ORDER BY s.login";
+    "SELECT id, login, role, n FROM (SELECT s.id, s.login, s.role, " STILL_OPEN
+    " + " DONE_SINCE " + " CANCELLED_SINCE " AS n FROM staff s "
+    "WHERE (:prog IS NULL OR s.id IN (SELECT tm.staff_id FROM team_member tm "
+    "  JOIN team t ON t.id = tm.team_id WHERE t.program_id = :prog)) "
+    "  AND (:reach IS NULL OR s.id IN (SELECT staff_id FROM team_member "
+    "  WHERE team_id IN (" MY_TEAM_IDS ")))) "
+    "WHERE n > 0 ORDER BY login";
 
 /* Episodes closed in the period: count, sum of lengths (both ends counted),
  * sum of targets (with extensions), closed after the target's last day. An
@@ -193,20 +206,15 @@ static const char SQL_EPISODES[] =
  * latest intake (of the program) on or before three days after the
  * discharge, NULL if none. Ordered by those seconds, no visit first. */
 static const char SQL_DISCHARGES[] =
-    "WITH served (client_id) AS ("
-    "  SELECT DISTINCT client_id FROM episode "
-    "   WHERE :prog IS NULL OR program_id = :prog), "
-    "corrected (id) AS ("
-    "  SELECT corrects_id FROM contact WHERE corrects_id IS NOT NULL) "
     "SELECT EXISTS (SELECT 1 FROM encounter a "
     "         WHERE a.client_id = d.client_id AND a.kind = 'admit' AND a.at > d.at "
     "           AND a.cancelled_at IS NULL "
     "           AND a.at <= strftime('%Y-%m-%dT%H:%M:%SZ', d.at, '+30 days')), "
-    "       (SELECT CAST(strftime('%s', min(v.at)) AS INTEGER) "
-    "               - CAST(strftime('%s', d.at) AS INTEGER) "
-    "          FROM contact v "
+    "       CAST(strftime('%s', (SELECT v.at FROM contact v INDEXED BY contact_home_visit "
     "         WHERE v.client_id = d.client_id AND v.kind = 'home-visit' "
-    "           AND v.at > d.at AND v.id NOT IN (SELECT id FROM corrected)) AS secs, "
+    "           AND v.at > d.at AND NOT EXISTS (SELECT 1 FROM contact x "
+    "             WHERE x.corrects_id = v.id) ORDER BY v.at LIMIT 1)) AS INTEGER) "
+    "       - CAST(strftime('%s', d.at) AS INTEGER) AS secs, "
     "       (SELECT r.readmit_risk FROM referral r "
     "         WHERE r.client_id = d.client_id AND r.readmit_risk IS NOT NULL "
     "           AND r.received_date <= date(d.at, 'localtime', '+3 days') "
@@ -215,7 +223,8 @@ static const char SQL_DISCHARGES[] =
     "FROM encounter d "
     "WHERE d.kind = 'discharge' AND d.cancelled_at IS NULL AND d.at >= :from_at "
     "  AND d.at < :end_at "
-    "  AND d.client_id IN (SELECT client_id FROM served) "
+    "  AND EXISTS (SELECT 1 FROM episode s WHERE s.client_id = d.client_id "
+    "              AND (:prog IS NULL OR s.program_id = :prog)) "
     "  AND " IN_REACH("d.client_id") " "
                                      "ORDER BY secs";
 
@@ -233,13 +242,12 @@ static const char SQL_APPOINTMENTS[] =
  * (local) to the first kept specialist appointment after it (an accompanied
  * visit naming a specialty counts), NULL if none yet. */
 static const char SQL_SPECIALTY[] =
-    "SELECT (SELECT CAST(strftime('%s', min(a.at)) AS INTEGER) "
-    "               - CAST(strftime('%s', e.start_date, 'utc') AS INTEGER) "
-    "          FROM appointment a "
+    "SELECT CAST(strftime('%s', (SELECT a.at FROM appointment a "
     "         WHERE a.client_id = e.client_id AND a.status = 'kept' "
     "           AND a.at >= strftime('%Y-%m-%dT%H:%M:%SZ', e.start_date, 'utc') "
     "           AND (a.kind = 'specialist' OR (a.kind = 'accompanied-visit' AND "
-    "a.specialty <> ''))) "
+    "a.specialty <> '')) ORDER BY a.at LIMIT 1)) AS INTEGER) "
+    "       - CAST(strftime('%s', e.start_date, 'utc') AS INTEGER) "
     "FROM episode e JOIN program p ON p.id = e.program_id "
     "WHERE p.kind = 'specialty-navigation' AND e.start_date BETWEEN :from AND :to "
     "  AND (:prog IS NULL OR e.program_id = :prog) AND " IN_REACH("e.client_id");
@@ -287,16 +295,17 @@ static const char SQL_EXPIRED[] =
 
 /* Clients with an episode or monitoring of the program open on some day of
  * the period, once each. */
-static const char SQL_SERVED[] =
-    "SELECT count(*) FROM ("
-    "  SELECT client_id FROM episode WHERE start_date <= :to "
-    "     AND (closed_date IS NULL OR closed_date >= :from) "
-    "     AND (:prog IS NULL OR program_id = :prog) "
-    "  UNION "
-    "  SELECT client_id FROM monitoring WHERE since_date <= :to "
-    "     AND (ended_date IS NULL OR ended_date >= :from) "
-    "     AND (:prog IS NULL OR program_id = :prog)) "
-    "WHERE " IN_REACH("client_id");
+#define OPEN_IN(T, START, END)                                                         \
+    "SELECT client_id FROM " T " INDEXED BY " T "_open WHERE " END                     \
+    " IS NULL AND " START                                                              \
+    " <= :to AND (:prog IS NULL OR program_id = :prog) UNION SELECT client_id "        \
+    "FROM " T " WHERE " END " >= :from AND " START " <= :to AND (:prog IS NULL OR "    \
+    "program_id = :prog)"
+static const char SQL_SERVED[] = "SELECT count(*) FROM (" OPEN_IN(
+    "episode", "start_date",
+    "closed_date") " UNION " OPEN_IN("monitoring", "since_date",
+                                     "ended_date") ") "
+                                                   "WHERE " IN_REACH("client_id");
 
 /* The program's budget for the quarters that lie wholly in the period: their
  * sum in cents, or -1 when none is set (or all programs are measured). */
@@ -327,6 +336,34 @@ static void *grow(void *p, int n, int *cap, size_t size)
     return q;
 }
 
+/* What owner owns with a case open at the cache's day (0 if nothing). */
+static int owned_by(const measures_cache *c, int64_t owner)
+{
+    int lo = 0, hi = c->n - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (c->owned[mid].owner_id == owner)
+            return c->owned[mid].n;
+        if (c->owned[mid].owner_id < owner)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return 0;
+}
+
+static int row_owned(sqlite3_stmt *st, acc *a, cc_err *err)
+{
+    measures_cache *c = a->cache;
+    struct measures_owned *list = grow(c->owned, c->n, &c->cap, sizeof *list);
+    if (!list)
+        return out_of_memory(err);
+    c->owned = list;
+    c->owned[c->n].owner_id = sqlite3_column_int64(st, 0);
+    c->owned[c->n++].n = sqlite3_column_int(st, 1);
+    return CC_OK;
+}
+
 static int row_referrals(sqlite3_stmt *st, acc *a, cc_err *err)
 {
     a->m->conversion.den = a->m->decline.den = sqlite3_column_int64(st, 0);
@@ -354,23 +391,33 @@ static int row_coach(sqlite3_stmt *st, acc *a, cc_err *err)
     c->staff_id = sqlite3_column_int64(st, 0);
     ctx_col(st, 1, c->login, sizeof c->login);
     c->capacity = sqlite3_column_int(st, 2);
-    c->active = sqlite3_column_int(st, 3);
+    c->active = owned_by(a->cache, c->staff_id);
     return CC_OK;
 }
 
+/* A row of SQL_TEAMS: a new team, or another member of the last. */
 static int row_team(sqlite3_stmt *st, acc *a, cc_err *err)
 {
     measures *m = a->m;
-    team_measure *list = grow(m->team, m->teams, &a->team_cap, sizeof *list);
-    if (!list)
-        return out_of_memory(err);
-    m->team = list;
-    team_measure *t = &list[m->teams++];
-    memset(t, 0, sizeof *t);
-    t->team_id = sqlite3_column_int64(st, 0);
-    ctx_col(st, 1, t->name, sizeof t->name);
-    t->active = sqlite3_column_int(st, 2);
-    t->capacity = sqlite3_column_int(st, 3);
+    int64_t id = sqlite3_column_int64(st, 0);
+    int own = sqlite3_column_int(st, 2);
+    if (!m->teams || m->team[m->teams - 1].team_id != id) {
+        team_measure *list = grow(m->team, m->teams, &a->team_cap, sizeof *list);
+        if (!list)
+            return out_of_memory(err);
+        m->team = list;
+        team_measure *t = &list[m->teams++];
+        memset(t, 0, sizeof *t);
+        t->team_id = id;
+        ctx_col(st, 1, t->name, sizeof t->name);
+        t->capacity = own >= 0 ? own : 0;
+    }
+    team_measure *t = &m->team[m->teams - 1];
+    if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+        return CC_OK;
+    t->active += owned_by(a->cache, sqlite3_column_int64(st, 3));
+    if (own < 0)
+        t->capacity += sqlite3_column_int(st, 4);
     return CC_OK;
 }
 
@@ -520,6 +567,8 @@ static int row_trend(sqlite3_stmt *st, acc *a, cc_err *err)
     return CC_OK;
 }
 
+static const query owned_query = {"measuring caseload", SQL_OWNED, row_owned};
+
 static const query trend_query[] = {
     {"measuring the conversion trend", SQL_TREND, row_trend},
 };
@@ -556,9 +605,31 @@ static void bind_period(sqlite3_stmt *st, const period *p)
     bind_text(st, ":soon", p->soon);
 }
 
+/* With one program bound, every ":prog IS NULL OR " is "false OR": the
+ * statement without them (malloc'd) lets the program's own index serve,
+ * which an OR with a parameter defeats. NULL when measuring all programs
+ * (or out of memory: the statement as written is right too). */
+static char *for_program(const char *sql, const period *p)
+{
+    static const char drop[] = ":prog IS NULL OR ";
+    char *out = p->prog ? malloc(strlen(sql) + 1) : NULL, *o = out;
+    for (const char *s = sql; out && *s;) {
+        const char *hit = strstr(s, drop);
+        size_t n = hit ? (size_t)(hit - s) : strlen(s);
+        memcpy(o, s, n);
+        o += n;
+        s += n + (hit ? sizeof drop - 1 : 0);
+    }
+    if (out)
+        *o = '\0';
+    return out;
+}
+
 static int run_query(cc_ctx *ctx, const query *q, const period *p, acc *a, cc_err *err)
 {
-    sqlite3_stmt *st = ctx_prepare(ctx, q->sql, err);
+    char *own = for_program(q->sql, p);
+    sqlite3_stmt *st = ctx_prepare(ctx, own ? own : q->sql, err);
+    free(own);
     if (!st)
         return err->code;
     bind_period(st, p);
@@ -679,6 +750,13 @@ static int run_all(cc_ctx *ctx, const char *program_code, period *p, const query
     if (own && store_exec(ctx->st, "BEGIN", err) != CC_OK)
         return err->code;
     int rc = resolve_program(ctx, program_code, p, err);
+    if (rc == CC_OK && a->cache && strcmp(a->cache->day, p->to) != 0) {
+        a->cache->n = 0;
+        a->cache->day[0] = '\0';
+        rc = run_query(ctx, &owned_query, p, a, err);
+        if (rc == CC_OK)
+            snprintf(a->cache->day, sizeof a->cache->day, "%s", p->to);
+    }
     for (size_t i = 0; rc == CC_OK && i < n; i++)
         rc = run_query(ctx, &qs[i], p, a, err);
     if (own && rc == CC_OK)
@@ -691,8 +769,26 @@ static int run_all(cc_ctx *ctx, const char *program_code, period *p, const query
 int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
                      const char *to, measures *out, cc_err *err)
 {
+    measures_cache cache = {0};
+    int rc = measures_compute_in(ctx, program_code, from, to, &cache, out, err);
+    measures_cache_free(&cache);
+    return rc;
+}
+
+void measures_cache_free(measures_cache *c)
+{
+    if (!c)
+        return;
+    free(c->owned);
+    memset(c, 0, sizeof *c);
+}
+
+int measures_compute_in(cc_ctx *ctx, const char *program_code, const char *from,
+                        const char *to, measures_cache *cache, measures *out,
+                        cc_err *err)
+{
     period p = {0};
-    acc a = {.m = out};
+    acc a = {.m = out, .cache = cache};
     memset(out, 0, sizeof *out);
     if (guard_action(ctx, "measures.view", err) != CC_OK ||
         make_period(ctx, from, to, &p, err) != CC_OK)

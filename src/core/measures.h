@@ -129,6 +129,29 @@ double measure_rate(measure_ratio r);
 int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
                      const char *to, measures *out, cc_err *err);
 
+/* What periods read in one snapshot share: each owner's clients with a
+ * case open at the end of `day`, read once for every program measured to
+ * that day. Zeroed to start; valid only inside the one read transaction
+ * it was filled in (quarterly.c's); free with measures_cache_free. */
+struct measures_owned {
+    int64_t owner_id;
+    int n;
+};
+typedef struct measures_cache {
+    char day[11]; /* "" = nothing read yet */
+    int n, cap;
+    struct measures_owned *owned; /* by owner_id, ascending */
+} measures_cache;
+
+/* measures_compute sharing cache with the other periods of the caller's
+ * open read transaction. */
+int measures_compute_in(cc_ctx *ctx, const char *program_code, const char *from,
+                        const char *to, measures_cache *cache, measures *out,
+                        cc_err *err);
+
+/* Release what the cache holds; safe on a zeroed one. */
+void measures_cache_free(measures_cache *c);
+
 /* Referral conversion (first assessment high / referrals received) in each
  * of `months` (1..120) calendar months ending with the month of `to`
  * ("YYYY-MM-DD"), oldest first, into out[0..months); the same program and

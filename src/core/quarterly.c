@@ -239,7 +239,8 @@ static int read_header(cc_ctx *ctx, quarterly *q, cc_err *err)
 
 /* ---- computing --------------------------------------------------------- */
 
-static int compute_program(cc_ctx *ctx, quarterly *q, quarterly_program *p, cc_err *err)
+static int compute_program(cc_ctx *ctx, quarterly *q, quarterly_program *p,
+                           measures_cache *cache, cc_err *err)
 {
     char first[11], last[11];
     for (int k = 0; k < QUARTERLY_TREND; k++) {
@@ -251,7 +252,7 @@ static int compute_program(cc_ctx *ctx, quarterly *q, quarterly_program *p, cc_e
         clock_quarter_days(p->quarter[k], first, last);
         if (k == 0)
             snprintf(last, sizeof last, "%s", q->to);
-        if (measures_compute(ctx, p->code, first, last, &m, err) != CC_OK)
+        if (measures_compute_in(ctx, p->code, first, last, &cache[k], &m, err) != CC_OK)
             return err->code;
         quarterly_values(&m, p->v[k]);
         if (k == 0)
@@ -262,15 +263,21 @@ static int compute_program(cc_ctx *ctx, quarterly *q, quarterly_program *p, cc_e
     return CC_OK;
 }
 
+/* Every program's quarters in one snapshot: the caseload by owner at each
+ * quarter's end is read once for all programs (cache, one per quarter). */
 static int read_all(cc_ctx *ctx, const char *program_code, quarterly *q, cc_err *err)
 {
+    measures_cache cache[QUARTERLY_TREND];
+    memset(cache, 0, sizeof cache);
     if (store_exec(ctx->st, "BEGIN", err) != CC_OK)
         return err->code;
     int rc = read_header(ctx, q, err);
     if (rc == CC_OK)
         rc = list_programs(ctx, program_code, q, err);
     for (int i = 0; rc == CC_OK && i < q->nprograms; i++)
-        rc = compute_program(ctx, q, &q->program[i], err);
+        rc = compute_program(ctx, q, &q->program[i], cache, err);
+    for (int k = 0; k < QUARTERLY_TREND; k++)
+        measures_cache_free(&cache[k]);
     if (rc == CC_OK)
         rc = store_exec(ctx->st, "COMMIT", err);
     if (rc != CC_OK)

@@ -20,8 +20,16 @@
 #include "util/clock.h"
 #include "util/text.h"
 
+/* The clients with an episode or monitoring open: read from the partial
+ * indexes that hold only the open ones, never by looking at every client. */
+#define OPEN_CASES                                                                     \
+    "SELECT client_id FROM episode INDEXED BY episode_open WHERE closed_date IS "      \
+    "NULL UNION SELECT client_id FROM monitoring INDEXED BY monitoring_open "          \
+    "WHERE ended_date IS NULL"
+
 /* The teams in reach: ?1 program code ('' = all), ?2 'all' or 'mine',
- * ?3 the actor's staff id. */
+ * ?3 the actor's staff id; `active`, the active clients (client_state,
+ * schema 0016). */
 #define MY_TEAMS                                                                         \
     "my_teams AS (SELECT t.id, t.name, p.code, p.capacity, t.capacity AS team_capacity " \
     "FROM team t JOIN program p ON p.id = t.program_id WHERE t.active = 1 AND (?1 = '' " \
@@ -129,14 +137,13 @@ static const char stale_sql[] =
 #define CLIENT_NAME "c.family_name || ', ' || c.given_name"
 
 /* Active clients without a participation consent in force at the end (?4). */
-#define NO_PARTICIPATION                                                               \
-    "SELECT 'no participation consent' AS issue, c.id AS client, " CLIENT_NAME         \
-    " AS name, '' AS detail, '' AS date FROM client c WHERE (EXISTS (SELECT 1 FROM "   \
-    "episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR EXISTS (SELECT " \
-    "1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS NULL)) AND NOT " \
-    "EXISTS (SELECT 1 FROM consent k WHERE k.client_id = c.id AND k.kind = "           \
-    "'participation' AND k.decision = 'granted' AND k.signed_date <= ?4 AND "          \
-    "(k.expires_date IS NULL OR k.expires_date >= ?4) AND (k.revoked_date IS NULL OR " \
+#define NO_PARTICIPATION                                                                                  \
+    "SELECT 'no participation consent' AS issue, c.id AS client, " CLIENT_NAME                            \
+    " AS name, '' AS detail, '' AS date FROM (" OPEN_CASES                                                \
+    ") o CROSS JOIN client c ON "                                                                         \
+    "c.id = o.client_id WHERE NOT EXISTS (SELECT 1 FROM consent k WHERE k.client_id = c.id AND k.kind = " \
+    "'participation' AND k.decision = 'granted' AND k.signed_date <= ?4 AND "                             \
+    "(k.expires_date IS NULL OR k.expires_date >= ?4) AND (k.revoked_date IS NULL OR "                    \
     "k.revoked_date > ?4)) "
 
 /* Releases expiring in the 30 days from the end. */
@@ -282,8 +289,9 @@ static const char *const consent_sql[] = {
     "UNION ALL " VIEWED_AFTER_REVOCATION,
     "UNION ALL " DISCLOSED_WITHOUT,
     "UNION ALL " SUBSTANCE_USE,
-    ") WHERE (?1 = '' OR client IN (SELECT c.id FROM client c JOIN program p ON p.id "
-    "= c.program_id WHERE p.code = ?1)) ORDER BY issue DESC, date, client",
+    ") WHERE (?1 = '' OR EXISTS (SELECT 1 FROM client c JOIN program p ON p.id = "
+    "c.program_id WHERE c.id = client AND p.code = ?1)) ORDER BY issue DESC, date, "
+    "client",
     NULL,
 };
 
