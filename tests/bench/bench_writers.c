@@ -135,8 +135,9 @@ static void add_client(store *s, scene *sc, int i)
     snprintf(c.family_name, sizeof c.family_name, "Writer%c%c%c", 'a' + i / 676,
              'a' + i / 26 % 26, 'a' + i % 26);
     snprintf(c.given_name, sizeof c.given_name, "n0");
-    snprintf(c.dob, sizeof c.dob, "19%02d-%02d-%02d", 30 + i % 60, 1 + i / 60 % 12,
-             1 + i % 28);
+    unsigned u = (unsigned)i; /* the ranges below are then plain to the compiler */
+    snprintf(c.dob, sizeof c.dob, "19%02u-%02u-%02u", 30 + u % 60, 1 + u / 60 % 12,
+             1 + u % 28);
     snprintf(c.zip, sizeof c.zip, "20810");
     snprintf(c.payer, sizeof c.payer, "medicare");
     snprintf(c.language, sizeof c.language, "en");
