@@ -156,6 +156,8 @@ static int busy_wait(void *arg, int count)
 
 int store_begin(store *s, cc_err *err)
 {
+    if (s->nest) /* a use case inside a batch: its savepoint (nest.h) */
+        return nest_savepoint(s, err);
     int64_t start = clock_mono_ms();
     for (;;) {
         vfs_clear_error();
@@ -170,6 +172,8 @@ int store_begin(store *s, cc_err *err)
 
 int store_commit(store *s, cc_err *err)
 {
+    if (s->nest)
+        return nest_release(s, err);
     int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     if (rc == SQLITE_OK) {
         audit_anchor_maybe(s); /* every N minutes while a session writes */
@@ -182,6 +186,10 @@ int store_commit(store *s, cc_err *err)
 
 void store_rollback(store *s)
 {
+    if (s && s->nest) {
+        nest_rollback_to(s);
+        return;
+    }
     if (s && s->db && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
