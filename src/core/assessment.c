@@ -30,7 +30,8 @@ static int read_questions(cc_ctx *ctx, questionnaire *out, cc_err *err)
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, out->id);
-    while (sqlite3_step(st) == SQLITE_ROW && out->n < HRA_MAX_QUESTIONS) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->n < HRA_MAX_QUESTIONS) {
         hra_question *q = &out->q[out->n++];
         q->id = sqlite3_column_int64(st, 0);
         q->position = sqlite3_column_int(st, 1);
@@ -39,8 +40,10 @@ static int read_questions(cc_ctx *ctx, questionnaire *out, cc_err *err)
         ctx_col(st, 4, q->driver, sizeof q->driver);
         q->weight = sqlite3_column_int(st, 5);
     }
-    ctx_finalize(st);
-    return CC_OK;
+    ctx_finalize(st); /* a failed read must not pass for fewer questions */
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? CC_OK
+               : store_fail(ctx->st, rc, "reading the questionnaire", err);
 }
 
 /* One questionnaire row chosen by sql (?1 text, ?2 integer), with its
@@ -65,6 +68,8 @@ static int read_questionnaire(cc_ctx *ctx, const char *sql, const char *code, in
         out->active = sqlite3_column_int(st, 6);
     }
     ctx_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(ctx->st, rc, "reading the questionnaire", err);
     if (rc != SQLITE_ROW)
         return cc_err_set(err, CC_EINPUT, "no questionnaire %s", what);
     return read_questions(ctx, out, err);

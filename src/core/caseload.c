@@ -9,23 +9,20 @@
 
 #include "client.h"
 #include "guard.h"
-#include "referral.h"
 #include "program.h"
+#include "referral.h"
+#include "util/alloc.h"
 #include "util/text.h"
 
-/* Active clients of the staff member bound to ?1. */
+/* Active clients of the staff member who (an SQL expression), and those of
+ * them whose latest assessment is high: counted in client_state's partial
+ * index (schema 0016, the definition in caseload.h). */
 #define ACTIVE_OF(who)                                                                 \
-    "(SELECT count(*) FROM client c WHERE c.owner_id = " who " AND (EXISTS (SELECT 1 " \
-    "FROM episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR EXISTS "    \
-    "(SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS NULL)))"
-
+    "(SELECT count(*) FROM client_state a INDEXED BY client_state_active WHERE "       \
+    "a.owner_id = " who " AND a.active = 1)"
 #define HIGH_OF(who)                                                                   \
-    "(SELECT count(*) FROM client c WHERE c.owner_id = " who " AND (SELECT a.level "   \
-    "FROM assessment a WHERE a.client_id = c.id ORDER BY a.at DESC, a.id DESC LIMIT "  \
-    "1) = 'high' AND (EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND "   \
-    "e.closed_date IS NULL) OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id "  \
-    "= "                                                                               \
-    "c.id AND m.ended_date IS NULL)))"
+    "(SELECT count(*) FROM client_state a INDEXED BY client_state_active WHERE "       \
+    "a.owner_id = " who " AND a.active = 1 AND a.level = 'high')"
 
 int caseload_active(cc_ctx *ctx, int64_t staff_id)
 {
@@ -68,7 +65,7 @@ int caseload_team(cc_ctx *ctx, int64_t team_id, caseload_entry **out, int *n,
 {
     int cap = 8;
     *n = 0;
-    *out = calloc((size_t)cap, sizeof **out);
+    *out = cc_calloc((size_t)cap, sizeof **out);
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "SELECT s.id, s.login, " ACTIVE_OF("s.id") " AS load, " HIGH_OF(
@@ -87,7 +84,7 @@ int caseload_team(cc_ctx *ctx, int64_t team_id, caseload_entry **out, int *n,
     sqlite3_bind_int64(st, 1, team_id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
-            caseload_entry *p = realloc(*out, (size_t)(cap *= 2) * sizeof **out);
+            caseload_entry *p = cc_realloc(*out, (size_t)(cap *= 2) * sizeof **out);
             if (!p)
                 break;
             *out = p;
@@ -164,12 +161,11 @@ static int team_over(cc_ctx *ctx, int64_t staff_id, int64_t program_id, char *na
     int over = 0;
     sqlite3_stmt *st = ctx_prepare(
         ctx,
-        "SELECT t.name, t.capacity, (SELECT count(*) FROM client c WHERE c.program_id "
-        "= t.program_id AND c.owner_id IN (SELECT staff_id FROM team_member WHERE "
-        "team_id = t.id) AND (EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id "
-        "AND e.closed_date IS NULL) OR EXISTS (SELECT 1 FROM monitoring m WHERE "
-        "m.client_id = c.id AND m.ended_date IS NULL))) AS n FROM team_member tm JOIN "
-        "team t ON t.id = tm.team_id WHERE tm.staff_id = ?1 AND t.program_id = ?2 AND "
+        "SELECT t.name, t.capacity, (SELECT count(*) FROM client_state a INDEXED BY "
+        "client_state_active JOIN client c ON c.id = a.client_id WHERE a.owner_id IN "
+        "(SELECT staff_id FROM team_member WHERE team_id = t.id) AND a.active = 1 AND "
+        "c.program_id = t.program_id) AS n FROM team_member tm JOIN team t ON t.id = "
+        "tm.team_id WHERE tm.staff_id = ?1 AND t.program_id = ?2 AND "
         "t.capacity IS NOT NULL AND t.active = 1 AND n + 1 > t.capacity LIMIT 1",
         &err);
     if (!st)

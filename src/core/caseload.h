@@ -4,12 +4,21 @@
  * an unassigned client (over capacity only with a reason).
  *
  * A client is active for a coach when the coach owns it and it has an open
- * intensive episode or open light-touch monitoring.
+ * intensive episode or open light-touch monitoring. That, the owner, an
+ * open referral and the latest assessment's level are kept per client in
+ * client_state by triggers (schema/0016_scale_screens.sql), in the
+ * transaction of the change: CASELOAD_ACTIVE is the one SQL definition
+ * every reader (caseloads, the board, the unassigned queue, and the
+ * measures if they want it) uses.
  */
 #ifndef CC_CASELOAD_H
 #define CC_CASELOAD_H
 
 #include "ctx.h"
+
+/* SQL: the active clients as a table of (id, owner_id), by index. */
+#define CASELOAD_ACTIVE                                                                \
+    "(SELECT client_id AS id, owner_id FROM client_state WHERE active = 1)"
 
 typedef struct caseload_entry {
     int64_t staff_id;

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "util/alloc.h"
 #include "util/clock.h"
 
 static int system_only(cc_ctx *ctx, cc_err *err)
@@ -47,8 +48,8 @@ int census_followed(cc_ctx *ctx, int64_t **ids, int64_t **owners, int *n, cc_err
     *ids = *owners = NULL;
     if (system_only(ctx, err) != CC_OK)
         return err->code;
-    *ids = malloc((size_t)cap * sizeof **ids);
-    *owners = malloc((size_t)cap * sizeof **owners);
+    *ids = cc_malloc((size_t)cap * sizeof **ids);
+    *owners = cc_malloc((size_t)cap * sizeof **owners);
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "SELECT c.id, c.owner_id FROM client c WHERE c.owner_id IS NOT NULL "
@@ -62,10 +63,10 @@ int census_followed(cc_ctx *ctx, int64_t **ids, int64_t **owners, int *n, cc_err
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
             cap *= 2;
-            int64_t *a = realloc(*ids, (size_t)cap * sizeof *a);
+            int64_t *a = cc_realloc(*ids, (size_t)cap * sizeof *a);
             if (a)
                 *ids = a;
-            int64_t *b = realloc(*owners, (size_t)cap * sizeof *b);
+            int64_t *b = cc_realloc(*owners, (size_t)cap * sizeof *b);
             if (b)
                 *owners = b;
             if (!a || !b)

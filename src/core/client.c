@@ -242,9 +242,12 @@ static int zip_outside(cc_ctx *ctx, const char *zip, int *outside, cc_err *err)
     if (!st)
         return err->code;
     sqlite3_bind_text(st, 1, zip, -1, SQLITE_STATIC);
-    *outside = sqlite3_step(st) != SQLITE_ROW;
-    ctx_finalize(st);
-    return CC_OK;
+    int rc = sqlite3_step(st);
+    *outside = rc != SQLITE_ROW;
+    ctx_finalize(st); /* a failed read is the store's trouble, not the ZIP's */
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? CC_OK
+               : store_fail(ctx->st, rc, "checking the ZIP code", err);
 }
 
 int client_check_intake(cc_ctx *ctx, const client *c, client_intake *out, cc_err *err)
@@ -262,23 +265,37 @@ int client_check_intake(cc_ctx *ctx, const client *c, client_intake *out, cc_err
 
 /* ---- writing ----------------------------------------------------------- */
 
-static void bind_fields(sqlite3_stmt *st, const client *c)
+/* Bind c's fields as ?1..?11; the first failure (out of memory copying a
+ * text) or SQLITE_OK, so that a lost value is never saved as NULL. */
+static int bind_fields(sqlite3_stmt *st, const client *c)
 {
     char key[160];
+    const char *text[] = {c->family_name, c->given_name, key,        c->dob,
+                          c->zip,         c->payer,      c->language};
+    int rc = SQLITE_OK;
     client_name_key(c->family_name, c->given_name, key, sizeof key);
-    sqlite3_bind_text(st, 1, c->family_name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, c->given_name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, c->dob, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, c->zip, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 6, c->payer, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 7, c->language, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 8, c->interpreter);
-    sqlite3_bind_text(st, 9, c->setting, -1, SQLITE_TRANSIENT);
-    if (c->setting_org_id)
-        sqlite3_bind_int64(st, 10, c->setting_org_id);
-    if (c->tier)
-        sqlite3_bind_int(st, 11, c->tier);
+    for (int i = 0; i < 7 && rc == SQLITE_OK; i++)
+        rc = sqlite3_bind_text(st, i + 1, text[i], -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 8, c->interpreter);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 9, c->setting, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK && c->setting_org_id)
+        rc = sqlite3_bind_int64(st, 10, c->setting_org_id);
+    if (rc == SQLITE_OK && c->tier)
+        rc = sqlite3_bind_int(st, 11, c->tier);
+    return rc;
+}
+
+/* bind_fields, or the statement given back and err set saying what. */
+static int bind_client(cc_ctx *ctx, sqlite3_stmt *st, const client *c, const char *what,
+                       cc_err *err)
+{
+    int rc = bind_fields(st, c);
+    if (rc == SQLITE_OK)
+        return CC_OK;
+    ctx_finalize(st);
+    return store_fail(ctx->st, rc, what, err);
 }
 
 struct create_args {
@@ -318,7 +335,8 @@ int client_create_in(cc_ctx *ctx, client *c, int flags, client_intake *intake,
         err);
     if (!st)
         return err->code;
-    bind_fields(st, a->c);
+    if (bind_client(ctx, st, a->c, "creating client", err) != CC_OK)
+        return err->code;
     ctx_now(ctx, now);
     sqlite3_bind_text(st, 12, now, -1, SQLITE_TRANSIENT);
     if (ctx_done(ctx, st, "creating client", err) != CC_OK)
@@ -362,7 +380,8 @@ static int do_update(cc_ctx *ctx, void *arg, cc_err *err)
         err);
     if (!st)
         return err->code;
-    bind_fields(st, a->edited);
+    if (bind_client(ctx, st, a->edited, "saving client", err) != CC_OK)
+        return err->code;
     sqlite3_bind_int64(st, 12, a->edited->id);
     sqlite3_bind_int64(st, 13, a->edited->version);
     if (ctx_done(ctx, st, "saving client", err) != CC_OK)

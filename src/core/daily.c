@@ -160,4 +160,5 @@ void daily_run_if_due(cc_ctx *ctx)
         !strcmp(last, today))
         return;
     daily_run(ctx, NULL, &err);
+    store_release_memory(ctx->st); /* the sweep read every client's pages */
 }

@@ -84,8 +84,9 @@ int guard_client(cc_ctx *ctx, const char *action, int64_t client_id,
         return refuse(ctx, action, client_id, details, err);
     if (ctx->system || !client_id || need == ACCESS_NONE)
         return CC_OK;
-    if (scope_client(ctx, client_id, need == ACCESS_WRITE, err) != CC_OK)
-        return refuse(ctx, action, client_id, details, err);
+    int rc = scope_client(ctx, client_id, need == ACCESS_WRITE, err);
+    if (rc != CC_OK) /* a refusal is audited; the store's trouble only reported */
+        return rc == CC_EREFUSED ? refuse(ctx, action, client_id, details, err) : rc;
     leave_note_cover(ctx, ctx_int(ctx,
                                   "SELECT owner_id FROM client WHERE id = ?1 AND "
                                   "?2 = ?2",

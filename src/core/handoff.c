@@ -27,6 +27,7 @@
 #include "pam.h"
 #include "program.h"
 #include "scope.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -101,7 +102,7 @@ int handoff_get(cc_ctx *ctx, int64_t id, handoff *out, char **summary, cc_err *e
         row_to_handoff(st, out);
         apply_expiry(ctx, out);
         if (summary)
-            *summary = strdup((const char *)sqlite3_column_text(st, 18));
+            *summary = cc_strdup((const char *)sqlite3_column_text(st, 18));
     }
     ctx_finalize(st);
     if (rc == SQLITE_DONE)
@@ -523,7 +524,7 @@ int handoff_bulk_caseload(cc_ctx *ctx, int64_t staff_id, const handoff_target *t
     sqlite3_bind_int64(st, 1, staff_id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n == cap) {
-            int64_t *p = realloc(ids, (size_t)(cap = cap * 2 + 16) * sizeof *ids);
+            int64_t *p = cc_realloc(ids, (size_t)(cap = cap * 2 + 16) * sizeof *ids);
             if (!p) { /* all or none: never a partial move */
                 ctx_finalize(st);
                 free(ids);
@@ -990,7 +991,7 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s)
     if (!*buf)
         return;
     if (*len + n + 1 > *cap) {
-        char *more = realloc(*buf, *cap = (*len + n + 1) * 2);
+        char *more = cc_realloc(*buf, *cap = (*len + n + 1) * 2);
         if (!more) {
             free(*buf);
             *buf = NULL;
@@ -1044,7 +1045,7 @@ int handoff_summary_text(const char *json, char **text)
     *text = NULL;
     if (!o)
         return -1;
-    char *buf = malloc(cap);
+    char *buf = cc_malloc(cap);
     if (buf)
         buf[0] = '\0';
     for (const cJSON *k = o->child; k && buf; k = k->next) {

@@ -19,6 +19,7 @@
 #include "consent.h"
 #include "guard.h"
 #include "scope.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 
 /* The values every query may bind, by name. */
@@ -320,7 +321,7 @@ static void *grow(void *p, int n, int *cap, size_t size)
     if (n < *cap)
         return p;
     int ncap = *cap ? *cap * 2 : 16;
-    void *q = realloc(p, (size_t)ncap * size);
+    void *q = cc_realloc(p, (size_t)ncap * size);
     if (q)
         *cap = ncap;
     return q;

@@ -14,6 +14,7 @@
 #include "guard.h"
 #include "staff.h"
 #include "store/audit.h"
+#include "util/alloc.h"
 #include "util/text.h"
 
 /* The ids of the clients sql (bound to ?1 = who) selects; *out malloc'd. */
@@ -29,7 +30,7 @@ static int client_ids(cc_ctx *ctx, const char *sql, int64_t who, int64_t **out, 
     sqlite3_bind_int64(st, 1, who);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
-            int64_t *p = realloc(*out, (size_t)(cap = cap * 2 + 16) * sizeof *p);
+            int64_t *p = cc_realloc(*out, (size_t)(cap = cap * 2 + 16) * sizeof *p);
             if (!p) { /* all or nothing: never a partial move */
                 ctx_finalize(st);
                 free(*out);

@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "staff.h"
 #include "task.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -339,7 +340,8 @@ int plan_goals(cc_ctx *ctx, int64_t client_id, plan_goal **out, int *n, cc_err *
     sqlite3_bind_int64(st, 1, client_id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
-            plan_goal *more = realloc(*out, (size_t)(cap = cap * 2 + 4) * sizeof **out);
+            plan_goal *more =
+                cc_realloc(*out, (size_t)(cap = cap * 2 + 4) * sizeof **out);
             if (!more) {
                 ctx_finalize(st);
                 free(*out);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "guard.h"
+#include "util/alloc.h"
 #include "util/text.h"
 
 #define PROGRAM_COLS                                                                   \
@@ -75,7 +76,7 @@ int program_list(cc_ctx *ctx, program **out, int *n, cc_err *err)
 {
     int cap = 16;
     *n = 0;
-    *out = malloc((size_t)cap * sizeof **out);
+    *out = cc_malloc((size_t)cap * sizeof **out);
     sqlite3_stmt *st =
         ctx_prepare(ctx, "SELECT " PROGRAM_COLS " FROM program ORDER BY id", err);
     if (!st || !*out) {
@@ -85,7 +86,7 @@ int program_list(cc_ctx *ctx, program **out, int *n, cc_err *err)
     }
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
-            program *p = realloc(*out, (size_t)(cap *= 2) * sizeof **out);
+            program *p = cc_realloc(*out, (size_t)(cap *= 2) * sizeof **out);
             if (!p)
                 break;
             *out = p;
@@ -104,7 +105,7 @@ static int read_tasks(cc_ctx *ctx, const char *sql, int64_t id, protocol_task **
 {
     int cap = 8;
     *n = 0;
-    *out = calloc((size_t)cap, sizeof **out);
+    *out = cc_calloc((size_t)cap, sizeof **out);
     sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
     if (!st || !*out) {
         free(*out);
@@ -114,7 +115,7 @@ static int read_tasks(cc_ctx *ctx, const char *sql, int64_t id, protocol_task **
     sqlite3_bind_int64(st, 1, id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
-            protocol_task *p = realloc(*out, (size_t)(cap *= 2) * sizeof **out);
+            protocol_task *p = cc_realloc(*out, (size_t)(cap *= 2) * sizeof **out);
             if (!p)
                 break;
             *out = p;
@@ -446,7 +447,7 @@ int program_versions(cc_ctx *ctx, int64_t program_id, program_version_info **out
 {
     int cap = 8;
     *n = 0;
-    *out = calloc((size_t)cap, sizeof **out);
+    *out = cc_calloc((size_t)cap, sizeof **out);
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "SELECT v.version, v.saved_at, coalesce(s.login, 'system'), v.episode_days, "
@@ -464,7 +465,8 @@ int program_versions(cc_ctx *ctx, int64_t program_id, program_version_info **out
     sqlite3_bind_int64(st, 1, program_id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
-            program_version_info *p = realloc(*out, (size_t)(cap *= 2) * sizeof **out);
+            program_version_info *p =
+                cc_realloc(*out, (size_t)(cap *= 2) * sizeof **out);
             if (!p)
                 break;
             *out = p;

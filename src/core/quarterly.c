@@ -16,6 +16,7 @@
 #include "scope.h"
 #include "staff.h"
 #include "store/audit.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -180,7 +181,8 @@ static const char programs_sql[] =
 
 static int add_program(quarterly *q, sqlite3_stmt *st, cc_err *err)
 {
-    quarterly_program *p = realloc(q->program, (size_t)(q->nprograms + 1) * sizeof *p);
+    quarterly_program *p =
+        cc_realloc(q->program, (size_t)(q->nprograms + 1) * sizeof *p);
     if (!p)
         return cc_err_set(err, CC_EDATA, "out of memory for the quarterly report");
     q->program = p;

@@ -12,6 +12,7 @@
 
 #include "guard.h"
 #include "org.h"
+#include "util/alloc.h"
 #include "util/text.h"
 
 int reach_phone_valid(const char *phone)
@@ -364,7 +365,7 @@ int caregiver_list(cc_ctx *ctx, int64_t client_id, caregiver **out, int *n, cc_e
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
             caregiver *more =
-                realloc(*out, (size_t)(cap = cap ? cap * 2 : 4) * sizeof **out);
+                cc_realloc(*out, (size_t)(cap = cap ? cap * 2 : 4) * sizeof **out);
             if (!more) {
                 ctx_finalize(st);
                 free(*out);

@@ -14,6 +14,7 @@
 #include "staff.h"
 #include "store/audit.h"
 #include "store/keyfile.h"
+#include "util/alloc.h"
 
 #define CHECK_BYTES 3
 #define CODE_BYTES  (RECOVERY_KEY_BYTES + CHECK_BYTES) /* 280 bits: 56 chars */
@@ -159,7 +160,7 @@ static int do_key_new(cc_ctx *ctx, void *arg, cc_err *err)
 
 int recovery_key_new(cc_ctx *ctx, char text_out[RECOVERY_TEXT_BYTES], cc_err *err)
 {
-    uint8_t *key = sodium_malloc(RECOVERY_KEY_BYTES);
+    uint8_t *key = cc_malloc_with(sodium_malloc, RECOVERY_KEY_BYTES);
     if (!key)
         return cc_err_set(err, CC_EDATA, "out of memory for key material");
     randombytes_buf(key, RECOVERY_KEY_BYTES);

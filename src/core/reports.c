@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "caseload.h"
 #include "guard.h"
 #include "store/audit.h"
 #include "measures.h"
@@ -28,35 +29,31 @@
     "IN "                                                                                \
     "(SELECT team_id FROM team_cover WHERE staff_id = ?3 UNION SELECT team_id FROM "     \
     "team_member WHERE staff_id = ?3))), "                                               \
-    "active AS (SELECT c.id, c.owner_id FROM client c WHERE EXISTS (SELECT 1 FROM "      \
-    "episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) OR EXISTS (SELECT "   \
-    "1 "                                                                                 \
-    "FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS NULL)) "
+    "active AS " CASELOAD_ACTIVE " "
 
 /* clang-format off */
 static const char caseload_sql[] =
     "WITH " MY_TEAMS ", per_coach AS (SELECT t.name AS team, s.id AS sid, s.login AS coach, "
     " t.capacity, t.team_capacity, "
-    " (SELECT count(*) FROM active a WHERE a.owner_id = s.id) AS n, "
-    " (SELECT count(*) FROM active a WHERE a.owner_id = s.id AND (SELECT level FROM "
-    "  assessment x WHERE x.client_id = a.id ORDER BY x.at DESC, x.id DESC LIMIT 1) = "
-    "  'high') AS high, "
-    " (SELECT count(DISTINCT e.client_id) FROM episode e JOIN client c ON c.id = "
-    "  e.client_id WHERE c.owner_id = s.id AND e.closed_date IS NULL AND julianday(?4) - "
-    "  julianday(e.start_date) + 1 > e.target_days + e.extended_days) AS past, "
-    " (SELECT count(*) FROM task k WHERE k.owner_id = s.id AND k.completed_at IS NULL AND "
-    "  k.cancelled_at IS NULL AND k.due_at < ?5) AS overdue, "
+    " (SELECT count(*) FROM client_state a INDEXED BY client_state_active WHERE "
+    "  a.owner_id = s.id AND a.active = 1) AS n, "
+    " (SELECT count(*) FROM client_state a INDEXED BY client_state_active WHERE "
+    "  a.owner_id = s.id AND a.active = 1 AND a.level = 'high') AS high, "
+    " (SELECT count(*) FROM client_state a INDEXED BY client_state_past WHERE "
+    "  a.owner_id = s.id AND a.active = 1 AND a.episode_end < ?4) AS past, "
+    " (SELECT count(*) FROM task k INDEXED BY task_open_due WHERE k.owner_id = s.id AND "
+    "  k.completed_at IS NULL AND k.cancelled_at IS NULL AND k.due_at < ?5) AS overdue, "
     " (SELECT count(*) FROM handoff h WHERE h.state = 'proposed' AND (h.from_staff_id = "
     "  s.id OR h.to_staff_id = s.id)) AS handoffs, "
-    " (SELECT max(CAST(julianday(?4) - julianday(coalesce((SELECT max(date(k.at, "
-    "  'localtime')) FROM contact k WHERE k.client_id = a.id), (SELECT date(x.created_at, 'localtime') "
-    "  FROM client x WHERE x.id = a.id))) AS INTEGER)) FROM active a WHERE a.owner_id = "
-    "  s.id) AS stalest "
+    " (SELECT CAST(julianday(?4) - julianday(date(min(a.seen_at), 'localtime')) AS "
+    "  INTEGER) FROM client_state a INDEXED BY client_state_seen WHERE a.owner_id = "
+    "  s.id AND a.active = 1) AS stalest "
     " FROM my_teams t JOIN team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = "
     " tm.staff_id WHERE s.role = 'coach' AND s.active = 1), "
-    "team_handoffs AS (SELECT p.team, count(DISTINCT h.id) AS n FROM per_coach p JOIN "
-    " handoff h ON h.state = 'proposed' AND (h.from_staff_id = p.sid OR h.to_staff_id = "
-    " p.sid) GROUP BY p.team) "
+    "team_handoffs AS MATERIALIZED (SELECT team, count(DISTINCT hid) AS n FROM (SELECT "
+    " p.team, h.id AS hid FROM per_coach p JOIN handoff h ON h.from_staff_id = p.sid AND "
+    " h.state = 'proposed' UNION ALL SELECT p.team, h.id FROM per_coach p JOIN handoff h "
+    " ON h.to_staff_id = p.sid AND h.state = 'proposed') GROUP BY team) "
     "SELECT team, coach, n || '/' || capacity || cap_note AS active, substr('##########', 1, "
     " min(10, n * 10 / capacity)) || CASE WHEN n > capacity THEN '!' ELSE '' END AS load, "
     " high, past, overdue, handoffs, coalesce(stalest, '') AS stale_days "
@@ -68,22 +65,35 @@ static const char caseload_sql[] =
     " per_coach.team), 0), max(stalest), 0 FROM per_coach GROUP BY team) "
     "ORDER BY team, o, coach";
 
+/* The stale list: the active clients in reach not contacted for ?6 days
+ * (client_state.seen_at) and those past their episode's target (an
+ * episode of theirs ends first, client_state.episode_end), each found by
+ * index: by owner for a program manager, over every owner for a
+ * supervisor. */
+#define STALE_MEMBERS                                                                  \
+    "(SELECT tm.staff_id FROM team_member tm JOIN my_teams t ON t.id = tm.team_id)"
+#define STALE_CUTOFF "date(?4, '-' || ?6 || ' days')"
 static const char stale_sql[] =
-    "WITH " MY_TEAMS ", mine AS (SELECT a.id, a.owner_id FROM active a JOIN client x ON "
-    " x.id = a.id LEFT JOIN program xp ON xp.id = x.program_id WHERE (?1 = '' OR xp.code "
-    " = ?1) AND (?2 = 'all' OR a.owner_id IN (SELECT tm.staff_id FROM team_member tm JOIN "
-    " my_teams t ON t.id = tm.team_id))) "
+    "WITH " MY_TEAMS ", quiet AS (SELECT a.client_id AS id FROM client_state a INDEXED BY "
+    " client_state_stale WHERE ?2 = 'all' AND a.active = 1 AND a.seen_at < " STALE_CUTOFF
+    " UNION ALL SELECT a.client_id FROM client_state a INDEXED BY client_state_seen WHERE "
+    " ?2 <> 'all' AND a.active = 1 AND a.owner_id IN " STALE_MEMBERS " AND a.seen_at < "
+    STALE_CUTOFF "), "
+    "late AS (SELECT a.client_id AS id FROM client_state a INDEXED BY client_state_due "
+    " WHERE ?2 = 'all' AND a.active = 1 AND a.episode_end < ?4 UNION ALL SELECT "
+    " a.client_id FROM client_state a INDEXED BY client_state_past WHERE ?2 <> 'all' AND "
+    " a.active = 1 AND a.owner_id IN " STALE_MEMBERS " AND a.episode_end < ?4) "
     "SELECT 'no contact' AS issue, c.id AS client, c.family_name || ', ' || c.given_name "
     " AS name, coalesce(s.login, '') AS owner, coalesce((SELECT max(date(k.at, 'localtime')) "
-    " FROM contact k WHERE k.client_id = c.id), 'never') AS since FROM mine m JOIN client "
-    " c ON c.id = m.id LEFT JOIN staff s ON s.id = c.owner_id WHERE coalesce((SELECT "
-    " max(k.at) FROM contact k WHERE k.client_id = c.id), c.created_at) < date(?4, '-' || "
-    " ?6 || ' days') "
+    " FROM contact k WHERE k.client_id = c.id), 'never') AS since FROM quiet m JOIN client "
+    " c ON c.id = m.id LEFT JOIN program xp ON xp.id = c.program_id LEFT JOIN staff s ON "
+    " s.id = c.owner_id WHERE ?1 = '' OR xp.code = ?1 "
     "UNION ALL SELECT 'past target', c.id, c.family_name || ', ' || c.given_name, "
     " coalesce(s.login, ''), date(e.start_date, '+' || (e.target_days - 1) || ' days') "
-    " FROM mine m JOIN client c ON c.id = m.id JOIN episode e ON e.client_id = c.id AND "
-    " e.closed_date IS NULL AND e.extended_days = 0 LEFT JOIN staff s ON s.id = c.owner_id "
-    " WHERE julianday(?4) - julianday(e.start_date) + 1 > e.target_days "
+    " FROM late m JOIN client c ON c.id = m.id JOIN episode e ON e.client_id = c.id AND "
+    " e.closed_date IS NULL AND e.extended_days = 0 LEFT JOIN program xp ON xp.id = "
+    " c.program_id LEFT JOIN staff s ON s.id = c.owner_id WHERE (?1 = '' OR xp.code = ?1) "
+    " AND julianday(?4) - julianday(e.start_date) + 1 > e.target_days "
     "ORDER BY 1, 5, 2";
 /* clang-format on */
 
@@ -316,25 +326,30 @@ static const char access_staff_sql[] =
 
 /* Unassigned clients: those referred and not yet given to anyone, and those
  * followed whose owner has left (offboard.h), received '' and status
- * 'followed'. */
+ * 'followed'; both found by client_state's partial index on the owner
+ * (schema 0016). The coach suggested for each program in reach is the
+ * least loaded of its teams' coaches, worked out once per program. */
 #define OPEN_REFERRAL "r.status IN ('received', 'contacted', 'consented', 'assessed')"
 static const char unassigned_sql[] =
     "WITH " MY_TEAMS
     ", queue (cid, pid, received, status) AS (SELECT r.client_id, r.program_id, "
-    "r.received_date, r.status FROM referral r JOIN client c ON c.id = r.client_id "
-    "WHERE c.owner_id IS NULL AND " OPEN_REFERRAL " UNION ALL SELECT c.id, "
-    "c.program_id, '', 'followed' FROM client c WHERE c.owner_id IS NULL AND "
-    "c.program_id IS NOT NULL AND (EXISTS (SELECT 1 FROM episode e WHERE e.client_id "
-    "= c.id AND e.closed_date IS NULL) OR EXISTS (SELECT 1 FROM monitoring m WHERE "
-    "m.client_id = c.id AND m.ended_date IS NULL)) AND NOT EXISTS (SELECT 1 FROM "
-    "referral r WHERE r.client_id = c.id AND " OPEN_REFERRAL ")) "
+    "r.received_date, r.status FROM client_state cs JOIN referral r ON r.client_id = "
+    "cs.client_id WHERE cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred = 1) AND "
+    "cs.referred = 1 AND " OPEN_REFERRAL " UNION ALL SELECT c.id, c.program_id, '', "
+    "'followed' FROM client_state cs JOIN client c ON c.id = cs.client_id WHERE "
+    "cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred = 1) AND cs.referred = 0 AND "
+    "c.program_id IS NOT NULL), "
+    "suggest (code, login) AS MATERIALIZED (SELECT pc.code, (SELECT s.login FROM my_teams t "
+    "CROSS JOIN team_member tm ON tm.team_id = t.id CROSS JOIN staff s ON s.id = "
+    "tm.staff_id WHERE "
+    "t.code = pc.code AND s.role = 'coach' AND s.active = 1 ORDER BY (SELECT count(*) "
+    "FROM client_state a INDEXED BY client_state_active WHERE a.owner_id = s.id AND "
+    "a.active = 1), s.login LIMIT 1) "
+    "FROM (SELECT DISTINCT code FROM my_teams) pc) "
     "SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, p.code AS "
-    "program, q.received AS received, q.status, (SELECT s.login FROM my_teams t JOIN "
-    "team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = tm.staff_id WHERE "
-    "t.code = p.code AND s.role = 'coach' AND s.active = 1 ORDER BY (SELECT count(*) "
-    "FROM active a WHERE a.owner_id = s.id), s.login LIMIT 1) AS suggested FROM queue "
-    "q JOIN client c ON c.id = q.cid JOIN program p ON p.id = q.pid WHERE p.code IN "
-    "(SELECT code FROM my_teams) AND ?4 = ?4 ORDER BY q.received, c.id";
+    "program, q.received AS received, q.status, sg.login AS suggested FROM queue q JOIN "
+    "client c ON c.id = q.cid JOIN program p ON p.id = q.pid JOIN suggest sg ON sg.code "
+    "= p.code WHERE ?4 = ?4 ORDER BY q.received, c.id";
 
 /* SQL: the audit objects of client G.client_id's own rows beyond the
  * record: its tasks, episodes, consents, referrals and hand-offs. */
@@ -579,7 +594,6 @@ int report_plan(cc_ctx *ctx, const char *kind, const report_params *p, char *out
                ? CC_OK
                : store_fail(ctx->st, rc, "planning the report", err);
 }
-
 
 /* A number for a table cell: at most two decimals, no trailing zeros. */
 static void cell_number(double v, char *out, size_t outsz)

@@ -28,24 +28,27 @@ static const char in_teams_sql[] =
     "     WHERE r.client_id = c.id) OR EXISTS (SELECT 1 FROM team t JOIN mine ON"
     "     mine.team_id = t.id WHERE t.program_id = c.program_id))))";
 
+/* 1 if sql has a row, 0 if not, -1 with err set if it could not be read
+ * (the store's trouble is never taken for "not in your teams"). */
 static int query_flag(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
-                      const char *c3)
+                      const char *c3, cc_err *err)
 {
-    cc_err err;
-    int found = 0;
-    sqlite3_stmt *st = ctx_prepare(ctx, sql, &err);
+    sqlite3_stmt *st = ctx_prepare(ctx, sql, err);
     if (!st)
-        return 0;
+        return -1;
     sqlite3_bind_int64(st, 1, a);
     sqlite3_bind_int64(st, 2, b);
     if (c3)
         sqlite3_bind_text(st, 3, c3, -1, SQLITE_STATIC);
-    found = sqlite3_step(st) == SQLITE_ROW;
+    int rc = sqlite3_step(st);
     ctx_finalize(st);
-    return found;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return rc == SQLITE_ROW;
+    store_fail(ctx->st, rc, "checking access", err);
+    return -1;
 }
 
-static int has_grant(cc_ctx *ctx, int64_t client_id)
+static int has_grant(cc_ctx *ctx, int64_t client_id, cc_err *err)
 {
     char now[21];
     ctx_now(ctx, now);
@@ -53,7 +56,7 @@ static int has_grant(cc_ctx *ctx, int64_t client_id)
         ctx,
         "SELECT 1 FROM access_grant WHERE client_id = ?1 AND staff_id = ?2 "
         "AND expires_at > ?3",
-        client_id, ctx->staff_id, now);
+        client_id, ctx->staff_id, now, err);
 }
 
 int scope_sees_all(const cc_ctx *ctx)
@@ -73,8 +76,12 @@ int scope_client(cc_ctx *ctx, int64_t client_id, int write, cc_err *err)
                                 "supervisors see every record read-only (client %lld)",
                                 (long long)client_id)
                    : CC_OK;
-    if (query_flag(ctx, in_teams_sql, client_id, ctx->staff_id, NULL) ||
-        has_grant(ctx, client_id))
+    int in = query_flag(ctx, in_teams_sql, client_id, ctx->staff_id, NULL, err);
+    if (in == 0)
+        in = has_grant(ctx, client_id, err);
+    if (in < 0)
+        return err->code;
+    if (in)
         return CC_OK;
     return cc_err_set(
         err, CC_EREFUSED,
@@ -136,8 +143,11 @@ static int do_glass(cc_ctx *ctx, void *arg, cc_err *err)
 {
     struct glass_args *a = arg;
     char now[21], until[21];
-    if (!query_flag(ctx, "SELECT 1 FROM client WHERE id = ?1 AND ?2 = ?2", a->client_id,
-                    0, NULL))
+    int found = query_flag(ctx, "SELECT 1 FROM client WHERE id = ?1 AND ?2 = ?2",
+                           a->client_id, 0, NULL, err);
+    if (found < 0)
+        return err->code;
+    if (!found)
         return cc_err_set(err, CC_EINPUT, "no client %lld", (long long)a->client_id);
     ctx_now(ctx, now);
     clock_format_iso(ctx_clock(ctx) + (int64_t)a->minutes * 60, until);

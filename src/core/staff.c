@@ -11,8 +11,9 @@
 #include "alert.h"
 #include "guard.h"
 #include "store/audit.h"
-#include "team.h"
 #include "store/keyfile.h"
+#include "team.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -421,14 +422,14 @@ int staff_list(store *s, staff **out, int *n, cc_err *err)
     sqlite3_stmt *st;
     int cap = 16, rc;
     *n = 0;
-    *out = malloc((size_t)cap * sizeof **out);
+    *out = cc_malloc((size_t)cap * sizeof **out);
     if (!*out)
         return cc_err_set(err, CC_EDATA, "out of memory");
     rc = sqlite3_prepare_v2(
         store_db(s), "SELECT " STAFF_COLS " FROM staff ORDER BY login", -1, &st, NULL);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
-            staff *p = realloc(*out, (size_t)(cap *= 2) * sizeof **out);
+            staff *p = cc_realloc(*out, (size_t)(cap *= 2) * sizeof **out);
             if (!p) {
                 rc = SQLITE_NOMEM;
                 break;

@@ -16,9 +16,10 @@
 #include "client.h"
 #include "consent.h"
 #include "daily.h"
-#include "leave.h"
 #include "guard.h"
+#include "leave.h"
 #include "scope.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -63,13 +64,14 @@ const char *table_shown(const cc_table *t, int r, int c)
 
 int table_add_row(cc_table *t, const char *const *cells)
 {
-    char **p = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *p);
+    char **p =
+        cc_realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *p);
     if (!p)
         return -1;
     t->cells = p;
     int missing = 0;
     for (int c = 0; c < t->ncols; c++) {
-        p[t->nrows * t->ncols + c] = cells[c] ? strdup(cells[c]) : NULL;
+        p[t->nrows * t->ncols + c] = cells[c] ? cc_strdup(cells[c]) : NULL;
         missing |= cells[c] && !p[t->nrows * t->ncols + c];
     }
     t->nrows++;
@@ -96,8 +98,8 @@ int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
         snprintf(out->cols[c], sizeof out->cols[c], "%s", sqlite3_column_name(st, c));
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (out->nrows == cap) {
-            char **p = realloc(out->cells, (size_t)(cap = cap * 2 + 16) *
-                                               (size_t)out->ncols * sizeof *p);
+            char **p = cc_realloc(out->cells, (size_t)(cap = cap * 2 + 16) *
+                                                  (size_t)out->ncols * sizeof *p);
             if (!p) {
                 rc = SQLITE_NOMEM;
                 break;
@@ -108,7 +110,7 @@ int table_from_stmt(cc_ctx *ctx, sqlite3_stmt *st, cc_table *out, cc_err *err)
         for (int c = 0; c < out->ncols; c++) {
             int type = sqlite3_column_type(st, c);
             const unsigned char *v = sqlite3_column_text(st, c);
-            char *cell = v ? strdup((const char *)v) : NULL;
+            char *cell = v ? cc_strdup((const char *)v) : NULL;
             missing |= v && !cell;
             if (type != SQLITE_NULL)
                 seen[c] |= 1u << type;
@@ -154,35 +156,50 @@ static int table_query(cc_ctx *ctx, const char *sql, int64_t a, int64_t b,
     " AND e.readmission = 1 AND e.cancelled_at IS NULL AND e.at >= "                   \
     "strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '-30 days'))"
 
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+/* SQL: the caseload's consent word for client C on date D, as consent_word
+ * computes it (consent_state of the first participation record among the
+ * four latest): ok | expiring | none | revoked. One column of the row, not
+ * three statements a row. */
+/* clang-format off */
+#define CONSENT_WORD(C, D)                                                             \
+    "coalesce((SELECT CASE WHEN x.decision = 'declined' THEN 'none' WHEN "            \
+    "coalesce(x.revoked_date, '') <> '' AND x.revoked_date <= " D " THEN 'revoked' "  \
+    "WHEN coalesce(x.expires_date, '') <> '' AND x.expires_date < " D " THEN 'none' " \
+    "WHEN coalesce(x.expires_date, '') <> '' AND x.expires_date <= date(" D ", '+"    \
+    STR(CONSENT_EXPIRING_DAYS) " days') THEN 'expiring' ELSE 'ok' END FROM (SELECT "  \
+    "k.kind, k.decision, k.revoked_date, k.expires_date, k.signed_date, k.id FROM "   \
+    "consent k WHERE k.client_id = " C " ORDER BY k.signed_date DESC, k.id DESC "     \
+    "LIMIT 4) x WHERE x.kind = 'participation' ORDER BY x.signed_date DESC, x.id "    \
+    "DESC LIMIT 1), 'none')"
+/* clang-format on */
+
 /* The rows of the caseload of the owners WHO (an SQL list over ?1, the
- * reader, and ?2, today). */
-#define CASELOAD_SQL(WHO)                                                                           \
-    "SELECT c.id, c.family_name || ', ' || c.given_name, coalesce(p.code, ''), "                    \
-    " coalesce((SELECT a.level FROM assessment a WHERE a.client_id = c.id ORDER BY "                \
-    "a.at "                                                                                         \
-    "  DESC, a.id DESC LIMIT 1), ''), coalesce(c.tier, 0), "                                        \
-    " (SELECT e.start_date || '|' || (e.target_days + e.extended_days) FROM episode e "             \
-    "  WHERE e.client_id = c.id AND e.closed_date IS NULL ORDER BY e.id DESC LIMIT 1), "            \
-    " EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS "             \
-    "  NULL), "                                                                                     \
-    " (SELECT title || '|' || due FROM (SELECT t.title, t.due_at AS due FROM task t "               \
-    "  WHERE t.client_id = c.id AND t.completed_at IS NULL AND t.cancelled_at IS NULL "             \
-    "  UNION ALL SELECT 'Re-screen', strftime('%Y-%m-%dT%H:%M:%SZ', m.rescreen_date, "              \
-    "  '+1 day', 'utc', '-1 second') FROM monitoring m WHERE m.client_id = c.id AND "               \
-    "  m.ended_date IS NULL) ORDER BY due LIMIT 1), "                                               \
-    " (SELECT max(k.at) FROM contact k WHERE k.client_id = c.id), "                                 \
-    " CASE WHEN c.owner_id <> ?1 THEN (SELECT login FROM staff WHERE id = c.owner_id) "             \
-    " END, " READMITTED(                                                                            \
-        "c.id") " "                                                                                 \
-                "FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE c.owner_id IN " WHO \
-                " AND "                                                                             \
-                "(EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closed_date IS "   \
-                "NULL) "                                                                            \
-                " OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date " \
-                "IS "                                                                               \
-                " NULL) OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = c.id AND r.status " \
-                "IN "                                                                               \
-                " ('received', 'contacted', 'consented', 'assessed'))) ORDER BY c.id"
+ * reader, and ?2, today): the clients they own who are active or have a
+ * referral open, found by client_state's partial index (schema 0016), the
+ * latest assessment's level read from it. */
+/* clang-format off */
+#define CASELOAD_SQL(WHO)                                                              \
+    "SELECT c.id, c.family_name || ', ' || c.given_name, coalesce(p.code, ''), "       \
+    " coalesce(cs.level, ''), coalesce(c.tier, 0), "                                   \
+    " (SELECT e.start_date || '|' || (e.target_days + e.extended_days) FROM episode e " \
+    "  WHERE e.client_id = c.id AND e.closed_date IS NULL ORDER BY e.id DESC LIMIT 1), " \
+    " EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date IS " \
+    "  NULL), "                                                                        \
+    " (SELECT title || '|' || due FROM (SELECT t.title, t.due_at AS due FROM task t "  \
+    "  WHERE t.client_id = c.id AND t.completed_at IS NULL AND t.cancelled_at IS NULL " \
+    "  UNION ALL SELECT 'Re-screen', strftime('%Y-%m-%dT%H:%M:%SZ', m.rescreen_date, " \
+    "  '+1 day', 'utc', '-1 second') FROM monitoring m WHERE m.client_id = c.id AND "  \
+    "  m.ended_date IS NULL) ORDER BY due LIMIT 1), "                                  \
+    " (SELECT max(k.at) FROM contact k WHERE k.client_id = c.id), "                    \
+    " CASE WHEN c.owner_id <> ?1 THEN (SELECT login FROM staff WHERE id = c.owner_id) " \
+    " END, " READMITTED("c.id") ", " CONSENT_WORD("c.id", "?2")                        \
+    " FROM client_state cs INDEXED BY client_state_worked JOIN client c ON c.id = "    \
+    " cs.client_id LEFT JOIN program p ON p.id = c.program_id WHERE cs.owner_id IN " WHO \
+    " AND (cs.active = 1 OR cs.referred = 1) ORDER BY c.id"
+/* clang-format on */
 
 /* The people a reader works with: the members of the teams they belong to
  * or cover. */
@@ -295,7 +312,7 @@ static void row_of(cc_ctx *ctx, sqlite3_stmt *st, const char *today, const char 
     clock_local_date_of(last ? (const char *)last : "", r->last_contact);
     ctx_col(st, 9, r->covering, sizeof r->covering);
     ctx_col(st, 10, r->readmitted, sizeof r->readmitted);
-    consent_word(ctx, r->client_id, today, r->consent, sizeof r->consent);
+    ctx_col(st, 11, r->consent, sizeof r->consent);
     r->pillars_missing = pillars_near_end(ctx, r);
     r->urgency = urgency_of(r);
 }
@@ -316,7 +333,8 @@ static int caseload_rows(cc_ctx *ctx, const char *sql, int64_t staff_id,
     sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
-            worklist_row *p = realloc(*rows, (size_t)(cap = cap * 2 + 16) * sizeof *p);
+            worklist_row *p =
+                cc_realloc(*rows, (size_t)(cap = cap * 2 + 16) * sizeof *p);
             if (!p)
                 break;
             *rows = p;
@@ -449,12 +467,8 @@ int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
         ctx, "SELECT count(*) - 1 FROM " LEAVE_ACTS_FOR("?1", "?2"), staff_id, today);
     out->caseload = count_of(
         ctx,
-        "SELECT count(*) FROM client c WHERE c.owner_id = ?1 AND ?2 = ?2 AND (EXISTS "
-        "(SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closed_date IS NULL) "
-        "OR "
-        "EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = c.id AND m.ended_date "
-        "IS "
-        "NULL))",
+        "SELECT count(*) FROM client_state INDEXED BY client_state_active WHERE owner_id = "
+        "?1 AND active = 1 AND ?2 = ?2",
         staff_id, NULL);
     out->capacity =
         count_of(ctx,
@@ -462,15 +476,16 @@ int worklist_counts_for(cc_ctx *ctx, int64_t staff_id, worklist_counts *out,
                  "team t ON t.id = tm.team_id JOIN program p ON p.id = "
                  "t.program_id WHERE tm.staff_id = ?1 AND ?2 = ?2",
                  staff_id, NULL);
-    out->alerts = count_of(
-        ctx,
-        "SELECT count(*) FROM alert a WHERE a.resolved_at IS NULL "
-        "AND (a.for_staff_id IN " LEAVE_ACTS_FOR(
-            "?1",
-            "?2") " OR "
-                  "(a.for_staff_id IS NULL AND a.for_role = (SELECT role FROM staff "
-                  "WHERE id = ?1)))",
-        staff_id, today);
+    out->alerts =
+        count_of(/* to them (or those they cover), or to their role */
+                 ctx,
+                 "SELECT (SELECT count(*) FROM alert a WHERE a.resolved_at IS NULL AND "
+                 "a.for_staff_id IN " LEAVE_ACTS_FOR(
+                     "?1",
+                     "?2") ") + (SELECT count(*) FROM alert a "
+                           "WHERE a.resolved_at IS NULL AND a.for_staff_id IS NULL AND a.for_role = (SELECT "
+                           "role FROM staff WHERE id = ?1))",
+                 staff_id, today);
     out->handoffs_in = count_of(
         ctx,
         "SELECT count(*) FROM handoff h WHERE h.state = 'proposed' AND h.expires_at > "
@@ -558,20 +573,18 @@ static const struct tab {
      "= h.to_program_id LEFT JOIN organization o ON o.id = h.to_org_id WHERE "
      "h.client_id = "
      "?1 AND ?2 = ?2 ORDER BY h.proposed_at DESC, h.id DESC"},
-    {"plan",
-     "SELECT CASE WHEN s.id IS NULL THEN 'goal' ELSE '  step' END AS item, CASE WHEN "
-     "s.id IS NULL THEN g.words || CASE WHEN g.barriers <> '' THEN ' (barriers: ' || "
-     "g.barriers || ')' ELSE '' END ELSE s.what || ' (' || s.who || coalesce(', by ' "
-     "|| s.due_date, '') || ')' END AS what, CASE WHEN s.id IS NULL THEN g.status || "
-     "CASE WHEN g.reason <> '' THEN ': ' || g.reason ELSE '' END || coalesce(', review "
-     "' || g.review_date, '') WHEN s.done = 1 THEN 'done' WHEN s.task_id IS NOT NULL "
-     "THEN 'task ' || s.task_id ELSE 'open' END AS state, CASE WHEN s.id IS NULL THEN "
-     "'goal:' || g.id ELSE 'step:' || s.id END AS ref FROM plan_goal g JOIN care_plan p "
-     "ON p.id = g.plan_id LEFT JOIN (SELECT NULL AS id, NULL AS goal_id, NULL AS what, "
-     "NULL AS who, NULL AS due_date, NULL AS done, NULL AS task_id UNION ALL SELECT id, "
-     "goal_id, what, who, due_date, done, task_id FROM plan_step) s ON s.id IS NULL OR "
-     "s.goal_id = g.id WHERE p.client_id = ?1 AND ?2 = ?2 ORDER BY g.status <> "
-     "'active', g.id, s.id IS NOT NULL, s.id"},
+    {"plan", /* goals, each followed by its steps: two searches, no scan */
+     "SELECT item, what, state, ref FROM (SELECT 'goal' AS item, g.words || CASE WHEN "
+     "g.barriers <> '' THEN ' (barriers: ' || g.barriers || ')' ELSE '' END AS what, "
+     "g.status || CASE WHEN g.reason <> '' THEN ': ' || g.reason ELSE '' END || "
+     "coalesce(', review ' || g.review_date, '') AS state, 'goal:' || g.id AS ref, "
+     "g.status <> 'active' AS o1, g.id AS o2, 0 AS o3, 0 AS o4 FROM plan_goal g JOIN "
+     "care_plan p ON p.id = g.plan_id WHERE p.client_id = ?1 AND ?2 = ?2 UNION ALL "
+     "SELECT '  step', s.what || ' (' || s.who || coalesce(', by ' || s.due_date, '') "
+     "|| ')', CASE WHEN s.done = 1 THEN 'done' WHEN s.task_id IS NOT NULL THEN 'task ' "
+     "|| s.task_id ELSE 'open' END, 'step:' || s.id, g.status <> 'active', g.id, 1, "
+     "s.id FROM plan_goal g JOIN care_plan p ON p.id = g.plan_id JOIN plan_step s ON "
+     "s.goal_id = g.id WHERE p.client_id = ?1) ORDER BY o1, o2, o3, o4"},
     {"medications",
      "SELECT m.name, m.dose, m.how_taken AS taken, m.prescriber, m.source, "
      "coalesce(m.start_date, '') AS start, coalesce(m.stop_date, '') AS stop, 'med:' "
@@ -692,8 +705,10 @@ static const char inbox_sql[] =
     "h.expires_at > ?3 "
     "UNION ALL SELECT 'alert', a.client_id, a.details, date(a.created_at, 'localtime'), "
     "a.id "
-    "FROM alert a WHERE a.resolved_at IS NULL AND (a.for_staff_id IN " ACTS_NOW " OR "
-    "(a.for_staff_id IS NULL AND a.for_role = (SELECT role FROM staff WHERE id = ?1))) "
+    "FROM alert a WHERE a.resolved_at IS NULL AND a.for_staff_id IN " ACTS_NOW " "
+    "UNION ALL SELECT 'alert', a.client_id, a.details, date(a.created_at, 'localtime'), "
+    "a.id FROM alert a WHERE a.resolved_at IS NULL AND a.for_staff_id IS NULL AND "
+    "a.for_role = (SELECT role FROM staff WHERE id = ?1) "
     "UNION ALL SELECT 'overdue', t.client_id, t.title, date(t.due_at, 'localtime'), t.id "
     "FROM "
     "task t WHERE t.owner_id IN " ACTS_NOW
@@ -702,8 +717,8 @@ static const char inbox_sql[] =
     "t.due_at < ?3 "
     "UNION ALL SELECT 'consent', c.client_id, c.kind || ' consent expires', "
     "c.expires_date, "
-    "c.id FROM consent c JOIN client cl ON cl.id = c.client_id WHERE cl.owner_id IN " ACTS_NOW
-    " "
+    "c.id FROM client cl CROSS JOIN consent c ON c.client_id = cl.id WHERE cl.owner_id "
+    "IN " ACTS_NOW " "
     "AND "
     "c.decision = 'granted' AND c.revoked_date IS NULL AND c.expires_date BETWEEN "
     "date(?3, 'localtime') AND date(?3, 'localtime', '+30 days') AND ?2 = ?2 "
@@ -732,7 +747,7 @@ static void inbox_hide_names(cc_ctx *ctx, cc_table *t)
             scope_client(ctx, atoll(table_cell(t, r, 1)), 0, &ignore) == CC_OK)
             continue;
         free(*name);
-        *name = strdup("(outside your scope)");
+        *name = cc_strdup("(outside your scope)");
     }
 }
 
@@ -749,16 +764,19 @@ int worklist_inbox(cc_ctx *ctx, int64_t staff_id, cc_table *out, cc_err *err)
 
 static void add_cell(cc_table *t, int r, int c, const char *v)
 {
-    t->cells[r * t->ncols + c] = strdup(v ? v : "");
+    t->cells[r * t->ncols + c] = cc_strdup(v ? v : "");
 }
 
 struct search_args {
-    const char *q, *like;
+    const char *q, *key;
     int max;
     cc_table *out;
 };
 
-/* Outside the reader's scope a result shows only what recognises the person
+/* A name matches when its key holds the query's letters (a->key, at least
+ * two): some part of it in client_name_part starts with them (schema 0016),
+ * so the first a->max matches by name come from that index alone.
+ * Outside the reader's scope a result shows only what recognises the person
  * (name and date of birth): never the program, which can reveal mental
  * health or substance-use services. A record merged into another (merge.h)
  * is found as the survivor, never itself. */
@@ -770,22 +788,24 @@ static int search_rows(cc_ctx *ctx, struct search_args *a, cc_err *err)
     out->ncols = 5;
     for (int c = 0; c < 5; c++)
         snprintf(out->cols[c], sizeof out->cols[c], "%s", cols[c]);
-    out->cells = calloc((size_t)a->max * 5 + 5, sizeof *out->cells);
+    out->cells = cc_calloc((size_t)a->max * 5 + 5, sizeof *out->cells);
     sqlite3_stmt *st = ctx_prepare(
         ctx,
         "SELECT c.id, c.family_name || ', ' || c.given_name, c.dob, coalesce(p.code, "
         "'') FROM client c LEFT JOIN program p ON p.id = c.program_id WHERE "
-        "c.merged_into IS NULL AND ((length(?2) > 3 AND c.name_key LIKE ?2) OR c.dob "
-        "= ?3 OR c.id IN (SELECT client_id FROM client_identifier WHERE value = ?3)) "
-        "ORDER BY c.family_name, "
-        "c.given_name, c.id LIMIT ?1",
+        "c.merged_into IS NULL AND c.id IN (SELECT client_id FROM (SELECT DISTINCT "
+        "n.family_name, n.given_name, n.client_id FROM client_name_part n WHERE "
+        "length(?2) > 1 AND n.part >= ?2 AND n.part < ?2 || '{' ORDER BY 1, 2, 3 LIMIT "
+        "?1) UNION SELECT id FROM client WHERE dob = ?3 UNION SELECT client_id FROM "
+        "client_identifier WHERE value = ?3) ORDER BY c.family_name, c.given_name, c.id "
+        "LIMIT ?1",
         err);
     if (!st || !out->cells) {
         ctx_finalize(st);
         return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
     }
     sqlite3_bind_int(st, 1, a->max);
-    sqlite3_bind_text(st, 2, a->like, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, a->q, -1, SQLITE_STATIC);
     int rc = SQLITE_DONE;
     while (out->nrows < a->max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -824,14 +844,13 @@ static int do_search(cc_ctx *ctx, void *arg, cc_err *err)
 
 int worklist_search(cc_ctx *ctx, const char *q, int max, cc_table *out, cc_err *err)
 {
-    char key[160], like[170];
-    struct search_args a = {q, like, max < 1 ? 1 : max, out};
+    char key[160];
+    struct search_args a = {q, key, max < 1 ? 1 : max, out};
     memset(out, 0, sizeof *out);
     if (!q || text_content_len(q) < 2 || !text_is_clean(q))
         return cc_err_set(err, CC_EINPUT, "search for at least two characters");
     client_name_key(q, "", key, sizeof key);
     key[strcspn(key, " ")] = '\0';
-    snprintf(like, sizeof like, "%%%s%%", key);
     int rc = ctx_txn(ctx, do_search, &a, err);
     if (rc != CC_OK)
         table_free(out);

@@ -24,6 +24,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "../util/alloc.h"
 #include "../util/clock.h"
 #include "stmtcache.h"
 #include "store_int.h"
@@ -38,14 +39,17 @@ static int load_key(store *s, cc_err *err)
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "reading the audit key", err);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW &&
-        sqlite3_column_bytes(st, 0) == crypto_generichash_KEYBYTES) {
-        s->audit_key = sodium_malloc(crypto_generichash_KEYBYTES);
+    int found =
+        rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == crypto_generichash_KEYBYTES;
+    if (found) {
+        s->audit_key = cc_malloc_with(sodium_malloc, crypto_generichash_KEYBYTES);
         if (s->audit_key)
             memcpy(s->audit_key, sqlite3_column_blob(st, 0),
                    crypto_generichash_KEYBYTES);
     }
     sqlite3_finalize(st);
+    if (found && !s->audit_key)
+        return cc_err_set(err, CC_EDATA, "reading the audit key: out of memory");
     if (!s->audit_key)
         return rc == SQLITE_ROW || rc == SQLITE_DONE
                    ? cc_err_set(err, CC_EDATA, "the audit key is missing or damaged")

@@ -5,6 +5,7 @@
  * strictly (anything unexpected is CC_EDATA) and written atomically.
  */
 #include "keyfile.h"
+#include "../util/alloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -96,7 +97,7 @@ static int gen_find(const keyfile *kf, const uint8_t db_id[KF_DBID_BYTES])
 
 static struct kf_secret *secret_new(cc_err *err)
 {
-    struct kf_secret *sec = sodium_malloc(sizeof *sec);
+    struct kf_secret *sec = cc_malloc_with(sodium_malloc, sizeof *sec);
     if (!sec)
         cc_err_set(err, CC_EDATA, "out of memory for key material");
     return sec;
@@ -113,7 +114,7 @@ static int slots_reserve(keyfile *kf, cc_err *err)
     int cap = kf->cap ? kf->cap * 2 : 8;
     if (cap > KF_MAX_SLOTS)
         cap = KF_MAX_SLOTS;
-    struct kf_slot *slots = calloc((size_t)cap, sizeof *slots);
+    struct kf_slot *slots = cc_calloc((size_t)cap, sizeof *slots);
     if (!slots)
         return cc_err_set(err, CC_EDATA, "out of memory for key slots");
     if (kf->slots) {
@@ -232,7 +233,7 @@ keyfile *keyfile_new(const uint8_t db_id[KF_DBID_BYTES])
 {
     if (sodium_init() < 0 || !db_id)
         return NULL;
-    keyfile *kf = calloc(1, sizeof *kf);
+    keyfile *kf = cc_calloc(1, sizeof *kf);
     if (!kf)
         return NULL;
     kf->ngens = 1;
@@ -369,7 +370,7 @@ int keyfile_unlock(const keyfile *kf, const char *login, const char *passphrase,
 /* The recovery key as the "passphrase" its slot is wrapped under. */
 static char *recovery_pass(const uint8_t key[KF_KEY_BYTES], cc_err *err)
 {
-    char *pass = sodium_malloc(RECOVERY_PASS_BYTES);
+    char *pass = cc_malloc_with(sodium_malloc, RECOVERY_PASS_BYTES);
     if (!pass) {
         cc_err_set(err, CC_EDATA, "out of memory for key material");
         return NULL;
@@ -752,7 +753,7 @@ int keyfile_load(const char *path, keyfile **out, cc_err *err)
     FILE *f = open_regular(path, err);
     if (!f)
         return CC_EDATA;
-    keyfile *kf = calloc(1, sizeof *kf);
+    keyfile *kf = cc_calloc(1, sizeof *kf);
     if (!kf) {
         fclose(f);
         return cc_err_set(err, CC_EDATA, "out of memory reading key file %s", path);
@@ -824,8 +825,8 @@ static int write_all(const keyfile *kf, int fd)
 static int fsync_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *dir =
-        slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    char *dir = slash ? cc_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+                      : cc_strdup(".");
     if (!dir)
         return -1;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -871,7 +872,7 @@ static void keep_mode_of(const char *path, int fd)
 int keyfile_save(const keyfile *kf, const char *path, cc_err *err)
 {
     size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof ".tmp");
+    char *tmp = cc_malloc(len + sizeof ".tmp");
     if (!tmp)
         return cc_err_set(err, CC_EDATA, "out of memory saving key file %s", path);
     memcpy(tmp, path, len);

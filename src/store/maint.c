@@ -7,9 +7,19 @@
  * that key as a second generation to the key file, renames the copy over the
  * database (the commit point), then drops the old generation. Opening
  * resolves any interrupted rekey from the database file's own id.
+ *
+ * A process killed in the middle leaves nothing behind that the next open
+ * does not clean (store_finish_rekey): the rekey's copy, a key file's
+ * temporary (<db>.keys.tmp), and a backup's partial copy. A backup names
+ * its destination in a marker beside the database (<db>.backup-<hex>),
+ * locked (flock) while it runs and removed when it is done; a marker nobody
+ * holds is a backup that died, whose partial files (DEST.tmp, DEST.keys.tmp,
+ * DEST.keys without DEST) are removed.
  */
 #include "maint.h"
+#include "../util/alloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -90,7 +100,7 @@ int store_precreate(const char *path, cc_err *err)
 static int open_copy(const char *path, const uint8_t id[VFS_DBID_BYTES],
                      const uint8_t *master, sqlite3 **out, cc_err *err)
 {
-    uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
+    uint8_t *pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES);
     int reserve = VFS_RESERVE, rc;
     if (!pk)
         return cc_err_set(err, CC_EDATA, "out of memory");
@@ -201,29 +211,164 @@ static int audit_copy(store *s, const char *action, const char *dest, cc_err *er
     return store_commit(s, err);
 }
 
-int store_backup(store *s, const char *dest, cc_err *err)
+/* An operation audited before it ran has failed: say so in the log too,
+ * keeping err (the failure the person is told) as it was. */
+static void audit_failure(store *s, const char *action, const cc_err *err)
 {
-    char tmp[4200], full[4096];
-    uint8_t id[VFS_DBID_BYTES];
-    if (vfs_full_path(dest, full, sizeof full) != SQLITE_OK)
-        return cc_err_set(err, CC_EUSAGE, "cannot use backup path %s", dest);
-    if (refuse_dest(full, err) != CC_OK)
+    cc_err ignore = {0};
+    audit_copy(s, action, err->msg, &ignore);
+}
+
+/* ---- a backup's marker --------------------------------------------------- */
+
+#define MARKER_INFIX   ".backup-"
+#define MARKER_HEX_LEN 16
+
+/* Create the marker of a backup to dest beside s's database, locked and
+ * durable before the first byte of the copy is written; *fd holds the lock
+ * until marker_drop. */
+static int marker_make(store *s, const char *dest, char *marker, size_t n, int *fd,
+                       cc_err *err)
+{
+    uint8_t rnd[MARKER_HEX_LEN / 2];
+    char hex[MARKER_HEX_LEN + 1];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+    snprintf(marker, n, "%s" MARKER_INFIX "%s", s->path, hex);
+    *fd = open(marker, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
+    if (*fd < 0)
+        return cc_err_set(err, CC_EDATA, "cannot create %s: %s", marker,
+                          strerror(errno));
+    size_t len = strlen(dest);
+    if (flock(*fd, LOCK_EX) != 0 || write(*fd, dest, len) != (ssize_t)len ||
+        fsync(*fd) != 0) {
+        cc_err_set(err, CC_EDATA, "cannot write %s: %s", marker, strerror(errno));
+        unlink(marker);
+        close(*fd);
         return err->code;
+    }
+    return sync_file_and_dir(marker, err);
+}
+
+static void marker_drop(const char *marker, int fd)
+{
+    unlink(marker);
+    close(fd);
+}
+
+/* Remove what a backup to dest that died left: its partial copy and, while
+ * dest itself is missing, the key files it wrote for it. A finished backup
+ * (dest there) is left alone. */
+static void backup_leftovers_remove(const char *dest)
+{
+    char tmp[4200], keys[4200];
+    struct stat st;
+    if (lstat(dest, &st) == 0)
+        return;
+    snprintf(tmp, sizeof tmp, "%s.tmp", dest);
+    snprintf(keys, sizeof keys, "%s.keys.tmp", dest);
+    unlink(keys);
+    if (lstat(tmp, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    snprintf(keys, sizeof keys, "%s.keys", dest);
+    unlink(keys); /* refuse_dest saw none when it started: it is the backup's */
+    remove_with_sidecars(tmp);
+}
+
+/* One marker: if no live backup holds it, clean up after its backup and
+ * remove it. */
+static void marker_resolve(const char *marker)
+{
+    char dest[4097];
+    int fd = open(marker, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd); /* its backup is still running */
+        return;
+    }
+    ssize_t n = read(fd, dest, sizeof dest - 1);
+    if (n > 1 && (size_t)n < sizeof dest - 1 && dest[0] == '/') {
+        dest[n] = '\0';
+        if (!memchr(dest, '\0', (size_t)n))
+            backup_leftovers_remove(dest);
+    }
+    unlink(marker);
+    close(fd);
+}
+
+static int is_marker_of(const char *name, const char *base)
+{
+    size_t b = strlen(base), i = strlen(MARKER_INFIX);
+    if (strncmp(name, base, b) != 0 || strncmp(name + b, MARKER_INFIX, i) != 0)
+        return 0;
+    const char *hex = name + b + i;
+    return strlen(hex) == MARKER_HEX_LEN &&
+           strspn(hex, "0123456789abcdef") == MARKER_HEX_LEN;
+}
+
+/* Every marker beside s's database that no live backup holds. */
+static void markers_resolve(store *s)
+{
+    char dir[4200], base[4200], marker[8400];
+    snprintf(dir, sizeof dir, "%s", s->path);
+    snprintf(base, sizeof base, "%s", s->path);
+    const char *b = basename(base);
+    DIR *d = opendir(dirname(dir));
+    struct dirent *e;
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_marker_of(e->d_name, b))
+            continue;
+        snprintf(marker, sizeof marker, "%s" MARKER_INFIX "%s", s->path,
+                 e->d_name + strlen(b) + strlen(MARKER_INFIX));
+        marker_resolve(marker);
+    }
+    closedir(d);
+}
+
+/* The copy itself: DEST.tmp, DEST.keys, then the rename (the commit
+ * point). */
+static int backup_copy(store *s, const char *full, cc_err *err)
+{
+    char tmp[4200], keys[4200];
+    uint8_t id[VFS_DBID_BYTES];
     snprintf(tmp, sizeof tmp, "%s.tmp", full);
     remove_with_sidecars(tmp);
     randombytes_buf(id, sizeof id);
+    snprintf(keys, sizeof keys, "%s.keys", full);
     if (copy_to(s, tmp, id, store_master(s), err) != CC_OK ||
         copy_keys(s, id, full, err) != CC_OK) {
+        unlink(keys); /* refuse_dest saw none: any there is ours */
         remove_with_sidecars(tmp);
         return err->code;
     }
     if (rename(tmp, full) != 0) {
+        cc_err_set(err, CC_EDATA, "cannot rename backup into %s: %s", full,
+                   strerror(errno));
+        unlink(keys);
         remove_with_sidecars(tmp);
-        return cc_err_set(err, CC_EDATA, "cannot rename backup into %s: %s", full,
-                          strerror(errno));
+        return err->code;
     }
     sync_file_and_dir(full, err);
-    return audit_copy(s, "store.backup", full, err);
+    return CC_OK;
+}
+
+int store_backup(store *s, const char *dest, cc_err *err)
+{
+    char full[4096], marker[4200];
+    int fd;
+    if (vfs_full_path(dest, full, sizeof full) != SQLITE_OK)
+        return cc_err_set(err, CC_EUSAGE, "cannot use backup path %s", dest);
+    if (refuse_dest(full, err) != CC_OK ||
+        marker_make(s, full, marker, sizeof marker, &fd, err) != CC_OK)
+        return err->code;
+    int rc = audit_copy(s, "store.backup", full, err); /* the copy carries it */
+    if (rc == CC_OK && (rc = backup_copy(s, full, err)) != CC_OK)
+        audit_failure(s, "store.backup_failed", err);
+    marker_drop(marker, fd);
+    return rc;
 }
 
 int store_vacuum_into(store *s, const char *dest, cc_err *err)
@@ -236,7 +381,7 @@ int store_vacuum_into(store *s, const char *dest, cc_err *err)
     if (refuse_dest(full, err) != CC_OK)
         return err->code;
     randombytes_buf(id, sizeof id);
-    if (!(pk = sodium_malloc(VFS_KEY_BYTES)))
+    if (!(pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES)))
         return cc_err_set(err, CC_EDATA, "out of memory");
     store_page_key(store_master(s), pk);
     vfs_key_attach(full, id, pk);
@@ -263,11 +408,39 @@ int store_vacuum_into(store *s, const char *dest, cc_err *err)
 
 /* ---- rekey ------------------------------------------------------------- */
 
+/* A key file's temporary left by a process that died while saving it.
+ * Savers hold the write lock (a rekey: the lock file exclusively, which our
+ * shared lock excludes), so once we hold the write lock nobody is writing
+ * it. (The slot removals that undo a failed staff or recovery change save
+ * outside a transaction and ignore a failure: one racing this open is left
+ * with the stale slot a crash there would have left.) Busy for 2 s: left
+ * for the next open. */
+static void keys_tmp_remove(store *s)
+{
+    char tmp[4200];
+    struct stat st;
+    snprintf(tmp, sizeof tmp, "%s.tmp", s->keys_path);
+    if (lstat(tmp, &st) != 0)
+        return;
+    int busy_ms = s->busy_ms;
+    cc_err ignore = {0};
+    s->busy_ms = busy_ms < 2000 ? busy_ms : 2000;
+    if (store_begin(s, &ignore) == CC_OK) {
+        unlink(tmp);
+        store_rollback(s);
+    }
+    s->busy_ms = busy_ms;
+}
+
+/* Beyond an interrupted rekey, the other leftovers of a process that died:
+ * the key file's temporary and the partial copies of dead backups. */
 int store_finish_rekey(store *s, cc_err *err)
 {
     char leftover[4200];
     snprintf(leftover, sizeof leftover, "%s.rekey", s->path);
     remove_with_sidecars(leftover); /* we hold the lock shared: no rekey runs */
+    keys_tmp_remove(s);
+    markers_resolve(s);
     if (keyfile_gen_count(s->kf) < 2)
         return CC_OK;
     keyfile *kf;
@@ -287,7 +460,7 @@ static int reopen(store *s, cc_err *err)
     sqlite3_close_v2(s->db);
     s->db = NULL;
     vfs_key_detach(s->path);
-    uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
+    uint8_t *pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES);
     if (!pk)
         return cc_err_set(err, CC_EDATA, "out of memory");
     store_page_key(s->masters, pk);
@@ -345,7 +518,8 @@ static int rekey_swap(store *s, const uint8_t *id, const uint8_t *master, cc_err
 
 int store_rekey(store *s, cc_err *err)
 {
-    uint8_t id[VFS_DBID_BYTES], *master = sodium_malloc(STORE_KEY_BYTES);
+    uint8_t id[VFS_DBID_BYTES],
+        *master = cc_malloc_with(sodium_malloc, STORE_KEY_BYTES);
     if (!master)
         return cc_err_set(err, CC_EDATA, "out of memory");
     if (keyfile_gen_count(s->kf) != 1 || store_lock(s, 1, err) != CC_OK) {
@@ -353,6 +527,12 @@ int store_rekey(store *s, cc_err *err)
         return keyfile_gen_count(s->kf) != 1
                    ? cc_err_set(err, CC_EBUSY, "a rekey is already in progress")
                    : err->code;
+    }
+    /* Audited first, so the copy under the new key carries its entry. */
+    if (audit_copy(s, "store.rekey", "new master key", err) != CC_OK) {
+        sodium_free(master);
+        flock(s->lock_fd, LOCK_SH);
+        return err->code;
     }
     int rc = store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", err);
     randombytes_buf(master, STORE_KEY_BYTES);
@@ -365,9 +545,9 @@ int store_rekey(store *s, cc_err *err)
     }
     sodium_free(master);
     flock(s->lock_fd, LOCK_SH);
-    if (rc != CC_OK)
-        return rc;
-    return audit_copy(s, "store.rekey", "new master key", err);
+    if (rc != CC_OK && s->db)
+        audit_failure(s, "store.rekey_failed", err);
+    return rc;
 }
 
 /* ---- check ------------------------------------------------------------- */
@@ -403,8 +583,8 @@ static int scan_file(const char *path, const scan_spec *sp, int64_t *count,
                      store_check_result *res, cc_err *err)
 {
     sqlite3_vfs *v = sqlite3_vfs_find(VFS_NAME);
-    sqlite3_file *f = calloc(1, (size_t)v->szOsFile);
-    uint8_t *buf = malloc((size_t)sp->unit);
+    sqlite3_file *f = cc_calloc(1, (size_t)v->szOsFile);
+    uint8_t *buf = cc_malloc((size_t)sp->unit);
     sqlite3_int64 size = 0;
     int out = 0;
     if (!f || !buf ||

@@ -11,8 +11,11 @@
  * through store_commit, the one path every commit of the store takes.
  *
  * If SQLite itself rolls the outer transaction back (an I/O error, a full
- * disk), every use case after that is refused and the nest's end fails: a
- * later use case never commits on its own.
+ * disk), or a use case's savepoint cannot be rolled back, every use case
+ * after that is refused and the nest's end fails, rolling the batch back:
+ * a later use case never commits on its own (the commit guard of store.c
+ * turns any commit but store_commit's into a rollback meanwhile), and no
+ * part of a failed use case is ever committed.
  */
 #include "nest.h"
 
@@ -73,8 +76,11 @@ void nest_rollback_to(store *s)
         return;
     }
     s->nest_depth--;
-    if (!lost(s))
-        sqlite3_exec(s->db, "ROLLBACK TO cc_nest; RELEASE cc_nest", NULL, NULL, NULL);
+    /* a savepoint that would not roll back (out of memory) leaves part of a
+     * use case in the batch: the whole batch must go, never commit */
+    if (!lost(s) && sqlite3_exec(s->db, "ROLLBACK TO cc_nest; RELEASE cc_nest", NULL,
+                                 NULL, NULL) != SQLITE_OK)
+        s->nest_lost = 1;
 }
 
 int store_nest_begin(store *s, cc_err *err)

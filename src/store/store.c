@@ -10,6 +10,10 @@
  */
 #include "store.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -22,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../util/alloc.h"
 #include "../util/clock.h"
 #include "../util/hooks.h"
 #include "audit.h"
@@ -92,10 +97,34 @@ void store_page_key(const uint8_t *master, uint8_t out[VFS_KEY_BYTES])
 
 /* ---- errors ------------------------------------------------------------ */
 
+/* The message for a failure the disk or the allocator caused, or NULL:
+ * "disk full" must read as disk full, never as a generic I/O error. */
+static const char *resource_failure(int rc)
+{
+    if (rc == SQLITE_FULL)
+        return "disk full (no space left on the device)";
+    if (rc == SQLITE_NOMEM || rc == SQLITE_IOERR_NOMEM)
+        return "out of memory";
+    return NULL;
+}
+
+/* Why a transaction was lost: the disk's failure the VFS named, else the
+ * error SQLite rolled it back on, else the guard's refusal. */
+static const char *lost_cause(const store *s)
+{
+    const char *vfs = vfs_last_error();
+    const char *res = s ? resource_failure(s->lost_rc) : NULL;
+    return vfs[0] ? vfs
+           : res  ? res
+                  : "the database rolled the change back after an error, and refused "
+                    "to commit the rest";
+}
+
 int store_fail(store *s, int rc, const char *what, cc_err *err)
 {
     const char *vfs = vfs_last_error();
     const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    const char *res = resource_failure(rc);
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -104,12 +133,21 @@ int store_fail(store *s, int rc, const char *what, cc_err *err)
         if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
             return cc_err_set(err, CC_EINPUT,
                               "%s: it refers to something that does not exist", what);
+        if (rc == SQLITE_CONSTRAINT_COMMITHOOK) /* the guard, below */
+            return cc_err_set(err, CC_EDATA, "%s: nothing was saved: %s", what,
+                              lost_cause(s));
         return cc_err_set(err, CC_EINPUT, "%s: %s", what, msg);
     default:
         break;
     }
+    if (res)
+        return cc_err_set(err, CC_EDATA, "%s: %s on %s", what, res,
+                          s ? s->path : "the database");
     if (rc == SQLITE_IOERR_DATA || (vfs[0] && (rc & 0xff) == SQLITE_IOERR))
         return cc_err_set(err, CC_EDATA, "%s: %s", what, vfs[0] ? vfs : msg);
+    if ((rc & 0xff) == SQLITE_IOERR)
+        return cc_err_set(err, CC_EDATA, "%s: disk I/O error on %s", what,
+                          s ? s->path : "the database");
     if ((rc & 0xff) == SQLITE_CANTOPEN && vfs[0])
         return cc_err_set(err, CC_EDATA, "%s: %s", what, vfs);
     if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
@@ -162,20 +200,37 @@ int store_begin(store *s, cc_err *err)
     for (;;) {
         vfs_clear_error();
         int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-        if (rc == SQLITE_OK)
+        if (rc == SQLITE_OK) {
+            s->txn_open = 1;
+            s->lost_rc = SQLITE_OK;
             return CC_OK;
+        }
         if ((rc & 0xff) != SQLITE_BUSY || clock_mono_ms() - start >= s->busy_ms)
             return store_fail(s, rc, "begin", err);
         sleep_us(1000 + (long)randombytes_uniform(20000));
     }
 }
 
+/* The transaction store_begin opened is gone before its COMMIT: SQLite
+ * rolled it back on an I/O or memory error that a step of the use case
+ * did not pass on. Nothing of it was saved; say why as well as we know. */
+static int commit_lost(store *s, cc_err *err)
+{
+    s->txn_open = 0;
+    return cc_err_set(err, CC_EDATA, "commit: nothing was saved: %s", lost_cause(s));
+}
+
 int store_commit(store *s, cc_err *err)
 {
     if (s->nest)
         return nest_release(s, err);
+    if (s->txn_open && sqlite3_get_autocommit(s->db))
+        return commit_lost(s, err);
+    s->committing = 1;
     int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    s->committing = 0;
     if (rc == SQLITE_OK) {
+        s->txn_open = 0;
         audit_anchor_maybe(s); /* every N minutes while a session writes */
         return CC_OK;
     }
@@ -184,14 +239,70 @@ int store_commit(store *s, cc_err *err)
     return err ? err->code : CC_EDATA;
 }
 
+/* ROLLBACK through the statement prepared at open (no parse, so no
+ * allocation); through sqlite3_exec if that is gone or failed. */
+static int rollback_once(store *s)
+{
+    int rc = SQLITE_ERROR;
+    if (s->rollback) {
+        rc = sqlite3_step(s->rollback);
+        sqlite3_reset(s->rollback);
+    }
+    if (rc != SQLITE_DONE && !sqlite3_get_autocommit(s->db))
+        rc = sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
 void store_rollback(store *s)
 {
     if (s && s->nest) {
         nest_rollback_to(s);
         return;
     }
-    if (s && s->db && !sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!s || !s->db)
+        return;
+    s->rolling_back = 1;
+    for (int tries = 0; tries < 3 && !sqlite3_get_autocommit(s->db); tries++)
+        rollback_once(s);
+    s->rolling_back = 0;
+    if (sqlite3_get_autocommit(s->db))
+        s->txn_open = 0; /* else the guard goes on refusing to commit it */
+}
+
+/* The commit guard (sqlite3_commit_hook): between store_begin and the
+ * store_commit or store_rollback that ends its use case, nothing commits but
+ * store_commit. Any other commit (a read path's BEGIN ... COMMIT run while a
+ * failed ROLLBACK left the transaction open; a statement run in autocommit
+ * mode after SQLite rolled the transaction back on an I/O or memory error)
+ * is turned into a rollback, so no change lands without the audit entry its
+ * use case writes before committing. */
+static int commit_guard(void *arg)
+{
+    const store *s = arg;
+    return s->txn_open && !s->committing;
+}
+
+/* A rollback nobody asked for (SQLite's own, after an I/O or memory error
+ * inside the transaction): keep its cause for the commit's message. */
+static void rollback_seen(void *arg)
+{
+    store *s = arg;
+    if (s->txn_open && !s->rolling_back && s->lost_rc == SQLITE_OK)
+        s->lost_rc = sqlite3_errcode(s->db);
+}
+
+/* Install the guard and prepare the rollback statement on s->db. */
+static int guard_install(store *s, cc_err *err)
+{
+    sqlite3_commit_hook(s->db, commit_guard, s);
+    sqlite3_rollback_hook(s->db, rollback_seen, s);
+    if (s->rollback && sqlite3_db_handle(s->rollback) == s->db)
+        return CC_OK;
+    sqlite3_finalize(s->rollback); /* one of a connection closed by a reopen */
+    s->rollback = NULL;
+    int rc = sqlite3_prepare_v3(s->db, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT,
+                                &s->rollback, NULL);
+    return rc == SQLITE_OK ? CC_OK : store_fail(s, rc, "opening the database", err);
 }
 
 /* ---- meta -------------------------------------------------------------- */
@@ -235,7 +346,7 @@ int store_meta_set(store *s, const char *key, const char *value, cc_err *err)
 
 static store *store_alloc(const char *path, cc_err *err)
 {
-    store *s = calloc(1, sizeof *s);
+    store *s = cc_calloc(1, sizeof *s);
     if (!s) {
         cc_err_set(err, CC_EDATA, "out of memory");
         return NULL;
@@ -277,6 +388,8 @@ void store_close(store *s)
         store_rollback(s);
         if (sqlite3_db_readonly(s->db, "main") == 0)
             store_optimize(s);
+        sqlite3_finalize(s->rollback);
+        s->rollback = NULL;
         stmtcache_forget(s->db);
         sqlite3_close_v2(s->db);
     }
@@ -324,6 +437,14 @@ int store_cache_kib(void)
     long kib = v && *v ? strtol(v, &end, 10) : 0;
     return v && *v && !*end && kib >= 256 && kib <= 1048576 ? (int)kib
                                                             : STORE_CACHE_KIB;
+}
+
+void store_release_memory(store *s)
+{
+    sqlite3_db_release_memory(s->db);
+#ifdef __GLIBC__
+    malloc_trim(0); /* the freed pages lie amid the heap: hand them back */
+#endif
 }
 
 /* Every page the cache misses costs an AEAD open: size it to hold a large
@@ -394,22 +515,25 @@ int store_configure(store *s, cc_err *err)
     int rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "opening the database", err);
+    if (guard_install(s, err) != CC_OK)
+        return err->code;
     return set_cache(s, err);
 }
 
 /* Attach the page key of every key generation to the VFS for s->path. */
 static int attach_keys(store *s, cc_err *err)
 {
-    uint8_t *pk = sodium_malloc(VFS_KEY_BYTES);
+    uint8_t *pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES);
     int n = keyfile_gen_count(s->kf);
+    int rc = SQLITE_OK;
     if (!pk)
         return cc_err_set(err, CC_EDATA, "out of memory");
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && rc == SQLITE_OK; i++) {
         store_page_key(s->masters + (size_t)i * STORE_KEY_BYTES, pk);
-        vfs_key_attach(s->path, keyfile_gen_id(s->kf, i), pk);
+        rc = vfs_key_attach(s->path, keyfile_gen_id(s->kf, i), pk);
     }
-    sodium_free(pk);
-    return CC_OK;
+    sodium_free(pk); /* store_close detaches whatever was attached */
+    return rc == SQLITE_OK ? CC_OK : store_fail(s, rc, "attaching the keys", err);
 }
 
 /* Which key generation the database file is written under. */
@@ -447,7 +571,8 @@ static int load_keys(store *s, cc_err *err)
 {
     if (keyfile_load(s->keys_path, &s->kf, err) != CC_OK)
         return err->code;
-    s->masters = sodium_malloc((size_t)keyfile_gen_count(s->kf) * STORE_KEY_BYTES);
+    s->masters = cc_malloc_with(sodium_malloc,
+                                (size_t)keyfile_gen_count(s->kf) * STORE_KEY_BYTES);
     return s->masters ? CC_OK : cc_err_set(err, CC_EDATA, "out of memory");
 }
 
@@ -654,7 +779,7 @@ static int create_keys(store *s, const uint8_t *master, const char *login,
     uint8_t id[VFS_DBID_BYTES];
     randombytes_buf(id, sizeof id);
     s->kf = keyfile_new(id);
-    s->masters = sodium_malloc(STORE_KEY_BYTES);
+    s->masters = cc_malloc_with(sodium_malloc, STORE_KEY_BYTES);
     if (!s->kf || !s->masters)
         return cc_err_set(err, CC_EDATA, "out of memory");
     memcpy(s->masters, master, STORE_KEY_BYTES);
@@ -697,7 +822,7 @@ int store_create(const char *path, const char *login, const char *passphrase,
 {
     if (sodium_init() < 0)
         return cc_err_set(err, CC_EDATA, "libsodium failed to initialise");
-    uint8_t *master = sodium_malloc(STORE_KEY_BYTES);
+    uint8_t *master = cc_malloc_with(sodium_malloc, STORE_KEY_BYTES);
     if (!master)
         return cc_err_set(err, CC_EDATA, "out of memory");
     randombytes_buf(master, STORE_KEY_BYTES);

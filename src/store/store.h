@@ -59,6 +59,10 @@ void store_close(store *s);
  * hook CARECOORD_CACHE_KIB (256..1048576; test builds only, see hooks.h). */
 int store_cache_kib(void);
 
+/* Give back the page cache's unused pages (after a one-off sweep of the
+ * whole store, so a session does not keep them). */
+void store_release_memory(store *s);
+
 /* The underlying connection (for prepared statements with bound values). */
 sqlite3 *store_db(store *s);
 
@@ -76,13 +80,18 @@ void store_set_actor(store *s, int64_t staff_id);
 void store_set_busy_limit(store *s, int ms);
 
 /* BEGIN IMMEDIATE, retrying with jitter until the busy limit; CC_EBUSY
- * "database busy, try again" after it. */
+ * "database busy, try again" after it. Until the store_commit or
+ * store_rollback that ends it, nothing but store_commit can commit on s
+ * (the commit guard): any other commit is turned into a rollback. */
 int store_begin(store *s, cc_err *err);
 
-/* COMMIT; on failure the transaction is rolled back and err says why. */
+/* COMMIT; on failure the transaction is rolled back and err says why.
+ * CC_EDATA "commit: nothing was saved: WHY" if SQLite had already rolled it
+ * back (an I/O or memory error that a step did not pass on). */
 int store_commit(store *s, cc_err *err);
 
-/* ROLLBACK if a transaction is open. */
+/* ROLLBACK if a transaction is open (retried: it needs no allocation, but
+ * its fallback does). */
 void store_rollback(store *s);
 
 /* Run constant SQL (no user data ever goes through this). */
@@ -90,7 +99,10 @@ int store_exec(store *s, const char *sql, cc_err *err);
 
 /* Translate an SQLite result code from this connection into err: busy ->
  * CC_EBUSY, authentication failures -> CC_EDATA naming file and page,
- * constraint -> CC_EDATA. what says what was being done. Returns the code. */
+ * constraint -> CC_EINPUT, a full disk -> CC_EDATA "disk full", other I/O
+ * errors -> "disk I/O error" naming the file, no memory -> "out of
+ * memory", a commit the guard refused -> "nothing was saved". what says
+ * what was being done. Returns the code. */
 int store_fail(store *s, int rc, const char *what, cc_err *err);
 
 /* The master key of the database generation in use (for sealing it to new

@@ -29,9 +29,15 @@ struct store {
     int no_anchor;          /* read-only or staged copy: never anchor */
     store_progress_fn progress;
     void *progress_arg;
-    int nest;       /* nest.h: an outer transaction holds the use cases */
-    int nest_depth; /* use cases' savepoints open inside it */
-    int nest_lost;  /* SQLite rolled the outer transaction back */
+    int txn_open;           /* store_begin opened a write transaction still open */
+    int committing;         /* store_commit is issuing its COMMIT (the guard) */
+    int rolling_back;       /* store_rollback is rolling back */
+    int lost_rc;            /* what SQLite rolled the transaction back on, if it did */
+    sqlite3_stmt *rollback; /* ROLLBACK, prepared at open: rolls back without
+                               parsing (no allocation) when memory runs out */
+    int nest;               /* nest.h: an outer transaction holds the use cases */
+    int nest_depth;         /* use cases' savepoints open inside it */
+    int nest_lost;          /* the outer transaction is gone or unsafe to commit */
 };
 
 /* Report progress of a long operation (no-op without a callback). */

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/alloc.h"
+
 enum file_kind { KIND_MAIN = 1, KIND_JOURNAL = 2, KIND_WAL = 3, KIND_MEM = 4 };
 
 #define PAGE      VFS_PAGE_SIZE
@@ -86,12 +88,14 @@ static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static ring *reg_head;
 static sqlite3_vfs *base_vfs;
 static _Thread_local char last_error[512];
+static _Thread_local unsigned error_seq; /* set_error calls, to tell who failed */
 
 static void set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void set_error(const char *fmt, ...)
 {
     va_list ap;
+    error_seq++;
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
@@ -142,11 +146,11 @@ int vfs_full_path(const char *path, char *out, int outsz)
 
 static ring *ring_new(const char *full)
 {
-    ring *r = calloc(1, sizeof *r);
+    ring *r = cc_calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    r->path = strdup(full);
-    r->keys = sodium_malloc(MAX_IDS * VFS_KEY_BYTES);
+    r->path = cc_strdup(full);
+    r->keys = cc_malloc_with(sodium_malloc, MAX_IDS * VFS_KEY_BYTES);
     if (!r->path || !r->keys) {
         sodium_free(r->keys);
         free(r->path);
@@ -723,46 +727,56 @@ static int cc_close(sqlite3_file *pf)
     return rc;
 }
 
+/* A failure of the disk below (rc from the unix VFS, which the shim did not
+ * explain itself since seq) named for the person: disk full as such. */
+static int disk_failed(const cc_file *f, unsigned seq, int rc, const char *doing)
+{
+    if (rc == SQLITE_OK || rc == SQLITE_IOERR_SHORT_READ || error_seq != seq)
+        return rc;
+    if (rc == SQLITE_FULL)
+        set_error("%s %s: disk full while %s", kind_name(f->kind), f->name, doing);
+    else if ((rc & 0xff) == SQLITE_IOERR)
+        set_error("%s %s: disk I/O error while %s", kind_name(f->kind), f->name, doing);
+    return rc;
+}
+
 static int cc_read(sqlite3_file *pf, void *buf, int amt, sqlite3_int64 off)
 {
     cc_file *f = (cc_file *)pf;
-    switch (f->kind) {
-    case KIND_MAIN:
-        return main_read(f, buf, amt, off);
-    case KIND_WAL:
-        return wal_read(f, buf, amt, off);
-    default:
-        return journal_read(f, buf, amt, off);
-    }
+    unsigned seq = error_seq;
+    int rc = f->kind == KIND_MAIN  ? main_read(f, buf, amt, off)
+             : f->kind == KIND_WAL ? wal_read(f, buf, amt, off)
+                                   : journal_read(f, buf, amt, off);
+    return disk_failed(f, seq, rc, "reading");
 }
 
 static int cc_write(sqlite3_file *pf, const void *buf, int amt, sqlite3_int64 off)
 {
     cc_file *f = (cc_file *)pf;
-    switch (f->kind) {
-    case KIND_MAIN:
-        return main_write(f, buf, amt, off);
-    case KIND_WAL:
-        return wal_write(f, buf, amt, off);
-    default:
-        return journal_write(f, buf, amt, off);
-    }
+    unsigned seq = error_seq;
+    int rc = f->kind == KIND_MAIN  ? main_write(f, buf, amt, off)
+             : f->kind == KIND_WAL ? wal_write(f, buf, amt, off)
+                                   : journal_write(f, buf, amt, off);
+    return disk_failed(f, seq, rc, "writing");
 }
 
 static int cc_truncate(sqlite3_file *pf, sqlite3_int64 size)
 {
     cc_file *f = (cc_file *)pf;
+    unsigned seq = error_seq;
     f->rewriting = 0;
     f->sealed_off = -1;
-    return f->real->pMethods->xTruncate(f->real, size);
+    return disk_failed(f, seq, f->real->pMethods->xTruncate(f->real, size),
+                       "truncating");
 }
 
 static int cc_sync(sqlite3_file *pf, int flags)
 {
     cc_file *f = (cc_file *)pf;
+    unsigned seq = error_seq;
     f->rewriting = 0;
     f->sealed_off = -1;
-    return f->real->pMethods->xSync(f->real, flags);
+    return disk_failed(f, seq, f->real->pMethods->xSync(f->real, flags), "syncing");
 }
 
 static int cc_file_size(sqlite3_file *pf, sqlite3_int64 *size)
@@ -774,7 +788,8 @@ static int cc_file_size(sqlite3_file *pf, sqlite3_int64 *size)
 static int cc_lock(sqlite3_file *pf, int lock)
 {
     cc_file *f = (cc_file *)pf;
-    return f->real->pMethods->xLock(f->real, lock);
+    unsigned seq = error_seq;
+    return disk_failed(f, seq, f->real->pMethods->xLock(f->real, lock), "locking");
 }
 
 static int cc_unlock(sqlite3_file *pf, int lock)
@@ -936,7 +951,7 @@ static int mem_grow(mem_file *m, sqlite3_int64 need)
     sqlite3_int64 cap = m->cap ? m->cap : 65536;
     while (cap < need)
         cap *= 2;
-    uint8_t *p = malloc((size_t)cap);
+    uint8_t *p = cc_malloc((size_t)cap);
     if (!p)
         return SQLITE_IOERR_NOMEM;
     if (m->data) {

@@ -13,8 +13,14 @@
  * generator, so both sides (and every run) see the same rows and the same
  * random keys. docs/PERFORMANCE.md records the figures and what they mean.
  *
+ * Built with -DBENCH_SQLCIPHER against SQLCipher (bench_sqlcipher, only where
+ * libsqlcipher-dev is installed), the encrypted side is SQLCipher instead
+ * (a raw 256-bit key, cipher_page_size 4096, its default cipher) and the plain
+ * side is the SQLite SQLCipher is built on; tests/bench/bench_sqlcipher.sh runs
+ * both binaries on the same seed and prints them side by side (--tsv).
+ *
  * usage: bench_store [--scale N] [--quick] [--dir DIR] [--seed S] [--repeat R]
- *                    [--verbose]
+ *                    [--cache-kib K] [--only LIST] [--tsv] [--cpu] [--verbose]
  */
 #include <sodium.h>
 #include <sqlite3.h>
@@ -26,7 +32,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef BENCH_SQLCIPHER
+#define ENC_LABEL   "sqlcipher"
+#define ENC_RESERVE 48 /* 16-byte IV + 20-byte HMAC-SHA1, AES-block rounded */
+#define PROG        "bench_sqlcipher"
+#else
 #include "store/vfs.h"
+#define ENC_LABEL   "encrypted"
+#define ENC_RESERVE VFS_RESERVE
+#define PROG        "bench_store"
+#endif
+#ifndef SQLITE_OPEN_EXRESCODE
+#define SQLITE_OPEN_EXRESCODE 0 /* older SQLite (SQLCipher's): not needed */
+#endif
+#define KEY_BYTES 32
 
 #define DEFAULT_ROWS      100000L
 #define CLIENTS_PER_COACH 50
@@ -142,6 +161,10 @@ typedef struct bench {
     long n[N_COUNTS];
     long coaches;
     int cache_kib;
+    int cache_fixed;  /* --cache-kib: every warm workload's cache, not the DB */
+    int tsv;          /* machine-readable rows for bench_sqlcipher.sh */
+    const char *only; /* --only: comma-separated workload numbers */
+    uint8_t key[KEY_BYTES];
     int repeat;
     int verbose; /* print every run's time, not just the medians */
     uint64_t seed;
@@ -153,6 +176,94 @@ typedef struct bench {
 } bench;
 
 static bench *the_bench; /* for cleanup on failure */
+
+/* ---- the encrypted side: our VFS, or SQLCipher ------------------------- */
+
+#ifdef BENCH_SQLCIPHER
+static const char *enc_error(void)
+{
+    return "";
+}
+
+static int enc_install(void)
+{
+    return SQLITE_OK;
+}
+
+static int enc_attach(const char *path, const uint8_t *key)
+{
+    (void)path;
+    (void)key;
+    return SQLITE_OK;
+}
+
+static void enc_detach(const char *path)
+{
+    (void)path;
+}
+
+/* A raw key (no passphrase KDF, as our side), then the page size. */
+static int enc_after_open(sqlite3 *db, const uint8_t *key)
+{
+    char sql[160], hex[2 * KEY_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, key, KEY_BYTES);
+    snprintf(sql, sizeof sql, "PRAGMA key = \"x'%s'\"; PRAGMA cipher_page_size = 4096;",
+             hex);
+    sodium_memzero(hex, sizeof hex);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sodium_memzero(sql, sizeof sql);
+    return rc;
+}
+
+static const char *enc_vfs(void)
+{
+    return NULL;
+}
+
+static void enc_clear_error(void)
+{
+}
+#else
+static const char *enc_error(void)
+{
+    return vfs_last_error();
+}
+
+static int enc_install(void)
+{
+    return vfs_install(0);
+}
+
+static int enc_attach(const char *path, const uint8_t *key)
+{
+    uint8_t id[VFS_DBID_BYTES];
+    randombytes_buf(id, sizeof id);
+    return vfs_key_attach(path, id, key);
+}
+
+static void enc_detach(const char *path)
+{
+    vfs_key_detach(path);
+}
+
+static int enc_after_open(sqlite3 *db, const uint8_t *key)
+{
+    int r = VFS_RESERVE;
+    (void)key;
+    sqlite3_file_control(db, "main", SQLITE_FCNTL_RESERVE_BYTES, &r);
+    return SQLITE_OK;
+}
+
+static const char *enc_vfs(void)
+{
+    return VFS_NAME;
+}
+
+static void enc_clear_error(void)
+{
+    vfs_clear_error();
+}
+#endif
 
 static const char *const file_suffixes[] = {"", "-wal", "-shm", "-journal"};
 
@@ -175,7 +286,7 @@ static void cleanup(bench *b)
         if (s->path[0])
             remove_files(s);
         if (s->encrypted && s->path[0])
-            vfs_key_detach(s->path);
+            enc_detach(s->path);
     }
     if (b->own_dir)
         rmdir(b->dir);
@@ -186,8 +297,8 @@ static void cleanup(bench *b)
 
 static void fail(const side *s, const char *what)
 {
-    const char *vfs_err = vfs_last_error();
-    fprintf(stderr, "bench_store: %s: %s: %s%s%s\n", s->label, what,
+    const char *vfs_err = enc_error();
+    fprintf(stderr, PROG ": %s: %s: %s%s%s\n", s->label, what,
             s->db ? sqlite3_errmsg(s->db) : "cannot open", vfs_err[0] ? "; vfs: " : "",
             vfs_err);
     cleanup(the_bench);
@@ -239,10 +350,15 @@ static uint64_t consume_row(sqlite3_stmt *st)
     return sum;
 }
 
+/* Wall-clock time, or with --cpu the process's CPU time (user + system):
+ * steadier than the wall clock on a machine that other work keeps busy,
+ * but blind to time spent waiting for the disk (fsync). */
+static clockid_t bench_clock = CLOCK_MONOTONIC;
+
 static double now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(bench_clock, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -251,13 +367,11 @@ static void side_open(side *s, int cache_kib, const char *sync)
 {
     char sql[512];
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE;
-    vfs_clear_error();
+    enc_clear_error();
     if (sqlite3_open_v2(s->path, &s->db, flags, s->vfs) != SQLITE_OK)
         fail(s, "open");
-    if (s->encrypted) {
-        int r = VFS_RESERVE;
-        sqlite3_file_control(s->db, "main", SQLITE_FCNTL_RESERVE_BYTES, &r);
-    }
+    if (s->encrypted && enc_after_open(s->db, the_bench->key) != SQLITE_OK)
+        fail(s, "key");
     snprintf(sql, sizeof sql,
              "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;"
              "PRAGMA synchronous = %s; PRAGMA cache_size = -%d;"
@@ -472,8 +586,15 @@ static result run_side(bench *b, const workload *w, side *s, uint64_t seed)
     return res;
 }
 
-static void print_row(const workload *w, long n, const result res[2])
+static void print_row(const bench *b, const workload *w, long n, const result res[2])
 {
+    if (b->tsv) {
+        printf("%d\t%s\t%ld\t%.3f\t%.3f\t%.2f\t%.2f\n", (int)(w - workloads) + 1,
+               w->name, n, res[0].secs * 1e3, res[1].secs * 1e3,
+               (double)res[0].reads / (double)n, (double)res[0].writes / (double)n);
+        fflush(stdout);
+        return;
+    }
     printf("%-28s %7ld %10.1f %10.1f %6.2fx %9.2f %9.2f %7.2f %7.2f\n", w->name, n,
            res[0].secs * 1e3, res[1].secs * 1e3, res[0].secs / res[1].secs,
            res[0].secs * 1e6 / (double)n, res[1].secs * 1e6 / (double)n,
@@ -485,7 +606,7 @@ static void print_row(const workload *w, long n, const result res[2])
 static void print_runs(const bench *b, double secs[2][MAX_REPEAT])
 {
     for (int i = 0; i < 2; i++) {
-        printf("  %-9s runs ms:", b->sides[i].label);
+        printf("%s  %-9s runs ms:", b->tsv ? "#" : "", b->sides[i].label);
         for (int rep = 0; rep < b->repeat; rep++)
             printf(" %.1f", secs[i][rep] * 1e3);
         printf("\n");
@@ -523,24 +644,47 @@ static void run_workload(bench *b, const workload *w)
         print_runs(b, secs);
     for (int i = 0; i < 2; i++)
         res[i].secs = median(secs[i], b->repeat);
-    print_row(w, b->n[w->count], res);
+    print_row(b, w, b->n[w->count], res);
+}
+
+/* Workload number k (from 1) is in --only, or there is no --only. The bulk
+ * load (1) always runs: every other workload reads what it wrote. */
+static int selected(const bench *b, int k)
+{
+    if (!b->only || k == 1)
+        return 1;
+    for (const char *p = b->only; *p;) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p)
+            return 0;
+        if (v == k)
+            return 1;
+        p = *end == ',' ? end + 1 : end;
+    }
+    return 0;
 }
 
 /* ---- set-up and report ------------------------------------------------- */
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: bench_store [--scale N] [--quick] [--dir DIR] [--seed S]"
-            " [--repeat R] [--verbose]\n"
-            "  --scale N   clients to load (default %ld)\n"
-            "  --quick     a tenth of every count (after --scale)\n"
-            "  --dir DIR   where the two databases go (default: a new /tmp dir)\n"
-            "  --seed S    seed of the data generator (default 1)\n"
-            "  --repeat R  runs of each workload per side, median kept (default 5,"
-            " max %d)\n"
-            "  --verbose   also print every run's time\n",
-            DEFAULT_ROWS, MAX_REPEAT);
+    fprintf(
+        f,
+        "usage: " PROG " [--scale N] [--quick] [--dir DIR] [--seed S]"
+        " [--repeat R]\n       [--cache-kib K] [--only LIST] [--tsv] [--cpu] [--verbose]\n"
+        "  --scale N   clients to load (default %ld)\n"
+        "  --quick     a tenth of every count (after --scale)\n"
+        "  --dir DIR   where the two databases go (default: a new /tmp dir)\n"
+        "  --seed S    seed of the data generator (default 1)\n"
+        "  --repeat R  runs of each workload per side, median kept (default 5,"
+        " max %d)\n"
+        "  --cache-kib K  page cache of every warm workload (default: the whole DB)\n"
+        "  --only LIST comma-separated workload numbers (1-%d; default all)\n"
+        "  --tsv       tab-separated rows, no header (bench_sqlcipher.sh)\n"
+        "  --cpu       time by the process's CPU time, not the wall clock\n"
+        "  --verbose   also print every run's time\n",
+        DEFAULT_ROWS, MAX_REPEAT, (int)(sizeof workloads / sizeof *workloads));
 }
 
 /* Returns 0 on success, 1 after printing usage. */
@@ -556,6 +700,16 @@ static int parse_args(bench *b, int argc, char **argv)
             quick = 1;
         } else if (strcmp(a, "--verbose") == 0) {
             b->verbose = 1;
+        } else if (strcmp(a, "--tsv") == 0) {
+            b->tsv = 1;
+        } else if (strcmp(a, "--cpu") == 0) {
+            bench_clock = CLOCK_PROCESS_CPUTIME_ID;
+        } else if (strcmp(a, "--cache-kib") == 0 && v && atoi(v) >= 64) {
+            b->cache_fixed = atoi(v);
+            i++;
+        } else if (strcmp(a, "--only") == 0 && v) {
+            b->only = v;
+            i++;
         } else if (strcmp(a, "--scale") == 0 && v && atol(v) >= 10) {
             b->n[N_ROWS] = atol(v);
             i++;
@@ -580,16 +734,17 @@ static int parse_args(bench *b, int argc, char **argv)
         b->n[N_ROWS] / CLIENTS_PER_COACH > 0 ? b->n[N_ROWS] / CLIENTS_PER_COACH : 1;
     long kib = b->n[N_ROWS] * ROW_BUDGET / 1024;
     b->cache_kib = kib > MIN_CACHE_KIB ? (int)kib : MIN_CACHE_KIB;
+    if (b->cache_fixed)
+        b->cache_kib = b->cache_fixed;
     return 0;
 }
 
 static int setup(bench *b)
 {
-    uint8_t id[VFS_DBID_BYTES], key[VFS_KEY_BYTES];
     if (!b->dir[0]) {
-        snprintf(b->dir, sizeof b->dir, "/tmp/bench_store.XXXXXX");
+        snprintf(b->dir, sizeof b->dir, "/tmp/" PROG ".XXXXXX");
         if (!mkdtemp(b->dir)) {
-            perror("bench_store: mkdtemp");
+            perror(PROG ": mkdtemp");
             return 1;
         }
         b->own_dir = 1;
@@ -597,23 +752,20 @@ static int setup(bench *b)
         perror(b->dir);
         return 1;
     }
-    b->sides[0] = (side){.label = "encrypted", .vfs = VFS_NAME, .encrypted = 1};
+    b->sides[0] = (side){.label = ENC_LABEL, .vfs = enc_vfs(), .encrypted = 1};
     b->sides[1] = (side){.label = "plain", .vfs = "unix"};
     snprintf(b->sides[0].path, sizeof b->sides[0].path, "%s/encrypted.db", b->dir);
     snprintf(b->sides[1].path, sizeof b->sides[1].path, "%s/plain.db", b->dir);
     for (int i = 0; i < 2; i++)
         remove_files(&b->sides[i]);
-    randombytes_buf(id, sizeof id);
-    randombytes_buf(key, sizeof key);
-    int rc = vfs_key_attach(b->sides[0].path, id, key);
-    sodium_memzero(key, sizeof key);
-    if (rc != SQLITE_OK) {
-        fprintf(stderr, "bench_store: cannot attach a key\n");
+    randombytes_buf(b->key, sizeof b->key);
+    if (enc_attach(b->sides[0].path, b->key) != SQLITE_OK) {
+        fprintf(stderr, PROG ": cannot attach a key\n");
         return 1;
     }
     b->clients = malloc((size_t)b->n[N_ROWS] * sizeof *b->clients);
     if (!b->clients) {
-        fprintf(stderr, "bench_store: out of memory\n");
+        fprintf(stderr, PROG ": out of memory\n");
         return 1;
     }
     rng r = {b->seed};
@@ -624,22 +776,33 @@ static int setup(bench *b)
 
 static void print_header(const bench *b)
 {
-    printf("bench_store: encrypted store (VFS \"%s\") vs plain SQLite (VFS \"unix\")\n",
+#ifdef BENCH_SQLCIPHER
+    printf(PROG ": SQLCipher (AES-256-CBC + HMAC-SHA1 per page) vs plain SQLite,"
+                " the same library\n");
+#else
+    printf(PROG ": encrypted store (VFS \"%s\") vs plain SQLite (VFS \"unix\")\n",
            VFS_NAME);
+#endif
     printf("sqlite %s, libsodium %s (avx2 %s, avx512f %s), %ld CPUs online\n",
            sqlite3_libversion(), sodium_version_string(),
            sodium_runtime_has_avx2() ? "yes" : "no",
            sodium_runtime_has_avx512f() ? "yes" : "no", sysconf(_SC_NPROCESSORS_ONLN));
     printf("clients %ld, coaches %ld, seed %llu, dir %s\n", b->n[N_ROWS], b->coaches,
            (unsigned long long)b->seed, b->dir);
-    printf("times: median of %d runs per side, alternating which side runs first\n",
-           b->repeat);
+    printf(
+        "times (%s): median of %d runs per side, alternating which side runs first\n",
+        bench_clock == CLOCK_MONOTONIC ? "wall clock" : "process CPU time", b->repeat);
     printf("both: page_size 4096, journal_mode WAL, synchronous FULL (NORMAL where"
            " named),\n      cache_size -%d KiB (cold: -%d KiB), temp_store MEMORY,"
            " mmap_size 0\n",
            b->cache_kib, COLD_CACHE_KIB);
+#ifdef BENCH_SQLCIPHER
+    printf("encrypted: SQLCipher defaults, raw key, %d reserved bytes per page\n\n",
+           ENC_RESERVE);
+#else
     printf("encrypted: XChaCha20-Poly1305 per page, %d reserved bytes per page\n\n",
-           VFS_RESERVE);
+           ENC_RESERVE);
+#endif
     printf("%-28s %7s %10s %10s %7s %9s %9s %7s %7s\n", "workload", "ops", "enc ms",
            "plain ms", "ratio", "enc us/op", "pln us/op", "rd/op", "wr/op");
 }
@@ -657,7 +820,9 @@ static void print_footer(const bench *b)
            "misses) and wrote, per op\n");
     printf("database size: encrypted %ld KiB, plain %ld KiB (cache %d KiB%s)\n", enc,
            plain, b->cache_kib,
-           enc > b->cache_kib ? ": TOO SMALL, warm runs miss" : "");
+           enc <= b->cache_kib ? ""
+           : b->cache_fixed    ? ": set by --cache-kib, warm runs miss"
+                               : ": TOO SMALL, warm runs miss");
     printf("checksum of rows read: %016llx\n", (unsigned long long)b->sink);
 }
 
@@ -670,8 +835,8 @@ int main(int argc, char **argv)
     }
     if (parse_args(&b, argc, argv) != 0)
         return 2;
-    if (vfs_install(0) != SQLITE_OK) {
-        fprintf(stderr, "bench_store: cannot install the VFS\n");
+    if (enc_install() != SQLITE_OK) {
+        fprintf(stderr, PROG ": cannot install the VFS\n");
         return 1;
     }
     the_bench = &b;
@@ -679,10 +844,17 @@ int main(int argc, char **argv)
         cleanup(&b);
         return 1;
     }
-    print_header(&b);
+    if (b.tsv)
+        printf("#%s\tsqlite %s\n", PROG, sqlite3_libversion());
+    else
+        print_header(&b);
     for (size_t i = 0; i < sizeof workloads / sizeof *workloads; i++)
-        run_workload(&b, &workloads[i]);
-    print_footer(&b);
+        if (selected(&b, (int)i + 1))
+            run_workload(&b, &workloads[i]);
+    if (b.tsv)
+        printf("#checksum\t%016llx\n", (unsigned long long)b.sink);
+    else
+        print_footer(&b);
     cleanup(&b);
     return 0;
 }

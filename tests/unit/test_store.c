@@ -388,6 +388,27 @@ static void test_cache_size_override(void **state)
     store_close(s);
 }
 
+/* After a sweep of the whole store the page cache gives its pages back
+ * (store_release_memory, run after the daily sweep). */
+static void test_release_memory(void **state)
+{
+    fixture *f = *state;
+    int used, hi;
+    store *s = tu_create(f->db);
+    tu_exec(s, "CREATE TABLE big(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+               "SELECT i + 1 FROM n WHERE i < 4000) INSERT INTO big SELECT "
+               "randomblob(900) FROM n");
+    assert_true(tu_int(s, "SELECT count(*) FROM big WHERE length(x) = 900") == 4000);
+    sqlite3_db_status(store_db(s), SQLITE_DBSTATUS_CACHE_USED, &used, &hi, 0);
+    assert_true(used > 2 * 1024 * 1024); /* a thousand pages cached */
+    store_release_memory(s);
+    int after;
+    sqlite3_db_status(store_db(s), SQLITE_DBSTATUS_CACHE_USED, &after, &hi, 0);
+    assert_true(after < used / 4);
+    assert_true(tu_int(s, "SELECT count(*) FROM big") == 4000); /* still readable */
+    store_close(s);
+}
+
 /* The query plan of sql, its steps joined by " | ". */
 static void plan_of(store *s, const char *sql, char *out, size_t outsz)
 {
@@ -592,6 +613,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_backup_opens_with_same_slots, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cache_size_override, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_release_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup_indexes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_optimize_at_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_does_not_wait_when_busy, setup,

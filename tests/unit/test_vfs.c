@@ -3,7 +3,9 @@
  * (database, WAL, rollback journal, backup, VACUUM INTO), temporary files in
  * memory, every kind of tampering reported with file and page, and
  * transactions larger than the page cache (spilled WAL frames written again,
- * frame headers rewritten at the commit, a torn rewrite after a crash).
+ * frame headers rewritten at the commit, a torn rewrite after a crash), and
+ * what notices one old page put back in its place (nothing, for case data;
+ * the anchor and the integrity check, for a page of audit entries).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -932,6 +934,140 @@ static void test_wal_dropped_unseen_without_anchor(void **state)
     free(anchors), free(wal), free(old);
 }
 
+/* ---- replaying one old page --------------------------------------------
+ * An older, authentic copy of one page put back in the same place of the
+ * same database: the page authenticates (same database id, file kind and
+ * page number), so the store cannot tell it from the page it replaced. What
+ * notices depends on what the page held (docs/SECURITY.md, "Tampering"). */
+
+/* Page pgno (from 1) of old copied over the same page of db. */
+static void replay_page(const char *db, const char *old, int pgno)
+{
+    size_t n, m;
+    uint8_t *now = tu_read(db, &n), *then = tu_read(old, &m);
+    assert_true(now && then && n >= (size_t)pgno * 4096 && m >= (size_t)pgno * 4096);
+    assert_memory_not_equal(now + (pgno - 1) * 4096, then + (pgno - 1) * 4096, 4096);
+    memcpy(now + (pgno - 1) * 4096, then + (pgno - 1) * 4096, 4096);
+    assert_int_equal(tu_write(db, now, n), 0);
+    free(now), free(then);
+}
+
+static int root_page(store *s, const char *table)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT rootpage FROM sqlite_schema WHERE name = '%s'",
+             table);
+    return (int)tu_int(s, sql);
+}
+
+static void audited(store *s, const char *sql, const char *action)
+{
+    cc_err err = {0};
+    assert_int_equal(store_begin(s, &err), CC_OK);
+    tu_exec(s, sql);
+    assert_int_equal(audit_append(s, 1, action, "casefile:1", "", &err), CC_OK);
+    assert_int_equal(store_commit(s, &err), CC_OK);
+}
+
+/* old: a case row saying 'before' and two audit entries; then db: the row
+ * says 'after.', two more entries, *anchor the head. Both closed, so every
+ * page is in the database file. */
+static void build_replay(fixture *f, const char *old, audit_anchor *anchor)
+{
+    cc_err err = {0};
+    store *s = tu_create(f->db);
+    tu_exec(s, "CREATE TABLE casefile (id INTEGER PRIMARY KEY, note TEXT)");
+    audited(s, "INSERT INTO casefile (note) VALUES ('before')", "case.create");
+    audited(s, "SELECT 1", "case.view");
+    store_close(s);
+    assert_int_equal(tu_copy(f->db, old), 0);
+    s = tu_open(f->db);
+    audited(s, "UPDATE casefile SET note = 'after.' WHERE id = 1", "case.update");
+    audited(s, "SELECT 1", "case.view");
+    assert_int_equal(audit_head(s, anchor, &err), CC_OK);
+    assert_true(anchor->seq >= 4);
+    store_close(s);
+}
+
+/* What the store, SQLite's integrity check and audit verify (without and
+ * with the anchor) say of the database now, and the case row it shows. */
+typedef struct replay_seen {
+    int64_t bad_pages;
+    char integrity[256];
+    int64_t chain_bad, anchored_bad;
+    char note[16];
+} replay_seen;
+
+static replay_seen look(fixture *f, const audit_anchor *anchor)
+{
+    replay_seen seen;
+    store_check_result res;
+    audit_result ar;
+    cc_err err = {0};
+    sqlite3_stmt *st;
+    store *s = tu_open(f->db); /* opens: every page authenticates */
+    assert_int_equal(store_check(s, &res, &err), CC_OK);
+    seen.bad_pages = res.bad_pages;
+    snprintf(seen.integrity, sizeof seen.integrity, "%s", res.integrity);
+    assert_int_equal(audit_verify(s, NULL, &ar, NULL, NULL, &err), CC_OK);
+    seen.chain_bad = ar.first_bad;
+    assert_int_equal(audit_verify(s, anchor, &ar, NULL, NULL, &err), CC_OK);
+    seen.anchored_bad = ar.first_bad;
+    assert_int_equal(
+        sqlite3_prepare_v2(store_db(s), "SELECT note FROM casefile", -1, &st, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(seen.note, sizeof seen.note, "%s", sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    store_close(s);
+    return seen;
+}
+
+/* A page of case data put back: the old row is back, and nothing notices
+ * (the audit log, intact, still says it was updated). */
+static void test_replay_case_page(void **state)
+{
+    fixture *f = *state;
+    char *old = tu_path(f->dir, "old.db");
+    audit_anchor anchor;
+    build_replay(f, old, &anchor);
+    store *s = tu_open(f->db);
+    int page = root_page(s, "casefile");
+    store_close(s);
+    replay_page(f->db, old, page);
+    replay_seen seen = look(f, &anchor);
+    assert_string_equal(seen.note, "before");  /* the replay took */
+    assert_int_equal(seen.bad_pages, 0);       /* the store: authentic */
+    assert_string_equal(seen.integrity, "ok"); /* a consistent b-tree */
+    assert_int_equal(seen.chain_bad, 0);       /* the chain: untouched */
+    assert_int_equal(seen.anchored_bad, 0);    /* the anchor: still held */
+    free(old);
+}
+
+/* The page of audit entries put back: the two newer entries are gone. The
+ * chain left is a valid prefix (audit verify alone cannot tell it from a
+ * log that ended there); the anchor names the missing head, and SQLite's
+ * integrity check finds the audit table's indexes (pages not replayed)
+ * still listing the lost entries. */
+static void test_replay_audit_page(void **state)
+{
+    fixture *f = *state;
+    char *old = tu_path(f->dir, "old.db");
+    audit_anchor anchor;
+    build_replay(f, old, &anchor);
+    store *s = tu_open(f->db);
+    int page = root_page(s, "audit");
+    store_close(s);
+    replay_page(f->db, old, page);
+    replay_seen seen = look(f, &anchor);
+    assert_string_equal(seen.note, "after.");
+    assert_int_equal(seen.bad_pages, 0);
+    assert_int_equal(seen.chain_bad, 0);
+    assert_int_equal(seen.anchored_bad, anchor.seq); /* "is gone": the anchor */
+    assert_non_null(strstr(seen.integrity, "wrong # of entries in index audit_"));
+    free(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -960,6 +1096,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wal_cut_short, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wal_flipped_frame_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wal_swapped_frames, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replay_case_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replay_audit_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wal_dropped_unseen_without_anchor, setup,
                                         teardown),
     };
