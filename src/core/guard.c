@@ -11,6 +11,7 @@
 
 #include "access.h"
 #include "scope.h"
+#include "store/nest.h"
 
 int guard_actor(cc_ctx *ctx, cc_err *err)
 {
@@ -54,7 +55,7 @@ static int refuse(cc_ctx *ctx, const char *action, int64_t client_id,
     snprintf(ctx->refused.details, sizeof ctx->refused.details, "%s",
              details ? details : "");
     ctx->refused.client_id = client_id;
-    if (sqlite3_get_autocommit(store_db(ctx->st)))
+    if (!store_in_txn(ctx->st)) /* between a batch's use cases too (nest.h) */
         ctx_audit_refusal(ctx);
     return err->code;
 }

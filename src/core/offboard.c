@@ -65,9 +65,13 @@ int offboard_sweep_in(cc_ctx *ctx, cc_err *err)
     int64_t *ids;
     int n;
     if (client_ids(ctx,
-                   "SELECT c.id FROM client c JOIN staff s ON s.id = c.owner_id WHERE "
-                   "s.active = 0 AND ?1 = ?1 AND NOT EXISTS (SELECT 1 FROM handoff h "
-                   "WHERE h.client_id = c.id AND h.state = 'proposed') ORDER BY c.id",
+                   /* from the few staff who left to their clients (client_owner):
+                    * CROSS JOIN keeps that order, never a scan of every client
+                    * for each hand-off decision (handoff_expire_due) */
+                   "SELECT c.id FROM staff s CROSS JOIN client c ON c.owner_id = s.id "
+                   "WHERE s.active = 0 AND ?1 = ?1 AND NOT EXISTS (SELECT 1 FROM "
+                   "handoff h WHERE h.client_id = c.id AND h.state = 'proposed') "
+                   "ORDER BY c.id",
                    0, &ids, &n, err) != CC_OK)
         return err->code;
     int rc = CC_OK;

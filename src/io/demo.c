@@ -37,10 +37,14 @@
 #include "core/task.h"
 #include "core/team.h"
 #include "store/audit.h"
+#include "store/nest.h"
 #include "util/clock.h"
 
 #define DAY         86400
 #define TARGET_LOAD 33
+/* A region's volume: about 10 contacts and 40 audit entries a client. */
+#define CONTACT_WEEKS 18 /* at most a contact a week for this many weeks */
+#define VIEW_PCT      30 /* contacts the coach opens the record before */
 
 /* ---- deterministic randomness ------------------------------------------ */
 
@@ -148,6 +152,7 @@ typedef struct gen {
     rng r;
     rng r2;          /* contact details and appointments: their own stream, so that
                         adding them left every other choice of a seed as it was */
+    rng r3;          /* contacts after the twelfth week, record views: the same */
     int64_t today_t; /* the real "now" of the run */
     questionnaire hra;
     program *programs;
@@ -540,6 +545,16 @@ static int complete_tasks(gen *g, int64_t client_id, int64_t until, int pct,
     return CC_OK;
 }
 
+/* Now and then the coach opens the record before a contact: a view of its
+ * summary, audited as the screen's is. */
+static int open_record(gen *g, int64_t client_id, cc_err *err)
+{
+    client c;
+    if (!rng_pct(&g->r3, VIEW_PCT))
+        return CC_OK;
+    return client_view(&g->ctx, client_id, "summary", &c, err);
+}
+
 static int log_contacts(gen *g, int64_t client_id, const program *p, int64_t from,
                         int64_t to, cc_err *err)
 {
@@ -554,20 +569,26 @@ static int log_contacts(gen *g, int64_t client_id, const program *p, int64_t fro
     static const char *const kinds[] = {
         "call", "call", "call", "home-visit", "accompanied-appointment", "message"};
     int weeks = (int)((to - from) / (7 * DAY));
-    int n = weeks < 1 ? 1 : weeks > 12 ? 12 : weeks;
+    int n = weeks < 1 ? 1 : weeks > CONTACT_WEEKS ? CONTACT_WEEKS : weeks;
     for (int i = 0; i < n; i++) {
+        /* the first 12 weeks draw from the main stream, as they always did;
+         * the weeks after from their own, so every other choice of a seed
+         * stayed as it was when they were added */
+        rng *r = i < 12 ? &g->r : &g->r3;
         contact c = {0};
         c.client_id = client_id;
-        int64_t t = from + (int64_t)i * 7 * DAY + rng_int(&g->r, 1, 6) * DAY +
-                    rng_int(&g->r, 8, 17) * 3600;
+        int64_t t = from + (int64_t)i * 7 * DAY + rng_int(r, 1, 6) * DAY +
+                    rng_int(r, 8, 17) * 3600;
         if (t > g->today_t)
             break;
         snprintf(c.kind, sizeof c.kind, "%s",
-                 !strcmp(p->code, "hss") || rng_pct(&g->r, 70) ? PICK(&g->r, kinds)
-                                                               : "call");
+                 !strcmp(p->code, "hss") || rng_pct(r, 70) ? PICK(r, kinds) : "call");
         clock_format_iso(t, c.at);
-        c.duration_min = rng_int(&g->r, 5, 90);
-        snprintf(c.note, sizeof c.note, "%s", PICK(&g->r, notes));
+        c.duration_min = rng_int(r, 5, 90);
+        snprintf(c.note, sizeof c.note, "%s", PICK(r, notes));
+        at_time(g, t - 600);
+        if (open_record(g, client_id, err) != CC_OK)
+            return err->code;
         at_time(g, t);
         if (contact_log(&g->ctx, &c, err) != CC_OK)
             return err->code;
@@ -1272,6 +1293,8 @@ static int site_settings(gen *g, cc_err *err)
     return CC_OK;
 }
 
+static int next_batch(store *s, const demo_opts *opts, cc_err *err);
+
 static int build(gen *g, const demo_opts *opts, cc_err *err)
 {
     int64_t admin;
@@ -1286,8 +1309,10 @@ static int build(gen *g, const demo_opts *opts, cc_err *err)
         add_cover_accounts(g, err) != CC_OK)
         return err->code;
     g->ctx.staff_id = g->demo_coach;
+    int per = opts->batch ? opts->batch : DEMO_BATCH;
     for (int i = 0; i < opts->clients; i++) {
-        if (one_client(g, err) != CC_OK)
+        if (one_client(g, err) != CC_OK ||
+            ((i + 1) % per == 0 && next_batch(g->ctx.st, opts, err) != CC_OK))
             return err->code;
         if (opts->progress)
             opts->progress(opts->progress_arg, i + 1, opts->clients);
@@ -1295,6 +1320,32 @@ static int build(gen *g, const demo_opts *opts, cc_err *err)
     if (handoffs(g, err) != CC_OK || break_glass(g, err) != CC_OK)
         return err->code;
     return summarize(g, err);
+}
+
+/* Commit the batch of use cases open on s and open the next (store/nest.h):
+ * one sync for many clients, each use case still a savepoint of its own. */
+static int next_batch(store *s, const demo_opts *opts, cc_err *err)
+{
+    if (opts->batch < 0)
+        return CC_OK;
+    if (store_nest_end(s, err) != CC_OK)
+        return err->code;
+    return store_nest_begin(s, err);
+}
+
+/* The whole build in batches; a failure rolls the open batch back. */
+static int build_batched(gen *g, const demo_opts *opts, cc_err *err)
+{
+    store *s = g->ctx.st;
+    if (opts->batch < 0)
+        return build(g, opts, err);
+    if (store_nest_begin(s, err) != CC_OK)
+        return err->code;
+    if (build(g, opts, err) != CC_OK) {
+        store_nest_abort(s);
+        return err->code;
+    }
+    return store_nest_end(s, err);
 }
 
 int demo_build(store *s, const demo_opts *opts, demo_summary *sum, cc_err *err)
@@ -1308,13 +1359,13 @@ int demo_build(store *s, const demo_opts *opts, demo_summary *sum, cc_err *err)
     g.ctx = ctx_system(s);
     g.r.s = opts->seed;
     g.r2.s = opts->seed ^ 0x6a09e667f3bcc908ULL;
+    g.r3.s = opts->seed ^ 0xbb67ae8584caa73bULL;
     g.today_t = clock_now();
     g.sum = sum;
-    if (store_set_durable(s, 0, err) != CC_OK)
-        return err->code;
-    int rc = build(&g, opts, err);
+    /* synchronous stays FULL: each batch's commit is on disk when it returns,
+     * as each change would be on its own */
+    int rc = build_batched(&g, opts, err);
     cc_err ignore;
-    store_set_durable(s, 1, &ignore);
     store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", &ignore);
     free(g.programs);
     free(g.teams);

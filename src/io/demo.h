@@ -2,7 +2,8 @@
  * demo.h — a demo database of synthetic people, built through the core API
  * (never raw SQL on case data) by replaying months of work with a moving
  * clock. With the clock fixed (CARECOORD_NOW) the same seed gives the same
- * data, so two runs export identically.
+ * data, so two runs export identically. The use cases of DEMO_BATCH clients
+ * share one commit (each still atomic, as a savepoint: store/nest.h).
  */
 #ifndef CC_DEMO_H
 #define CC_DEMO_H
@@ -12,10 +13,13 @@
 #include "store/store.h"
 
 #define DEMO_PASSPHRASE "demo"
+#define DEMO_BATCH      500 /* clients per commit of the build */
 
 typedef struct demo_opts {
     int clients;   /* clients in all */
     uint64_t seed; /* PRNG seed */
+    int batch;     /* clients per commit: 0 DEMO_BATCH; < 0 every use case its own
+                      commit (each use case is atomic either way: store/nest.h) */
     /* called after each client (may be NULL): clients done of total */
     int (*progress)(void *arg, int64_t done, int64_t total);
     void *progress_arg;

@@ -162,14 +162,20 @@ int audit_append(store *s, int64_t staff_id, const char *action, const char *obj
 
 /* ---- verification ------------------------------------------------------ */
 
-static int64_t count_entries(store *s)
+/* Entries after seq start (for the progress bar: an incremental run counts
+ * only its own range, by the primary key). */
+static int64_t count_entries(store *s, int64_t start)
 {
     sqlite3_stmt *st;
     int64_t n = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM audit", -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
+    /* the whole log: count(*) reads its smallest index, not the table */
+    const char *sql = start ? "SELECT count(*) FROM audit WHERE seq > ?1"
+                            : "SELECT count(*) FROM audit WHERE ?1 = 0";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, start);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+    }
     sqlite3_finalize(st);
     return n;
 }
@@ -228,24 +234,32 @@ static void check_anchor(const audit_anchor *anchor, int64_t seq, const uint8_t 
     }
 }
 
-static int walk_chain(store *s, const audit_anchor *anchor, audit_result *res,
-                      audit_progress_fn progress, void *arg, cc_err *err)
+/* Walk the chain from the entry after from (NULL: from the first, chained
+ * to zeros), checking every entry and, on the way, anchor. */
+static int walk_chain(store *s, const audit_anchor *from, const audit_anchor *anchor,
+                      audit_result *res, audit_progress_fn progress, void *arg,
+                      cc_err *err)
 {
     sqlite3_stmt *st;
     uint8_t prev[AUDIT_HASH_BYTES] = {0};
-    int64_t expect = 1, total = count_entries(s);
-    int seen = 0,
+    int64_t start = from ? from->seq : 0, expect = start + 1,
+            total = count_entries(s, start);
+    int seen = anchor && from && anchor->seq <= start,
         rc = sqlite3_prepare_v2(s->db,
                                 "SELECT seq, at, staff_id, action, object, "
-                                "details, prev_hash, hash FROM audit ORDER BY seq",
+                                "details, prev_hash, hash FROM audit WHERE seq > ?1 "
+                                "ORDER BY seq",
                                 -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "reading the audit log", err);
+    if (from)
+        memcpy(prev, from->hash, AUDIT_HASH_BYTES);
+    sqlite3_bind_int64(st, 1, start);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && !res->first_bad) {
         if (check_row(s, st, expect, prev, res))
             break;
         check_anchor(anchor, expect, prev, &seen, res);
-        res->entries = expect++;
+        res->entries = expect++ - start;
         if (progress && res->entries % 4096 == 0 && progress(arg, res->entries, total))
             break;
     }
@@ -257,8 +271,54 @@ static int walk_chain(store *s, const audit_anchor *anchor, audit_result *res,
     return CC_OK;
 }
 
-int audit_verify(store *s, const audit_anchor *anchor, audit_result *res,
-                 audit_progress_fn progress, void *arg, cc_err *err)
+/* The entry from->seq is still there, still hashes to from->hash over its
+ * own contents and the hash it names before it: the point an incremental
+ * verification starts from is itself intact. 0 yes, 1 no (res says why). */
+static int check_start(store *s, const audit_anchor *from, const audit_anchor *anchor,
+                       audit_result *res, cc_err *err)
+{
+    sqlite3_stmt *st;
+    uint8_t prev[AUDIT_HASH_BYTES];
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT seq, at, staff_id, action, object, details, "
+                                "prev_hash, hash FROM audit WHERE seq = ?1",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "reading the audit log", err);
+    sqlite3_bind_int64(st, 1, from->seq);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 6) == AUDIT_HASH_BYTES)
+            memcpy(prev, sqlite3_column_blob(st, 6), AUDIT_HASH_BYTES);
+        else
+            memset(prev, 0, sizeof prev);
+        if (!check_row(s, st, from->seq, prev, res) &&
+            sodium_memcmp(prev, from->hash, AUDIT_HASH_BYTES) != 0)
+            bad(res, from->seq,
+                "differs from the point last verified (history "
+                "rewritten)");
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, rc, "reading the audit log", err);
+    if (rc == SQLITE_DONE)
+        bad(res, from->seq,
+            "is gone: the log was cut short before the point last "
+            "verified");
+    if (!res->first_bad && anchor && anchor->seq <= from->seq) {
+        char why[160];
+        int r = audit_anchor_holds(s, anchor, why, sizeof why, err);
+        if (r > 1)
+            return r;
+        if (r == 1)
+            bad(res, anchor->seq, "differs from the anchor (history rewritten)");
+    }
+    return CC_OK;
+}
+
+int audit_verify_from(store *s, const audit_anchor *from, const audit_anchor *anchor,
+                      audit_result *res, audit_progress_fn progress, void *arg,
+                      cc_err *err)
 {
     memset(res, 0, sizeof *res);
     if (load_key(s, err) != CC_OK)
@@ -266,11 +326,65 @@ int audit_verify(store *s, const audit_anchor *anchor, audit_result *res,
     int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL); /* one snapshot */
     if (rc != SQLITE_OK)
         return store_fail(s, rc, "reading the audit log", err);
-    rc = walk_chain(s, anchor, res, progress, arg, err);
+    res->from = from ? from->seq : 0;
+    rc = from ? check_start(s, from, anchor, res, err) : CC_OK;
+    if (rc == CC_OK && !res->first_bad)
+        rc = walk_chain(s, from, anchor, res, progress, arg, err);
     if (rc == CC_OK)
         rc = audit_head(s, &res->head, err);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     return rc;
+}
+
+int audit_verify(store *s, const audit_anchor *anchor, audit_result *res,
+                 audit_progress_fn progress, void *arg, cc_err *err)
+{
+    return audit_verify_from(s, NULL, anchor, res, progress, arg, err);
+}
+
+#define VERIFIED_KEY "audit_verified"
+
+int audit_verified_get(store *s, audit_anchor *a, char at[32], cc_err *err)
+{
+    char v[160], hex[AUDIT_HASH_BYTES * 2 + 2], when[32] = "";
+    long long seq;
+    size_t n;
+    at[0] = '\0';
+    if (store_meta_get(s, VERIFIED_KEY, v, sizeof v, err) != CC_OK)
+        return -1;
+    if (!v[0])
+        return 0;
+    if (sscanf(v, "%lld %65s %31s", &seq, hex, when) < 2 || seq < 1 ||
+        sodium_hex2bin(a->hash, AUDIT_HASH_BYTES, hex, strlen(hex), NULL, &n, NULL) !=
+            0 ||
+        n != AUDIT_HASH_BYTES) {
+        cc_err_set(err, CC_EDATA, "the point last verified (meta %s) is damaged",
+                   VERIFIED_KEY);
+        return -1;
+    }
+    a->seq = seq;
+    snprintf(at, 32, "%s", when);
+    return 1;
+}
+
+int audit_verified_record(store *s, const audit_anchor *a, int incremental, cc_err *err)
+{
+    char hex[AUDIT_HASH_BYTES * 2 + 1], v[160], when[21], object[40];
+    if (a->seq < 1)
+        return CC_OK;
+    sodium_bin2hex(hex, sizeof hex, a->hash, AUDIT_HASH_BYTES);
+    clock_format_iso(clock_now(), when);
+    snprintf(v, sizeof v, "%lld %s %s", (long long)a->seq, hex, when);
+    snprintf(object, sizeof object, "audit:%lld", (long long)a->seq);
+    if (store_begin(s, err) != CC_OK)
+        return err->code;
+    if (store_meta_set(s, VERIFIED_KEY, v, err) != CC_OK ||
+        audit_append(s, s->actor, "audit.verify", object,
+                     incremental ? "intact (incremental)" : "intact", err) != CC_OK) {
+        store_rollback(s);
+        return err->code;
+    }
+    return store_commit(s, err);
 }
 
 void audit_anchor_format(const audit_anchor *a, char *out, size_t outsz)

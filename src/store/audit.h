@@ -28,7 +28,8 @@ typedef struct audit_anchor {
 } audit_anchor;
 
 typedef struct audit_result {
-    int64_t entries;   /* entries checked */
+    int64_t from;      /* the entry checking started after (0: the first) */
+    int64_t entries;   /* entries checked (after from) */
     int64_t first_bad; /* 0 if the chain is intact */
     char why[256];     /* what is wrong with first_bad (or the anchor) */
     audit_anchor head; /* the last entry (seq 0 if the log is empty) */
@@ -43,6 +44,27 @@ typedef int (*audit_progress_fn)(void *arg, int64_t done, int64_t total);
  * chain is intact), an error code if it could not run. */
 int audit_verify(store *s, const audit_anchor *anchor, audit_result *res,
                  audit_progress_fn progress, void *arg, cc_err *err);
+
+/* Verify incrementally: the entry from->seq must still be there, its
+ * contents must hash to from->hash (the point itself untouched), and every
+ * entry after it is recomputed as audit_verify does; anchor (or NULL) as
+ * there (one before from must still hold its hash). from NULL is
+ * audit_verify. Entries before from are not read: a full verification
+ * proves them, and the anchors outside the database guard them between. */
+int audit_verify_from(store *s, const audit_anchor *from, const audit_anchor *anchor,
+                      audit_result *res, audit_progress_fn progress, void *arg,
+                      cc_err *err);
+
+/* The point the last verification that found the chain intact reached
+ * (meta audit_verified: "SEQ HEX AT"): 1 found (a, and at its time), 0 none,
+ * -1 unreadable or damaged (err). */
+int audit_verified_get(store *s, audit_anchor *a, char at[32], cc_err *err);
+
+/* In a write transaction of its own: record a (the head an intact
+ * verification reached) as the point the next incremental one starts from,
+ * with an audit entry "audit.verify" under the store's actor. */
+int audit_verified_record(store *s, const audit_anchor *a, int incremental,
+                          cc_err *err);
 
 /* The head of the chain (seq 0 and zero hash if empty). */
 int audit_head(store *s, audit_anchor *out, cc_err *err);

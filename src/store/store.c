@@ -194,6 +194,8 @@ static int busy_wait(void *arg, int count)
 
 int store_begin(store *s, cc_err *err)
 {
+    if (s->nest) /* a use case inside a batch: its savepoint (nest.h) */
+        return nest_savepoint(s, err);
     int64_t start = clock_mono_ms();
     for (;;) {
         vfs_clear_error();
@@ -220,6 +222,8 @@ static int commit_lost(store *s, cc_err *err)
 
 int store_commit(store *s, cc_err *err)
 {
+    if (s->nest)
+        return nest_release(s, err);
     if (s->txn_open && sqlite3_get_autocommit(s->db))
         return commit_lost(s, err);
     s->committing = 1;
@@ -251,6 +255,10 @@ static int rollback_once(store *s)
 
 void store_rollback(store *s)
 {
+    if (s && s->nest) {
+        nest_rollback_to(s);
+        return;
+    }
     if (!s || !s->db)
         return;
     s->rolling_back = 1;

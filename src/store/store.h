@@ -146,7 +146,8 @@ int store_meta_get(store *s, const char *key, char *out, size_t outsz, cc_err *e
 int store_meta_set(store *s, const char *key, const char *value, cc_err *err);
 
 /* synchronous=FULL (durable, the default) or OFF (bulk building of
- * throw-away demo data only). */
+ * throw-away test data only; the demo generator stays durable and batches
+ * its use cases instead, nest.h). */
 int store_set_durable(store *s, int durable, cc_err *err);
 
 /* Called by long store operations (check, backup, rekey, restore) with the

@@ -35,6 +35,9 @@ struct store {
     int lost_rc;            /* what SQLite rolled the transaction back on, if it did */
     sqlite3_stmt *rollback; /* ROLLBACK, prepared at open: rolls back without
                                parsing (no allocation) when memory runs out */
+    int nest;               /* nest.h: an outer transaction holds the use cases */
+    int nest_depth;         /* use cases' savepoints open inside it */
+    int nest_lost;          /* the outer transaction is gone or unsafe to commit */
 };
 
 /* Report progress of a long operation (no-op without a callback). */
@@ -59,5 +62,11 @@ int store_configure(store *s, cc_err *err);
  * interrupted), keep only the one the database file uses and remove the
  * rekey's leftovers. */
 int store_finish_rekey(store *s, cc_err *err);
+
+/* nest.c: what store_begin, store_commit and store_rollback do instead
+ * while s->nest (a SAVEPOINT, its RELEASE, ROLLBACK TO it). */
+int nest_savepoint(store *s, cc_err *err);
+int nest_release(store *s, cc_err *err);
+void nest_rollback_to(store *s);
 
 #endif

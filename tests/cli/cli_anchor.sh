@@ -6,7 +6,10 @@
 # says which, `--anchor FILE` as before; a database put back to an older
 # copy (committed work lost) is refused at open, while `check` and `audit
 # verify` still run and say why; long commands stay quiet on stderr when it
-# is not a terminal, and draw a bar when it is.
+# is not a terminal, and draw a bar when it is. `audit verify --incremental`
+# recomputes only what came after the point last verified, and catches an
+# entry altered after it or at it (an entry before it is the full
+# verification's, the default).
 #
 # Run: CARECOORD_BIN=build/carecoord bash tests/cli/cli_anchor.sh
 
@@ -63,6 +66,60 @@ printf 'anchor_file = %s\nanchor_minutes = 5\n' "$ANCHORS" >"$T/site.conf"
 printf 'anchor_file = %s/no-such-dir/anchors\n' "$T" >"$T/bad.conf"
 CARECOORD_CONF="$T/bad.conf" cc --user demo-admin user list
 expect 0 out 'demo-admin' 'an unwritable anchor file does not stop the work (syslog says so)'
+
+# ---- incremental verification ----------------------------------------------
+
+IDB="$T/inc.db"
+TAMPER=${CARECOORD_AUDIT_TAMPER:-}
+# no anchor file here: copies put back must not be caught by the anchors
+ci() { CARECOORD_CONF="$T/no-such-carecoord.conf" run --db "$IDB" "$@"; }
+ci demo --clients 10 --no-tui
+expect 0 out '^Demo database: ' 'incremental: a database of its own'
+ci --user demo-supervisor audit verify --incremental
+expect 0 out '^audit chain intact: [0-9]+ entries' \
+    'the first --incremental verifies the whole chain...'
+like "$ERR" '^no verification recorded yet: verifying the whole chain' '... and says why'
+like "$OUT" '^verified [0-9]+ entries in [0-9.]+ s \([0-9]+ entries/s\)$' 'the rate at the end'
+like "$OUT" '^recorded as verified: entry [0-9]+ ' 'the head it reached is recorded'
+point=$(sed -n 's/^recorded as verified: entry \([0-9]*\) .*/\1/p' <<<"$OUT")
+ci --user demo-admin user list
+ci --user demo-supervisor audit verify --incremental
+expect 0 out "^audit chain intact: [0-9]+ entries after entry $point \\(verified 20[0-9T:-]+Z\\), [0-9]+ in all" \
+    '--incremental: only the entries after the point last verified'
+checked=$(sed -n 's/^audit chain intact: \([0-9]*\) entries after.*/\1/p' <<<"$OUT")
+ok 'a handful of entries, not the whole chain' test "$checked" -gt 0 -a "$checked" -lt "$point"
+point=$(sed -n 's/^recorded as verified: entry \([0-9]*\) .*/\1/p' <<<"$OUT")
+if [ -x "$TAMPER" ]; then
+    copy_db "$IDB" "$T/inc-copy.db"
+    ci --user demo-admin user list
+    "$TAMPER" "$IDB" $((point + 1))
+    ci --user demo-supervisor audit verify --incremental
+    expect 3 out "^audit chain BROKEN at entry $((point + 1)): contents do not match its hash" \
+        '--incremental catches an entry altered after the point'
+    ci --user demo-supervisor audit verify
+    expect 3 out "^audit chain BROKEN at entry $((point + 1)):" '... as the full one does'
+
+    copy_db "$T/inc-copy.db" "$IDB"
+    rm -f -- "$IDB-wal" "$IDB-shm"
+    "$TAMPER" "$IDB" "$point"
+    ci --user demo-supervisor audit verify --incremental
+    expect 3 out "^audit chain BROKEN at entry $point: contents do not match its hash" \
+        '--incremental catches the point itself altered'
+    unlike "$OUT" '^recorded as verified' 'a broken chain records nothing'
+    ci --user demo-supervisor audit verify --incremental
+    expect 3 out "^audit chain BROKEN at entry $point:" '... and does again next time'
+
+    copy_db "$T/inc-copy.db" "$IDB"
+    rm -f -- "$IDB-wal" "$IDB-shm"
+    "$TAMPER" "$IDB" 3
+    ci --user demo-supervisor audit verify --incremental
+    expect 0 out '^audit chain intact: ' \
+        'an entry before the point is left to the full verification...'
+    ci --user demo-supervisor audit verify
+    expect 3 out '^audit chain BROKEN at entry 3:' '... which is the default, and catches it'
+else
+    skip 'tampering tests' 'no CARECOORD_AUDIT_TAMPER tool'
+fi
 
 # ---- committed work lost -------------------------------------------------------
 

@@ -3,6 +3,9 @@
  * altering, deleting, reordering or inserting an entry (done here with the
  * key, through SQL, as an insider would) is detected at the right entry; a
  * cut tail or a fully recomputed chain is caught against an anchor.
+ * Incremental verification from the point last verified catches tampering
+ * after it and at the point itself, and leaves what came before to the full
+ * verification and the anchors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -341,6 +344,138 @@ static void test_anchor_file_unwritable(void **state)
     free(file);
 }
 
+/* ---- incremental verification ------------------------------------------ */
+
+/* Verify the whole chain and record its head; then n more entries. */
+static audit_anchor verified_then(store *s, int n)
+{
+    audit_result res = verify(s, NULL);
+    audit_anchor point;
+    char at[32];
+    cc_err err = {0};
+    assert_int_equal(res.first_bad, 0);
+    assert_int_equal(audit_verified_record(s, &res.head, 0, &err), CC_OK);
+    assert_int_equal(audit_verified_get(s, &point, at, &err), 1);
+    assert_int_equal(point.seq, res.head.seq);
+    assert_memory_equal(point.hash, res.head.hash, AUDIT_HASH_BYTES);
+    assert_non_null(strstr(at, "T"));
+    if (n)
+        append_n(s, n);
+    return point;
+}
+
+static audit_result verify_from(store *s, const audit_anchor *from,
+                                const audit_anchor *anchor)
+{
+    audit_result res;
+    cc_err err = {0};
+    assert_int_equal(audit_verify_from(s, from, anchor, &res, NULL, NULL, &err), CC_OK);
+    return res;
+}
+
+static void test_incremental_checks_only_the_rest(void **state)
+{
+    fixture *f = *state;
+    audit_anchor none, point;
+    char at[32];
+    cc_err err = {0};
+    assert_int_equal(audit_verified_get(f->s, &none, at, &err), 0); /* none yet */
+    point = verified_then(f->s, 10);
+    audit_result res = verify_from(f->s, &point, NULL);
+    assert_int_equal(res.first_bad, 0);
+    assert_int_equal(res.from, point.seq);
+    /* the 10 and the verification's own entry */
+    assert_int_equal(res.entries, 11);
+    assert_int_equal(res.head.seq, point.seq + 11);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM audit WHERE action = "
+                                  "'audit.verify'"),
+                     1);
+    /* against an anchor before the point, at it, and after it */
+    audit_anchor head;
+    assert_int_equal(audit_head(f->s, &head, &err), CC_OK);
+    assert_int_equal(verify_from(f->s, &point, &point).first_bad, 0);
+    assert_int_equal(verify_from(f->s, &point, &head).first_bad, 0);
+}
+
+static void test_incremental_detects_tampering_after(void **state)
+{
+    fixture *f = *state;
+    audit_anchor point = verified_then(f->s, 10);
+    char sql[96];
+    snprintf(sql, sizeof sql, "UPDATE audit SET details = 'x' WHERE seq = %lld",
+             (long long)point.seq + 4);
+    tu_exec(f->s, sql);
+    audit_result res = verify_from(f->s, &point, NULL);
+    assert_int_equal(res.first_bad, point.seq + 4);
+    assert_non_null(strstr(res.why, "altered"));
+}
+
+/* The point itself: its contents altered, its hash replaced, the recorded
+ * hash no longer its, or the entry cut away. */
+static void test_incremental_detects_tampering_at_the_point(void **state)
+{
+    fixture *f = *state;
+    audit_anchor point = verified_then(f->s, 3);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "UPDATE audit SET staff_id = staff_id + 1 WHERE seq = %lld",
+             (long long)point.seq);
+    tu_exec(f->s, sql);
+    audit_result res = verify_from(f->s, &point, NULL);
+    assert_int_equal(res.first_bad, point.seq);
+    assert_non_null(strstr(res.why, "altered"));
+    assert_int_equal(res.entries, 0); /* nothing after it was trusted */
+
+    audit_anchor other = point;
+    other.hash[0] ^= 1; /* as if the entry had been recomputed by an insider */
+    snprintf(sql, sizeof sql,
+             "UPDATE audit SET staff_id = staff_id - 1 WHERE seq = %lld",
+             (long long)point.seq);
+    tu_exec(f->s, sql);
+    assert_int_equal(verify_from(f->s, &point, NULL).first_bad, 0); /* restored */
+    res = verify_from(f->s, &other, NULL);
+    assert_int_equal(res.first_bad, point.seq);
+    assert_non_null(strstr(res.why, "point last verified"));
+
+    snprintf(sql, sizeof sql, "UPDATE audit SET hash = randomblob(32) WHERE seq = %lld",
+             (long long)point.seq);
+    tu_exec(f->s, sql);
+    assert_int_equal(verify_from(f->s, &point, NULL).first_bad, point.seq);
+
+    snprintf(sql, sizeof sql, "DELETE FROM audit WHERE seq >= %lld",
+             (long long)point.seq);
+    tu_exec(f->s, sql);
+    res = verify_from(f->s, &point, NULL);
+    assert_int_equal(res.first_bad, point.seq);
+    assert_non_null(strstr(res.why, "cut short"));
+}
+
+/* What incremental verification leaves to the full one (and to the anchors):
+ * an entry before the point is not read again. */
+static void test_incremental_leaves_the_past_to_full(void **state)
+{
+    fixture *f = *state;
+    audit_anchor point = verified_then(f->s, 2);
+    tu_exec(f->s, "UPDATE audit SET details = 'x' WHERE seq = 3");
+    assert_int_equal(verify_from(f->s, &point, NULL).first_bad, 0);
+    assert_int_equal(verify(f->s, NULL).first_bad, 3);
+    /* an anchor before the point whose entry was rewritten is still caught */
+    audit_anchor a = {.seq = 3};
+    assert_int_equal(verify_from(f->s, &point, &a).first_bad, 3);
+}
+
+static void test_verified_point_damaged(void **state)
+{
+    fixture *f = *state;
+    audit_anchor point;
+    char at[32];
+    cc_err err = {0};
+    verified_then(f->s, 0);
+    tu_exec(f->s, "UPDATE meta SET value = 'garbage' WHERE key = 'audit_verified'");
+    assert_int_equal(audit_verified_get(f->s, &point, at, &err), -1);
+    assert_non_null(strstr(err.msg, "damaged"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +498,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_anchor_catches_cut_and_rewrite, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_anchor_file_unwritable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incremental_checks_only_the_rest, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_incremental_detects_tampering_after, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_incremental_detects_tampering_at_the_point,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incremental_leaves_the_past_to_full, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_verified_point_damaged, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

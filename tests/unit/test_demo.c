@@ -6,6 +6,9 @@
  * clock exports identically (a different seed does not). The generator of
  * medical record numbers never gives two clients of one facility the same
  * one (300,000 draws), and its numbers look like MRNs, not a counter.
+ * Built in batches (one commit for many clients) or with every use case
+ * committed alone, the same seed gives the same rows in every table and an
+ * intact chain; inside a batch, a use case that fails rolls back alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,12 +16,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/ctx.h"
+#include "core/task.h"
+#include "store/audit.h"
+#include "store/nest.h"
 #include "io/demo.h"
 #include "io/export.h"
 #include "testutil.h"
@@ -57,11 +64,11 @@ typedef struct built {
     demo_summary sum;
 } built;
 
-static built build(int clients, uint64_t seed)
+static built build_in(int clients, uint64_t seed, int batch)
 {
     built b = {0};
     cc_err err = {0};
-    demo_opts o = {.clients = clients, .seed = seed};
+    demo_opts o = {.clients = clients, .seed = seed, .batch = batch};
     b.dir = tu_tmpdir();
     b.db = tu_path(b.dir, "demo.db");
     b.s = tu_create(b.db);
@@ -69,6 +76,11 @@ static built build(int clients, uint64_t seed)
     if (rc != CC_OK)
         fail_msg("demo_build: %s", err.msg);
     return b;
+}
+
+static built build(int clients, uint64_t seed)
+{
+    return build_in(clients, seed, 0);
 }
 
 static void built_free(built *b)
@@ -333,6 +345,140 @@ static void test_csv_matches_jsonl(void **state)
     built_free(&a);
 }
 
+/* Every row of every table digested in rowid order, but for what differs
+ * in any two stores: the audit's keyed hashes, the secrets and settings,
+ * the key slots' public keys, the time the migrations ran. */
+static void table_digest(store *s, const char *table, uint8_t out[32])
+{
+    char sql[160];
+    sqlite3_stmt *st;
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, 32);
+    if (!strcmp(table, "audit"))
+        snprintf(sql, sizeof sql,
+                 "SELECT seq, at, staff_id, action, object, details FROM audit "
+                 "ORDER BY seq");
+    else
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY rowid", table);
+    if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
+        /* WITHOUT ROWID: a whole scan is in primary-key order */
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", table);
+        assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL),
+                         SQLITE_OK);
+    }
+    while (sqlite3_step(st) == SQLITE_ROW)
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const char *col = sqlite3_column_name(st, i);
+            if ((!strcmp(table, "program_version") && !strcmp(col, "saved_at")) ||
+                (!strcmp(table, "staff") && !strcmp(col, "slot_pk")))
+                continue; /* the migration's own 'now'; a key slot's random key */
+            const unsigned char *v = sqlite3_column_text(st, i);
+            int n = sqlite3_column_bytes(st, i);
+            crypto_generichash_update(&h, (const uint8_t *)&n, sizeof n);
+            if (v)
+                crypto_generichash_update(&h, v, (unsigned long long)n);
+        }
+    sqlite3_finalize(st);
+    crypto_generichash_final(&h, out, 32);
+}
+
+static int same_tables(built *a, built *b)
+{
+    sqlite3_stmt *st;
+    int tables = 0;
+    assert_int_equal(sqlite3_prepare_v2(store_db(a->s),
+                                        "SELECT name FROM sqlite_schema WHERE type = "
+                                        "'table' AND name NOT LIKE 'sqlite_%' AND "
+                                        "name NOT IN ('secret', 'meta') ORDER BY name",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        uint8_t da[32], db[32];
+        table_digest(a->s, t, da);
+        table_digest(b->s, t, db);
+        if (memcmp(da, db, 32) != 0)
+            fail_msg("table %s differs between the two builds", t);
+        tables++;
+    }
+    sqlite3_finalize(st);
+    return tables;
+}
+
+static void assert_chain_intact(store *s)
+{
+    audit_result res;
+    cc_err err = {0};
+    assert_int_equal(audit_verify(s, NULL, &res, NULL, NULL, &err), CC_OK);
+    assert_int_equal(res.first_bad, 0);
+    assert_int_equal(res.entries, tu_int(s, "SELECT count(*) FROM audit"));
+}
+
+/* In batches of 500 (one batch here), of 7 (a commit every 7 clients; the
+ * hand-offs and break-glass in the last batch) and with every use case its
+ * own commit: the same rows in every table, every chain intact. */
+static void test_batched_equals_unbatched(void **state)
+{
+    (void)state;
+    built a = build_in(90, 4, 0), b = build_in(90, 4, 7), c = build_in(90, 4, -1);
+    assert_true(same_tables(&a, &c) >= 30);
+    same_tables(&b, &c);
+    assert_true(tu_int(c.s, "SELECT count(*) FROM audit") > 90 * 20);
+    assert_chain_intact(a.s);
+    assert_chain_intact(b.s);
+    assert_chain_intact(c.s);
+    assert_false(store_nest_active(a.s)); /* nothing left open */
+    assert_int_equal(sqlite3_get_autocommit(store_db(b.s)), 1);
+    built_free(&a), built_free(&b), built_free(&c);
+}
+
+static int log_one(cc_ctx *ctx, int64_t client)
+{
+    contact c = {0};
+    cc_err err = {0};
+    c.client_id = client;
+    snprintf(c.kind, sizeof c.kind, "call");
+    snprintf(c.at, sizeof c.at, "2026-11-22T10:00:00Z");
+    c.duration_min = 10;
+    snprintf(c.note, sizeof c.note, "batch test");
+    int rc = contact_log(ctx, &c, &err);
+    if (rc != CC_OK)
+        print_message("contact_log: %s\n", err.msg);
+    return rc;
+}
+
+/* Inside a batch, a core use case that fails after writing (here its audit
+ * entry is refused by a trigger, after the contact row went in) rolls back
+ * alone: its contact is gone, the use cases before and after it stay, and
+ * the chain has no hole. */
+static void test_batch_use_case_atomic(void **state)
+{
+    (void)state;
+    built b = build_in(30, 11, 0);
+    cc_ctx ctx = ctx_system(b.s);
+    cc_err err = {0};
+    ctx.staff_id = tu_int(b.s, "SELECT id FROM staff WHERE login = 'demo-coach'");
+    long long contacts = tu_int(b.s, "SELECT count(*) FROM contact"),
+              two = tu_int(b.s, "SELECT count(*) FROM contact WHERE client_id = 2");
+    assert_int_equal(store_nest_begin(b.s, &err), CC_OK);
+    assert_int_equal(log_one(&ctx, 1), CC_OK);
+    tu_exec(b.s, "CREATE TEMP TRIGGER refuse_log BEFORE INSERT ON main.audit WHEN "
+                 "NEW.action = 'contact.log' BEGIN SELECT RAISE(ABORT, 'injected'); "
+                 "END");
+    assert_int_not_equal(log_one(&ctx, 2), CC_OK);
+    tu_exec(b.s, "DROP TRIGGER refuse_log");
+    assert_int_equal(log_one(&ctx, 3), CC_OK);
+    assert_int_equal(store_nest_end(b.s, &err), CC_OK);
+    assert_int_equal(tu_int(b.s, "SELECT count(*) FROM contact"), contacts + 2);
+    assert_int_equal(tu_int(b.s, "SELECT count(*) FROM contact WHERE client_id = 2"),
+                     two);
+    assert_int_equal(tu_int(b.s, "SELECT count(*) FROM contact WHERE note = 'batch "
+                                 "test' AND client_id IN (1, 3)"),
+                     2);
+    assert_chain_intact(b.s);
+    built_free(&b);
+}
+
 #define MRN_DRAWS 300000
 
 static int cmp_str(const void *a, const void *b)
@@ -402,6 +548,8 @@ int main(void)
         cmocka_unit_test(test_demo_coach_caseload),
         cmocka_unit_test(test_same_seed_same_export),
         cmocka_unit_test(test_csv_matches_jsonl),
+        cmocka_unit_test(test_batched_equals_unbatched),
+        cmocka_unit_test(test_batch_use_case_atomic),
         cmocka_unit_test(test_mrn_unique_per_facility),
         cmocka_unit_test(test_mrn_looks_random),
     };
