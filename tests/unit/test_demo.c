@@ -443,7 +443,7 @@ static int log_one(cc_ctx *ctx, int64_t client)
     snprintf(c.note, sizeof c.note, "batch test");
     int rc = contact_log(ctx, &c, &err);
     if (rc != CC_OK)
-        print_message("contact_log: %s\n", err.msg);
+        print_message("# contact_log: %s\n", err.msg);
     return rc;
 }
 
