@@ -39,6 +39,8 @@
     "team_member WHERE staff_id = ?3))), "                                               \
     "active AS " CASELOAD_ACTIVE " "
 
+/* The board: per coach of the teams in reach, then a row per team. ?12
+ * limits it to the first teams by name (a screen's page; -1 all). */
 /* clang-format off */
 static const char caseload_sql[] =
     "WITH " MY_TEAMS ", per_coach AS (SELECT t.name AS team, s.id AS sid, s.login AS coach, "
@@ -56,8 +58,9 @@ static const char caseload_sql[] =
     " (SELECT CAST(julianday(?4) - julianday(date(min(a.seen_at), 'localtime')) AS "
     "  INTEGER) FROM client_state a INDEXED BY client_state_seen WHERE a.owner_id = "
     "  s.id AND a.active = 1) AS stalest "
-    " FROM my_teams t JOIN team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = "
-    " tm.staff_id WHERE s.role = 'coach' AND s.active = 1), "
+    " FROM (SELECT * FROM my_teams ORDER BY name LIMIT ?12) t JOIN team_member tm ON "
+    " tm.team_id = t.id JOIN staff s ON s.id = tm.staff_id WHERE s.role = 'coach' AND "
+    " s.active = 1), "
     "team_handoffs AS MATERIALIZED (SELECT team, count(DISTINCT hid) AS n FROM (SELECT "
     " p.team, h.id AS hid FROM per_coach p JOIN handoff h ON h.from_staff_id = p.sid AND "
     " h.state = 'proposed' UNION ALL SELECT p.team, h.id FROM per_coach p JOIN handoff h "
@@ -338,15 +341,23 @@ static const char access_staff_sql[] =
  * (schema 0016). The coach suggested for each program in reach is the
  * least loaded of its teams' coaches, worked out once per program. */
 #define OPEN_REFERRAL "r.status IN ('received', 'contacted', 'consented', 'assessed')"
+/* The unassigned queue: open referrals of clients without an owner in the
+ * programs in reach, walked in received order from the index that holds
+ * what the queue reads (at most ?12 of them, a screen's page; -1 all), and
+ * the clients followed without a referral or owner, first. */
 static const char unassigned_sql[] =
     "WITH " MY_TEAMS
-    ", queue (cid, pid, received, status) AS (SELECT r.client_id, r.program_id, "
-    "r.received_date, r.status FROM client_state cs JOIN referral r ON r.client_id = "
+    ", progs AS MATERIALIZED (SELECT DISTINCT p.id FROM program p JOIN my_teams t ON "
+    "t.code = p.code), "
+    "referred (cid, pid, received, status) AS (SELECT r.client_id, r.program_id, "
+    "r.received_date, r.status FROM referral r INDEXED BY referral_received_date CROSS "
+    "JOIN client_state cs ON cs.client_id = r.client_id WHERE " OPEN_REFERRAL " AND "
+    "r.program_id IN progs AND cs.owner_id IS NULL AND cs.referred = 1 ORDER BY "
+    "r.received_date, r.client_id LIMIT ?12), "
+    "queue (cid, pid, received, status) AS (SELECT * FROM referred UNION ALL SELECT c.id, "
+    "c.program_id, '', 'followed' FROM client_state cs JOIN client c ON c.id = "
     "cs.client_id WHERE cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred = 1) AND "
-    "cs.referred = 1 AND " OPEN_REFERRAL " UNION ALL SELECT c.id, c.program_id, '', "
-    "'followed' FROM client_state cs JOIN client c ON c.id = cs.client_id WHERE "
-    "cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred = 1) AND cs.referred = 0 AND "
-    "c.program_id IS NOT NULL), "
+    "cs.referred = 0 AND c.program_id IS NOT NULL), "
     "suggest (code, login) AS MATERIALIZED (SELECT pc.code, (SELECT s.login FROM my_teams t "
     "CROSS JOIN team_member tm ON tm.team_id = t.id CROSS JOIN staff s ON s.id = "
     "tm.staff_id WHERE "
@@ -354,10 +365,11 @@ static const char unassigned_sql[] =
     "FROM client_state a INDEXED BY client_state_active WHERE a.owner_id = s.id AND "
     "a.active = 1), s.login LIMIT 1) "
     "FROM (SELECT DISTINCT code FROM my_teams) pc) "
-    "SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, p.code AS "
-    "program, q.received AS received, q.status, sg.login AS suggested FROM queue q JOIN "
-    "client c ON c.id = q.cid JOIN program p ON p.id = q.pid JOIN suggest sg ON sg.code "
-    "= p.code WHERE ?4 = ?4 ORDER BY q.received, c.id";
+    "SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, q.code AS "
+    "program, q.received AS received, q.status, q.login AS suggested FROM (SELECT q.cid, "
+    "q.received, q.status, p.code, sg.login FROM queue q JOIN program p ON p.id = q.pid "
+    "JOIN suggest sg ON sg.code = p.code ORDER BY q.received, q.cid LIMIT ?12) q JOIN "
+    "client c ON c.id = q.cid WHERE ?4 = ?4 ORDER BY q.received, c.id";
 
 /* SQL: the audit objects of client G.client_id's own rows beyond the
  * record: its tasks, episodes, consents, referrals and hand-offs. */
@@ -538,7 +550,8 @@ static const char *statement(const struct report *r, const report_params *p, cha
     return len < bufsz ? buf : NULL;
 }
 
-/* Bind ?1..?11 (reports.c's opening comments say what each is). */
+/* Bind ?1..?12 (reports.c's opening comments say what each is; ?12 is the
+ * screen's page, report_params.page, for the board and the unassigned queue). */
 static void bind_params(cc_ctx *ctx, sqlite3_stmt *st, const report_params *p)
 {
     char now[21], from_at[21], end_at[21], next[11];
@@ -558,6 +571,7 @@ static void bind_params(cc_ctx *ctx, sqlite3_stmt *st, const report_params *p)
     sqlite3_bind_text(st, 9, p->staff, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 10, from_at, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 11, end_at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 12, p->page > 0 ? p->page : -1); /* LIMIT -1: every row */
 }
 
 /* The longest statement joined from parts. */
