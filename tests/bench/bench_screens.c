@@ -203,14 +203,43 @@ static int s_board_supervisor(struct bench *b, const void *arg, cc_err *err)
     return run_report(&b->supervisor, arg, 0, err);
 }
 
+/* Whether report kind's page of page rows (or teams) is the first rows of
+ * the whole report, cell for cell: printed once before the page is timed. */
+static void check_page(cc_ctx *ctx, const char *kind, int page)
+{
+    report_params p;
+    cc_table all, first;
+    cc_err err = {0};
+    memset(&p, 0, sizeof p);
+    if (report_resolve(ctx, kind, &p, &err) != CC_OK ||
+        report_run(ctx, kind, &p, &all, &err) != CC_OK)
+        return;
+    p.page = page;
+    int same = report_run(ctx, kind, &p, &first, &err) == CC_OK &&
+               first.nrows <= all.nrows && first.ncols == all.ncols;
+    for (int i = 0; same && i < first.nrows * first.ncols; i++)
+        same = !first.cells[i] == !all.cells[i] &&
+               (!first.cells[i] || !strcmp(first.cells[i], all.cells[i]));
+    printf("  %s, page of %d: %d of %d rows, the report's first: %s\n", kind, page,
+           first.nrows, all.nrows, same ? "yes" : "NO");
+    table_free(&all);
+    table_free(&first);
+}
+
 /* The first page, as ui/view_reports.c loads it (REPORT_PAGE_*). */
 static int s_page_manager(struct bench *b, const void *arg, cc_err *err)
 {
+    static int checked;
+    if (!checked++)
+        check_page(&b->manager, arg, REPORT_PAGE_ROWS);
     return run_report(&b->manager, arg, REPORT_PAGE_ROWS, err);
 }
 
 static int s_page_supervisor(struct bench *b, const void *arg, cc_err *err)
 {
+    static int checked;
+    if (!checked++)
+        check_page(&b->supervisor, arg, REPORT_PAGE_TEAMS);
     return run_report(&b->supervisor, arg, REPORT_PAGE_TEAMS, err);
 }
 
