@@ -27,8 +27,8 @@ typedef struct report_params {
 
 /* A screen's first page (report_params.page), and each page after, of the
  * board (teams) and of the unassigned queue (rows). */
-#define REPORT_PAGE_TEAMS 40
-#define REPORT_PAGE_ROWS 200
+#define REPORT_PAGE_TEAMS 20
+#define REPORT_PAGE_ROWS  100
 
 /* The kinds, for messages: caseload measures consent disclosures access stale. */
 const char *report_kinds(void);

@@ -15,7 +15,8 @@
  *       [--runs 200] [--budget SECONDS] [--only NAME] [--plans] [--sql STATEMENT]
  *
  * --sql times one statement instead (?1 '', ?2 'all', ?3 the supervisor,
- * ?4 today, ?5 now), to try a query's variants on the big file.
+ * ?4 today, ?5 now, ?12 $BENCH_PAGE or -1), to try a query's variants on the
+ * big file.
  *
  * Opening a record and searching append audit entries (as on the screen):
  * the database grows a little. Each screen runs once untimed first (the
@@ -418,6 +419,7 @@ static int time_sql(struct bench *b, const char *sql, int runs)
         sqlite3_bind_int64(q, 3, b->supervisor.staff_id);
         sqlite3_bind_text(q, 4, b->today, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 5, now, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 12, getenv("BENCH_PAGE") ? atoi(getenv("BENCH_PAGE")) : -1);
         for (rows = 0; sqlite3_step(q) == SQLITE_ROW; rows++)
             ;
         ms[i] = now_ms() - t0;
