@@ -5,7 +5,9 @@
  * report, a few keys act: Enter drills into a coach's caseload or opens a
  * client; `a` assigns the suggested coach (unassigned referrals) or marks a
  * break-glass access reviewed (grants); `[` and `]` step the measures by
- * quarter; the quarterly report is view_quarterly.c. The audit chain screen shows the
+ * quarter; the quarterly report is view_quarterly.c. The board and the
+ * unassigned queue load a page at a time (REPORT_PAGE_*), the next as the
+ * selection nears the end of what is loaded. The audit chain screen shows the
  * head and the last verification, and `V` verifies with progress.
  */
 #include <stdlib.h>
@@ -46,6 +48,7 @@ typedef struct report_view {
     char quarter[8]; /* measures: the quarter shown ("2026Q3"), "" the month */
     cc_table t;
     list_pos pos;
+    int paged_out; /* a paged report: every row is loaded */
 } report_view;
 
 static void rv_load(app *a, view *v)
@@ -56,6 +59,29 @@ static void rv_load(app *a, view *v)
     if (report_run(&a->ctx, rv->kind, &rv->p, &rv->t, &err) != CC_OK)
         app_status(a, 1, "%s", err.msg);
     rv->pos.sel = layout_clamp(rv->pos.sel, rv->t.nrows);
+}
+
+/* The page of a paged report (the board by teams, the unassigned queue by
+ * rows), 0 for the others, which load every row. */
+static int first_page(const char *kind)
+{
+    return !strcmp(kind, "caseload")     ? REPORT_PAGE_TEAMS
+           : !strcmp(kind, "unassigned") ? REPORT_PAGE_ROWS
+                                         : 0;
+}
+
+/* Scrolled within a screen of the end of what is loaded: load the next
+ * page too (the report again with a longer page), the selection kept, until
+ * a longer page brings no more rows. */
+static void page_on(app *a, view *v)
+{
+    report_view *rv = v->data;
+    int had = rv->t.nrows;
+    if (rv->p.page <= 0 || rv->paged_out || rv->pos.sel < had - a->lay.body_h)
+        return;
+    rv->p.page += first_page(rv->kind);
+    rv_load(a, v);
+    rv->paged_out = rv->t.nrows <= had;
 }
 
 /* Consent-audit violations stand out. */
@@ -209,8 +235,10 @@ static enum redraw rv_key(app *a, view *v, enum action act, int ch)
     enum redraw moved;
     (void)ch;
     if ((moved = app_move(&rv->pos, rv->t.nrows, a->lay.body_h - 1, act)) !=
-        REDRAW_PASS)
+        REDRAW_PASS) {
+        page_on(a, v);
         return moved;
+    }
     if (act == ACT_OPEN)
         return rv_open(a, rv);
     if (act == ACT_ACCEPT && !strcmp(rv->kind, "unassigned"))
@@ -302,7 +330,9 @@ static view *report_view_new(app *a, const char *kind)
     }
     v->ops = !strcmp(kind, "measures") ? &measures_ops : &report_ops;
     v->data = rv;
+    rv->p.page = first_page(kind);
     rv_load(a, v);
+    page_on(a, v); /* a page shorter than the screen */
     return v;
 }
 

@@ -39,6 +39,8 @@
     "team_member WHERE staff_id = ?3))), "                                               \
     "active AS " CASELOAD_ACTIVE " "
 
+/* The board: per coach of the teams in reach, then a row per team. ?12
+ * limits it to the first teams by name (a screen's page; -1 all). */
 /* clang-format off */
 static const char caseload_sql[] =
     "WITH " MY_TEAMS ", per_coach AS (SELECT t.name AS team, s.id AS sid, s.login AS coach, "
@@ -56,8 +58,9 @@ static const char caseload_sql[] =
     " (SELECT CAST(julianday(?4) - julianday(date(min(a.seen_at), 'localtime')) AS "
     "  INTEGER) FROM client_state a INDEXED BY client_state_seen WHERE a.owner_id = "
     "  s.id AND a.active = 1) AS stalest "
-    " FROM my_teams t JOIN team_member tm ON tm.team_id = t.id JOIN staff s ON s.id = "
-    " tm.staff_id WHERE s.role = 'coach' AND s.active = 1), "
+    " FROM (SELECT * FROM my_teams ORDER BY name LIMIT ?12) t JOIN team_member tm ON "
+    " tm.team_id = t.id JOIN staff s ON s.id = tm.staff_id WHERE s.role = 'coach' AND "
+    " s.active = 1), "
     "team_handoffs AS MATERIALIZED (SELECT team, count(DISTINCT hid) AS n FROM (SELECT "
     " p.team, h.id AS hid FROM per_coach p JOIN handoff h ON h.from_staff_id = p.sid AND "
     " h.state = 'proposed' UNION ALL SELECT p.team, h.id FROM per_coach p JOIN handoff h "
@@ -338,26 +341,57 @@ static const char access_staff_sql[] =
  * (schema 0016). The coach suggested for each program in reach is the
  * least loaded of its teams' coaches, worked out once per program. */
 #define OPEN_REFERRAL "r.status IN ('received', 'contacted', 'consented', 'assessed')"
+/* The unassigned queue's suggested coach: per program in reach, its coach
+ * with the fewest active clients. */
+#define UNASSIGNED_SUGGEST                                                             \
+    "suggest (code, login) AS MATERIALIZED (SELECT pc.code, (SELECT s.login FROM "     \
+    "my_teams t CROSS JOIN team_member tm ON tm.team_id = t.id CROSS JOIN staff s ON " \
+    "s.id = tm.staff_id WHERE t.code = pc.code AND s.role = 'coach' AND s.active = 1 " \
+    "ORDER BY (SELECT count(*) FROM client_state a INDEXED BY client_state_active "    \
+    "WHERE a.owner_id = s.id AND a.active = 1), s.login LIMIT 1) FROM (SELECT "        \
+    "DISTINCT code FROM my_teams) pc) "
+
+/* The clients followed without an owner or a referral open. */
+#define UNASSIGNED_FOLLOWED                                                            \
+    "SELECT c.id, c.program_id, '', 'followed' FROM client_state cs JOIN client c ON " \
+    "c.id = cs.client_id WHERE cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred " \
+    "= 1) AND cs.referred = 0 AND c.program_id IS NOT NULL"
+
+/* The unassigned queue, every row (the report): the open referrals of the
+ * clients without an owner, found by owner, and those followed. */
 static const char unassigned_sql[] =
     "WITH " MY_TEAMS
     ", queue (cid, pid, received, status) AS (SELECT r.client_id, r.program_id, "
     "r.received_date, r.status FROM client_state cs JOIN referral r ON r.client_id = "
     "cs.client_id WHERE cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred = 1) AND "
-    "cs.referred = 1 AND " OPEN_REFERRAL " UNION ALL SELECT c.id, c.program_id, '', "
-    "'followed' FROM client_state cs JOIN client c ON c.id = cs.client_id WHERE "
-    "cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred = 1) AND cs.referred = 0 AND "
-    "c.program_id IS NOT NULL), "
-    "suggest (code, login) AS MATERIALIZED (SELECT pc.code, (SELECT s.login FROM my_teams t "
-    "CROSS JOIN team_member tm ON tm.team_id = t.id CROSS JOIN staff s ON s.id = "
-    "tm.staff_id WHERE "
-    "t.code = pc.code AND s.role = 'coach' AND s.active = 1 ORDER BY (SELECT count(*) "
-    "FROM client_state a INDEXED BY client_state_active WHERE a.owner_id = s.id AND "
-    "a.active = 1), s.login LIMIT 1) "
-    "FROM (SELECT DISTINCT code FROM my_teams) pc) "
+    "cs.referred = 1 AND " OPEN_REFERRAL " UNION ALL " UNASSIGNED_FOLLOWED
+    "), " UNASSIGNED_SUGGEST
     "SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, p.code AS "
     "program, q.received AS received, q.status, sg.login AS suggested FROM queue q JOIN "
     "client c ON c.id = q.cid JOIN program p ON p.id = q.pid JOIN suggest sg ON sg.code "
     "= p.code WHERE ?4 = ?4 ORDER BY q.received, c.id";
+
+/* Its first ?12 rows (a screen's page), in the same order: the open
+ * referrals walked in received order on the index holding what the queue
+ * reads, in the programs in reach, stopping after ?12 of them; the clients
+ * followed ('' received) come first. The walk reads the index until it has
+ * a page: at the end of the queue, all of it. */
+static const char unassigned_page_sql[] =
+    "WITH " MY_TEAMS
+    ", progs AS MATERIALIZED (SELECT DISTINCT p.id FROM program p JOIN my_teams t ON "
+    "t.code = p.code), "
+    "referred (cid, pid, received, status) AS (SELECT r.client_id, r.program_id, "
+    "r.received_date, r.status FROM referral r INDEXED BY referral_received_date CROSS "
+    "JOIN client_state cs ON cs.client_id = r.client_id WHERE " OPEN_REFERRAL " AND "
+    "r.program_id IN progs AND cs.owner_id IS NULL AND cs.referred = 1 ORDER BY "
+    "r.received_date, r.client_id LIMIT ?12), "
+    "queue (cid, pid, received, status) AS (SELECT * FROM referred UNION ALL " UNASSIGNED_FOLLOWED
+    "), " UNASSIGNED_SUGGEST
+    "SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, q.code AS "
+    "program, q.received AS received, q.status, q.login AS suggested FROM (SELECT q.cid, "
+    "q.received, q.status, p.code, sg.login FROM queue q JOIN program p ON p.id = q.pid "
+    "JOIN suggest sg ON sg.code = p.code ORDER BY q.received, q.cid LIMIT ?12) q JOIN "
+    "client c ON c.id = q.cid WHERE ?4 = ?4 ORDER BY q.received, c.id";
 
 /* SQL: the audit objects of client G.client_id's own rows beyond the
  * record: its tasks, episodes, consents, referrals and hand-offs. */
@@ -409,22 +443,24 @@ static const char accounts_sql[] =
 static const struct report {
     const char *kind, *action, *sql;
     const char *by_client, *by_staff; /* the statement for --client, --staff */
+    const char *by_page;              /* ... for a screen's page (p->page) */
     const char *const *parts;         /* or the statement in parts, to join */
     int default_days;  /* default period ends today and spans this many days */
     int default_years; /* ... or this many years (from = to - years + 1 day) */
     int audited;       /* shows client data: audit the run */
 } reports[] = {
-    {"caseload", "caseload.view", caseload_sql, NULL, NULL, NULL, 0, 0, 0},
-    {"measures", "measures.view", NULL, NULL, NULL, NULL, 0, 0, 0},
-    {"consent", "audit.access", NULL, NULL, NULL, consent_sql, 90, 0, 1},
-    {"disclosures", "audit.access", disclosures_sql, NULL, NULL, NULL, 0,
+    {"caseload", "caseload.view", caseload_sql, NULL, NULL, NULL, NULL, 0, 0, 0},
+    {"measures", "measures.view", NULL, NULL, NULL, NULL, NULL, 0, 0, 0},
+    {"consent", "audit.access", NULL, NULL, NULL, NULL, consent_sql, 90, 0, 1},
+    {"disclosures", "audit.access", disclosures_sql, NULL, NULL, NULL, NULL, 0,
      DISCLOSURE_YEARS, 1},
-    {"access", "audit.access", access_sql, access_client_sql, access_staff_sql, NULL, 7,
-     0, 1},
-    {"stale", "caseload.view", stale_sql, NULL, NULL, NULL, 0, 0, 0},
-    {"unassigned", "caseload.assign", unassigned_sql, NULL, NULL, NULL, 0, 0, 0},
-    {"grants", "breakglass.review", grants_sql, NULL, NULL, NULL, 90, 0, 1},
-    {"accounts", "accounts.review", accounts_sql, NULL, NULL, NULL, 365, 0, 0},
+    {"access", "audit.access", access_sql, access_client_sql, access_staff_sql, NULL,
+     NULL, 7, 0, 1},
+    {"stale", "caseload.view", stale_sql, NULL, NULL, NULL, NULL, 0, 0, 0},
+    {"unassigned", "caseload.assign", unassigned_sql, NULL, NULL, unassigned_page_sql,
+     NULL, 0, 0, 0},
+    {"grants", "breakglass.review", grants_sql, NULL, NULL, NULL, NULL, 90, 0, 1},
+    {"accounts", "accounts.review", accounts_sql, NULL, NULL, NULL, NULL, 365, 0, 0},
 };
 
 static const struct report *find(const char *kind)
@@ -520,8 +556,8 @@ int report_resolve(cc_ctx *ctx, const char *kind, report_params *p, cc_err *err)
 /* ---- running ----------------------------------------------------------- */
 
 /* The statement of report r for p: by client or staff member when it has
- * one for them; one in parts is joined into buf. NULL if it has none (the
- * measures) or it does not fit. */
+ * one for them, a screen's page when it has one for that; one in parts is
+ * joined into buf. NULL if it has none (the measures) or it does not fit. */
 static const char *statement(const struct report *r, const report_params *p, char *buf,
                              size_t bufsz)
 {
@@ -530,6 +566,8 @@ static const char *statement(const struct report *r, const report_params *p, cha
         return r->by_client;
     if (p->staff[0] && r->by_staff)
         return r->by_staff;
+    if (p->page > 0 && r->by_page)
+        return r->by_page;
     if (!r->parts)
         return r->sql;
     buf[0] = '\0';
@@ -538,7 +576,8 @@ static const char *statement(const struct report *r, const report_params *p, cha
     return len < bufsz ? buf : NULL;
 }
 
-/* Bind ?1..?11 (reports.c's opening comments say what each is). */
+/* Bind ?1..?12 (reports.c's opening comments say what each is; ?12 is the
+ * screen's page, report_params.page, for the board and the unassigned queue). */
 static void bind_params(cc_ctx *ctx, sqlite3_stmt *st, const report_params *p)
 {
     char now[21], from_at[21], end_at[21], next[11];
@@ -558,6 +597,7 @@ static void bind_params(cc_ctx *ctx, sqlite3_stmt *st, const report_params *p)
     sqlite3_bind_text(st, 9, p->staff, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 10, from_at, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 11, end_at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 12, p->page > 0 ? p->page : -1); /* LIMIT -1: every row */
 }
 
 /* The longest statement joined from parts. */

@@ -21,7 +21,14 @@ typedef struct report_params {
     int64_t client_id; /* disclosures, access */
     char staff[33];    /* access: one staff member's views */
     int days;          /* stale: no contact for this many days (default 30) */
+    int page; /* a screen's page: caseload the first this many teams, unassigned
+                 the first this many rows, in the report's order; 0 = all */
 } report_params;
+
+/* A screen's first page (report_params.page), and each page after, of the
+ * board (teams) and of the unassigned queue (rows). */
+#define REPORT_PAGE_TEAMS 20
+#define REPORT_PAGE_ROWS  100
 
 /* The kinds, for messages: caseload measures consent disclosures access stale. */
 const char *report_kinds(void);

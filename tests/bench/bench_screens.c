@@ -12,7 +12,11 @@
  *
  *   carecoord --db /tmp/s.db demo --clients 50000 --no-tui
  *   CARECOORD_NOW=2026-11-22T12:00:00Z build/tests/bench_screens --db /tmp/s.db \
- *       [--runs 200] [--budget SECONDS] [--only NAME] [--plans]
+ *       [--runs 200] [--budget SECONDS] [--only NAME] [--plans] [--sql STATEMENT]
+ *
+ * --sql times one statement instead (?1 '', ?2 'all', ?3 the supervisor,
+ * ?4 today, ?5 now, ?12 $BENCH_PAGE or -1), to try a query's variants on the
+ * big file.
  *
  * Opening a record and searching append audit entries (as on the screen):
  * the database grows a little. Each screen runs once untimed first (the
@@ -176,11 +180,13 @@ static int s_search(struct bench *b, const void *arg, cc_err *err)
     return CC_OK;
 }
 
-static int run_report(cc_ctx *ctx, const char *kind, cc_err *err)
+/* The report as the screen loads it: its first page when page > 0. */
+static int run_report(cc_ctx *ctx, const char *kind, int page, cc_err *err)
 {
     report_params p;
     cc_table t;
     memset(&p, 0, sizeof p);
+    p.page = page;
     if (report_resolve(ctx, kind, &p, err) != CC_OK ||
         report_run(ctx, kind, &p, &t, err) != CC_OK)
         return err->code;
@@ -190,12 +196,52 @@ static int run_report(cc_ctx *ctx, const char *kind, cc_err *err)
 
 static int s_board_manager(struct bench *b, const void *arg, cc_err *err)
 {
-    return run_report(&b->manager, arg, err);
+    return run_report(&b->manager, arg, 0, err);
 }
 
 static int s_board_supervisor(struct bench *b, const void *arg, cc_err *err)
 {
-    return run_report(&b->supervisor, arg, err);
+    return run_report(&b->supervisor, arg, 0, err);
+}
+
+/* Whether report kind's page of page rows (or teams) is the first rows of
+ * the whole report, cell for cell: printed once before the page is timed. */
+static void check_page(cc_ctx *ctx, const char *kind, int page)
+{
+    report_params p;
+    cc_table all, first;
+    cc_err err = {0};
+    memset(&p, 0, sizeof p);
+    if (report_resolve(ctx, kind, &p, &err) != CC_OK ||
+        report_run(ctx, kind, &p, &all, &err) != CC_OK)
+        return;
+    p.page = page;
+    int same = report_run(ctx, kind, &p, &first, &err) == CC_OK &&
+               first.nrows <= all.nrows && first.ncols == all.ncols;
+    for (int i = 0; same && i < first.nrows * first.ncols; i++)
+        same = !first.cells[i] == !all.cells[i] &&
+               (!first.cells[i] || !strcmp(first.cells[i], all.cells[i]));
+    printf("  %s, page of %d: %d of %d rows, the report's first: %s\n", kind, page,
+           first.nrows, all.nrows, same ? "yes" : "NO");
+    table_free(&all);
+    table_free(&first);
+}
+
+/* The first page, as ui/view_reports.c loads it (REPORT_PAGE_*). */
+static int s_page_manager(struct bench *b, const void *arg, cc_err *err)
+{
+    static int checked;
+    if (!checked++)
+        check_page(&b->manager, arg, REPORT_PAGE_ROWS);
+    return run_report(&b->manager, arg, REPORT_PAGE_ROWS, err);
+}
+
+static int s_page_supervisor(struct bench *b, const void *arg, cc_err *err)
+{
+    static int checked;
+    if (!checked++)
+        check_page(&b->supervisor, arg, REPORT_PAGE_TEAMS);
+    return run_report(&b->supervisor, arg, REPORT_PAGE_TEAMS, err);
 }
 
 static int s_agenda(struct bench *b, const void *arg, cc_err *err)
@@ -249,6 +295,8 @@ static const struct screen {
     {"board (supervisor)", s_board_supervisor, "caseload"},
     {"stale list (manager)", s_board_manager, "stale"},
     {"unassigned queue (manager)", s_board_manager, "unassigned"},
+    {"board (supervisor, first page)", s_page_supervisor, "caseload"},
+    {"unassigned queue (manager, first page)", s_page_manager, "unassigned"},
     {"agenda, 7 days (coach)", s_agenda, &agenda_own},
     {"agenda, 7 days, team (scheduler)", s_agenda, &agenda_team},
     {"my tasks (coach)", s_tasks, NULL},
@@ -349,9 +397,44 @@ static int count_of(store *st, const char *sql)
     return n;
 }
 
+/* --sql: time one statement (?2 'all', ?4 today, ?5 now bound) runs times:
+ * rows, median, 99th percentile. For trying a query's variants. */
+static int time_sql(struct bench *b, const char *sql, int runs)
+{
+    sqlite3_stmt *q;
+    char now[21];
+    double *ms = calloc((size_t)runs, sizeof *ms);
+    int rows = 0;
+    if (!ms || sqlite3_prepare_v2(store_db(b->st), sql, -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bench_screens: %s\n", sqlite3_errmsg(store_db(b->st)));
+        free(ms);
+        return 1;
+    }
+    ctx_now(&b->supervisor, now);
+    for (int i = 0; i < runs; i++) {
+        double t0 = now_ms();
+        sqlite3_reset(q);
+        sqlite3_bind_text(q, 1, "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, "all", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 3, b->supervisor.staff_id);
+        sqlite3_bind_text(q, 4, b->today, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 5, now, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 12, getenv("BENCH_PAGE") ? atoi(getenv("BENCH_PAGE")) : -1);
+        for (rows = 0; sqlite3_step(q) == SQLITE_ROW; rows++)
+            ;
+        ms[i] = now_ms() - t0;
+    }
+    sqlite3_finalize(q);
+    qsort(ms, (size_t)runs, sizeof *ms, by_value);
+    printf("%d rows  median %9.2f ms  p99 %9.2f ms\n", rows, ms[runs / 2],
+           ms[(int)((double)runs * 0.99)]);
+    free(ms);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *only = NULL;
+    const char *db = NULL, *only = NULL, *sql = NULL;
     int runs = 200, plans = 0, failed = 0;
     double budget = 30;
     for (int i = 1; i < argc; i++) {
@@ -363,6 +446,8 @@ int main(int argc, char **argv)
             runs = atoi(argv[++i]);
         else if (i + 1 < argc && !strcmp(argv[i], "--budget"))
             budget = atof(argv[++i]);
+        else if (i + 1 < argc && !strcmp(argv[i], "--sql"))
+            sql = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--only"))
             only = argv[++i];
         else
@@ -370,7 +455,7 @@ int main(int argc, char **argv)
     }
     if (!db || runs < 1 || budget <= 0) {
         fprintf(stderr, "usage: bench_screens --db DEMO.db [--runs N] [--budget "
-                        "SECONDS] [--only NAME] [--plans]\n");
+                        "SECONDS] [--only NAME] [--plans] [--sql STATEMENT]\n");
         return 2;
     }
     struct bench b;
@@ -387,7 +472,9 @@ int main(int argc, char **argv)
            db, count_of(b.st, "SELECT count(*) FROM client"),
            count_of(b.st, "SELECT count(*) FROM audit"), b.nclients, b.today,
            opened / 1e3);
-    for (size_t i = 0; i < sizeof screens / sizeof *screens; i++)
+    if (sql)
+        failed = time_sql(&b, sql, runs);
+    for (size_t i = 0; i < sizeof screens / sizeof *screens && !sql; i++)
         if (!only || strstr(screens[i].name, only))
             failed |= time_screen(&b, &screens[i], runs, budget, plans);
     free(b.clients);

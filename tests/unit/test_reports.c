@@ -514,7 +514,7 @@ static int teardown(void **state)
 typedef struct opts {
     const char *program, *from, *to, *staff;
     int64_t client;
-    int days;
+    int days, page;
 } opts;
 
 static void params_of(const opts *o, report_params *p)
@@ -527,6 +527,7 @@ static void params_of(const opts *o, report_params *p)
         snprintf(p->staff, sizeof p->staff, "%s", o->staff ? o->staff : "");
         p->client_id = o->client;
         p->days = o->days;
+        p->page = o->page;
     }
 }
 
@@ -1482,6 +1483,55 @@ static void test_unassigned_and_grants(void **state)
     assert_int_equal(runs(f), before + 1);
 }
 
+/* A screen's page of the board: the first teams by name, each whole with
+ * its coaches; a page past the last team is the whole board. */
+static void test_caseload_board_page(void **state)
+{
+    fixture *f = *state;
+    run_as(f, "sup1", "caseload", &(opts){.page = 1});
+    ROWS(&f->t, "A Team|(team)|4/10|####|2|1|3|1|52",
+         "A Team|coach-a1|3/5|######|2|1|2|1|52", "A Team|coach-a2|1/5|##|0|0|1|0|31");
+    run_as(f, "sup1", "caseload", &(opts){.page = 5});
+    ROWS(&f->t, "A Team|(team)|4/10|####|2|1|3|1|52",
+         "A Team|coach-a1|3/5|######|2|1|2|1|52", "A Team|coach-a2|1/5|##|0|0|1|0|31",
+         "B Team|(team)|2/5|####|1|1|1|2|325", "B Team|coach-b1|2/5|####|1|1|1|2|325");
+}
+
+/* A screen's page of the unassigned queue: its first rows in the report's
+ * order (received, then client), the followed ('' received) first, only
+ * the programs in reach and open referrals, whichever page size. */
+static void test_unassigned_page(void **state)
+{
+    fixture *f = *state;
+    /* Client 10 followed in HSS (monitoring, no referral, no owner); 11 and
+     * 12 with open HSS referrals received 11-10 and 11-20; 13 with a closed
+     * one received 11-01; 14 an open CT-NGH one 11-01 (not pm1's). */
+    for (int id = 10; id <= 14; id++)
+        add_client(f, id, NULL, id == 14 ? f->ngh_prog : f->hss,
+                   "2026-01-01T00:00:00Z");
+    add_monitoring(f, 10, f->hss, "2026-11-01");
+    exec_f(f,
+           "INSERT INTO referral (client_id, program_id, source_type, received_date, "
+           "status, status_at) VALUES (11, %lld, 'pcp', '2026-11-10', 'contacted', "
+           "'2026-11-10T09:00:00Z'), (12, %lld, 'pcp', '2026-11-20', 'received', "
+           "'2026-11-20T09:00:00Z'), (13, %lld, 'pcp', '2026-11-01', 'declined', "
+           "'2026-11-02T09:00:00Z'), (14, %lld, 'ems', '2026-11-01', 'received', "
+           "'2026-11-01T09:00:00Z')",
+           (long long)f->hss, (long long)f->hss, (long long)f->hss,
+           (long long)f->ngh_prog);
+    static const char *const all[] = {
+        "10|Family10, Given|hss||followed|coach-a2",
+        "11|Family11, Given|hss|2026-11-10|contacted|coach-a2",
+        "8|Family8, Given|hss|2026-11-15|received|coach-a2",
+        "12|Family12, Given|hss|2026-11-20|received|coach-a2"};
+    run_as(f, "pm1", "unassigned", NULL);
+    assert_rows(&f->t, all, 4);
+    for (int page = 1; page <= 5; page++) {
+        run_as(f, "pm1", "unassigned", &(opts){.page = page});
+        assert_rows(&f->t, all, page < 4 ? page : 4);
+    }
+}
+
 /* What was done under a grant: the entries by its staff member on its
  * client (the record or the client's own rows) from the grant to its
  * expiry, in the order first done; nothing else. */
@@ -2231,6 +2281,8 @@ int main(void)
         T(test_access_default_period),
         T(test_access_for_client_and_staff),
         T(test_unassigned_and_grants),
+        T(test_caseload_board_page),
+        T(test_unassigned_page),
         T(test_grants_what_was_done),
         T(test_review_resolves_the_alert),
         T(test_audit_reads_by_index),
