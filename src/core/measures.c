@@ -386,18 +386,6 @@ static const char SQL_APPOINTMENTS_BY[] =
         "a.client_id") " "
                        "GROUP BY c.program_id";
 
-/* SQL_SPECIALTY with each episode's program. */
-static const char SQL_SPECIALTY_BY[] =
-    "SELECT CAST(strftime('%s', (SELECT a.at FROM appointment a "
-    "         WHERE a.client_id = e.client_id AND a.status = 'kept' "
-    "           AND a.at >= strftime('%Y-%m-%dT%H:%M:%SZ', e.start_date, 'utc') "
-    "           AND (a.kind = 'specialist' OR (a.kind = 'accompanied-visit' AND "
-    "a.specialty <> '')) ORDER BY a.at LIMIT 1)) AS INTEGER) "
-    "       - CAST(strftime('%s', e.start_date, 'utc') AS INTEGER), e.program_id "
-    "FROM episode e JOIN program p ON p.id = e.program_id "
-    "WHERE p.kind = 'specialty-navigation' AND e.start_date BETWEEN :from AND :to "
-    "  AND " IN_REACH("e.client_id");
-
 /* SQL_PAM with each episode's program. */
 static const char SQL_PAM_BY[] =
     "SELECT (SELECT p2.score FROM pam_result p2 WHERE p2.client_id = e.client_id AND "
@@ -666,8 +654,7 @@ static const query queries[] = {
     {"measuring discharges", SQL_DISCHARGES, row_discharge, SQL_DISCHARGES_BY},
     {"measuring expiring consents", SQL_CONSENTS, row_consents, SQL_CONSENTS_BY},
     {"measuring appointments", SQL_APPOINTMENTS, row_appointments, SQL_APPOINTMENTS_BY},
-    {"measuring specialty appointments", SQL_SPECIALTY, row_specialty,
-     SQL_SPECIALTY_BY},
+    {"measuring specialty appointments", SQL_SPECIALTY, row_specialty, NULL},
     {"measuring patient activation", SQL_PAM, row_pam, SQL_PAM_BY},
     {"measuring expired consents", SQL_EXPIRED, row_expired, SQL_EXPIRED_BY},
     {"measuring clients served", SQL_SERVED, row_served, SQL_SERVED_BY},
@@ -991,16 +978,19 @@ int measures_compute_in(cc_ctx *ctx, const char *program_code, const char *from,
 }
 
 /* Every query for the n programs p[0..n) (ids resolved) into a[0..n): the
- * grouped ones once, the others once per program. */
+ * grouped ones once, the others once per program. One program is measured
+ * by the one-program statements: they read its rows by its own indexes,
+ * where a grouped one reads every program's. */
 static int run_programs(cc_ctx *ctx, const period *base, int n, period *p, acc *a,
                         cc_err *err)
 {
     int rc = refresh_cache(ctx, &p[0], &a[0], err);
     for (size_t k = 0; rc == CC_OK && k < sizeof queries / sizeof *queries; k++) {
         const query *q = &queries[k];
-        if (q->by)
+        int grouped = q->by && n > 1;
+        if (grouped)
             rc = run_grouped(ctx, q, base, n, p, a, err);
-        for (int i = 0; rc == CC_OK && !q->by && i < n; i++)
+        for (int i = 0; rc == CC_OK && !grouped && i < n; i++)
             rc = run_query(ctx, q, &p[i], &a[i], err);
     }
     return rc;
