@@ -987,6 +987,8 @@ static int run_programs(cc_ctx *ctx, const period *base, int n, period *p, acc *
     int rc = refresh_cache(ctx, &p[0], &a[0], err);
     for (size_t k = 0; rc == CC_OK && k < sizeof queries / sizeof *queries; k++) {
         const query *q = &queries[k];
+        if (q->row == row_consents && a[0].cache && a[0].cache->skip_expiring)
+            continue;
         int grouped = q->by && n > 1;
         if (grouped)
             rc = run_grouped(ctx, q, base, n, p, a, err);

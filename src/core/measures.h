@@ -141,6 +141,9 @@ typedef struct measures_cache {
     char day[11]; /* "" = nothing read yet */
     int n, cap;
     struct measures_owned *owned; /* by owner_id, ascending */
+    int skip_expiring;            /* measures_compute_programs leaves consents_expiring
+                                     0: counted from today, not the period, the caller
+                                     has it from another period of the snapshot */
 } measures_cache;
 
 /* measures_compute sharing cache with the other periods of the caller's

@@ -253,12 +253,15 @@ static int compute_quarter(cc_ctx *ctx, quarterly *q, int k, const char *const *
     clock_quarter_days(quarter, first, last);
     if (k == 0)
         snprintf(last, sizeof last, "%s", q->to);
+    cache->skip_expiring = k > 0; /* the same in every quarter: quarter 0's */
     if (measures_compute_programs(ctx, q->nprograms, codes, first, last, cache, m,
                                   err) != CC_OK)
         return err->code;
     for (int i = 0; i < q->nprograms; i++) {
         quarterly_program *p = &q->program[i];
         snprintf(p->quarter[k], sizeof p->quarter[k], "%s", quarter);
+        if (k > 0)
+            m[i].consents_expiring = p->m.consents_expiring;
         quarterly_values(&m[i], p->v[k]);
         if (k == 0)
             p->m = m[i];
