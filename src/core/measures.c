@@ -1003,6 +1003,7 @@ int measures_compute_programs(cc_ctx *ctx, int n, const char *const *codes,
                               measures *out, cc_err *err)
 {
     period base = {0};
+    measures_cache none = {0};
     if (n < 1 || n > 100000)
         return cc_err_set(err, CC_EINPUT, "measures need 1 to 100,000 programs");
     memset(out, 0, (size_t)n * sizeof *out);
@@ -1019,7 +1020,7 @@ int measures_compute_programs(cc_ctx *ctx, int n, const char *const *codes,
     }
     for (int i = 0; i < n; i++) {
         p[i] = base;
-        a[i] = (acc){.m = &out[i], .cache = cache};
+        a[i] = (acc){.m = &out[i], .cache = cache ? cache : &none};
         if (rc == CC_OK && (!codes[i] || !codes[i][0]))
             rc = cc_err_set(err, CC_EINPUT, "measures by program need its code");
         if (rc == CC_OK)
@@ -1035,6 +1036,7 @@ int measures_compute_programs(cc_ctx *ctx, int n, const char *const *codes,
             measures_free(&out[i]);
         free(a[i].days);
     }
+    measures_cache_free(&none);
     free(p);
     free(a);
     return rc;

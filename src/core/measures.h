@@ -156,6 +156,7 @@ int measures_compute_in(cc_ctx *ctx, const char *program_code, const char *from,
  * codes, none empty) over one period [from, to], into out[0..n): the
  * statements that read the period's rows run once for all of them, grouped
  * by program, the others once per program; the same figures as n calls.
+ * cache as for measures_compute_in, or NULL for none kept.
  * On success free each out[i] with measures_free; on failure nothing is
  * left to free. */
 int measures_compute_programs(cc_ctx *ctx, int n, const char *const *codes,
