@@ -71,7 +71,7 @@ typedef struct acc {
 /* Referrals received in the period: all, those whose first assessment in
  * the same program at or after the received day (local) is high, declined. */
 #define REFERRALS_FIRST_LEVEL                                                          \
-    "SELECT r.status, r.received_date, "                                               \
+    "SELECT r.status, r.received_date, r.program_id, "                                 \
     "  (SELECT a.level FROM assessment a INDEXED BY assessment_first "                 \
     "    WHERE a.client_id = r.client_id AND a.program_id = r.program_id "             \
     "      AND a.at >= strftime('%Y-%m-%dT%H:%M:%SZ', r.received_date, 'utc') "        \
@@ -84,6 +84,15 @@ static const char SQL_REFERRALS[] =
     "SELECT count(*), coalesce(sum(first_level = 'high'), 0), "
     "       coalesce(sum(status = 'declined'), 0) "
     "FROM (" REFERRALS_FIRST_LEVEL ")";
+
+/* The grouped twins (measures_compute_programs) end each row with the
+ * program it counts for and read every program's rows of the period in
+ * one pass (:prog is bound NULL): rows of programs not asked for are
+ * skipped. The folding is the one-program query's row function. */
+static const char SQL_REFERRALS_BY[] =
+    "SELECT count(*), coalesce(sum(first_level = 'high'), 0), "
+    "       coalesce(sum(status = 'declined'), 0), program_id "
+    "FROM (" REFERRALS_FIRST_LEVEL ") GROUP BY program_id";
 
 /* The same conversion for each calendar month of the period. */
 static const char SQL_TREND[] = "SELECT substr(received_date, 1, 7), count(*), "
@@ -317,6 +326,105 @@ static const char SQL_BUDGET[] =
     "      FROM program_budget WHERE program_id = :prog) "
     "WHERE first >= :from AND date(first, '+3 months', '-1 day') <= :to";
 
+/* ---- the same, every program in one pass ------------------------------ */
+
+/* SQL_TIER1 by program: each client once per program referred to. */
+static const char SQL_TIER1_BY[] =
+    "SELECT count(*), coalesce(sum(ok), 0), prog "
+    "FROM (SELECT r.program_id AS prog, max(EXISTS (SELECT 1 FROM episode e WHERE "
+    "      e.client_id = r.client_id AND e.program_id = r.program_id AND "
+    "      e.start_date <= :to) OR EXISTS (SELECT 1 FROM monitoring m WHERE "
+    "      m.client_id = r.client_id AND m.program_id = r.program_id AND "
+    "      m.since_date <= :to)) AS ok "
+    "      FROM referral r JOIN client c ON c.id = r.client_id "
+    "      WHERE c.tier = 1 AND r.received_date BETWEEN :from AND :to "
+    "        AND " IN_REACH("r.client_id") " GROUP BY r.program_id, r.client_id) "
+                                           "GROUP BY prog";
+
+/* SQL_EPISODES by program. */
+static const char SQL_EPISODES_BY[] =
+    "SELECT count(*), coalesce(sum(len), 0), coalesce(sum(target), 0), "
+    "       coalesce(sum(len > target), 0), coalesce(sum(extended > 0), 0), "
+    "       coalesce(sum(extended), 0), program_id "
+    "FROM (SELECT CAST(julianday(closed_date) - julianday(start_date) AS INTEGER) "
+    "               + 1 AS len, target_days + extended_days AS target, "
+    "             extended_days AS extended, program_id "
+    "      FROM episode WHERE closed_date BETWEEN :from AND :to AND outcome <> 'snf' "
+    "        AND " IN_REACH("client_id") ") GROUP BY program_id";
+
+/* SQL_DISCHARGES by program: each discharge of the period read once, then
+ * paired with each program the client has an episode of (CROSS JOIN: the
+ * discharges drive, not the programs). */
+static const char SQL_DISCHARGES_BY[] =
+    "SELECT EXISTS (SELECT 1 FROM encounter a "
+    "         WHERE a.client_id = d.client_id AND a.kind = 'admit' AND a.at > d.at "
+    "           AND a.cancelled_at IS NULL "
+    "           AND a.at <= strftime('%Y-%m-%dT%H:%M:%SZ', d.at, '+30 days')), "
+    "       CAST(strftime('%s', (SELECT v.at FROM contact v INDEXED BY contact_home_visit "
+    "         WHERE v.client_id = d.client_id AND v.kind = 'home-visit' "
+    "           AND v.at > d.at AND NOT EXISTS (SELECT 1 FROM contact x "
+    "             WHERE x.corrects_id = v.id) ORDER BY v.at LIMIT 1)) AS INTEGER) "
+    "       - CAST(strftime('%s', d.at) AS INTEGER) AS secs, "
+    "       (SELECT r.readmit_risk FROM referral r "
+    "         WHERE r.client_id = d.client_id AND r.readmit_risk IS NOT NULL "
+    "           AND r.received_date <= date(d.at, 'localtime', '+3 days') "
+    "           AND r.program_id = pg.id "
+    "         ORDER BY r.received_date DESC, r.id DESC LIMIT 1), pg.id "
+    "FROM encounter d CROSS JOIN program pg "
+    "WHERE d.kind = 'discharge' AND d.cancelled_at IS NULL AND d.at >= :from_at "
+    "  AND d.at < :end_at "
+    "  AND EXISTS (SELECT 1 FROM episode s WHERE s.client_id = d.client_id "
+    "              AND s.program_id = pg.id) "
+    "  AND " IN_REACH("d.client_id") " ORDER BY pg.id, secs";
+
+/* SQL_APPOINTMENTS by the client's program. */
+static const char SQL_APPOINTMENTS_BY[] =
+    "SELECT count(*), coalesce(sum(a.status = 'no-show'), 0), c.program_id "
+    "FROM appointment a JOIN client c ON c.id = a.client_id "
+    "WHERE a.status IN ('kept', 'no-show') AND a.at >= :from_at AND a.at < :end_at "
+    "  AND c.program_id IS NOT NULL AND " IN_REACH(
+        "a.client_id") " "
+                       "GROUP BY c.program_id";
+
+/* SQL_PAM with each episode's program. */
+static const char SQL_PAM_BY[] =
+    "SELECT (SELECT p2.score FROM pam_result p2 WHERE p2.client_id = e.client_id AND "
+    "p2.taken_date BETWEEN date(e.start_date, '-30 days') AND date(e.closed_date, "
+    "'+14 days') ORDER BY p2.taken_date DESC, p2.id DESC LIMIT 1) - (SELECT p1.score "
+    "FROM pam_result p1 WHERE p1.client_id = e.client_id AND p1.taken_date BETWEEN "
+    "date(e.start_date, '-30 days') AND date(e.closed_date, '+14 days') ORDER BY "
+    "p1.taken_date, p1.id LIMIT 1), e.program_id "
+    "FROM episode e WHERE e.closed_date BETWEEN :from AND :to AND e.outcome <> 'snf' "
+    "  AND (SELECT count(*) FROM pam_result p WHERE p.client_id = e.client_id AND "
+    "p.taken_date BETWEEN date(e.start_date, '-30 days') AND date(e.closed_date, "
+    "'+14 days')) >= 2 AND " IN_REACH("e.client_id");
+
+/* SQL_CONSENTS and SQL_EXPIRED by the client's program. */
+static const char SQL_CONSENTS_BY[] =
+    "SELECT count(*), c.program_id FROM consent k JOIN client c ON c.id = k.client_id "
+    "WHERE k.kind IN ('participation', 'release') AND k.decision = 'granted' "
+    "  AND (k.revoked_date IS NULL OR k.revoked_date > :today) "
+    "  AND k.expires_date BETWEEN :today AND :soon AND c.program_id IS NOT NULL "
+    "  AND " IN_REACH("k.client_id") " GROUP BY c.program_id";
+static const char SQL_EXPIRED_BY[] =
+    "SELECT count(*), c.program_id FROM consent k JOIN client c ON c.id = k.client_id "
+    "WHERE k.kind IN ('participation', 'release') AND k.decision = 'granted' "
+    "  AND (k.revoked_date IS NULL OR k.revoked_date > k.expires_date) "
+    "  AND k.expires_date BETWEEN :from AND :to AND c.program_id IS NOT NULL "
+    "  AND " IN_REACH("k.client_id") " GROUP BY c.program_id";
+
+/* SQL_SERVED by program: each client once per program. */
+#define OPEN_IN_BY(T, START, END)                                                      \
+    "SELECT program_id, client_id FROM " T " INDEXED BY " T "_open WHERE " END         \
+    " IS NULL AND " START " <= :to UNION SELECT program_id, client_id FROM " T         \
+    " WHERE " END " >= :from AND " START " <= :to"
+static const char SQL_SERVED_BY[] = "SELECT count(*), program_id FROM (" OPEN_IN_BY(
+    "episode", "start_date",
+    "closed_date") " UNION " OPEN_IN_BY("monitoring", "since_date",
+                                        "ended_date") ") "
+                                                      "WHERE " IN_REACH(
+                                                          "client_id") " GROUP BY program_id";
+
 /* ---- folding rows into the result -------------------------------------- */
 
 static int out_of_memory(cc_err *err)
@@ -532,24 +640,25 @@ typedef struct query {
     const char *what; /* for error messages */
     const char *sql;
     int (*row)(sqlite3_stmt *st, acc *a, cc_err *err);
+    const char *by; /* the grouped twin, or NULL: run once per program */
 } query;
 
 static const query queries[] = {
-    {"reading the program", SQL_PROGRAM, row_program},
-    {"measuring referrals", SQL_REFERRALS, row_referrals},
-    {"measuring tier-1 placement", SQL_TIER1, row_tier1},
-    {"measuring caseload", SQL_CASELOAD, row_coach},
-    {"measuring team capacity", SQL_TEAMS, row_team},
-    {"measuring overdue tasks", SQL_OVERDUE, row_overdue},
-    {"measuring episode length", SQL_EPISODES, row_episodes},
-    {"measuring discharges", SQL_DISCHARGES, row_discharge},
-    {"measuring expiring consents", SQL_CONSENTS, row_consents},
-    {"measuring appointments", SQL_APPOINTMENTS, row_appointments},
-    {"measuring specialty appointments", SQL_SPECIALTY, row_specialty},
-    {"measuring patient activation", SQL_PAM, row_pam},
-    {"measuring expired consents", SQL_EXPIRED, row_expired},
-    {"measuring clients served", SQL_SERVED, row_served},
-    {"reading the budget", SQL_BUDGET, row_budget},
+    {"reading the program", SQL_PROGRAM, row_program, NULL},
+    {"measuring referrals", SQL_REFERRALS, row_referrals, SQL_REFERRALS_BY},
+    {"measuring tier-1 placement", SQL_TIER1, row_tier1, SQL_TIER1_BY},
+    {"measuring caseload", SQL_CASELOAD, row_coach, NULL},
+    {"measuring team capacity", SQL_TEAMS, row_team, NULL},
+    {"measuring overdue tasks", SQL_OVERDUE, row_overdue, NULL},
+    {"measuring episode length", SQL_EPISODES, row_episodes, SQL_EPISODES_BY},
+    {"measuring discharges", SQL_DISCHARGES, row_discharge, SQL_DISCHARGES_BY},
+    {"measuring expiring consents", SQL_CONSENTS, row_consents, SQL_CONSENTS_BY},
+    {"measuring appointments", SQL_APPOINTMENTS, row_appointments, SQL_APPOINTMENTS_BY},
+    {"measuring specialty appointments", SQL_SPECIALTY, row_specialty, NULL},
+    {"measuring patient activation", SQL_PAM, row_pam, SQL_PAM_BY},
+    {"measuring expired consents", SQL_EXPIRED, row_expired, SQL_EXPIRED_BY},
+    {"measuring clients served", SQL_SERVED, row_served, SQL_SERVED_BY},
+    {"reading the budget", SQL_BUDGET, row_budget, NULL},
 };
 
 static int row_trend(sqlite3_stmt *st, acc *a, cc_err *err)
@@ -567,10 +676,10 @@ static int row_trend(sqlite3_stmt *st, acc *a, cc_err *err)
     return CC_OK;
 }
 
-static const query owned_query = {"measuring caseload", SQL_OWNED, row_owned};
+static const query owned_query = {"measuring caseload", SQL_OWNED, row_owned, NULL};
 
 static const query trend_query[] = {
-    {"measuring the conversion trend", SQL_TREND, row_trend},
+    {"measuring the conversion trend", SQL_TREND, row_trend, NULL},
 };
 
 /* ---- running them ------------------------------------------------------ */
@@ -636,6 +745,32 @@ static int run_query(cc_ctx *ctx, const query *q, const period *p, acc *a, cc_er
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (q->row(st, a, err) != CC_OK) {
+            ctx_finalize(st);
+            return err->code;
+        }
+    }
+    int code = rc == SQLITE_DONE ? CC_OK : store_fail(ctx->st, rc, q->what, err);
+    ctx_finalize(st);
+    return code;
+}
+
+/* q's grouped twin once for the n programs p[0..n) (their ids resolved):
+ * each row goes to the accumulator of the program in its last column, rows
+ * of other programs are skipped. */
+static int run_grouped(cc_ctx *ctx, const query *q, const period *base, int n,
+                       const period *p, acc *a, cc_err *err)
+{
+    sqlite3_stmt *st = ctx_prepare(ctx, q->by, err);
+    if (!st)
+        return err->code;
+    bind_period(st, base);
+    int rc, last = sqlite3_column_count(st) - 1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, last);
+        int i = 0;
+        while (i < n && p[i].prog != id)
+            i++;
+        if (i < n && q->row(st, &a[i], err) != CC_OK) {
             ctx_finalize(st);
             return err->code;
         }
@@ -740,30 +875,69 @@ double measure_rate(measure_ratio r)
     return r.den ? (double)r.num / (double)r.den : 0.0;
 }
 
-/* The n queries qs in one read transaction (a deferred BEGIN: one
- * snapshot), or in the caller's when one is open (quarterly.c reads many
- * periods in one). */
-static int run_all(cc_ctx *ctx, const char *program_code, period *p, const query *qs,
-                   size_t n, acc *a, cc_err *err)
+/* Read what every owner owns at p->to into a->cache unless it holds that
+ * day already. */
+static int refresh_cache(cc_ctx *ctx, const period *p, acc *a, cc_err *err)
 {
-    int own = sqlite3_get_autocommit(store_db(ctx->st));
-    if (own && store_exec(ctx->st, "BEGIN", err) != CC_OK)
-        return err->code;
-    int rc = resolve_program(ctx, program_code, p, err);
-    if (rc == CC_OK && a->cache && strcmp(a->cache->day, p->to) != 0) {
-        a->cache->n = 0;
-        a->cache->day[0] = '\0';
-        rc = run_query(ctx, &owned_query, p, a, err);
-        if (rc == CC_OK)
-            snprintf(a->cache->day, sizeof a->cache->day, "%s", p->to);
-    }
-    for (size_t i = 0; rc == CC_OK && i < n; i++)
-        rc = run_query(ctx, &qs[i], p, a, err);
+    if (!a->cache || strcmp(a->cache->day, p->to) == 0)
+        return CC_OK;
+    a->cache->n = 0;
+    a->cache->day[0] = '\0';
+    int rc = run_query(ctx, &owned_query, p, a, err);
+    if (rc == CC_OK)
+        snprintf(a->cache->day, sizeof a->cache->day, "%s", p->to);
+    return rc;
+}
+
+/* Open a read transaction (a deferred BEGIN: one snapshot) unless the
+ * caller has one (quarterly.c reads many periods in one): 1 if opened. */
+static int begin_read(cc_ctx *ctx, int *own, cc_err *err)
+{
+    *own = sqlite3_get_autocommit(store_db(ctx->st));
+    return *own ? store_exec(ctx->st, "BEGIN", err) : CC_OK;
+}
+
+/* End what begin_read opened: commit on success, else roll back. */
+static int end_read(cc_ctx *ctx, int own, int rc, cc_err *err)
+{
     if (own && rc == CC_OK)
         rc = store_exec(ctx->st, "COMMIT", err);
     if (own && rc != CC_OK)
         store_rollback(ctx->st);
     return rc;
+}
+
+/* The n queries qs in one read transaction. */
+static int run_all(cc_ctx *ctx, const char *program_code, period *p, const query *qs,
+                   size_t n, acc *a, cc_err *err)
+{
+    int own;
+    if (begin_read(ctx, &own, err) != CC_OK)
+        return err->code;
+    int rc = resolve_program(ctx, program_code, p, err);
+    if (rc == CC_OK)
+        rc = refresh_cache(ctx, p, a, err);
+    for (size_t i = 0; rc == CC_OK && i < n; i++)
+        rc = run_query(ctx, &qs[i], p, a, err);
+    return end_read(ctx, own, rc, err);
+}
+
+/* What is worked out from the rows once they are all in. */
+static void finish_all(measures *out, const period *p, const char *code, acc *a)
+{
+    snprintf(out->program, sizeof out->program, "%s", p->prog ? code : "");
+    snprintf(out->from, sizeof out->from, "%s", p->from);
+    snprintf(out->to, sizeof out->to, "%s", p->to);
+    snprintf(out->today, sizeof out->today, "%s", p->today);
+    snprintf(out->as_of, sizeof out->as_of, "%s", p->as_of);
+    finish_caseload(out);
+    finish_episodes(out);
+    finish_visits(out, a->days, a->ndays);
+    if (out->pam_gain3.den)
+        out->pam_change_avg = out->pam_change_sum / (double)out->pam_gain3.den;
+    if (out->discharges_with_specialty)
+        out->days_to_specialty_avg =
+            out->days_to_specialty_sum / out->discharges_with_specialty;
 }
 
 int measures_compute(cc_ctx *ctx, const char *program_code, const char *from,
@@ -795,24 +969,76 @@ int measures_compute_in(cc_ctx *ctx, const char *program_code, const char *from,
         return err->code;
     int rc = run_all(ctx, program_code, &p, queries, sizeof queries / sizeof *queries,
                      &a, err);
-    if (rc == CC_OK) {
-        snprintf(out->program, sizeof out->program, "%s", p.prog ? program_code : "");
-        snprintf(out->from, sizeof out->from, "%s", p.from);
-        snprintf(out->to, sizeof out->to, "%s", p.to);
-        snprintf(out->today, sizeof out->today, "%s", p.today);
-        snprintf(out->as_of, sizeof out->as_of, "%s", p.as_of);
-        finish_caseload(out);
-        finish_episodes(out);
-        finish_visits(out, a.days, a.ndays);
-        if (out->pam_gain3.den)
-            out->pam_change_avg = out->pam_change_sum / (double)out->pam_gain3.den;
-        if (out->discharges_with_specialty)
-            out->days_to_specialty_avg =
-                out->days_to_specialty_sum / out->discharges_with_specialty;
-    } else {
+    if (rc == CC_OK)
+        finish_all(out, &p, program_code, &a);
+    else
         measures_free(out);
-    }
     free(a.days);
+    return rc;
+}
+
+/* Every query for the n programs p[0..n) (ids resolved) into a[0..n): the
+ * grouped ones once, the others once per program. One program is measured
+ * by the one-program statements: they read its rows by its own indexes,
+ * where a grouped one reads every program's. */
+static int run_programs(cc_ctx *ctx, const period *base, int n, period *p, acc *a,
+                        cc_err *err)
+{
+    int rc = refresh_cache(ctx, &p[0], &a[0], err);
+    for (size_t k = 0; rc == CC_OK && k < sizeof queries / sizeof *queries; k++) {
+        const query *q = &queries[k];
+        if (q->row == row_consents && a[0].cache && a[0].cache->skip_expiring)
+            continue;
+        int grouped = q->by && n > 1;
+        if (grouped)
+            rc = run_grouped(ctx, q, base, n, p, a, err);
+        for (int i = 0; rc == CC_OK && !grouped && i < n; i++)
+            rc = run_query(ctx, q, &p[i], &a[i], err);
+    }
+    return rc;
+}
+
+int measures_compute_programs(cc_ctx *ctx, int n, const char *const *codes,
+                              const char *from, const char *to, measures_cache *cache,
+                              measures *out, cc_err *err)
+{
+    period base = {0};
+    measures_cache none = {0};
+    if (n < 1 || n > 100000)
+        return cc_err_set(err, CC_EINPUT, "measures need 1 to 100,000 programs");
+    memset(out, 0, (size_t)n * sizeof *out);
+    if (guard_action(ctx, "measures.view", err) != CC_OK ||
+        make_period(ctx, from, to, &base, err) != CC_OK)
+        return err->code;
+    period *p = cc_calloc((size_t)n, sizeof *p);
+    acc *a = cc_calloc((size_t)n, sizeof *a);
+    int own, rc = p && a ? begin_read(ctx, &own, err) : out_of_memory(err);
+    if (!p || !a || rc != CC_OK) {
+        free(p);
+        free(a);
+        return err->code;
+    }
+    for (int i = 0; i < n; i++) {
+        p[i] = base;
+        a[i] = (acc){.m = &out[i], .cache = cache ? cache : &none};
+        if (rc == CC_OK && (!codes[i] || !codes[i][0]))
+            rc = cc_err_set(err, CC_EINPUT, "measures by program need its code");
+        if (rc == CC_OK)
+            rc = resolve_program(ctx, codes[i], &p[i], err);
+    }
+    if (rc == CC_OK)
+        rc = run_programs(ctx, &base, n, p, a, err);
+    rc = end_read(ctx, own, rc, err);
+    for (int i = 0; i < n; i++) {
+        if (rc == CC_OK)
+            finish_all(&out[i], &p[i], codes[i], &a[i]);
+        else
+            measures_free(&out[i]);
+        free(a[i].days);
+    }
+    measures_cache_free(&none);
+    free(p);
+    free(a);
     return rc;
 }
 

@@ -141,6 +141,9 @@ typedef struct measures_cache {
     char day[11]; /* "" = nothing read yet */
     int n, cap;
     struct measures_owned *owned; /* by owner_id, ascending */
+    int skip_expiring;            /* measures_compute_programs leaves consents_expiring
+                                     0: counted from today, not the period, the caller
+                                     has it from another period of the snapshot */
 } measures_cache;
 
 /* measures_compute sharing cache with the other periods of the caller's
@@ -148,6 +151,17 @@ typedef struct measures_cache {
 int measures_compute_in(cc_ctx *ctx, const char *program_code, const char *from,
                         const char *to, measures_cache *cache, measures *out,
                         cc_err *err);
+
+/* measures_compute_in for each of the n programs codes[0..n) (distinct
+ * codes, none empty) over one period [from, to], into out[0..n): the
+ * statements that read the period's rows run once for all of them, grouped
+ * by program, the others once per program; the same figures as n calls.
+ * cache as for measures_compute_in, or NULL for none kept.
+ * On success free each out[i] with measures_free; on failure nothing is
+ * left to free. */
+int measures_compute_programs(cc_ctx *ctx, int n, const char *const *codes,
+                              const char *from, const char *to, measures_cache *cache,
+                              measures *out, cc_err *err);
 
 /* Release what the cache holds; safe on a zeroed one. */
 void measures_cache_free(measures_cache *c);

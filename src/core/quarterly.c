@@ -239,32 +239,62 @@ static int read_header(cc_ctx *ctx, quarterly *q, cc_err *err)
 
 /* ---- computing --------------------------------------------------------- */
 
-static int compute_program(cc_ctx *ctx, quarterly *q, quarterly_program *p,
-                           measures_cache *cache, cc_err *err)
+/* Quarter k (0 = the report's, k before it) for every program at once;
+ * the caller's codes[0..nprograms). */
+static int compute_quarter(cc_ctx *ctx, quarterly *q, int k, const char *const *codes,
+                           measures_cache *cache, measures *m, cc_err *err)
 {
-    char first[11], last[11];
-    for (int k = 0; k < QUARTERLY_TREND; k++) {
-        measures m;
-        if (clock_quarter_of(q->from, -k, p->quarter[k]) != 0) {
-            p->quarter[k][0] = '\0'; /* before 1900: nothing to show */
-            continue;
-        }
-        clock_quarter_days(p->quarter[k], first, last);
+    char quarter[8], first[11], last[11];
+    if (clock_quarter_of(q->from, -k, quarter) != 0) {
+        for (int i = 0; i < q->nprograms; i++)
+            q->program[i].quarter[k][0] = '\0'; /* before 1900: nothing to show */
+        return CC_OK;
+    }
+    clock_quarter_days(quarter, first, last);
+    if (k == 0)
+        snprintf(last, sizeof last, "%s", q->to);
+    cache->skip_expiring = k > 0; /* the same in every quarter: quarter 0's */
+    if (measures_compute_programs(ctx, q->nprograms, codes, first, last, cache, m,
+                                  err) != CC_OK)
+        return err->code;
+    for (int i = 0; i < q->nprograms; i++) {
+        quarterly_program *p = &q->program[i];
+        snprintf(p->quarter[k], sizeof p->quarter[k], "%s", quarter);
+        if (k > 0)
+            m[i].consents_expiring = p->m.consents_expiring;
+        quarterly_values(&m[i], p->v[k]);
         if (k == 0)
-            snprintf(last, sizeof last, "%s", q->to);
-        if (measures_compute_in(ctx, p->code, first, last, &cache[k], &m, err) != CC_OK)
-            return err->code;
-        quarterly_values(&m, p->v[k]);
-        if (k == 0)
-            p->m = m;
+            p->m = m[i];
         else
-            measures_free(&m);
+            measures_free(&m[i]);
     }
     return CC_OK;
 }
 
-/* Every program's quarters in one snapshot: the caseload by owner at each
- * quarter's end is read once for all programs (cache, one per quarter). */
+/* The four quarters of every program, each quarter in one pass over all
+ * programs (measures_compute_programs). */
+static int compute_programs(cc_ctx *ctx, quarterly *q, measures_cache *cache,
+                            cc_err *err)
+{
+    if (!q->nprograms)
+        return CC_OK;
+    const char **codes = cc_calloc((size_t)q->nprograms, sizeof *codes);
+    measures *m = cc_calloc((size_t)q->nprograms, sizeof *m);
+    int rc = codes && m
+                 ? CC_OK
+                 : cc_err_set(err, CC_EDATA, "out of memory for the quarterly report");
+    for (int i = 0; rc == CC_OK && i < q->nprograms; i++)
+        codes[i] = q->program[i].code;
+    for (int k = 0; rc == CC_OK && k < QUARTERLY_TREND; k++)
+        rc = compute_quarter(ctx, q, k, codes, &cache[k], m, err);
+    free(codes);
+    free(m);
+    return rc;
+}
+
+/* Every program's quarters in one snapshot: each quarter's rows are read
+ * once for all programs, grouped by program, and the caseload by owner at
+ * its end once (cache, one per quarter). */
 static int read_all(cc_ctx *ctx, const char *program_code, quarterly *q, cc_err *err)
 {
     measures_cache cache[QUARTERLY_TREND];
@@ -274,8 +304,8 @@ static int read_all(cc_ctx *ctx, const char *program_code, quarterly *q, cc_err 
     int rc = read_header(ctx, q, err);
     if (rc == CC_OK)
         rc = list_programs(ctx, program_code, q, err);
-    for (int i = 0; rc == CC_OK && i < q->nprograms; i++)
-        rc = compute_program(ctx, q, &q->program[i], cache, err);
+    if (rc == CC_OK)
+        rc = compute_programs(ctx, q, cache, err);
     for (int k = 0; k < QUARTERLY_TREND; k++)
         measures_cache_free(&cache[k]);
     if (rc == CC_OK)

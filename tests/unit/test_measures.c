@@ -1068,6 +1068,93 @@ static void test_quarterly_header_programs_and_trend(void **state)
     assert_int_equal(quarterly_compute(&f->ctx, "2026Q3", "hss", &q, &err), CC_EINPUT);
 }
 
+/* Two measures of one program and period agree: every figure the report
+ * shows, and the lists behind the caseload and overdue tasks. */
+static void assert_same_measures(const measures *got, const measures *want)
+{
+    qm_value g[QM_COUNT], w[QM_COUNT];
+    quarterly_values(got, g);
+    quarterly_values(want, w);
+    for (int k = 0; k < QM_COUNT; k++) {
+        if (g[k].known != w[k].known)
+            fail_msg("%s: known %d, want %d", quarterly_def(k)->id, g[k].known,
+                     w[k].known);
+        assert_near(g[k].value, w[k].value);
+        assert_near(g[k].num, w[k].num);
+        assert_near(g[k].den, w[k].den);
+    }
+    assert_string_equal(got->program, want->program);
+    assert_near(got->days_to_visit_median, want->days_to_visit_median);
+    assert_int_equal(got->coaches, want->coaches);
+    for (int i = 0; i < got->coaches; i++) {
+        assert_string_equal(got->coach[i].login, want->coach[i].login);
+        assert_int_equal(got->coach[i].active, want->coach[i].active);
+        assert_int_equal(got->coach[i].capacity, want->coach[i].capacity);
+        assert_int_equal(got->coach[i].overdue, want->coach[i].overdue);
+    }
+    assert_int_equal(got->teams, want->teams);
+    for (int i = 0; i < got->teams; i++) {
+        assert_int_equal(got->team[i].active, want->team[i].active);
+        assert_int_equal(got->team[i].capacity, want->team[i].capacity);
+    }
+    assert_int_equal(got->noverdue, want->noverdue);
+}
+
+/* Every program in one pass (measures_compute_programs) gives each the
+ * figures of its own measures_compute, as a supervisor and as a program
+ * manager, in a period with data and in one without; a program left out
+ * gets nothing of its rows, and an empty or unknown code is refused. */
+static void test_programs_in_one_pass_match_each(void **state)
+{
+    fixture *f = *state;
+    static const char *const codes[] = {"ct-ngh", "hss"};
+    static const char *const periods[][2] = {
+        {FROM, TO}, {"2026-01-01", TODAY}, {"2026-10-15", "2026-10-15"}};
+    measures many[2];
+    measures_cache cache = {0};
+    cc_err err = {0};
+    load_risks(f);
+    for (int who = 0; who < 2; who++) {
+        if (who == 1) {
+            act_as(f, "pm2", "program-manager");
+            exec_f(f, "INSERT INTO team_cover (team_id, staff_id) VALUES (2, %lld)",
+                   (long long)f->ctx.staff_id);
+        }
+        for (size_t k = 0; k < sizeof periods / sizeof *periods; k++) {
+            assert_int_equal(measures_compute_programs(&f->ctx, 2, codes, periods[k][0],
+                                                       periods[k][1], &cache, many,
+                                                       &err),
+                             CC_OK);
+            assert_int_equal(sqlite3_get_autocommit(store_db(f->s)), 1);
+            for (int i = 0; i < 2; i++) {
+                assert_same_measures(
+                    &many[i], compute(f, codes[i], periods[k][0], periods[k][1]));
+                measures_free(&many[i]);
+            }
+        }
+    }
+    /* The data has HSS rows in October: none of them goes to NGH or PASC
+     * when HSS is not asked for (two programs: the grouped statements; no
+     * cache kept). */
+    static const char *const others[] = {"ct-ngh", "pasc"};
+    act_as(f, "super2", "supervisor");
+    assert_true(compute(f, "hss", FROM, TO)->conversion.den > 0);
+    assert_int_equal(
+        measures_compute_programs(&f->ctx, 2, others, FROM, TO, NULL, many, &err),
+        CC_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_same_measures(&many[i], compute(f, others[i], FROM, TO));
+        measures_free(&many[i]);
+    }
+    static const char *const bad[][1] = {{""}, {"nope"}};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(
+            measures_compute_programs(&f->ctx, 1, bad[i], FROM, TO, &cache, many, &err),
+            CC_EINPUT);
+    assert_int_equal(sqlite3_get_autocommit(store_db(f->s)), 1);
+    measures_cache_free(&cache);
+}
+
 /* q written in format into a malloc'd string. */
 static char *written(const quarterly *q, const char *format)
 {
@@ -1215,6 +1302,7 @@ int main(void)
         T(test_readmissions_observed_vs_expected),
         T(test_episode_target_extensions_and_team_load),
         T(test_expired_consents_served_and_cost),
+        T(test_programs_in_one_pass_match_each),
         T(test_quarterly_header_programs_and_trend),
         T(test_quarterly_in_four_formats),
     };
