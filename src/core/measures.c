@@ -208,34 +208,41 @@ static const char SQL_EPISODES[] =
     "        AND (:prog IS NULL OR program_id = :prog) "
     "        AND " IN_REACH("client_id") ")";
 
+/* A discharge d's columns: readmitted within 30 days, seconds to the first
+ * home visit, the readmission risk of its latest intake whose program
+ * meets PROG. */
+#define DISCHARGE_COLS(PROG)                                                                \
+    "SELECT EXISTS (SELECT 1 FROM encounter a "                                             \
+    "         WHERE a.client_id = d.client_id AND a.kind = 'admit' AND a.at > d.at "        \
+    "           AND a.cancelled_at IS NULL "                                                \
+    "           AND a.at <= strftime('%Y-%m-%dT%H:%M:%SZ', d.at, '+30 days')), "            \
+    "       CAST(strftime('%s', (SELECT v.at FROM contact v INDEXED BY contact_home_visit " \
+    "         WHERE v.client_id = d.client_id AND v.kind = 'home-visit' "                   \
+    "           AND v.at > d.at AND NOT EXISTS (SELECT 1 FROM contact x "                   \
+    "             WHERE x.corrects_id = v.id) ORDER BY v.at LIMIT 1)) AS INTEGER) "         \
+    "       - CAST(strftime('%s', d.at) AS INTEGER) AS secs, "                              \
+    "       (SELECT r.readmit_risk FROM referral r "                                        \
+    "         WHERE r.client_id = d.client_id AND r.readmit_risk IS NOT NULL "              \
+    "           AND r.received_date <= date(d.at, 'localtime', '+3 days') "                 \
+    "           AND " PROG " "                                                              \
+    "         ORDER BY r.received_date DESC, r.id DESC LIMIT 1)"
+
 /* Discharges in the period of clients with any episode in the program: was
  * there an admission (any facility) after it and at most 30 days later,
  * seconds to the first home visit after it (corrected contacts do not
  * count; NULL if none), and the readmission risk given at the client's
  * latest intake (of the program) on or before three days after the
  * discharge, NULL if none. Ordered by those seconds, no visit first. */
-static const char SQL_DISCHARGES[] =
-    "SELECT EXISTS (SELECT 1 FROM encounter a "
-    "         WHERE a.client_id = d.client_id AND a.kind = 'admit' AND a.at > d.at "
-    "           AND a.cancelled_at IS NULL "
-    "           AND a.at <= strftime('%Y-%m-%dT%H:%M:%SZ', d.at, '+30 days')), "
-    "       CAST(strftime('%s', (SELECT v.at FROM contact v INDEXED BY contact_home_visit "
-    "         WHERE v.client_id = d.client_id AND v.kind = 'home-visit' "
-    "           AND v.at > d.at AND NOT EXISTS (SELECT 1 FROM contact x "
-    "             WHERE x.corrects_id = v.id) ORDER BY v.at LIMIT 1)) AS INTEGER) "
-    "       - CAST(strftime('%s', d.at) AS INTEGER) AS secs, "
-    "       (SELECT r.readmit_risk FROM referral r "
-    "         WHERE r.client_id = d.client_id AND r.readmit_risk IS NOT NULL "
-    "           AND r.received_date <= date(d.at, 'localtime', '+3 days') "
-    "           AND (:prog IS NULL OR r.program_id = :prog) "
-    "         ORDER BY r.received_date DESC, r.id DESC LIMIT 1) "
-    "FROM encounter d "
-    "WHERE d.kind = 'discharge' AND d.cancelled_at IS NULL AND d.at >= :from_at "
-    "  AND d.at < :end_at "
-    "  AND EXISTS (SELECT 1 FROM episode s WHERE s.client_id = d.client_id "
-    "              AND (:prog IS NULL OR s.program_id = :prog)) "
-    "  AND " IN_REACH("d.client_id") " "
-                                     "ORDER BY secs";
+static const char SQL_DISCHARGES[] = DISCHARGE_COLS(
+    "(:prog IS NULL OR r.program_id = :prog)") " "
+                                               "FROM encounter d "
+                                               "WHERE d.kind = 'discharge' AND d.cancelled_at IS NULL AND d.at >= :from_at "
+                                               "  AND d.at < :end_at "
+                                               "  AND EXISTS (SELECT 1 FROM episode s WHERE s.client_id = d.client_id "
+                                               "              AND (:prog IS NULL OR s.program_id = :prog)) "
+                                               "  AND " IN_REACH(
+                                                   "d.client_id") " "
+                                                                  "ORDER BY secs";
 
 /* Appointments of the period's days that were kept or missed, of the
  * program's clients: all of them and the no-shows. */
@@ -355,27 +362,14 @@ static const char SQL_EPISODES_BY[] =
 /* SQL_DISCHARGES by program: each discharge of the period read once, then
  * paired with each program the client has an episode of (CROSS JOIN: the
  * discharges drive, not the programs). */
-static const char SQL_DISCHARGES_BY[] =
-    "SELECT EXISTS (SELECT 1 FROM encounter a "
-    "         WHERE a.client_id = d.client_id AND a.kind = 'admit' AND a.at > d.at "
-    "           AND a.cancelled_at IS NULL "
-    "           AND a.at <= strftime('%Y-%m-%dT%H:%M:%SZ', d.at, '+30 days')), "
-    "       CAST(strftime('%s', (SELECT v.at FROM contact v INDEXED BY contact_home_visit "
-    "         WHERE v.client_id = d.client_id AND v.kind = 'home-visit' "
-    "           AND v.at > d.at AND NOT EXISTS (SELECT 1 FROM contact x "
-    "             WHERE x.corrects_id = v.id) ORDER BY v.at LIMIT 1)) AS INTEGER) "
-    "       - CAST(strftime('%s', d.at) AS INTEGER) AS secs, "
-    "       (SELECT r.readmit_risk FROM referral r "
-    "         WHERE r.client_id = d.client_id AND r.readmit_risk IS NOT NULL "
-    "           AND r.received_date <= date(d.at, 'localtime', '+3 days') "
-    "           AND r.program_id = pg.id "
-    "         ORDER BY r.received_date DESC, r.id DESC LIMIT 1), pg.id "
-    "FROM encounter d CROSS JOIN program pg "
-    "WHERE d.kind = 'discharge' AND d.cancelled_at IS NULL AND d.at >= :from_at "
-    "  AND d.at < :end_at "
-    "  AND EXISTS (SELECT 1 FROM episode s WHERE s.client_id = d.client_id "
-    "              AND s.program_id = pg.id) "
-    "  AND " IN_REACH("d.client_id") " ORDER BY pg.id, secs";
+static const char SQL_DISCHARGES_BY[] = DISCHARGE_COLS(
+    "r.program_id = pg.id") ", pg.id "
+                            "FROM encounter d CROSS JOIN program pg "
+                            "WHERE d.kind = 'discharge' AND d.cancelled_at IS NULL AND d.at >= :from_at "
+                            "  AND d.at < :end_at "
+                            "  AND EXISTS (SELECT 1 FROM episode s WHERE s.client_id = d.client_id "
+                            "              AND s.program_id = pg.id) "
+                            "  AND " IN_REACH("d.client_id") " ORDER BY pg.id, secs";
 
 /* SQL_APPOINTMENTS by the client's program. */
 static const char SQL_APPOINTMENTS_BY[] =
