@@ -40,18 +40,6 @@ static const int eio_codes[FAULT_OPS] = {
     [FAULT_LOCK] = SQLITE_IOERR_LOCK,
 };
 
-/* FAULT_LONG=1 or, like the other suites' long modes, CARECOORD_LONG_TESTS=1. */
-static int long_mode(void)
-{
-    const char *const vars[] = {"FAULT_LONG", "CARECOORD_LONG_TESTS"};
-    for (int i = 0; i < 2; i++) {
-        const char *v = getenv(vars[i]);
-        if (v && *v && strcmp(v, "0") != 0)
-            return 1;
-    }
-    return 0;
-}
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -295,6 +283,6 @@ int main(void)
         cmocka_unit_test(test_key_slot_with_its_account),
         cmocka_unit_test(test_long_persistent), /* last: only with FAULT_LONG=1 */
     };
-    size_t n = sizeof tests / sizeof *tests - (long_mode() ? 0 : 1);
+    size_t n = sizeof tests / sizeof *tests - (wf_long_mode() ? 0 : 1);
     return _cmocka_run_group_tests("tests", tests, n, group_setup, group_teardown);
 }

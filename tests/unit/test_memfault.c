@@ -96,18 +96,6 @@ static long mark_count(void)
     return counted(marking);
 }
 
-/* FAULT_LONG=1 or, like the other suites' long modes, CARECOORD_LONG_TESTS=1. */
-static int long_mode(void)
-{
-    const char *const vars[] = {"FAULT_LONG", "CARECOORD_LONG_TESTS"};
-    for (int i = 0; i < 2; i++) {
-        const char *v = getenv(vars[i]);
-        if (v && *v && strcmp(v, "0") != 0)
-            return 1;
-    }
-    return 0;
-}
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -207,7 +195,7 @@ static void test_sqlite_whole_day(void **state)
     wf_result r;
     (void)state;
     long total = clean_counts(SQLITE_ALLOC, &r);
-    sweep(SQLITE_ALLOC, 1, total, long_mode() ? 1 : 47, 0);
+    sweep(SQLITE_ALLOC, 1, total, wf_long_mode() ? 1 : 47, 0);
 }
 
 /* The whole day with memory gone from the Nth allocation on. */
@@ -216,7 +204,7 @@ static void test_sqlite_from_then_on(void **state)
     wf_result r;
     (void)state;
     long total = clean_counts(SQLITE_ALLOC, &r);
-    sweep(SQLITE_ALLOC, 1, total, long_mode() ? 1 : 89, 1);
+    sweep(SQLITE_ALLOC, 1, total, wf_long_mode() ? 1 : 89, 1);
 }
 
 /* Every N of the program's own allocations, once and from then on. */

@@ -331,3 +331,15 @@ void wf_verify(const char *dir, const wf_result *r, const char *label)
     store_close(s);
     check_files(dir, label);
 }
+
+/* FAULT_LONG=1 or, like the other suites' long modes, CARECOORD_LONG_TESTS=1. */
+int wf_long_mode(void)
+{
+    const char *const vars[] = {"FAULT_LONG", "CARECOORD_LONG_TESTS"};
+    for (int i = 0; i < 2; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v && strcmp(v, "0") != 0)
+            return 1;
+    }
+    return 0;
+}

@@ -54,4 +54,7 @@ void wf_fast_tmpdir(void);
 /* True if msg is one printable line. */
 int wf_one_line(const char *msg);
 
+/* The fault tests' long mode: FAULT_LONG=1 or CARECOORD_LONG_TESTS=1. */
+int wf_long_mode(void);
+
 #endif
