@@ -168,6 +168,7 @@ static enum redraw save(app *a, form *fm)
     view *next = fm->then;
     snprintf(msg, sizeof msg, "%s", fm->saved_msg);
     app_pop(a); /* frees fm */
+    a->counts_ms = 0; /* the header's counts may have changed: read them again */
     if (next)
         app_push(a, next);
     app_status(a, 0, "%s", msg);

@@ -3,7 +3,8 @@
  * extend it (with a reason) or close it (with an outcome); and the SNF path:
  * the client moves into a skilled nursing facility (the episode pauses into
  * light touch) or home from it (still high at the latest assessment: a new
- * episode). The form keeps
+ * episode); and light touch ends (with a reason: stable, moved, ...). The
+ * form keeps
  * the version of the open episode it read; if someone changed the episode
  * first the save is refused as a conflict, and ^L reads it again while the
  * typed values stay.
@@ -15,7 +16,7 @@
 #include "form_common.h"
 #include "keymap.h"
 
-enum { E_ACTION, E_DAYS, E_REASON, E_DATE, E_OUTCOME, E_SNF };
+enum { E_ACTION, E_DAYS, E_REASON, E_DATE, E_OUTCOME, E_SNF, E_END };
 
 typedef struct episode_form {
     form fm;
@@ -64,6 +65,10 @@ static void episode_changed(app *a, form *fm)
         snprintf(p, sz,
                  "Home from the SNF on Date: still high at the latest "
                  "assessment (re-assess first) starts a new episode");
+    else if (form_is(fm, E_ACTION, "end-light-touch"))
+        snprintf(p, sz,
+                 "Ends light-touch monitoring on Date for End reason; its re-screens "
+                 "are cancelled and the client leaves the active caseload");
     else if (form_is(fm, E_ACTION, "start"))
         snprintf(p, sz, "%s",
                  ef->ep.id ? "An episode is open: extend or close it"
@@ -103,6 +108,14 @@ static int episode_action(app *a, episode_form *ef, cc_err *err)
                      (long long)id);
         else
             snprintf(ef->msg, sizeof ef->msg, "home: light touch goes on");
+        return CC_OK;
+    }
+    if (form_is(fm, E_ACTION, "end-light-touch")) {
+        if (monitoring_end(&a->ctx, fm->client_id, ef->program_id, fm->f[E_DATE].value,
+                           fm->f[E_END].value, err) != CC_OK)
+            return err->code;
+        snprintf(ef->msg, sizeof ef->msg, "light touch ended: %.24s",
+                 fm->f[E_END].value);
         return CC_OK;
     }
     if (form_is(fm, E_ACTION, "start")) {
@@ -177,10 +190,10 @@ view *form_episode_new(app *a, int64_t client_id)
     ef->program_id = program_id;
     fm->client_id = client_id;
     fm->title = ef->title;
-    fm->n = 6;
+    fm->n = 7;
     episode_load(a, ef);
-    fm->f[E_ACTION] =
-        (form_field){"Action", "start,extend,close,to-snf,home-from-snf", "start"};
+    fm->f[E_ACTION] = (form_field){
+        "Action", "start,extend,close,to-snf,home-from-snf,end-light-touch", "start"};
     if (ef->ep.id)
         snprintf(fm->f[E_ACTION].value, sizeof fm->f[E_ACTION].value, "extend");
     fm->f[E_DAYS] = (form_field){"Days (extend)", NULL, ""};
@@ -194,6 +207,9 @@ view *form_episode_new(app *a, int64_t client_id)
     form_org_choices(a, "snf", NULL, fm->choice_buf, sizeof fm->choice_buf);
     fm->f[E_SNF] = (form_field){"SNF (to-snf)", fm->choice_buf, ""};
     form_first_choice(fm->choice_buf, fm->f[E_SNF].value, sizeof fm->f[E_SNF].value);
+    fm->f[E_END] = (form_field){
+        "End reason", "stable,moved,died,declined-further,unreachable,transferred",
+        "stable"};
     fm->save = save_episode;
     fm->changed = episode_changed;
     episode_changed(a, fm);

@@ -631,6 +631,45 @@ static int cmd_episode_extend(cli *c, int argc, char **argv)
     return CC_OK;
 }
 
+/* End a client's light-touch monitoring in --program for --reason (on
+ * --date, today by default): the client leaves the active caseload. */
+static int cmd_episode_end_monitoring(cli *c, int argc, char **argv)
+{
+    const char *pos[1], *prog = NULL, *reason = NULL, *date = NULL;
+    const struct cli_opt opts[] = {{"--program", &prog, NULL},
+                                   {"--reason", &reason, NULL},
+                                   {"--date", &date, NULL},
+                                   {NULL, NULL, NULL}};
+    cc_err err = {0};
+    cc_ctx ctx;
+    int64_t id;
+    program p;
+    char today[11];
+    int rc;
+    if (!cli_args(argc, argv, opts, pos, 1, 1,
+                  "usage: carecoord episode end-monitoring CLIENT --program CODE "
+                  "--reason R [--date YYYY-MM-DD]\nEnd the client's light-touch "
+                  "monitoring (R: stable, moved, died, declined-further,\n"
+                  "unreachable, transferred); its re-screens are cancelled and the "
+                  "referral closes.\n",
+                  &rc))
+        return rc;
+    if (!prog || !reason)
+        return cc_err_set(&err, CC_EUSAGE,
+                          "episode end-monitoring needs --program and --reason"),
+               cli_fail(&err);
+    if (parse_client(pos[0], &id, &err) != CC_OK ||
+        open_for(c, "client.write", &ctx, &err) != CC_OK ||
+        program_by_code(&ctx, prog, &p, &err) != CC_OK)
+        return cli_fail(&err);
+    ctx_today(&ctx, today);
+    if (monitoring_end(&ctx, id, p.id, date ? date : today, reason, &err) != CC_OK)
+        return cli_fail(&err);
+    printf("client %lld: light-touch monitoring in %s ended (%s)\n", (long long)id,
+           cli_s(p.code), cli_s(reason));
+    return CC_OK;
+}
+
 const struct cli_command cli_org_commands[] = {
     {"org", "add", cmd_org_add, "org add CODE --kind K --name N",
      "add an organization to the directory"},
@@ -659,6 +698,8 @@ const struct cli_command cli_org_commands[] = {
      "the client revoked a consent"},
     {"episode", "extend", cmd_episode_extend, "episode extend ID --days N --reason R",
      "extend an open episode (within the maximum)"},
+    {"episode", "end-monitoring", cmd_episode_end_monitoring,
+     "episode end-monitoring CLIENT ...", "end light-touch monitoring"},
     {"client", "assess", cmd_client_assess, "client assess CLIENT ...",
      "record the risk assessment"},
     {NULL, NULL, NULL, NULL, NULL},

@@ -177,6 +177,70 @@ static int end_monitoring(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     return ctx_done(ctx, st, "ending monitoring", err);
 }
 
+static const char *const end_reasons[] = {
+    "stable", "moved", "died", "declined-further", "unreachable", "transferred"};
+
+int monitoring_end_reason_valid(const char *reason)
+{
+    for (size_t i = 0; i < sizeof end_reasons / sizeof *end_reasons; i++)
+        if (!strcmp(reason, end_reasons[i]))
+            return 1;
+    return 0;
+}
+
+struct end_args {
+    int64_t client_id, program_id;
+    const char *date, *reason;
+};
+
+static int do_end_monitoring(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    struct end_args *a = arg;
+    monitoring m;
+    char today[11], details[64];
+    if (guard_client(ctx, "client.write", a->client_id, "episode", err) != CC_OK)
+        return err->code;
+    if (monitoring_get_open(ctx, a->client_id, a->program_id, &m, err) != CC_OK)
+        return cc_err_set(
+            err, CC_EINPUT,
+            "client %lld is not on light-touch monitoring in this program",
+            (long long)a->client_id);
+    ctx_today(ctx, today);
+    if (strcmp(a->date, m.since_date) < 0)
+        return cc_err_set(err, CC_EINPUT, "monitoring cannot end before it began (%s)",
+                          m.since_date);
+    if (strcmp(a->date, today) > 0)
+        return cc_err_set(err, CC_EINPUT, "monitoring cannot end in the future (%s)",
+                          a->date);
+    if (end_monitoring(ctx, a->client_id, a->program_id, a->date, err) != CC_OK)
+        return err->code;
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, "UPDATE monitoring SET end_reason = ?2 WHERE id = ?1", err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, m.id);
+    sqlite3_bind_text(st, 2, a->reason, -1, SQLITE_STATIC);
+    snprintf(details, sizeof details, "%s %s", a->date, a->reason);
+    if (ctx_done(ctx, st, "ending monitoring", err) != CC_OK ||
+        ctx_audit(ctx, "monitoring.end", "client", a->client_id, details, err) != CC_OK)
+        return err->code;
+    return referral_follow_care_in(ctx, a->client_id, a->program_id, "closed", err);
+}
+
+int monitoring_end(cc_ctx *ctx, int64_t client_id, int64_t program_id, const char *date,
+                   const char *reason, cc_err *err)
+{
+    struct end_args a = {client_id, program_id, date, reason};
+    int64_t d;
+    if (clock_parse_date(date, &d) != 0)
+        return cc_err_set(err, CC_EINPUT, "end date must be YYYY-MM-DD");
+    if (!monitoring_end_reason_valid(reason))
+        return cc_err_set(err, CC_EINPUT,
+                          "reason must be stable, moved, died, declined-further, "
+                          "unreachable or transferred");
+    return ctx_txn(ctx, do_end_monitoring, &a, err);
+}
+
 /* A re-screen while on monitoring sets the next one. */
 static int set_rescreen(cc_ctx *ctx, const monitoring *m, const char *rescreen,
                         cc_err *err)

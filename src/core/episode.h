@@ -76,6 +76,16 @@ int episode_close(cc_ctx *ctx, int64_t id, int64_t version, const char *date,
 int monitoring_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
                         const char *since, cc_err *err);
 
+/* End client's light-touch monitoring in program on date (from its start
+ * to today) for a reason: stable, moved, died, declined-further, unreachable
+ * or transferred. Its open re-screen tasks are cancelled, the referral is
+ * closed, and the client leaves the caseload's active count. */
+int monitoring_end(cc_ctx *ctx, int64_t client_id, int64_t program_id, const char *date,
+                   const char *reason, cc_err *err);
+
+/* 1 if reason is one monitoring_end accepts. */
+int monitoring_end_reason_valid(const char *reason);
+
 /* The client moves into the skilled nursing facility facility_code on date:
  * the living setting becomes that SNF, and an open intensive episode in
  * program pauses into light touch (closed as "snf": its tasks cancelled,

@@ -202,4 +202,28 @@ expect 0 out '^rekeyed: every page re-encrypted' 'and --rekey rotates the master
 as coach1 client show 1
 expect 0 out '^client 1: ' 'everyone else still opens the database after the rotation'
 
+# ---- light-touch monitoring ends -------------------------------------------
+as coach1 client intake --family Ember --given Lu --dob 1950-05-05 --zip "$zip" \
+    --payer medicare --program hss
+lt=$(printf '%s\n' "$OUT" | sed -n 's/^client \([0-9]*\) taken in.*/\1/p')
+ok 'setup: a client for light touch' test -n "$lt"
+as coach1 client consent "$lt" --kind participation --decision granted
+as coach1 client assess "$lt" --program hss --answers 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0
+expect 0 out 'low risk.*light-touch monitoring' 'a low assessment puts the client on light touch'
+as coach1 caseload
+expect 0 out "coach1 +2/35" 'the client on light touch counts on the caseload'
+as coach1 episode end-monitoring "$lt" --program hss --reason retired
+expect 3 err 'reason must be stable, moved' 'an unknown reason is refused and names the reasons'
+as coach1 episode end-monitoring "$lt" --program hss --reason stable --date 2099-01-01
+expect 3 err 'cannot end in the future' 'an end date after today is refused'
+as sup1 episode end-monitoring "$lt" --program hss --reason stable
+expect 2 err 'not allowed for role supervisor' 'a supervisor cannot end a client'"'"'s monitoring'
+as coach1 episode end-monitoring "$lt" --program hss --reason stable
+expect 0 out "^client $lt: light-touch monitoring in hss ended \\(stable\\)\$" \
+    'the coach ends light touch with a reason'
+as coach1 caseload
+expect 0 out "coach1 +1/35" 'and the client leaves the active caseload'
+as coach1 episode end-monitoring "$lt" --program hss --reason stable
+expect 3 err 'not on light-touch monitoring' 'ending it twice says it is not on monitoring'
+
 done_testing

@@ -1197,6 +1197,66 @@ static void test_rescreen_on_monitoring_sets_next_rescreen(void **state)
     assert_string_equal(m.rescreen_date, "2027-05-21"); /* 2027-02-20 + 90 */
 }
 
+/* A coach ends light touch with a reason: the monitoring, the referral and
+ * the caseload's active count follow, with one audit entry; bad input
+ * changes nothing. */
+static void test_monitoring_end(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    monitoring m;
+    int64_t cl = new_client(f, "Hughes", "Ida", "1945-04-04");
+    make_team(f, cl);
+    int64_t r = new_referral(f, cl, f->hss);
+    assert_int_equal(referral_transition(&f->ctx, r, "contacted", NULL, &err), CC_OK);
+    grant_participation(f, cl, TODAY, NULL);
+    assess(f, cl, f->hss, A_SCORE4);
+    assert_int_equal(monitoring_get_open(&f->ctx, cl, f->hss, &m, &err), CC_OK);
+    assert_int_equal(
+        count_where(f, "SELECT active FROM client_state WHERE client_id = %lld",
+                    (long long)cl),
+        1);
+    int64_t audits = tu_int(f->s, "SELECT count(*) FROM audit");
+
+    assert_int_equal(monitoring_end(&f->ctx, cl, f->hss, TODAY, "bored", &err),
+                     CC_EINPUT);
+    assert_non_null(strstr(err.msg, "reason must be stable"));
+    assert_int_equal(monitoring_end(&f->ctx, cl, f->hss, "2026-11-01", "stable", &err),
+                     CC_EINPUT);
+    assert_non_null(strstr(err.msg, "before it began"));
+    assert_int_equal(monitoring_end(&f->ctx, cl, f->hss, "2099-01-01", "stable", &err),
+                     CC_EINPUT);
+    assert_int_equal(monitoring_end(&f->ctx, cl, f->hss, "someday", "stable", &err),
+                     CC_EINPUT);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM audit"), audits);
+    assert_int_equal(monitoring_get_open(&f->ctx, cl, f->hss, &m, &err), CC_OK);
+
+    assert_int_equal(monitoring_end(&f->ctx, cl, f->hss, TODAY, "moved", &err), CC_OK);
+    assert_int_equal(monitoring_get_open(&f->ctx, cl, f->hss, &m, &err), CC_EINPUT);
+    assert_int_equal(
+        count_where(f,
+                    "SELECT count(*) FROM monitoring WHERE client_id = %lld "
+                    "AND ended_date = '%s' AND end_reason = 'moved'",
+                    (long long)cl, TODAY),
+        1);
+    assert_int_equal(
+        count_where(f, "SELECT active FROM client_state WHERE client_id = %lld",
+                    (long long)cl),
+        0);
+    referral got;
+    assert_int_equal(referral_get(&f->ctx, r, &got, &err), CC_OK);
+    assert_string_equal(got.status, "closed");
+    assert_int_equal(count_where(f,
+                                 "SELECT count(*) FROM audit WHERE action = "
+                                 "'monitoring.end' AND object = 'client:%lld' AND "
+                                 "details = '%s moved'",
+                                 (long long)cl, TODAY),
+                     1);
+    assert_int_equal(monitoring_end(&f->ctx, cl, f->hss, TODAY, "moved", &err),
+                     CC_EINPUT);
+    assert_non_null(strstr(err.msg, "not on light-touch monitoring"));
+}
+
 static void test_episode_day_n_of_m_boundaries(void **state)
 {
     (void)state;
@@ -2104,6 +2164,7 @@ int main(void)
         T(test_hss_moderate_or_low_puts_on_monitoring),
         T(test_high_rescreen_from_monitoring_starts_new_episode),
         T(test_rescreen_on_monitoring_sets_next_rescreen),
+        T(test_monitoring_end),
         T(test_episode_day_n_of_m_boundaries),
         T(test_episode_extension_up_to_program_max),
         T(test_episode_close_goals_met_returns_to_monitoring),
