@@ -355,8 +355,8 @@ static void demo_report(cli *c, const demo_summary *sum)
            DEMO_PASSPHRASE, db, db);
 }
 
-static int parse_demo_numbers(const char *clients, const char *seed, demo_opts *o,
-                              cc_err *err)
+static int parse_demo_numbers(const char *clients, const char *seed, const char *years,
+                              demo_opts *o, cc_err *err)
 {
     char *end;
     memset(o, 0, sizeof *o);
@@ -374,32 +374,41 @@ static int parse_demo_numbers(const char *clients, const char *seed, demo_opts *
             return cc_err_set(err, CC_EUSAGE, "--seed takes a whole number");
         o->seed = v;
     }
+    if (years) {
+        long n = strtol(years, &end, 10);
+        if (*end || n < 1 || n > 20)
+            return cc_err_set(err, CC_EUSAGE, "--years takes 1 to 20");
+        o->years = (int)n;
+    }
     return CC_OK;
 }
 
 static int cmd_demo(cli *c, int argc, char **argv)
 {
     int force = 0, no_tui = 0, rc;
-    const char *clients = NULL, *seed = NULL;
-    const struct cli_opt opts[] = {{"--force", NULL, &force},
-                                   {"--no-tui", NULL, &no_tui},
-                                   {"--clients", &clients, NULL},
-                                   {"--seed", &seed, NULL},
-                                   {NULL, NULL, NULL}};
+    const char *clients = NULL, *seed = NULL, *years = NULL;
+    const struct cli_opt opts[] = {
+        {"--force", NULL, &force},     {"--no-tui", NULL, &no_tui},
+        {"--clients", &clients, NULL}, {"--seed", &seed, NULL},
+        {"--years", &years, NULL},     {NULL, NULL, NULL}};
     demo_opts dopts;
     demo_summary sum;
     cc_err err = {0};
     if (!cli_args(
             argc, argv, opts, NULL, 0, 0,
-            "usage: carecoord demo [--clients N] [--seed S] [--no-tui] [--force]\n"
+            "usage: carecoord demo [--clients N] [--seed S] [--years Y] [--no-tui] "
+            "[--force]\n"
             "Build a demo database of N synthetic clients (default 400) with staff in "
             "teams\nand one account per role, each with the passphrase \"demo\". "
+            "Referrals arrive over\nthe last 240 days, or Y years (default: a region's "
+            "25,000 a year when that is\nlonger); cases that began years ago have "
+            "ended. "
             "Never prompts.\nIn a test build, with CARECOORD_NOW fixed, the same seed gives "
             "the same data.\n--force replaces an existing demo database (never a real "
             "one).\n",
             &rc))
         return rc;
-    if (parse_demo_numbers(clients, seed, &dopts, &err) != CC_OK ||
+    if (parse_demo_numbers(clients, seed, years, &dopts, &err) != CC_OK ||
         (force && replace_demo(c->db_path, &err) != CC_OK))
         return cli_fail(&err);
     if (store_create(c->db_path, "demo-admin", DEMO_PASSPHRASE, &c->sess.st, &err) !=
@@ -450,6 +459,7 @@ const struct cli_command cli_admin_commands[] = {
     {"user", "reset", cmd_user_reset, "user reset NAME",
      "a forgotten passphrase: one-time passphrase"},
     {"passwd", NULL, cmd_passwd, "passwd", "change your passphrase"},
-    {"demo", NULL, cmd_demo, "demo [--clients N] [--seed S]", "build a demo database"},
+    {"demo", NULL, cmd_demo, "demo [--clients N] [--seed S] [--years Y]",
+     "build a demo database"},
     {NULL, NULL, NULL, NULL, NULL},
 };

@@ -154,6 +154,8 @@ typedef struct gen {
                         adding them left every other choice of a seed as it was */
     rng r3;          /* contacts after the twelfth week, record views: the same */
     int64_t today_t; /* the real "now" of the run */
+    int span_days;   /* referrals arrive over this many days before today */
+    int years_of;    /* span_days > DEMO_DAYS: cases also end as over years */
     questionnaire hra;
     program *programs;
     int nprograms;
@@ -626,8 +628,8 @@ static int age_episode(gen *g, const program *p, int64_t eid, int *active, cc_er
             return err->code;
         return age_episode(g, p, eid, active, err);
     }
-    if (r < 35)
-        return CC_OK; /* past target, nobody has closed it yet */
+    if (r < 35 && !(g->years_of && d.day > d.length + 60))
+        return CC_OK; /* past target, nobody has closed it yet (for weeks, not years) */
     int64_t close_t = start_t + (int64_t)(d.length - 1 + rng_int(&g->r, -5, 3)) * DAY;
     at_time(g, close_t);
     date_of(g->ctx.clock, date);
@@ -680,6 +682,18 @@ typedef struct journey {
     coach *owner;
 } journey;
 
+/* A referral nobody could work yet waits; in a demo of years, one that
+ * waited weeks long ago was given up as unreachable. */
+static int still_waiting(gen *g, journey *j, cc_err *err)
+{
+    if (!g->years_of || j->t_ref > g->today_t - 45 * DAY) {
+        g->sum->referrals_open++;
+        return CC_OK;
+    }
+    at_time(g, j->t_ref + (int64_t)rng_int(&g->r3, 14, 40) * DAY);
+    return referral_transition(&g->ctx, j->r.id, "unreachable", NULL, err);
+}
+
 static int early_exit(gen *g, journey *j, int fate, cc_err *err)
 {
     static const char *const why_inel[] = {"lives outside the service area",
@@ -688,16 +702,12 @@ static int early_exit(gen *g, journey *j, int fate, cc_err *err)
     static const char *const why_decl[] = {
         "prefers family to help", "not interested now", "already has a case manager"};
     at_time(g, j->t_ref + DAY);
-    if (fate < 4) {
-        g->sum->referrals_open++;
-        return CC_OK; /* received, waiting to be worked */
-    }
+    if (fate < 4)
+        return still_waiting(g, j, err); /* received, waiting to be worked */
     if (fate < 12 && referral_transition(&g->ctx, j->r.id, "contacted", NULL, err))
         return err->code;
-    if (fate < 8) {
-        g->sum->referrals_open++;
-        return CC_OK;
-    }
+    if (fate < 8)
+        return still_waiting(g, j, err);
     if (fate < 12)
         return referral_transition(&g->ctx, j->r.id, "unreachable", NULL, err);
     if (fate < 16)
@@ -1028,15 +1038,49 @@ static int pillars_and_pam(gen *g, journey *j, cc_err *err)
     return pam_record(&g->ctx, &pr, err);
 }
 
+/* In a demo of years, a case that began long ago has ended as cases do: an
+ * episode a re-screen started is aged like the first, and light touch ends
+ * after months to two years (never before the weeks of contacts). */
+static int age_years(gen *g, journey *j, int64_t again, int *active, cc_err *err)
+{
+    static const char *const reasons[] = {
+        "stable", "stable", "stable",           "stable",      "moved",
+        "died",   "died",   "declined-further", "unreachable", "transferred"};
+    monitoring m;
+    cc_err ignore;
+    int64_t since, end;
+    char iso[24], date[11];
+    if (again && age_episode(g, j->p, again, active, err) != CC_OK)
+        return err->code;
+    if (!*active || !j->owner ||
+        monitoring_get_open(&g->ctx, j->c.id, j->p->id, &m, &ignore) != CC_OK)
+        return CC_OK;
+    snprintf(iso, sizeof iso, "%sT15:00:00Z", m.since_date);
+    if (clock_parse_iso(iso, &since) != 0)
+        return CC_OK;
+    end = since + (int64_t)rng_int(&g->r3, 120, 720) * DAY;
+    if (end < j->t_start + (int64_t)(CONTACT_WEEKS + 1) * 7 * DAY)
+        end = j->t_start + (int64_t)(CONTACT_WEEKS + 1) * 7 * DAY;
+    if (end > g->today_t - DAY)
+        return CC_OK;
+    as_staff(g, j->owner->id, "coach");
+    at_time(g, end);
+    date_of(end, date);
+    if (monitoring_end(&g->ctx, j->c.id, j->p->id, date, PICK(&g->r3, reasons), err))
+        return err->code;
+    *active = 0;
+    return CC_OK;
+}
+
 static int follow(gen *g, journey *j, int64_t eid, cc_err *err)
 {
     int active = 1;
+    int64_t again = 0;
     if (j->p->hospital_id && hospital_events(g, j, err) != CC_OK)
         return err->code;
     if (eid && age_episode(g, j->p, eid, &active, err) != CC_OK)
         return err->code;
     if (active && !strcmp(j->p->code, "hss")) {
-        int64_t again;
         if (rescreen(g, &j->c, j->p, &again, err) != CC_OK)
             return err->code;
         if (again)
@@ -1044,6 +1088,8 @@ static int follow(gen *g, journey *j, int64_t eid, cc_err *err)
     }
     if (log_contacts(g, j->c.id, j->p, j->t_start, g->today_t, err) != CC_OK ||
         complete_tasks(g, j->c.id, g->today_t - DAY, 85, err) != CC_OK)
+        return err->code;
+    if (g->years_of && age_years(g, j, again, &active, err) != CC_OK)
         return err->code;
     if (j->owner) {
         as_staff(g, j->owner->id, "coach");
@@ -1064,7 +1110,7 @@ static int one_client(gen *g, cc_err *err)
     journey j = {0};
     j.p = pick_program(g);
     int fate = rng_int(&g->r, 0, 99);
-    j.t_ref = g->today_t - (int64_t)rng_int(&g->r, 3, 240) * DAY +
+    j.t_ref = g->today_t - (int64_t)rng_int(&g->r, 3, g->span_days) * DAY +
               rng_int(&g->r, 8, 16) * 3600;
     j.t_consent = j.t_ref + (int64_t)rng_int(&g->r, 0, 2) * DAY + 3600;
     int64_t eid = 0;
@@ -1348,6 +1394,13 @@ static int build_batched(gen *g, const demo_opts *opts, cc_err *err)
     return store_nest_end(s, err);
 }
 
+int demo_span_days(const demo_opts *opts)
+{
+    int64_t days = opts->years > 0 ? (int64_t)opts->years * 365
+                                   : (int64_t)opts->clients * 365 / DEMO_PER_YEAR;
+    return days > DEMO_DAYS ? (int)days : DEMO_DAYS;
+}
+
 int demo_build(store *s, const demo_opts *opts, demo_summary *sum, cc_err *err)
 {
     gen g;
@@ -1361,6 +1414,8 @@ int demo_build(store *s, const demo_opts *opts, demo_summary *sum, cc_err *err)
     g.r2.s = opts->seed ^ 0x6a09e667f3bcc908ULL;
     g.r3.s = opts->seed ^ 0xbb67ae8584caa73bULL;
     g.today_t = clock_now();
+    g.span_days = demo_span_days(opts);
+    g.years_of = g.span_days > DEMO_DAYS;
     g.sum = sum;
     /* synchronous stays FULL: each batch's commit is on disk when it returns,
      * as each change would be on its own */

@@ -13,13 +13,19 @@
 #include "store/store.h"
 
 #define DEMO_PASSPHRASE "demo"
-#define DEMO_BATCH      500 /* clients per commit of the build */
+#define DEMO_BATCH      500   /* clients per commit of the build */
+#define DEMO_DAYS       240   /* the shortest span of referrals, in days before today */
+#define DEMO_PER_YEAR   25000 /* a region's referrals a year (DOMAIN.md) */
 
 typedef struct demo_opts {
     int clients;   /* clients in all */
     uint64_t seed; /* PRNG seed */
     int batch;     /* clients per commit: 0 DEMO_BATCH; < 0 every use case its own
                       commit (each use case is atomic either way: store/nest.h) */
+    int years;     /* referrals arrive over this many years before today; 0: over
+                      DEMO_DAYS, or at DEMO_PER_YEAR a year when that is longer.
+                      Past DEMO_DAYS, cases end as they would over years: long-past
+                      episodes are closed and light touch ends (episode.h) */
     /* called after each client (may be NULL): clients done of total */
     int (*progress)(void *arg, int64_t done, int64_t total);
     void *progress_arg;
@@ -41,6 +47,9 @@ void demo_mrn(const char *facility, int64_t seq, char out[DEMO_MRN_BYTES]);
 /* Fill a freshly created store (whose first slot is demo-admin) with staff
  * in teams (1 nurse, 1 scheduler, 6 coaches each), one account per role
  * with the passphrase "demo", and opts->clients clients. */
+/* The span of referral dates, in days, that opts asks for. */
+int demo_span_days(const demo_opts *opts);
+
 int demo_build(store *s, const demo_opts *opts, demo_summary *sum, cc_err *err);
 
 #endif
