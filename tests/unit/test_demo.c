@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include <sqlite3.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -488,6 +489,68 @@ static int cmp_str(const void *a, const void *b)
 
 /* 300,000 clients at one facility get 300,000 different MRNs, each "MRN"
  * and 7 digits. */
+/* A demo of ten years has a region's shape: referrals from ten years ago
+ * to today, and nothing left open from long ago that a site would have
+ * closed (an episode weeks past its target, light touch past two years, a
+ * referral never worked), while today's cases are still open. */
+static long long count_of(store *s, const char *sql, const char *today)
+{
+    sqlite3_stmt *st;
+    long long n = -1;
+    assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void test_ten_years(void **state)
+{
+    (void)state;
+    built b = {0};
+    cc_err err = {0};
+    demo_opts o = {.clients = 1500, .seed = 5, .years = 10};
+    char today[11];
+    assert_int_equal(demo_span_days(&o), 3650);
+    b.dir = tu_tmpdir();
+    b.db = tu_path(b.dir, "demo.db");
+    b.s = tu_create(b.db);
+    if (demo_build(b.s, &o, &b.sum, &err) != CC_OK)
+        fail_msg("demo_build: %s", err.msg);
+    cc_ctx ctx = ctx_system(b.s);
+    ctx_today(&ctx, today);
+    assert_true(count_of(b.s,
+                         "SELECT count(*) FROM referral WHERE received_date < "
+                         "date(?1, '-3000 days')",
+                         today) > 100);
+    assert_int_equal(
+        count_of(b.s,
+                 "SELECT count(*) FROM monitoring WHERE ended_date IS NULL "
+                 "AND since_date < date(?1, '-722 days')",
+                 today),
+        0);
+    assert_int_equal(
+        count_of(b.s,
+                 "SELECT count(*) FROM episode WHERE closed_date IS NULL AND "
+                 "julianday(?1) - julianday(start_date) + 1 > target_days "
+                 "+ extended_days + 60",
+                 today),
+        0);
+    assert_int_equal(
+        count_of(b.s,
+                 "SELECT count(*) FROM referral WHERE status IN ('received', "
+                 "'contacted') AND received_date < date(?1, '-45 days')",
+                 today),
+        0);
+    assert_true(tu_int(b.s, "SELECT count(*) FROM monitoring WHERE end_reason IS NOT "
+                            "NULL") > 100);
+    long long active =
+        tu_int(b.s, "SELECT count(*) FROM client_state WHERE active = 1");
+    assert_true(active > 20 && active < 1500 / 4);
+    built_free(&b);
+}
+
 static void test_mrn_unique_per_facility(void **state)
 {
     (void)state;
@@ -550,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_csv_matches_jsonl),
         cmocka_unit_test(test_batched_equals_unbatched),
         cmocka_unit_test(test_batch_use_case_atomic),
+        cmocka_unit_test(test_ten_years),
         cmocka_unit_test(test_mrn_unique_per_facility),
         cmocka_unit_test(test_mrn_looks_random),
     };
