@@ -9,7 +9,7 @@
  * caseloads and worklists and opens by id only (client.merged_into); nothing
  * more may be written to it. Audit entries keep their text: the merge is
  * audited on both ids, and reports that read the audit by client follow the
- * merges (MERGE_CLIENT_OBJECTS).
+ * merges (MERGE_CLIENT_IDS).
  */
 #ifndef CC_MERGE_H
 #define CC_MERGE_H
@@ -21,13 +21,13 @@
 /* How many kinds of row a merge moves. */
 #define MERGE_KINDS 14
 
-/* SQL: the audit objects ('client:N') of client ID (an SQL expression) and
- * of every record merged into it, directly or through another, while the
- * merge stands. */
-#define MERGE_CLIENT_OBJECTS(ID)                                                       \
+/* SQL: client ID (an SQL expression) and every record merged into it,
+ * directly or through another, while the merge stands: what an audit
+ * entry's client_id (schema 0019) is compared with. */
+#define MERGE_CLIENT_IDS(ID)                                                           \
     "(WITH RECURSIVE merged_in (cid) AS (SELECT " ID " UNION SELECT m.retired_id "     \
     "FROM client_merge m JOIN merged_in ON m.survivor_id = merged_in.cid WHERE "       \
-    "m.undone_at IS NULL) SELECT 'client:' || cid FROM merged_in)"
+    "m.undone_at IS NULL) SELECT cid FROM merged_in)"
 
 /* One record as the review shows it. */
 typedef struct merge_side {

@@ -195,8 +195,8 @@ static const char stale_sql[] =
                                                                                                                                                                   "JOIN organization o ON o.id = x.org WHERE x.acts <> '' "
 
 /* Views of the record (or of one merged into it) by the audit. */
-#define CONSENT_OBJECTS MERGE_CLIENT_OBJECTS("k.client_id")
-#define REVOKED_OBJECTS MERGE_CLIENT_OBJECTS("x.cid")
+#define CONSENT_OBJECTS MERGE_CLIENT_IDS("k.client_id")
+#define REVOKED_OBJECTS MERGE_CLIENT_IDS("x.cid")
 
 /* SQL: the recipients release K (of client C, revoked on DAY) lost: those
  * no other release names on that day (a release narrowed by one recipient
@@ -208,7 +208,7 @@ static const char stale_sql[] =
 
 /* A view after revocation x that no later participation consent covers. */
 #define UNCURED_VIEW                                                                   \
-    "EXISTS (SELECT 1 FROM audit a WHERE a.object IN " REVOKED_OBJECTS " AND "         \
+    "EXISTS (SELECT 1 FROM audit a WHERE a.client_id IN " REVOKED_OBJECTS " AND "      \
     "+a.action = 'client.view' AND a.at >= x.after_at AND a.at < ?11 AND NOT EXISTS "  \
     "(SELECT 1 FROM consent k2 WHERE k2.client_id = x.cid AND k2.kind = "              \
     "'participation' AND k2.decision = 'granted' AND k2.signed_date > x.revoked AND "  \
@@ -232,7 +232,7 @@ static const char stale_sql[] =
     ", x.kind || coalesce(' ' || x.codes, '') || '; after it: ' || " COUNTED("x.views", "view") " || ', ' || " COUNTED(                           \
         "x.disclosures",                                                                                                                          \
         "disclosure") ", x.revoked FROM "                                                                                                         \
-                      "(SELECT x.*, (SELECT count(*) FROM audit a WHERE a.object IN " REVOKED_OBJECTS                                             \
+                      "(SELECT x.*, (SELECT count(*) FROM audit a WHERE a.client_id IN " REVOKED_OBJECTS                                          \
                       " AND +a.action = 'client.view' AND a.at >= x.after_at AND a.at < ?11) AS views, "                                          \
                       "(SELECT count(*) FROM disclosure d WHERE d.client_id = x.cid AND d.at >= "                                                 \
                       "x.after_at AND d.at < ?11 AND (x.kind = 'participation' OR d.organization_id IN " LOST                                     \
@@ -247,18 +247,18 @@ static const char stale_sql[] =
 
 /* Each view in the period after a participation consent's revocation that
  * no later participation consent covers. */
-#define VIEWED_AFTER_REVOCATION                                                                 \
-    "SELECT 'VIOLATION: viewed after revocation', k.client_id, " CLIENT_NAME                    \
-    ", " STAFF_NAME(                                                                            \
-        "s") " || ' ' || a.details, date(a.at, 'localtime') FROM consent k "                    \
-             "JOIN client c ON c.id = k.client_id JOIN audit a ON a.object IN " CONSENT_OBJECTS \
-             " AND +a.action = 'client.view' AND a.at >= max(?10, " DAY_AFTER(                  \
-                 "k.revoked_date") ") AND a.at < ?11 JOIN staff s ON s.id = a.staff_id WHERE "  \
-                                   "k.kind = 'participation' AND k.revoked_date IS NOT NULL "   \
-                                   "AND NOT EXISTS (SELECT 1 FROM consent k2 WHERE "            \
-                                   "k2.client_id = k.client_id AND k2.kind = 'participation' "  \
-                                   "AND k2.decision = 'granted' AND k2.signed_date > "          \
-                                   "k.revoked_date AND k2.signed_date <= date(a.at, "           \
+#define VIEWED_AFTER_REVOCATION                                                                    \
+    "SELECT 'VIOLATION: viewed after revocation', k.client_id, " CLIENT_NAME                       \
+    ", " STAFF_NAME(                                                                               \
+        "s") " || ' ' || a.details, date(a.at, 'localtime') FROM consent k "                       \
+             "JOIN client c ON c.id = k.client_id JOIN audit a ON a.client_id IN " CONSENT_OBJECTS \
+             " AND +a.action = 'client.view' AND a.at >= max(?10, " DAY_AFTER(                     \
+                 "k.revoked_date") ") AND a.at < ?11 JOIN staff s ON s.id = a.staff_id WHERE "     \
+                                   "k.kind = 'participation' AND k.revoked_date IS NOT NULL "      \
+                                   "AND NOT EXISTS (SELECT 1 FROM consent k2 WHERE "               \
+                                   "k2.client_id = k.client_id AND k2.kind = 'participation' "     \
+                                   "AND k2.decision = 'granted' AND k2.signed_date > "             \
+                                   "k.revoked_date AND k2.signed_date <= date(a.at, "              \
                                    "'localtime')) "
 
 /* Disclosures of the period that no release naming the recipient covered. */
@@ -318,18 +318,18 @@ static const char disclosures_sql[] =
  * merged into it, merge.h; the disclosures moved with the merge), by staff
  * member, or all of it by action. The others' "+a.action" keeps the
  * planner off the action index. */
-#define ACCESS_OBJECTS MERGE_CLIENT_OBJECTS("?7")
+#define ACCESS_OBJECTS MERGE_CLIENT_IDS("?7")
 #define ACCESS_ACTIONS "IN ('client.view', 'client.view.refused', 'break-glass')"
 #define ACCESS_SELECT                                                                  \
     "SELECT strftime('%Y-%m-%dT%H:%M', a.at, 'localtime') AS at, " STAFF_NAME(         \
-        "s") " AS staff, substr(a.object, 8) AS client, CASE a.action WHEN "           \
+        "s") " AS staff, a.client_id AS client, CASE a.action WHEN "                   \
              "'client.view' THEN 'view' WHEN 'client.view.refused' THEN 'refused' "    \
              "ELSE a.action END AS action, a.details AS part FROM audit a JOIN staff " \
              "s ON s.id = a.staff_id WHERE a.at >= ?10 AND a.at < ?11 AND "
 static const char access_sql[] =
     ACCESS_SELECT "a.action " ACCESS_ACTIONS " ORDER BY a.seq";
 static const char access_client_sql[] =
-    ACCESS_SELECT "+a.action " ACCESS_ACTIONS " AND a.object IN " ACCESS_OBJECTS
+    ACCESS_SELECT "+a.action " ACCESS_ACTIONS " AND a.client_id IN " ACCESS_OBJECTS
                   " AND (?9 = '' OR s.login = ?9) ORDER BY a.seq";
 static const char access_staff_sql[] =
     ACCESS_SELECT "+a.action " ACCESS_ACTIONS " AND a.staff_id = (SELECT id FROM staff "
@@ -406,12 +406,12 @@ static const char unassigned_page_sql[] =
  * client (the record, one merged into it, or the client's own rows) from
  * the grant to its expiry, the break-glass itself aside: "N: view summary,
  * view tasks, task.add" in the order first done, or "nothing". */
-#define UNDER_GRANT                                                                      \
-    "(SELECT CASE count(*) WHEN 0 THEN 'nothing' ELSE count(*) || ': ' || "              \
-    "replace(group_concat(DISTINCT u.what), ',', ', ') END FROM (SELECT CASE "           \
-    "a.action WHEN 'client.view' THEN 'view ' || a.details ELSE a.action END AS what "   \
-    "FROM audit a WHERE a.staff_id = g.staff_id AND a.at >= g.granted_at AND a.at < "    \
-    "g.expires_at AND a.action <> 'break-glass' AND (a.object IN " MERGE_CLIENT_OBJECTS( \
+#define UNDER_GRANT                                                                     \
+    "(SELECT CASE count(*) WHEN 0 THEN 'nothing' ELSE count(*) || ': ' || "             \
+    "replace(group_concat(DISTINCT u.what), ',', ', ') END FROM (SELECT CASE "          \
+    "a.action WHEN 'client.view' THEN 'view ' || a.details ELSE a.action END AS what "  \
+    "FROM audit a WHERE a.staff_id = g.staff_id AND a.at >= g.granted_at AND a.at < "   \
+    "g.expires_at AND a.action <> 'break-glass' AND (a.client_id IN " MERGE_CLIENT_IDS( \
         "g.client_id") " OR a.object IN " CLIENT_ROW_OBJECTS("g.client_id") ") ORDER BY a.seq) u)"
 
 /* Break-glass grants of the period, those not reviewed first, newest first,

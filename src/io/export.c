@@ -436,8 +436,8 @@ static const struct export_kind {
      "AS "
      "reviewed_by, g.review_note FROM access_grant g JOIN staff s ON s.id = g.staff_id "
      "LEFT JOIN staff r ON r.id = g.reviewed_by UNION ALL SELECT CASE a.action WHEN "
-     "'client.view' THEN 'view' ELSE 'refused' END, a.seq, a.at, s.login, CAST(substr("
-     "a.object, 8) AS INTEGER), a.details, NULL, NULL, NULL, NULL FROM audit a JOIN "
+     "'client.view' THEN 'view' ELSE 'refused' END, a.seq, a.at, s.login, "
+     "a.client_id, a.details, NULL, NULL, NULL, NULL FROM audit a JOIN "
      "staff "
      "s ON s.id = a.staff_id WHERE a.action IN ('client.view', 'client.view.refused') "
      "ORDER BY 3, 2",

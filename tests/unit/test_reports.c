@@ -1678,7 +1678,7 @@ static void check_plans(fixture *f)
 {
     opts one = {.client = 1}, by_staff = {.staff = "coach-a1"}, seven = {.client = 7};
     assert_searches(plan(f, "sup1", "access", &one),
-                    "audit_object_at (object=? AND at>? AND at<?)");
+                    "audit_client_at (client_id=? AND at>? AND at<?)");
     assert_searches(plan(f, "sup1", "access", &by_staff),
                     "audit_staff_at (staff_id=? AND at>? AND at<?)");
     /* All of it: by action, or (as at scale) each staff member's by time. */
@@ -1697,10 +1697,12 @@ static void check_plans(fixture *f)
     const char *c = plan(f, "sup1", "consent", NULL);
     assert_null(strstr(c, "SCAN a"));
     assert_null(strstr(c, "AUTOMATIC"));
-    assert_non_null(strstr(c, "SEARCH a USING INDEX audit_object_at (object=? AND "));
+    assert_non_null(
+        strstr(c, "SEARCH a USING INDEX audit_client_at (client_id=? AND "));
 }
 
-/* The access log by client and by staff member, all of it, the grants'
+/* The access log by client (the audit's client_id column, schema 0019, not
+ * a string built per query) and by staff member, all of it, the grants'
  * review and the accounting of disclosures search indexes with the period
  * as bound instants, as the planner sees the fixture... */
 static void test_audit_reads_by_index(void **state)
@@ -1718,6 +1720,7 @@ static void test_audit_reads_by_index_at_scale(void **state)
     tu_exec(f->s, "DELETE FROM sqlite_stat1 WHERE tbl IN ('audit', 'access_grant')");
     tu_exec(f->s, "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES "
                   "('audit', 'audit_object_at', '10000000 40 2'), "
+                  "('audit', 'audit_client_at', '6000000 40 2'), "
                   "('audit', 'audit_staff_at', '10000000 20000 4'), "
                   "('audit', 'audit_action_at', '10000000 250000 3'), "
                   "('access_grant', 'access_grant_granted', '20000 1'), "
