@@ -10,10 +10,11 @@
  *
  * A process killed in the middle leaves nothing behind that the next open
  * does not clean (store_finish_rekey): the rekey's copy, a key file's
- * temporary (<db>.keys.tmp), and a backup's partial copy. A backup names
+ * temporary (<db>.keys.tmp), and a backup's or VACUUM INTO's partial copy
+ * (both write DEST.tmp and rename it over DEST). A copy names
  * its destination in a marker beside the database (<db>.backup-<hex>),
  * locked (flock) while it runs and removed when it is done; a marker nobody
- * holds is a backup that died, whose partial files (DEST.tmp, DEST.keys.tmp,
+ * holds is a copy that died, whose partial files (DEST.tmp, DEST.keys.tmp,
  * DEST.keys without DEST) are removed.
  */
 #include "maint.h"
@@ -328,9 +329,61 @@ static void markers_resolve(store *s)
     closedir(d);
 }
 
-/* The copy itself: DEST.tmp, DEST.keys, then the rename (the commit
- * point). */
-static int backup_copy(store *s, const char *full, cc_err *err)
+/* Writes a fresh copy of s into tmp under the database id id, synced. */
+typedef int (*copy_fn)(store *s, const char *tmp, const uint8_t id[VFS_DBID_BYTES],
+                       cc_err *err);
+
+/* A backup's copy: the backup API, page by page, with progress. */
+static int backup_write(store *s, const char *tmp, const uint8_t id[VFS_DBID_BYTES],
+                        cc_err *err)
+{
+    return copy_to(s, tmp, id, store_master(s), err);
+}
+
+/* A compacted copy: VACUUM INTO, the key attached to tmp while it runs. */
+static int vacuum_write(store *s, const char *tmp, const uint8_t id[VFS_DBID_BYTES],
+                        cc_err *err)
+{
+    uint8_t *pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES);
+    sqlite3_stmt *st;
+    if (!pk)
+        return cc_err_set(err, CC_EDATA, "out of memory");
+    if (store_precreate(tmp, err) != CC_OK) { /* group-rw, as a backup's */
+        sodium_free(pk);
+        return err->code;
+    }
+    store_page_key(store_master(s), pk);
+    vfs_key_attach(tmp, id, pk);
+    sodium_free(pk);
+    sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 1); /* VACUUM INTO attaches */
+    vfs_clear_error();
+    int rc = sqlite3_prepare_v2(s->db, "VACUUM INTO ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 0);
+    vfs_key_detach(tmp);
+    if (rc != SQLITE_DONE && rc != SQLITE_OK)
+        return store_fail(s, rc, "VACUUM INTO", err);
+    return sync_file_and_dir(tmp, err);
+}
+
+/* A kind of copy: its name in messages, its audit actions, its writer. */
+typedef struct copy_kind {
+    const char *what, *action, *failed;
+    copy_fn write;
+} copy_kind;
+
+static const copy_kind BACKUP = {"backup", "store.backup", "store.backup_failed",
+                                 backup_write};
+static const copy_kind VACUUM = {"copy", "store.vacuum_into",
+                                 "store.vacuum_into_failed", vacuum_write};
+
+/* The copy itself: DEST.tmp (by k's writer), DEST.keys, then the rename
+ * (the commit point). On failure nothing of it is left. */
+static int copy_staged(store *s, const char *full, const copy_kind *k, cc_err *err)
 {
     char tmp[4200], keys[4200];
     uint8_t id[VFS_DBID_BYTES];
@@ -338,14 +391,13 @@ static int backup_copy(store *s, const char *full, cc_err *err)
     remove_with_sidecars(tmp);
     randombytes_buf(id, sizeof id);
     snprintf(keys, sizeof keys, "%s.keys", full);
-    if (copy_to(s, tmp, id, store_master(s), err) != CC_OK ||
-        copy_keys(s, id, full, err) != CC_OK) {
+    if (k->write(s, tmp, id, err) != CC_OK || copy_keys(s, id, full, err) != CC_OK) {
         unlink(keys); /* refuse_dest saw none: any there is ours */
         remove_with_sidecars(tmp);
         return err->code;
     }
     if (rename(tmp, full) != 0) {
-        cc_err_set(err, CC_EDATA, "cannot rename backup into %s: %s", full,
+        cc_err_set(err, CC_EDATA, "cannot rename %s into %s: %s", k->what, full,
                    strerror(errno));
         unlink(keys);
         remove_with_sidecars(tmp);
@@ -355,55 +407,33 @@ static int backup_copy(store *s, const char *full, cc_err *err)
     return CC_OK;
 }
 
-int store_backup(store *s, const char *dest, cc_err *err)
+/* A copy of s at dest, under a marker a later open can tell from a dead
+ * one, audited before it runs (the copy carries its entry) and, if it
+ * fails, after. */
+static int copy_marked(store *s, const char *dest, const copy_kind *k, cc_err *err)
 {
     char full[4096], marker[4200];
     int fd;
     if (vfs_full_path(dest, full, sizeof full) != SQLITE_OK)
-        return cc_err_set(err, CC_EUSAGE, "cannot use backup path %s", dest);
+        return cc_err_set(err, CC_EUSAGE, "cannot use %s path %s", k->what, dest);
     if (refuse_dest(full, err) != CC_OK ||
         marker_make(s, full, marker, sizeof marker, &fd, err) != CC_OK)
         return err->code;
-    int rc = audit_copy(s, "store.backup", full, err); /* the copy carries it */
-    if (rc == CC_OK && (rc = backup_copy(s, full, err)) != CC_OK)
-        audit_failure(s, "store.backup_failed", err);
+    int rc = audit_copy(s, k->action, full, err); /* the copy carries it */
+    if (rc == CC_OK && (rc = copy_staged(s, full, k, err)) != CC_OK)
+        audit_failure(s, k->failed, err);
     marker_drop(marker, fd);
     return rc;
 }
 
+int store_backup(store *s, const char *dest, cc_err *err)
+{
+    return copy_marked(s, dest, &BACKUP, err);
+}
+
 int store_vacuum_into(store *s, const char *dest, cc_err *err)
 {
-    char full[4096];
-    uint8_t id[VFS_DBID_BYTES], *pk;
-    sqlite3_stmt *st;
-    if (vfs_full_path(dest, full, sizeof full) != SQLITE_OK)
-        return cc_err_set(err, CC_EUSAGE, "cannot use path %s", dest);
-    if (refuse_dest(full, err) != CC_OK)
-        return err->code;
-    randombytes_buf(id, sizeof id);
-    if (!(pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES)))
-        return cc_err_set(err, CC_EDATA, "out of memory");
-    store_page_key(store_master(s), pk);
-    vfs_key_attach(full, id, pk);
-    sodium_free(pk);
-    sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 1); /* VACUUM INTO attaches */
-    vfs_clear_error();
-    int rc = sqlite3_prepare_v2(s->db, "VACUUM INTO ?1", -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, full, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-    }
-    sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 0);
-    vfs_key_detach(full);
-    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
-        store_fail(s, rc, "VACUUM INTO", err);
-        remove_with_sidecars(full);
-        return err->code;
-    }
-    if (copy_keys(s, id, full, err) != CC_OK || sync_file_and_dir(full, err) != CC_OK)
-        return err->code;
-    return audit_copy(s, "store.vacuum_into", full, err);
+    return copy_marked(s, dest, &VACUUM, err);
 }
 
 /* ---- rekey ------------------------------------------------------------- */

@@ -37,7 +37,9 @@ int64_t store_lock_byte_page(int page_size);
  * keep working. Refuses to overwrite. */
 int store_backup(store *s, const char *dest, cc_err *err);
 
-/* The same through VACUUM INTO (a compacted copy). */
+/* The same through VACUUM INTO (a compacted copy): written to DEST.tmp,
+ * synced, renamed over dest, so dest is whole or absent; a copy killed
+ * part-way leaves DEST.tmp, which the next open of s's database removes. */
 int store_vacuum_into(store *s, const char *dest, cc_err *err);
 
 /* Re-encrypt every page under a new master key, sealed to every existing
