@@ -307,26 +307,25 @@ static int restore_login(cli *c, const char *staged, const char *backup,
 static int restore_run(cli *c, const char *backup, const char *to, int force,
                        store_restore_info *info, audit_anchor *head, cc_err *err)
 {
-    char staged[4200];
+    store_restore_run run;
     progress bar;
-    snprintf(staged, sizeof staged, "%s.restore", to);
     if (store_restore_refuse(to, force, err) != CC_OK ||
         cli_resolve_login(c, err) != CC_OK)
         return err->code;
     if (!(c->pass = pass_read(c, "Passphrase: ", err)))
         return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
-    progress_start(&bar, "restoring", 0);
-    int rc = store_restore_stage(backup, c->login, c->pass, staged, info, progress_cb,
-                                 &bar, err);
-    progress_done(&bar);
-    if (rc != CC_OK)
-        return rc;
-    if (restore_login(c, staged, backup, head, err) != CC_OK ||
-        store_restore_commit(staged, to, force, head, err) != CC_OK) {
-        store_restore_discard(staged);
+    if (store_restore_begin(to, &run, err) != CC_OK)
         return err->code;
-    }
-    return CC_OK;
+    progress_start(&bar, "restoring", 0);
+    int rc = store_restore_stage(backup, c->login, c->pass, run.staged, info,
+                                 progress_cb, &bar, err);
+    progress_done(&bar);
+    if (rc == CC_OK)
+        rc = restore_login(c, run.staged, backup, head, err);
+    if (rc == CC_OK)
+        rc = store_restore_commit(run.staged, to, force, head, err);
+    store_restore_end(&run); /* the staged copy goes if it is still there */
+    return rc;
 }
 
 static int cmd_restore(cli *c, int argc, char **argv)

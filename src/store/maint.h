@@ -59,6 +59,26 @@ typedef struct store_restore_info {
     char head_at[32];  /* the time of its last entry: the backup's date */
 } store_restore_info;
 
+/* A restore to a path while it runs: the staged copy it writes beside the
+ * target and the locked marker that tells a later open of the target the
+ * restore is alive (so its staged copy is kept) or dead (removed). */
+typedef struct store_restore_run {
+    char to[4096];     /* the target, as a full path */
+    char staged[4200]; /* <to>.restore */
+    char marker[4300]; /* <to>.restore-<hex> */
+    int fd;            /* holds the marker's lock; -1 when ended */
+} store_restore_run;
+
+/* Start a restore to to: name its staged copy (run->staged) and hold its
+ * marker until store_restore_end. CC_EBUSY if another restore to to is
+ * running. A restore that dies before its end leaves a staged copy that
+ * the next open of to removes. */
+int store_restore_begin(const char *to, store_restore_run *run, cc_err *err);
+
+/* End a restore run (done or failed): its staged copy, if still there, and
+ * its marker are removed. */
+void store_restore_end(store_restore_run *run);
+
 /* Open the backup at backup read-only as login, authenticate every page,
  * run SQLite's integrity check and verify its audit chain; only then copy
  * it to staged (and staged.keys) under a new database id. Any failure is
