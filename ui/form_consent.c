@@ -305,16 +305,21 @@ static void consent_changed(app *a, form *fm)
 view *form_consent_new(app *a, int64_t client_id)
 {
     char name[140];
+    int active;
+    cc_err err = {0};
     if (!may_change(a, client_id))
         return NULL;
+    if (consent_participation_check(&a->ctx, client_id, &active, &err) != CC_OK) {
+        app_status(a, 1, "%s", err.msg);
+        return NULL;
+    }
     consent_form *cf = (consent_form *)form_alloc(sizeof *cf, "consent", a);
     if (!cf)
         return NULL;
     form *fm = &cf->fm;
     form_client_name(a, client_id, name, sizeof name);
     snprintf(cf->title, sizeof cf->title, " Consent of %s: participation %s", name,
-             consent_participation_active(&a->ctx, client_id) ? "active"
-                                                              : "not active");
+             active ? "active" : "not active");
     fm->title = cf->title;
     fm->client_id = client_id;
     fm->n = 6;

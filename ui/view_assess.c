@@ -208,7 +208,12 @@ view *view_assessment_new(app *a, int64_t client_id)
     int64_t program_id;
     if (!may_change(a, client_id))
         return NULL;
-    if (!consent_participation_active(&a->ctx, client_id)) {
+    int consented;
+    if (consent_participation_check(&a->ctx, client_id, &consented, &err) != CC_OK) {
+        app_status(a, 1, "%s", err.msg);
+        return NULL;
+    }
+    if (!consented) {
         app_status(a, 1, "record the client's participation consent first (C)");
         return NULL;
     }

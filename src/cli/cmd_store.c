@@ -11,9 +11,9 @@
 
 #include "cli.h"
 #include "core/access.h"
+#include "core/verify.h"
 #include "store/audit.h"
 #include "store/maint.h"
-#include "util/clock.h"
 #include "util/progress.h"
 
 /* Show s's long operations on a bar labelled label. */
@@ -176,19 +176,6 @@ static int pick_anchor(cli *c, const char *path, audit_anchor *a, char *desc, si
     return 1;
 }
 
-/* Where an incremental verification starts: the point the last intact one
- * reached (1, desc says which), or none yet (0: the whole chain), -1 error. */
-static int pick_start(cli *c, audit_anchor *from, char *desc, size_t n, cc_err *err)
-{
-    char at[32];
-    int r = audit_verified_get(c->sess.st, from, at, err);
-    if (r == 1)
-        snprintf(desc, n, "entry %lld (verified %s)", (long long)from->seq, at);
-    else if (r == 0)
-        fprintf(stderr, "no verification recorded yet: verifying the whole chain\n");
-    return r;
-}
-
 /* "N entries in S s (R entries/s)" of a run that took ms milliseconds. */
 static void print_rate(int64_t entries, int64_t ms)
 {
@@ -226,12 +213,12 @@ static int cmd_audit_verify(cli *c, int argc, char **argv)
     const struct cli_opt opts[] = {{"--anchor", &anchor_path, NULL},
                                    {"--incremental", NULL, &incremental},
                                    {NULL, NULL, NULL}};
-    audit_anchor anchor, from;
-    audit_result res;
+    audit_anchor anchor;
+    verify_result res;
     progress bar;
     char desc[4400], start[96] = "";
     cc_err err = {0};
-    int rc, use, inc = 0;
+    int rc, use;
     if (!cli_args(
             argc, argv, opts, NULL, 0, 0,
             "usage: carecoord audit verify [--anchor FILE] [--incremental]\nRecompute "
@@ -245,25 +232,25 @@ static int cmd_audit_verify(cli *c, int argc, char **argv)
         return rc;
     if ((anchor_path && read_anchor(anchor_path, &anchor, &err) != CC_OK) ||
         cli_open(c, "audit.verify", 0, &err) != CC_OK ||
-        (use = pick_anchor(c, anchor_path, &anchor, desc, sizeof desc, &err)) < 0 ||
-        (incremental && (inc = pick_start(c, &from, start, sizeof start, &err)) < 0))
+        (use = pick_anchor(c, anchor_path, &anchor, desc, sizeof desc, &err)) < 0)
         return cli_fail(&err);
+    const verify_opts o = {incremental, use ? &anchor : NULL, progress_cb, &bar};
     progress_start(&bar, "verifying", 0);
-    int64_t t0 = clock_mono_ms();
-    rc = audit_verify_from(c->sess.st, inc ? &from : NULL, use ? &anchor : NULL, &res,
-                           progress_cb, &bar, &err);
-    int64_t ms = clock_mono_ms() - t0;
+    rc = verify_audit(&c->sess.ctx, &o, &res, &err);
     progress_done(&bar);
     if (rc != CC_OK)
         return cli_fail(&err);
-    rc = verify_report(&res, use, anchor_path != NULL, desc, start);
-    print_rate(res.entries, ms);
-    if (rc != CC_OK || res.head.seq == 0)
+    if (res.from_point)
+        snprintf(start, sizeof start, "entry %lld (verified %s)",
+                 (long long)res.start.seq, res.start_at);
+    else if (incremental)
+        fprintf(stderr, "no verification recorded yet: verifying the whole chain\n");
+    rc = verify_report(&res.chain, use, anchor_path != NULL, desc, start);
+    print_rate(res.chain.entries, res.ms);
+    if (rc != CC_OK || !res.recorded)
         return rc;
-    if (audit_verified_record(c->sess.st, &res.head, inc, &err) != CC_OK)
-        return cli_fail(&err);
     printf("recorded as verified: entry %lld (where --incremental starts next)\n",
-           (long long)res.head.seq);
+           (long long)res.chain.head.seq);
     return CC_OK;
 }
 
@@ -307,26 +294,25 @@ static int restore_login(cli *c, const char *staged, const char *backup,
 static int restore_run(cli *c, const char *backup, const char *to, int force,
                        store_restore_info *info, audit_anchor *head, cc_err *err)
 {
-    char staged[4200];
+    store_restore_run run;
     progress bar;
-    snprintf(staged, sizeof staged, "%s.restore", to);
     if (store_restore_refuse(to, force, err) != CC_OK ||
         cli_resolve_login(c, err) != CC_OK)
         return err->code;
     if (!(c->pass = pass_read(c, "Passphrase: ", err)))
         return err->code ? err->code : cc_err_set(err, CC_EDATA, "out of memory");
-    progress_start(&bar, "restoring", 0);
-    int rc = store_restore_stage(backup, c->login, c->pass, staged, info, progress_cb,
-                                 &bar, err);
-    progress_done(&bar);
-    if (rc != CC_OK)
-        return rc;
-    if (restore_login(c, staged, backup, head, err) != CC_OK ||
-        store_restore_commit(staged, to, force, head, err) != CC_OK) {
-        store_restore_discard(staged);
+    if (store_restore_begin(to, &run, err) != CC_OK)
         return err->code;
-    }
-    return CC_OK;
+    progress_start(&bar, "restoring", 0);
+    int rc = store_restore_stage(backup, c->login, c->pass, run.staged, info,
+                                 progress_cb, &bar, err);
+    progress_done(&bar);
+    if (rc == CC_OK)
+        rc = restore_login(c, run.staged, backup, head, err);
+    if (rc == CC_OK)
+        rc = store_restore_commit(run.staged, to, force, head, err);
+    store_restore_end(&run); /* the staged copy goes if it is still there */
+    return rc;
 }
 
 static int cmd_restore(cli *c, int argc, char **argv)

@@ -454,7 +454,10 @@ static int do_record(cc_ctx *ctx, void *arg, cc_err *err)
         client_get(ctx, a->client_id, &c, err) != CC_OK ||
         program_get(ctx, a->program_id, &p, err) != CC_OK)
         return err->code;
-    if (!consent_participation_active(ctx, a->client_id))
+    int consented;
+    if (consent_participation_check(ctx, a->client_id, &consented, err) != CC_OK)
+        return err->code;
+    if (!consented)
         return cc_err_set(
             err, CC_EINPUT,
             "no assessment without active participation consent (client %lld)",

@@ -332,28 +332,38 @@ int consent_revoke_recipient(cc_ctx *ctx, int64_t id, int64_t org_id, const char
     return ctx_txn(ctx, do_narrow, &a, err);
 }
 
-int consent_participation_active(cc_ctx *ctx, int64_t client_id)
+int consent_participation_check(cc_ctx *ctx, int64_t client_id, int *active,
+                                cc_err *err)
 {
-    cc_err err;
     consent c;
     char today[11];
-    int found = 0;
+    *active = 0;
     sqlite3_stmt *st =
         ctx_prepare(ctx,
                     "SELECT " CONSENT_COLS " FROM consent WHERE client_id = "
                     "?1 AND kind = 'participation' ORDER BY signed_date "
                     "DESC, id DESC LIMIT 1",
-                    &err);
+                    err);
     if (!st)
-        return 0;
+        return err->code;
     sqlite3_bind_int64(st, 1, client_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
         row_to_consent(st, &c);
-        found = 1;
-    }
     ctx_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(ctx->st, rc, "reading participation consent", err);
     ctx_today(ctx, today);
-    return found && consent_state(&c, today) <= CONSENT_EXPIRING;
+    *active = rc == SQLITE_ROW && consent_state(&c, today) <= CONSENT_EXPIRING;
+    return CC_OK;
+}
+
+int consent_participation_active(cc_ctx *ctx, int64_t client_id)
+{
+    cc_err err = {0};
+    int active = 0;
+    consent_participation_check(ctx, client_id, &active, &err);
+    return active;
 }
 
 /* "Name (CODE)" of an organization, for messages. */

@@ -75,8 +75,14 @@ int consent_revoke_recipient(cc_ctx *ctx, int64_t id, int64_t org_id, const char
 /* Read one consent with its recipients. */
 int consent_get(cc_ctx *ctx, int64_t id, consent *out, cc_err *err);
 
-/* True if the client's latest participation record is a grant that is
- * active (or expiring) today. */
+/* Whether the client's latest participation record is a grant that is
+ * active (or expiring) today: *active 1 or 0. CC_OK, or the error that
+ * stopped the read (then *active is 0 and means nothing). */
+int consent_participation_check(cc_ctx *ctx, int64_t client_id, int *active,
+                                cc_err *err);
+
+/* consent_participation_check without its error: a failed read looks like
+ * no consent. Only for the callers not yet converted (episode.c, demo.c). */
 int consent_participation_active(cc_ctx *ctx, int64_t client_id);
 
 /* CC_OK if an active release consent of the client names organization

@@ -232,7 +232,12 @@ static int check_transition(cc_ctx *ctx, const referral *r, const char *to,
         return cc_err_set(err, CC_EINPUT, "%s needs a reason", to);
     if (reason && !text_is_clean(reason))
         return cc_err_set(err, CC_EINPUT, "the reason has control characters");
-    if (!strcmp(to, "consented") && !consent_participation_active(ctx, r->client_id))
+    if (strcmp(to, "consented") != 0)
+        return CC_OK;
+    int consented;
+    if (consent_participation_check(ctx, r->client_id, &consented, err) != CC_OK)
+        return err->code;
+    if (!consented)
         return cc_err_set(err, CC_EINPUT,
                           "record the client's participation consent first");
     return CC_OK;
@@ -381,7 +386,11 @@ int referral_after_consent_in(cc_ctx *ctx, int64_t client_id, int declined,
     }
     if (strcmp(moved->status, "contacted") != 0)
         return CC_OK; /* already past the consent step */
-    if (!declined && !consent_participation_active(ctx, client_id))
+    int consented = 0;
+    if (!declined &&
+        consent_participation_check(ctx, client_id, &consented, err) != CC_OK)
+        return err->code;
+    if (!declined && !consented)
         return CC_OK; /* a grant recorded late, already expired: no consent now */
     const char *to = declined ? "declined" : "consented";
     if (referral_transition_in(ctx, moved->id, to, declined ? reason : NULL, err))

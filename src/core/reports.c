@@ -19,6 +19,7 @@
 #include "scope.h"
 #include "util/clock.h"
 #include "util/text.h"
+#include "verify.h"
 
 /* The clients with an episode or monitoring open: read from the partial
  * indexes that hold only the open ones, never by looking at every client. */
@@ -784,35 +785,14 @@ int report_audit_status(cc_ctx *ctx, struct audit_anchor *head, char *last,
     return store_meta_get(ctx->st, "audit_last_verify", last, lastsz, err);
 }
 
-struct verified {
-    const char *text;
-};
-
-static int do_record_verify(cc_ctx *ctx, void *arg, cc_err *err)
-{
-    struct verified *v = arg;
-    if (store_meta_set(ctx->st, "audit_last_verify", v->text, err) != CC_OK)
-        return err->code;
-    return ctx_audit(ctx, "audit.verify", "audit", 0, v->text, err);
-}
-
 int report_verify_audit(cc_ctx *ctx, int (*progress)(void *, int64_t, int64_t),
                         void *arg, int *ok, char *msg, size_t msgsz, cc_err *err)
 {
-    audit_result res;
-    char now[21], text[400];
-    if (guard_action(ctx, "audit.verify", err) != CC_OK ||
-        audit_verify(ctx->st, NULL, &res, progress, arg, err) != CC_OK)
+    const verify_opts o = {0, NULL, progress, arg};
+    verify_result res;
+    if (verify_audit(ctx, &o, &res, err) != CC_OK)
         return err->code;
-    ctx_now(ctx, now);
-    *ok = res.first_bad == 0;
-    if (*ok)
-        snprintf(text, sizeof text, "%s: intact, %lld entries", now,
-                 (long long)res.entries);
-    else
-        snprintf(text, sizeof text, "%s: BROKEN at entry %lld: %s", now,
-                 (long long)res.first_bad, res.why);
-    snprintf(msg, msgsz, "%s", text);
-    struct verified v = {text};
-    return ctx_txn(ctx, do_record_verify, &v, err);
+    *ok = res.chain.first_bad == 0;
+    snprintf(msg, msgsz, "%s", res.summary);
+    return CC_OK;
 }

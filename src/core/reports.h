@@ -65,9 +65,10 @@ struct audit_anchor;
 int report_audit_status(cc_ctx *ctx, struct audit_anchor *head, char *last,
                         size_t lastsz, cc_err *err);
 
-/* Verify the whole chain (progress called every few thousand entries), then
- * record the result as the last verification (audited). *ok says whether
- * it is intact; msg describes it. Supervisors and administrators. */
+/* Verify the whole chain through verify_audit (verify.h: progress called
+ * every few thousand entries; the result kept as the last verification, an
+ * intact head as the next incremental start, audited). *ok says whether it
+ * is intact; msg describes it. Supervisors and administrators. */
 int report_verify_audit(cc_ctx *ctx, int (*progress)(void *, int64_t, int64_t),
                         void *arg, int *ok, char *msg, size_t msgsz, cc_err *err);
 

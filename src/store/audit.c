@@ -367,7 +367,8 @@ int audit_verified_get(store *s, audit_anchor *a, char at[32], cc_err *err)
     return 1;
 }
 
-int audit_verified_record(store *s, const audit_anchor *a, int incremental, cc_err *err)
+int audit_verified_record_in(store *s, const audit_anchor *a, int incremental,
+                             cc_err *err)
 {
     char hex[AUDIT_HASH_BYTES * 2 + 1], v[160], when[21], object[40];
     if (a->seq < 1)
@@ -376,11 +377,19 @@ int audit_verified_record(store *s, const audit_anchor *a, int incremental, cc_e
     clock_format_iso(clock_now(), when);
     snprintf(v, sizeof v, "%lld %s %s", (long long)a->seq, hex, when);
     snprintf(object, sizeof object, "audit:%lld", (long long)a->seq);
+    if (store_meta_set(s, VERIFIED_KEY, v, err) != CC_OK)
+        return err->code;
+    return audit_append(s, s->actor, "audit.verify", object,
+                        incremental ? "intact (incremental)" : "intact", err);
+}
+
+int audit_verified_record(store *s, const audit_anchor *a, int incremental, cc_err *err)
+{
+    if (a->seq < 1)
+        return CC_OK;
     if (store_begin(s, err) != CC_OK)
         return err->code;
-    if (store_meta_set(s, VERIFIED_KEY, v, err) != CC_OK ||
-        audit_append(s, s->actor, "audit.verify", object,
-                     incremental ? "intact (incremental)" : "intact", err) != CC_OK) {
+    if (audit_verified_record_in(s, a, incremental, err) != CC_OK) {
         store_rollback(s);
         return err->code;
     }

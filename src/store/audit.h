@@ -66,6 +66,10 @@ int audit_verified_get(store *s, audit_anchor *a, char at[32], cc_err *err);
 int audit_verified_record(store *s, const audit_anchor *a, int incremental,
                           cc_err *err);
 
+/* The same inside the caller's write transaction. */
+int audit_verified_record_in(store *s, const audit_anchor *a, int incremental,
+                             cc_err *err);
+
 /* The head of the chain (seq 0 and zero hash if empty). */
 int audit_head(store *s, audit_anchor *out, cc_err *err);
 

@@ -10,11 +10,14 @@
  *
  * A process killed in the middle leaves nothing behind that the next open
  * does not clean (store_finish_rekey): the rekey's copy, a key file's
- * temporary (<db>.keys.tmp), and a backup's partial copy. A backup names
+ * temporary (<db>.keys.tmp), and a backup's or VACUUM INTO's partial copy
+ * (both write DEST.tmp and rename it over DEST). A copy names
  * its destination in a marker beside the database (<db>.backup-<hex>),
  * locked (flock) while it runs and removed when it is done; a marker nobody
- * holds is a backup that died, whose partial files (DEST.tmp, DEST.keys.tmp,
- * DEST.keys without DEST) are removed.
+ * holds is a copy that died, whose partial files (DEST.tmp, DEST.keys.tmp,
+ * DEST.keys without DEST) are removed. A restore to TO stages its copy at
+ * TO.restore under a marker of the same kind beside TO (<to>.restore-<hex>):
+ * the next open of TO removes the staged copy of a restore that died.
  */
 #include "maint.h"
 #include "../util/alloc.h"
@@ -219,28 +222,72 @@ static void audit_failure(store *s, const char *action, const cc_err *err)
     audit_copy(s, action, err->msg, &ignore);
 }
 
-/* ---- a backup's marker --------------------------------------------------- */
+/* ---- markers of running copies ------------------------------------------ */
 
-#define MARKER_INFIX   ".backup-"
 #define MARKER_HEX_LEN 16
+#define RESTORE_SUFFIX ".restore"
 
-/* Create the marker of a backup to dest beside s's database, locked and
- * durable before the first byte of the copy is written; *fd holds the lock
+/* A kind of marker: its infix (<db><infix><hex>) and how to clean up after
+ * one that died, from the path it names and the database it sits beside. */
+typedef struct marker_kind {
+    const char *infix;
+    void (*clean)(const char *named, const char *db);
+} marker_kind;
+
+/* Remove what a backup to dest that died left: its partial copy and, while
+ * dest itself is missing, the key files it wrote for it. A finished backup
+ * (dest there) is left alone. */
+static void backup_leftovers_remove(const char *dest, const char *db)
+{
+    char tmp[4200], keys[4200];
+    struct stat st;
+    (void)db;
+    if (lstat(dest, &st) == 0)
+        return;
+    snprintf(tmp, sizeof tmp, "%s.tmp", dest);
+    snprintf(keys, sizeof keys, "%s.keys.tmp", dest);
+    unlink(keys);
+    if (lstat(tmp, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    snprintf(keys, sizeof keys, "%s.keys", dest);
+    unlink(keys); /* refuse_dest saw none when it started: it is the backup's */
+    remove_with_sidecars(tmp);
+}
+
+/* Remove the staged copy a restore to db that died left (<db>.restore, its
+ * key and lock files); a marker naming anything else removes nothing. */
+static void restore_leftovers_remove(const char *staged, const char *db)
+{
+    char own[4200];
+    snprintf(own, sizeof own, "%s" RESTORE_SUFFIX, db);
+    if (strcmp(staged, own) == 0)
+        store_restore_discard(staged);
+}
+
+/* A backup's (or VACUUM INTO's) marker sits beside the database copied and
+ * names the destination; a restore's sits beside its target and names the
+ * staged copy. */
+static const marker_kind BACKUP_MARKER = {".backup-", backup_leftovers_remove};
+static const marker_kind RESTORE_MARKER = {".restore-", restore_leftovers_remove};
+static const marker_kind *const MARKERS[] = {&BACKUP_MARKER, &RESTORE_MARKER};
+
+/* Create a marker of kind k beside db naming named, locked and durable
+ * before the first byte of what it guards is written; *fd holds the lock
  * until marker_drop. */
-static int marker_make(store *s, const char *dest, char *marker, size_t n, int *fd,
-                       cc_err *err)
+static int marker_make(const char *db, const marker_kind *k, const char *named,
+                       char *marker, size_t n, int *fd, cc_err *err)
 {
     uint8_t rnd[MARKER_HEX_LEN / 2];
     char hex[MARKER_HEX_LEN + 1];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
-    snprintf(marker, n, "%s" MARKER_INFIX "%s", s->path, hex);
+    snprintf(marker, n, "%s%s%s", db, k->infix, hex);
     *fd = open(marker, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
     if (*fd < 0)
         return cc_err_set(err, CC_EDATA, "cannot create %s: %s", marker,
                           strerror(errno));
-    size_t len = strlen(dest);
-    if (flock(*fd, LOCK_EX) != 0 || write(*fd, dest, len) != (ssize_t)len ||
+    size_t len = strlen(named);
+    if (flock(*fd, LOCK_EX) != 0 || write(*fd, named, len) != (ssize_t)len ||
         fsync(*fd) != 0) {
         cc_err_set(err, CC_EDATA, "cannot write %s: %s", marker, strerror(errno));
         unlink(marker);
@@ -256,81 +303,120 @@ static void marker_drop(const char *marker, int fd)
     close(fd);
 }
 
-/* Remove what a backup to dest that died left: its partial copy and, while
- * dest itself is missing, the key files it wrote for it. A finished backup
- * (dest there) is left alone. */
-static void backup_leftovers_remove(const char *dest)
+/* One marker of kind k beside db: if no live process holds it, clean up
+ * after the one that died and remove it (0); 1 if it is held. */
+static int marker_resolve(const char *marker, const marker_kind *k, const char *db)
 {
-    char tmp[4200], keys[4200];
-    struct stat st;
-    if (lstat(dest, &st) == 0)
-        return;
-    snprintf(tmp, sizeof tmp, "%s.tmp", dest);
-    snprintf(keys, sizeof keys, "%s.keys.tmp", dest);
-    unlink(keys);
-    if (lstat(tmp, &st) != 0 || !S_ISREG(st.st_mode))
-        return;
-    snprintf(keys, sizeof keys, "%s.keys", dest);
-    unlink(keys); /* refuse_dest saw none when it started: it is the backup's */
-    remove_with_sidecars(tmp);
-}
-
-/* One marker: if no live backup holds it, clean up after its backup and
- * remove it. */
-static void marker_resolve(const char *marker)
-{
-    char dest[4097];
+    char named[4097];
     int fd = open(marker, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return;
+        return 0;
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        close(fd); /* its backup is still running */
-        return;
+        close(fd); /* its copy or restore is still running */
+        return 1;
     }
-    ssize_t n = read(fd, dest, sizeof dest - 1);
-    if (n > 1 && (size_t)n < sizeof dest - 1 && dest[0] == '/') {
-        dest[n] = '\0';
-        if (!memchr(dest, '\0', (size_t)n))
-            backup_leftovers_remove(dest);
+    ssize_t n = read(fd, named, sizeof named - 1);
+    if (n > 1 && (size_t)n < sizeof named - 1 && named[0] == '/') {
+        named[n] = '\0';
+        if (!memchr(named, '\0', (size_t)n))
+            k->clean(named, db);
     }
     unlink(marker);
     close(fd);
+    return 0;
 }
 
-static int is_marker_of(const char *name, const char *base)
+static int is_marker_of(const char *name, const char *base, const marker_kind *k)
 {
-    size_t b = strlen(base), i = strlen(MARKER_INFIX);
-    if (strncmp(name, base, b) != 0 || strncmp(name + b, MARKER_INFIX, i) != 0)
+    size_t b = strlen(base), i = strlen(k->infix);
+    if (strncmp(name, base, b) != 0 || strncmp(name + b, k->infix, i) != 0)
         return 0;
     const char *hex = name + b + i;
     return strlen(hex) == MARKER_HEX_LEN &&
            strspn(hex, "0123456789abcdef") == MARKER_HEX_LEN;
 }
 
-/* Every marker beside s's database that no live backup holds. */
-static void markers_resolve(store *s)
+/* Every marker beside the database at db (of kind only, or of every kind
+ * if NULL): the dead ones resolved; returns how many are held. */
+static int markers_resolve(const char *db, const marker_kind *only)
 {
     char dir[4200], base[4200], marker[8400];
-    snprintf(dir, sizeof dir, "%s", s->path);
-    snprintf(base, sizeof base, "%s", s->path);
+    int live = 0;
+    snprintf(dir, sizeof dir, "%s", db);
+    snprintf(base, sizeof base, "%s", db);
     const char *b = basename(base);
     DIR *d = opendir(dirname(dir));
     struct dirent *e;
     if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (!is_marker_of(e->d_name, b))
-            continue;
-        snprintf(marker, sizeof marker, "%s" MARKER_INFIX "%s", s->path,
-                 e->d_name + strlen(b) + strlen(MARKER_INFIX));
-        marker_resolve(marker);
-    }
+        return 0;
+    while ((e = readdir(d)) != NULL)
+        for (size_t i = 0; i < sizeof MARKERS / sizeof *MARKERS; i++) {
+            const marker_kind *k = MARKERS[i];
+            if ((only && k != only) || !is_marker_of(e->d_name, b, k))
+                continue;
+            snprintf(marker, sizeof marker, "%s%s%s", db, k->infix,
+                     e->d_name + strlen(b) + strlen(k->infix));
+            live += marker_resolve(marker, k, db);
+        }
     closedir(d);
+    return live;
 }
 
-/* The copy itself: DEST.tmp, DEST.keys, then the rename (the commit
- * point). */
-static int backup_copy(store *s, const char *full, cc_err *err)
+/* Writes a fresh copy of s into tmp under the database id id, synced. */
+typedef int (*copy_fn)(store *s, const char *tmp, const uint8_t id[VFS_DBID_BYTES],
+                       cc_err *err);
+
+/* A backup's copy: the backup API, page by page, with progress. */
+static int backup_write(store *s, const char *tmp, const uint8_t id[VFS_DBID_BYTES],
+                        cc_err *err)
+{
+    return copy_to(s, tmp, id, store_master(s), err);
+}
+
+/* A compacted copy: VACUUM INTO, the key attached to tmp while it runs. */
+static int vacuum_write(store *s, const char *tmp, const uint8_t id[VFS_DBID_BYTES],
+                        cc_err *err)
+{
+    uint8_t *pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES);
+    sqlite3_stmt *st;
+    if (!pk)
+        return cc_err_set(err, CC_EDATA, "out of memory");
+    if (store_precreate(tmp, err) != CC_OK) { /* group-rw, as a backup's */
+        sodium_free(pk);
+        return err->code;
+    }
+    store_page_key(store_master(s), pk);
+    vfs_key_attach(tmp, id, pk);
+    sodium_free(pk);
+    sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 1); /* VACUUM INTO attaches */
+    vfs_clear_error();
+    int rc = sqlite3_prepare_v2(s->db, "VACUUM INTO ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 0);
+    vfs_key_detach(tmp);
+    if (rc != SQLITE_DONE && rc != SQLITE_OK)
+        return store_fail(s, rc, "VACUUM INTO", err);
+    return sync_file_and_dir(tmp, err);
+}
+
+/* A kind of copy: its name in messages, its audit actions, its writer. */
+typedef struct copy_kind {
+    const char *what, *action, *failed;
+    copy_fn write;
+} copy_kind;
+
+static const copy_kind BACKUP = {"backup", "store.backup", "store.backup_failed",
+                                 backup_write};
+static const copy_kind VACUUM = {"copy", "store.vacuum_into",
+                                 "store.vacuum_into_failed", vacuum_write};
+
+/* The copy itself: DEST.tmp (by k's writer), DEST.keys, then the rename
+ * (the commit point). On failure nothing of it is left. */
+static int copy_staged(store *s, const char *full, const copy_kind *k, cc_err *err)
 {
     char tmp[4200], keys[4200];
     uint8_t id[VFS_DBID_BYTES];
@@ -338,14 +424,13 @@ static int backup_copy(store *s, const char *full, cc_err *err)
     remove_with_sidecars(tmp);
     randombytes_buf(id, sizeof id);
     snprintf(keys, sizeof keys, "%s.keys", full);
-    if (copy_to(s, tmp, id, store_master(s), err) != CC_OK ||
-        copy_keys(s, id, full, err) != CC_OK) {
+    if (k->write(s, tmp, id, err) != CC_OK || copy_keys(s, id, full, err) != CC_OK) {
         unlink(keys); /* refuse_dest saw none: any there is ours */
         remove_with_sidecars(tmp);
         return err->code;
     }
     if (rename(tmp, full) != 0) {
-        cc_err_set(err, CC_EDATA, "cannot rename backup into %s: %s", full,
+        cc_err_set(err, CC_EDATA, "cannot rename %s into %s: %s", k->what, full,
                    strerror(errno));
         unlink(keys);
         remove_with_sidecars(tmp);
@@ -355,55 +440,34 @@ static int backup_copy(store *s, const char *full, cc_err *err)
     return CC_OK;
 }
 
-int store_backup(store *s, const char *dest, cc_err *err)
+/* A copy of s at dest, under a marker a later open can tell from a dead
+ * one, audited before it runs (the copy carries its entry) and, if it
+ * fails, after. */
+static int copy_marked(store *s, const char *dest, const copy_kind *k, cc_err *err)
 {
     char full[4096], marker[4200];
     int fd;
     if (vfs_full_path(dest, full, sizeof full) != SQLITE_OK)
-        return cc_err_set(err, CC_EUSAGE, "cannot use backup path %s", dest);
+        return cc_err_set(err, CC_EUSAGE, "cannot use %s path %s", k->what, dest);
     if (refuse_dest(full, err) != CC_OK ||
-        marker_make(s, full, marker, sizeof marker, &fd, err) != CC_OK)
+        marker_make(s->path, &BACKUP_MARKER, full, marker, sizeof marker, &fd, err) !=
+            CC_OK)
         return err->code;
-    int rc = audit_copy(s, "store.backup", full, err); /* the copy carries it */
-    if (rc == CC_OK && (rc = backup_copy(s, full, err)) != CC_OK)
-        audit_failure(s, "store.backup_failed", err);
+    int rc = audit_copy(s, k->action, full, err); /* the copy carries it */
+    if (rc == CC_OK && (rc = copy_staged(s, full, k, err)) != CC_OK)
+        audit_failure(s, k->failed, err);
     marker_drop(marker, fd);
     return rc;
 }
 
+int store_backup(store *s, const char *dest, cc_err *err)
+{
+    return copy_marked(s, dest, &BACKUP, err);
+}
+
 int store_vacuum_into(store *s, const char *dest, cc_err *err)
 {
-    char full[4096];
-    uint8_t id[VFS_DBID_BYTES], *pk;
-    sqlite3_stmt *st;
-    if (vfs_full_path(dest, full, sizeof full) != SQLITE_OK)
-        return cc_err_set(err, CC_EUSAGE, "cannot use path %s", dest);
-    if (refuse_dest(full, err) != CC_OK)
-        return err->code;
-    randombytes_buf(id, sizeof id);
-    if (!(pk = cc_malloc_with(sodium_malloc, VFS_KEY_BYTES)))
-        return cc_err_set(err, CC_EDATA, "out of memory");
-    store_page_key(store_master(s), pk);
-    vfs_key_attach(full, id, pk);
-    sodium_free(pk);
-    sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 1); /* VACUUM INTO attaches */
-    vfs_clear_error();
-    int rc = sqlite3_prepare_v2(s->db, "VACUUM INTO ?1", -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, full, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-    }
-    sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 0);
-    vfs_key_detach(full);
-    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
-        store_fail(s, rc, "VACUUM INTO", err);
-        remove_with_sidecars(full);
-        return err->code;
-    }
-    if (copy_keys(s, id, full, err) != CC_OK || sync_file_and_dir(full, err) != CC_OK)
-        return err->code;
-    return audit_copy(s, "store.vacuum_into", full, err);
+    return copy_marked(s, dest, &VACUUM, err);
 }
 
 /* ---- rekey ------------------------------------------------------------- */
@@ -433,14 +497,15 @@ static void keys_tmp_remove(store *s)
 }
 
 /* Beyond an interrupted rekey, the other leftovers of a process that died:
- * the key file's temporary and the partial copies of dead backups. */
+ * the key file's temporary, the partial copies of dead backups and the
+ * staged copy of a dead restore to this database. */
 int store_finish_rekey(store *s, cc_err *err)
 {
     char leftover[4200];
     snprintf(leftover, sizeof leftover, "%s.rekey", s->path);
     remove_with_sidecars(leftover); /* we hold the lock shared: no rekey runs */
     keys_tmp_remove(s);
-    markers_resolve(s);
+    markers_resolve(s->path, NULL);
     if (keyfile_gen_count(s->kf) < 2)
         return CC_OK;
     keyfile *kf;
@@ -746,6 +811,36 @@ int store_restore_note(store *s, const char *backup, cc_err *err)
 {
     s->no_anchor = 1;
     return audit_copy(s, "store.restore", backup, err);
+}
+
+int store_restore_begin(const char *to, store_restore_run *run, cc_err *err)
+{
+    memset(run, 0, sizeof *run);
+    run->fd = -1;
+    if (vfs_install(0) != SQLITE_OK ||
+        vfs_full_path(to, run->to, sizeof run->to) != SQLITE_OK)
+        return cc_err_set(err, CC_EUSAGE, "cannot use path %s", to);
+    snprintf(run->staged, sizeof run->staged, "%s" RESTORE_SUFFIX, run->to);
+    if (marker_make(run->to, &RESTORE_MARKER, run->staged, run->marker,
+                    sizeof run->marker, &run->fd, err) != CC_OK) {
+        run->fd = -1;
+        return err->code;
+    }
+    if (markers_resolve(run->to, &RESTORE_MARKER) > 1) { /* ours and another's */
+        marker_drop(run->marker, run->fd);
+        run->fd = -1;
+        return cc_err_set(err, CC_EBUSY, "another restore to %s is running", run->to);
+    }
+    return CC_OK;
+}
+
+void store_restore_end(store_restore_run *run)
+{
+    if (run->fd < 0)
+        return;
+    store_restore_discard(run->staged);
+    marker_drop(run->marker, run->fd);
+    run->fd = -1;
 }
 
 void store_restore_discard(const char *staged)

@@ -37,7 +37,9 @@ int64_t store_lock_byte_page(int page_size);
  * keep working. Refuses to overwrite. */
 int store_backup(store *s, const char *dest, cc_err *err);
 
-/* The same through VACUUM INTO (a compacted copy). */
+/* The same through VACUUM INTO (a compacted copy): written to DEST.tmp,
+ * synced, renamed over dest, so dest is whole or absent; a copy killed
+ * part-way leaves DEST.tmp, which the next open of s's database removes. */
 int store_vacuum_into(store *s, const char *dest, cc_err *err);
 
 /* Re-encrypt every page under a new master key, sealed to every existing
@@ -56,6 +58,26 @@ typedef struct store_restore_info {
     audit_anchor head; /* the backup's audit head */
     char head_at[32];  /* the time of its last entry: the backup's date */
 } store_restore_info;
+
+/* A restore to a path while it runs: the staged copy it writes beside the
+ * target and the locked marker that tells a later open of the target the
+ * restore is alive (so its staged copy is kept) or dead (removed). */
+typedef struct store_restore_run {
+    char to[4096];     /* the target, as a full path */
+    char staged[4200]; /* <to>.restore */
+    char marker[4300]; /* <to>.restore-<hex> */
+    int fd;            /* holds the marker's lock; -1 when ended */
+} store_restore_run;
+
+/* Start a restore to to: name its staged copy (run->staged) and hold its
+ * marker until store_restore_end. CC_EBUSY if another restore to to is
+ * running. A restore that dies before its end leaves a staged copy that
+ * the next open of to removes. */
+int store_restore_begin(const char *to, store_restore_run *run, cc_err *err);
+
+/* End a restore run (done or failed): its staged copy, if still there, and
+ * its marker are removed. */
+void store_restore_end(store_restore_run *run);
 
 /* Open the backup at backup read-only as login, authenticate every page,
  * run SQLite's integrity check and verify its audit chain; only then copy

@@ -479,6 +479,75 @@ static void test_client_identifier_unique_per_facility(void **state)
     assert_int_equal(tu_int(f->s, "SELECT count(*) FROM client_identifier"), 2);
 }
 
+/* A progress handler that interrupts only the participation read: any
+ * statement of the connection that is running and reads participation
+ * consents is stopped, everything else runs. */
+static int stop_participation_read(void *arg)
+{
+    sqlite3 *db = arg;
+    for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st;
+         st = sqlite3_next_stmt(db, st))
+        if (sqlite3_stmt_busy(st) && strstr(sqlite3_sql(st), "kind = 'participation'"))
+            return 1;
+    return 0;
+}
+
+static void participation_read_fails(fixture *f, int on)
+{
+    sqlite3 *db = store_db(f->s);
+    sqlite3_progress_handler(db, on ? 1 : 0, on ? stop_participation_read : NULL, db);
+}
+
+/* A participation read that fails is an error, not "no consent": the
+ * check says so, and neither a referral's move to consented nor an
+ * assessment is refused as if the client had not consented. */
+static void test_participation_read_failure_is_an_error(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    assessment_outcome out;
+    int active = -1;
+    int64_t cl = new_client(f, "Rossi", "Gia", "1939-02-02");
+    grant_participation(f, cl, "2026-11-01", NULL);
+    assert_int_equal(consent_participation_check(&f->ctx, cl, &active, &err), CC_OK);
+    assert_int_equal(active, 1);
+
+    participation_read_fails(f, 1);
+    assert_int_not_equal(consent_participation_check(&f->ctx, cl, &active, &err),
+                         CC_OK);
+    assert_int_not_equal(err.code, CC_OK);
+    assert_int_equal(active, 0);
+    assert_one_line(&err);
+
+    referral r;
+    memset(&r, 0, sizeof r);
+    r.client_id = cl;
+    r.program_id = f->hss;
+    snprintf(r.source_type, sizeof r.source_type, "resident-counselor");
+    snprintf(r.received_date, sizeof r.received_date, TODAY);
+    participation_read_fails(f, 0);
+    assert_int_equal(referral_create(&f->ctx, &r, &err), CC_OK);
+    assert_int_equal(referral_transition(&f->ctx, r.id, "contacted", NULL, &err),
+                     CC_OK);
+    participation_read_fails(f, 1);
+    memset(&err, 0, sizeof err);
+    int rc = referral_transition(&f->ctx, r.id, "consented", NULL, &err);
+    assert_int_not_equal(rc, CC_OK);
+    assert_int_not_equal(rc, CC_EINPUT); /* not "record ... consent first" */
+    assert_null(strstr(err.msg, "consent first"));
+    memset(&err, 0, sizeof err);
+    rc = assessment_record(&f->ctx, cl, f->hss, &f->hra, A_SCORE4, &out, &err);
+    assert_int_not_equal(rc, CC_OK);
+    assert_int_not_equal(rc, CC_EINPUT);
+    assert_null(strstr(err.msg, "without active participation consent"));
+
+    participation_read_fails(f, 0); /* the same calls pass once it reads */
+    assert_int_equal(referral_transition(&f->ctx, r.id, "consented", NULL, &err),
+                     CC_OK);
+    assert_int_equal(
+        assessment_record(&f->ctx, cl, f->hss, &f->hra, A_SCORE4, &out, &err), CC_OK);
+}
+
 /* ---- referrals --------------------------------------------------------- */
 
 static int64_t new_referral(fixture *f, int64_t client_id, int64_t program_id)
@@ -2149,6 +2218,7 @@ int main(void)
         T(test_consent_record_validation),
         T(test_consent_decline_with_reason_recorded),
         T(test_participation_expiring_today_allows_assessment),
+        T(test_participation_read_failure_is_an_error),
         T(test_no_assessment_without_participation_consent),
         T(test_no_enrollment_without_participation_consent),
         T(test_consent_covers_missing_and_named),

@@ -4,16 +4,20 @@
  * the same passphrase holding the same rows; a tampered page, a broken
  * audit chain or a wrong passphrase is refused before anything is written;
  * an existing database is replaced only with force and only while nobody
- * has it open.
+ * has it open; a restore killed after staging leaves a copy the next open
+ * of its target removes, while a running one's is kept.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "store/audit.h"
@@ -221,6 +225,113 @@ static void test_live_database_is_no_backup(void **state)
     store_close(live);
 }
 
+/* A child begins a restore over the live database and stages its copy,
+ * then dies (hold 0) or tells the parent on fd and waits to be killed. */
+static pid_t restore_child(fixture *f, int hold, int fd)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid > 0)
+        return pid;
+    store_restore_run run;
+    store_restore_info info;
+    cc_err err = {0};
+    if (store_restore_begin(f->db, &run, &err) != CC_OK ||
+        store_restore_stage(f->backup, "admin1", PASS, run.staged, &info, NULL, NULL,
+                            &err) != CC_OK)
+        _exit(1);
+    if (!hold)
+        _exit(9); /* killed between staging and moving into place */
+    if (write(fd, "x", 1) != 1)
+        _exit(1);
+    for (;;)
+        pause();
+}
+
+static int restore_markers(const fixture *f)
+{
+    char pattern[4200];
+    snprintf(pattern, sizeof pattern, "%s.restore-", f->db);
+    const char *base = strrchr(pattern, '/') + 1;
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    int n = 0;
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, base, strlen(base)) == 0;
+    closedir(d);
+    return n;
+}
+
+/* A restore killed after staging leaves <db>.restore (and its keys); the
+ * next open of the database removes them with the restore's marker. One
+ * still running keeps its staged copy through an open, until it dies. */
+static void test_dead_restore_cleaned_at_open(void **state)
+{
+    fixture *f = *state;
+    store *s;
+    cc_err err = {0};
+    int status, p[2];
+    char *staged = tu_path(f->dir, "live.db.restore"),
+         *keys = tu_path(f->dir, "live.db.restore.keys");
+    pid_t pid = restore_child(f, 0, -1);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(WEXITSTATUS(status), 9);
+    assert_true(exists(staged) && exists(keys));
+    assert_int_equal(restore_markers(f), 1);
+    assert_int_equal(store_open(f->db, "admin1", PASS, &s, &err), CC_OK);
+    store_close(s);
+    assert_false(exists(staged));
+    assert_false(exists(keys));
+    assert_int_equal(restore_markers(f), 0);
+
+    assert_int_equal(pipe(p), 0);
+    pid = restore_child(f, 1, p[1]);
+    char c;
+    assert_int_equal(read(p[0], &c, 1), 1); /* staged, and still running */
+    store_restore_run other;
+    assert_int_equal(store_restore_begin(f->db, &other, &err), CC_EBUSY);
+    assert_int_equal(store_open(f->db, "admin1", PASS, &s, &err), CC_OK);
+    store_close(s);
+    assert_true(exists(staged) && exists(keys));
+    assert_int_equal(restore_markers(f), 1);
+    kill(pid, SIGKILL);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(store_open(f->db, "admin1", PASS, &s, &err), CC_OK);
+    store_close(s);
+    assert_false(exists(staged));
+    assert_int_equal(restore_markers(f), 0);
+    close(p[0]), close(p[1]);
+    free(staged), free(keys);
+}
+
+/* A finished run leaves neither staged copy nor marker; a failed one too. */
+static void test_restore_run_ends_clean(void **state)
+{
+    fixture *f = *state;
+    store_restore_run run;
+    store_restore_info info;
+    cc_err err = {0};
+    assert_int_equal(store_restore_begin(f->to, &run, &err), CC_OK);
+    assert_non_null(strstr(run.staged, "/restored.db.restore"));
+    assert_int_equal(store_restore_stage(f->backup, "admin1", PASS, run.staged, &info,
+                                         NULL, NULL, &err),
+                     CC_OK);
+    assert_true(exists(run.staged));
+    store_restore_end(&run); /* failed before the commit */
+    assert_false(exists(run.staged));
+    assert_int_equal(store_restore_begin(f->to, &run, &err), CC_OK);
+    assert_int_equal(store_restore_stage(f->backup, "admin1", PASS, run.staged, &info,
+                                         NULL, NULL, &err),
+                     CC_OK);
+    assert_int_equal(store_restore_commit(run.staged, f->to, 0, &info.head, &err),
+                     CC_OK);
+    store_restore_end(&run);
+    assert_true(exists(f->to));
+    assert_false(exists(run.staged));
+    assert_false(exists(run.marker));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +345,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_note_and_anchor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_live_database_is_no_backup, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_dead_restore_cleaned_at_open, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_restore_run_ends_clean, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /*
  * test_vfs.c — the encrypted VFS: no plaintext in any file SQLite writes
- * (database, WAL, rollback journal, backup, VACUUM INTO), temporary files in
+ * (database, WAL, rollback journal, backup, VACUUM INTO), a VACUUM INTO
+ * copy whole or absent (killed or failing part-way), temporary files in
  * memory, every kind of tampering reported with file and page, and
  * transactions larger than the page cache (spilled WAL frames written again,
  * frame headers rewritten at the commit, a torn rewrite after a crash), and
@@ -106,6 +107,127 @@ static void test_plaintext_scan(void **state)
                      2001);
     store_close(s);
     free(wal), free(bak), free(vac);
+}
+
+/* ---- VACUUM INTO: whole or nothing ---------------------------------- */
+
+/* Where a VACUUM INTO copy lands and its temporary (DEST.tmp). */
+typedef struct vac_paths {
+    char *dest, *tmp, *keys;
+    int interrupt; /* 1: stop the statement; 0: die */
+} vac_paths;
+
+/* A progress handler that acts once the copy has written its first bytes,
+ * wherever it writes them (the destination or its temporary). */
+static int vac_midway(void *arg)
+{
+    const vac_paths *v = arg;
+    if (tu_size(v->dest) <= 0 && tu_size(v->tmp) <= 0)
+        return 0;
+    if (!v->interrupt)
+        _exit(9); /* killed part-way */
+    return 1;
+}
+
+static vac_paths vac_paths_of(const fixture *f)
+{
+    vac_paths v = {tu_path(f->dir, "vac.db"), tu_path(f->dir, "vac.db.tmp"),
+                   tu_path(f->dir, "vac.db.keys"), 0};
+    return v;
+}
+
+static void vac_paths_free(vac_paths *v)
+{
+    free(v->dest), free(v->tmp), free(v->keys);
+}
+
+/* Some 6 MB of rows. */
+static void fill_big(fixture *f)
+{
+    store *s = tu_create(f->db);
+    cc_err err = {0};
+    assert_int_equal(store_begin(s, &err), CC_OK);
+    tu_exec(s, "CREATE TABLE big (b BLOB)");
+    tu_exec(s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+               "WHERE i < 60) INSERT INTO big SELECT randomblob(100000) FROM n");
+    assert_int_equal(store_commit(s, &err), CC_OK);
+    store_close(s);
+}
+
+static int markers_in(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, "t.db.backup-", 12) == 0;
+    closedir(d);
+    return n;
+}
+
+/* A VACUUM INTO killed part-way leaves no destination, only its temporary,
+ * which the next open of the database removes with the copy's marker. */
+static void test_vacuum_into_killed(void **state)
+{
+    fixture *f = *state;
+    vac_paths v = vac_paths_of(f);
+    int status;
+    fill_big(f);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        cc_err err = {0};
+        store *s = tu_open(f->db);
+        tu_exec(s, "PRAGMA cache_size = 64"); /* the copy's too: it writes as it goes */
+        sqlite3_progress_handler(store_db(s), 100, vac_midway, &v);
+        store_vacuum_into(s, v.dest, &err);
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 9); /* it died inside the copy */
+    assert_int_equal(tu_size(v.dest), -1);    /* no partial destination */
+    assert_true(tu_size(v.tmp) > 0);
+    assert_int_equal(markers_in(f->dir), 1);
+    store_close(tu_open(f->db));
+    assert_int_equal(tu_size(v.tmp), -1);
+    assert_int_equal(tu_size(v.keys), -1);
+    assert_int_equal(markers_in(f->dir), 0);
+    vac_paths_free(&v);
+}
+
+/* A VACUUM INTO that fails part-way, or cannot start (no such directory),
+ * leaves nothing: no destination, no temporary, no key file, no marker;
+ * then one that succeeds writes a copy that opens. */
+static void test_vacuum_into_fails(void **state)
+{
+    fixture *f = *state;
+    vac_paths v = vac_paths_of(f);
+    cc_err err = {0};
+    char *nodir = tu_path(f->dir, "no/such/dir/vac.db");
+    fill_big(f);
+    store *s = tu_open(f->db);
+    tu_exec(s, "PRAGMA cache_size = 64"); /* the copy's too: it writes as it goes */
+    v.interrupt = 1;
+    sqlite3_progress_handler(store_db(s), 100, vac_midway, &v);
+    assert_int_not_equal(store_vacuum_into(s, v.dest, &err), CC_OK);
+    sqlite3_progress_handler(store_db(s), 0, NULL, NULL);
+    assert_int_equal(tu_size(v.dest), -1);
+    assert_int_equal(tu_size(v.tmp), -1);
+    assert_int_equal(tu_size(v.keys), -1);
+    assert_int_equal(markers_in(f->dir), 0);
+    assert_int_not_equal(store_vacuum_into(s, nodir, &err), CC_OK);
+    assert_int_equal(markers_in(f->dir), 0);
+    assert_int_equal(store_vacuum_into(s, v.dest, &err), CC_OK);
+    assert_int_equal(tu_size(v.tmp), -1);
+    assert_int_equal(markers_in(f->dir), 0);
+    store_close(s);
+    s = tu_open(v.dest);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM big"), 60);
+    store_close(s);
+    free(nodir);
+    vac_paths_free(&v);
 }
 
 /* The file does not look like SQLite, and stock SQLite cannot read it. */
@@ -1072,6 +1194,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_plaintext_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vacuum_into_killed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vacuum_into_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stock_sqlite_cannot_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_journal_sealed_and_recovers, setup,
                                         teardown),
