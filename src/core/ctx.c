@@ -58,10 +58,16 @@ int ctx_audit_refusal(cc_ctx *c)
 
 int ctx_txn(cc_ctx *c, int (*fn)(cc_ctx *, void *, cc_err *), void *arg, cc_err *err)
 {
+    int outer = c->read_failed; /* of an enclosing use case (store/nest.h) */
     if (store_begin(c->st, err) != CC_OK)
         return err->code;
     c->covering = 0;
-    if (fn(c, arg, err) != CC_OK) {
+    c->read_failed = 0;
+    int rc = fn(c, arg, err);
+    if (rc == CC_OK && c->read_failed)
+        rc = store_fail(c->st, c->read_failed, "reading the database", err);
+    c->read_failed = outer;
+    if (rc != CC_OK) {
         int code = err->code ? err->code : CC_EDATA;
         store_rollback(c->st);
         ctx_audit_refusal(c);
@@ -106,15 +112,20 @@ int ctx_audit(cc_ctx *c, const char *action, const char *kind, int64_t id,
 
 int64_t ctx_int(cc_ctx *c, const char *sql, int64_t a, int64_t b)
 {
-    cc_err err;
     int64_t v = 0;
-    sqlite3_stmt *st = ctx_prepare(c, sql, &err);
-    if (!st)
+    int rc;
+    sqlite3_stmt *st = stmtcache_get(store_db(c->st), sql, &rc);
+    if (!st) {
+        c->read_failed = c->read_failed ? c->read_failed : rc;
         return 0;
+    }
     sqlite3_bind_int64(st, 1, a);
     sqlite3_bind_int64(st, 2, b);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
+    else if (rc != SQLITE_DONE && !c->read_failed)
+        c->read_failed = rc;
     ctx_finalize(st);
     return v;
 }

@@ -27,6 +27,8 @@ typedef struct cc_ctx {
         int64_t client_id;
         char details[96];
     } refused;
+    int read_failed; /* SQLite's code of a failed ctx_int in the use case (0:
+                        none): its transaction is rolled back, never committed */
 } cc_ctx;
 
 /* A context for the program's own work on st (expiring hand-offs, building a
@@ -69,7 +71,9 @@ int ctx_audit(cc_ctx *c, const char *action, const char *kind, int64_t id,
               const char *details, cc_err *err);
 
 /* The first column of the first row of sql with ?1 = a and ?2 = b bound
- * (0 if no row or on error): for small lookups. */
+ * (0 if no row or on error): for small lookups. An error also marks the
+ * use case, so ctx_txn rolls it back rather than commit what a failed read
+ * decided. */
 int64_t ctx_int(cc_ctx *c, const char *sql, int64_t a, int64_t b);
 
 /* Copy column col of st (text, or "" for NULL) into out. */

@@ -1326,6 +1326,42 @@ static void test_monitoring_end(void **state)
     assert_non_null(strstr(err.msg, "not on light-touch monitoring"));
 }
 
+/* A use case whose lookup failed is rolled back, not committed on what the
+ * failed read (0) decided. */
+static int write_then_fail_a_read(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    int64_t *got = arg;
+    if (ctx_audit(ctx, "test.write", "client", 1, "", err) != CC_OK)
+        return err->code;
+    *got = ctx_int(ctx, "SELECT abs(?1)", INT64_MIN, 0); /* integer overflow */
+    return CC_OK;
+}
+
+static int write_and_read(cc_ctx *ctx, void *arg, cc_err *err)
+{
+    int64_t *got = arg;
+    if (ctx_audit(ctx, "test.write", "client", 1, "", err) != CC_OK)
+        return err->code;
+    *got = ctx_int(ctx, "SELECT abs(?1)", -7, 0);
+    return CC_OK;
+}
+
+static void test_failed_lookup_rolls_back(void **state)
+{
+    fixture *f = *state;
+    cc_err err = {0};
+    int64_t got = -1;
+    long long before = tu_int(f->s, "SELECT count(*) FROM audit");
+    assert_int_not_equal(ctx_txn(&f->ctx, write_then_fail_a_read, &got, &err), CC_OK);
+    assert_int_equal(got, 0);
+    assert_non_null(strstr(err.msg, "reading the database"));
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM audit"), before);
+    assert_int_equal(f->ctx.read_failed, 0); /* the next use case starts clean */
+    assert_int_equal(ctx_txn(&f->ctx, write_and_read, &got, &err), CC_OK);
+    assert_int_equal(got, 7);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM audit"), before + 1);
+}
+
 static void test_episode_day_n_of_m_boundaries(void **state)
 {
     (void)state;
@@ -2235,6 +2271,7 @@ int main(void)
         T(test_high_rescreen_from_monitoring_starts_new_episode),
         T(test_rescreen_on_monitoring_sets_next_rescreen),
         T(test_monitoring_end),
+        T(test_failed_lookup_rolls_back),
         T(test_episode_day_n_of_m_boundaries),
         T(test_episode_extension_up_to_program_max),
         T(test_episode_close_goals_met_returns_to_monitoring),
