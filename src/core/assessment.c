@@ -41,9 +41,7 @@ static int read_questions(cc_ctx *ctx, questionnaire *out, cc_err *err)
         q->weight = sqlite3_column_int(st, 5);
     }
     ctx_finalize(st); /* a failed read must not pass for fewer questions */
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? CC_OK
-               : store_fail(ctx->st, rc, "reading the questionnaire", err);
+    return store_step_ok(ctx->st, rc, "reading the questionnaire", err);
 }
 
 /* One questionnaire row chosen by sql (?1 text, ?2 integer), with its

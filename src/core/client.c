@@ -230,9 +230,7 @@ static int find_dups(cc_ctx *ctx, const client *c, client_intake *out, cc_err *e
             out->dup_ids[out->ndups++] = other.id;
     }
     ctx_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? CC_OK
-               : store_fail(ctx->st, rc, "intake", err);
+    return store_step_ok(ctx->st, rc, "intake", err);
 }
 
 static int zip_outside(cc_ctx *ctx, const char *zip, int *outside, cc_err *err)
@@ -245,9 +243,7 @@ static int zip_outside(cc_ctx *ctx, const char *zip, int *outside, cc_err *err)
     int rc = sqlite3_step(st);
     *outside = rc != SQLITE_ROW;
     ctx_finalize(st); /* a failed read is the store's trouble, not the ZIP's */
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? CC_OK
-               : store_fail(ctx->st, rc, "checking the ZIP code", err);
+    return store_step_ok(ctx->st, rc, "checking the ZIP code", err);
 }
 
 int client_check_intake(cc_ctx *ctx, const client *c, client_intake *out, cc_err *err)

@@ -639,9 +639,7 @@ int report_plan(cc_ctx *ctx, const char *kind, const report_params *p, char *out
         len += (size_t)snprintf(out + len, outsz - len, "%s%s", len ? " | " : "",
                                 (const char *)sqlite3_column_text(st, 3));
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? CC_OK
-               : store_fail(ctx->st, rc, "planning the report", err);
+    return store_step_ok(ctx->st, rc, "planning the report", err);
 }
 
 /* A number for a table cell: at most two decimals, no trailing zeros. */

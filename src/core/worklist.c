@@ -822,9 +822,7 @@ static int search_rows(cc_ctx *ctx, struct search_args *a, cc_err *err)
             break;
     }
     ctx_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? CC_OK
-               : store_fail(ctx->st, rc, "search", err);
+    return store_step_ok(ctx->st, rc, "search", err);
 }
 
 /* The query and the ids it listed, audited with the search. */

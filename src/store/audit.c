@@ -571,9 +571,7 @@ int audit_entry_time(store *s, int64_t seq, char at[32], cc_err *err)
     if (rc == SQLITE_ROW)
         snprintf(at, 32, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? CC_OK
-               : store_fail(s, rc, "reading the audit log", err);
+    return store_step_ok(s, rc, "reading the audit log", err);
 }
 
 int audit_anchor_holds(store *s, const audit_anchor *a, char *why, size_t whysz,

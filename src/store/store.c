@@ -120,6 +120,11 @@ static const char *lost_cause(const store *s)
                     "to commit the rest";
 }
 
+int store_step_ok(store *s, int rc, const char *what, cc_err *err)
+{
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? CC_OK : store_fail(s, rc, what, err);
+}
+
 int store_fail(store *s, int rc, const char *what, cc_err *err)
 {
     const char *vfs = vfs_last_error();

@@ -105,6 +105,10 @@ int store_exec(store *s, const char *sql, cc_err *err);
  * what was being done. Returns the code. */
 int store_fail(store *s, int rc, const char *what, cc_err *err);
 
+/* CC_OK if rc, the last sqlite3_step of a read, ended it well (a row or
+ * done); else store_fail's report of what went wrong. */
+int store_step_ok(store *s, int rc, const char *what, cc_err *err);
+
 /* The master key of the database generation in use (for sealing it to new
  * key slots); valid while s is open. */
 const uint8_t *store_master(const store *s);
