@@ -16,6 +16,7 @@ static const char *const names[HOOK_COUNT] = {
     [HOOK_KEY_SCRIPT] = "CARECOORD_TEST_SCRIPT",
     [HOOK_CACHE_KIB] = "CARECOORD_CACHE_KIB",
     [HOOK_SQL_PROFILE] = "CARECOORD_SQL_PROFILE",
+    [HOOK_PAGE] = "CARECOORD_PAGE",
 };
 
 const char *hook_env(enum hook h)

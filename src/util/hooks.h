@@ -23,6 +23,8 @@ enum hook {
                          appended to (milliseconds, then the SQL's first 160 bytes);
                          for finding slow queries, never a client's data: the
                          statement's text, not its bound values */
+    HOOK_PAGE,        /* CARECOORD_PAGE: the paged screens' page (the board's teams,
+                         the unassigned queue's rows), so a small database pages */
     HOOK_COUNT
 };
 

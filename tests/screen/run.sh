@@ -165,12 +165,14 @@ well_formed() {
 
 # program SCRIPT DB USER LINES COLUMNS OUTBASE: run carecoord in test mode
 # (stdout and stderr to OUTBASE.stdout and .stderr); returns its status.
-# RUN_CONF, if set, is the site configuration for this run.
+# RUN_CONF, if set, is the site configuration for this run; RUN_PAGE the
+# paged screens' page (a "# page: N" header: CARECOORD_PAGE, hooks.h).
 RUN_CONF=''
+RUN_PAGE=''
 program() {
     env LC_ALL=C.UTF-8 TZ=UTC LINES="$4" COLUMNS="$5" \
         CARECOORD_NOW="$NOW" NO_COLOR=1 TERM=xterm \
-        CARECOORD_CONF="${RUN_CONF:-$CARECOORD_CONF}" \
+        CARECOORD_CONF="${RUN_CONF:-$CARECOORD_CONF}" CARECOORD_PAGE="$RUN_PAGE" \
         CARECOORD_TEST_SCRIPT="$1" \
         timeout -k 5 "${SCREEN_TIMEOUT:-30}" "$CARECOORD_BIN" --db "$2" --user "$3" \
         </dev/null >"$6.stdout" 2>"$6.stderr"
@@ -222,6 +224,7 @@ run_keys() {
     cols=$(header "$keys" columns 80)
     want_rc=$(header "$keys" exit 0)
     mask=$(header "$keys" mask '')
+    RUN_PAGE=$(header "$keys" page '')
     out="$T/$name.txt"
     script="$T/$name.script"
     db="$T/$name.db"
