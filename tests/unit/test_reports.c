@@ -1235,6 +1235,42 @@ static void test_consent_expired_release_in_use(void **state)
                                 "Given|ORG-X: primary care|2026-10-31");
         }
     assert_int_equal(expired, 1);
+    /* Once the client's care has ended, the practice on file is no longer
+     * activity: only the period's own rows name an organization. */
+    assert_int_equal(
+        tu_int(f->s, "SELECT active FROM client_state WHERE client_id = 2"), 1);
+    exec_f(f, "UPDATE episode SET closed_date = '2026-11-01', outcome = 'moved' WHERE "
+              "client_id = 2 AND closed_date IS NULL");
+    exec_f(f, "UPDATE monitoring SET ended_date = '2026-11-01' WHERE client_id = 2 AND "
+              "ended_date IS NULL");
+    assert_int_equal(
+        tu_int(f->s, "SELECT active FROM client_state WHERE client_id = 2"), 0);
+    run_as(f, "sup1", "consent", &late);
+    for (int r = 0; r < f->t.nrows; r++)
+        assert_string_not_equal(table_cell(&f->t, r, 0),
+                                "release expired, still in use");
+    run_as(f, "sup1", "consent", NULL); /* (no longer missing participation) */
+    ROW_SET(&f->t, "release expiring|1|Family1, Given|ORG-Y|2026-11-22",
+            "release expiring|4|Family4, Given|NGH|2026-12-22",
+            "no participation consent|3|Family3, Given||",
+            "no participation consent|6|Family6, Given||",
+            "no participation consent|9|Family9, Given||",
+            "VIOLATION: used after revocation|3|Family3, Given|participation; after "
+            "it: 1 view, 0 disclosures|2026-11-01",
+            "VIOLATION: used after revocation|6|Family6, Given|release NGH; after it: "
+            "0 views, 1 disclosure|2026-09-01",
+            "VIOLATION: viewed after revocation|3|Family3, Given|coach-a1 (Ann Avery) "
+            "summary|2026-11-05",
+            "VIOLATION: disclosed without consent|6|Family6, Given|NGH: discharge "
+            "summary|2026-10-10",
+            "VIOLATION: substance use without naming consent|7|Family7, "
+            "Given|ORG-X|2026-10-05",
+            "release expired, still in use|2|Family2, Given|ORG-X: "
+            "appointment|2026-10-31",
+            "release expired, still in use|2|Family2, Given|NGH: disclosure, "
+            "encounter|2026-09-30",
+            "VIOLATION: disclosed without consent|2|Family2, Given|NGH: care "
+            "plan|2026-11-06");
 }
 
 /* A release narrowed by one recipient (revoked, recorded again for the
