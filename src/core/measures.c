@@ -108,7 +108,8 @@ static const char SQL_TIER1[] =
     "      r.client_id AND e.program_id = r.program_id AND e.start_date <= :to) "
     "      OR EXISTS (SELECT 1 FROM monitoring m WHERE m.client_id = r.client_id "
     "      AND m.program_id = r.program_id AND m.since_date <= :to)) AS ok "
-    "      FROM referral r JOIN client c ON c.id = r.client_id "
+    "      FROM referral r JOIN client c INDEXED BY client_measures ON c.id = "
+    "r.client_id "
     "      WHERE c.tier = 1 AND r.received_date BETWEEN :from AND :to "
     "        AND (:prog IS NULL OR r.program_id = :prog) "
     "        AND " IN_REACH("r.client_id") " GROUP BY r.client_id)";
@@ -129,8 +130,8 @@ static const char SQL_TIER1[] =
     "  UNION SELECT client_id FROM monitoring INDEXED BY monitoring_ended "            \
     "   WHERE ended_date > :to AND since_date <= :to), "                               \
     "owned (owner_id, n) AS ("                                                         \
-    "  SELECT c.owner_id, count(*) FROM open_case o JOIN client c ON c.id = "          \
-    "o.client_id "                                                                     \
+    "  SELECT c.owner_id, count(*) FROM open_case o JOIN client c INDEXED BY "         \
+    "client_measures ON c.id = o.client_id "                                           \
     "   WHERE c.owner_id IS NOT NULL GROUP BY c.owner_id) "
 
 /* How many clients each owner has with a case open at the end of `to`,
@@ -343,7 +344,8 @@ static const char SQL_TIER1_BY[] =
     "      e.start_date <= :to) OR EXISTS (SELECT 1 FROM monitoring m WHERE "
     "      m.client_id = r.client_id AND m.program_id = r.program_id AND "
     "      m.since_date <= :to)) AS ok "
-    "      FROM referral r JOIN client c ON c.id = r.client_id "
+    "      FROM referral r JOIN client c INDEXED BY client_measures ON c.id = "
+    "r.client_id "
     "      WHERE c.tier = 1 AND r.received_date BETWEEN :from AND :to "
     "        AND " IN_REACH("r.client_id") " GROUP BY r.program_id, r.client_id) "
                                            "GROUP BY prog";
@@ -359,17 +361,17 @@ static const char SQL_EPISODES_BY[] =
     "      FROM episode WHERE closed_date BETWEEN :from AND :to AND outcome <> 'snf' "
     "        AND " IN_REACH("client_id") ") GROUP BY program_id";
 
-/* SQL_DISCHARGES by program: each discharge of the period read once, then
- * paired with each program the client has an episode of (CROSS JOIN: the
- * discharges drive, not the programs). */
+/* SQL_DISCHARGES by program: each discharge of the period read once and
+ * paired, by the client's episodes, with each program the client has an
+ * episode of (never with every program in turn). */
 static const char SQL_DISCHARGES_BY[] = DISCHARGE_COLS(
     "r.program_id = pg.id") ", pg.id "
-                            "FROM encounter d CROSS JOIN program pg "
+                            "FROM (SELECT DISTINCT d.id AS did, s.program_id AS id "
+                            "FROM encounter d JOIN episode s ON s.client_id = d.client_id "
                             "WHERE d.kind = 'discharge' AND d.cancelled_at IS NULL AND d.at >= :from_at "
-                            "  AND d.at < :end_at "
-                            "  AND EXISTS (SELECT 1 FROM episode s WHERE s.client_id = d.client_id "
-                            "              AND s.program_id = pg.id) "
-                            "  AND " IN_REACH("d.client_id") " ORDER BY pg.id, secs";
+                            "  AND d.at < :end_at AND " IN_REACH(
+                                "d.client_id") ") pg "
+                                               "JOIN encounter d ON d.id = pg.did ORDER BY pg.id, secs";
 
 /* SQL_APPOINTMENTS by the client's program. */
 static const char SQL_APPOINTMENTS_BY[] =
