@@ -70,34 +70,38 @@ typedef struct acc {
 
 /* Referrals received in the period: all, those whose first assessment in
  * the same program at or after the received day (local) is high, declined. */
-#define REFERRALS_FIRST_LEVEL                                                          \
+#define REFERRALS_FIRST_LEVEL(HINT)                                                    \
     "SELECT r.status, r.received_date, r.program_id, "                                 \
     "  (SELECT a.level FROM assessment a INDEXED BY assessment_first "                 \
     "    WHERE a.client_id = r.client_id AND a.program_id = r.program_id "             \
     "      AND a.at >= strftime('%Y-%m-%dT%H:%M:%SZ', r.received_date, 'utc') "        \
     "    ORDER BY a.at, a.id LIMIT 1) AS first_level "                                 \
-    "FROM referral r "                                                                 \
+    "FROM referral r " HINT " "                                                        \
     "WHERE r.received_date BETWEEN :from AND :to "                                     \
     "  AND (:prog IS NULL OR r.program_id = :prog) AND " IN_REACH("r.client_id")
 
 static const char SQL_REFERRALS[] =
     "SELECT count(*), coalesce(sum(first_level = 'high'), 0), "
     "       coalesce(sum(status = 'declined'), 0) "
-    "FROM (" REFERRALS_FIRST_LEVEL ")";
+    "FROM (" REFERRALS_FIRST_LEVEL("") ")";
 
 /* The grouped twins (measures_compute_programs) end each row with the
  * program it counts for and read every program's rows of the period in
  * one pass (:prog is bound NULL): rows of programs not asked for are
- * skipped. The folding is the one-program query's row function. */
+ * skipped. The folding is the one-program query's row function. The
+ * period's referrals of every program are read by day from the index that
+ * holds what is counted (the one-program query's index leads with the
+ * program). */
 static const char SQL_REFERRALS_BY[] =
     "SELECT count(*), coalesce(sum(first_level = 'high'), 0), "
     "       coalesce(sum(status = 'declined'), 0), program_id "
-    "FROM (" REFERRALS_FIRST_LEVEL ") GROUP BY program_id";
+    "FROM (" REFERRALS_FIRST_LEVEL("INDEXED BY referral_received_date") ") GROUP BY "
+                                                                        "program_id";
 
 /* The same conversion for each calendar month of the period. */
 static const char SQL_TREND[] = "SELECT substr(received_date, 1, 7), count(*), "
                                 "       coalesce(sum(first_level = 'high'), 0) "
-                                "FROM (" REFERRALS_FIRST_LEVEL ") GROUP BY 1";
+                                "FROM (" REFERRALS_FIRST_LEVEL("") ") GROUP BY 1";
 
 /* Tier-1 clients referred in the period (once each), and how many of them
  * had an episode or monitoring started by `to` in a program they were
