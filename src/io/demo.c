@@ -259,20 +259,24 @@ static int new_team(gen *g, const program *p, team **out, cc_err *err)
 }
 
 /* The coach for a new active client of program p: demo-coach first up to
- * the target load, then the least-loaded coach under it, else a new team. */
+ * the target load (below the program's capacity per coach), then the
+ * least-loaded coach under it, else a new team. */
 static int pick_coach(gen *g, const program *p, coach **out, cc_err *err)
 {
     coach *best = NULL;
+    /* under the program's own capacity per coach (ACT: 10) */
+    int limit = p->capacity > 0 && p->capacity - 1 < TARGET_LOAD ? p->capacity - 1
+                                                                 : TARGET_LOAD;
     for (int t = 0; t < g->nteams; t++) {
         if (g->teams[t].program_id != p->id)
             continue;
         for (int i = 0; i < 6; i++) {
             coach *c = &g->teams[t].coaches[i];
-            if (c->id == g->demo_coach && c->load < TARGET_LOAD) {
+            if (c->id == g->demo_coach && c->load < limit) {
                 *out = c;
                 return CC_OK;
             }
-            if (c->load < TARGET_LOAD && (!best || c->load < best->load))
+            if (c->load < limit && (!best || c->load < best->load))
                 best = c;
         }
     }
@@ -1072,6 +1076,38 @@ static int age_years(gen *g, journey *j, int64_t again, int *active, cc_err *err
     return CC_OK;
 }
 
+/* In a demo of years, light touch still going on today has had its
+ * check-in call each re-screen interval since it began, as a followed
+ * client has (those of cases ended long ago are not replayed). */
+static int light_touch_calls(gen *g, journey *j, cc_err *err)
+{
+    monitoring m;
+    cc_err ignore;
+    char iso[24];
+    int64_t since;
+    if (!j->owner ||
+        monitoring_get_open(&g->ctx, j->c.id, j->p->id, &m, &ignore) != CC_OK)
+        return CC_OK;
+    snprintf(iso, sizeof iso, "%sT15:00:00Z", m.since_date);
+    if (clock_parse_iso(iso, &since) != 0)
+        return CC_OK;
+    int every = j->p->rescreen_days > 0 ? j->p->rescreen_days : 90;
+    as_staff(g, j->owner->id, "coach");
+    for (int64_t t = since + (int64_t)every * DAY; t < g->today_t - DAY;
+         t += (int64_t)every * DAY) {
+        contact c = {0};
+        c.client_id = j->c.id;
+        snprintf(c.kind, sizeof c.kind, "call");
+        clock_format_iso(t, c.at);
+        c.duration_min = rng_int(&g->r3, 5, 30);
+        snprintf(c.note, sizeof c.note, "Light-touch check-in; no new concerns.");
+        at_time(g, t);
+        if (contact_log(&g->ctx, &c, err) != CC_OK)
+            return err->code;
+    }
+    return CC_OK;
+}
+
 static int follow(gen *g, journey *j, int64_t eid, cc_err *err)
 {
     int active = 1;
@@ -1089,7 +1125,8 @@ static int follow(gen *g, journey *j, int64_t eid, cc_err *err)
     if (log_contacts(g, j->c.id, j->p, j->t_start, g->today_t, err) != CC_OK ||
         complete_tasks(g, j->c.id, g->today_t - DAY, 85, err) != CC_OK)
         return err->code;
-    if (g->years_of && age_years(g, j, again, &active, err) != CC_OK)
+    if (g->years_of && (age_years(g, j, again, &active, err) != CC_OK ||
+                        (active && light_touch_calls(g, j, err) != CC_OK)))
         return err->code;
     if (j->owner) {
         as_staff(g, j->owner->id, "coach");

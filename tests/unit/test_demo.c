@@ -545,6 +545,16 @@ static void test_ten_years(void **state)
         0);
     assert_true(tu_int(b.s, "SELECT count(*) FROM monitoring WHERE end_reason IS NOT "
                             "NULL") > 100);
+    /* light touch going on today had its check-in each re-screen interval */
+    assert_int_equal(
+        count_of(b.s,
+                 "SELECT count(*) FROM client_state cs JOIN monitoring m ON "
+                 "m.client_id = cs.client_id AND m.ended_date IS NULL JOIN "
+                 "program p ON p.id = m.program_id WHERE cs.active = 1 AND "
+                 "julianday(?1) - julianday(max(m.since_date, "
+                 "substr(cs.seen_at, 1, 10))) > p.rescreen_days + 2",
+                 today),
+        0);
     long long active =
         tu_int(b.s, "SELECT count(*) FROM client_state WHERE active = 1");
     assert_true(active > 20 && active < 1500 / 4);
