@@ -1142,12 +1142,26 @@ static int follow(gen *g, journey *j, int64_t eid, cc_err *err)
     return CC_OK;
 }
 
-static int one_client(gen *g, cc_err *err)
+/* Days before today the i-th of n clients was referred. Over 240 days, at
+ * random; over years, in the order they came, as a site's records grow
+ * (each client's id follows the one referred before, so a quarter's
+ * clients lie together, as they do at a real site), a few days' jitter. */
+static int referred_days_ago(gen *g, int i, int n)
+{
+    int drawn = rng_int(&g->r, 3, g->span_days);
+    if (!g->years_of)
+        return drawn;
+    int64_t days =
+        g->span_days - (int64_t)i * (g->span_days - 3) / (n > 1 ? n : 1) - drawn % 3;
+    return days < 3 ? 3 : (int)days;
+}
+
+static int one_client(gen *g, int i, int n, cc_err *err)
 {
     journey j = {0};
     j.p = pick_program(g);
     int fate = rng_int(&g->r, 0, 99);
-    j.t_ref = g->today_t - (int64_t)rng_int(&g->r, 3, g->span_days) * DAY +
+    j.t_ref = g->today_t - (int64_t)referred_days_ago(g, i, n) * DAY +
               rng_int(&g->r, 8, 16) * 3600;
     j.t_consent = j.t_ref + (int64_t)rng_int(&g->r, 0, 2) * DAY + 3600;
     int64_t eid = 0;
@@ -1394,7 +1408,7 @@ static int build(gen *g, const demo_opts *opts, cc_err *err)
     g->ctx.staff_id = g->demo_coach;
     int per = opts->batch ? opts->batch : DEMO_BATCH;
     for (int i = 0; i < opts->clients; i++) {
-        if (one_client(g, err) != CC_OK ||
+        if (one_client(g, i, opts->clients, err) != CC_OK ||
             ((i + 1) % per == 0 && next_batch(g->ctx.st, opts, err) != CC_OK))
             return err->code;
         if (opts->progress)
