@@ -177,6 +177,31 @@ static int end_monitoring(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     return ctx_done(ctx, st, "ending monitoring", err);
 }
 
+/* A client who leaves care leaves no open task behind: the client's open
+ * tasks (of any origin: a no-show's follow-up, a plan step) are cancelled,
+ * audited with their count. */
+static int cancel_client_tasks(cc_ctx *ctx, int64_t client_id, cc_err *err)
+{
+    char now[21], details[32];
+    ctx_now(ctx, now);
+    sqlite3_stmt *st = ctx_prepare(
+        ctx,
+        "UPDATE task SET cancelled_at = ?1, version = version + 1 WHERE client_id = ?2 "
+        "AND completed_at IS NULL AND cancelled_at IS NULL",
+        err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, client_id);
+    if (ctx_done(ctx, st, "cancelling the client's tasks", err) != CC_OK)
+        return err->code;
+    int n = sqlite3_changes(store_db(ctx->st));
+    if (!n)
+        return CC_OK;
+    snprintf(details, sizeof details, "%d open tasks", n);
+    return ctx_audit(ctx, "task.cancel", "client", client_id, details, err);
+}
+
 static const char *const end_reasons[] = {
     "stable", "moved", "died", "declined-further", "unreachable", "transferred"};
 
@@ -212,7 +237,8 @@ static int do_end_monitoring(cc_ctx *ctx, void *arg, cc_err *err)
     if (strcmp(a->date, today) > 0)
         return cc_err_set(err, CC_EINPUT, "monitoring cannot end in the future (%s)",
                           a->date);
-    if (end_monitoring(ctx, a->client_id, a->program_id, a->date, err) != CC_OK)
+    if (end_monitoring(ctx, a->client_id, a->program_id, a->date, err) != CC_OK ||
+        cancel_client_tasks(ctx, a->client_id, err) != CC_OK)
         return err->code;
     sqlite3_stmt *st =
         ctx_prepare(ctx, "UPDATE monitoring SET end_reason = ?2 WHERE id = ?1", err);
@@ -608,7 +634,10 @@ static int do_close(cc_ctx *ctx, void *arg, cc_err *err)
         ctx_audit(ctx, "episode.close", "episode", a->id, a->outcome, err) != CC_OK)
         return err->code;
     if (leaves_care(a->outcome))
-        return referral_follow_care_in(ctx, e.client_id, e.program_id, "closed", err);
+        return cancel_client_tasks(ctx, e.client_id, err) != CC_OK
+                   ? err->code
+                   : referral_follow_care_in(ctx, e.client_id, e.program_id, "closed",
+                                             err);
     if (referral_follow_care_in(ctx, e.client_id, e.program_id, "monitoring", err) !=
         CC_OK)
         return err->code;

@@ -65,8 +65,9 @@ int episode_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
 int episode_extend(cc_ctx *ctx, int64_t id, int64_t version, int days,
                    const char *reason, cc_err *err);
 
-/* Close episode id on date with an outcome. Unless the client left care
- * (moved, died, transferred, declined-further), light-touch monitoring
+/* Close episode id on date with an outcome; its open tasks are cancelled.
+ * Unless the client left care (moved, died, transferred, declined-further:
+ * then every open task of the client is cancelled), light-touch monitoring
  * starts with the next re-screen due. */
 int episode_close(cc_ctx *ctx, int64_t id, int64_t version, const char *date,
                   const char *outcome, cc_err *err);
@@ -78,7 +79,7 @@ int monitoring_start_in(cc_ctx *ctx, int64_t client_id, int64_t program_id,
 
 /* End client's light-touch monitoring in program on date (from its start
  * to today) for a reason: stable, moved, died, declined-further, unreachable
- * or transferred. Its open re-screen tasks are cancelled, the referral is
+ * or transferred. The client's open tasks are cancelled, the referral is
  * closed, and the client leaves the caseload's active count. */
 int monitoring_end(cc_ctx *ctx, int64_t client_id, int64_t program_id, const char *date,
                    const char *reason, cc_err *err);

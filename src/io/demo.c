@@ -43,6 +43,8 @@
 #define DAY         86400
 #define TARGET_LOAD 33
 /* A region's volume: about 10 contacts and 40 audit entries a client. */
+#define YEARS_SHARE 400  /* a coach's clients over ten years, at most (demo of years)  \
+                          */
 #define CONTACT_WEEKS 18 /* at most a contact a week for this many weeks */
 #define VIEW_PCT      30 /* contacts the coach opens the record before */
 
@@ -138,7 +140,8 @@ static void make_name(rng *r, char *family, size_t fn, char *giv, size_t gn)
 
 typedef struct coach {
     int64_t id;
-    int load;
+    int load;  /* clients still in care at the end */
+    int given; /* clients given in all (a demo of years shares them out) */
 } coach;
 
 typedef struct team {
@@ -258,9 +261,25 @@ static int new_team(gen *g, const program *p, team **out, cc_err *err)
     return CC_OK;
 }
 
+/* Whether c may take one more client: under the load (in care at the
+ * end), and in a demo of years under a coach's share of the years (so ten
+ * years of closed cases are spread over the staff a region has, not left
+ * with the first team); the demo coach takes only the last months'. */
+static int may_take(const gen *g, const coach *c, int limit)
+{
+    if (c->load >= limit)
+        return 0;
+    if (!g->years_of)
+        return 1;
+    if (c->id == g->demo_coach)
+        return g->ctx.clock > g->today_t - (int64_t)DEMO_DAYS * DAY;
+    return c->given < YEARS_SHARE;
+}
+
 /* The coach for a new active client of program p: demo-coach first up to
  * the target load (below the program's capacity per coach), then the
- * least-loaded coach under it, else a new team. */
+ * least-loaded coach under it (over years: the one given fewest), else a
+ * new team. */
 static int pick_coach(gen *g, const program *p, coach **out, cc_err *err)
 {
     coach *best = NULL;
@@ -272,13 +291,17 @@ static int pick_coach(gen *g, const program *p, coach **out, cc_err *err)
             continue;
         for (int i = 0; i < 6; i++) {
             coach *c = &g->teams[t].coaches[i];
-            if (c->id == g->demo_coach && c->load < limit) {
-                *out = c;
-                return CC_OK;
+            if (!may_take(g, c, limit))
+                continue;
+            if (c->id == g->demo_coach) {
+                best = c;
+                break;
             }
-            if (c->load < limit && (!best || c->load < best->load))
+            if (!best || (g->years_of ? c->given < best->given : c->load < best->load))
                 best = c;
         }
+        if (best && best->id == g->demo_coach)
+            break;
     }
     if (!best) {
         team *t;
@@ -286,6 +309,7 @@ static int pick_coach(gen *g, const program *p, coach **out, cc_err *err)
             return err->code;
         return pick_coach(g, p, out, err);
     }
+    best->given++;
     *out = best;
     return CC_OK;
 }

@@ -1269,6 +1269,8 @@ static void test_rescreen_on_monitoring_sets_next_rescreen(void **state)
 /* A coach ends light touch with a reason: the monitoring, the referral and
  * the caseload's active count follow, with one audit entry; bad input
  * changes nothing. */
+static int64_t manual_task(fixture *f, int64_t cl, const char *due);
+
 static void test_monitoring_end(void **state)
 {
     fixture *f = *state;
@@ -1285,6 +1287,7 @@ static void test_monitoring_end(void **state)
         count_where(f, "SELECT active FROM client_state WHERE client_id = %lld",
                     (long long)cl),
         1);
+    int64_t tk = manual_task(f, cl, "2026-12-01T10:00:00Z"); /* left open */
     int64_t audits = tu_int(f->s, "SELECT count(*) FROM audit");
 
     assert_int_equal(monitoring_end(&f->ctx, cl, f->hss, TODAY, "bored", &err),
@@ -1315,6 +1318,18 @@ static void test_monitoring_end(void **state)
     referral got;
     assert_int_equal(referral_get(&f->ctx, r, &got, &err), CC_OK);
     assert_string_equal(got.status, "closed");
+    /* the client's open task went with the case, audited on the client */
+    assert_int_equal(count_where(f,
+                                 "SELECT count(*) FROM task WHERE id = %lld AND "
+                                 "cancelled_at IS NOT NULL",
+                                 (long long)tk),
+                     1);
+    assert_int_equal(
+        count_where(f,
+                    "SELECT count(*) FROM audit WHERE action = 'task.cancel' "
+                    "AND object = 'client:%lld' AND details = '1 open tasks'",
+                    (long long)cl),
+        1);
     assert_int_equal(count_where(f,
                                  "SELECT count(*) FROM audit WHERE action = "
                                  "'monitoring.end' AND object = 'client:%lld' AND "
@@ -1508,10 +1523,23 @@ static void test_episode_close_leaving_care_no_monitoring(void **state)
         int64_t cl = consented_client(f, names[i], "Sam", dob);
         int64_t ep = start_hss_episode(f, cl);
         int64_t ref = scene_referral(f, cl, "enrolled");
+        int64_t tk = manual_task(f, cl, "2026-12-20T10:00:00Z"); /* not the episode's */
         set_now("2026-12-01T12:00:00Z");
         assert_int_equal(episode_close(&f->ctx, ep, 1, "2026-12-01", outcomes[i], &err),
                          CC_OK);
         assert_string_equal(referral_status(f, ref), "closed");
+        /* leaving care, the client leaves no open task: the episode's nor others */
+        assert_int_equal(
+            count_where(f,
+                        "SELECT count(*) FROM task WHERE client_id = %lld "
+                        "AND completed_at IS NULL AND cancelled_at IS NULL",
+                        (long long)cl),
+            0);
+        assert_int_equal(count_where(f,
+                                     "SELECT count(*) FROM task WHERE id = %lld AND "
+                                     "cancelled_at IS NOT NULL",
+                                     (long long)tk),
+                         1);
         assert_int_equal(monitoring_get_open(&f->ctx, cl, f->hss, &m, &err), CC_EINPUT);
         assert_int_equal(episode_open_for(&f->ctx, cl, f->hss), 0);
         set_now(NOW);
