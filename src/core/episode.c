@@ -177,29 +177,39 @@ static int end_monitoring(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     return ctx_done(ctx, st, "ending monitoring", err);
 }
 
-/* A client who leaves care leaves no open task behind: the client's open
- * tasks (of any origin: a no-show's follow-up, a plan step) are cancelled,
- * audited with their count. */
-static int cancel_client_tasks(cc_ctx *ctx, int64_t client_id, cc_err *err)
+/* The open tasks of one episode or of one client (kind "episode" or
+ * "client", the column task.episode_id or task.client_id) cancelled: they
+ * will not be done. Audited on that object with their count. */
+static int cancel_tasks_of(cc_ctx *ctx, const char *kind, int64_t id, cc_err *err)
 {
+    static const char by_episode[] =
+        "UPDATE task SET cancelled_at = ?1, version = version + 1 WHERE episode_id = ?2 "
+        "AND completed_at IS NULL AND cancelled_at IS NULL";
+    static const char by_client[] =
+        "UPDATE task SET cancelled_at = ?1, version = version + 1 WHERE client_id = ?2 "
+        "AND completed_at IS NULL AND cancelled_at IS NULL";
     char now[21], details[32];
     ctx_now(ctx, now);
-    sqlite3_stmt *st = ctx_prepare(
-        ctx,
-        "UPDATE task SET cancelled_at = ?1, version = version + 1 WHERE client_id = ?2 "
-        "AND completed_at IS NULL AND cancelled_at IS NULL",
-        err);
+    sqlite3_stmt *st =
+        ctx_prepare(ctx, strcmp(kind, "client") ? by_episode : by_client, err);
     if (!st)
         return err->code;
     sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, client_id);
-    if (ctx_done(ctx, st, "cancelling the client's tasks", err) != CC_OK)
+    sqlite3_bind_int64(st, 2, id);
+    if (ctx_done(ctx, st, "cancelling open tasks", err) != CC_OK)
         return err->code;
     int n = sqlite3_changes(store_db(ctx->st));
     if (!n)
         return CC_OK;
     snprintf(details, sizeof details, "%d open tasks", n);
-    return ctx_audit(ctx, "task.cancel", "client", client_id, details, err);
+    return ctx_audit(ctx, "task.cancel", kind, id, details, err);
+}
+
+/* A client who leaves care leaves no open task behind (of any origin: a
+ * no-show's follow-up, a plan step). */
+static int cancel_client_tasks(cc_ctx *ctx, int64_t client_id, cc_err *err)
+{
+    return cancel_tasks_of(ctx, "client", client_id, err);
 }
 
 static const char *const end_reasons[] = {
@@ -581,25 +591,7 @@ struct close_args {
 /* What was still open in a closed episode will not be done: cancelled. */
 static int cancel_open_tasks(cc_ctx *ctx, int64_t episode_id, cc_err *err)
 {
-    char now[21], details[32];
-    ctx_now(ctx, now);
-    sqlite3_stmt *st =
-        ctx_prepare(ctx,
-                    "UPDATE task SET cancelled_at = ?1, version = version + 1 "
-                    "WHERE episode_id = ?2 AND completed_at IS NULL AND "
-                    "cancelled_at IS NULL",
-                    err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, episode_id);
-    if (ctx_done(ctx, st, "closing episode", err) != CC_OK)
-        return err->code;
-    int n = sqlite3_changes(store_db(ctx->st));
-    if (!n)
-        return CC_OK;
-    snprintf(details, sizeof details, "%d open tasks", n);
-    return ctx_audit(ctx, "task.cancel", "episode", episode_id, details, err);
+    return cancel_tasks_of(ctx, "episode", episode_id, err);
 }
 
 static int do_close(cc_ctx *ctx, void *arg, cc_err *err)
