@@ -67,8 +67,8 @@ static void episode_changed(app *a, form *fm)
                  "assessment (re-assess first) starts a new episode");
     else if (form_is(fm, E_ACTION, "end-light-touch"))
         snprintf(p, sz,
-                 "Ends light-touch monitoring on Date for End reason; its re-screens "
-                 "are cancelled and the client leaves the active caseload");
+                 "Ends light touch on Date for End reason; the client leaves the "
+                 "caseload");
     else if (form_is(fm, E_ACTION, "start"))
         snprintf(p, sz, "%s",
                  ef->ep.id ? "An episode is open: extend or close it"
