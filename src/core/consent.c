@@ -358,14 +358,6 @@ int consent_participation_check(cc_ctx *ctx, int64_t client_id, int *active,
     return CC_OK;
 }
 
-int consent_participation_active(cc_ctx *ctx, int64_t client_id)
-{
-    cc_err err = {0};
-    int active = 0;
-    consent_participation_check(ctx, client_id, &active, &err);
-    return active;
-}
-
 /* "Name (CODE)" of an organization, for messages. */
 static void organization_label(cc_ctx *ctx, int64_t id, char *out, size_t n)
 {

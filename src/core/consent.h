@@ -81,10 +81,6 @@ int consent_get(cc_ctx *ctx, int64_t id, consent *out, cc_err *err);
 int consent_participation_check(cc_ctx *ctx, int64_t client_id, int *active,
                                 cc_err *err);
 
-/* consent_participation_check without its error: a failed read looks like
- * no consent. Only for the callers not yet converted (episode.c, demo.c). */
-int consent_participation_active(cc_ctx *ctx, int64_t client_id);
-
 /* CC_OK if an active release consent of the client names organization
  * org_id (and, when substance_use, covers substance-use information);
  * otherwise CC_EREFUSED with a message saying which consent is missing. */

@@ -415,7 +415,10 @@ static int check_start(cc_ctx *ctx, int64_t client_id, int64_t program_id,
     if (anchor_at && clock_parse_iso(anchor_at, &d) != 0)
         return cc_err_set(err, CC_EINPUT,
                           "discharge time must be YYYY-MM-DDTHH:MM:SSZ");
-    if (!consent_participation_active(ctx, client_id))
+    int consented;
+    if (consent_participation_check(ctx, client_id, &consented, err) != CC_OK)
+        return err->code;
+    if (!consented)
         return cc_err_set(
             err, CC_EINPUT,
             "no enrollment without active participation consent (client %lld)",
@@ -744,7 +747,10 @@ static int do_snf_discharge(cc_ctx *ctx, void *arg, cc_err *err)
     if (ctx_audit(ctx, "client.snf_discharge", "client", a->client_id, a->date, err))
         return err->code;
     *a->episode_id = 0;
-    if (!consent_participation_active(ctx, a->client_id))
+    int consented;
+    if (consent_participation_check(ctx, a->client_id, &consented, err) != CC_OK)
+        return err->code;
+    if (!consented)
         return CC_OK; /* the move home is recorded; no care without consent */
     if (!latest_level_high(ctx, a->client_id, a->program_id))
         return monitoring_start_in(ctx, a->client_id, a->program_id, a->date, err);

@@ -43,7 +43,8 @@
 #define DAY         86400
 #define TARGET_LOAD 33
 /* A region's volume: about 10 contacts and 40 audit entries a client. */
-#define YEARS_SHARE 400  /* a coach's clients over ten years, at most (demo of years)  \
+#define YEARS_SHARE                                                                    \
+    400                  /* a coach's clients over ten years, at most (demo of years)  \
                           */
 #define CONTACT_WEEKS 18 /* at most a contact a week for this many weeks */
 #define VIEW_PCT      30 /* contacts the coach opens the record before */
@@ -692,7 +693,10 @@ static int rescreen(gen *g, const client *c, const program *p, int64_t *eid,
     assessment_outcome out;
     int r = rng_int(&g->r, 0, 99);
     at_time(g, due);
-    if (!consent_participation_active(&g->ctx, c->id))
+    int consented;
+    if (consent_participation_check(&g->ctx, c->id, &consented, err) != CC_OK)
+        return err->code;
+    if (!consented)
         return CC_OK;
     if (assess(g, c, p, r < 30 ? 3 : r < 70 ? 2 : 1, &out, err) != CC_OK)
         return err->code;

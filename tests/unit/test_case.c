@@ -196,6 +196,16 @@ static consent release_to(int64_t client_id, int64_t org, int substance_use,
 }
 
 /* A consented client: created and with active participation consent. */
+/* Whether the client's participation consent is active, the read itself
+ * asserted to succeed. */
+static int consent_participation_active(cc_ctx *ctx, int64_t client_id)
+{
+    cc_err err = {0};
+    int active = -1;
+    assert_int_equal(consent_participation_check(ctx, client_id, &active, &err), CC_OK);
+    return active;
+}
+
 static int64_t consented_client(fixture *f, const char *family, const char *given,
                                 const char *dob)
 {
