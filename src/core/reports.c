@@ -377,13 +377,17 @@ static const char access_staff_sql[] =
 
 /* The unassigned queue, every row (the report): the open referrals of the
  * clients without an owner, found by owner, and those followed. */
-static const char unassigned_sql[] =
-    "WITH " MY_TEAMS
-    ", queue (cid, pid, received, status) AS (SELECT r.client_id, r.program_id, "
-    "r.received_date, r.status FROM client_state cs JOIN referral r ON r.client_id = "
-    "cs.client_id WHERE cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred = 1) AND "
-    "cs.referred = 1 AND " OPEN_REFERRAL " UNION ALL " UNASSIGNED_FOLLOWED
+/* SQL: the queue (client, program, received, status) and who is suggested
+ * for each program (suggest), as both statements below read them. */
+#define UNASSIGNED_QUEUE                                                               \
+    "WITH " MY_TEAMS                                                                   \
+    ", queue (cid, pid, received, status) AS (SELECT r.client_id, r.program_id, "      \
+    "r.received_date, r.status FROM client_state cs JOIN referral r ON r.client_id = " \
+    "cs.client_id WHERE cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred = 1) "   \
+    "AND cs.referred = 1 AND " OPEN_REFERRAL " UNION ALL " UNASSIGNED_FOLLOWED         \
     "), " UNASSIGNED_SUGGEST
+
+static const char unassigned_sql[] = UNASSIGNED_QUEUE
     "SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, p.code AS "
     "program, q.received AS received, q.status, sg.login AS suggested FROM queue q JOIN "
     "client c ON c.id = q.cid JOIN program p ON p.id = q.pid JOIN suggest sg ON sg.code "
@@ -396,13 +400,7 @@ static const char unassigned_sql[] =
  * row is read. Walking the referrals by day instead stops early only when
  * the queue is long; with ten years of closed referrals before a short
  * queue it read them all (24 ms at 250,000 clients, 0.4 ms this way). */
-static const char unassigned_page_sql[] =
-    "WITH " MY_TEAMS
-    ", queue (cid, pid, received, status) AS (SELECT r.client_id, r.program_id, "
-    "r.received_date, r.status FROM client_state cs JOIN referral r ON r.client_id = "
-    "cs.client_id WHERE cs.owner_id IS NULL AND (cs.active = 1 OR cs.referred = 1) AND "
-    "cs.referred = 1 AND " OPEN_REFERRAL " UNION ALL " UNASSIGNED_FOLLOWED
-    "), " UNASSIGNED_SUGGEST
+static const char unassigned_page_sql[] = UNASSIGNED_QUEUE
     "SELECT c.id AS client, c.family_name || ', ' || c.given_name AS name, q.code AS "
     "program, q.received AS received, q.status, q.login AS suggested FROM (SELECT q.cid, "
     "q.received, q.status, p.code, sg.login FROM queue q JOIN program p ON p.id = q.pid "
