@@ -42,10 +42,8 @@
 
 #define DAY         86400
 #define TARGET_LOAD 33
+#define YEARS_SHARE 400 /* a coach's clients in a demo of years, at most */
 /* A region's volume: about 10 contacts and 40 audit entries a client. */
-#define YEARS_SHARE                                                                    \
-    400                  /* a coach's clients over ten years, at most (demo of years)  \
-                          */
 #define CONTACT_WEEKS 18 /* at most a contact a week for this many weeks */
 #define VIEW_PCT      30 /* contacts the coach opens the record before */
 
