@@ -533,7 +533,8 @@ t_handoff() {
     # demo-coach waits on the caseload, where the client still is.
     keys "$F1" c
     see "$F1" 'My caseload, 33 clients' "c: demo-coach's caseload, still 33 clients"
-    like "$SCREEN" '^Valwood, Kemal' "Valwood, Kemal is still on it until the hand-off is accepted"
+    # (waited for, not read off the title's snapshot: the rows may still be painting)
+    see "$F1" '^Valwood, Kemal' "Valwood, Kemal is still on it until the hand-off is accepted"
     keys "$F2" C-l i
     see "$F2" '^hand-off +57 +Valwood, Kemal +from demo-coach: Moving close' "demo-coach2's inbox has the hand-off first"
     keys "$F2" a
