@@ -112,27 +112,55 @@ type_text() {
     tmux -L "$1" send-keys -t cc -l -- "$2"
 }
 
-# wait_for SOCK ERE [SECONDS]: until some line of the screen matches ERE.
-# SCREEN holds the last capture.
+# settle SOCK ERE WANT: after a capture that matched ERE (WANT=1) or did not
+# (WANT=0), capture again until two captures 0.15 s apart are the same, so
+# SCREEN holds a screen whose painting is done, not the first rows of it (the
+# program writes a screen in one refresh, but tmux may read it in pieces, and
+# a loaded machine spaces the pieces out). A capture that no longer fits WANT
+# (a message that timed out) is not taken: SCREEN keeps the last that fitted.
+# At most 3 s: a screen that keeps changing is returned as last seen.
+settle() {
+    local s=$1 re=$2 want=$3 end next m
+    end=$((SECONDS + 3))
+    while [ "$SECONDS" -lt "$end" ]; do
+        sleep 0.15
+        next=$(screen "$s")
+        [ "$next" = "$SCREEN" ] && return 0
+        m=0
+        _matches "$next" "$re" && m=1
+        [ "$m" = "$want" ] || return 0
+        SCREEN=$next
+    done
+}
+
+# wait_for SOCK ERE [SECONDS]: until some line of the screen matches ERE and
+# the screen has settled. SCREEN holds the last capture.
 SCREEN=''
 wait_for() {
     local s=$1 re=$2 limit=${3:-$WAIT} end
     end=$((SECONDS + limit))
     while :; do
         SCREEN=$(screen "$s")
-        _matches "$SCREEN" "$re" && return 0
+        if _matches "$SCREEN" "$re"; then
+            settle "$s" "$re" 1
+            return 0
+        fi
         [ "$SECONDS" -ge "$end" ] && return 1
         sleep 0.1
     done
 }
 
-# wait_gone SOCK ERE [SECONDS]: until no line of the screen matches ERE.
+# wait_gone SOCK ERE [SECONDS]: until no line of the screen matches ERE and
+# the screen has settled.
 wait_gone() {
     local s=$1 re=$2 limit=${3:-$WAIT} end
     end=$((SECONDS + limit))
     while :; do
         SCREEN=$(screen "$s")
-        _matches "$SCREEN" "$re" || return 0
+        if ! _matches "$SCREEN" "$re"; then
+            settle "$s" "$re" 0
+            return 0
+        fi
         [ "$SECONDS" -ge "$end" ] && return 1
         sleep 0.1
     done
