@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,6 +78,21 @@ void cf_exec(store *s, const char *fmt, ...)
     format_sql(sql, sizeof sql, fmt, ap);
     va_end(ap);
     tu_exec(s, sql);
+}
+
+void cf_text(store *s, const char *sql, char *out, size_t outsz)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    snprintf(out, outsz, "%s", t ? (const char *)t : "");
+    sqlite3_finalize(st);
+}
+
+int64_t cf_org(store *s, const char *code)
+{
+    return cf_int(s, "SELECT id FROM organization WHERE facility_code = '%s'", code);
 }
 
 int64_t cf_program(cc_ctx *c, const char *code)

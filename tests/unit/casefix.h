@@ -9,6 +9,7 @@
 #ifndef CC_CASEFIX_H
 #define CC_CASEFIX_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/client.h"
@@ -35,6 +36,13 @@ long long cf_int(store *s, const char *fmt, ...) __attribute__((format(printf, 2
 
 /* Run the SQL that fmt formats. */
 void cf_exec(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The text of the first column of the first row of sql (asserted to exist;
+ * "" for NULL) into out. */
+void cf_text(store *s, const char *sql, char *out, size_t outsz);
+
+/* The id of the organization with facility_code code (0 if none). */
+int64_t cf_org(store *s, const char *code);
 
 /* The id of the program with code, looked up as c. */
 int64_t cf_program(cc_ctx *c, const char *code);
