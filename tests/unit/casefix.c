@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/client.h"
+#include "core/consent.h"
 #include "core/episode.h"
 #include "core/program.h"
 #include "core/staff.h"

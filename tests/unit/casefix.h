@@ -12,11 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/client.h"
-#include "core/consent.h"
 #include "core/ctx.h"
 #include "store/store.h"
 #include "util/err.h"
+
+/* core/client.h and core/consent.h (by tag, so a test may still name a
+ * variable client or consent). */
+struct client;
+struct consent;
 
 /* Add staff member login (full name login) with role; *as (if not NULL)
  * becomes a context acting as them; returns their id. */
@@ -55,12 +58,12 @@ void cf_expect_msg(const cc_err *err, const char *needle);
 
 /* A valid client record, not yet saved: the names and birth date given, zip
  * 20810, medicare, English, at home. */
-client cf_client(const char *family, const char *given, const char *dob);
+struct client cf_client(const char *family, const char *given, const char *dob);
 
 /* Participation consent for client_id granted on signed_date (expires NULL:
  * never), not yet recorded. */
-consent cf_participation(int64_t client_id, const char *signed_date,
-                         const char *expires);
+struct consent cf_participation(int64_t client_id, const char *signed_date,
+                                const char *expires);
 
 /* Record participation granted on signed_date for client_id as c; its id. */
 int64_t cf_consent(cc_ctx *c, int64_t client_id, const char *signed_date);
@@ -68,7 +71,8 @@ int64_t cf_consent(cc_ctx *c, int64_t client_id, const char *signed_date);
 /* Save *cl as sys, record its participation consent of signed_date, assign
  * it to coach in program_id and start an episode there on start (discharged
  * at discharge_at, or NULL); returns the client's id. */
-int64_t cf_enrolled(cc_ctx *sys, client *cl, const char *signed_date, int64_t coach,
-                    int64_t program_id, const char *start, const char *discharge_at);
+int64_t cf_enrolled(cc_ctx *sys, struct client *cl, const char *signed_date,
+                    int64_t coach, int64_t program_id, const char *start,
+                    const char *discharge_at);
 
 #endif

@@ -89,9 +89,7 @@ static int setup(void **state)
         {"coach1", "coach"}, {"coach2", "coach"},    {"nurse1", "nurse"},
     };
     for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-        cf_ok(
-            staff_add(f->s, 0, people[i][0], people[i][1], people[i][0], NULL, 0, &err),
-            &err);
+        cf_staff(f->s, people[i][0], people[i][1], NULL);
     f->sys = ctx_system(f->s);
     f->sys.staff_id = cf_staff_id(f->s, "admin1");
     f->admin = *as(f, "admin1");
