@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/client.h"
@@ -19,6 +20,17 @@
 #include "core/program.h"
 #include "core/staff.h"
 #include "testutil.h"
+
+store *cf_store(char **dir, const char *name, cc_ctx *sys, cc_ctx *admin)
+{
+    *dir = tu_tmpdir();
+    char *db = tu_path(*dir, name);
+    store *s = tu_create(db);
+    free(db);
+    *sys = ctx_system(s);
+    sys->staff_id = cf_staff(s, "admin1", "admin", admin);
+    return s;
+}
 
 int64_t cf_staff(store *s, const char *login, const char *role, cc_ctx *as)
 {

@@ -21,6 +21,11 @@
 struct client;
 struct consent;
 
+/* A store in a fresh scratch directory (*dir, the caller's to remove and
+ * free) at dir/name, with admin1 (admin) added: *sys becomes the system's
+ * context with admin1 as its actor, *admin (if not NULL) a context as admin1. */
+store *cf_store(char **dir, const char *name, cc_ctx *sys, cc_ctx *admin);
+
 /* Add staff member login (full name login) with role; *as (if not NULL)
  * becomes a context acting as them; returns their id. */
 int64_t cf_staff(store *s, const char *login, const char *role, cc_ctx *as);

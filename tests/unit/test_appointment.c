@@ -59,33 +59,22 @@ static int64_t enrolled(fixture *f, const char *family, int64_t program_id)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    cc_err err = {0};
-    program p;
     setenv("CARECOORD_NOW", NOW, 1);
-    f->dir = tu_tmpdir();
-    char *db = tu_path(f->dir, "appt.db");
-    f->s = tu_create(db);
-    free(db);
-    f->sys = ctx_system(f->s);
-    f->sys.staff_id = cf_staff(f->s, "admin1", "admin", NULL);
+    f->s = cf_store(&f->dir, "appt.db", &f->sys, NULL);
     cf_staff(f->s, "coach1", "coach", &f->coach);
     cf_staff(f->s, "nurse1", "nurse", &f->nurse);
     cf_staff(f->s, "coach9", "coach", &f->stranger);
     cf_staff(f->s, "super1", "supervisor", &f->super);
-    assert_int_equal(program_by_code(&f->sys, "pasc", &p, &err), CC_OK);
-    f->pasc = p.id;
-    assert_int_equal(program_by_code(&f->sys, "ct-ngh", &p, &err), CC_OK);
-    f->ct = p.id;
-    char sql[320];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO team (id, name, program_id) VALUES (1, 'PASC', %lld), (2, "
-             "'NGH', %lld); INSERT INTO team_member VALUES (1, %lld), (1, %lld), (2, "
-             "%lld), (2, %lld); INSERT INTO organization (facility_code, kind, name) "
-             "VALUES ('SPC', 'clinic', 'Specialty Clinic')",
-             (long long)f->pasc, (long long)f->ct, (long long)f->coach.staff_id,
-             (long long)f->nurse.staff_id, (long long)f->coach.staff_id,
-             (long long)f->nurse.staff_id);
-    tu_exec(f->s, sql);
+    f->pasc = cf_program(&f->sys, "pasc");
+    f->ct = cf_program(&f->sys, "ct-ngh");
+    cf_exec(f->s,
+            "INSERT INTO team (id, name, program_id) VALUES (1, 'PASC', %lld), (2, "
+            "'NGH', %lld); INSERT INTO team_member VALUES (1, %lld), (1, %lld), (2, "
+            "%lld), (2, %lld); INSERT INTO organization (facility_code, kind, name) "
+            "VALUES ('SPC', 'clinic', 'Specialty Clinic')",
+            (long long)f->pasc, (long long)f->ct, (long long)f->coach.staff_id,
+            (long long)f->nurse.staff_id, (long long)f->coach.staff_id,
+            (long long)f->nurse.staff_id);
     f->client = enrolled(f, "Okafor", f->ct);
     f->pasc_client = enrolled(f, "Varga", f->pasc);
     *state = f;

@@ -55,30 +55,21 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     cc_err err = {0};
-    program p;
     setenv("CARECOORD_NOW", NOW, 1);
-    f->dir = tu_tmpdir();
-    char *db = tu_path(f->dir, "notice.db");
-    f->s = tu_create(db);
-    free(db);
-    f->sys = ctx_system(f->s);
-    int64_t admin = cf_staff(f->s, "admin1", "admin", NULL);
-    f->sys.staff_id = admin;
+    f->s = cf_store(&f->dir, "notice.db", &f->sys, NULL);
     f->coach = cf_staff(f->s, "coach1", "coach", NULL);
     f->nurse = cf_staff(f->s, "nurse1", "nurse", NULL);
     int64_t sched = cf_staff(f->s, "sched1", "scheduler", NULL);
-    assert_int_equal(program_by_code(&f->sys, "ct-ngh", &p, &err), CC_OK);
-    f->ct_ngh = p.id;
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO team (id, name, program_id) VALUES (1, 'NGH team', %lld); "
-             "INSERT INTO team_member VALUES (1, %lld), (1, %lld), (1, %lld)",
-             (long long)p.id, (long long)f->coach, (long long)f->nurse,
-             (long long)sched);
-    tu_exec(f->s, sql);
+    f->ct_ngh = cf_program(&f->sys, "ct-ngh");
+    cf_exec(f->s,
+            "INSERT INTO team (id, name, program_id) VALUES (1, 'NGH team', %lld); "
+            "INSERT INTO team_member VALUES (1, %lld), (1, %lld), (1, %lld)",
+            (long long)f->ct_ngh, (long long)f->coach, (long long)f->nurse,
+            (long long)sched);
     f->client = new_client(f, "Okafor", "1944-03-12", "MRN1");
     cf_consent(&f->sys, f->client, "2026-11-01");
-    assert_int_equal(client_assign(&f->sys, f->client, f->coach, p.id, &err), CC_OK);
+    assert_int_equal(client_assign(&f->sys, f->client, f->coach, f->ct_ngh, &err),
+                     CC_OK);
     f->sched = cf_ctx(f->s, sched, "scheduler");
     *state = f;
     return 0;
@@ -246,8 +237,7 @@ static void test_review_queue(void **state)
     assert_int_equal(t.nrows, 0);
     table_free(&t);
     /* an administrator reviews nothing */
-    cc_ctx admin = {.st = f->s, .staff_id = f->sys.staff_id};
-    snprintf(admin.role, sizeof admin.role, "admin");
+    cc_ctx admin = cf_ctx(f->s, f->sys.staff_id, "admin");
     assert_int_equal(notice_review_list(&admin, &t, &err), CC_EREFUSED);
 }
 
@@ -389,8 +379,7 @@ static void test_batch_savepoints_and_permission(void **state)
     assert_int_equal(errs[2].code, CC_OK);
     assert_int_equal(cf_int(f->s, "SELECT count(*) FROM adt_message"), 2);
     assert_int_equal(cf_int(f->s, "SELECT count(*) FROM encounter"), 1);
-    cc_ctx admin = {.st = f->s, .staff_id = f->sys.staff_id};
-    snprintf(admin.role, sizeof admin.role, "admin");
+    cc_ctx admin = cf_ctx(f->s, f->sys.staff_id, "admin");
     encounter_notice x = notice("A01", "MRN1", "B4", "2026-11-18T11:00:00Z");
     assert_int_equal(notice_import(&admin, &x, 1, rs, errs, &err), CC_EREFUSED);
     assert_int_equal(cf_int(f->s, "SELECT count(*) FROM adt_message"), 2);

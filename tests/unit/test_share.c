@@ -170,24 +170,14 @@ static void hand_made_set(fixture *f)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    cc_err err = {0};
-    program p;
     setenv("CARECOORD_NOW", NOW, 1);
-    f->dir = tu_tmpdir();
-    char *db = tu_path(f->dir, "share.db");
-    f->s = tu_create(db);
-    free(db);
-    f->sys = ctx_system(f->s);
-    f->sys.staff_id = cf_staff(f->s, "admin1", "admin", &f->admin);
+    f->s = cf_store(&f->dir, "share.db", &f->sys, &f->admin);
     cf_staff(f->s, "coach1", "coach", &f->coach);
     cf_staff(f->s, "nurse1", "nurse", &f->nurse);
-    assert_int_equal(program_by_code(&f->sys, "ct-ngh", &p, &err), CC_OK);
-    f->ct = p.id;
-    assert_int_equal(program_by_code(&f->sys, "hss", &p, &err), CC_OK);
-    f->hss = p.id;
-    char sql[400];
-    snprintf(
-        sql, sizeof sql,
+    f->ct = cf_program(&f->sys, "ct-ngh");
+    f->hss = cf_program(&f->sys, "hss");
+    cf_exec(
+        f->s,
         "INSERT INTO team (id, name, program_id) VALUES (1, 'NGH', %lld), (2, 'HSS', "
         "%lld); INSERT INTO team_member VALUES (1, %lld), (1, %lld), (2, %lld), (2, "
         "%lld); INSERT INTO organization (facility_code, kind, name) VALUES ('PCP1', "
@@ -195,8 +185,7 @@ static int setup(void **state)
         (long long)f->ct, (long long)f->hss, (long long)f->coach.staff_id,
         (long long)f->nurse.staff_id, (long long)f->coach.staff_id,
         (long long)f->nurse.staff_id);
-    tu_exec(f->s, sql);
-    f->org = cf_int(f->s, "SELECT id FROM organization WHERE facility_code = 'PCP1'");
+    f->org = cf_org(f->s, "PCP1");
     f->client = enrolled(f, "Okafor", f->ct, "2026-11-10");
     f->senior = enrolled(f, "Varga", f->hss, "2026-11-01");
     *state = f;
