@@ -158,6 +158,23 @@ consent cf_participation(int64_t client_id, const char *signed_date,
     return k;
 }
 
+consent cf_release(int64_t client_id, int64_t org, int substance_use,
+                   const char *expires)
+{
+    consent k;
+    memset(&k, 0, sizeof k);
+    k.client_id = client_id;
+    snprintf(k.kind, sizeof k.kind, "release");
+    snprintf(k.decision, sizeof k.decision, "granted");
+    snprintf(k.purpose, sizeof k.purpose, "care coordination");
+    snprintf(k.signed_date, sizeof k.signed_date, "2026-11-01");
+    snprintf(k.expires_date, sizeof k.expires_date, "%s", expires ? expires : "");
+    k.substance_use = substance_use;
+    k.nrecipients = 1;
+    k.recipients[0] = org;
+    return k;
+}
+
 int64_t cf_consent(cc_ctx *c, int64_t client_id, const char *signed_date)
 {
     cc_err err = {0};

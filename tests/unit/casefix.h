@@ -70,6 +70,12 @@ struct client cf_client(const char *family, const char *given, const char *dob);
 struct consent cf_participation(int64_t client_id, const char *signed_date,
                                 const char *expires);
 
+/* A release of client_id's information to organization org for care
+ * coordination, granted on 2026-11-01 (expires NULL: never), with or
+ * without substance-use records; not yet recorded. */
+struct consent cf_release(int64_t client_id, int64_t org, int substance_use,
+                          const char *expires);
+
 /* Record participation granted on signed_date for client_id as c; its id. */
 int64_t cf_consent(cc_ctx *c, int64_t client_id, const char *signed_date);
 

@@ -135,23 +135,6 @@ static int64_t grant_participation(fixture *f, int64_t client_id,
     return c.id;
 }
 
-static consent release_to(int64_t client_id, int64_t org, int substance_use,
-                          const char *expires)
-{
-    consent c;
-    memset(&c, 0, sizeof c);
-    c.client_id = client_id;
-    snprintf(c.kind, sizeof c.kind, "release");
-    snprintf(c.decision, sizeof c.decision, "granted");
-    snprintf(c.purpose, sizeof c.purpose, "care coordination");
-    snprintf(c.signed_date, sizeof c.signed_date, "2026-11-01");
-    snprintf(c.expires_date, sizeof c.expires_date, "%s", expires ? expires : "");
-    c.substance_use = substance_use;
-    c.nrecipients = 1;
-    c.recipients[0] = org;
-    return c;
-}
-
 /* A consented client: created and with active participation consent. */
 /* Whether the client's participation consent is active, the read itself
  * asserted to succeed. */
@@ -750,7 +733,7 @@ static void test_consent_record_validation(void **state)
     int64_t cl = new_client(f, "Rossi", "Gia", "1939-02-02");
     int64_t pcp = cf_org(f->s, "PCP-FV");
 
-    consent c = release_to(cl, pcp, 0, NULL);
+    consent c = cf_release(cl, pcp, 0, NULL);
     c.nrecipients = 0; /* a release names someone */
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_EINPUT);
     assert_one_line(&err);
@@ -767,17 +750,17 @@ static void test_consent_record_validation(void **state)
     c.nrecipients = 1, c.recipients[0] = pcp; /* participation names nobody */
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_EINPUT);
 
-    c = release_to(cl, pcp, 0, NULL);
+    c = cf_release(cl, pcp, 0, NULL);
     snprintf(c.decision, sizeof c.decision, "declined");
     snprintf(c.decline_reason, sizeof c.decline_reason, "no");
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_EINPUT);
 
-    c = release_to(cl, 999999, 0, NULL); /* unknown organization */
+    c = cf_release(cl, 999999, 0, NULL); /* unknown organization */
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_EINPUT);
 
     assert_int_equal(tu_int(f->s, "SELECT count(*) FROM consent"), 0);
 
-    c = release_to(cl, pcp, 0, "2027-11-01");
+    c = cf_release(cl, pcp, 0, "2027-11-01");
     c.recipients[c.nrecipients++] = cf_org(f->s, "HIE");
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
     consent got;
@@ -876,7 +859,7 @@ static void test_consent_covers_missing_and_named(void **state)
 
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 0, &err), CC_EREFUSED);
     assert_one_line(&err);
-    consent c = release_to(cl, pcp, 0, NULL);
+    consent c = cf_release(cl, pcp, 0, NULL);
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 0, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, hie, 0, &err), CC_EREFUSED);
@@ -891,7 +874,7 @@ static void test_consent_covers_expired(void **state)
     cc_err err = {0};
     int64_t cl = new_client(f, "Rossi", "Gia", "1939-02-02");
     int64_t pcp = cf_org(f->s, "PCP-FV");
-    consent c = release_to(cl, pcp, 0, TODAY);
+    consent c = cf_release(cl, pcp, 0, TODAY);
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 0, &err), CC_OK); /* last day */
     set_now("2026-11-23T00:00:00Z");
@@ -905,7 +888,7 @@ static void test_consent_covers_revoked(void **state)
     cc_err err = {0};
     int64_t cl = new_client(f, "Rossi", "Gia", "1939-02-02");
     int64_t pcp = cf_org(f->s, "PCP-FV");
-    consent c = release_to(cl, pcp, 0, NULL);
+    consent c = cf_release(cl, pcp, 0, NULL);
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
     assert_int_equal(consent_revoke(&f->ctx, c.id, TODAY, "moved practices", &err),
                      CC_OK);
@@ -919,18 +902,18 @@ static void test_consent_covers_substance_use_needs_naming(void **state)
     cc_err err = {0};
     int64_t cl = new_client(f, "Rossi", "Gia", "1939-02-02");
     int64_t pcp = cf_org(f->s, "PCP-FV"), hie = cf_org(f->s, "HIE");
-    consent c = release_to(cl, pcp, 0, NULL);
+    consent c = cf_release(cl, pcp, 0, NULL);
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 1, &err), CC_EREFUSED);
     assert_non_null(strstr(err.msg, "substance-use"));
 
     /* a substance-use consent naming someone else does not cover the PCP */
-    consent su_hie = release_to(cl, hie, 1, NULL);
+    consent su_hie = cf_release(cl, hie, 1, NULL);
     assert_int_equal(consent_record(&f->ctx, &su_hie, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 1, &err), CC_EREFUSED);
     assert_int_equal(consent_covers(&f->ctx, cl, hie, 1, &err), CC_OK);
 
-    consent su_pcp = release_to(cl, pcp, 1, NULL);
+    consent su_pcp = cf_release(cl, pcp, 1, NULL);
     assert_int_equal(consent_record(&f->ctx, &su_pcp, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 1, &err), CC_OK);
 

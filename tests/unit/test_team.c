@@ -288,21 +288,12 @@ static void load_coach(fixture *f, const char *login, int64_t program_id, int n,
     tu_exec(f->s, "COMMIT");
 }
 
+/* casefix.c's release, naming the information released: a care summary. */
 static consent release_to(int64_t client_id, int64_t org, int substance_use,
                           const char *expires)
 {
-    consent c;
-    memset(&c, 0, sizeof c);
-    c.client_id = client_id;
-    snprintf(c.kind, sizeof c.kind, "release");
-    snprintf(c.decision, sizeof c.decision, "granted");
-    snprintf(c.purpose, sizeof c.purpose, "care coordination");
+    consent c = cf_release(client_id, org, substance_use, expires);
     snprintf(c.information, sizeof c.information, "care summary");
-    snprintf(c.signed_date, sizeof c.signed_date, "2026-11-01");
-    snprintf(c.expires_date, sizeof c.expires_date, "%s", expires ? expires : "");
-    c.substance_use = substance_use;
-    c.nrecipients = 1;
-    c.recipients[0] = org;
     return c;
 }
 
