@@ -34,12 +34,17 @@ store *cf_store(char **dir, const char *name, cc_ctx *sys, cc_ctx *admin)
 
 int64_t cf_staff(store *s, const char *login, const char *role, cc_ctx *as)
 {
-    cc_err err = {0};
-    cf_ok(staff_add(s, 0, login, role, login, NULL, 0, &err), &err);
-    int64_t id = cf_staff_id(s, login);
+    int64_t id = cf_person(s, login, role, login);
     if (as)
         *as = cf_ctx(s, id, role);
     return id;
+}
+
+int64_t cf_person(store *s, const char *login, const char *role, const char *full_name)
+{
+    cc_err err = {0};
+    cf_ok(staff_add(s, 0, login, role, full_name, NULL, 0, &err), &err);
+    return cf_staff_id(s, login);
 }
 
 int64_t cf_staff_id(store *s, const char *login)

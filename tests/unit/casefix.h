@@ -30,6 +30,9 @@ store *cf_store(char **dir, const char *name, cc_ctx *sys, cc_ctx *admin);
  * becomes a context acting as them; returns their id. */
 int64_t cf_staff(store *s, const char *login, const char *role, cc_ctx *as);
 
+/* Add staff member login with role and full_name (no passphrase); their id. */
+int64_t cf_person(store *s, const char *login, const char *role, const char *full_name);
+
 /* The id of the existing staff member login. */
 int64_t cf_staff_id(store *s, const char *login);
 

@@ -68,20 +68,11 @@ static int setup(void **state)
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "case.db");
     f->s = tu_create(f->db);
-    assert_int_equal(staff_add(f->s, 0, "admin1", "admin", "Admin One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "coach1", "coach", "Coach One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "coach2", "coach", "Coach Two", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "nurse1", "nurse", "Nurse One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "sup1", "supervisor", "Sup One", NULL, 0, &err),
-                     CC_OK);
-    f->admin = cf_staff_id(f->s, "admin1");
-    f->coach = cf_staff_id(f->s, "coach1");
-    f->coach2 = cf_staff_id(f->s, "coach2");
-    f->nurse = cf_staff_id(f->s, "nurse1");
+    f->admin = cf_person(f->s, "admin1", "admin", "Admin One");
+    f->coach = cf_person(f->s, "coach1", "coach", "Coach One");
+    f->coach2 = cf_person(f->s, "coach2", "coach", "Coach Two");
+    f->nurse = cf_person(f->s, "nurse1", "nurse", "Nurse One");
+    cf_person(f->s, "sup1", "supervisor", "Sup One");
     f->ctx.st = f->s;
     f->ctx.staff_id = f->coach;
     snprintf(f->ctx.role, sizeof f->ctx.role, "coach");

@@ -95,12 +95,8 @@ static int setup(void **state)
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "contention.db");
     store *s = tu_create(f->db);
-    assert_int_equal(staff_add(s, 0, "coach1", "coach", "Coach One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(s, 0, "coach2", "coach", "Coach Two", NULL, 0, &err),
-                     CC_OK);
-    f->coach[0] = cf_staff_id(s, "coach1");
-    f->coach[1] = cf_staff_id(s, "coach2");
+    f->coach[0] = cf_person(s, "coach1", "coach", "Coach One");
+    f->coach[1] = cf_person(s, "coach2", "coach", "Coach Two");
     char sql[300];
     snprintf(sql, sizeof sql,
              "INSERT INTO team (id, name, program_id) VALUES (2, 'Coaches', "

@@ -46,22 +46,15 @@ static void act_as(fixture *f, int64_t id, const char *role)
 
 static int setup(void **state)
 {
-    cc_err err = {0};
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     setenv("CARECOORD_NOW", NOW, 1);
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "refimport.db");
     f->s = tu_create(f->db);
-    assert_int_equal(staff_add(f->s, 0, "coach1", "coach", "Coach One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "nurse1", "nurse", "Nurse One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "sup1", "supervisor", "Sup One", NULL, 0, &err),
-                     CC_OK);
-    f->coach = cf_staff_id(f->s, "coach1");
-    f->nurse = cf_staff_id(f->s, "nurse1");
-    f->sup = cf_staff_id(f->s, "sup1");
+    f->coach = cf_person(f->s, "coach1", "coach", "Coach One");
+    f->nurse = cf_person(f->s, "nurse1", "nurse", "Nurse One");
+    f->sup = cf_person(f->s, "sup1", "supervisor", "Sup One");
     f->ctx.st = f->s;
     act_as(f, f->coach, "coach");
     /* coach1 works on the NGH care-transition team */

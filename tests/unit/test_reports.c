@@ -65,15 +65,6 @@ static const char *lit(const char *s)
     return b;
 }
 
-static void add_staff(fixture *f, const char *login, const char *role,
-                      const char *full_name)
-{
-    cc_err err = {0};
-    if (staff_add(f->s, 0, login, role, full_name, NULL, 0, &err) != CC_OK)
-        print_error("staff_add %s: %s\n", login, err.msg);
-    assert_int_equal(err.code, CC_OK);
-}
-
 /* Make login (with its role) the actor. */
 static cc_ctx *as(fixture *f, const char *login)
 {
@@ -253,7 +244,7 @@ static void load_staff(fixture *f)
         {"coach-b1", "coach", "Bea Byrd"},
     };
     for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-        add_staff(f, people[i][0], people[i][1], people[i][2]);
+        cf_person(f->s, people[i][0], people[i][1], people[i][2]);
     cf_exec(f->s, "UPDATE staff SET active = 0 WHERE login = 'coach-a3'");
     cf_exec(f->s, "UPDATE program SET capacity = 5 WHERE id = %lld", (long long)f->hss);
     cf_exec(f->s,

@@ -85,14 +85,6 @@ static long long audit_count(fixture *f, const char *action)
     return cf_int(f->s, "SELECT count(*) FROM audit WHERE action = '%s'", action);
 }
 
-static void add_staff(fixture *f, const char *login, const char *role)
-{
-    cc_err err = {0};
-    if (staff_add(f->s, 0, login, role, login, NULL, 0, &err) != CC_OK)
-        print_error("staff_add %s: %s\n", login, err.msg);
-    assert_int_equal(err.code, CC_OK);
-}
-
 static void member(fixture *f, int team, const char *login)
 {
     cf_exec(f->s, "INSERT INTO team_member (team_id, staff_id) VALUES (%d, %lld)", team,
@@ -118,7 +110,7 @@ static int setup(void **state)
         {"coach-c1", "coach"},
     };
     for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-        add_staff(f, people[i][0], people[i][1]);
+        cf_staff(f->s, people[i][0], people[i][1], NULL);
     f->sys = ctx_system(f->s);
     f->sys.staff_id =
         cf_staff_id(f->s, "admin1"); /* rows that name who recorded them */
