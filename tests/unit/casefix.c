@@ -32,6 +32,18 @@ store *cf_store(char **dir, const char *name, cc_ctx *sys, cc_ctx *admin)
     return s;
 }
 
+store *cf_root_store(const char *db, const char *pass, cc_ctx *root)
+{
+    cc_err err = {0};
+    store *s = NULL;
+    store_set_pwhash_cost(1);
+    cf_ok(store_create(db, "root", pass, &s, &err), &err);
+    cf_person(s, "root", "admin", "Root");
+    if (root)
+        *root = cf_as(s, "root");
+    return s;
+}
+
 int64_t cf_staff(store *s, const char *login, const char *role, cc_ctx *as)
 {
     int64_t id = cf_person(s, login, role, login);

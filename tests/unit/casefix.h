@@ -26,6 +26,11 @@ struct consent;
  * context with admin1 as its actor, *admin (if not NULL) a context as admin1. */
 store *cf_store(char **dir, const char *name, cc_ctx *sys, cc_ctx *admin);
 
+/* A store at db as init makes it (Argon2id lowered to one pass): a key slot
+ * for root under pass and root ("Root") its first administrator; *root (if
+ * not NULL) becomes a context as root. */
+store *cf_root_store(const char *db, const char *pass, cc_ctx *root);
+
 /* Add staff member login (full name login) with role; *as (if not NULL)
  * becomes a context acting as them; returns their id. */
 int64_t cf_staff(store *s, const char *login, const char *role, cc_ctx *as);

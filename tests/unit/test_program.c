@@ -51,11 +51,9 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     cc_err err = {0};
     setenv("CARECOORD_NOW", NOW, 1);
-    store_set_pwhash_cost(1);
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "program.db");
-    cf_ok(store_create(f->db, "root", ROOT_PASS, &f->s, &err), &err);
-    cf_ok(staff_add(f->s, 0, "root", "admin", "Root", NULL, 0, &err), &err);
+    f->s = cf_root_store(f->db, ROOT_PASS, NULL);
     f->admin = *as(f, "root");
     cf_ok(team_create(&f->admin, "North", "hss", 0, &f->team, &err), &err);
     cf_ok(staff_create(&f->admin, "coach1", "coach", "", ONE_TIME, f->team, &err),

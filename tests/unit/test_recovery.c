@@ -47,14 +47,12 @@ static int setup(void **state)
     cc_err err = {0};
     store *s;
     setenv("CARECOORD_NOW", NOW, 1);
-    store_set_pwhash_cost(1);
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "site.db");
-    cf_ok(store_create(f->db, "root", ROOT_PASS, &s, &err), &err);
-    cf_ok(staff_add(s, 0, "root", "admin", "Root", NULL, 0, &err), &err);
+    cc_ctx root;
+    s = cf_root_store(f->db, ROOT_PASS, &root);
     cc_ctx sys = ctx_system(s);
     cf_ok(recovery_key_new(&sys, f->key, &err), &err);
-    cc_ctx root = cf_as(s, "root");
     cf_ok(staff_create(&root, "sup1", "supervisor", "Sup One", ONE_TIME, 0, &err),
           &err);
     store_close(s);
