@@ -76,10 +76,19 @@ cc_ctx cf_ctx(store *s, int64_t staff_id, const char *role)
 
 cc_ctx cf_as(store *s, const char *login)
 {
+    cc_ctx c = {0};
+    return *cf_act(&c, s, login);
+}
+
+cc_ctx *cf_act(cc_ctx *c, store *s, const char *login)
+{
     staff st;
     cc_err err = {0};
     cf_ok(staff_find(s, login, &st, &err), &err);
-    return cf_ctx(s, st.id, st.role);
+    c->st = s;
+    c->staff_id = st.id;
+    snprintf(c->role, sizeof c->role, "%s", st.role);
+    return c;
 }
 
 /* fmt and ap into sql, failing the test if it does not fit. */

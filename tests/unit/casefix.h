@@ -31,6 +31,10 @@ store *cf_store(char **dir, const char *name, cc_ctx *sys, cc_ctx *admin);
  * not NULL) becomes a context as root. */
 store *cf_root_store(const char *db, const char *pass, cc_ctx *root);
 
+/* Make *c act on s as the existing staff member login, in their role, the
+ * rest of *c (a cover, a fixed clock) kept; returns c. */
+cc_ctx *cf_act(cc_ctx *c, store *s, const char *login);
+
 /* Add staff member login (full name login) with role; *as (if not NULL)
  * becomes a context acting as them; returns their id. */
 int64_t cf_staff(store *s, const char *login, const char *role, cc_ctx *as);

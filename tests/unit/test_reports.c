@@ -68,13 +68,7 @@ static const char *lit(const char *s)
 /* Make login (with its role) the actor. */
 static cc_ctx *as(fixture *f, const char *login)
 {
-    staff st;
-    cc_err err = {0};
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    f->ctx.st = f->s;
-    f->ctx.staff_id = st.id;
-    snprintf(f->ctx.role, sizeof f->ctx.role, "%s", st.role);
-    return &f->ctx;
+    return cf_act(&f->ctx, f->s, login);
 }
 
 /* owner NULL = unassigned; program 0 = none. */
