@@ -1,8 +1,9 @@
 /*
- * casefix.h — fixtures of the unit tests that work through the core: a staff
- * member and a context acting as them, formatted SQL run or counted, a
- * program by code, an ordinary synthetic client, participation consent and
- * an enrolled client (consented, assigned, with an open episode). Linked only
+ * casefix.h — fixtures of the unit tests that work through the core: a store
+ * with its first administrator, a staff member and a context acting as them,
+ * formatted SQL run or counted, a program or organization by code, an
+ * ordinary synthetic client, participation and release consents and an
+ * enrolled client (consented, assigned, with an open episode). Linked only
  * into the tests that link the core (tests/meson.build); testutil.h holds
  * what the store-only tests share. Every helper fails the test on error.
  */
