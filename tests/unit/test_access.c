@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefix.h"
 #include "core/access.h"
 #include "core/appointment.h"
 #include "core/reach.h"
@@ -57,50 +58,16 @@ typedef struct fixture {
     questionnaire hra;
 } fixture;
 
-static int64_t sid(fixture *f, const char *login)
-{
-    staff st;
-    cc_err err = {0};
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    return st.id;
-}
-
-static void exec_fmt(fixture *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void exec_fmt(fixture *f, const char *fmt, ...)
-{
-    char sql[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    tu_exec(f->s, sql);
-}
-
-static int64_t program_id(fixture *f, const char *code)
-{
-    program p;
-    cc_err err = {0};
-    assert_int_equal(program_by_code(&f->sys, code, &p, &err), CC_OK);
-    return p.id;
-}
-
 /* A consented client referred to program, owned by login (NULL: nobody). */
 static int64_t scene_client(fixture *f, int64_t prog, const char *login)
 {
     cc_err err = {0};
-    client c;
-    memset(&c, 0, sizeof c);
-    snprintf(c.family_name, sizeof c.family_name, "Matrix");
+    client c = cf_client("Matrix", "", "");
     snprintf(c.given_name, sizeof c.given_name, "Case%c%c", 'a' + f->seq % 26,
              'a' + f->seq / 26 % 26);
     snprintf(c.dob, sizeof c.dob, "19%02u-0%u-1%u", 30u + (unsigned)f->seq % 30u,
              1u + (unsigned)f->seq % 9u, (unsigned)f->seq % 10u);
     f->seq++;
-    snprintf(c.zip, sizeof c.zip, "20810");
-    snprintf(c.payer, sizeof c.payer, "medicare");
-    snprintf(c.language, sizeof c.language, "en");
-    snprintf(c.setting, sizeof c.setting, "home");
     assert_int_equal(client_create(&f->sys, &c, CLIENT_ACCEPT_DUPLICATE, NULL, &err),
                      CC_OK);
     referral r;
@@ -110,16 +77,10 @@ static int64_t scene_client(fixture *f, int64_t prog, const char *login)
     snprintf(r.source_type, sizeof r.source_type, "pcp");
     snprintf(r.received_date, sizeof r.received_date, "2026-11-02");
     assert_int_equal(referral_create(&f->sys, &r, &err), CC_OK);
-    consent p;
-    memset(&p, 0, sizeof p);
-    p.client_id = c.id;
-    snprintf(p.kind, sizeof p.kind, "participation");
-    snprintf(p.decision, sizeof p.decision, "granted");
-    snprintf(p.signed_date, sizeof p.signed_date, "2026-11-01");
-    assert_int_equal(consent_record(&f->sys, &p, &err), CC_OK);
+    cf_consent(&f->sys, c.id, "2026-11-01");
     if (login)
-        assert_int_equal(client_assign(&f->sys, c.id, sid(f, login), prog, &err),
-                         CC_OK);
+        assert_int_equal(
+            client_assign(&f->sys, c.id, cf_staff_id(f->s, login), prog, &err), CC_OK);
     return c.id;
 }
 
@@ -151,26 +112,27 @@ static int setup(void **state)
         {"south-coach", "coach"},
     };
     for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-        assert_int_equal(
-            staff_add(f->s, 0, people[i][0], people[i][1], people[i][0], NULL, 0, &err),
-            CC_OK);
+        cf_staff(f->s, people[i][0], people[i][1], NULL);
     f->sys = ctx_system(f->s);
-    f->sys.staff_id = sid(f, "admin");
-    f->hss = program_id(f, "hss");
-    f->ngh = program_id(f, "ct-ngh");
-    exec_fmt(f,
-             "INSERT INTO team (id, name, program_id) VALUES (1, 'North', %lld), "
-             "(2, 'South', %lld)",
-             (long long)f->hss, (long long)f->ngh);
-    exec_fmt(f,
-             "INSERT INTO team_member (team_id, staff_id) VALUES (1, %lld), (1, %lld), "
-             "(1, %lld), (2, %lld)",
-             (long long)sid(f, "coach"), (long long)sid(f, "nurse"),
-             (long long)sid(f, "scheduler"), (long long)sid(f, "south-coach"));
-    exec_fmt(f,
-             "INSERT INTO team_cover (team_id, staff_id) VALUES (1, %lld), (1, %lld)",
-             (long long)sid(f, "social-worker"), (long long)sid(f, "program-manager"));
-    exec_fmt(f, "UPDATE program SET capacity = 1000");
+    f->sys.staff_id = cf_staff_id(f->s, "admin");
+    f->hss = cf_program(&f->sys, "hss");
+    f->ngh = cf_program(&f->sys, "ct-ngh");
+    cf_exec(f->s,
+            "INSERT INTO team (id, name, program_id) VALUES (1, 'North', %lld), "
+            "(2, 'South', %lld)",
+            (long long)f->hss, (long long)f->ngh);
+    cf_exec(f->s,
+            "INSERT INTO team_member (team_id, staff_id) VALUES (1, %lld), (1, %lld), "
+            "(1, %lld), (2, %lld)",
+            (long long)cf_staff_id(f->s, "coach"),
+            (long long)cf_staff_id(f->s, "nurse"),
+            (long long)cf_staff_id(f->s, "scheduler"),
+            (long long)cf_staff_id(f->s, "south-coach"));
+    cf_exec(f->s,
+            "INSERT INTO team_cover (team_id, staff_id) VALUES (1, %lld), (1, %lld)",
+            (long long)cf_staff_id(f->s, "social-worker"),
+            (long long)cf_staff_id(f->s, "program-manager"));
+    cf_exec(f->s, "UPDATE program SET capacity = 1000");
     f->in = scene_client(f, f->hss, "coach");
     f->out = scene_client(f, f->ngh, "south-coach");
     f->in_ep = scene_episode(f, f->in, f->hss);
@@ -229,7 +191,7 @@ static int op_referral(fixture *f, cc_ctx *c, int64_t cl, cc_err *err)
     referral r;
     memset(&r, 0, sizeof r);
     r.client_id = cl;
-    r.program_id = program_id(f, "pasc");
+    r.program_id = cf_program(&f->sys, "pasc");
     snprintf(r.source_type, sizeof r.source_type, "self");
     snprintf(r.received_date, sizeof r.received_date, "%s", TODAY);
     return referral_create(c, &r, err);
@@ -300,7 +262,8 @@ static int op_assign(fixture *f, cc_ctx *c, int64_t cl, cc_err *err)
 {
     int in = cl == f->in;
     int64_t fresh = scene_client(f, in ? f->hss : f->ngh, NULL);
-    return caseload_assign(c, fresh, sid(f, in ? "coach" : "south-coach"), NULL, err);
+    return caseload_assign(c, fresh, cf_staff_id(f->s, in ? "coach" : "south-coach"),
+                           NULL, err);
 }
 
 static int op_reach(fixture *f, cc_ctx *c, int64_t cl, cc_err *err)
@@ -336,7 +299,7 @@ static int op_book(fixture *f, cc_ctx *c, int64_t cl, cc_err *err)
     snprintf(a.kind, sizeof a.kind, "pcp");
     snprintf(a.with_org, sizeof a.with_org, "PCP-FV");
     snprintf(a.at, sizeof a.at, "2026-11-26T15:00:00Z");
-    a.staff_id = sid(f, "coach");
+    a.staff_id = cf_staff_id(f->s, "coach");
     return appointment_book(c, &a, err);
 }
 
@@ -376,7 +339,7 @@ static int expected(const char *role, const char *action, int in_scope)
 
 static cc_ctx as_role(fixture *f, const char *role)
 {
-    cc_ctx c = {.st = f->s, .staff_id = sid(f, role)};
+    cc_ctx c = {.st = f->s, .staff_id = cf_staff_id(f->s, role)};
     snprintf(c.role, sizeof c.role, "%s", role);
     return c;
 }
@@ -423,10 +386,10 @@ static void test_disabled_or_changed_account_refused_in_open_session(void **stat
     cc_err err = {0};
     cc_ctx c = as_role(f, "nurse");
     assert_int_equal(op_contact(f, &c, f->in, &err), CC_OK);
-    exec_fmt(f, "UPDATE staff SET role = 'coach' WHERE login = 'nurse'");
+    cf_exec(f->s, "UPDATE staff SET role = 'coach' WHERE login = 'nurse'");
     assert_int_equal(op_contact(f, &c, f->in, &err), CC_EREFUSED);
     assert_non_null(strstr(err.msg, "role changed"));
-    exec_fmt(f, "UPDATE staff SET role = 'nurse', active = 0 WHERE login = 'nurse'");
+    cf_exec(f->s, "UPDATE staff SET role = 'nurse', active = 0 WHERE login = 'nurse'");
     long long contacts = tu_int(f->s, "SELECT count(*) FROM contact");
     assert_int_equal(op_contact(f, &c, f->in, &err), CC_EREFUSED);
     assert_non_null(strstr(err.msg, "disabled"));

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefix.h"
 #include "core/access.h"
 #include "core/client.h"
 #include "core/ctx.h"
@@ -42,39 +43,17 @@ typedef struct fixture {
     int64_t team;
 } fixture;
 
+/* Make login (with its role) the actor of f->ctx. */
 static cc_ctx *as(fixture *f, const char *login)
 {
-    staff st;
-    cc_err err = {0};
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    f->ctx = (cc_ctx){.st = f->s, .staff_id = st.id};
-    snprintf(f->ctx.role, sizeof f->ctx.role, "%s", st.role);
+    f->ctx = cf_as(f->s, login);
     return &f->ctx;
-}
-
-static void ok(int rc, const cc_err *err)
-{
-    if (rc != CC_OK)
-        print_error("unexpected failure: %s\n", err->msg);
-    assert_int_equal(rc, CC_OK);
-}
-
-static void expect_msg(const cc_err *err, const char *needle)
-{
-    if (!strstr(err->msg, needle))
-        print_error("message '%s' does not contain '%s'\n", err->msg, needle);
-    assert_non_null(strstr(err->msg, needle));
-}
-
-static long long count(fixture *f, const char *sql)
-{
-    return tu_int(f->s, sql);
 }
 
 static void add(fixture *f, const char *login, const char *role)
 {
     cc_err err = {0};
-    ok(staff_create(&f->admin, login, role, login, ONE_TIME, 0, &err), &err);
+    cf_ok(staff_create(&f->admin, login, role, login, ONE_TIME, 0, &err), &err);
 }
 
 static int setup(void **state)
@@ -82,13 +61,11 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     cc_err err = {0};
     setenv("CARECOORD_NOW", NOW, 1);
-    store_set_pwhash_cost(1);
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "admin.db");
-    ok(store_create(f->db, "root", ROOT_PASS, &f->s, &err), &err);
-    ok(staff_add(f->s, 0, "root", "admin", "Root", NULL, 0, &err), &err);
+    f->s = cf_root_store(f->db, ROOT_PASS, NULL);
     f->admin = *as(f, "root");
-    ok(team_create(&f->admin, "North", "hss", 0, &f->team, &err), &err);
+    cf_ok(team_create(&f->admin, "North", "hss", 0, &f->team, &err), &err);
     *state = f;
     return 0;
 }
@@ -110,18 +87,18 @@ static void test_last_admin(void **state)
     fixture *f = *state;
     cc_err err = {0};
     assert_int_equal(staff_set_role(&f->admin, "root", "coach", &err), CC_EREFUSED);
-    expect_msg(&err, "last active administrator");
+    cf_expect_msg(&err, "last active administrator");
     assert_int_equal(staff_disable(f->s, f->admin.staff_id, "root", &err), CC_EREFUSED);
-    expect_msg(&err, "last active administrator");
-    assert_int_equal(count(f, "SELECT active FROM staff WHERE login = 'root'"), 1);
-    assert_int_equal(count(f, "SELECT role = 'admin' FROM staff WHERE login = 'root'"),
-                     1);
+    cf_expect_msg(&err, "last active administrator");
+    assert_int_equal(tu_int(f->s, "SELECT active FROM staff WHERE login = 'root'"), 1);
+    assert_int_equal(
+        tu_int(f->s, "SELECT role = 'admin' FROM staff WHERE login = 'root'"), 1);
     /* with a second administrator, either may go */
     add(f, "admin2", "admin");
-    ok(staff_set_role(&f->admin, "admin2", "supervisor", &err), &err);
+    cf_ok(staff_set_role(&f->admin, "admin2", "supervisor", &err), &err);
     assert_int_equal(staff_disable(f->s, f->admin.staff_id, "root", &err), CC_EREFUSED);
-    ok(staff_set_role(&f->admin, "admin2", "admin", &err), &err);
-    ok(staff_disable(f->s, f->admin.staff_id, "admin2", &err), &err);
+    cf_ok(staff_set_role(&f->admin, "admin2", "admin", &err), &err);
+    cf_ok(staff_disable(f->s, f->admin.staff_id, "admin2", &err), &err);
     /* root's session goes on; demoting the last one is still refused */
     assert_int_equal(staff_set_role(&f->admin, "root", "supervisor", &err),
                      CC_EREFUSED);
@@ -140,8 +117,9 @@ static void test_admin_only(void **state)
                      CC_EREFUSED);
     assert_int_equal(staff_create(sup, "peek", "supervisor", "", ONE_TIME, 0, &err),
                      CC_EREFUSED);
-    assert_int_equal(count(f, "SELECT count(*) FROM staff WHERE login = 'peek'"), 0);
-    assert_int_equal(count(f, "SELECT count(*) FROM team WHERE name = 'South'"), 0);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM staff WHERE login = 'peek'"),
+                     0);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM team WHERE name = 'South'"), 0);
 }
 
 /* ---- teams ------------------------------------------------------------- */
@@ -162,19 +140,19 @@ static void test_team_capacity(void **state)
     int active, cap;
     report_params p = {0};
     cc_table t;
-    ok(team_create(&f->admin, "ACT", "act", 100, &act, &err), &err);
+    cf_ok(team_create(&f->admin, "ACT", "act", 100, &act, &err), &err);
     assert_int_equal(team_create(&f->admin, "ACT", "hss", 0, &act, &err), CC_EINPUT);
     assert_int_equal(team_create(&f->admin, "Zero", "act", -1, &act, &err), CC_EINPUT);
     act = team_find(&f->admin, "ACT", &err);
     assert_true(act > 0);
-    ok(team_load(&f->admin, act, &active, &cap, &err), &err);
+    cf_ok(team_load(&f->admin, act, &active, &cap, &err), &err);
     assert_int_equal(cap, 100);
     assert_int_equal(active, 0);
-    ok(staff_create(&f->admin, "coach1", "coach", "", ONE_TIME, act, &err), &err);
-    ok(staff_create(&f->admin, "coach2", "coach", "", ONE_TIME, act, &err), &err);
+    cf_ok(staff_create(&f->admin, "coach1", "coach", "", ONE_TIME, act, &err), &err);
+    cf_ok(staff_create(&f->admin, "coach2", "coach", "", ONE_TIME, act, &err), &err);
     /* one followed client of the ACT program owned by coach1 */
     program prog;
-    ok(program_by_code(&f->admin, "act", &prog, &err), &err);
+    cf_ok(program_by_code(&f->admin, "act", &prog, &err), &err);
     char sql[512];
     snprintf(sql, sizeof sql,
              "INSERT INTO client (family_name, given_name, name_key, dob, zip, payer, "
@@ -189,13 +167,13 @@ static void test_team_capacity(void **state)
              "'2027-01-01')",
              (long long)prog.id);
     tu_exec(f->s, sql);
-    ok(team_load(&f->admin, act, &active, &cap, &err), &err);
+    cf_ok(team_load(&f->admin, act, &active, &cap, &err), &err);
     assert_int_equal(active, 1);
     /* the board: the team row against the team's 100, the coaches' own too */
     add(f, "sup1", "supervisor");
     cc_ctx *sup = as(f, "sup1");
-    ok(report_resolve(sup, "caseload", &p, &err), &err);
-    ok(report_run(sup, "caseload", &p, &t, &err), &err);
+    cf_ok(report_resolve(sup, "caseload", &p, &err), &err);
+    cf_ok(report_run(sup, "caseload", &p, &t, &err), &err);
     const char *team_row = cell_of(&t, "(team)", "active");
     assert_non_null(team_row);
     if (!strstr(team_row, "1/100 team, coaches ")) {
@@ -207,17 +185,17 @@ static void test_team_capacity(void **state)
     table_free(&t);
     /* retiring the team is refused while it owns the client */
     assert_int_equal(team_retire(&f->admin, act, &err), CC_EINPUT);
-    expect_msg(&err, "owns 1 clients");
-    assert_int_equal(count(f, "SELECT active FROM team WHERE name = 'ACT'"), 1);
+    cf_expect_msg(&err, "owns 1 clients");
+    assert_int_equal(tu_int(f->s, "SELECT active FROM team WHERE name = 'ACT'"), 1);
     /* and coach1 cannot leave it while owning it */
     assert_int_equal(
         team_member_remove(&f->admin, act, as(f, "coach1")->staff_id, &err), CC_EINPUT);
-    ok(team_set_capacity(&f->admin, act, 0, &err), &err);
-    ok(team_load(&f->admin, act, &active, &cap, &err), &err);
+    cf_ok(team_set_capacity(&f->admin, act, 0, &err), &err);
+    cf_ok(team_load(&f->admin, act, &active, &cap, &err), &err);
     assert_int_equal(cap, 0);
     /* an empty team retires: members and cover end */
-    ok(team_retire(&f->admin, f->team, &err), &err);
-    assert_int_equal(count(f, "SELECT active FROM team WHERE name = 'North'"), 0);
+    cf_ok(team_retire(&f->admin, f->team, &err), &err);
+    assert_int_equal(tu_int(f->s, "SELECT active FROM team WHERE name = 'North'"), 0);
     assert_int_equal(team_rename(&f->admin, f->team, "Again", &err), CC_EINPUT);
 }
 
@@ -233,23 +211,23 @@ static void test_cover_limit(void **state)
     for (int i = 1; i < 5; i++) {
         char name[16];
         snprintf(name, sizeof name, "T%d", i);
-        ok(team_create(&f->admin, name, "hss", 0, &t[i], &err), &err);
+        cf_ok(team_create(&f->admin, name, "hss", 0, &t[i], &err), &err);
     }
     assert_int_equal(team_cover_limit(&f->admin), 3);
     for (int i = 0; i < 3; i++)
-        ok(team_cover_add(&f->admin, t[i], pm, &err), &err);
+        cf_ok(team_cover_add(&f->admin, t[i], pm, &err), &err);
     assert_int_equal(team_cover_add(&f->admin, t[3], pm, &err), CC_EINPUT);
-    expect_msg(&err, "at most 3");
-    assert_int_equal(count(f, "SELECT count(*) FROM team_cover"), 3);
+    cf_expect_msg(&err, "at most 3");
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM team_cover"), 3);
     assert_int_equal(team_cover_add(&f->admin, t[3], nurse, &err), CC_EINPUT);
-    expect_msg(&err, "only program managers and social workers");
+    cf_expect_msg(&err, "only program managers and social workers");
     /* ending one frees a place; the limit is data */
-    ok(team_cover_remove(&f->admin, t[0], pm, &err), &err);
-    ok(team_cover_add(&f->admin, t[3], pm, &err), &err);
+    cf_ok(team_cover_remove(&f->admin, t[0], pm, &err), &err);
+    cf_ok(team_cover_add(&f->admin, t[3], pm, &err), &err);
     tu_exec(f->s, "UPDATE meta SET value = '4' WHERE key = 'team_cover_limit'");
-    ok(team_cover_add(&f->admin, t[4], pm, &err), &err);
-    assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = "
-                              "'team.cover.add'"),
+    cf_ok(team_cover_add(&f->admin, t[4], pm, &err), &err);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM audit WHERE action = "
+                                  "'team.cover.add'"),
                      5);
 }
 
@@ -265,48 +243,52 @@ static void test_reset_passphrase(void **state)
     /* first use: refused until the person chooses their own */
     assert_int_equal(session_open(&sess, f->db, "coach1", ONE_TIME, "test", 0, &err),
                      CC_EREFUSED);
-    expect_msg(&err, "must change");
-    ok(session_open(&sess, f->db, "coach1", ONE_TIME, "test", SESSION_ALLOW_MUST_CHANGE,
-                    &err),
-       &err);
+    cf_expect_msg(&err, "must change");
+    cf_ok(session_open(&sess, f->db, "coach1", ONE_TIME, "test",
+                       SESSION_ALLOW_MUST_CHANGE, &err),
+          &err);
     me = sess.me;
-    ok(staff_passwd(sess.st, &me, ONE_TIME, "coach1-own-pass", &err), &err);
+    cf_ok(staff_passwd(sess.st, &me, ONE_TIME, "coach1-own-pass", &err), &err);
     session_close(&sess);
-    ok(session_open(&sess, f->db, "coach1", "coach1-own-pass", "test", 0, &err), &err);
+    cf_ok(session_open(&sess, f->db, "coach1", "coach1-own-pass", "test", 0, &err),
+          &err);
     session_close(&sess);
     /* forgotten: the administrator issues a one-time passphrase */
     assert_int_equal(staff_reset(&f->admin, "coach1", "short", &err), CC_EINPUT);
-    ok(staff_reset(&f->admin, "coach1", "another-one-time", &err), &err);
+    cf_ok(staff_reset(&f->admin, "coach1", "another-one-time", &err), &err);
     assert_int_not_equal(
         session_open(&sess, f->db, "coach1", "coach1-own-pass", "test", 0, &err),
         CC_OK);
     assert_int_equal(
         session_open(&sess, f->db, "coach1", "another-one-time", "test", 0, &err),
         CC_EREFUSED);
-    expect_msg(&err, "must change");
-    ok(session_open(&sess, f->db, "coach1", "another-one-time", "test",
-                    SESSION_ALLOW_MUST_CHANGE, &err),
-       &err);
+    cf_expect_msg(&err, "must change");
+    cf_ok(session_open(&sess, f->db, "coach1", "another-one-time", "test",
+                       SESSION_ALLOW_MUST_CHANGE, &err),
+          &err);
     me = sess.me;
-    ok(staff_passwd(sess.st, &me, "another-one-time", "coach1-new-pass", &err), &err);
+    cf_ok(staff_passwd(sess.st, &me, "another-one-time", "coach1-new-pass", &err),
+          &err);
     session_close(&sess);
-    ok(session_open(&sess, f->db, "coach1", "coach1-new-pass", "test", 0, &err), &err);
+    cf_ok(session_open(&sess, f->db, "coach1", "coach1-new-pass", "test", 0, &err),
+          &err);
     session_close(&sess);
-    assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'staff.reset' "
-                              "AND object = 'coach1'"),
+    assert_int_equal(tu_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = 'staff.reset' "
+                            "AND object = 'coach1'"),
                      1);
     /* a disabled account is re-enabled, not reset */
-    ok(staff_disable(f->s, f->admin.staff_id, "coach1", &err), &err);
+    cf_ok(staff_disable(f->s, f->admin.staff_id, "coach1", &err), &err);
     assert_int_equal(staff_reset(&f->admin, "coach1", "another-one-time", &err),
                      CC_EINPUT);
-    expect_msg(&err, "re-enable");
-    ok(staff_enable(&f->admin, "coach1", "enabled-one-time", &err), &err);
+    cf_expect_msg(&err, "re-enable");
+    cf_ok(staff_enable(&f->admin, "coach1", "enabled-one-time", &err), &err);
     assert_int_equal(
         session_open(&sess, f->db, "coach1", "enabled-one-time", "test", 0, &err),
         CC_EREFUSED);
-    ok(session_open(&sess, f->db, "coach1", "enabled-one-time", "test",
-                    SESSION_ALLOW_MUST_CHANGE, &err),
-       &err);
+    cf_ok(session_open(&sess, f->db, "coach1", "enabled-one-time", "test",
+                       SESSION_ALLOW_MUST_CHANGE, &err),
+          &err);
     session_close(&sess);
 }
 
@@ -318,34 +300,36 @@ static void test_org_retire(void **state)
     cc_err err = {0};
     int64_t id;
     organization o;
-    ok(org_add(&f->admin, "CL-EAST", "clinic", "East Side Clinic", &id, &err), &err);
+    cf_ok(org_add(&f->admin, "CL-EAST", "clinic", "East Side Clinic", &id, &err), &err);
     assert_int_equal(org_add(&f->admin, "CL-EAST", "clinic", "Again", &id, &err),
                      CC_EINPUT);
     assert_int_equal(org_add(&f->admin, "bad code", "clinic", "X", &id, &err),
                      CC_EINPUT);
     assert_int_equal(org_add(&f->admin, "CL-Y", "spa", "Y", &id, &err), CC_EINPUT);
-    ok(org_add(&f->admin, "PAY-NEW", "payer", "New Plan CM", &id, &err), &err);
-    ok(org_find(&f->admin, "PAY-NEW", &o, &err), &err);
+    cf_ok(org_add(&f->admin, "PAY-NEW", "payer", "New Plan CM", &id, &err), &err);
+    cf_ok(org_find(&f->admin, "PAY-NEW", &o, &err), &err);
     assert_string_equal(o.kind, "payer-cm");
-    ok(org_edit(&f->admin, "CL-EAST", "East Side Community Clinic", NULL, &err), &err);
-    ok(org_find(&f->admin, "CL-EAST", &o, &err), &err);
+    cf_ok(org_edit(&f->admin, "CL-EAST", "East Side Community Clinic", NULL, &err),
+          &err);
+    cf_ok(org_find(&f->admin, "CL-EAST", &o, &err), &err);
     assert_string_equal(o.name, "East Side Community Clinic");
     /* NGH is named by its program: never deleted, only retired */
     assert_int_equal(org_remove(&f->admin, "NGH", &err), CC_EINPUT);
-    expect_msg(&err, "retire it instead");
-    assert_int_equal(count(f, "SELECT count(*) FROM organization WHERE facility_code = "
-                              "'NGH'"),
+    cf_expect_msg(&err, "retire it instead");
+    assert_int_equal(tu_int(f->s,
+                            "SELECT count(*) FROM organization WHERE facility_code = "
+                            "'NGH'"),
                      1);
-    ok(org_retire(&f->admin, "NGH", &err), &err);
+    cf_ok(org_retire(&f->admin, "NGH", &err), &err);
     assert_int_equal(org_resolve(&f->admin, "NGH", &err), 0);
-    expect_msg(&err, "retired");
+    cf_expect_msg(&err, "retired");
     assert_int_equal(org_retire(&f->admin, "NGH", &err), CC_EINPUT);
     /* one nothing ever named is removed outright */
-    ok(org_remove(&f->admin, "CL-EAST", &err), &err);
+    cf_ok(org_remove(&f->admin, "CL-EAST", &err), &err);
     assert_int_equal(org_resolve(&f->admin, "CL-EAST", &err), 0);
     assert_true(org_resolve(&f->admin, "PAY-NEW", &err) > 0);
-    assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action LIKE 'org.%'"),
-                     5);
+    assert_int_equal(
+        tu_int(f->s, "SELECT count(*) FROM audit WHERE action LIKE 'org.%'"), 5);
 }
 
 /* ---- account alerts ---------------------------------------------------- */
@@ -357,23 +341,26 @@ static void test_account_alerts(void **state)
     cc_table t;
     report_params p = {0};
     add(f, "sup1", "supervisor");
-    assert_int_equal(count(f, "SELECT count(*) FROM alert WHERE kind = 'account'"), 1);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM alert WHERE kind = 'account'"),
+                     1);
     add(f, "admin2", "admin"); /* no client content: no alert */
-    assert_int_equal(count(f, "SELECT count(*) FROM alert WHERE kind = 'account'"), 1);
-    ok(staff_create(&f->admin, "peek", "coach", "", ONE_TIME, f->team, &err), &err);
-    ok(staff_set_role(&f->admin, "peek", "supervisor", &err), &err);
-    assert_int_equal(count(f, "SELECT count(*) FROM team_member WHERE staff_id = "
-                              "(SELECT id FROM staff WHERE login = 'peek')"),
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM alert WHERE kind = 'account'"),
+                     1);
+    cf_ok(staff_create(&f->admin, "peek", "coach", "", ONE_TIME, f->team, &err), &err);
+    cf_ok(staff_set_role(&f->admin, "peek", "supervisor", &err), &err);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM team_member WHERE staff_id = "
+                                  "(SELECT id FROM staff WHERE login = 'peek')"),
                      0);
-    ok(staff_disable(f->s, f->admin.staff_id, "peek", &err), &err);
-    ok(staff_enable(&f->admin, "peek", ONE_TIME, &err), &err);
-    assert_int_equal(count(f, "SELECT count(*) FROM alert WHERE kind = 'account' AND "
-                              "for_role = 'supervisor' AND client_id IS NULL"),
+    cf_ok(staff_disable(f->s, f->admin.staff_id, "peek", &err), &err);
+    cf_ok(staff_enable(&f->admin, "peek", ONE_TIME, &err), &err);
+    assert_int_equal(tu_int(f->s,
+                            "SELECT count(*) FROM alert WHERE kind = 'account' AND "
+                            "for_role = 'supervisor' AND client_id IS NULL"),
                      4);
     /* the report lists them, newest first */
     cc_ctx *sup = as(f, "sup1");
-    ok(report_resolve(sup, "accounts", &p, &err), &err);
-    ok(report_run(sup, "accounts", &p, &t, &err), &err);
+    cf_ok(report_resolve(sup, "accounts", &p, &err), &err);
+    cf_ok(report_run(sup, "accounts", &p, &t, &err), &err);
     assert_int_equal(t.nrows, 4);
     assert_non_null(strstr(table_cell(&t, 0, table_col(&t, "change")), "re-enabled"));
     assert_non_null(strstr(table_cell(&t, 1, table_col(&t, "change")),
@@ -381,7 +368,7 @@ static void test_account_alerts(void **state)
     assert_string_equal(table_cell(&t, 0, table_col(&t, "alert")), "OPEN");
     table_free(&t);
     /* and the supervisors' inbox holds them */
-    ok(worklist_inbox(sup, sup->staff_id, &t, &err), &err);
+    cf_ok(worklist_inbox(sup, sup->staff_id, &t, &err), &err);
     assert_int_equal(t.nrows, 4);
     table_free(&t);
     /* a coach may not read the report */
@@ -396,13 +383,14 @@ static void test_create_all_or_nothing(void **state)
 {
     fixture *f = *state;
     cc_err err = {0};
-    ok(team_retire(&f->admin, f->team, &err), &err);
+    cf_ok(team_retire(&f->admin, f->team, &err), &err);
     assert_int_equal(
         staff_create(&f->admin, "late", "coach", "", ONE_TIME, f->team, &err),
         CC_EINPUT);
-    expect_msg(&err, "retired");
-    assert_int_equal(count(f, "SELECT count(*) FROM staff WHERE login = 'late'"), 0);
-    assert_int_equal(count(f, "SELECT count(*) FROM alert"), 0);
+    cf_expect_msg(&err, "retired");
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM staff WHERE login = 'late'"),
+                     0);
+    assert_int_equal(tu_int(f->s, "SELECT count(*) FROM alert"), 0);
     assert_false(store_slot_exists(f->s, "late"));
 }
 

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefix.h"
 #include "core/appointment.h"
 #include "core/client.h"
 #include "core/consent.h"
@@ -45,90 +46,35 @@ typedef struct fixture {
     int64_t pasc, ct, client, pasc_client;
 } fixture;
 
-static int64_t add(fixture *f, const char *login, const char *role, cc_ctx *as)
-{
-    cc_err err = {0};
-    staff st;
-    assert_int_equal(staff_add(f->s, 0, login, role, login, NULL, 0, &err), CC_OK);
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    if (as) {
-        *as = (cc_ctx){.st = f->s, .staff_id = st.id};
-        snprintf(as->role, sizeof as->role, "%s", role);
-    }
-    return st.id;
-}
-
-static long long q(fixture *f, const char *fmt, ...)
-{
-    char sql[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tu_int(f->s, sql);
-}
-
 /* A consented client of the coach in program_id, with an episode whose
  * discharge was the 18th (so its protocol tasks exist). */
 static int64_t enrolled(fixture *f, const char *family, int64_t program_id)
 {
-    cc_err err = {0};
-    client c;
-    consent k;
-    int64_t eid;
-    memset(&c, 0, sizeof c);
-    snprintf(c.family_name, sizeof c.family_name, "%s", family);
-    snprintf(c.given_name, sizeof c.given_name, "Lee");
-    snprintf(c.dob, sizeof c.dob, "1950-02-03");
-    snprintf(c.zip, sizeof c.zip, "20810");
+    client c = cf_client(family, "Lee", "1950-02-03");
     snprintf(c.payer, sizeof c.payer, "uninsured-ineligible");
-    snprintf(c.language, sizeof c.language, "en");
-    snprintf(c.setting, sizeof c.setting, "home");
-    assert_int_equal(client_create(&f->sys, &c, 0, NULL, &err), CC_OK);
-    memset(&k, 0, sizeof k);
-    k.client_id = c.id;
-    snprintf(k.kind, sizeof k.kind, "participation");
-    snprintf(k.decision, sizeof k.decision, "granted");
-    snprintf(k.signed_date, sizeof k.signed_date, "2026-11-17");
-    assert_int_equal(consent_record(&f->sys, &k, &err), CC_OK);
-    assert_int_equal(client_assign(&f->sys, c.id, f->coach.staff_id, program_id, &err),
-                     CC_OK);
-    assert_int_equal(episode_start(&f->sys, c.id, program_id, "2026-11-18",
-                                   "2026-11-18T15:00:00Z", &eid, &err),
-                     CC_OK);
-    return c.id;
+    return cf_enrolled(&f->sys, &c, "2026-11-17", f->coach.staff_id, program_id,
+                       "2026-11-18", "2026-11-18T15:00:00Z");
 }
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    cc_err err = {0};
-    program p;
     setenv("CARECOORD_NOW", NOW, 1);
-    f->dir = tu_tmpdir();
-    char *db = tu_path(f->dir, "appt.db");
-    f->s = tu_create(db);
-    free(db);
-    f->sys = ctx_system(f->s);
-    f->sys.staff_id = add(f, "admin1", "admin", NULL);
-    add(f, "coach1", "coach", &f->coach);
-    add(f, "nurse1", "nurse", &f->nurse);
-    add(f, "coach9", "coach", &f->stranger);
-    add(f, "super1", "supervisor", &f->super);
-    assert_int_equal(program_by_code(&f->sys, "pasc", &p, &err), CC_OK);
-    f->pasc = p.id;
-    assert_int_equal(program_by_code(&f->sys, "ct-ngh", &p, &err), CC_OK);
-    f->ct = p.id;
-    char sql[320];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO team (id, name, program_id) VALUES (1, 'PASC', %lld), (2, "
-             "'NGH', %lld); INSERT INTO team_member VALUES (1, %lld), (1, %lld), (2, "
-             "%lld), (2, %lld); INSERT INTO organization (facility_code, kind, name) "
-             "VALUES ('SPC', 'clinic', 'Specialty Clinic')",
-             (long long)f->pasc, (long long)f->ct, (long long)f->coach.staff_id,
-             (long long)f->nurse.staff_id, (long long)f->coach.staff_id,
-             (long long)f->nurse.staff_id);
-    tu_exec(f->s, sql);
+    f->s = cf_store(&f->dir, "appt.db", &f->sys, NULL);
+    cf_staff(f->s, "coach1", "coach", &f->coach);
+    cf_staff(f->s, "nurse1", "nurse", &f->nurse);
+    cf_staff(f->s, "coach9", "coach", &f->stranger);
+    cf_staff(f->s, "super1", "supervisor", &f->super);
+    f->pasc = cf_program(&f->sys, "pasc");
+    f->ct = cf_program(&f->sys, "ct-ngh");
+    cf_exec(f->s,
+            "INSERT INTO team (id, name, program_id) VALUES (1, 'PASC', %lld), (2, "
+            "'NGH', %lld); INSERT INTO team_member VALUES (1, %lld), (1, %lld), (2, "
+            "%lld), (2, %lld); INSERT INTO organization (facility_code, kind, name) "
+            "VALUES ('SPC', 'clinic', 'Specialty Clinic')",
+            (long long)f->pasc, (long long)f->ct, (long long)f->coach.staff_id,
+            (long long)f->nurse.staff_id, (long long)f->coach.staff_id,
+            (long long)f->nurse.staff_id);
     f->client = enrolled(f, "Okafor", f->ct);
     f->pasc_client = enrolled(f, "Varga", f->pasc);
     *state = f;
@@ -172,8 +118,9 @@ static void test_reach_versions_and_conflict(void **state)
     assert_int_equal(reach_save(&f->coach, &bad, &other, &err), CC_EINPUT);
     assert_non_null(strstr(err.msg, "phone 2"));
     assert_null(strchr(err.msg, '\n'));
-    assert_int_equal(q(f, "SELECT version FROM client_reach WHERE client_id = %lld",
-                       (long long)f->client),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT version FROM client_reach WHERE client_id = %lld",
+                            (long long)f->client),
                      1);
     char who[200];
     reach_who_to_call(&f->coach, f->client, who, sizeof who);
@@ -220,21 +167,22 @@ static void test_caregiver_and_representative_consent(void **state)
     snprintf(k.decision, sizeof k.decision, "granted");
     snprintf(k.signed_date, sizeof k.signed_date, "2026-11-20");
     k.recipients[k.nrecipients++] =
-        q(f, "SELECT id FROM organization WHERE facility_code = 'PCP-FV'");
+        cf_int(f->s, "SELECT id FROM organization WHERE facility_code = 'PCP-FV'");
     k.recipients[k.nrecipients++] =
-        q(f, "SELECT id FROM organization WHERE facility_code = 'SPC'");
+        cf_int(f->s, "SELECT id FROM organization WHERE facility_code = 'SPC'");
     k.signed_by_rep = kid.id;
     assert_int_equal(consent_record(&f->coach, &k, &err), CC_EINPUT);
     assert_non_null(strstr(err.msg, "legal representative"));
     k.signed_by_rep = g.id;
     assert_int_equal(consent_record(&f->coach, &k, &err), CC_OK);
-    assert_int_equal(
-        q(f, "SELECT signed_by_rep FROM consent WHERE id = %lld", (long long)k.id),
-        g.id);
+    assert_int_equal(cf_int(f->s, "SELECT signed_by_rep FROM consent WHERE id = %lld",
+                            (long long)k.id),
+                     g.id);
     /* revoked for one recipient: the release ends; the same, signed as it was,
      * names the other; a second revocation for it is refused */
     int64_t left = 0,
-            spc = q(f, "SELECT id FROM organization WHERE facility_code = 'SPC'");
+            spc =
+                cf_int(f->s, "SELECT id FROM organization WHERE facility_code = 'SPC'");
     assert_int_equal(
         consent_revoke_recipient(&f->coach, k.id, spc, "2026-11-20", "", &left, &err),
         CC_EINPUT); /* a reason */
@@ -242,37 +190,39 @@ static void test_caregiver_and_representative_consent(void **state)
                                               "no longer seen there", &left, &err),
                      CC_OK);
     assert_true(left > k.id);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM consent WHERE id = %lld AND "
-                       "revoked_date = '2026-11-20'",
-                       (long long)k.id),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM consent WHERE id = %lld AND "
+                            "revoked_date = '2026-11-20'",
+                            (long long)k.id),
                      1);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM consent_recipient r JOIN organization o "
-                       "ON o.id = r.organization_id WHERE r.consent_id = %lld AND "
-                       "o.facility_code = 'PCP-FV'",
-                       (long long)left),
-                     1);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM consent_recipient WHERE consent_id = %lld",
-                       (long long)left),
-                     1);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM consent a, consent b WHERE a.id = %lld "
-                       "AND b.id = %lld AND a.signed_date = b.signed_date AND "
-                       "a.signed_by_rep = b.signed_by_rep AND b.revoked_date IS NULL",
-                       (long long)k.id, (long long)left),
-                     1); /* signed as it was, by the representative */
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM consent_recipient r JOIN organization o "
+               "ON o.id = r.organization_id WHERE r.consent_id = %lld AND "
+               "o.facility_code = 'PCP-FV'",
+               (long long)left),
+        1);
+    assert_int_equal(
+        cf_int(f->s, "SELECT count(*) FROM consent_recipient WHERE consent_id = %lld",
+               (long long)left),
+        1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM consent a, consent b WHERE a.id = %lld "
+               "AND b.id = %lld AND a.signed_date = b.signed_date AND "
+               "a.signed_by_rep = b.signed_by_rep AND b.revoked_date IS NULL",
+               (long long)k.id, (long long)left),
+        1); /* signed as it was, by the representative */
     assert_int_equal(consent_revoke_recipient(&f->coach, left, spc, "2026-11-20",
                                               "again", &left, &err),
                      CC_EINPUT); /* the new one does not name SPC */
     /* retired, kept: the consent still names them */
     g.active = 0;
     assert_int_equal(caregiver_update(&f->coach, &g, &theirs, &err), CC_OK);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM caregiver WHERE id = %lld AND active = 0",
-                       (long long)g.id),
-                     1);
+    assert_int_equal(
+        cf_int(f->s, "SELECT count(*) FROM caregiver WHERE id = %lld AND active = 0",
+               (long long)g.id),
+        1);
 }
 
 /* ---- contacts that close the loop --------------------------------------- */
@@ -300,7 +250,7 @@ static void test_contact_limits_and_outcomes(void **state)
     assert_int_equal(contact_log(&f->coach, &c, &err), CC_EINPUT); /* 50 days back */
     c = a_call(f, "2026-11-20T10:00:00Z", "busy");
     assert_int_equal(contact_log(&f->coach, &c, &err), CC_EINPUT);
-    long long before = q(f, "SELECT count(*) FROM contact");
+    long long before = cf_int(f->s, "SELECT count(*) FROM contact");
     /* the weekly call is due on the 25th: a call on the 23rd would do it, but a
      * call that did not reach the client does not */
     cc_ctx later = f->coach;
@@ -311,12 +261,12 @@ static void test_contact_limits_and_outcomes(void **state)
     c = a_call(f, "2026-11-23T11:00:00Z", "reached");
     assert_int_equal(contact_log(&later, &c, &err), CC_OK);
     assert_true(c.fulfilled > 0);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM task WHERE id = %lld AND origin_ref "
-                       "LIKE '%%weekly-call' AND completed_at IS NOT NULL",
-                       (long long)c.fulfilled),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM task WHERE id = %lld AND origin_ref "
+                            "LIKE '%%weekly-call' AND completed_at IS NOT NULL",
+                            (long long)c.fulfilled),
                      1);
-    assert_int_equal(q(f, "SELECT count(*) FROM contact"), before + 2);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM contact"), before + 2);
     /* a named task: a manual one, completed by the contact that says so */
     task t;
     memset(&t, 0, sizeof t);
@@ -362,19 +312,20 @@ static void test_specialty_flow(void **state)
     assert_int_equal(appointment_book(&f->coach, &a, &err), CC_EINPUT); /* the past */
     a = booking(f->pasc_client, "specialist", "SPC", "cardiology", "2026-11-30 10:30");
     assert_int_equal(appointment_book(&f->super, &a, &err), CC_EREFUSED);
-    assert_int_equal(q(f, "SELECT count(*) FROM appointment"), 0);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM appointment"), 0);
     assert_int_equal(appointment_book(&f->coach, &a, &err), CC_OK);
     /* booking did "book specialty appointment"; the reminder is due the 29th */
-    assert_int_equal(q(f,
-                       "SELECT origin_ref LIKE '%%book-specialty' FROM task WHERE id "
-                       "= %lld AND completed_at IS NOT NULL",
-                       (long long)a.task_done),
-                     1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT origin_ref LIKE '%%book-specialty' FROM task WHERE id "
+               "= %lld AND completed_at IS NOT NULL",
+               (long long)a.task_done),
+        1);
     assert_true(a.task_new > 0);
-    assert_int_equal(q(f,
-                       "SELECT due_at LIKE '2026-11-29T%%' FROM task WHERE id = %lld",
-                       (long long)a.task_new),
-                     1);
+    assert_int_equal(
+        cf_int(f->s, "SELECT due_at LIKE '2026-11-29T%%' FROM task WHERE id = %lld",
+               (long long)a.task_new),
+        1);
     /* not kept before its time */
     appointment out;
     assert_int_equal(
@@ -386,11 +337,12 @@ static void test_specialty_flow(void **state)
     assert_int_equal(appointment_mark(&on_day, a.id, a.version, "kept", "", &out, &err),
                      CC_OK);
     assert_string_equal(out.status, "kept");
-    assert_int_equal(q(f,
-                       "SELECT origin_ref LIKE '%%specialty-appt' FROM task WHERE id "
-                       "= %lld AND completed_at IS NOT NULL",
-                       (long long)out.task_done),
-                     1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT origin_ref LIKE '%%specialty-appt' FROM task WHERE id "
+               "= %lld AND completed_at IS NOT NULL",
+               (long long)out.task_done),
+        1);
     assert_int_equal(
         appointment_mark(&on_day, a.id, out.version, "no-show", "", &out, &err),
         CC_EINPUT); /* kept once */
@@ -414,13 +366,15 @@ static void test_no_show_and_reschedule(void **state)
                                             "2026-11-26 14:00", "the clinic called",
                                             &moved, &err),
                      CC_OK);
-    assert_int_equal(q(f,
-                       "SELECT rescheduled_to FROM appointment WHERE id = %lld AND "
-                       "status = 'rescheduled'",
-                       (long long)a.id),
-                     moved.id);
-    assert_int_equal(q(f, "SELECT cancelled_at IS NOT NULL FROM task WHERE id = %lld",
-                       (long long)reminder),
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT rescheduled_to FROM appointment WHERE id = %lld AND "
+               "status = 'rescheduled'",
+               (long long)a.id),
+        moved.id);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT cancelled_at IS NOT NULL FROM task WHERE id = %lld",
+                            (long long)reminder),
                      1); /* the old reminder goes */
     assert_true(moved.task_new > 0 && moved.task_new != reminder);
     cc_ctx after = f->coach;
@@ -429,15 +383,17 @@ static void test_no_show_and_reschedule(void **state)
         appointment_mark(&after, moved.id, moved.version, "no-show", "", &out, &err),
         CC_OK);
     assert_true(out.task_new > 0);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM task WHERE id = %lld AND origin_ref = "
-                       "'appointment:%lld:no-show' AND owner_id = %lld AND "
-                       "completed_at IS NULL",
-                       (long long)out.task_new, (long long)moved.id,
-                       (long long)f->coach.staff_id),
-                     1);
-    assert_int_equal(q(f, "SELECT cancelled_at IS NOT NULL FROM task WHERE id = %lld",
-                       (long long)moved.task_new),
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM task WHERE id = %lld AND origin_ref = "
+               "'appointment:%lld:no-show' AND owner_id = %lld AND "
+               "completed_at IS NULL",
+               (long long)out.task_new, (long long)moved.id,
+               (long long)f->coach.staff_id),
+        1);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT cancelled_at IS NOT NULL FROM task WHERE id = %lld",
+                            (long long)moved.task_new),
                      1);
     appointment c = booking(f->client, "pcp", "PCP-FV", "", "2026-11-27 09:00");
     assert_int_equal(appointment_book(&f->coach, &c, &err), CC_OK);
@@ -484,16 +440,17 @@ static void test_home_visit_kept_and_agenda(void **state)
     assert_int_equal(appointment_mark(&nurse, v.id, v.version, "kept", "", &out, &err),
                      CC_OK);
     assert_true(out.contact_id > 0);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM contact WHERE id = %lld AND kind = "
-                       "'home-visit' AND at = '2026-11-20T15:00:00Z'",
-                       (long long)out.contact_id),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM contact WHERE id = %lld AND kind = "
+                            "'home-visit' AND at = '2026-11-20T15:00:00Z'",
+                            (long long)out.contact_id),
                      1);
-    assert_int_equal(q(f,
-                       "SELECT origin_ref LIKE '%%home-visit' FROM task WHERE id = "
-                       "%lld AND completed_at IS NOT NULL",
-                       (long long)out.task_done),
-                     1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT origin_ref LIKE '%%home-visit' FROM task WHERE id = "
+               "%lld AND completed_at IS NOT NULL",
+               (long long)out.task_done),
+        1);
 }
 
 /* The measures on a hand-made set: one kept specialist appointment on the
@@ -543,17 +500,18 @@ static void test_snf_path(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t paused = 0, started = 0;
-    long long ep = q(f,
-                     "SELECT id FROM episode WHERE client_id = %lld AND closed_date "
-                     "IS NULL",
-                     (long long)f->client);
+    long long ep =
+        cf_int(f->s,
+               "SELECT id FROM episode WHERE client_id = %lld AND closed_date "
+               "IS NULL",
+               (long long)f->client);
     assert_true(ep > 0);
     assert_int_equal(episode_snf_admit(&f->coach, f->client, f->ct, "PCP-FV",
                                        "2026-11-20", &paused, &err),
                      CC_EINPUT);
     assert_non_null(strstr(err.msg, "not an active skilled nursing facility"));
-    assert_int_equal(q(f, "SELECT setting = 'home' FROM client WHERE id = %lld",
-                       (long long)f->client),
+    assert_int_equal(cf_int(f->s, "SELECT setting = 'home' FROM client WHERE id = %lld",
+                            (long long)f->client),
                      1);
     assert_int_equal(episode_snf_admit(&f->super, f->client, f->ct, "SNF-WC",
                                        "2026-11-20", &paused, &err),
@@ -562,27 +520,30 @@ static void test_snf_path(void **state)
                                        "2026-11-20", &paused, &err),
                      CC_OK);
     assert_int_equal(paused, ep);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM episode WHERE id = %lld AND outcome = "
-                       "'snf' AND closed_date = '2026-11-20'",
-                       ep),
-                     1);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM monitoring WHERE client_id = %lld AND "
-                       "ended_date IS NULL",
-                       (long long)f->client),
-                     1);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM task WHERE episode_id = %lld AND "
-                       "completed_at IS NULL AND cancelled_at IS NULL",
-                       ep),
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM episode WHERE id = %lld AND outcome = "
+               "'snf' AND closed_date = '2026-11-20'",
+               ep),
+        1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM monitoring WHERE client_id = %lld AND "
+               "ended_date IS NULL",
+               (long long)f->client),
+        1);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM task WHERE episode_id = %lld AND "
+                            "completed_at IS NULL AND cancelled_at IS NULL",
+                            ep),
                      0); /* its protocol tasks are cancelled */
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM client c JOIN organization o ON o.id = "
-                       "c.setting_org_id WHERE c.id = %lld AND c.setting = 'snf' AND "
-                       "o.facility_code = 'SNF-WC'",
-                       (long long)f->client),
-                     1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM client c JOIN organization o ON o.id = "
+               "c.setting_org_id WHERE c.id = %lld AND c.setting = 'snf' AND "
+               "o.facility_code = 'SNF-WC'",
+               (long long)f->client),
+        1);
     assert_int_equal(episode_snf_admit(&f->coach, f->client, f->ct, "SNF-WC",
                                        "2026-11-20", &paused, &err),
                      CC_EINPUT); /* in an SNF already */
@@ -601,8 +562,8 @@ static void test_snf_path(void **state)
                                            &started, &err),
                      CC_OK);
     assert_true(started > 0 && started != ep);
-    assert_int_equal(q(f, "SELECT setting = 'home' FROM client WHERE id = %lld",
-                       (long long)f->client),
+    assert_int_equal(cf_int(f->s, "SELECT setting = 'home' FROM client WHERE id = %lld",
+                            (long long)f->client),
                      1);
     /* the paused episode is not an ended one in the measures */
     measures m;

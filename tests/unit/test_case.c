@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "casefix.h"
 #include "core/assessment.h"
 #include "core/client.h"
 #include "core/consent.h"
@@ -58,22 +59,6 @@ static void set_now(const char *iso)
     setenv("CARECOORD_NOW", iso, 1);
 }
 
-static int64_t staff_id_of(store *s, const char *login)
-{
-    staff st;
-    cc_err err = {0};
-    assert_int_equal(staff_find(s, login, &st, &err), CC_OK);
-    return st.id;
-}
-
-static int64_t program_id_of(fixture *f, const char *code)
-{
-    program p;
-    cc_err err = {0};
-    assert_int_equal(program_by_code(&f->ctx, code, &p, &err), CC_OK);
-    return p.id;
-}
-
 static int setup(void **state)
 {
     cc_err err = {0};
@@ -83,20 +68,11 @@ static int setup(void **state)
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "case.db");
     f->s = tu_create(f->db);
-    assert_int_equal(staff_add(f->s, 0, "admin1", "admin", "Admin One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "coach1", "coach", "Coach One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "coach2", "coach", "Coach Two", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "nurse1", "nurse", "Nurse One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "sup1", "supervisor", "Sup One", NULL, 0, &err),
-                     CC_OK);
-    f->admin = staff_id_of(f->s, "admin1");
-    f->coach = staff_id_of(f->s, "coach1");
-    f->coach2 = staff_id_of(f->s, "coach2");
-    f->nurse = staff_id_of(f->s, "nurse1");
+    f->admin = cf_person(f->s, "admin1", "admin", "Admin One");
+    f->coach = cf_person(f->s, "coach1", "coach", "Coach One");
+    f->coach2 = cf_person(f->s, "coach2", "coach", "Coach Two");
+    f->nurse = cf_person(f->s, "nurse1", "nurse", "Nurse One");
+    cf_person(f->s, "sup1", "supervisor", "Sup One");
     f->ctx.st = f->s;
     f->ctx.staff_id = f->coach;
     snprintf(f->ctx.role, sizeof f->ctx.role, "coach");
@@ -108,8 +84,8 @@ static int setup(void **state)
              "INSERT INTO team_member VALUES (2, %lld), (2, %lld);",
              (long long)f->coach, (long long)f->coach2);
     tu_exec(f->s, sql);
-    f->hss = program_id_of(f, "hss");
-    f->ct_ngh = program_id_of(f, "ct-ngh");
+    f->hss = cf_program(&f->ctx, "hss");
+    f->ct_ngh = cf_program(&f->ctx, "ct-ngh");
     assert_int_equal(questionnaire_load(&f->ctx, "hra", &f->hra, &err), CC_OK);
     assert_int_equal(f->hra.n, 15);
     *state = f;
@@ -126,26 +102,11 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A valid client record (not yet saved). */
-static client sample_client(const char *family, const char *given, const char *dob)
-{
-    client c;
-    memset(&c, 0, sizeof c);
-    snprintf(c.family_name, sizeof c.family_name, "%s", family);
-    snprintf(c.given_name, sizeof c.given_name, "%s", given);
-    snprintf(c.dob, sizeof c.dob, "%s", dob);
-    snprintf(c.zip, sizeof c.zip, "20810");
-    snprintf(c.payer, sizeof c.payer, "medicare");
-    snprintf(c.language, sizeof c.language, "en");
-    snprintf(c.setting, sizeof c.setting, "home");
-    return c;
-}
-
 static int64_t new_client(fixture *f, const char *family, const char *given,
                           const char *dob)
 {
     cc_err err = {0};
-    client c = sample_client(family, given, dob);
+    client c = cf_client(family, given, dob);
     if (client_create(&f->ctx, &c, 0, NULL, &err) != CC_OK)
         print_error("client_create: %s\n", err.msg);
     assert_int_equal(err.code, CC_OK);
@@ -156,43 +117,13 @@ static int64_t new_client(fixture *f, const char *family, const char *given,
     return c.id;
 }
 
-static consent participation(int64_t client_id, const char *signed_date,
-                             const char *expires)
-{
-    consent c;
-    memset(&c, 0, sizeof c);
-    c.client_id = client_id;
-    snprintf(c.kind, sizeof c.kind, "participation");
-    snprintf(c.decision, sizeof c.decision, "granted");
-    snprintf(c.signed_date, sizeof c.signed_date, "%s", signed_date);
-    snprintf(c.expires_date, sizeof c.expires_date, "%s", expires ? expires : "");
-    return c;
-}
-
 static int64_t grant_participation(fixture *f, int64_t client_id,
                                    const char *signed_date, const char *expires)
 {
     cc_err err = {0};
-    consent c = participation(client_id, signed_date, expires);
+    consent c = cf_participation(client_id, signed_date, expires);
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
     return c.id;
-}
-
-static consent release_to(int64_t client_id, int64_t org, int substance_use,
-                          const char *expires)
-{
-    consent c;
-    memset(&c, 0, sizeof c);
-    c.client_id = client_id;
-    snprintf(c.kind, sizeof c.kind, "release");
-    snprintf(c.decision, sizeof c.decision, "granted");
-    snprintf(c.purpose, sizeof c.purpose, "care coordination");
-    snprintf(c.signed_date, sizeof c.signed_date, "2026-11-01");
-    snprintf(c.expires_date, sizeof c.expires_date, "%s", expires ? expires : "");
-    c.substance_use = substance_use;
-    c.nrecipients = 1;
-    c.recipients[0] = org;
-    return c;
 }
 
 /* A consented client: created and with active participation consent. */
@@ -214,40 +145,9 @@ static int64_t consented_client(fixture *f, const char *family, const char *give
     return id;
 }
 
-static int64_t org_id(fixture *f, const char *code)
-{
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT id FROM organization WHERE facility_code = '%s'",
-             code);
-    return tu_int(f->s, sql);
-}
-
-static long long count_where(fixture *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static long long count_where(fixture *f, const char *fmt, ...)
-{
-    char sql[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tu_int(f->s, sql);
-}
-
 static long long audit_count(fixture *f, const char *action)
 {
-    return count_where(f, "SELECT count(*) FROM audit WHERE action = '%s'", action);
-}
-
-/* Text of one column from a query (first row), into out. */
-static void query_text(fixture *f, const char *sql, char *out, size_t outsz)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(store_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    const unsigned char *t = sqlite3_column_text(st, 0);
-    snprintf(out, outsz, "%s", t ? (const char *)t : "");
-    sqlite3_finalize(st);
+    return cf_int(f->s, "SELECT count(*) FROM audit WHERE action = '%s'", action);
 }
 
 static assessment_outcome assess(fixture *f, int64_t client_id, int64_t program_id,
@@ -284,7 +184,7 @@ static void test_client_required_fields_one_line_errors(void **state)
 {
     (void)state;
     cc_err err = {0};
-    client ok = sample_client("Alvarez", "Rosa", "1950-03-04"), c;
+    client ok = cf_client("Alvarez", "Rosa", "1950-03-04"), c;
     assert_int_equal(client_validate(&ok, &err), CC_OK);
 
     c = ok, c.family_name[0] = '\0';
@@ -317,7 +217,7 @@ static void test_client_interpreter_flag_validated(void **state)
 {
     fixture *f = *state;
     cc_err err = {0};
-    client c = sample_client("Alvarez", "Rosa", "1950-03-04");
+    client c = cf_client("Alvarez", "Rosa", "1950-03-04");
     c.interpreter = 1;
     assert_int_equal(client_validate(&c, &err), CC_OK);
     c.interpreter = 2;
@@ -330,7 +230,7 @@ static void test_client_create_refuses_invalid_without_writing(void **state)
 {
     fixture *f = *state;
     cc_err err = {0};
-    client c = sample_client("Alvarez", "Rosa", "1950-03-04");
+    client c = cf_client("Alvarez", "Rosa", "1950-03-04");
     snprintf(c.zip, sizeof c.zip, "123");
     assert_int_equal(client_create(&f->ctx, &c, CLIENT_ALLOW_OUTSIDE_ZIP, NULL, &err),
                      CC_EINPUT);
@@ -344,7 +244,7 @@ static void test_client_zip_outside_refused_unless_confirmed(void **state)
     fixture *f = *state;
     cc_err err = {0};
     client_intake in;
-    client c = sample_client("Okafor", "Ben", "1948-07-01");
+    client c = cf_client("Okafor", "Ben", "1948-07-01");
 
     assert_int_equal(client_check_intake(&f->ctx, &c, &in, &err), CC_OK);
     assert_int_equal(in.zip_outside, 0);
@@ -372,17 +272,17 @@ static void test_client_duplicate_same_dob_similar_name_listed(void **state)
     int64_t first = new_client(f, "Smith", "John", "1950-03-04");
     int64_t second = new_client(f, "Nguyen", "Anh", "1950-03-04");
 
-    client c = sample_client("Smyth", "Jon", "1950-03-04"); /* one edit, same initial */
+    client c = cf_client("Smyth", "Jon", "1950-03-04"); /* one edit, same initial */
     assert_int_equal(client_check_intake(&f->ctx, &c, &in, &err), CC_OK);
     assert_int_equal(in.ndups, 1);
     assert_int_equal(in.dup_ids[0], first);
 
-    c = sample_client("John", "Smith", "1950-03-04"); /* names swapped */
+    c = cf_client("John", "Smith", "1950-03-04"); /* names swapped */
     assert_int_equal(client_check_intake(&f->ctx, &c, &in, &err), CC_OK);
     assert_int_equal(in.ndups, 1);
     assert_int_equal(in.dup_ids[0], first);
 
-    c = sample_client("NGUYÊN", "anh", "1950-03-04"); /* accent and case folded */
+    c = cf_client("NGUYÊN", "anh", "1950-03-04"); /* accent and case folded */
     assert_int_equal(client_check_intake(&f->ctx, &c, &in, &err), CC_OK);
     assert_int_equal(in.ndups, 1);
     assert_int_equal(in.dup_ids[0], second);
@@ -395,15 +295,15 @@ static void test_client_duplicate_needs_same_dob_and_initial(void **state)
     client_intake in;
     new_client(f, "Smith", "John", "1950-03-04");
 
-    client c = sample_client("Smith", "John", "1950-03-05"); /* other DOB */
+    client c = cf_client("Smith", "John", "1950-03-05"); /* other DOB */
     assert_int_equal(client_check_intake(&f->ctx, &c, &in, &err), CC_OK);
     assert_int_equal(in.ndups, 0);
 
-    c = sample_client("Smith", "Mary", "1950-03-04"); /* other given initial */
+    c = cf_client("Smith", "Mary", "1950-03-04"); /* other given initial */
     assert_int_equal(client_check_intake(&f->ctx, &c, &in, &err), CC_OK);
     assert_int_equal(in.ndups, 0);
 
-    c = sample_client("Smithers", "John", "1950-03-04"); /* three edits away */
+    c = cf_client("Smithers", "John", "1950-03-04"); /* three edits away */
     assert_int_equal(client_check_intake(&f->ctx, &c, &in, &err), CC_OK);
     assert_int_equal(in.ndups, 0);
 }
@@ -414,7 +314,7 @@ static void test_client_duplicate_refused_unless_confirmed(void **state)
     cc_err err = {0};
     client_intake in;
     int64_t first = new_client(f, "Smith", "John", "1950-03-04");
-    client c = sample_client("Smith", "Johnny", "1950-03-04");
+    client c = cf_client("Smith", "Johnny", "1950-03-04");
     char want[64];
 
     assert_int_equal(client_create(&f->ctx, &c, 0, &in, &err), CC_EINPUT);
@@ -428,9 +328,9 @@ static void test_client_duplicate_refused_unless_confirmed(void **state)
     assert_int_equal(client_create(&f->ctx, &c, CLIENT_ACCEPT_DUPLICATE, &in, &err),
                      CC_OK);
     assert_int_equal(tu_int(f->s, "SELECT count(*) FROM client"), 2);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM audit WHERE action = "
-                                 "'client.create' AND details = 'duplicate confirmed'"),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = "
+                            "'client.create' AND details = 'duplicate confirmed'"),
                      1);
 }
 
@@ -595,16 +495,16 @@ static void test_referral_every_transition_recorded(void **state)
     assert_string_equal(got.status, "enrolled");
     assert_string_equal(got.status_at, "2026-11-22T15:00:00Z");
 
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM referral_event WHERE "
-                                 "referral_id = %lld",
-                                 (long long)r),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM referral_event WHERE "
+                            "referral_id = %lld",
+                            (long long)r),
                      5);
     char buf[256];
-    query_text(f,
-               "SELECT group_concat(status || '@' || at || '#' || staff_id, ' ') FROM "
-               "(SELECT * FROM referral_event ORDER BY id)",
-               buf, sizeof buf);
+    cf_text(f->s,
+            "SELECT group_concat(status || '@' || at || '#' || staff_id, ' ') FROM "
+            "(SELECT * FROM referral_event ORDER BY id)",
+            buf, sizeof buf);
     char want[256];
     snprintf(want, sizeof want,
              "received@2026-11-22T12:00:00Z#%lld contacted@2026-11-22T13:00:00Z#%lld "
@@ -678,9 +578,8 @@ static void test_referral_declined_and_ineligible_need_reason(void **state)
     assert_int_equal(referral_get(&f->ctx, r, &got, &err), CC_OK);
     assert_string_equal(got.status, "ineligible");
     assert_string_equal(got.reason, "under 65");
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM referral_event WHERE status = "
-                                 "'ineligible' AND reason = 'under 65'"),
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM referral_event WHERE status = "
+                                  "'ineligible' AND reason = 'under 65'"),
                      1);
 }
 
@@ -706,7 +605,7 @@ static void test_referral_consented_needs_participation_consent(void **state)
     assert_string_equal(got.status, "contacted"); /* the late grant moved nothing */
 
     /* an active grant moves the referral in the same transaction */
-    consent g = participation(c, TODAY, NULL);
+    consent g = cf_participation(c, TODAY, NULL);
     assert_int_equal(consent_record(&f->ctx, &g, &err), CC_OK);
     assert_int_equal(g.referral.id, r);
     assert_string_equal(g.referral.status, "consented");
@@ -720,7 +619,7 @@ static void test_participation_decline_declines_the_referral(void **state)
     cc_err err = {0};
     int64_t c = new_client(f, "Diaz", "Luis", "1949-09-09");
     int64_t r = new_referral(f, c, f->hss); /* received: contacted on the way */
-    consent d = participation(c, TODAY, NULL);
+    consent d = cf_participation(c, TODAY, NULL);
     snprintf(d.decision, sizeof d.decision, "declined");
     snprintf(d.decline_reason, sizeof d.decline_reason, "family will help");
     assert_int_equal(consent_record(&f->ctx, &d, &err), CC_OK);
@@ -728,11 +627,11 @@ static void test_participation_decline_declines_the_referral(void **state)
     assert_int_equal(referral_get(&f->ctx, r, &got, &err), CC_OK);
     assert_string_equal(got.status, "declined");
     assert_string_equal(got.reason, "family will help");
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM referral_event WHERE "
-                                 "referral_id = %lld AND status IN ('contacted', "
-                                 "'declined')",
-                                 (long long)r),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM referral_event WHERE "
+                            "referral_id = %lld AND status IN ('contacted', "
+                            "'declined')",
+                            (long long)r),
                      2);
 }
 
@@ -769,7 +668,7 @@ static void test_referral_skipping_steps_refused(void **state)
 static void test_consent_expiring_today_valid_yesterday_expired(void **state)
 {
     (void)state;
-    consent c = participation(1, "2026-01-01", TODAY);
+    consent c = cf_participation(1, "2026-01-01", TODAY);
     assert_int_equal(consent_state(&c, TODAY), CONSENT_EXPIRING);
     assert_string_equal(consent_state_name(consent_state(&c, TODAY)), "expiring");
 
@@ -781,7 +680,7 @@ static void test_consent_expiring_today_valid_yesterday_expired(void **state)
 static void test_consent_expiring_within_30_days(void **state)
 {
     (void)state;
-    consent c = participation(1, "2026-01-01", "2026-12-22"); /* today + 30 */
+    consent c = cf_participation(1, "2026-01-01", "2026-12-22"); /* today + 30 */
     assert_int_equal(consent_state(&c, TODAY), CONSENT_EXPIRING);
     snprintf(c.expires_date, sizeof c.expires_date, "2026-12-23"); /* today + 31 */
     assert_int_equal(consent_state(&c, TODAY), CONSENT_ACTIVE);
@@ -823,37 +722,37 @@ static void test_consent_record_validation(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t cl = new_client(f, "Rossi", "Gia", "1939-02-02");
-    int64_t pcp = org_id(f, "PCP-FV");
+    int64_t pcp = cf_org(f->s, "PCP-FV");
 
-    consent c = release_to(cl, pcp, 0, NULL);
+    consent c = cf_release(cl, pcp, 0, NULL);
     c.nrecipients = 0; /* a release names someone */
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_EINPUT);
     assert_one_line(&err);
 
-    c = participation(cl, TODAY, NULL);
+    c = cf_participation(cl, TODAY, NULL);
     snprintf(c.decision, sizeof c.decision, "declined"); /* without reason */
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_EINPUT);
     assert_non_null(strstr(err.msg, "reason"));
 
-    c = participation(cl, TODAY, "2026-11-21"); /* expires before signing */
+    c = cf_participation(cl, TODAY, "2026-11-21"); /* expires before signing */
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_EINPUT);
 
-    c = participation(cl, TODAY, NULL);
+    c = cf_participation(cl, TODAY, NULL);
     c.nrecipients = 1, c.recipients[0] = pcp; /* participation names nobody */
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_EINPUT);
 
-    c = release_to(cl, pcp, 0, NULL);
+    c = cf_release(cl, pcp, 0, NULL);
     snprintf(c.decision, sizeof c.decision, "declined");
     snprintf(c.decline_reason, sizeof c.decline_reason, "no");
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_EINPUT);
 
-    c = release_to(cl, 999999, 0, NULL); /* unknown organization */
+    c = cf_release(cl, 999999, 0, NULL); /* unknown organization */
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_EINPUT);
 
     assert_int_equal(tu_int(f->s, "SELECT count(*) FROM consent"), 0);
 
-    c = release_to(cl, pcp, 0, "2027-11-01");
-    c.recipients[c.nrecipients++] = org_id(f, "HIE");
+    c = cf_release(cl, pcp, 0, "2027-11-01");
+    c.recipients[c.nrecipients++] = cf_org(f->s, "HIE");
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
     consent got;
     assert_int_equal(consent_get(&f->ctx, c.id, &got, &err), CC_OK);
@@ -867,7 +766,7 @@ static void test_consent_decline_with_reason_recorded(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t cl = new_client(f, "Rossi", "Gia", "1939-02-02");
-    consent c = participation(cl, TODAY, NULL);
+    consent c = cf_participation(cl, TODAY, NULL);
     snprintf(c.decision, sizeof c.decision, "declined");
     snprintf(c.decline_reason, sizeof c.decline_reason, "has a daughter who helps");
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
@@ -908,7 +807,7 @@ static void test_no_assessment_without_participation_consent(void **state)
     int64_t revoked = new_client(f, "Revoked", "Cy", "1940-01-03");
     int64_t expired = new_client(f, "Expired", "Di", "1940-01-04");
 
-    consent d = participation(declined, TODAY, NULL);
+    consent d = cf_participation(declined, TODAY, NULL);
     snprintf(d.decision, sizeof d.decision, "declined");
     snprintf(d.decline_reason, sizeof d.decline_reason, "not now");
     assert_int_equal(consent_record(&f->ctx, &d, &err), CC_OK);
@@ -947,11 +846,11 @@ static void test_consent_covers_missing_and_named(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t cl = new_client(f, "Rossi", "Gia", "1939-02-02");
-    int64_t pcp = org_id(f, "PCP-FV"), hie = org_id(f, "HIE");
+    int64_t pcp = cf_org(f->s, "PCP-FV"), hie = cf_org(f->s, "HIE");
 
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 0, &err), CC_EREFUSED);
     assert_one_line(&err);
-    consent c = release_to(cl, pcp, 0, NULL);
+    consent c = cf_release(cl, pcp, 0, NULL);
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 0, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, hie, 0, &err), CC_EREFUSED);
@@ -965,8 +864,8 @@ static void test_consent_covers_expired(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t cl = new_client(f, "Rossi", "Gia", "1939-02-02");
-    int64_t pcp = org_id(f, "PCP-FV");
-    consent c = release_to(cl, pcp, 0, TODAY);
+    int64_t pcp = cf_org(f->s, "PCP-FV");
+    consent c = cf_release(cl, pcp, 0, TODAY);
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 0, &err), CC_OK); /* last day */
     set_now("2026-11-23T00:00:00Z");
@@ -979,8 +878,8 @@ static void test_consent_covers_revoked(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t cl = new_client(f, "Rossi", "Gia", "1939-02-02");
-    int64_t pcp = org_id(f, "PCP-FV");
-    consent c = release_to(cl, pcp, 0, NULL);
+    int64_t pcp = cf_org(f->s, "PCP-FV");
+    consent c = cf_release(cl, pcp, 0, NULL);
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
     assert_int_equal(consent_revoke(&f->ctx, c.id, TODAY, "moved practices", &err),
                      CC_OK);
@@ -993,24 +892,24 @@ static void test_consent_covers_substance_use_needs_naming(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t cl = new_client(f, "Rossi", "Gia", "1939-02-02");
-    int64_t pcp = org_id(f, "PCP-FV"), hie = org_id(f, "HIE");
-    consent c = release_to(cl, pcp, 0, NULL);
+    int64_t pcp = cf_org(f->s, "PCP-FV"), hie = cf_org(f->s, "HIE");
+    consent c = cf_release(cl, pcp, 0, NULL);
     assert_int_equal(consent_record(&f->ctx, &c, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 1, &err), CC_EREFUSED);
     assert_non_null(strstr(err.msg, "substance-use"));
 
     /* a substance-use consent naming someone else does not cover the PCP */
-    consent su_hie = release_to(cl, hie, 1, NULL);
+    consent su_hie = cf_release(cl, hie, 1, NULL);
     assert_int_equal(consent_record(&f->ctx, &su_hie, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 1, &err), CC_EREFUSED);
     assert_int_equal(consent_covers(&f->ctx, cl, hie, 1, &err), CC_OK);
 
-    consent su_pcp = release_to(cl, pcp, 1, NULL);
+    consent su_pcp = cf_release(cl, pcp, 1, NULL);
     assert_int_equal(consent_record(&f->ctx, &su_pcp, &err), CC_OK);
     assert_int_equal(consent_covers(&f->ctx, cl, pcp, 1, &err), CC_OK);
 
     /* participation consent cannot carry substance-use cover */
-    consent p = participation(cl, TODAY, NULL);
+    consent p = cf_participation(cl, TODAY, NULL);
     p.substance_use = 1;
     assert_int_equal(consent_record(&f->ctx, &p, &err), CC_EINPUT);
 }
@@ -1084,15 +983,15 @@ static void test_assessment_full_history_per_client(void **state)
         "SELECT group_concat(level || ':' || score || ':' || at, ' ') FROM (SELECT * "
         "FROM assessment WHERE client_id = %lld ORDER BY at)",
         (long long)cl);
-    query_text(f, sql, buf, sizeof buf);
+    cf_text(f->s, sql, buf, sizeof buf);
     assert_string_equal(buf,
                         "low:4:2026-11-22T12:00:00Z moderate:5:2027-02-20T10:00:00Z "
                         "low:4:2027-05-21T10:00:00Z");
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM assessment_answer aa JOIN "
-                                 "assessment a ON a.id = aa.assessment_id WHERE "
-                                 "a.client_id = %lld",
-                                 (long long)cl),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM assessment_answer aa JOIN "
+                            "assessment a ON a.id = aa.assessment_id WHERE "
+                            "a.client_id = %lld",
+                            (long long)cl),
                      45);
     assert_int_equal(audit_count(f, "assessment.record"), 4);
 }
@@ -1123,14 +1022,14 @@ static void test_risk_rise_alerts_team_nurse(void **state)
 
     o = assess(f, cl, f->hss, A_SCORE5); /* low -> moderate */
     assert_true(o.alert_raised);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM alert WHERE kind = 'risk-rise' "
-                                 "AND for_role = 'nurse' AND for_staff_id = %lld AND "
-                                 "client_id = %lld AND acknowledged_at IS NULL",
-                                 (long long)f->nurse, (long long)cl),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM alert WHERE kind = 'risk-rise' "
+                            "AND for_role = 'nurse' AND for_staff_id = %lld AND "
+                            "client_id = %lld AND acknowledged_at IS NULL",
+                            (long long)f->nurse, (long long)cl),
                      1);
     char details[128];
-    query_text(f, "SELECT details FROM alert", details, sizeof details);
+    cf_text(f->s, "SELECT details FROM alert", details, sizeof details);
     assert_string_equal(details, "risk rose from low to moderate");
 
     o = assess(f, cl, f->hss, A_SCORE9); /* moderate again: no rise */
@@ -1141,10 +1040,10 @@ static void test_risk_rise_alerts_team_nurse(void **state)
 
     o = assess(f, cl, f->hss, A_SCORE10); /* low -> high */
     assert_true(o.alert_raised);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM alert WHERE kind = 'risk-rise' "
-                                 "AND for_staff_id = %lld",
-                                 (long long)f->nurse),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM alert WHERE kind = 'risk-rise' "
+                            "AND for_staff_id = %lld",
+                            (long long)f->nurse),
                      2);
     assert_int_equal(audit_count(f, "alert.raise"), 2);
 }
@@ -1188,17 +1087,17 @@ static void test_hss_high_starts_episode_with_protocol_tasks(void **state)
     assert_int_equal(episode_open_for(&f->ctx, cl, f->hss), o.episode_id);
 
     /* connect-pcp, med-rec, 8 weekly contacts; owned by the client's owner */
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM task WHERE episode_id = %lld "
-                                 "AND origin = 'protocol' AND owner_id = %lld",
-                                 (long long)o.episode_id, (long long)f->coach),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM task WHERE episode_id = %lld "
+                            "AND origin = 'protocol' AND owner_id = %lld",
+                            (long long)o.episode_id, (long long)f->coach),
                      10);
     char due[32];
-    query_text(f, "SELECT due_at FROM task WHERE origin_ref = 'connect-pcp'", due,
-               sizeof due);
+    cf_text(f->s, "SELECT due_at FROM task WHERE origin_ref = 'connect-pcp'", due,
+            sizeof due);
     assert_string_equal(due, "2026-11-29T00:00:00Z");
-    query_text(f, "SELECT max(due_at) FROM task WHERE origin_ref = 'weekly-contact'",
-               due, sizeof due);
+    cf_text(f->s, "SELECT max(due_at) FROM task WHERE origin_ref = 'weekly-contact'",
+            due, sizeof due);
     assert_string_equal(due, "2027-01-17T00:00:00Z");
 
     referral got;
@@ -1251,10 +1150,10 @@ static void test_high_rescreen_from_monitoring_starts_new_episode(void **state)
     assert_int_equal(episode_get(&f->ctx, o.episode_id, &e, &err), CC_OK);
     assert_string_equal(e.start_date, "2027-02-20");
     assert_int_equal(monitoring_get_open(&f->ctx, cl, f->hss, &m, &err), CC_EINPUT);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM monitoring WHERE id = %lld AND "
-                                 "ended_date = '2027-02-20'",
-                                 (long long)mid),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM monitoring WHERE id = %lld AND "
+                            "ended_date = '2027-02-20'",
+                            (long long)mid),
                      1);
 }
 
@@ -1293,10 +1192,10 @@ static void test_monitoring_end(void **state)
     grant_participation(f, cl, TODAY, NULL);
     assess(f, cl, f->hss, A_SCORE4);
     assert_int_equal(monitoring_get_open(&f->ctx, cl, f->hss, &m, &err), CC_OK);
-    assert_int_equal(
-        count_where(f, "SELECT active FROM client_state WHERE client_id = %lld",
-                    (long long)cl),
-        1);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT active FROM client_state WHERE client_id = %lld",
+                            (long long)cl),
+                     1);
     int64_t tk = manual_task(f, cl, "2026-12-01T10:00:00Z"); /* left open */
     int64_t audits = tu_int(f->s, "SELECT count(*) FROM audit");
 
@@ -1315,36 +1214,34 @@ static void test_monitoring_end(void **state)
 
     assert_int_equal(monitoring_end(&f->ctx, cl, f->hss, TODAY, "moved", &err), CC_OK);
     assert_int_equal(monitoring_get_open(&f->ctx, cl, f->hss, &m, &err), CC_EINPUT);
-    assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM monitoring WHERE client_id = %lld "
-                    "AND ended_date = '%s' AND end_reason = 'moved'",
-                    (long long)cl, TODAY),
-        1);
-    assert_int_equal(
-        count_where(f, "SELECT active FROM client_state WHERE client_id = %lld",
-                    (long long)cl),
-        0);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM monitoring WHERE client_id = %lld "
+                            "AND ended_date = '%s' AND end_reason = 'moved'",
+                            (long long)cl, TODAY),
+                     1);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT active FROM client_state WHERE client_id = %lld",
+                            (long long)cl),
+                     0);
     referral got;
     assert_int_equal(referral_get(&f->ctx, r, &got, &err), CC_OK);
     assert_string_equal(got.status, "closed");
     /* the client's open task went with the case, audited on the client */
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM task WHERE id = %lld AND "
-                                 "cancelled_at IS NOT NULL",
-                                 (long long)tk),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM task WHERE id = %lld AND "
+                            "cancelled_at IS NOT NULL",
+                            (long long)tk),
                      1);
-    assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM audit WHERE action = 'task.cancel' "
-                    "AND object = 'client:%lld' AND details = '1 open tasks'",
-                    (long long)cl),
-        1);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM audit WHERE action = "
-                                 "'monitoring.end' AND object = 'client:%lld' AND "
-                                 "details = '%s moved'",
-                                 (long long)cl, TODAY),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = 'task.cancel' "
+                            "AND object = 'client:%lld' AND details = '1 open tasks'",
+                            (long long)cl),
+                     1);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = "
+                            "'monitoring.end' AND object = 'client:%lld' AND "
+                            "details = '%s moved'",
+                            (long long)cl, TODAY),
                      1);
     assert_int_equal(monitoring_end(&f->ctx, cl, f->hss, TODAY, "moved", &err),
                      CC_EINPUT);
@@ -1539,16 +1436,15 @@ static void test_episode_close_leaving_care_no_monitoring(void **state)
                          CC_OK);
         assert_string_equal(referral_status(f, ref), "closed");
         /* leaving care, the client leaves no open task: the episode's nor others */
-        assert_int_equal(
-            count_where(f,
-                        "SELECT count(*) FROM task WHERE client_id = %lld "
-                        "AND completed_at IS NULL AND cancelled_at IS NULL",
-                        (long long)cl),
-            0);
-        assert_int_equal(count_where(f,
-                                     "SELECT count(*) FROM task WHERE id = %lld AND "
-                                     "cancelled_at IS NOT NULL",
-                                     (long long)tk),
+        assert_int_equal(cf_int(f->s,
+                                "SELECT count(*) FROM task WHERE client_id = %lld "
+                                "AND completed_at IS NULL AND cancelled_at IS NULL",
+                                (long long)cl),
+                         0);
+        assert_int_equal(cf_int(f->s,
+                                "SELECT count(*) FROM task WHERE id = %lld AND "
+                                "cancelled_at IS NOT NULL",
+                                (long long)tk),
                          1);
         assert_int_equal(monitoring_get_open(&f->ctx, cl, f->hss, &m, &err), CC_EINPUT);
         assert_int_equal(episode_open_for(&f->ctx, cl, f->hss), 0);
@@ -1628,9 +1524,9 @@ static void test_episode_stale_version_conflicts(void **state)
 static int64_t snf_client(fixture *f)
 {
     cc_err err = {0};
-    client c = sample_client("Wells", "Ora", "1936-06-06");
+    client c = cf_client("Wells", "Ora", "1936-06-06");
     snprintf(c.setting, sizeof c.setting, "snf");
-    c.setting_org_id = org_id(f, "SNF-WC");
+    c.setting_org_id = cf_org(f->s, "SNF-WC");
     assert_int_equal(client_create(&f->ctx, &c, 0, NULL, &err), CC_OK);
     cc_ctx sys = ctx_system(f->s);
     assert_int_equal(client_assign(&sys, c.id, f->coach, f->hss, &err), CC_OK);
@@ -1665,8 +1561,8 @@ static void test_snf_high_monitors_then_discharge_starts_episode(void **state)
     assert_int_equal(episode_get(&f->ctx, ep, &e, &err), CC_OK);
     assert_string_equal(e.start_date, "2026-12-05");
     assert_int_equal(monitoring_get_open(&f->ctx, cl, f->hss, &m, &err), CC_EINPUT);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM task WHERE episode_id = %lld",
-                                 (long long)ep),
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM task WHERE episode_id = %lld",
+                            (long long)ep),
                      10);
 }
 
@@ -1713,14 +1609,14 @@ static void test_care_transition_home_visit_72h_after_discharge(void **state)
              "SELECT group_concat(due_at, ' ') FROM (SELECT due_at FROM task WHERE "
              "episode_id = %lld AND title = 'Home visit within 72 hours of discharge')",
              (long long)ep);
-    query_text(f, sql, buf, sizeof buf);
+    cf_text(f->s, sql, buf, sizeof buf);
     assert_string_equal(buf, "2026-11-23T15:30:00Z"); /* exactly discharge + 72 h */
 
     snprintf(sql, sizeof sql,
              "SELECT group_concat(due_at, ' ') FROM (SELECT due_at FROM task WHERE "
              "episode_id = %lld AND origin_ref = 'weekly-call' ORDER BY due_at)",
              (long long)ep);
-    query_text(f, sql, buf, sizeof buf);
+    cf_text(f->s, sql, buf, sizeof buf);
     assert_string_equal(buf, "2026-11-27T15:30:00Z 2026-12-04T15:30:00Z "
                              "2026-12-11T15:30:00Z 2026-12-18T15:30:00Z");
 
@@ -2021,7 +1917,7 @@ static void test_contacts_are_append_only(void **state)
     sqlite3_free(msg);
 
     char note[64];
-    query_text(f, "SELECT note FROM contact", note, sizeof note);
+    cf_text(f->s, "SELECT note FROM contact", note, sizeof note);
     assert_string_equal(note, "Talked about medicines.");
 }
 
@@ -2043,13 +1939,13 @@ static void test_contact_correction_adds_row_keeps_old(void **state)
     assert_int_equal(fix.corrects_id, old);
 
     assert_int_equal(tu_int(f->s, "SELECT count(*) FROM contact"), 2);
-    assert_int_equal(count_where(f, "SELECT corrects_id FROM contact WHERE id = %lld",
-                                 (long long)fix.id),
+    assert_int_equal(cf_int(f->s, "SELECT corrects_id FROM contact WHERE id = %lld",
+                            (long long)fix.id),
                      old);
     char note[64], sql[128];
     snprintf(sql, sizeof sql, "SELECT note || '/' || kind FROM contact WHERE id = %lld",
              (long long)old);
-    query_text(f, sql, note, sizeof note);
+    cf_text(f->s, sql, note, sizeof note);
     assert_string_equal(note, "Visited on Tuesday./call");
     assert_int_equal(audit_count(f, "contact.correct"), 1);
     assert_int_equal(audit_count(f, "contact.log"), 1);
@@ -2082,25 +1978,25 @@ static void test_every_write_is_audited(void **state)
     cc_err err = {0};
     int64_t cl = new_client(f, "Hughes", "Ida", "1945-04-04");
     assert_int_equal(audit_count(f, "client.create"), 1);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM audit WHERE action = "
-                                 "'client.create' AND object = 'client:%lld' AND "
-                                 "staff_id = %lld",
-                                 (long long)cl, (long long)f->coach),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = "
+                            "'client.create' AND object = 'client:%lld' AND "
+                            "staff_id = %lld",
+                            (long long)cl, (long long)f->coach),
                      1);
 
     int64_t cid = grant_participation(f, cl, TODAY, NULL);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM audit WHERE action = "
-                                 "'consent.record' AND object = 'consent:%lld'",
-                                 (long long)cid),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = "
+                            "'consent.record' AND object = 'consent:%lld'",
+                            (long long)cid),
                      1);
 
     int64_t ep = start_hss_episode(f, cl);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM audit WHERE action = "
-                                 "'episode.start' AND object = 'episode:%lld'",
-                                 (long long)ep),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = "
+                            "'episode.start' AND object = 'episode:%lld'",
+                            (long long)ep),
                      1);
     assert_int_equal(audit_count(f, "task.add"), 10); /* each protocol task */
 
@@ -2109,11 +2005,11 @@ static void test_every_write_is_audited(void **state)
 
     client c;
     cc_ctx sup = f->ctx; /* a supervisor sees every record */
-    sup.staff_id = staff_id_of(f->s, "sup1");
+    sup.staff_id = cf_staff_id(f->s, "sup1");
     snprintf(sup.role, sizeof sup.role, "supervisor");
     assert_int_equal(client_view(&sup, cl, "summary", &c, &err), CC_OK);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM audit WHERE action = "
-                                    "'client.view' AND details = 'summary'"),
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM audit WHERE action = "
+                                  "'client.view' AND details = 'summary'"),
                      1);
     assert_int_equal(client_add_identifier(&f->ctx, cl, "NGH", "MRN-1", &err), CC_OK);
     assert_int_equal(audit_count(f, "client.identifier"), 1);
@@ -2191,10 +2087,10 @@ static void test_program_save_and_read_back(void **state)
     assert_int_equal(pt[1].repeat_days, 14);
     assert_int_equal(pt[1].repeat_count, 3);
     free(pt);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM audit WHERE action = "
-                                 "'program.save' AND staff_id = %lld",
-                                 (long long)f->admin),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = "
+                            "'program.save' AND staff_id = %lld",
+                            (long long)f->admin),
                      1);
 
     /* saving by the same code updates it and replaces its tasks */
@@ -2217,8 +2113,8 @@ static void test_program_save_and_read_back(void **state)
         episode_start(&f->ctx, cl, got.id, TODAY, "2026-11-21T08:00:00Z", &ep, &err),
         CC_OK);
     char due[32];
-    query_text(f, "SELECT due_at FROM task WHERE origin_ref = 'home-visit'", due,
-               sizeof due);
+    cf_text(f->s, "SELECT due_at FROM task WHERE origin_ref = 'home-visit'", due,
+            sizeof due);
     assert_string_equal(due, "2026-11-23T08:00:00Z");
 }
 

@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "casefix.h"
 #include "core/client.h"
 #include "core/staff.h"
 #include "store/audit.h"
@@ -84,14 +85,6 @@ static int edits_wanted(void)
 
 /* ---- the scene ------------------------------------------------------------ */
 
-static int64_t staff_id_of(store *s, const char *login)
-{
-    staff st;
-    cc_err err = {0};
-    assert_int_equal(staff_find(s, login, &st, &err), CC_OK);
-    return st.id;
-}
-
 static int setup(void **state)
 {
     cc_err err = {0};
@@ -102,12 +95,8 @@ static int setup(void **state)
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "contention.db");
     store *s = tu_create(f->db);
-    assert_int_equal(staff_add(s, 0, "coach1", "coach", "Coach One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(s, 0, "coach2", "coach", "Coach Two", NULL, 0, &err),
-                     CC_OK);
-    f->coach[0] = staff_id_of(s, "coach1");
-    f->coach[1] = staff_id_of(s, "coach2");
+    f->coach[0] = cf_person(s, "coach1", "coach", "Coach One");
+    f->coach[1] = cf_person(s, "coach2", "coach", "Coach Two");
     char sql[300];
     snprintf(sql, sizeof sql,
              "INSERT INTO team (id, name, program_id) VALUES (2, 'Coaches', "

@@ -28,6 +28,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "casefix.h"
 #include "core/caseload.h"
 #include "core/ctx.h"
 #include "core/measures.h"
@@ -55,18 +56,6 @@ typedef struct fixture {
 
 /* ---- building the data set --------------------------------------------- */
 
-static void exec_f(fixture *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void exec_f(fixture *f, const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    tu_exec(f->s, sql);
-}
-
 /* s as an SQL literal: 'text', or NULL for a NULL pointer (a few at once). */
 static const char *lit(const char *s)
 {
@@ -80,15 +69,6 @@ static const char *lit(const char *s)
     return b;
 }
 
-static int64_t staff_id_of(fixture *f, const char *login, const char *role)
-{
-    cc_err err = {0};
-    staff st;
-    assert_int_equal(staff_add(f->s, 0, login, role, login, NULL, 0, &err), CC_OK);
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    return st.id;
-}
-
 /* tier 0 and owner/program 0 mean NULL. */
 static void add_client(fixture *f, int id, int tier, int64_t owner, int64_t program)
 {
@@ -96,8 +76,8 @@ static void add_client(fixture *f, int id, int tier, int64_t owner, int64_t prog
     snprintf(tier_s, sizeof tier_s, tier ? "%d" : "NULL", tier);
     snprintf(owner_s, sizeof owner_s, owner ? "%lld" : "NULL", (long long)owner);
     snprintf(prog_s, sizeof prog_s, program ? "%lld" : "NULL", (long long)program);
-    exec_f(
-        f,
+    cf_exec(
+        f->s,
         "INSERT INTO client (id, family_name, given_name, name_key, dob, zip, payer, "
         "setting, tier, owner_id, program_id, created_at) VALUES (%d, 'Family%d', "
         "'Given', 'family%d given', '1950-01-01', '20810', 'medicare', 'home', %s, "
@@ -108,27 +88,27 @@ static void add_client(fixture *f, int id, int tier, int64_t owner, int64_t prog
 static void add_referral(fixture *f, int client, int64_t program, const char *received,
                          const char *status)
 {
-    exec_f(f,
-           "INSERT INTO referral (client_id, program_id, source_type, received_date, "
-           "status, status_at) VALUES (%d, %lld, 'pcp', '%s', '%s', '%sT12:00:00Z')",
-           client, (long long)program, received, status, received);
+    cf_exec(f->s,
+            "INSERT INTO referral (client_id, program_id, source_type, received_date, "
+            "status, status_at) VALUES (%d, %lld, 'pcp', '%s', '%s', '%sT12:00:00Z')",
+            client, (long long)program, received, status, received);
 }
 
 static void add_assessment(fixture *f, int client, int64_t program, const char *at,
                            const char *level)
 {
-    exec_f(f,
-           "INSERT INTO assessment (client_id, program_id, questionnaire_id, at, "
-           "staff_id, setting, score, level) VALUES (%d, %lld, (SELECT id FROM "
-           "questionnaire WHERE code = 'hra'), '%s', %lld, 'home', 0, '%s')",
-           client, (long long)program, at, (long long)f->coach1, level);
+    cf_exec(f->s,
+            "INSERT INTO assessment (client_id, program_id, questionnaire_id, at, "
+            "staff_id, setting, score, level) VALUES (%d, %lld, (SELECT id FROM "
+            "questionnaire WHERE code = 'hra'), '%s', %lld, 'home', 0, '%s')",
+            client, (long long)program, at, (long long)f->coach1, level);
 }
 
 static void add_episode(fixture *f, int client, int64_t program, const char *start,
                         int target, int extended, const char *closed)
 {
-    exec_f(
-        f,
+    cf_exec(
+        f->s,
         "INSERT INTO episode (client_id, program_id, start_date, target_days, "
         "extended_days, closed_date, outcome) VALUES (%d, %lld, '%s', %d, %d, %s, %s)",
         client, (long long)program, start, target, extended, lit(closed),
@@ -138,21 +118,21 @@ static void add_episode(fixture *f, int client, int64_t program, const char *sta
 static void add_monitoring(fixture *f, int client, int64_t program, const char *since,
                            const char *ended)
 {
-    exec_f(f,
-           "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date, "
-           "ended_date) VALUES (%d, %lld, '%s', '2027-01-01', %s)",
-           client, (long long)program, since, lit(ended));
+    cf_exec(f->s,
+            "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date, "
+            "ended_date) VALUES (%d, %lld, '%s', '2027-01-01', %s)",
+            client, (long long)program, since, lit(ended));
 }
 
 static void add_task(fixture *f, int64_t owner, const char *due, const char *created,
                      const char *completed, const char *cancelled)
 {
-    exec_f(f,
-           "INSERT INTO task (client_id, title, due_at, owner_id, origin, created_at, "
-           "created_by, completed_at, cancelled_at) VALUES (1, 'Call', '%s', %lld, "
-           "'manual', '%s', %lld, %s, %s)",
-           due, (long long)owner, created, (long long)f->admin, lit(completed),
-           lit(cancelled));
+    cf_exec(f->s,
+            "INSERT INTO task (client_id, title, due_at, owner_id, origin, created_at, "
+            "created_by, completed_at, cancelled_at) VALUES (1, 'Call', '%s', %lld, "
+            "'manual', '%s', %lld, %s, %s)",
+            due, (long long)owner, created, (long long)f->admin, lit(completed),
+            lit(cancelled));
 }
 
 /* Returns the contact's id. */
@@ -161,8 +141,8 @@ static int64_t add_contact(fixture *f, int client, const char *kind, const char 
 {
     char corr[24];
     snprintf(corr, sizeof corr, corrects ? "%lld" : "NULL", (long long)corrects);
-    exec_f(
-        f,
+    cf_exec(
+        f->s,
         "INSERT INTO contact (client_id, kind, at, staff_id, corrects_id, created_at) "
         "VALUES (%d, '%s', '%s', %lld, %s, '%s')",
         client, kind, at, (long long)f->coach1, corr, at);
@@ -171,17 +151,17 @@ static int64_t add_contact(fixture *f, int client, const char *kind, const char 
 
 static void add_encounter(fixture *f, int client, const char *kind, const char *at)
 {
-    exec_f(f,
-           "INSERT INTO encounter (client_id, facility_id, kind, at) "
-           "VALUES (%d, %lld, '%s', '%s')",
-           client, (long long)f->ngh_org, kind, at);
+    cf_exec(f->s,
+            "INSERT INTO encounter (client_id, facility_id, kind, at) "
+            "VALUES (%d, %lld, '%s', '%s')",
+            client, (long long)f->ngh_org, kind, at);
 }
 
 static void add_consent(fixture *f, int client, const char *kind, const char *decision,
                         const char *expires, const char *revoked)
 {
-    exec_f(
-        f,
+    cf_exec(
+        f->s,
         "INSERT INTO consent (client_id, kind, decision, decline_reason, signed_date, "
         "recorded_by, expires_date, revoked_date, created_at) VALUES (%d, '%s', "
         "'%s', '%s', '2026-01-01', %lld, %s, %s, '2026-01-01T00:00:00Z')",
@@ -193,24 +173,24 @@ static void add_consent(fixture *f, int client, const char *kind, const char *de
  * NGH (coach4); coach5 is on no team. HSS capacity lowered to 4. */
 static void load_staff(fixture *f)
 {
-    f->admin = staff_id_of(f, "admin1", "admin");
-    f->coach1 = staff_id_of(f, "coach1", "coach");
-    f->coach2 = staff_id_of(f, "coach2", "coach");
-    f->coach3 = staff_id_of(f, "coach3", "coach");
-    f->coach4 = staff_id_of(f, "coach4", "coach");
-    f->coach5 = staff_id_of(f, "coach5", "coach");
-    f->nurse = staff_id_of(f, "nurse1", "nurse");
-    exec_f(f, "UPDATE staff SET active = 0 WHERE id = %lld", (long long)f->coach3);
-    exec_f(f, "UPDATE program SET capacity = 4 WHERE id = %lld", (long long)f->hss);
-    exec_f(f,
-           "INSERT INTO team (id, name, program_id) VALUES (1, 'HSS North', %lld), "
-           "(2, 'NGH', %lld)",
-           (long long)f->hss, (long long)f->ngh);
-    exec_f(f,
-           "INSERT INTO team_member (team_id, staff_id) VALUES (1, %lld), (1, %lld), "
-           "(1, %lld), (1, %lld), (2, %lld)",
-           (long long)f->coach1, (long long)f->coach2, (long long)f->coach3,
-           (long long)f->nurse, (long long)f->coach4);
+    f->admin = cf_staff(f->s, "admin1", "admin", NULL);
+    f->coach1 = cf_staff(f->s, "coach1", "coach", NULL);
+    f->coach2 = cf_staff(f->s, "coach2", "coach", NULL);
+    f->coach3 = cf_staff(f->s, "coach3", "coach", NULL);
+    f->coach4 = cf_staff(f->s, "coach4", "coach", NULL);
+    f->coach5 = cf_staff(f->s, "coach5", "coach", NULL);
+    f->nurse = cf_staff(f->s, "nurse1", "nurse", NULL);
+    cf_exec(f->s, "UPDATE staff SET active = 0 WHERE id = %lld", (long long)f->coach3);
+    cf_exec(f->s, "UPDATE program SET capacity = 4 WHERE id = %lld", (long long)f->hss);
+    cf_exec(f->s,
+            "INSERT INTO team (id, name, program_id) VALUES (1, 'HSS North', %lld), "
+            "(2, 'NGH', %lld)",
+            (long long)f->hss, (long long)f->ngh);
+    cf_exec(f->s,
+            "INSERT INTO team_member (team_id, staff_id) VALUES (1, %lld), (1, %lld), "
+            "(1, %lld), (1, %lld), (2, %lld)",
+            (long long)f->coach1, (long long)f->coach2, (long long)f->coach3,
+            (long long)f->nurse, (long long)f->coach4);
 }
 
 static void load_clients(fixture *f)
@@ -398,7 +378,7 @@ static int setup(void **state)
     setup_empty(state);
     fixture *f = *state;
     load_staff(f);
-    f->super = staff_id_of(f, "super1", "supervisor");
+    f->super = cf_staff(f->s, "super1", "supervisor", NULL);
     f->ctx = ctx_system(f->s);
     f->ctx.system = 0;
     f->ctx.staff_id = f->super;
@@ -779,7 +759,7 @@ static void act_as(fixture *f, const char *login, const char *role)
     staff st;
     f->ctx.staff_id = staff_find(f->s, login, &st, &err) == CC_OK
                           ? st.id
-                          : staff_id_of(f, login, role);
+                          : cf_staff(f->s, login, role, NULL);
     snprintf(f->ctx.role, sizeof f->ctx.role, "%s", role);
 }
 
@@ -795,8 +775,8 @@ static void test_manager_measures_only_covered_teams(void **state)
     /* Covering NGH (coach4): its coach, its owned client 11 (HSS referral,
      * high at the day's start) and the unassigned client 8 referred to NGH
      * (declined); not the unassigned HSS referrals of clients 3, 4 and 22. */
-    exec_f(f, "INSERT INTO team_cover (team_id, staff_id) VALUES (2, %lld)",
-           (long long)f->ctx.staff_id);
+    cf_exec(f->s, "INSERT INTO team_cover (team_id, staff_id) VALUES (2, %lld)",
+            (long long)f->ctx.staff_id);
     measures *m = compute(f, NULL, FROM, TO);
     assert_int_equal(m->coaches, 1);
     assert_string_equal(m->coach[0].login, "coach4");
@@ -862,14 +842,15 @@ static void assert_near(double got, double want)
  * an NGH referral: not HSS's. */
 static void load_risks(fixture *f)
 {
-    exec_f(f, "UPDATE referral SET readmit_risk = 20 WHERE client_id = 1");
+    cf_exec(f->s, "UPDATE referral SET readmit_risk = 20 WHERE client_id = 1");
     add_referral(f, 12, f->hss, "2026-10-07", "enrolled");
     add_referral(f, 16, f->hss, "2026-10-13", "enrolled");
     add_referral(f, 13, f->hss, "2026-10-10", "enrolled");
     add_referral(f, 19, f->ngh, "2026-10-30", "received");
-    exec_f(f, "UPDATE referral SET readmit_risk = CASE client_id WHEN 12 THEN 50 WHEN "
-              "16 THEN 30 WHEN 13 THEN 10 WHEN 19 THEN 90 END WHERE client_id IN (12, "
-              "16, 13, 19) AND received_date >= '2026-10-07'");
+    cf_exec(f->s,
+            "UPDATE referral SET readmit_risk = CASE client_id WHEN 12 THEN 50 WHEN "
+            "16 THEN 30 WHEN 13 THEN 10 WHEN 19 THEN 90 END WHERE client_id IN (12, "
+            "16, 13, 19) AND received_date >= '2026-10-07'");
 }
 
 static void test_readmissions_observed_vs_expected(void **state)
@@ -893,7 +874,7 @@ static void test_readmissions_observed_vs_expected(void **state)
     assert_near(value_of(v, QM_READMIT30)->value, 100.0 * 2 / 7);
     assert_near(value_of(v, QM_READMIT30)->den, 7);
     /* With no risk given anywhere, expected is not known: not 0. */
-    exec_f(f, "UPDATE referral SET readmit_risk = NULL");
+    cf_exec(f->s, "UPDATE referral SET readmit_risk = NULL");
     quarterly_values(compute(f, "hss", FROM, TO), v);
     assert_false(value_of(v, QM_READMIT_EXPECTED)->known);
     assert_false(value_of(v, QM_READMIT_OE)->known);
@@ -922,7 +903,7 @@ static void test_episode_target_extensions_and_team_load(void **state)
     assert_near(value_of(v, QM_TEAM_LOAD)->num, 9);
     assert_near(value_of(v, QM_TEAM_LOAD)->den, 8);
     /* A capacity of its own (12) is what counts then. */
-    exec_f(f, "UPDATE team SET capacity = 12 WHERE id = 1");
+    cf_exec(f->s, "UPDATE team SET capacity = 12 WHERE id = 1");
     quarterly_values(compute(f, "hss", FROM, TO), v);
     assert_near(value_of(v, QM_TEAM_LOAD)->den, 12);
     assert_near(value_of(v, QM_TEAM_LOAD)->value, 75.0);
@@ -935,13 +916,14 @@ static void test_expired_consents_served_and_cost(void **state)
     /* Expired in October: client 1's release (10-15) and client 9's
      * participation (10-31, revoked only after, on 11-05) = 2; not client 2's
      * (revoked 10-10, before it expired), client 17's (NGH), a decline. */
-    exec_f(f, "INSERT INTO consent (client_id, kind, decision, signed_date, "
-              "recorded_by, expires_date, revoked_date, created_at) VALUES "
-              "(1, 'release', 'granted', '2026-01-01', 1, '2026-10-15', NULL, 'x'), "
-              "(9, 'participation', 'granted', '2026-01-01', 1, '2026-10-31', "
-              "'2026-11-05', 'x'), (2, 'release', 'granted', '2026-01-01', 1, "
-              "'2026-10-20', '2026-10-10', 'x'), (17, 'release', 'granted', "
-              "'2026-01-01', 1, '2026-10-05', NULL, 'x')");
+    cf_exec(f->s,
+            "INSERT INTO consent (client_id, kind, decision, signed_date, "
+            "recorded_by, expires_date, revoked_date, created_at) VALUES "
+            "(1, 'release', 'granted', '2026-01-01', 1, '2026-10-15', NULL, 'x'), "
+            "(9, 'participation', 'granted', '2026-01-01', 1, '2026-10-31', "
+            "'2026-11-05', 'x'), (2, 'release', 'granted', '2026-01-01', 1, "
+            "'2026-10-20', '2026-10-10', 'x'), (17, 'release', 'granted', "
+            "'2026-01-01', 1, '2026-10-05', NULL, 'x')");
     measures *m = compute(f, "hss", FROM, TO);
     assert_int_equal(m->consents_expired, 2);
     /* Served in October: HSS episodes open some day of it: 1, 10, 12, 13, 15,
@@ -1058,8 +1040,8 @@ static void test_quarterly_header_programs_and_trend(void **state)
     assert_int_equal(quarterly_compute(&f->ctx, "2026Q3", NULL, &q, &err), CC_EREFUSED);
     /* A program manager covering NGH gets NGH only. */
     act_as(f, "pm2", "program-manager");
-    exec_f(f, "INSERT INTO team_cover (team_id, staff_id) VALUES (2, %lld)",
-           (long long)f->ctx.staff_id);
+    cf_exec(f->s, "INSERT INTO team_cover (team_id, staff_id) VALUES (2, %lld)",
+            (long long)f->ctx.staff_id);
     quarterly_ok(f, "2026Q3", NULL, &q);
     assert_int_equal(q.nprograms, 1);
     assert_string_equal(q.program[0].code, "ct-ngh");
@@ -1117,8 +1099,8 @@ static void test_programs_in_one_pass_match_each(void **state)
     for (int who = 0; who < 2; who++) {
         if (who == 1) {
             act_as(f, "pm2", "program-manager");
-            exec_f(f, "INSERT INTO team_cover (team_id, staff_id) VALUES (2, %lld)",
-                   (long long)f->ctx.staff_id);
+            cf_exec(f->s, "INSERT INTO team_cover (team_id, staff_id) VALUES (2, %lld)",
+                    (long long)f->ctx.staff_id);
         }
         for (size_t k = 0; k < sizeof periods / sizeof *periods; k++) {
             assert_int_equal(measures_compute_programs(&f->ctx, 2, codes, periods[k][0],
@@ -1263,8 +1245,8 @@ static void test_quarterly_in_four_formats(void **state)
 {
     fixture *f = *state;
     quarterly q;
-    exec_f(f, "UPDATE program SET name = '<img src=x onerror=alert(1)> & co' WHERE "
-              "code = 'ct-ngh'");
+    cf_exec(f->s, "UPDATE program SET name = '<img src=x onerror=alert(1)> & co' WHERE "
+                  "code = 'ct-ngh'");
     quarterly_ok(f, "2026Q4", NULL, &q);
     check_text(&q);
     check_csv(&q);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefix.h"
 #include "core/caseload.h"
 #include "core/client.h"
 #include "core/ctx.h"
@@ -56,42 +57,11 @@ static const char *const tables[][2] = {
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
-static void ok(int rc, const cc_err *err)
+/* Make login (with its role) the actor of f->ctx. */
+static cc_ctx *as(fixture *f, const char *login)
 {
-    if (rc != CC_OK)
-        print_error("unexpected failure: %s\n", err->msg);
-    assert_int_equal(rc, CC_OK);
-}
-
-static void expect_msg(const cc_err *err, const char *needle)
-{
-    if (!strstr(err->msg, needle))
-        print_error("message '%s' does not contain '%s'\n", err->msg, needle);
-    assert_non_null(strstr(err->msg, needle));
-}
-
-static long long count(fixture *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static long long count(fixture *f, const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tu_int(f->s, sql);
-}
-
-static void exec_fmt(fixture *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void exec_fmt(fixture *f, const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    tu_exec(f->s, sql);
+    f->ctx = cf_as(f->s, login);
+    return &f->ctx;
 }
 
 /* The text of the first column of the first row ("" for none). */
@@ -103,24 +73,6 @@ static void text(fixture *f, const char *sql, char *out, size_t n)
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
         snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-}
-
-static int64_t sid(fixture *f, const char *login)
-{
-    staff st;
-    cc_err err = {0};
-    ok(staff_find(f->s, login, &st, &err), &err);
-    return st.id;
-}
-
-static cc_ctx *as(fixture *f, const char *login)
-{
-    staff st;
-    cc_err err = {0};
-    ok(staff_find(f->s, login, &st, &err), &err);
-    f->ctx = (cc_ctx){.st = f->s, .staff_id = st.id};
-    snprintf(f->ctx.role, sizeof f->ctx.role, "%s", st.role);
-    return &f->ctx;
 }
 
 static int setup(void **state)
@@ -137,29 +89,31 @@ static int setup(void **state)
         {"coach1", "coach"}, {"coach2", "coach"},    {"nurse1", "nurse"},
     };
     for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-        ok(staff_add(f->s, 0, people[i][0], people[i][1], people[i][0], NULL, 0, &err),
-           &err);
+        cf_staff(f->s, people[i][0], people[i][1], NULL);
     f->sys = ctx_system(f->s);
-    f->sys.staff_id = sid(f, "admin1");
+    f->sys.staff_id = cf_staff_id(f->s, "admin1");
     f->admin = *as(f, "admin1");
-    ok(program_by_code(&f->sys, "hss", &p, &err), &err);
+    cf_ok(program_by_code(&f->sys, "hss", &p, &err), &err);
     f->hss = p.id;
-    ok(program_by_code(&f->sys, "ct-ngh", &p, &err), &err);
+    cf_ok(program_by_code(&f->sys, "ct-ngh", &p, &err), &err);
     f->ngh_prog = p.id;
-    ok(program_by_code(&f->sys, "act", &p, &err), &err);
+    cf_ok(program_by_code(&f->sys, "act", &p, &err), &err);
     f->act = p.id;
-    f->ngh_org = count(f, "SELECT id FROM organization WHERE facility_code = 'NGH'");
-    f->lmc_org = count(f, "SELECT id FROM organization WHERE facility_code = 'LMC'");
-    f->questionnaire = count(f, "SELECT min(id) FROM questionnaire");
-    exec_fmt(f, "INSERT INTO team (id, name, program_id) VALUES (1, 'North', %lld)",
-             (long long)f->hss);
-    exec_fmt(f,
-             "INSERT INTO team_member (team_id, staff_id) VALUES (1, %lld), (1, %lld), "
-             "(1, %lld)",
-             (long long)sid(f, "coach1"), (long long)sid(f, "coach2"),
-             (long long)sid(f, "nurse1"));
-    exec_fmt(f, "INSERT INTO team_cover (team_id, staff_id) VALUES (1, %lld)",
-             (long long)sid(f, "pm1"));
+    f->ngh_org =
+        cf_int(f->s, "SELECT id FROM organization WHERE facility_code = 'NGH'");
+    f->lmc_org =
+        cf_int(f->s, "SELECT id FROM organization WHERE facility_code = 'LMC'");
+    f->questionnaire = cf_int(f->s, "SELECT min(id) FROM questionnaire");
+    cf_exec(f->s, "INSERT INTO team (id, name, program_id) VALUES (1, 'North', %lld)",
+            (long long)f->hss);
+    cf_exec(f->s,
+            "INSERT INTO team_member (team_id, staff_id) VALUES (1, %lld), (1, %lld), "
+            "(1, %lld)",
+            (long long)cf_staff_id(f->s, "coach1"),
+            (long long)cf_staff_id(f->s, "coach2"),
+            (long long)cf_staff_id(f->s, "nurse1"));
+    cf_exec(f->s, "INSERT INTO team_cover (team_id, staff_id) VALUES (1, %lld)",
+            (long long)cf_staff_id(f->s, "pm1"));
     *state = f;
     return 0;
 }
@@ -187,17 +141,18 @@ static int64_t new_client(fixture *f, const char *family, const char *given)
     snprintf(c.payer, sizeof c.payer, "medicare");
     snprintf(c.language, sizeof c.language, "en");
     snprintf(c.setting, sizeof c.setting, "home");
-    ok(client_create(&f->sys, &c, CLIENT_ACCEPT_DUPLICATE, NULL, &err), &err);
-    ok(client_assign(&f->sys, c.id, sid(f, "coach1"), f->hss, &err), &err);
+    cf_ok(client_create(&f->sys, &c, CLIENT_ACCEPT_DUPLICATE, NULL, &err), &err);
+    cf_ok(client_assign(&f->sys, c.id, cf_staff_id(f->s, "coach1"), f->hss, &err),
+          &err);
     return c.id;
 }
 
 static void open_episode(fixture *f, int64_t client_id, int64_t program_id)
 {
-    exec_fmt(f,
-             "INSERT INTO episode (client_id, program_id, start_date, target_days) "
-             "VALUES (%lld, %lld, '2026-11-01', 60)",
-             (long long)client_id, (long long)program_id);
+    cf_exec(f->s,
+            "INSERT INTO episode (client_id, program_id, start_date, target_days) "
+            "VALUES (%lld, %lld, '2026-11-01', 60)",
+            (long long)client_id, (long long)program_id);
 }
 
 /* One row of every kind naming client id (tag makes its values unique);
@@ -205,72 +160,69 @@ static void open_episode(fixture *f, int64_t client_id, int64_t program_id)
 static void one_of_each(fixture *f, int64_t id, int64_t program_id, int proposed,
                         const char *tag)
 {
-    long long c = (long long)id, coach = (long long)sid(f, "coach1");
-    long long nurse = (long long)sid(f, "nurse1"), p = (long long)program_id;
-    exec_fmt(f,
-             "INSERT INTO referral (client_id, program_id, source_type, received_date, "
-             "status, status_at) VALUES (%lld, %lld, 'pcp', '2026-11-02', 'consented', "
-             "'%s')",
-             c, p, NOW);
-    exec_fmt(
-        f,
-        "INSERT INTO consent (client_id, kind, decision, signed_date, recorded_by, "
-        "created_at) VALUES (%lld, 'participation', 'granted', '2026-11-02', %lld, "
-        "'%s')",
-        c, coach, NOW);
-    exec_fmt(f,
-             "INSERT INTO assessment (client_id, program_id, questionnaire_id, at, "
-             "staff_id, setting, score, level) VALUES (%lld, %lld, %lld, '%s', %lld, "
-             "'home', 12, 'high')",
-             c, p, (long long)f->questionnaire, NOW, coach);
+    long long c = (long long)id, coach = (long long)cf_staff_id(f->s, "coach1");
+    long long nurse = (long long)cf_staff_id(f->s, "nurse1"), p = (long long)program_id;
+    cf_exec(f->s,
+            "INSERT INTO referral (client_id, program_id, source_type, received_date, "
+            "status, status_at) VALUES (%lld, %lld, 'pcp', '2026-11-02', 'consented', "
+            "'%s')",
+            c, p, NOW);
+    cf_exec(f->s,
+            "INSERT INTO consent (client_id, kind, decision, signed_date, recorded_by, "
+            "created_at) VALUES (%lld, 'participation', 'granted', '2026-11-02', %lld, "
+            "'%s')",
+            c, coach, NOW);
+    cf_exec(f->s,
+            "INSERT INTO assessment (client_id, program_id, questionnaire_id, at, "
+            "staff_id, setting, score, level) VALUES (%lld, %lld, %lld, '%s', %lld, "
+            "'home', 12, 'high')",
+            c, p, (long long)f->questionnaire, NOW, coach);
     open_episode(f, id, program_id);
-    exec_fmt(
-        f,
-        "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date, "
-        "ended_date) VALUES (%lld, %lld, '2026-06-01', '2026-09-01', '2026-10-31')",
-        c, p);
-    exec_fmt(
-        f,
-        "INSERT INTO task (client_id, episode_id, title, due_at, owner_id, origin, "
-        "created_at, created_by) VALUES (%lld, (SELECT max(id) FROM episode), "
-        "'Call %s', '2026-11-25T12:00:00Z', %lld, 'manual', '%s', %lld)",
-        c, tag, coach, NOW, coach);
-    exec_fmt(f,
-             "INSERT INTO contact (client_id, kind, at, note, staff_id, created_at) "
-             "VALUES (%lld, 'call', '%s', 'talked to %s', %lld, '%s')",
-             c, NOW, tag, coach, NOW);
-    exec_fmt(f,
-             "INSERT INTO handoff (client_id, from_staff_id, to_kind, to_staff_id, "
-             "state, summary, proposed_at, expires_at) VALUES (%lld, %lld, 'staff', "
-             "%lld, '%s', '{}', '%s', '2026-11-25T12:00:00Z')",
-             c, coach, (long long)sid(f, "coach2"), proposed ? "proposed" : "declined",
-             NOW);
-    exec_fmt(f,
-             "INSERT INTO encounter (client_id, facility_id, kind, at) VALUES (%lld, "
-             "%lld, 'admit', '%s')",
-             c, (long long)f->ngh_org, NOW);
-    exec_fmt(f,
-             "INSERT INTO disclosure (client_id, organization_id, at, what, purpose, "
-             "staff_id) VALUES (%lld, %lld, '%s', 'summary %s', 'care', %lld)",
-             c, (long long)f->lmc_org, NOW, tag, coach);
-    exec_fmt(f,
-             "INSERT INTO alert (client_id, kind, for_role, for_staff_id, details, "
-             "created_at) VALUES (%lld, 'risk-rise', 'nurse', %lld, 'risk %s', '%s')",
-             c, nurse, tag, NOW);
-    exec_fmt(f,
-             "INSERT INTO access_grant (staff_id, client_id, reason, granted_at, "
-             "expires_at) VALUES (%lld, %lld, 'after-hours call %s', '%s', "
-             "'2026-11-20T13:00:00Z')",
-             (long long)sid(f, "coach2"), c, tag, NOW);
-    exec_fmt(f,
-             "INSERT INTO client_identifier (client_id, facility_id, value) VALUES "
-             "(%lld, %lld, 'MRN-%s')",
-             c, (long long)f->ngh_org, tag);
-    exec_fmt(f,
-             "INSERT INTO adt_message (facility, control_id, event, processing, "
-             "received_at, status, client_id, notice) VALUES ('NGH', 'CTL-%s', 'A01', "
-             "'P', '%s', 'applied', %lld, '{}')",
-             tag, NOW, c);
+    cf_exec(f->s,
+            "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date, "
+            "ended_date) VALUES (%lld, %lld, '2026-06-01', '2026-09-01', '2026-10-31')",
+            c, p);
+    cf_exec(f->s,
+            "INSERT INTO task (client_id, episode_id, title, due_at, owner_id, origin, "
+            "created_at, created_by) VALUES (%lld, (SELECT max(id) FROM episode), "
+            "'Call %s', '2026-11-25T12:00:00Z', %lld, 'manual', '%s', %lld)",
+            c, tag, coach, NOW, coach);
+    cf_exec(f->s,
+            "INSERT INTO contact (client_id, kind, at, note, staff_id, created_at) "
+            "VALUES (%lld, 'call', '%s', 'talked to %s', %lld, '%s')",
+            c, NOW, tag, coach, NOW);
+    cf_exec(f->s,
+            "INSERT INTO handoff (client_id, from_staff_id, to_kind, to_staff_id, "
+            "state, summary, proposed_at, expires_at) VALUES (%lld, %lld, 'staff', "
+            "%lld, '%s', '{}', '%s', '2026-11-25T12:00:00Z')",
+            c, coach, (long long)cf_staff_id(f->s, "coach2"),
+            proposed ? "proposed" : "declined", NOW);
+    cf_exec(f->s,
+            "INSERT INTO encounter (client_id, facility_id, kind, at) VALUES (%lld, "
+            "%lld, 'admit', '%s')",
+            c, (long long)f->ngh_org, NOW);
+    cf_exec(f->s,
+            "INSERT INTO disclosure (client_id, organization_id, at, what, purpose, "
+            "staff_id) VALUES (%lld, %lld, '%s', 'summary %s', 'care', %lld)",
+            c, (long long)f->lmc_org, NOW, tag, coach);
+    cf_exec(f->s,
+            "INSERT INTO alert (client_id, kind, for_role, for_staff_id, details, "
+            "created_at) VALUES (%lld, 'risk-rise', 'nurse', %lld, 'risk %s', '%s')",
+            c, nurse, tag, NOW);
+    cf_exec(f->s,
+            "INSERT INTO access_grant (staff_id, client_id, reason, granted_at, "
+            "expires_at) VALUES (%lld, %lld, 'after-hours call %s', '%s', "
+            "'2026-11-20T13:00:00Z')",
+            (long long)cf_staff_id(f->s, "coach2"), c, tag, NOW);
+    cf_exec(f->s,
+            "INSERT INTO client_identifier (client_id, facility_id, value) VALUES "
+            "(%lld, %lld, 'MRN-%s')",
+            c, (long long)f->ngh_org, tag);
+    cf_exec(f->s,
+            "INSERT INTO adt_message (facility, control_id, event, processing, "
+            "received_at, status, client_id, notice) VALUES ('NGH', 'CTL-%s', 'A01', "
+            "'P', '%s', 'applied', %lld, '{}')",
+            tag, NOW, c);
 }
 
 /* Where every row of every table is: "table key=client,...;" for all. */
@@ -295,8 +247,8 @@ static long long rows_of(fixture *f, int64_t client_id)
 {
     long long n = 0;
     for (size_t i = 0; i < NTABLES; i++)
-        n += count(f, "SELECT count(*) FROM %s WHERE client_id = %lld", tables[i][0],
-                   (long long)client_id);
+        n += cf_int(f->s, "SELECT count(*) FROM %s WHERE client_id = %lld",
+                    tables[i][0], (long long)client_id);
     return n;
 }
 
@@ -304,7 +256,7 @@ static client get(fixture *f, int64_t id)
 {
     client c;
     cc_err err = {0};
-    ok(client_get(&f->sys, id, &c, &err), &err);
+    cf_ok(client_get(&f->sys, id, &c, &err), &err);
     return c;
 }
 
@@ -312,9 +264,9 @@ static int64_t merge(fixture *f, int64_t survivor, int64_t retired)
 {
     cc_err err = {0};
     int64_t id = 0;
-    ok(merge_clients(&f->admin, survivor, retired, "same person, two intakes", &id,
-                     &err),
-       &err);
+    cf_ok(merge_clients(&f->admin, survivor, retired, "same person, two intakes", &id,
+                        &err),
+          &err);
     assert_true(id > 0);
     return id;
 }
@@ -323,7 +275,7 @@ static void chain_intact(fixture *f)
 {
     audit_result res;
     cc_err err = {0};
-    ok(audit_verify(f->s, NULL, &res, NULL, NULL, &err), &err);
+    cf_ok(audit_verify(f->s, NULL, &res, NULL, NULL, &err), &err);
     if (res.first_bad)
         print_error("audit chain broken at %lld: %s\n", (long long)res.first_bad,
                     res.why);
@@ -344,56 +296,58 @@ static void test_merge_and_undo_preserve_every_reference(void **state)
     assert_int_equal(a_rows, (long long)NTABLES);
     assert_int_equal(b_rows, (long long)NTABLES);
     int64_t a_version = get(f, a).version, b_version = get(f, b).version;
-    long long audits = count(f, "SELECT count(*) FROM audit");
+    long long audits = cf_int(f->s, "SELECT count(*) FROM audit");
     where_rows(f, before, sizeof before);
 
     int64_t m = merge(f, a, b);
     assert_int_equal(rows_of(f, b), 0);
     assert_int_equal(rows_of(f, a), a_rows + b_rows);
     assert_int_equal(
-        count(f, "SELECT count(*) FROM client_merge_row WHERE merge_id = %lld",
-              (long long)m),
+        cf_int(f->s, "SELECT count(*) FROM client_merge_row WHERE merge_id = %lld",
+               (long long)m),
         b_rows);
-    assert_int_equal(
-        count(f, "SELECT rows_moved FROM client_merge WHERE id = %lld", (long long)m),
-        b_rows);
+    assert_int_equal(cf_int(f->s, "SELECT rows_moved FROM client_merge WHERE id = %lld",
+                            (long long)m),
+                     b_rows);
     for (size_t i = 0; i < NTABLES; i++) /* one row of each kind, recorded */
-        assert_int_equal(count(f,
-                               "SELECT count(*) FROM client_merge_row WHERE merge_id = "
-                               "%lld AND tbl = '%s'",
-                               (long long)m, tables[i][0]),
-                         1);
+        assert_int_equal(
+            cf_int(f->s,
+                   "SELECT count(*) FROM client_merge_row WHERE merge_id = "
+                   "%lld AND tbl = '%s'",
+                   (long long)m, tables[i][0]),
+            1);
     client rb = get(f, b), ra = get(f, a);
     assert_int_equal(rb.merged_into, a);
     assert_int_equal(rb.owner_id, 0);
     assert_int_equal(rb.version, b_version + 1);
     assert_int_equal(ra.merged_into, 0);
     assert_int_equal(ra.version, a_version + 1);
-    assert_int_equal(ra.owner_id, sid(f, "coach1"));
+    assert_int_equal(ra.owner_id, cf_staff_id(f->s, "coach1"));
     assert_int_equal(
-        count(f, "SELECT moving FROM client_merge WHERE id = %lld", (long long)m), 0);
+        cf_int(f->s, "SELECT moving FROM client_merge WHERE id = %lld", (long long)m),
+        0);
     /* the appended audit: merge on both ids, the counts; nothing rewritten */
-    assert_int_equal(count(f, "SELECT count(*) FROM audit"), audits + 2);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM audit"), audits + 2);
     assert_int_equal(
-        count(f,
-              "SELECT count(*) FROM audit WHERE action = 'client.merge' AND "
-              "object IN ('client:%lld', 'client:%lld') AND details LIKE "
-              "'merge %lld: client:%lld into client:%lld; moved %%contacts "
-              "1%%(14 rows); reason: same person, two intakes'",
-              (long long)a, (long long)b, (long long)m, (long long)b, (long long)a),
+        cf_int(f->s,
+               "SELECT count(*) FROM audit WHERE action = 'client.merge' AND "
+               "object IN ('client:%lld', 'client:%lld') AND details LIKE "
+               "'merge %lld: client:%lld into client:%lld; moved %%contacts "
+               "1%%(14 rows); reason: same person, two intakes'",
+               (long long)a, (long long)b, (long long)m, (long long)b, (long long)a),
         2);
     chain_intact(f);
 
     /* a contact added to the survivor after the merge stays on it */
-    exec_fmt(f,
-             "INSERT INTO contact (client_id, kind, at, note, staff_id, created_at) "
-             "VALUES (%lld, 'call', '%s', 'after the merge', %lld, '%s')",
-             (long long)a, NOW, (long long)sid(f, "coach1"), NOW);
-    long long later = count(f, "SELECT max(id) FROM contact");
+    cf_exec(f->s,
+            "INSERT INTO contact (client_id, kind, at, note, staff_id, created_at) "
+            "VALUES (%lld, 'call', '%s', 'after the merge', %lld, '%s')",
+            (long long)a, NOW, (long long)cf_staff_id(f->s, "coach1"), NOW);
+    long long later = cf_int(f->s, "SELECT max(id) FROM contact");
 
-    ok(merge_undo(&f->admin, m, "they are twins after all", &err), &err);
-    assert_int_equal(count(f, "SELECT client_id FROM contact WHERE id = %lld", later),
-                     a);
+    cf_ok(merge_undo(&f->admin, m, "they are twins after all", &err), &err);
+    assert_int_equal(
+        cf_int(f->s, "SELECT client_id FROM contact WHERE id = %lld", later), a);
     /* every other row is exactly where it was */
     char needle[64], *cut;
     where_rows(f, after, sizeof after);
@@ -404,25 +358,26 @@ static void test_merge_and_undo_preserve_every_reference(void **state)
     assert_string_equal(after, before);
     rb = get(f, b);
     assert_int_equal(rb.merged_into, 0);
-    assert_int_equal(rb.owner_id, sid(f, "coach1")); /* its owner is back */
+    assert_int_equal(rb.owner_id, cf_staff_id(f->s, "coach1")); /* its owner is back */
     assert_int_equal(rb.version, b_version + 2);
     assert_int_equal(get(f, a).version, a_version + 2);
-    assert_int_equal(count(f,
-                           "SELECT count(*) FROM audit WHERE action = 'client.unmerge' "
-                           "AND details LIKE 'merge %lld undone: %%(14 rows); reason: "
-                           "they are twins after all'",
-                           (long long)m),
-                     2);
-    assert_int_equal(count(f,
-                           "SELECT count(*) FROM client_merge WHERE id = %lld AND "
-                           "undone_at IS NOT NULL AND moving = 0",
-                           (long long)m),
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM audit WHERE action = 'client.unmerge' "
+               "AND details LIKE 'merge %lld undone: %%(14 rows); reason: "
+               "they are twins after all'",
+               (long long)m),
+        2);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM client_merge WHERE id = %lld AND "
+                            "undone_at IS NOT NULL AND moving = 0",
+                            (long long)m),
                      1);
     chain_intact(f);
 
     /* undone once is undone */
     assert_int_equal(merge_undo(&f->admin, m, "again", &err), CC_EINPUT);
-    expect_msg(&err, "undone already");
+    cf_expect_msg(&err, "undone already");
     /* and the two may be merged again */
     merge(f, a, b);
     assert_int_equal(rows_of(f, b), 0);
@@ -435,16 +390,16 @@ static void test_merge_of_a_bare_record(void **state)
     cc_err err = {0};
     int64_t a = new_client(f, "Kowalski", "Jan"), b = new_client(f, "Kowalsky", "Jan");
     int64_t m = merge(f, a, b);
+    assert_int_equal(cf_int(f->s, "SELECT rows_moved FROM client_merge WHERE id = %lld",
+                            (long long)m),
+                     0);
     assert_int_equal(
-        count(f, "SELECT rows_moved FROM client_merge WHERE id = %lld", (long long)m),
-        0);
-    assert_int_equal(
-        count(f, "SELECT count(*) FROM audit WHERE action = 'client.merge' AND "
-                 "details LIKE '%%moved nothing (0 rows)%%'"),
+        cf_int(f->s, "SELECT count(*) FROM audit WHERE action = 'client.merge' AND "
+                     "details LIKE '%%moved nothing (0 rows)%%'"),
         2);
     assert_int_equal(get(f, b).merged_into, a);
-    ok(merge_undo(&f->admin, m, "not the same", &err), &err);
-    assert_int_equal(get(f, b).owner_id, sid(f, "coach1"));
+    cf_ok(merge_undo(&f->admin, m, "not the same", &err), &err);
+    assert_int_equal(get(f, b).owner_id, cf_staff_id(f->s, "coach1"));
 }
 
 /* Contacts and disclosures stay append-only outside a merge. */
@@ -468,9 +423,9 @@ static void test_append_only_outside_a_merge(void **state)
     assert_int_not_equal(
         sqlite3_exec(store_db(f->s), "DELETE FROM client_merge_row", NULL, NULL, NULL),
         SQLITE_OK);
-    assert_int_equal(
-        count(f, "SELECT count(*) FROM contact WHERE client_id = %lld", (long long)a),
-        1);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM contact WHERE client_id = %lld",
+                            (long long)a),
+                     1);
 }
 
 /* ---- refusals ----------------------------------------------------------- */
@@ -485,23 +440,23 @@ static void test_refusals(void **state)
     one_of_each(f, b, f->hss, 1, "b");
 
     assert_int_equal(merge_clients(&f->admin, a, a, "same", &id, &err), CC_EINPUT);
-    expect_msg(&err, "cannot be merged into itself");
+    cf_expect_msg(&err, "cannot be merged into itself");
     assert_int_equal(merge_clients(&f->admin, a, b, "", &id, &err), CC_EINPUT);
-    expect_msg(&err, "give a reason");
+    cf_expect_msg(&err, "give a reason");
     assert_int_equal(merge_clients(&f->admin, a, 9999, "typo", &id, &err), CC_EINPUT);
-    expect_msg(&err, "no client 9999");
+    cf_expect_msg(&err, "no client 9999");
 
     /* anyone but an administrator is refused, and the refusal audited */
     static const char *const others[] = {"coach1", "nurse1", "pm1", "sup1"};
     for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
         assert_int_equal(merge_clients(as(f, others[i]), a, b, "dup", &id, &err),
                          CC_EREFUSED);
-        expect_msg(&err, "client.merge needs admin");
+        cf_expect_msg(&err, "client.merge needs admin");
     }
-    assert_int_equal(count(f,
-                           "SELECT count(*) FROM audit WHERE action = "
-                           "'client.merge.refused' AND object = 'client:%lld'",
-                           (long long)a),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = "
+                            "'client.merge.refused' AND object = 'client:%lld'",
+                            (long long)a),
                      4);
     merge_review r;
     assert_int_equal(merge_preview(as(f, "sup1"), a, b, &r, &err), CC_EREFUSED);
@@ -510,62 +465,61 @@ static void test_refusals(void **state)
     /* two open episodes in one program cannot become one client's */
     open_episode(f, c, f->hss);
     open_episode(f, d, f->hss);
-    exec_fmt(f,
-             "INSERT INTO contact (client_id, kind, at, staff_id, created_at) VALUES "
-             "(%lld, 'call', '%s', %lld, '%s')",
-             (long long)d, NOW, (long long)sid(f, "coach1"), NOW);
+    cf_exec(f->s,
+            "INSERT INTO contact (client_id, kind, at, staff_id, created_at) VALUES "
+            "(%lld, 'call', '%s', %lld, '%s')",
+            (long long)d, NOW, (long long)cf_staff_id(f->s, "coach1"), NOW);
     assert_int_equal(merge_clients(&f->admin, c, d, "dup", &id, &err), CC_EINPUT);
-    expect_msg(&err, "both records have an open hss episode");
-    expect_msg(&err, "close one of them first");
-    assert_int_equal(count(f, "SELECT count(*) FROM client_merge"), 0);
+    cf_expect_msg(&err, "both records have an open hss episode");
+    cf_expect_msg(&err, "close one of them first");
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM client_merge"), 0);
     assert_int_equal(rows_of(f, d), 2); /* nothing moved */
     assert_int_equal(get(f, d).merged_into, 0);
     /* the review says so before anyone tries */
-    ok(merge_preview(&f->admin, c, d, &r, &err), &err);
+    cf_ok(merge_preview(&f->admin, c, d, &r, &err), &err);
     assert_int_equal(r.refused, CC_EINPUT);
     assert_non_null(strstr(r.problem, "open hss episode"));
     /* nor open episodes in overlapping programs (no double enrollment) */
-    exec_fmt(f, "UPDATE episode SET program_id = %lld WHERE client_id = %lld",
-             (long long)f->ngh_prog, (long long)d);
+    cf_exec(f->s, "UPDATE episode SET program_id = %lld WHERE client_id = %lld",
+            (long long)f->ngh_prog, (long long)d);
     assert_int_equal(merge_clients(&f->admin, c, d, "dup", &id, &err), CC_EINPUT);
-    expect_msg(&err, "overlapping programs");
+    cf_expect_msg(&err, "overlapping programs");
     /* an open episode in another program is fine */
-    exec_fmt(f, "UPDATE episode SET program_id = %lld WHERE client_id = %lld",
-             (long long)f->act, (long long)d);
-    ok(merge_preview(&f->admin, c, d, &r, &err), &err);
+    cf_exec(f->s, "UPDATE episode SET program_id = %lld WHERE client_id = %lld",
+            (long long)f->act, (long long)d);
+    cf_ok(merge_preview(&f->admin, c, d, &r, &err), &err);
     assert_int_equal(r.refused, 0);
 
     /* two hand-offs waiting, and two open monitorings in one program */
     int64_t e = new_client(f, "Eriksen", "Ola");
     one_of_each(f, e, f->act, 1, "e");
     assert_int_equal(merge_clients(&f->admin, e, b, "dup", &id, &err), CC_EINPUT);
-    expect_msg(&err, "both records have a hand-off waiting");
-    exec_fmt(f, "UPDATE handoff SET state = 'withdrawn' WHERE client_id = %lld",
-             (long long)e);
-    exec_fmt(
-        f,
-        "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date) "
-        "VALUES (%lld, %lld, '2026-11-01', '2027-02-01'), (%lld, %lld, "
-        "'2026-11-01', '2027-02-01')",
-        (long long)e, (long long)f->hss, (long long)b, (long long)f->hss);
+    cf_expect_msg(&err, "both records have a hand-off waiting");
+    cf_exec(f->s, "UPDATE handoff SET state = 'withdrawn' WHERE client_id = %lld",
+            (long long)e);
+    cf_exec(f->s,
+            "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date) "
+            "VALUES (%lld, %lld, '2026-11-01', '2027-02-01'), (%lld, %lld, "
+            "'2026-11-01', '2027-02-01')",
+            (long long)e, (long long)f->hss, (long long)b, (long long)f->hss);
     assert_int_equal(merge_clients(&f->admin, e, b, "dup", &id, &err), CC_EINPUT);
-    expect_msg(&err, "light-touch monitoring");
+    cf_expect_msg(&err, "light-touch monitoring");
 
     /* merged already, either way round */
     client stale = get(f, a), theirs;
     merge(f, a, b);
     int64_t g = new_client(f, "Garcia", "Ana");
     assert_int_equal(merge_clients(&f->admin, g, b, "dup", &id, &err), CC_EINPUT);
-    expect_msg(&err, "was merged into client");
-    expect_msg(&err, "already");
+    cf_expect_msg(&err, "was merged into client");
+    cf_expect_msg(&err, "already");
     assert_int_equal(merge_clients(&f->admin, b, g, "dup", &id, &err), CC_EINPUT);
-    expect_msg(&err, "instead");
+    cf_expect_msg(&err, "instead");
 
     /* nothing more is written to a merged record */
     client edit = get(f, b);
     snprintf(edit.zip, sizeof edit.zip, "20812");
     assert_int_equal(client_update(as(f, "coach1"), &edit, &theirs, &err), CC_EREFUSED);
-    expect_msg(&err, "merged into client");
+    cf_expect_msg(&err, "merged into client");
     assert_string_equal(get(f, b).zip, "20810");
     /* an edit of the survivor read before the merge is a conflict */
     snprintf(stale.zip, sizeof stale.zip, "20812");
@@ -585,22 +539,22 @@ static void test_undo_refused_once_merged_again(void **state)
     int64_t m2 = merge(f, c, a);
     assert_int_equal(rows_of(f, c), (long long)NTABLES); /* b's rows, through a */
     assert_int_equal(merge_undo(&f->admin, m1, "wrong", &err), CC_EINPUT);
-    expect_msg(&err, "was merged into client");
-    expect_msg(&err, "undo merge");
+    cf_expect_msg(&err, "was merged into client");
+    cf_expect_msg(&err, "undo merge");
     assert_int_equal(rows_of(f, c), (long long)NTABLES);
     assert_int_equal(merge_undo(as(f, "coach1"), m2, "wrong", &err), CC_EREFUSED);
     assert_int_equal(merge_undo(&f->admin, 777, "wrong", &err), CC_EINPUT);
-    expect_msg(&err, "no merge 777");
+    cf_expect_msg(&err, "no merge 777");
     /* a moved row taken elsewhere since: the undo would lose it */
-    exec_fmt(f, "UPDATE task SET client_id = %lld WHERE client_id = %lld", (long long)a,
-             (long long)c);
+    cf_exec(f->s, "UPDATE task SET client_id = %lld WHERE client_id = %lld",
+            (long long)a, (long long)c);
     assert_int_equal(merge_undo(&f->admin, m2, "wrong", &err), CC_EINPUT);
-    expect_msg(&err, "1 of the tasks merge");
-    expect_msg(&err, "no longer belong to client");
-    exec_fmt(f, "UPDATE task SET client_id = %lld WHERE client_id = %lld", (long long)c,
-             (long long)a);
-    ok(merge_undo(&f->admin, m2, "wrong", &err), &err);
-    ok(merge_undo(&f->admin, m1, "wrong", &err), &err);
+    cf_expect_msg(&err, "1 of the tasks merge");
+    cf_expect_msg(&err, "no longer belong to client");
+    cf_exec(f->s, "UPDATE task SET client_id = %lld WHERE client_id = %lld",
+            (long long)c, (long long)a);
+    cf_ok(merge_undo(&f->admin, m2, "wrong", &err), &err);
+    cf_ok(merge_undo(&f->admin, m1, "wrong", &err), &err);
     assert_int_equal(rows_of(f, b), (long long)NTABLES);
     assert_int_equal(rows_of(f, a) + rows_of(f, c), 0);
 }
@@ -612,7 +566,7 @@ static int search_has(fixture *f, const char *q, int64_t id)
     cc_table t;
     cc_err err = {0};
     int found = 0;
-    ok(worklist_search(as(f, "coach1"), q, 50, &t, &err), &err);
+    cf_ok(worklist_search(as(f, "coach1"), q, 50, &t, &err), &err);
     for (int r = 0; r < t.nrows; r++)
         found |= atoll(table_cell(&t, r, 0)) == id;
     table_free(&t);
@@ -624,7 +578,9 @@ static int caseload_has(fixture *f, int64_t id)
     worklist_row *rows;
     int n, found = 0;
     cc_err err = {0};
-    ok(worklist_caseload(as(f, "coach1"), sid(f, "coach1"), &rows, &n, &err), &err);
+    cf_ok(worklist_caseload(as(f, "coach1"), cf_staff_id(f->s, "coach1"), &rows, &n,
+                            &err),
+          &err);
     for (int i = 0; i < n; i++)
         found |= rows[i].client_id == id;
     free(rows);
@@ -637,16 +593,16 @@ static void test_merged_record_leaves_lists(void **state)
     cc_err err = {0};
     int64_t a = new_client(f, "Ito", "Kenji"), b = new_client(f, "Itou", "Kenji");
     open_episode(f, b, f->hss);
-    exec_fmt(f,
-             "UPDATE client SET dob = (SELECT dob FROM client WHERE id = %lld) "
-             "WHERE id = %lld",
-             (long long)a, (long long)b);
+    cf_exec(f->s,
+            "UPDATE client SET dob = (SELECT dob FROM client WHERE id = %lld) "
+            "WHERE id = %lld",
+            (long long)a, (long long)b);
     client dup = get(f, b);
     client_intake in;
-    int load = caseload_active(&f->sys, sid(f, "coach1"));
+    int load = caseload_active(&f->sys, cf_staff_id(f->s, "coach1"));
     assert_true(search_has(f, "itou", b));
     assert_true(caseload_has(f, b));
-    ok(client_check_intake(&f->sys, &dup, &in, &err), &err);
+    cf_ok(client_check_intake(&f->sys, &dup, &in, &err), &err);
     assert_int_equal(in.ndups, 1); /* a looks like b */
 
     int64_t m = merge(f, a, b);
@@ -655,17 +611,17 @@ static void test_merged_record_leaves_lists(void **state)
     assert_true(search_has(f, "ito", a));
     assert_false(caseload_has(f, b));
     assert_true(caseload_has(f, a)); /* with b's episode */
-    assert_int_equal(caseload_active(&f->sys, sid(f, "coach1")), load);
+    assert_int_equal(caseload_active(&f->sys, cf_staff_id(f->s, "coach1")), load);
     dup.id = 0;
-    ok(client_check_intake(&f->sys, &dup, &in, &err), &err);
+    cf_ok(client_check_intake(&f->sys, &dup, &in, &err), &err);
     assert_int_equal(in.ndups, 1);
     assert_int_equal(in.dup_ids[0], a); /* the survivor, never the merged one */
     /* opened by id it says where it went (and the view is audited) */
     client seen;
-    ok(client_view(as(f, "sup1"), b, "summary", &seen, &err), &err);
+    cf_ok(client_view(as(f, "sup1"), b, "summary", &seen, &err), &err);
     assert_int_equal(seen.merged_into, a);
 
-    ok(merge_undo(&f->admin, m, "not the same", &err), &err);
+    cf_ok(merge_undo(&f->admin, m, "not the same", &err), &err);
     assert_true(search_has(f, "itou", b));
     assert_true(caseload_has(f, b));
 }
@@ -682,8 +638,8 @@ static int report_names(fixture *f, int64_t client_id, int64_t named)
     memset(&p, 0, sizeof p);
     p.client_id = client_id;
     snprintf(want, sizeof want, "%lld", (long long)named);
-    ok(report_resolve(as(f, "sup1"), "access", &p, &err), &err);
-    ok(report_run(as(f, "sup1"), "access", &p, &t, &err), &err);
+    cf_ok(report_resolve(as(f, "sup1"), "access", &p, &err), &err);
+    cf_ok(report_run(as(f, "sup1"), "access", &p, &t, &err), &err);
     int col = table_col(&t, "client");
     assert_true(col >= 0);
     for (int r = 0; r < t.nrows; r++)
@@ -700,9 +656,9 @@ static void test_audit_of_review_and_reports(void **state)
     merge_review r;
     int64_t a = new_client(f, "Jensen", "Per"), b = new_client(f, "Jenssen", "Per");
     one_of_each(f, b, f->hss, 1, "b");
-    ok(client_view(as(f, "nurse1"), b, "summary", &seen, &err), &err);
+    cf_ok(client_view(as(f, "nurse1"), b, "summary", &seen, &err), &err);
 
-    ok(merge_preview(&f->admin, a, b, &r, &err), &err);
+    cf_ok(merge_preview(&f->admin, a, b, &r, &err), &err);
     assert_int_equal(r.refused, 0);
     assert_string_equal(r.retired.c.family_name, "Jenssen");
     assert_string_equal(r.retired.identifiers, "NGH:MRN-b");
@@ -713,24 +669,25 @@ static void test_audit_of_review_and_reports(void **state)
         assert_int_equal(r.survivor.counts[i], 0);
     }
     assert_int_equal(
-        count(f,
-              "SELECT count(*) FROM audit WHERE action = 'client.view' AND "
-              "details = 'merge review' AND staff_id = %lld AND object IN "
-              "('client:%lld', 'client:%lld')",
-              (long long)sid(f, "admin1"), (long long)a, (long long)b),
+        cf_int(f->s,
+               "SELECT count(*) FROM audit WHERE action = 'client.view' AND "
+               "details = 'merge review' AND staff_id = %lld AND object IN "
+               "('client:%lld', 'client:%lld')",
+               (long long)cf_staff_id(f->s, "admin1"), (long long)a, (long long)b),
         2);
-    assert_int_equal(count(f, "SELECT count(*) FROM client_merge"), 0); /* a review */
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM client_merge"),
+                     0); /* a review */
 
     assert_true(report_names(f, b, b));  /* the nurse's view */
     assert_false(report_names(f, a, b)); /* not a's, yet */
     int64_t m = merge(f, a, b);
     assert_true(report_names(f, a, b)); /* the nurse's view of b, under a now */
     assert_true(report_names(f, b, b));
-    ok(merge_undo(&f->admin, m, "not the same", &err), &err);
+    cf_ok(merge_undo(&f->admin, m, "not the same", &err), &err);
     assert_false(report_names(f, a, b));
 
     cc_table t;
-    ok(merge_list(&f->admin, &t, &err), &err);
+    cf_ok(merge_list(&f->admin, &t, &err), &err);
     assert_int_equal(t.nrows, 1);
     assert_true(!strncmp(table_cell(&t, 0, table_col(&t, "state")), "undone", 6));
     table_free(&t);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefix.h"
 #include "core/client.h"
 #include "core/consent.h"
 #include "core/ctx.h"
@@ -39,28 +40,11 @@ typedef struct fixture {
     int64_t coach, nurse, ct_ngh, client;
 } fixture;
 
-static int64_t add(fixture *f, const char *login, const char *role)
-{
-    cc_err err = {0};
-    staff st;
-    assert_int_equal(staff_add(f->s, 0, login, role, login, NULL, 0, &err), CC_OK);
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    return st.id;
-}
-
 static int64_t new_client(fixture *f, const char *family, const char *dob,
                           const char *mrn)
 {
     cc_err err = {0};
-    client c;
-    memset(&c, 0, sizeof c);
-    snprintf(c.family_name, sizeof c.family_name, "%s", family);
-    snprintf(c.given_name, sizeof c.given_name, "Pat");
-    snprintf(c.dob, sizeof c.dob, "%s", dob);
-    snprintf(c.zip, sizeof c.zip, "20810");
-    snprintf(c.payer, sizeof c.payer, "medicare");
-    snprintf(c.language, sizeof c.language, "en");
-    snprintf(c.setting, sizeof c.setting, "home");
+    client c = cf_client(family, "Pat", dob);
     assert_int_equal(client_create(&f->sys, &c, 0, NULL, &err), CC_OK);
     if (mrn)
         assert_int_equal(client_add_identifier(&f->sys, c.id, "NGH", mrn, &err), CC_OK);
@@ -71,38 +55,22 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     cc_err err = {0};
-    program p;
     setenv("CARECOORD_NOW", NOW, 1);
-    f->dir = tu_tmpdir();
-    char *db = tu_path(f->dir, "notice.db");
-    f->s = tu_create(db);
-    free(db);
-    f->sys = ctx_system(f->s);
-    int64_t admin = add(f, "admin1", "admin");
-    f->sys.staff_id = admin;
-    f->coach = add(f, "coach1", "coach");
-    f->nurse = add(f, "nurse1", "nurse");
-    int64_t sched = add(f, "sched1", "scheduler");
-    assert_int_equal(program_by_code(&f->sys, "ct-ngh", &p, &err), CC_OK);
-    f->ct_ngh = p.id;
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO team (id, name, program_id) VALUES (1, 'NGH team', %lld); "
-             "INSERT INTO team_member VALUES (1, %lld), (1, %lld), (1, %lld)",
-             (long long)p.id, (long long)f->coach, (long long)f->nurse,
-             (long long)sched);
-    tu_exec(f->s, sql);
+    f->s = cf_store(&f->dir, "notice.db", &f->sys, NULL);
+    f->coach = cf_staff(f->s, "coach1", "coach", NULL);
+    f->nurse = cf_staff(f->s, "nurse1", "nurse", NULL);
+    int64_t sched = cf_staff(f->s, "sched1", "scheduler", NULL);
+    f->ct_ngh = cf_program(&f->sys, "ct-ngh");
+    cf_exec(f->s,
+            "INSERT INTO team (id, name, program_id) VALUES (1, 'NGH team', %lld); "
+            "INSERT INTO team_member VALUES (1, %lld), (1, %lld), (1, %lld)",
+            (long long)f->ct_ngh, (long long)f->coach, (long long)f->nurse,
+            (long long)sched);
     f->client = new_client(f, "Okafor", "1944-03-12", "MRN1");
-    consent k;
-    memset(&k, 0, sizeof k);
-    k.client_id = f->client;
-    snprintf(k.kind, sizeof k.kind, "participation");
-    snprintf(k.decision, sizeof k.decision, "granted");
-    snprintf(k.signed_date, sizeof k.signed_date, "2026-11-01");
-    assert_int_equal(consent_record(&f->sys, &k, &err), CC_OK);
-    assert_int_equal(client_assign(&f->sys, f->client, f->coach, p.id, &err), CC_OK);
-    f->sched = (cc_ctx){.st = f->s, .staff_id = sched};
-    snprintf(f->sched.role, sizeof f->sched.role, "scheduler");
+    cf_consent(&f->sys, f->client, "2026-11-01");
+    assert_int_equal(client_assign(&f->sys, f->client, f->coach, f->ct_ngh, &err),
+                     CC_OK);
+    f->sched = cf_ctx(f->s, sched, "scheduler");
     *state = f;
     return 0;
 }
@@ -154,18 +122,6 @@ static notice_result import1(fixture *f, const encounter_notice *n, cc_err *one)
     return r;
 }
 
-static long long q(fixture *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static long long q(fixture *f, const char *fmt, ...)
-{
-    char sql[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tu_int(f->s, sql);
-}
-
 /* A discharge of a known patient: the encounter, the care-transition episode
  * with the home visit due 72 hours later for the owner; the same message
  * again is a duplicate that changes nothing. */
@@ -179,26 +135,29 @@ static void test_discharge_starts_the_episode_once(void **state)
     assert_int_equal(r.outcome, NOTICE_APPLIED);
     assert_int_equal(r.client_id, f->client);
     assert_true(r.tasks > 0);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM encounter WHERE kind = 'discharge' AND "
-                       "client_id = %lld AND source = 'adt'",
-                       (long long)f->client),
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM encounter WHERE kind = 'discharge' AND "
+               "client_id = %lld AND source = 'adt'",
+               (long long)f->client),
+        1);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM episode WHERE client_id = %lld AND "
+                            "closed_date IS NULL",
+                            (long long)f->client),
                      1);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM episode WHERE client_id = %lld AND "
-                       "closed_date IS NULL",
-                       (long long)f->client),
-                     1);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM task WHERE client_id = %lld AND owner_id "
-                       "= %lld AND due_at = '2026-11-22T15:00:00Z'",
-                       (long long)f->client, (long long)f->coach),
-                     1); /* the home visit within 72 hours */
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM audit WHERE action = 'encounter.import' "
-                       "AND staff_id = %lld",
-                       (long long)f->sched.staff_id),
-                     1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM task WHERE client_id = %lld AND owner_id "
+               "= %lld AND due_at = '2026-11-22T15:00:00Z'",
+               (long long)f->client, (long long)f->coach),
+        1); /* the home visit within 72 hours */
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM audit WHERE action = 'encounter.import' "
+               "AND staff_id = %lld",
+               (long long)f->sched.staff_id),
+        1);
     /* the scheduler's inbox: the discharge, and the home visit to book */
     cc_table inbox;
     cc_err ierr = {0};
@@ -212,12 +171,12 @@ static void test_discharge_starts_the_episode_once(void **state)
     table_free(&inbox);
     assert_int_equal(discharges, 1);
     assert_int_equal(visits, 1);
-    long long tasks = q(f, "SELECT count(*) FROM task");
+    long long tasks = cf_int(f->s, "SELECT count(*) FROM task");
     r = import1(f, &n, &one);
     assert_int_equal(r.outcome, NOTICE_DUPLICATE);
-    assert_int_equal(q(f, "SELECT count(*) FROM encounter"), 1);
-    assert_int_equal(q(f, "SELECT count(*) FROM task"), tasks);
-    assert_int_equal(q(f, "SELECT count(*) FROM task"), tasks);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM encounter"), 1);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM task"), tasks);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM task"), tasks);
     /* without consent the discharge is recorded and no episode starts */
     int64_t bare = new_client(f, "Brandt", "1950-05-05", "MRN5");
     cc_err err = {0};
@@ -226,18 +185,19 @@ static void test_discharge_starts_the_episode_once(void **state)
     r = import1(f, &b, &one);
     assert_int_equal(one.code, CC_OK);
     assert_non_null(strstr(r.what, "no episode started"));
-    assert_int_equal(
-        q(f, "SELECT count(*) FROM encounter WHERE client_id = %lld", (long long)bare),
-        1);
-    assert_int_equal(
-        q(f, "SELECT count(*) FROM episode WHERE client_id = %lld", (long long)bare),
-        0);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM encounter WHERE client_id = %lld",
+                            (long long)bare),
+                     1);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM episode WHERE client_id = %lld",
+                            (long long)bare),
+                     0);
     /* a test message is acknowledged and logged, never applied */
     encounter_notice t = notice("A01", "MRN1", "T1", "2026-11-20T09:00:00Z");
     snprintf(t.processing, sizeof t.processing, "T");
     r = import1(f, &t, &one);
     assert_int_equal(r.outcome, NOTICE_LOGGED);
-    assert_int_equal(q(f, "SELECT count(*) FROM encounter"), 2);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM encounter"), 2);
 }
 
 /* Name and birth date alone never match: review, with the candidate. An
@@ -251,7 +211,7 @@ static void test_review_queue(void **state)
     notice_result r = import1(f, &n, &one);
     assert_int_equal(r.outcome, NOTICE_REVIEW);
     assert_non_null(strstr(r.what, "same name and birth date"));
-    assert_int_equal(q(f, "SELECT count(*) FROM encounter"), 0);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM encounter"), 0);
     encounter_notice u = notice("A01", "NOBODY", "C3", "2026-11-20T08:00:00Z");
     snprintf(u.family, sizeof u.family, "Unknown");
     r = import1(f, &u, &one);
@@ -265,8 +225,9 @@ static void test_review_queue(void **state)
     notice_result lr;
     assert_int_equal(notice_link(&f->sched, first, f->client, &lr, &err), CC_OK);
     assert_int_equal(lr.client_id, f->client);
-    assert_int_equal(q(f, "SELECT count(*) FROM encounter WHERE client_id = %lld",
-                       (long long)f->client),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM encounter WHERE client_id = %lld",
+                            (long long)f->client),
                      1);
     assert_int_equal(client_by_identifier(&f->sys, "NGH", "NEW9"), f->client);
     assert_int_equal(notice_link(&f->sched, first, f->client, &lr, &err), CC_EINPUT);
@@ -276,8 +237,7 @@ static void test_review_queue(void **state)
     assert_int_equal(t.nrows, 0);
     table_free(&t);
     /* an administrator reviews nothing */
-    cc_ctx admin = {.st = f->s, .staff_id = f->sys.staff_id};
-    snprintf(admin.role, sizeof admin.role, "admin");
+    cc_ctx admin = cf_ctx(f->s, f->sys.staff_id, "admin");
     assert_int_equal(notice_review_list(&admin, &t, &err), CC_EREFUSED);
 }
 
@@ -294,15 +254,15 @@ static void test_readmission_and_transfer(void **state)
     snprintf(a.visit_number, sizeof a.visit_number, "V2");
     notice_result r = import1(f, &a, &one);
     assert_int_equal(r.readmission, 1);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM alert WHERE kind = 'readmission' AND "
-                       "for_staff_id = %lld",
-                       (long long)f->coach),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM alert WHERE kind = 'readmission' AND "
+                            "for_staff_id = %lld",
+                            (long long)f->coach),
                      1);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM alert WHERE kind = 'readmission' AND "
-                       "for_staff_id = %lld",
-                       (long long)f->nurse),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM alert WHERE kind = 'readmission' AND "
+                            "for_staff_id = %lld",
+                            (long long)f->nurse),
                      1);
     worklist_band band;
     cc_err berr = {0};
@@ -313,11 +273,13 @@ static void test_readmission_and_transfer(void **state)
     snprintf(c.visit_number, sizeof c.visit_number, "V2");
     r = import1(f, &c, &one);
     assert_int_equal(one.code, CC_OK);
-    assert_int_equal(q(f, "SELECT count(*) FROM encounter WHERE kind = 'admit' AND "
-                          "cancelled_at IS NULL"),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM encounter WHERE kind = 'admit' AND "
+                            "cancelled_at IS NULL"),
                      0);
-    assert_int_equal(q(f, "SELECT count(*) FROM alert WHERE kind = 'readmission' AND "
-                          "resolved_at IS NULL"),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM alert WHERE kind = 'readmission' AND "
+                            "resolved_at IS NULL"),
                      0);
     assert_int_equal(worklist_band_of(&f->sys, f->client, &band, &berr), CC_OK);
     assert_string_equal(band.readmitted, "");
@@ -325,8 +287,8 @@ static void test_readmission_and_transfer(void **state)
     snprintf(c.control_id, sizeof c.control_id, "X9");
     r = import1(f, &c, &one);
     assert_int_equal(one.code, CC_EINPUT);
-    assert_int_equal(q(f, "SELECT count(*) FROM adt_message WHERE control_id = 'X9'"),
-                     0);
+    assert_int_equal(
+        cf_int(f->s, "SELECT count(*) FROM adt_message WHERE control_id = 'X9'"), 0);
     /* the same message again is a duplicate, not a second cancel */
     snprintf(c.control_id, sizeof c.control_id, "X1");
     r = import1(f, &c, &one);
@@ -358,24 +320,25 @@ static void test_cancel_update_merge(void **state)
     notice_result r = import1(f, &d, &one);
     assert_true(r.tasks > 0); /* the open episode gets the discharge's tasks */
     long long open =
-        q(f, "SELECT count(*) FROM task WHERE origin_ref LIKE 'encounter:%%' "
-             "AND cancelled_at IS NULL");
+        cf_int(f->s, "SELECT count(*) FROM task WHERE origin_ref LIKE 'encounter:%%' "
+                     "AND cancelled_at IS NULL");
     assert_int_equal(open, r.tasks);
     encounter_notice u = notice("A08", "MRN1", "U1", "2026-11-19T16:00:00Z");
     snprintf(u.location, sizeof u.location, "5E 510");
     import1(f, &u, &one);
-    assert_int_equal(q(f, "SELECT count(*) FROM encounter WHERE location = '5E 510'"),
-                     1);
+    assert_int_equal(
+        cf_int(f->s, "SELECT count(*) FROM encounter WHERE location = '5E 510'"), 1);
     encounter_notice c = notice("A13", "MRN1", "X2", "2026-11-19T17:00:00Z");
     import1(f, &c, &one);
     assert_int_equal(one.code, CC_OK);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM task WHERE origin_ref LIKE 'encounter:%%' "
-                       "AND cancelled_at IS NULL"),
-                     0);
-    assert_int_equal(q(f, "SELECT count(*) FROM encounter WHERE kind = 'discharge' AND "
-                          "cancelled_at IS NOT NULL"),
-                     1);
+    assert_int_equal(
+        cf_int(f->s, "SELECT count(*) FROM task WHERE origin_ref LIKE 'encounter:%%' "
+                     "AND cancelled_at IS NULL"),
+        0);
+    assert_int_equal(
+        cf_int(f->s, "SELECT count(*) FROM encounter WHERE kind = 'discharge' AND "
+                     "cancelled_at IS NOT NULL"),
+        1);
 
     encounter_notice m = notice("A40", "MRN7", "M1", "2026-11-20T09:00:00Z");
     snprintf(m.prior[0].value, sizeof m.prior[0].value, "MRN1");
@@ -414,13 +377,12 @@ static void test_batch_savepoints_and_permission(void **state)
     assert_int_equal(errs[1].code, CC_EINPUT);
     assert_non_null(strstr(errs[1].msg, "not in the directory"));
     assert_int_equal(errs[2].code, CC_OK);
-    assert_int_equal(q(f, "SELECT count(*) FROM adt_message"), 2);
-    assert_int_equal(q(f, "SELECT count(*) FROM encounter"), 1);
-    cc_ctx admin = {.st = f->s, .staff_id = f->sys.staff_id};
-    snprintf(admin.role, sizeof admin.role, "admin");
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM adt_message"), 2);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM encounter"), 1);
+    cc_ctx admin = cf_ctx(f->s, f->sys.staff_id, "admin");
     encounter_notice x = notice("A01", "MRN1", "B4", "2026-11-18T11:00:00Z");
     assert_int_equal(notice_import(&admin, &x, 1, rs, errs, &err), CC_EREFUSED);
-    assert_int_equal(q(f, "SELECT count(*) FROM adt_message"), 2);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM adt_message"), 2);
 }
 
 /* A discharge by phone and a readmission by fax: the same effects as an
@@ -440,21 +402,22 @@ static void test_entered_by_a_person(void **state)
                                   "2026-11-15T10:00:00Z", "V7", &r, &err),
                      CC_OK);
     assert_int_equal(r.readmission, 1);
-    assert_int_equal(q(f, "SELECT count(*) FROM encounter WHERE source = 'manual'"), 2);
-    assert_int_equal(q(f, "SELECT count(*) FROM adt_message"), 0);
+    assert_int_equal(
+        cf_int(f->s, "SELECT count(*) FROM encounter WHERE source = 'manual'"), 2);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM adt_message"), 0);
     assert_int_equal(notice_enter(&coach, f->client, "surgery", "NGH",
                                   "2026-11-15T10:00:00Z", "", &r, &err),
                      CC_EINPUT);
     assert_int_equal(notice_enter(&coach, f->client, "ed", "NOWHERE",
                                   "2026-11-15T10:00:00Z", "", &r, &err),
                      CC_EINPUT);
-    int64_t stranger = add(f, "coach9", "coach");
+    int64_t stranger = cf_staff(f->s, "coach9", "coach", NULL);
     cc_ctx other = {.st = f->s, .staff_id = stranger};
     snprintf(other.role, sizeof other.role, "coach");
     assert_int_equal(notice_enter(&other, f->client, "ed", "NGH",
                                   "2026-11-16T10:00:00Z", "", &r, &err),
                      CC_EREFUSED);
-    assert_int_equal(q(f, "SELECT count(*) FROM encounter"), 2);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM encounter"), 2);
 }
 
 /* Contacts close the loop: a home visit completes the discharge's "home
@@ -483,11 +446,12 @@ static void test_contact_fulfils_the_protocol_task(void **state)
     snprintf(c.at, sizeof c.at, "2026-11-20T11:00:00Z");
     assert_int_equal(contact_log(&coach, &c, &err), CC_OK);
     assert_true(c.fulfilled > 0);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM task WHERE id = %lld AND completed_at IS "
-                       "NOT NULL AND origin_ref LIKE '%%home-visit'",
-                       (long long)c.fulfilled),
-                     1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM task WHERE id = %lld AND completed_at IS "
+               "NOT NULL AND origin_ref LIKE '%%home-visit'",
+               (long long)c.fulfilled),
+        1);
     memset(&c, 0, sizeof c);
     c.client_id = f->client;
     c.fulfil = 1;
@@ -496,14 +460,14 @@ static void test_contact_fulfils_the_protocol_task(void **state)
     coach.clock = 1795608000; /* 2026-11-25T12:00:00Z: a contact is never ahead */
     assert_int_equal(contact_log(&coach, &c, &err), CC_OK);
     assert_true(c.fulfilled > 0);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM task WHERE completed_at IS NOT NULL AND "
-                       "origin_ref LIKE '%%weekly-call'"),
-                     1); /* the first of them only; the next stays due */
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM audit WHERE action = 'task.complete' AND "
-                       "details LIKE 'by contact %%'"),
-                     2);
+    assert_int_equal(
+        cf_int(f->s, "SELECT count(*) FROM task WHERE completed_at IS NOT NULL AND "
+                     "origin_ref LIKE '%%weekly-call'"),
+        1); /* the first of them only; the next stays due */
+    assert_int_equal(
+        cf_int(f->s, "SELECT count(*) FROM audit WHERE action = 'task.complete' AND "
+                     "details LIKE 'by contact %%'"),
+        2);
 }
 
 /* A task may go to a colleague of the team (the nurse), and shows in their
@@ -534,14 +498,15 @@ static void test_task_for_a_colleague(void **state)
     assert_int_equal(worklist_colleagues(&coach, &mates, &err), CC_OK);
     assert_int_equal(mates.nrows, 2); /* nurse1 and sched1 */
     table_free(&mates);
-    int64_t stranger = add(f, "coach9", "coach");
+    int64_t stranger = cf_staff(f->s, "coach9", "coach", NULL);
     memset(&t, 0, sizeof t);
     t.client_id = f->client;
     t.owner_id = stranger;
     snprintf(t.title, sizeof t.title, "Not theirs");
     snprintf(t.due_at, sizeof t.due_at, "2026-11-21T12:00:00Z");
     assert_int_equal(task_add(&coach, &t, &err), CC_EINPUT);
-    assert_int_equal(q(f, "SELECT count(*) FROM task WHERE title = 'Not theirs'"), 0);
+    assert_int_equal(
+        cf_int(f->s, "SELECT count(*) FROM task WHERE title = 'Not theirs'"), 0);
 }
 
 int main(void)

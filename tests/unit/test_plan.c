@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefix.h"
 #include "core/appointment.h"
 #include "core/client.h"
 #include "core/consent.h"
@@ -44,85 +45,33 @@ typedef struct fixture {
     int64_t ct, hss, client, senior;
 } fixture;
 
-static int64_t add(fixture *f, const char *login, const char *role, cc_ctx *as)
-{
-    cc_err err = {0};
-    staff st;
-    assert_int_equal(staff_add(f->s, 0, login, role, login, NULL, 0, &err), CC_OK);
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    *as = (cc_ctx){.st = f->s, .staff_id = st.id};
-    snprintf(as->role, sizeof as->role, "%s", role);
-    return st.id;
-}
-
-static long long q(fixture *f, const char *fmt, ...)
-{
-    char sql[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tu_int(f->s, sql);
-}
-
+/* A consented client of the coach in program_id with an open episode. */
 static int64_t enrolled(fixture *f, const char *family, int64_t program_id,
                         const char *start)
 {
-    cc_err err = {0};
-    client c;
-    consent k;
-    int64_t eid;
-    memset(&c, 0, sizeof c);
-    snprintf(c.family_name, sizeof c.family_name, "%s", family);
-    snprintf(c.given_name, sizeof c.given_name, "Ray");
-    snprintf(c.dob, sizeof c.dob, "1944-02-03");
-    snprintf(c.zip, sizeof c.zip, "20810");
-    snprintf(c.payer, sizeof c.payer, "medicare");
-    snprintf(c.language, sizeof c.language, "en");
-    snprintf(c.setting, sizeof c.setting, "home");
-    assert_int_equal(client_create(&f->sys, &c, 0, NULL, &err), CC_OK);
-    memset(&k, 0, sizeof k);
-    k.client_id = c.id;
-    snprintf(k.kind, sizeof k.kind, "participation");
-    snprintf(k.decision, sizeof k.decision, "granted");
-    snprintf(k.signed_date, sizeof k.signed_date, "2026-10-01");
-    assert_int_equal(consent_record(&f->sys, &k, &err), CC_OK);
-    assert_int_equal(client_assign(&f->sys, c.id, f->coach.staff_id, program_id, &err),
-                     CC_OK);
-    assert_int_equal(episode_start(&f->sys, c.id, program_id, start, NULL, &eid, &err),
-                     CC_OK);
-    return c.id;
+    client c = cf_client(family, "Ray", "1944-02-03");
+    return cf_enrolled(&f->sys, &c, "2026-10-01", f->coach.staff_id, program_id, start,
+                       NULL);
 }
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    cc_err err = {0};
-    program p;
     setenv("CARECOORD_NOW", NOW, 1);
-    f->dir = tu_tmpdir();
-    char *db = tu_path(f->dir, "plan.db");
-    f->s = tu_create(db);
-    free(db);
-    f->sys = ctx_system(f->s);
-    f->sys.staff_id = add(f, "admin1", "admin", &f->admin);
-    add(f, "coach1", "coach", &f->coach);
-    add(f, "nurse1", "nurse", &f->nurse);
-    add(f, "super1", "supervisor", &f->super);
-    assert_int_equal(program_by_code(&f->sys, "ct-ngh", &p, &err), CC_OK);
-    f->ct = p.id;
-    assert_int_equal(program_by_code(&f->sys, "hss", &p, &err), CC_OK);
-    f->hss = p.id;
-    char sql[320];
-    snprintf(
-        sql, sizeof sql,
+    f->s = cf_store(&f->dir, "plan.db", &f->sys, &f->admin);
+    cf_staff(f->s, "coach1", "coach", &f->coach);
+    cf_staff(f->s, "nurse1", "nurse", &f->nurse);
+    cf_staff(f->s, "super1", "supervisor", &f->super);
+    f->ct = cf_program(&f->sys, "ct-ngh");
+    f->hss = cf_program(&f->sys, "hss");
+    cf_exec(
+        f->s,
         "INSERT INTO team (id, name, program_id) VALUES (1, 'NGH', %lld), (2, 'HSS', "
         "%lld); INSERT INTO team_member VALUES (1, %lld), (1, %lld), (2, %lld), (2, "
         "%lld)",
         (long long)f->ct, (long long)f->hss, (long long)f->coach.staff_id,
         (long long)f->nurse.staff_id, (long long)f->coach.staff_id,
         (long long)f->nurse.staff_id);
-    tu_exec(f->s, sql);
     f->client = enrolled(f, "Okafor", f->ct, "2026-11-10");
     f->senior = enrolled(f, "Varga", f->hss, "2026-11-01");
     *state = f;
@@ -154,15 +103,16 @@ static void test_goals_versioned(void **state)
     plan_goal g = goal("Walk to the mailbox every day"), mine, theirs;
     plan_goal empty = goal("");
     assert_int_equal(plan_goal_add(&f->coach, f->client, &empty, &err), CC_EINPUT);
-    assert_int_equal(q(f, "SELECT count(*) FROM care_plan"), 0); /* nothing half-made */
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM care_plan"),
+                     0); /* nothing half-made */
     assert_int_equal(plan_goal_add(&f->super, f->client, &g, &err), CC_EREFUSED);
     assert_int_equal(plan_goal_add(&f->coach, f->client, &g, &err), CC_OK);
     /* the plan was made, and its review is due in 30 days during the episode */
     assert_int_equal(
-        q(f,
-          "SELECT count(*) FROM task WHERE client_id = %lld AND "
-          "origin_ref LIKE 'plan:%%:review' AND due_at LIKE '2026-12-20%%'",
-          (long long)f->client),
+        cf_int(f->s,
+               "SELECT count(*) FROM task WHERE client_id = %lld AND "
+               "origin_ref LIKE 'plan:%%:review' AND due_at LIKE '2026-12-20%%'",
+               (long long)f->client),
         1);
     mine = g;
     snprintf(g.barriers, sizeof g.barriers, "afraid of falling");
@@ -170,8 +120,9 @@ static void test_goals_versioned(void **state)
     snprintf(mine.words, sizeof mine.words, "Walk to the corner");
     assert_int_equal(plan_goal_update(&f->coach, &mine, &theirs, &err), CC_ECONFLICT);
     assert_string_equal(theirs.barriers, "afraid of falling"); /* theirs, shown */
-    assert_int_equal(q(f, "SELECT count(*) FROM plan_goal WHERE words = 'Walk to the "
-                          "corner'"),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM plan_goal WHERE words = 'Walk to the "
+                            "corner'"),
                      0);
     snprintf(g.status, sizeof g.status, "dropped");
     assert_int_equal(plan_goal_update(&f->coach, &g, &theirs, &err), CC_EINPUT);
@@ -182,17 +133,19 @@ static void test_goals_versioned(void **state)
     cc_ctx later = f->coach;
     later.clock = NOW_T + 10 * 86400;
     assert_int_equal(plan_review(&later, f->client, &err), CC_OK);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM task WHERE client_id = %lld AND "
-                       "origin_ref LIKE 'plan:%%:review' AND completed_at IS NOT NULL",
-                       (long long)f->client),
-                     1);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM task WHERE client_id = %lld AND "
-                       "origin_ref LIKE 'plan:%%:review' AND completed_at IS NULL AND "
-                       "due_at LIKE '2026-12-30%%'",
-                       (long long)f->client),
-                     1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM task WHERE client_id = %lld AND "
+               "origin_ref LIKE 'plan:%%:review' AND completed_at IS NOT NULL",
+               (long long)f->client),
+        1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM task WHERE client_id = %lld AND "
+               "origin_ref LIKE 'plan:%%:review' AND completed_at IS NULL AND "
+               "due_at LIKE '2026-12-30%%'",
+               (long long)f->client),
+        1);
 }
 
 /* A plan made before the episode gets its review task when it starts. */
@@ -200,8 +153,8 @@ static void test_review_when_episode_starts(void **state)
 {
     fixture *f = *state;
     cc_err err = {0};
-    int64_t ep =
-        q(f, "SELECT id FROM episode WHERE client_id = %lld", (long long)f->senior);
+    int64_t ep = cf_int(f->s, "SELECT id FROM episode WHERE client_id = %lld",
+                        (long long)f->senior);
     episode e;
     assert_int_equal(episode_get(&f->sys, ep, &e, &err), CC_OK);
     assert_int_equal(
@@ -209,16 +162,18 @@ static void test_review_when_episode_starts(void **state)
         CC_OK);
     plan_goal g = goal("Stay in my own home");
     assert_int_equal(plan_goal_add(&f->coach, f->senior, &g, &err), CC_OK);
-    const char *review =
-        "SELECT count(*) FROM task WHERE client_id = %lld AND "
-        "origin_ref LIKE 'plan:%%:review' AND completed_at IS NULL AND "
-        "cancelled_at IS NULL";
-    assert_int_equal(q(f, review, (long long)f->senior), 0); /* no episode: no review */
+#define REVIEW                                                                         \
+    "SELECT count(*) FROM task WHERE client_id = %lld AND "                            \
+    "origin_ref LIKE 'plan:%%:review' AND completed_at IS NULL AND "                   \
+    "cancelled_at IS NULL"
+    /* no episode: no review */
+    assert_int_equal(cf_int(f->s, REVIEW, (long long)f->senior), 0);
     int64_t again;
     assert_int_equal(
         episode_start(&f->coach, f->senior, f->hss, "2026-11-20", NULL, &again, &err),
         CC_OK);
-    assert_int_equal(q(f, review, (long long)f->senior), 1);
+    assert_int_equal(cf_int(f->s, REVIEW, (long long)f->senior), 1);
+#undef REVIEW
 }
 
 static void test_steps_and_tasks(void **state)
@@ -240,11 +195,12 @@ static void test_steps_and_tasks(void **state)
     assert_int_equal(plan_step_to_task(&f->coach, s.id, s.version, &task_id, &err),
                      CC_OK);
     assert_int_equal(
-        q(f, "SELECT owner_id FROM task WHERE id = %lld", (long long)task_id),
+        cf_int(f->s, "SELECT owner_id FROM task WHERE id = %lld", (long long)task_id),
         f->nurse.staff_id); /* the nurse's, as the step says */
-    assert_int_equal(q(f, "SELECT due_at LIKE '2026-11-24%%' FROM task WHERE id = %lld",
-                       (long long)task_id),
-                     1);
+    assert_int_equal(
+        cf_int(f->s, "SELECT due_at LIKE '2026-11-24%%' FROM task WHERE id = %lld",
+               (long long)task_id),
+        1);
     assert_int_equal(plan_step_get(&f->coach, s.id, &s, &err), CC_OK);
     assert_int_equal(s.task_id, task_id);
     assert_int_equal(plan_step_to_task(&f->coach, s.id, s.version, &task_id, &err),
@@ -299,17 +255,17 @@ static void test_medications_and_sign_off(void **state)
     snprintf(d[1].resolution, sizeof d[1].resolution, "y");
     assert_int_equal(med_reconcile(&f->coach, f->senior, "", d, 2, &rec, &err),
                      CC_EINPUT); /* not this client's */
-    assert_int_equal(q(f, "SELECT count(*) FROM med_reconciliation"), 0);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM med_reconciliation"), 0);
     assert_int_equal(med_reconcile(&f->coach, f->senior, "at home", d, 1, &rec, &err),
                      CC_OK);
     assert_int_equal(med_sign_off(&f->coach, rec, &err), CC_EREFUSED); /* nurses only */
     assert_int_equal(med_sign_off(&f->nurse, rec, &err), CC_OK);
     assert_int_equal(med_sign_off(&f->nurse, rec, &err), CC_EINPUT); /* once */
     /* HSS's protocol "medication reconciliation with the RN" is done by it */
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM task WHERE client_id = %lld AND "
-                       "origin_ref LIKE '%%med-rec' AND completed_at IS NOT NULL",
-                       (long long)f->senior),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM task WHERE client_id = %lld AND "
+                            "origin_ref LIKE '%%med-rec' AND completed_at IS NOT NULL",
+                            (long long)f->senior),
                      1);
 }
 
@@ -423,8 +379,8 @@ static void test_pam(void **state)
     assert_int_equal(c.count, 2);
     assert_true(c.first.score == 48 && c.latest.score == 56.5);
     /* the measures: the episode closed with results before and after it */
-    int64_t ep =
-        q(f, "SELECT id FROM episode WHERE client_id = %lld", (long long)f->senior);
+    int64_t ep = cf_int(f->s, "SELECT id FROM episode WHERE client_id = %lld",
+                        (long long)f->senior);
     episode e;
     assert_int_equal(episode_get(&f->sys, ep, &e, &err), CC_OK);
     assert_int_equal(

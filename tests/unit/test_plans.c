@@ -28,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "casefix.h"
 #include "core/appointment.h"
 #include "core/client.h"
 #include "core/ctx.h"
@@ -104,19 +105,6 @@ typedef struct fixture {
 
 static fixture *fx; /* built once: a demo is the costly part */
 
-static cc_ctx as(store *s, const char *login)
-{
-    staff me;
-    cc_err err = {0};
-    cc_ctx c = ctx_system(s);
-    if (staff_find(s, login, &me, &err) != CC_OK)
-        fail_msg("no %s: %s", login, err.msg);
-    c.system = 0;
-    c.staff_id = me.id;
-    snprintf(c.role, sizeof c.role, "%s", me.role);
-    return c;
-}
-
 static int setup(void **state)
 {
     cc_err err = {0};
@@ -129,12 +117,12 @@ static int setup(void **state)
     f->s = tu_create(f->db);
     if (demo_build(f->s, &o, &sum, &err) != CC_OK)
         fail_msg("demo_build: %s", err.msg);
-    f->coach = as(f->s, "demo-coach");
-    f->nurse = as(f->s, "demo-nurse");
-    f->manager = as(f->s, "demo-manager");
-    f->supervisor = as(f->s, "demo-supervisor");
-    f->scheduler = as(f->s, "demo-scheduler");
-    f->admin = as(f->s, "demo-admin");
+    f->coach = cf_as(f->s, "demo-coach");
+    f->nurse = cf_as(f->s, "demo-nurse");
+    f->manager = cf_as(f->s, "demo-manager");
+    f->supervisor = cf_as(f->s, "demo-supervisor");
+    f->scheduler = cf_as(f->s, "demo-scheduler");
+    f->admin = cf_as(f->s, "demo-admin");
     fx = f;
     *state = f;
     return 0;

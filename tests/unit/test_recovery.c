@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefix.h"
 #include "core/ctx.h"
 #include "core/recovery.h"
 #include "core/reports.h"
@@ -39,30 +40,6 @@ typedef struct fixture {
     char key[RECOVERY_TEXT_BYTES]; /* the recovery key init printed */
 } fixture;
 
-static void ok(int rc, const cc_err *err)
-{
-    if (rc != CC_OK)
-        print_error("unexpected failure: %s\n", err->msg);
-    assert_int_equal(rc, CC_OK);
-}
-
-static void expect_msg(const cc_err *err, const char *needle)
-{
-    if (!strstr(err->msg, needle))
-        print_error("message '%s' does not contain '%s'\n", err->msg, needle);
-    assert_non_null(strstr(err->msg, needle));
-}
-
-static cc_ctx as(store *s, const char *login)
-{
-    staff st;
-    cc_err err = {0};
-    ok(staff_find(s, login, &st, &err), &err);
-    cc_ctx c = {.st = s, .staff_id = st.id};
-    snprintf(c.role, sizeof c.role, "%s", st.role);
-    return c;
-}
-
 /* What init does: the database, its first administrator, a recovery key. */
 static int setup(void **state)
 {
@@ -70,15 +47,14 @@ static int setup(void **state)
     cc_err err = {0};
     store *s;
     setenv("CARECOORD_NOW", NOW, 1);
-    store_set_pwhash_cost(1);
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "site.db");
-    ok(store_create(f->db, "root", ROOT_PASS, &s, &err), &err);
-    ok(staff_add(s, 0, "root", "admin", "Root", NULL, 0, &err), &err);
+    cc_ctx root;
+    s = cf_root_store(f->db, ROOT_PASS, &root);
     cc_ctx sys = ctx_system(s);
-    ok(recovery_key_new(&sys, f->key, &err), &err);
-    cc_ctx root = as(s, "root");
-    ok(staff_create(&root, "sup1", "supervisor", "Sup One", ONE_TIME, 0, &err), &err);
+    cf_ok(recovery_key_new(&sys, f->key, &err), &err);
+    cf_ok(staff_create(&root, "sup1", "supervisor", "Sup One", ONE_TIME, 0, &err),
+          &err);
     store_close(s);
     *state = f;
     return 0;
@@ -107,7 +83,7 @@ static store *open_root(fixture *f)
 {
     store *s;
     cc_err err = {0};
-    ok(store_open(f->db, "root", ROOT_PASS, &s, &err), &err);
+    cf_ok(store_open(f->db, "root", ROOT_PASS, &s, &err), &err);
     return s;
 }
 
@@ -136,7 +112,7 @@ static void test_format_parse(void **state)
             assert_int_equal(text[g * 8 - 1], '-');
         assert_null(strpbrk(text, "ILOU"));
         memset(back, 0, sizeof back);
-        ok(recovery_parse(text, back, &err), &err);
+        cf_ok(recovery_parse(text, back, &err), &err);
         assert_memory_equal(back, key, sizeof key);
         /* every single-character typo is caught by the checksum */
         size_t at = (size_t)randombytes_uniform(sizeof text - 1);
@@ -145,7 +121,7 @@ static void test_format_parse(void **state)
         snprintf(typed, sizeof typed, "%s", text);
         typed[at] = typed[at] == 'Z' ? 'Y' : typed[at] == '9' ? 'A' : 'Z';
         assert_int_equal(recovery_parse(typed, back, &err), CC_EINPUT);
-        expect_msg(&err, "typo");
+        cf_expect_msg(&err, "typo");
     }
     /* lower case, spaces instead of dashes, O for 0 and l for 1 */
     memset(key, 0, sizeof key);
@@ -156,7 +132,7 @@ static void test_format_parse(void **state)
     snprintf(typed, sizeof typed, "%s", text);
     for (char *p = typed; *p; p++)
         *p = *p == '-' ? ' ' : *p == '0' ? 'o' : *p == '1' ? 'l' : (char)(*p | 0x20);
-    ok(recovery_parse(typed, back, &err), &err);
+    cf_ok(recovery_parse(typed, back, &err), &err);
     assert_memory_equal(back, key, sizeof key);
 }
 
@@ -170,17 +146,17 @@ static void test_parse_refusals(void **state)
     recovery_format(key, text);
     snprintf(typed, sizeof typed, "%.*s", (int)strlen(text) - 1, text);
     assert_int_equal(recovery_parse(typed, key, &err), CC_EINPUT);
-    expect_msg(&err, "has 56 letters and digits (8 groups of 7); this has 55");
+    cf_expect_msg(&err, "has 56 letters and digits (8 groups of 7); this has 55");
     snprintf(typed, sizeof typed, "%sA", text);
     assert_int_equal(recovery_parse(typed, key, &err), CC_EINPUT);
-    expect_msg(&err, "this has 57");
+    cf_expect_msg(&err, "this has 57");
     snprintf(typed, sizeof typed, "%s", text);
     typed[3] = 'U';
     assert_int_equal(recovery_parse(typed, key, &err), CC_EINPUT);
-    expect_msg(&err, "has no 'U'");
+    cf_expect_msg(&err, "has no 'U'");
     typed[3] = '\x01';
     assert_int_equal(recovery_parse(typed, key, &err), CC_EINPUT);
-    expect_msg(&err, "only letters and digits");
+    cf_expect_msg(&err, "only letters and digits");
     assert_null(strchr(err.msg, '\x01'));
     assert_int_equal(recovery_parse("", key, &err), CC_EINPUT);
     /* two neighbours swapped */
@@ -189,7 +165,7 @@ static void test_parse_refusals(void **state)
         char t = typed[0];
         typed[0] = typed[1], typed[1] = t;
         assert_int_equal(recovery_parse(typed, key, &err), CC_EINPUT);
-        expect_msg(&err, "typo");
+        cf_expect_msg(&err, "typo");
     }
 }
 
@@ -200,13 +176,13 @@ static void test_init_key_opens_only_as_recovery(void **state)
     fixture *f = *state;
     cc_err err = {0};
     store *s;
-    ok(open_recovery(f->db, f->key, &s, &err), &err);
+    cf_ok(open_recovery(f->db, f->key, &s, &err), &err);
     assert_string_equal(store_login(s), KF_RECOVERY_LOGIN);
     assert_true(store_opened_by_recovery(s));
     /* never a person: no login, no new key, nothing but recovery */
     staff me;
     assert_int_equal(staff_login(s, "root", "test", &me, &err), CC_EREFUSED);
-    expect_msg(&err, "unlocked as #recovery");
+    cf_expect_msg(&err, "unlocked as #recovery");
     cc_ctx sys = ctx_system(s);
     char text[RECOVERY_TEXT_BYTES];
     assert_int_equal(recovery_key_new(&sys, text, &err), CC_EREFUSED);
@@ -218,17 +194,17 @@ static void test_init_key_opens_only_as_recovery(void **state)
     session sess;
     uint8_t raw[RECOVERY_KEY_BYTES];
     char hex[2 * RECOVERY_KEY_BYTES + 1];
-    ok(recovery_parse(f->key, raw, &err), &err);
+    cf_ok(recovery_parse(f->key, raw, &err), &err);
     sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
     assert_int_equal(
         session_open(&sess, f->db, KF_RECOVERY_LOGIN, hex, "test", 0, &err),
         CC_EREFUSED);
-    expect_msg(&err, "no key slot for #recovery");
+    cf_expect_msg(&err, "no key slot for #recovery");
     /* a well-formed key that is not this database's */
     randombytes_buf(raw, sizeof raw);
     recovery_format(raw, text);
     assert_int_equal(open_recovery(f->db, text, &s, &err), CC_EREFUSED);
-    expect_msg(&err, "wrong recovery key");
+    cf_expect_msg(&err, "wrong recovery key");
     assert_null(s);
 }
 
@@ -237,12 +213,12 @@ static void test_no_recovery_slot(void **state)
     fixture *f = *state;
     cc_err err = {0};
     store *s = open_root(f);
-    ok(store_begin(s, &err), &err);
-    ok(store_slot_remove(s, KF_RECOVERY_LOGIN, &err), &err);
-    ok(store_commit(s, &err), &err);
+    cf_ok(store_begin(s, &err), &err);
+    cf_ok(store_slot_remove(s, KF_RECOVERY_LOGIN, &err), &err);
+    cf_ok(store_commit(s, &err), &err);
     store_close(s);
     assert_int_equal(open_recovery(f->db, f->key, &s, &err), CC_EREFUSED);
-    expect_msg(&err, "no recovery key is set up");
+    cf_expect_msg(&err, "no recovery key is set up");
 }
 
 /* ---- creating an administrator ----------------------------------------- */
@@ -254,9 +230,9 @@ static void test_create_admin(void **state)
     store *s;
     session sess;
     lose_every_admin(f);
-    ok(open_recovery(f->db, f->key, &s, &err), &err);
+    cf_ok(open_recovery(f->db, f->key, &s, &err), &err);
     cc_ctx sys = ctx_system(s);
-    ok(recovery_create_admin(&sys, "rescue", "Res Cue", ONE_TIME, 0, &err), &err);
+    cf_ok(recovery_create_admin(&sys, "rescue", "Res Cue", ONE_TIME, 0, &err), &err);
     assert_int_equal(tu_int(s, "SELECT must_change_passphrase FROM staff WHERE login "
                                "= 'rescue' AND role = 'admin' AND active = 1"),
                      1);
@@ -273,23 +249,24 @@ static void test_create_admin(void **state)
     /* the one-time passphrase must be changed at first use */
     assert_int_equal(session_open(&sess, f->db, "rescue", ONE_TIME, "test", 0, &err),
                      CC_EREFUSED);
-    expect_msg(&err, "must change");
-    ok(session_open(&sess, f->db, "rescue", ONE_TIME, "test", SESSION_ALLOW_MUST_CHANGE,
-                    &err),
-       &err);
+    cf_expect_msg(&err, "must change");
+    cf_ok(session_open(&sess, f->db, "rescue", ONE_TIME, "test",
+                       SESSION_ALLOW_MUST_CHANGE, &err),
+          &err);
     staff me = sess.me;
-    ok(staff_passwd(sess.st, &me, ONE_TIME, "rescue-own-pass", &err), &err);
+    cf_ok(staff_passwd(sess.st, &me, ONE_TIME, "rescue-own-pass", &err), &err);
     session_close(&sess);
-    ok(session_open(&sess, f->db, "rescue", "rescue-own-pass", "test", 0, &err), &err);
+    cf_ok(session_open(&sess, f->db, "rescue", "rescue-own-pass", "test", 0, &err),
+          &err);
     session_close(&sess);
     /* the supervisors see it: their inbox and report accounts */
-    ok(session_open(&sess, f->db, "sup1", ONE_TIME, "test", SESSION_ALLOW_MUST_CHANGE,
-                    &err),
-       &err);
+    cf_ok(session_open(&sess, f->db, "sup1", ONE_TIME, "test",
+                       SESSION_ALLOW_MUST_CHANGE, &err),
+          &err);
     report_params p;
     cc_table t;
-    ok(report_resolve(&sess.ctx, "accounts", &p, &err), &err);
-    ok(report_run(&sess.ctx, "accounts", &p, &t, &err), &err);
+    cf_ok(report_resolve(&sess.ctx, "accounts", &p, &err), &err);
+    cf_ok(report_run(&sess.ctx, "accounts", &p, &t, &err), &err);
     int found = 0;
     for (int r = 0; r < t.nrows; r++)
         found += strstr(table_cell(&t, r, table_col(&t, "change")),
@@ -297,7 +274,7 @@ static void test_create_admin(void **state)
                  !strcmp(table_cell(&t, r, table_col(&t, "account")), "rescue");
     assert_int_equal(found, 1);
     table_free(&t);
-    ok(worklist_inbox(&sess.ctx, sess.ctx.staff_id, &t, &err), &err);
+    cf_ok(worklist_inbox(&sess.ctx, sess.ctx.staff_id, &t, &err), &err);
     assert_true(t.nrows >= 1);
     table_free(&t);
     session_close(&sess);
@@ -308,13 +285,13 @@ static void test_refused_while_admin_active(void **state)
     fixture *f = *state;
     cc_err err = {0};
     store *s;
-    ok(open_recovery(f->db, f->key, &s, &err), &err);
+    cf_ok(open_recovery(f->db, f->key, &s, &err), &err);
     long long audit_before = tu_int(s, "SELECT count(*) FROM audit");
     cc_ctx sys = ctx_system(s);
     assert_int_equal(recovery_create_admin(&sys, "rescue", "", ONE_TIME, 0, &err),
                      CC_EREFUSED);
-    expect_msg(&err, "1 active administrator exists (root)");
-    expect_msg(&err, "--force");
+    cf_expect_msg(&err, "1 active administrator exists (root)");
+    cf_expect_msg(&err, "--force");
     /* nothing half-applied: no row, no slot, no alert, no audit entry */
     assert_int_equal(tu_int(s, "SELECT count(*) FROM staff WHERE login = 'rescue'"), 0);
     assert_false(store_slot_exists(s, "rescue"));
@@ -323,7 +300,7 @@ static void test_refused_while_admin_active(void **state)
                                "'recovery%'"),
                      0);
     /* --force creates one anyway, and says so */
-    ok(recovery_create_admin(&sys, "rescue", "", ONE_TIME, 1, &err), &err);
+    cf_ok(recovery_create_admin(&sys, "rescue", "", ONE_TIME, 1, &err), &err);
     assert_int_equal(tu_int(s, "SELECT count(*) FROM audit WHERE action = "
                                "'recovery.use' AND details LIKE '%1 active "
                                "administrator before, --force)'"),
@@ -331,7 +308,7 @@ static void test_refused_while_admin_active(void **state)
     /* an existing login: refused, nothing left behind */
     assert_int_equal(recovery_create_admin(&sys, "rescue", "", ONE_TIME, 1, &err),
                      CC_EINPUT);
-    expect_msg(&err, "exists already");
+    cf_expect_msg(&err, "exists already");
     assert_int_equal(tu_int(s, "SELECT count(*) FROM audit WHERE action = "
                                "'recovery.use'"),
                      1);
@@ -340,13 +317,13 @@ static void test_refused_while_admin_active(void **state)
     store_close(s);
     /* a person's store cannot do it */
     s = open_root(f);
-    cc_ctx root = as(s, "root");
+    cc_ctx root = cf_as(s, "root");
     assert_int_equal(recovery_create_admin(&root, "other", "", ONE_TIME, 1, &err),
                      CC_EREFUSED);
     sys = ctx_system(s);
     assert_int_equal(recovery_create_admin(&sys, "other", "", ONE_TIME, 1, &err),
                      CC_EREFUSED);
-    expect_msg(&err, "needs the recovery key");
+    cf_expect_msg(&err, "needs the recovery key");
     store_close(s);
 }
 
@@ -365,15 +342,15 @@ static void test_forged_slot_refused(void **state)
     /* someone who can write the key file and knows the master key (a former
      * staff member before a rekey) plants a recovery slot of their own */
     keyfile *kf;
-    ok(keyfile_load(keys, &kf, &err), &err);
+    cf_ok(keyfile_load(keys, &kf, &err), &err);
     randombytes_buf(forged, sizeof forged);
     const uint8_t *const masters[1] = {master};
-    ok(keyfile_set_recovery(kf, forged, masters, 1, 0, &err), &err);
-    ok(keyfile_save(kf, keys, &err), &err);
+    cf_ok(keyfile_set_recovery(kf, forged, masters, 1, 0, &err), &err);
+    cf_ok(keyfile_save(kf, keys, &err), &err);
     keyfile_free(kf);
     recovery_format(forged, text);
     assert_int_equal(open_recovery(f->db, text, &s, &err), CC_EREFUSED);
-    expect_msg(&err, "not the one this database recorded");
+    cf_expect_msg(&err, "not the one this database recorded");
     assert_null(s);
     /* and the real key no longer matches the planted slot either */
     assert_int_equal(open_recovery(f->db, f->key, &s, &err), CC_EREFUSED);
@@ -385,13 +362,13 @@ static void test_rekey_and_backup_keep_it(void **state)
     fixture *f = *state;
     cc_err err = {0};
     store *s = open_root(f);
-    ok(store_rekey(s, &err), &err);
+    cf_ok(store_rekey(s, &err), &err);
     char *bk = tu_path(f->dir, "copy.db");
-    ok(store_backup(s, bk, &err), &err);
+    cf_ok(store_backup(s, bk, &err), &err);
     store_close(s);
-    ok(open_recovery(f->db, f->key, &s, &err), &err);
+    cf_ok(open_recovery(f->db, f->key, &s, &err), &err);
     store_close(s);
-    ok(open_recovery(bk, f->key, &s, &err), &err);
+    cf_ok(open_recovery(bk, f->key, &s, &err), &err);
     store_close(s);
     free(bk);
 }
@@ -402,8 +379,8 @@ static void test_new_key_invalidates_old(void **state)
     cc_err err = {0};
     char text[RECOVERY_TEXT_BYTES];
     store *s = open_root(f);
-    cc_ctx root = as(s, "root");
-    ok(recovery_key_new(&root, text, &err), &err);
+    cc_ctx root = cf_as(s, "root");
+    cf_ok(recovery_key_new(&root, text, &err), &err);
     assert_string_not_equal(text, f->key);
     assert_int_equal(tu_int(s, "SELECT count(*) FROM audit WHERE action = "
                                "'keyslot.recovery' AND details LIKE 'replaced%' AND "
@@ -414,13 +391,13 @@ static void test_new_key_invalidates_old(void **state)
                                "details = 'recovery key replaced by root'"),
                      1);
     /* not for everyone */
-    cc_ctx sup = as(s, "sup1");
+    cc_ctx sup = cf_as(s, "sup1");
     char other[RECOVERY_TEXT_BYTES];
     assert_int_equal(recovery_key_new(&sup, other, &err), CC_EREFUSED);
     store_close(s);
     assert_int_equal(open_recovery(f->db, f->key, &s, &err), CC_EREFUSED);
-    expect_msg(&err, "wrong recovery key");
-    ok(open_recovery(f->db, text, &s, &err), &err);
+    cf_expect_msg(&err, "wrong recovery key");
+    cf_ok(open_recovery(f->db, text, &s, &err), &err);
     store_close(s);
 }
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefix.h"
 #include "core/ctx.h"
 #include "core/intake.h"
 #include "core/program.h"
@@ -37,22 +38,6 @@ typedef struct fixture {
     cc_err errs[MAXR];
 } fixture;
 
-static int64_t staff_id_of(store *s, const char *login)
-{
-    staff st;
-    cc_err err = {0};
-    assert_int_equal(staff_find(s, login, &st, &err), CC_OK);
-    return st.id;
-}
-
-static int64_t program_id_of(fixture *f, const char *code)
-{
-    program p;
-    cc_err err = {0};
-    assert_int_equal(program_by_code(&f->ctx, code, &p, &err), CC_OK);
-    return p.id;
-}
-
 static void act_as(fixture *f, int64_t id, const char *role)
 {
     f->ctx.staff_id = id;
@@ -61,22 +46,15 @@ static void act_as(fixture *f, int64_t id, const char *role)
 
 static int setup(void **state)
 {
-    cc_err err = {0};
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     setenv("CARECOORD_NOW", NOW, 1);
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "refimport.db");
     f->s = tu_create(f->db);
-    assert_int_equal(staff_add(f->s, 0, "coach1", "coach", "Coach One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "nurse1", "nurse", "Nurse One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "sup1", "supervisor", "Sup One", NULL, 0, &err),
-                     CC_OK);
-    f->coach = staff_id_of(f->s, "coach1");
-    f->nurse = staff_id_of(f->s, "nurse1");
-    f->sup = staff_id_of(f->s, "sup1");
+    f->coach = cf_person(f->s, "coach1", "coach", "Coach One");
+    f->nurse = cf_person(f->s, "nurse1", "nurse", "Nurse One");
+    f->sup = cf_person(f->s, "sup1", "supervisor", "Sup One");
     f->ctx.st = f->s;
     act_as(f, f->coach, "coach");
     /* coach1 works on the NGH care-transition team */
@@ -87,8 +65,8 @@ static int setup(void **state)
              "INSERT INTO team_member VALUES (2, %lld);",
              (long long)f->coach);
     tu_exec(f->s, sql);
-    f->hss = program_id_of(f, "hss");
-    f->ct_ngh = program_id_of(f, "ct-ngh");
+    f->hss = cf_program(&f->ctx, "hss");
+    f->ct_ngh = cf_program(&f->ctx, "ct-ngh");
     *state = f;
     return 0;
 }

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefix.h"
 #include "core/ctx.h"
 #include "core/measures.h"
 #include "core/quarterly.h"
@@ -278,17 +279,6 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static cc_ctx as(fixture *f, const char *login)
-{
-    staff me;
-    cc_err err = {0};
-    cc_ctx ctx = {.st = f->s};
-    assert_int_equal(staff_find(f->s, login, &me, &err), CC_OK);
-    ctx.staff_id = me.id;
-    snprintf(ctx.role, sizeof ctx.role, "%s", me.role);
-    return ctx;
-}
-
 static void run_report(cc_ctx *ctx, const char *kind, const char *from, int64_t client,
                        const char *login)
 {
@@ -328,7 +318,7 @@ static void run_measures(cc_ctx *ctx)
 static void test_manager_reports_read_no_big_table_whole(void **state)
 {
     fixture *f = *state;
-    cc_ctx ctx = as(f, "demo-manager");
+    cc_ctx ctx = cf_as(f->s, "demo-manager");
     run_measures(&ctx);
     run_report(&ctx, "measures", "2026Q3", 0, NULL);
     run_report(&ctx, "caseload", NULL, 0, NULL);
@@ -341,7 +331,7 @@ static void test_manager_reports_read_no_big_table_whole(void **state)
 static void test_supervisor_reports_read_no_big_table_whole(void **state)
 {
     fixture *f = *state;
-    cc_ctx ctx = as(f, "demo-supervisor");
+    cc_ctx ctx = cf_as(f->s, "demo-supervisor");
     run_measures(&ctx);
     run_report(&ctx, "caseload", NULL, 0, NULL);
     run_report(&ctx, "stale", NULL, 0, NULL);

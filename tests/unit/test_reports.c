@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "casefix.h"
 #include "core/caseload.h"
 #include "core/ctx.h"
 #include "core/quarterly.h"
@@ -54,30 +55,6 @@ typedef struct fixture {
 
 /* ---- building the data set --------------------------------------------- */
 
-static void exec_f(fixture *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void exec_f(fixture *f, const char *fmt, ...)
-{
-    char sql[1536];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    tu_exec(f->s, sql);
-}
-
-static long long count_f(fixture *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static long long count_f(fixture *f, const char *fmt, ...)
-{
-    char sql[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tu_int(f->s, sql);
-}
-
 /* s as an SQL literal, or NULL (a few at once). */
 static const char *lit(const char *s)
 {
@@ -88,33 +65,10 @@ static const char *lit(const char *s)
     return b;
 }
 
-static int64_t sid(fixture *f, const char *login)
-{
-    staff st;
-    cc_err err = {0};
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    return st.id;
-}
-
-static void add_staff(fixture *f, const char *login, const char *role,
-                      const char *full_name)
-{
-    cc_err err = {0};
-    if (staff_add(f->s, 0, login, role, full_name, NULL, 0, &err) != CC_OK)
-        print_error("staff_add %s: %s\n", login, err.msg);
-    assert_int_equal(err.code, CC_OK);
-}
-
 /* Make login (with its role) the actor. */
 static cc_ctx *as(fixture *f, const char *login)
 {
-    staff st;
-    cc_err err = {0};
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    f->ctx.st = f->s;
-    f->ctx.staff_id = st.id;
-    snprintf(f->ctx.role, sizeof f->ctx.role, "%s", st.role);
-    return &f->ctx;
+    return cf_act(&f->ctx, f->s, login);
 }
 
 /* owner NULL = unassigned; program 0 = none. */
@@ -122,10 +76,11 @@ static void add_client(fixture *f, int id, const char *owner, int64_t program,
                        const char *created)
 {
     char owner_s[24], prog_s[24];
-    snprintf(owner_s, sizeof owner_s, "%lld", owner ? (long long)sid(f, owner) : 0LL);
+    snprintf(owner_s, sizeof owner_s, "%lld",
+             owner ? (long long)cf_staff_id(f->s, owner) : 0LL);
     snprintf(prog_s, sizeof prog_s, "%lld", (long long)program);
-    exec_f(
-        f,
+    cf_exec(
+        f->s,
         "INSERT INTO client (id, family_name, given_name, name_key, dob, zip, payer, "
         "setting, owner_id, program_id, created_at) VALUES (%d, 'Family%d', 'Given', "
         "'family%d given', '1950-01-01', '20810', 'medicare', 'home', %s, %s, '%s')",
@@ -135,8 +90,8 @@ static void add_client(fixture *f, int id, const char *owner, int64_t program,
 static void add_episode(fixture *f, int client, int64_t program, const char *start,
                         int target, int extended, const char *closed)
 {
-    exec_f(
-        f,
+    cf_exec(
+        f->s,
         "INSERT INTO episode (client_id, program_id, start_date, target_days, "
         "extended_days, closed_date, outcome) VALUES (%d, %lld, '%s', %d, %d, %s, %s)",
         client, (long long)program, start, target, extended, lit(closed),
@@ -145,38 +100,39 @@ static void add_episode(fixture *f, int client, int64_t program, const char *sta
 
 static void add_monitoring(fixture *f, int client, int64_t program, const char *since)
 {
-    exec_f(f,
-           "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date) "
-           "VALUES (%d, %lld, '%s', '2027-03-01')",
-           client, (long long)program, since);
+    cf_exec(f->s,
+            "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date) "
+            "VALUES (%d, %lld, '%s', '2027-03-01')",
+            client, (long long)program, since);
 }
 
 static void add_assessment(fixture *f, int client, const char *at, const char *level)
 {
-    exec_f(f,
-           "INSERT INTO assessment (client_id, program_id, questionnaire_id, at, "
-           "staff_id, setting, score, level) VALUES (%d, %lld, (SELECT id FROM "
-           "questionnaire WHERE code = 'hra'), '%s', %lld, 'home', 0, '%s')",
-           client, (long long)f->hss, at, (long long)sid(f, "coach-a1"), level);
+    cf_exec(f->s,
+            "INSERT INTO assessment (client_id, program_id, questionnaire_id, at, "
+            "staff_id, setting, score, level) VALUES (%d, %lld, (SELECT id FROM "
+            "questionnaire WHERE code = 'hra'), '%s', %lld, 'home', 0, '%s')",
+            client, (long long)f->hss, at, (long long)cf_staff_id(f->s, "coach-a1"),
+            level);
 }
 
 static void add_contact(fixture *f, int client, const char *at)
 {
-    exec_f(f,
-           "INSERT INTO contact (client_id, kind, at, staff_id, created_at) VALUES "
-           "(%d, 'call', '%s', %lld, '%s')",
-           client, at, (long long)sid(f, "coach-a1"), at);
+    cf_exec(f->s,
+            "INSERT INTO contact (client_id, kind, at, staff_id, created_at) VALUES "
+            "(%d, 'call', '%s', %lld, '%s')",
+            client, at, (long long)cf_staff_id(f->s, "coach-a1"), at);
 }
 
 static void add_task(fixture *f, const char *owner, int client, const char *due,
                      const char *completed, const char *cancelled)
 {
-    exec_f(f,
-           "INSERT INTO task (client_id, title, due_at, owner_id, origin, created_at, "
-           "created_by, completed_at, cancelled_at) VALUES (%d, 'Call', '%s', %lld, "
-           "'manual', '2026-10-01T00:00:00Z', %lld, %s, %s)",
-           client, due, (long long)sid(f, owner), (long long)sid(f, "admin1"),
-           lit(completed), lit(cancelled));
+    cf_exec(f->s,
+            "INSERT INTO task (client_id, title, due_at, owner_id, origin, created_at, "
+            "created_by, completed_at, cancelled_at) VALUES (%d, 'Call', '%s', %lld, "
+            "'manual', '2026-10-01T00:00:00Z', %lld, %s, %s)",
+            client, due, (long long)cf_staff_id(f->s, owner),
+            (long long)cf_staff_id(f->s, "admin1"), lit(completed), lit(cancelled));
 }
 
 /* to: a login (to_kind staff) or "org:ID" (to_kind organization). */
@@ -187,48 +143,48 @@ static void add_handoff(fixture *f, int client, const char *from, const char *to
     if (!strncmp(to, "org:", 4))
         snprintf(to_org, sizeof to_org, "%s", to + 4);
     else
-        snprintf(to_staff, sizeof to_staff, "%lld", (long long)sid(f, to));
-    exec_f(f,
-           "INSERT INTO handoff (client_id, from_staff_id, to_kind, to_staff_id, "
-           "to_org_id, state, summary, proposed_at, expires_at, decided_at) VALUES "
-           "(%d, %lld, '%s', %s, %s, '%s', '{}', '2026-11-21T09:00:00Z', "
-           "'2026-11-26T09:00:00Z', %s)",
-           client, (long long)sid(f, from),
-           strncmp(to, "org:", 4) ? "staff" : "organization", to_staff, to_org, state,
-           strcmp(state, "proposed") ? "'2026-11-21T10:00:00Z'" : "NULL");
+        snprintf(to_staff, sizeof to_staff, "%lld", (long long)cf_staff_id(f->s, to));
+    cf_exec(f->s,
+            "INSERT INTO handoff (client_id, from_staff_id, to_kind, to_staff_id, "
+            "to_org_id, state, summary, proposed_at, expires_at, decided_at) VALUES "
+            "(%d, %lld, '%s', %s, %s, '%s', '{}', '2026-11-21T09:00:00Z', "
+            "'2026-11-26T09:00:00Z', %s)",
+            client, (long long)cf_staff_id(f->s, from),
+            strncmp(to, "org:", 4) ? "staff" : "organization", to_staff, to_org, state,
+            strcmp(state, "proposed") ? "'2026-11-21T10:00:00Z'" : "NULL");
 }
 
 /* Signed 2026-01-01. Returns the consent's id. */
 static int64_t add_consent(fixture *f, int client, const char *kind,
                            const char *expires, const char *revoked, int substance_use)
 {
-    exec_f(
-        f,
+    cf_exec(
+        f->s,
         "INSERT INTO consent (client_id, kind, decision, substance_use, signed_date, "
         "recorded_by, expires_date, revoked_date, created_at) VALUES (%d, '%s', "
         "'granted', %d, '2026-01-01', %lld, %s, %s, '2026-01-01T00:00:00Z')",
-        client, kind, substance_use, (long long)sid(f, "admin1"), lit(expires),
-        lit(revoked));
+        client, kind, substance_use, (long long)cf_staff_id(f->s, "admin1"),
+        lit(expires), lit(revoked));
     return sqlite3_last_insert_rowid(store_db(f->s));
 }
 
 static void add_recipient(fixture *f, int64_t consent, int64_t org)
 {
-    exec_f(f,
-           "INSERT INTO consent_recipient (consent_id, organization_id) VALUES (%lld, "
-           "%lld)",
-           (long long)consent, (long long)org);
+    cf_exec(f->s,
+            "INSERT INTO consent_recipient (consent_id, organization_id) VALUES (%lld, "
+            "%lld)",
+            (long long)consent, (long long)org);
 }
 
 static void add_disclosure(fixture *f, int client, int64_t org, const char *at,
                            const char *what, const char *purpose, int substance_use,
                            const char *by)
 {
-    exec_f(f,
-           "INSERT INTO disclosure (client_id, organization_id, at, what, purpose, "
-           "substance_use, staff_id) VALUES (%d, %lld, '%s', '%s', '%s', %d, %lld)",
-           client, (long long)org, at, what, purpose, substance_use,
-           (long long)sid(f, by));
+    cf_exec(f->s,
+            "INSERT INTO disclosure (client_id, organization_id, at, what, purpose, "
+            "substance_use, staff_id) VALUES (%d, %lld, '%s', '%s', '%s', %d, %lld)",
+            client, (long long)org, at, what, purpose, substance_use,
+            (long long)cf_staff_id(f->s, by));
 }
 
 /* One audit entry at instant `at`, through the chain. */
@@ -240,7 +196,8 @@ static void audit_at(fixture *f, const char *at, const char *login, const char *
     snprintf(object, sizeof object, "client:%d", client);
     setenv("CARECOORD_NOW", at, 1);
     assert_int_equal(store_begin(f->s, &err), CC_OK);
-    if (audit_append(f->s, sid(f, login), action, object, details, &err) != CC_OK)
+    if (audit_append(f->s, cf_staff_id(f->s, login), action, object, details, &err) !=
+        CC_OK)
         print_error("audit_append: %s\n", err.msg);
     assert_int_equal(err.code, CC_OK);
     assert_int_equal(store_commit(f->s, &err), CC_OK);
@@ -252,15 +209,16 @@ static void add_grant(fixture *f, const char *login, int client, const char *at,
 {
     char by[24] = "NULL";
     if (reviewer)
-        snprintf(by, sizeof by, "%lld", (long long)sid(f, reviewer));
-    exec_f(f,
-           "INSERT INTO access_grant (staff_id, client_id, reason, granted_at, "
-           "expires_at, "
-           "reviewed_at, reviewed_by, review_note) VALUES (%lld, %d, '%s', '%s', '%s', "
-           "%s, "
-           "%s, '%s')",
-           (long long)sid(f, login), client, reason, at, at,
-           reviewer ? lit(at) : "NULL", by, note ? note : "");
+        snprintf(by, sizeof by, "%lld", (long long)cf_staff_id(f->s, reviewer));
+    cf_exec(
+        f->s,
+        "INSERT INTO access_grant (staff_id, client_id, reason, granted_at, "
+        "expires_at, "
+        "reviewed_at, reviewed_by, review_note) VALUES (%lld, %d, '%s', '%s', '%s', "
+        "%s, "
+        "%s, '%s')",
+        (long long)cf_staff_id(f->s, login), client, reason, at, at,
+        reviewer ? lit(at) : "NULL", by, note ? note : "");
 }
 
 /*
@@ -280,22 +238,23 @@ static void load_staff(fixture *f)
         {"coach-b1", "coach", "Bea Byrd"},
     };
     for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-        add_staff(f, people[i][0], people[i][1], people[i][2]);
-    exec_f(f, "UPDATE staff SET active = 0 WHERE login = 'coach-a3'");
-    exec_f(f, "UPDATE program SET capacity = 5 WHERE id = %lld", (long long)f->hss);
-    exec_f(f,
-           "INSERT INTO team (id, name, program_id) VALUES (1, 'A Team', %lld), "
-           "(2, 'B Team', %lld)",
-           (long long)f->hss, (long long)f->hss);
+        cf_person(f->s, people[i][0], people[i][1], people[i][2]);
+    cf_exec(f->s, "UPDATE staff SET active = 0 WHERE login = 'coach-a3'");
+    cf_exec(f->s, "UPDATE program SET capacity = 5 WHERE id = %lld", (long long)f->hss);
+    cf_exec(f->s,
+            "INSERT INTO team (id, name, program_id) VALUES (1, 'A Team', %lld), "
+            "(2, 'B Team', %lld)",
+            (long long)f->hss, (long long)f->hss);
     static const char *const members[][2] = {
         {"1", "coach-a1"}, {"1", "coach-a2"}, {"1", "coach-a3"},
         {"1", "nurse-a"},  {"2", "coach-b1"},
     };
     for (size_t i = 0; i < sizeof members / sizeof *members; i++)
-        exec_f(f, "INSERT INTO team_member (team_id, staff_id) VALUES (%s, %lld)",
-               members[i][0], (long long)sid(f, members[i][1]));
-    exec_f(f, "INSERT INTO team_cover (team_id, staff_id) VALUES (1, %lld), (2, %lld)",
-           (long long)sid(f, "pm1"), (long long)sid(f, "pm2"));
+        cf_exec(f->s, "INSERT INTO team_member (team_id, staff_id) VALUES (%s, %lld)",
+                members[i][0], (long long)cf_staff_id(f->s, members[i][1]));
+    cf_exec(f->s,
+            "INSERT INTO team_cover (team_id, staff_id) VALUES (1, %lld), (2, %lld)",
+            (long long)cf_staff_id(f->s, "pm1"), (long long)cf_staff_id(f->s, "pm2"));
 }
 
 /*
@@ -366,13 +325,13 @@ static void load_clients(fixture *f)
     add_contact(f, 5, "2026-03-01T10:00:00Z");
     add_contact(f, 7, "2026-11-21T10:00:00Z");
 
-    exec_f(f,
-           "INSERT INTO referral (client_id, program_id, source_type, received_date, "
-           "status, status_at) VALUES (8, %lld, 'pcp', '2026-11-15', 'received', "
-           "'2026-11-15T09:00:00Z'), (8, %lld, 'pcp', '2026-10-01', 'declined', "
-           "'2026-10-02T09:00:00Z'), (9, %lld, 'ems', '2026-11-12', 'received', "
-           "'2026-11-12T09:00:00Z')",
-           (long long)H, (long long)H, (long long)f->ngh_prog);
+    cf_exec(f->s,
+            "INSERT INTO referral (client_id, program_id, source_type, received_date, "
+            "status, status_at) VALUES (8, %lld, 'pcp', '2026-11-15', 'received', "
+            "'2026-11-15T09:00:00Z'), (8, %lld, 'pcp', '2026-10-01', 'declined', "
+            "'2026-10-02T09:00:00Z'), (9, %lld, 'ems', '2026-11-12', 'received', "
+            "'2026-11-12T09:00:00Z')",
+            (long long)H, (long long)H, (long long)f->ngh_prog);
 }
 
 /*
@@ -651,7 +610,7 @@ static void assert_row_set(const cc_table *t, const char *const *want, int n)
 
 static long long runs(fixture *f)
 {
-    return count_f(f, "SELECT count(*) FROM audit WHERE action = 'report.run'");
+    return cf_int(f->s, "SELECT count(*) FROM audit WHERE action = 'report.run'");
 }
 
 /* ---- kinds, periods and quarters --------------------------------------- */
@@ -1076,12 +1035,12 @@ static void test_consent_audit(void **state)
     /* Audited, as a report (no one client), with its period. */
     assert_int_equal(runs(f), before + 1);
     assert_int_equal(
-        count_f(f,
-                "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
-                "audit) AND action = 'report.run' AND object = 'report:0' AND "
-                "staff_id = %lld AND details = 'consent 2026-08-25..2026-11-22' "
-                "AND at = '" NOW "'",
-                (long long)sid(f, "sup1")),
+        cf_int(f->s,
+               "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
+               "audit) AND action = 'report.run' AND object = 'report:0' AND "
+               "staff_id = %lld AND details = 'consent 2026-08-25..2026-11-22' "
+               "AND at = '" NOW "'",
+               (long long)cf_staff_id(f->s, "sup1")),
         1);
 }
 
@@ -1092,11 +1051,11 @@ static void test_consent_audit_later_consent_cures(void **state)
      * is covered again, and the client has a consent in force; the
      * revocation is still listed, with the view after it, but no longer as
      * a violation. */
-    exec_f(f,
-           "INSERT INTO consent (client_id, kind, decision, signed_date, recorded_by, "
-           "created_at) VALUES (3, 'participation', 'granted', '2026-11-03', %lld, "
-           "'2026-11-03T00:00:00Z')",
-           (long long)sid(f, "admin1"));
+    cf_exec(f->s,
+            "INSERT INTO consent (client_id, kind, decision, signed_date, recorded_by, "
+            "created_at) VALUES (3, 'participation', 'granted', '2026-11-03', %lld, "
+            "'2026-11-03T00:00:00Z')",
+            (long long)cf_staff_id(f->s, "admin1"));
     run_as(f, "sup1", "consent", NULL);
     int threes = 0;
     for (int r = 0; r < f->t.nrows; r++)
@@ -1159,21 +1118,23 @@ static void test_consent_audit_period(void **state)
 static void add_appointment(fixture *f, int client, int64_t org, const char *at,
                             const char *status)
 {
-    exec_f(f,
-           "INSERT INTO appointment (client_id, kind, with_org_id, staff_id, at, "
-           "status, reason, booked_at, booked_by) VALUES (%d, 'pcp', %lld, %lld, '%s', "
-           "'%s', '%s', '2026-08-01T00:00:00Z', %lld)",
-           client, (long long)org, (long long)sid(f, "coach-a1"), at, status,
-           strcmp(status, "booked") ? "could not come" : "",
-           (long long)sid(f, "coach-a1"));
+    cf_exec(
+        f->s,
+        "INSERT INTO appointment (client_id, kind, with_org_id, staff_id, at, "
+        "status, reason, booked_at, booked_by) VALUES (%d, 'pcp', %lld, %lld, '%s', "
+        "'%s', '%s', '2026-08-01T00:00:00Z', %lld)",
+        client, (long long)org, (long long)cf_staff_id(f->s, "coach-a1"), at, status,
+        strcmp(status, "booked") ? "could not come" : "",
+        (long long)cf_staff_id(f->s, "coach-a1"));
 }
 
 static void add_encounter(fixture *f, int client, int64_t org, const char *at)
 {
-    exec_f(f,
-           "INSERT INTO encounter (client_id, facility_id, kind, at) VALUES (%d, %lld, "
-           "'admit', '%s')",
-           client, (long long)org, at);
+    cf_exec(
+        f->s,
+        "INSERT INTO encounter (client_id, facility_id, kind, at) VALUES (%d, %lld, "
+        "'admit', '%s')",
+        client, (long long)org, at);
 }
 
 /*
@@ -1195,10 +1156,10 @@ static void load_expired(fixture *f)
     add_recipient(f, add_consent(f, 2, "release", "2027-10-01", NULL, 0), f->orgy);
     add_appointment(f, 2, f->orgx, "2026-11-10T15:00:00Z", "booked");
     add_appointment(f, 2, f->orgy, "2026-11-12T15:00:00Z", "booked");
-    exec_f(f,
-           "INSERT INTO client_reach (client_id, pcp_org_id, saved_at, saved_by) "
-           "VALUES (2, %lld, '2026-01-01T00:00:00Z', 0)",
-           (long long)f->orgx);
+    cf_exec(f->s,
+            "INSERT INTO client_reach (client_id, pcp_org_id, saved_at, saved_by) "
+            "VALUES (2, %lld, '2026-01-01T00:00:00Z', 0)",
+            (long long)f->orgx);
     add_encounter(f, 2, f->ngh, "2026-11-05T03:00:00Z");
     add_disclosure(f, 2, f->ngh, "2026-11-06T10:00:00Z", "care plan", "transition", 0,
                    "coach-a1");
@@ -1239,10 +1200,12 @@ static void test_consent_expired_release_in_use(void **state)
      * activity: only the period's own rows name an organization. */
     assert_int_equal(
         tu_int(f->s, "SELECT active FROM client_state WHERE client_id = 2"), 1);
-    exec_f(f, "UPDATE episode SET closed_date = '2026-11-01', outcome = 'moved' WHERE "
-              "client_id = 2 AND closed_date IS NULL");
-    exec_f(f, "UPDATE monitoring SET ended_date = '2026-11-01' WHERE client_id = 2 AND "
-              "ended_date IS NULL");
+    cf_exec(f->s,
+            "UPDATE episode SET closed_date = '2026-11-01', outcome = 'moved' WHERE "
+            "client_id = 2 AND closed_date IS NULL");
+    cf_exec(f->s,
+            "UPDATE monitoring SET ended_date = '2026-11-01' WHERE client_id = 2 AND "
+            "ended_date IS NULL");
     assert_int_equal(
         tu_int(f->s, "SELECT active FROM client_state WHERE client_id = 2"), 0);
     run_as(f, "sup1", "consent", &late);
@@ -1307,8 +1270,8 @@ static void test_consent_revocation_of_one_recipient(void **state)
      * still counted, no longer a violation. */
     int64_t renewed = add_consent(f, 4, "release", "2027-06-01", NULL, 0);
     add_recipient(f, renewed, f->orgx);
-    exec_f(f, "UPDATE consent SET signed_date = '2026-11-11' WHERE id = %lld",
-           (long long)renewed);
+    cf_exec(f->s, "UPDATE consent SET signed_date = '2026-11-11' WHERE id = %lld",
+            (long long)renewed);
     run_as(f, "sup1", "consent", &nov);
     found = 0;
     for (int r = 0; r < f->t.nrows; r++)
@@ -1383,9 +1346,9 @@ static void test_disclosures_in_date_order(void **state)
     /* Audited against the client. */
     assert_int_equal(runs(f), before + 1);
     assert_int_equal(
-        count_f(f, "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
-                   "audit) AND action = 'report.run' AND object = 'client:7' AND "
-                   "details = 'disclosures 2020-11-23..2026-11-22'"),
+        cf_int(f->s, "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
+                     "audit) AND action = 'report.run' AND object = 'client:7' AND "
+                     "details = 'disclosures 2020-11-23..2026-11-22'"),
         1);
     /* A period. */
     opts period = {.client = 7, .from = "2026-04-01", .to = "2026-10-31"};
@@ -1456,8 +1419,8 @@ static void test_access_for_client_and_staff(void **state)
          "2026-11-21T08:00|coach-b1 (Bea Byrd)|1|refused|summary",
          "2026-11-21T09:00|coach-b1 (Bea Byrd)|1|break-glass|after-hours call");
     assert_int_equal(
-        count_f(f, "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
-                   "audit) AND action = 'report.run' AND object = 'client:1'"),
+        cf_int(f->s, "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
+                     "audit) AND action = 'report.run' AND object = 'client:1'"),
         1);
     /* Client 1 from 11-01: + E3. */
     opts longer = {.client = 1, .from = "2026-11-01"};
@@ -1471,9 +1434,9 @@ static void test_access_for_client_and_staff(void **state)
     run_as(f, "sup1", "access", &by_staff);
     ROWS(&f->t, "2026-11-16T00:00|coach-a1 (Ann Avery)|1|view|summary");
     assert_int_equal(
-        count_f(f, "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
-                   "audit) AND action = 'report.run' AND details = 'access "
-                   "2026-11-16..2026-11-22 staff coach-a1'"),
+        cf_int(f->s, "SELECT count(*) FROM audit WHERE seq = (SELECT max(seq) FROM "
+                     "audit) AND action = 'report.run' AND details = 'access "
+                     "2026-11-16..2026-11-22 staff coach-a1'"),
         1);
     /* coach-a1 since October: E1-E4 (its report runs are not access). */
     opts staff_long = {.staff = "coach-a1", .from = "2026-10-01"};
@@ -1546,15 +1509,15 @@ static void test_unassigned_page(void **state)
         add_client(f, id, NULL, id == 14 ? f->ngh_prog : f->hss,
                    "2026-01-01T00:00:00Z");
     add_monitoring(f, 10, f->hss, "2026-11-01");
-    exec_f(f,
-           "INSERT INTO referral (client_id, program_id, source_type, received_date, "
-           "status, status_at) VALUES (11, %lld, 'pcp', '2026-11-10', 'contacted', "
-           "'2026-11-10T09:00:00Z'), (12, %lld, 'pcp', '2026-11-20', 'received', "
-           "'2026-11-20T09:00:00Z'), (13, %lld, 'pcp', '2026-11-01', 'declined', "
-           "'2026-11-02T09:00:00Z'), (14, %lld, 'ems', '2026-11-01', 'received', "
-           "'2026-11-01T09:00:00Z')",
-           (long long)f->hss, (long long)f->hss, (long long)f->hss,
-           (long long)f->ngh_prog);
+    cf_exec(f->s,
+            "INSERT INTO referral (client_id, program_id, source_type, received_date, "
+            "status, status_at) VALUES (11, %lld, 'pcp', '2026-11-10', 'contacted', "
+            "'2026-11-10T09:00:00Z'), (12, %lld, 'pcp', '2026-11-20', 'received', "
+            "'2026-11-20T09:00:00Z'), (13, %lld, 'pcp', '2026-11-01', 'declined', "
+            "'2026-11-02T09:00:00Z'), (14, %lld, 'ems', '2026-11-01', 'received', "
+            "'2026-11-01T09:00:00Z')",
+            (long long)f->hss, (long long)f->hss, (long long)f->hss,
+            (long long)f->ngh_prog);
     static const char *const all[] = {
         "10|Family10, Given|hss||followed|coach-a2",
         "11|Family11, Given|hss|2026-11-10|contacted|coach-a2",
@@ -1575,11 +1538,11 @@ static void test_grants_what_was_done(void **state)
 {
     fixture *f = *state;
     /* G5: coach-a2 on client 6, 11-20 12:00..13:00. */
-    exec_f(f,
-           "INSERT INTO access_grant (staff_id, client_id, reason, granted_at, "
-           "expires_at) VALUES (%lld, 6, 'covering the on-call line', "
-           "'2026-11-20T12:00:00Z', '2026-11-20T13:00:00Z')",
-           (long long)sid(f, "coach-a2"));
+    cf_exec(f->s,
+            "INSERT INTO access_grant (staff_id, client_id, reason, granted_at, "
+            "expires_at) VALUES (%lld, 6, 'covering the on-call line', "
+            "'2026-11-20T12:00:00Z', '2026-11-20T13:00:00Z')",
+            (long long)cf_staff_id(f->s, "coach-a2"));
     int64_t task = tu_int(f->s, "SELECT min(id) FROM task WHERE client_id = 6");
     char object[24];
     snprintf(object, sizeof object, "task:%lld", (long long)task);
@@ -1594,9 +1557,9 @@ static void test_grants_what_was_done(void **state)
     cc_err err = {0};
     setenv("CARECOORD_NOW", "2026-11-20T12:30:00Z", 1);
     assert_int_equal(store_begin(f->s, &err), CC_OK);
-    assert_int_equal(
-        audit_append(f->s, sid(f, "coach-a2"), "task.complete", object, "", &err),
-        CC_OK);
+    assert_int_equal(audit_append(f->s, cf_staff_id(f->s, "coach-a2"), "task.complete",
+                                  object, "", &err),
+                     CC_OK);
     assert_int_equal(store_commit(f->s, &err), CC_OK);
     setenv("CARECOORD_NOW", NOW, 1);
     run_as(f, "sup1", "grants", NULL);
@@ -1611,8 +1574,8 @@ static void test_grants_what_was_done(void **state)
 
 static long long open_glass_alerts(fixture *f)
 {
-    return count_f(f, "SELECT count(*) FROM alert WHERE kind = 'break-glass' AND "
-                      "resolved_at IS NULL");
+    return cf_int(f->s, "SELECT count(*) FROM alert WHERE kind = 'break-glass' AND "
+                        "resolved_at IS NULL");
 }
 
 /* Reviewing a grant resolves the alert it raised, in the same transaction:
@@ -1632,8 +1595,8 @@ static void test_review_resolves_the_alert(void **state)
         scope_break_glass(as(f, "coach-a1"), 6, "pharmacy asked again", 30, &g2, &err),
         CC_OK);
     assert_int_equal(open_glass_alerts(f), 2);
-    assert_int_equal(worklist_counts_for(as(f, "sup1"), sid(f, "sup1"), &n, &err),
-                     CC_OK);
+    assert_int_equal(
+        worklist_counts_for(as(f, "sup1"), cf_staff_id(f->s, "sup1"), &n, &err), CC_OK);
     int before = n.alerts;
     /* A review whose alert cannot be resolved is undone whole. */
     tu_exec(f->s, "CREATE TEMP TRIGGER no_resolve BEFORE UPDATE ON alert BEGIN "
@@ -1642,10 +1605,10 @@ static void test_review_resolves_the_alert(void **state)
                          CC_OK);
     tu_exec(f->s, "DROP TRIGGER no_resolve");
     assert_int_equal(
-        count_f(f,
-                "SELECT count(*) FROM access_grant WHERE reviewed_at IS NOT NULL "
-                "AND id = %lld",
-                (long long)g1),
+        cf_int(f->s,
+               "SELECT count(*) FROM access_grant WHERE reviewed_at IS NOT NULL "
+               "AND id = %lld",
+               (long long)g1),
         0);
     assert_int_equal(open_glass_alerts(f), 2);
     /* The review: its alert (only) resolved by the reviewer with the note. */
@@ -1653,14 +1616,14 @@ static void test_review_resolves_the_alert(void **state)
     assert_int_equal(report_review_grant(as(f, "sup1"), g1, "justified", &err), CC_OK);
     assert_int_equal(open_glass_alerts(f), 1);
     assert_int_equal(
-        count_f(f,
-                "SELECT count(*) FROM alert WHERE kind = 'break-glass' AND details "
-                "LIKE '%%(grant %lld)' AND resolved_by = %lld AND resolution = "
-                "'justified' AND resolved_at = '" NOW "'",
-                (long long)g1, (long long)sid(f, "sup1")),
+        cf_int(f->s,
+               "SELECT count(*) FROM alert WHERE kind = 'break-glass' AND details "
+               "LIKE '%%(grant %lld)' AND resolved_by = %lld AND resolution = "
+               "'justified' AND resolved_at = '" NOW "'",
+               (long long)g1, (long long)cf_staff_id(f->s, "sup1")),
         1);
-    assert_int_equal(worklist_counts_for(as(f, "sup1"), sid(f, "sup1"), &n, &err),
-                     CC_OK);
+    assert_int_equal(
+        worklist_counts_for(as(f, "sup1"), cf_staff_id(f->s, "sup1"), &n, &err), CC_OK);
     assert_int_equal(n.alerts, before - 1);
     /* Reviewing it again is refused and changes nothing. */
     assert_int_equal(report_review_grant(as(f, "sup1"), g1, "again", &err), CC_EINPUT);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefix.h"
 #include "core/client.h"
 #include "core/consent.h"
 #include "core/disclose.h"
@@ -47,57 +48,13 @@ typedef struct fixture {
     int64_t goal_active, goal_met, goal_dropped;
 } fixture;
 
-static int64_t add(fixture *f, const char *login, const char *role, cc_ctx *as)
-{
-    cc_err err = {0};
-    staff st;
-    assert_int_equal(staff_add(f->s, 0, login, role, login, NULL, 0, &err), CC_OK);
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    if (as) {
-        *as = (cc_ctx){.st = f->s, .staff_id = st.id};
-        snprintf(as->role, sizeof as->role, "%s", role);
-    }
-    return st.id;
-}
-
-static long long q(fixture *f, const char *fmt, ...)
-{
-    char sql[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tu_int(f->s, sql);
-}
-
 /* A consented client of the coach in program_id with an open episode. */
 static int64_t enrolled(fixture *f, const char *family, int64_t program_id,
                         const char *start)
 {
-    cc_err err = {0};
-    client c;
-    consent k;
-    int64_t eid;
-    memset(&c, 0, sizeof c);
-    snprintf(c.family_name, sizeof c.family_name, "%s", family);
-    snprintf(c.given_name, sizeof c.given_name, "Ray");
-    snprintf(c.dob, sizeof c.dob, "1944-02-03");
-    snprintf(c.zip, sizeof c.zip, "20810");
-    snprintf(c.payer, sizeof c.payer, "medicare");
-    snprintf(c.language, sizeof c.language, "en");
-    snprintf(c.setting, sizeof c.setting, "home");
-    assert_int_equal(client_create(&f->sys, &c, 0, NULL, &err), CC_OK);
-    memset(&k, 0, sizeof k);
-    k.client_id = c.id;
-    snprintf(k.kind, sizeof k.kind, "participation");
-    snprintf(k.decision, sizeof k.decision, "granted");
-    snprintf(k.signed_date, sizeof k.signed_date, "2026-10-01");
-    assert_int_equal(consent_record(&f->sys, &k, &err), CC_OK);
-    assert_int_equal(client_assign(&f->sys, c.id, f->coach.staff_id, program_id, &err),
-                     CC_OK);
-    assert_int_equal(episode_start(&f->sys, c.id, program_id, start, NULL, &eid, &err),
-                     CC_OK);
-    return c.id;
+    client c = cf_client(family, "Ray", "1944-02-03");
+    return cf_enrolled(&f->sys, &c, "2026-10-01", f->coach.staff_id, program_id, start,
+                       NULL);
 }
 
 static int64_t goal(fixture *f, const char *words, const char *barriers,
@@ -213,24 +170,14 @@ static void hand_made_set(fixture *f)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    cc_err err = {0};
-    program p;
     setenv("CARECOORD_NOW", NOW, 1);
-    f->dir = tu_tmpdir();
-    char *db = tu_path(f->dir, "share.db");
-    f->s = tu_create(db);
-    free(db);
-    f->sys = ctx_system(f->s);
-    f->sys.staff_id = add(f, "admin1", "admin", &f->admin);
-    add(f, "coach1", "coach", &f->coach);
-    add(f, "nurse1", "nurse", &f->nurse);
-    assert_int_equal(program_by_code(&f->sys, "ct-ngh", &p, &err), CC_OK);
-    f->ct = p.id;
-    assert_int_equal(program_by_code(&f->sys, "hss", &p, &err), CC_OK);
-    f->hss = p.id;
-    char sql[400];
-    snprintf(
-        sql, sizeof sql,
+    f->s = cf_store(&f->dir, "share.db", &f->sys, &f->admin);
+    cf_staff(f->s, "coach1", "coach", &f->coach);
+    cf_staff(f->s, "nurse1", "nurse", &f->nurse);
+    f->ct = cf_program(&f->sys, "ct-ngh");
+    f->hss = cf_program(&f->sys, "hss");
+    cf_exec(
+        f->s,
         "INSERT INTO team (id, name, program_id) VALUES (1, 'NGH', %lld), (2, 'HSS', "
         "%lld); INSERT INTO team_member VALUES (1, %lld), (1, %lld), (2, %lld), (2, "
         "%lld); INSERT INTO organization (facility_code, kind, name) VALUES ('PCP1', "
@@ -238,8 +185,7 @@ static int setup(void **state)
         (long long)f->ct, (long long)f->hss, (long long)f->coach.staff_id,
         (long long)f->nurse.staff_id, (long long)f->coach.staff_id,
         (long long)f->nurse.staff_id);
-    tu_exec(f->s, sql);
-    f->org = q(f, "SELECT id FROM organization WHERE facility_code = 'PCP1'");
+    f->org = cf_org(f->s, "PCP1");
     f->client = enrolled(f, "Okafor", f->ct, "2026-11-10");
     f->senior = enrolled(f, "Varga", f->hss, "2026-11-01");
     *state = f;
@@ -434,8 +380,8 @@ static void test_sharing_passes_the_consent_gate(void **state)
     assert_int_equal(handoff_propose(&f->coach, f->client, &to, NULL, 0, &id, &err),
                      CC_EREFUSED);
     assert_non_null(strstr(err.msg, "consent"));
-    assert_int_equal(q(f, "SELECT count(*) FROM disclosure"), 0);
-    assert_int_equal(q(f, "SELECT count(*) FROM handoff"), 0);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM disclosure"), 0);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM handoff"), 0);
 
     consent k;
     memset(&k, 0, sizeof k);
@@ -453,13 +399,14 @@ static void test_sharing_passes_the_consent_gate(void **state)
     assert_int_equal(
         handoff_propose(&f->coach, f->client, &to, "to the practice", 0, &id, &err),
         CC_OK);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM disclosure WHERE client_id = %lld AND "
-                       "organization_id = %lld AND handoff_id = %lld AND substance_use "
-                       "= 0 AND purpose = 'warm hand-off' AND what LIKE '%%care plan, "
-                       "pillars, medications, patient activation'",
-                       (long long)f->client, (long long)f->org, (long long)id),
-                     1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM disclosure WHERE client_id = %lld AND "
+               "organization_id = %lld AND handoff_id = %lld AND substance_use "
+               "= 0 AND purpose = 'warm hand-off' AND what LIKE '%%care plan, "
+               "pillars, medications, patient activation'",
+               (long long)f->client, (long long)f->org, (long long)id),
+        1);
     handoff h;
     char *summary = NULL;
     assert_int_equal(handoff_get(&f->sys, id, &h, &summary, &err), CC_OK);
@@ -578,11 +525,12 @@ static void test_fhir_plan_and_medications(void **state)
         .client_id = f->client, .to_org = "PCP1", .purpose = "follow-up care"};
     assert_int_equal(disclose_record(&f->coach, &out, fhir_bundle_builder, &json, &err),
                      CC_OK);
-    assert_int_equal(q(f,
-                       "SELECT count(*) FROM disclosure WHERE organization_id = %lld "
-                       "AND what LIKE '%%CarePlan 1 Goal 3 MedicationStatement 4%%'",
-                       (long long)f->org),
-                     1);
+    assert_int_equal(
+        cf_int(f->s,
+               "SELECT count(*) FROM disclosure WHERE organization_id = %lld "
+               "AND what LIKE '%%CarePlan 1 Goal 3 MedicationStatement 4%%'",
+               (long long)f->org),
+        1);
     free(json);
 }
 

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "casefix.h"
 #include "core/access.h"
 #include "core/alert.h"
 #include "core/caseload.h"
@@ -67,93 +68,21 @@ static void set_now(const char *iso)
     setenv("CARECOORD_NOW", iso, 1);
 }
 
-static int64_t sid(fixture *f, const char *login)
-{
-    staff st;
-    cc_err err = {0};
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    return st.id;
-}
-
 /* Make login (with its role) the actor of f->ctx. */
 static cc_ctx *as(fixture *f, const char *login)
 {
-    staff st;
-    cc_err err = {0};
-    assert_int_equal(staff_find(f->s, login, &st, &err), CC_OK);
-    f->ctx.st = f->s;
-    f->ctx.staff_id = st.id;
-    snprintf(f->ctx.role, sizeof f->ctx.role, "%s", st.role);
-    return &f->ctx;
-}
-
-static int64_t program_id_of(fixture *f, const char *code)
-{
-    program p;
-    cc_err err = {0};
-    assert_int_equal(program_by_code(&f->sys, code, &p, &err), CC_OK);
-    return p.id;
-}
-
-static long long count_where(fixture *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static long long count_where(fixture *f, const char *fmt, ...)
-{
-    char sql[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tu_int(f->s, sql);
-}
-
-static void exec_fmt(fixture *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void exec_fmt(fixture *f, const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    tu_exec(f->s, sql);
-}
-
-static void query_text(fixture *f, const char *sql, char *out, size_t outsz)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(store_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    const unsigned char *t = sqlite3_column_text(st, 0);
-    snprintf(out, outsz, "%s", t ? (const char *)t : "");
-    sqlite3_finalize(st);
+    return cf_act(&f->ctx, f->s, login);
 }
 
 static long long audit_count(fixture *f, const char *action)
 {
-    return count_where(f, "SELECT count(*) FROM audit WHERE action = '%s'", action);
-}
-
-static void expect_msg(const cc_err *err, const char *needle)
-{
-    int found = strstr(err->msg, needle) != NULL;
-    if (!found)
-        print_error("message '%s' does not contain '%s'\n", err->msg, needle);
-    assert_true(found);
-}
-
-static void add_staff(fixture *f, const char *login, const char *role)
-{
-    cc_err err = {0};
-    if (staff_add(f->s, 0, login, role, login, NULL, 0, &err) != CC_OK)
-        print_error("staff_add %s: %s\n", login, err.msg);
-    assert_int_equal(err.code, CC_OK);
+    return cf_int(f->s, "SELECT count(*) FROM audit WHERE action = '%s'", action);
 }
 
 static void member(fixture *f, int team, const char *login)
 {
-    exec_fmt(f, "INSERT INTO team_member (team_id, staff_id) VALUES (%d, %lld)", team,
-             (long long)sid(f, login));
+    cf_exec(f->s, "INSERT INTO team_member (team_id, staff_id) VALUES (%d, %lld)", team,
+            (long long)cf_staff_id(f->s, login));
 }
 
 static int setup(void **state)
@@ -175,17 +104,18 @@ static int setup(void **state)
         {"coach-c1", "coach"},
     };
     for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-        add_staff(f, people[i][0], people[i][1]);
+        cf_staff(f->s, people[i][0], people[i][1], NULL);
     f->sys = ctx_system(f->s);
-    f->sys.staff_id = sid(f, "admin1"); /* rows that name who recorded them */
-    f->hss = program_id_of(f, "hss");
-    f->ct_ngh = program_id_of(f, "ct-ngh");
-    f->ct_lmc = program_id_of(f, "ct-lmc");
-    f->pasc = program_id_of(f, "pasc");
-    exec_fmt(f,
-             "INSERT INTO team (id, name, program_id) VALUES (1, 'North HSS', %lld), "
-             "(2, 'South HSS', %lld), (3, 'NGH Transitions', %lld)",
-             (long long)f->hss, (long long)f->hss, (long long)f->ct_ngh);
+    f->sys.staff_id =
+        cf_staff_id(f->s, "admin1"); /* rows that name who recorded them */
+    f->hss = cf_program(&f->sys, "hss");
+    f->ct_ngh = cf_program(&f->sys, "ct-ngh");
+    f->ct_lmc = cf_program(&f->sys, "ct-lmc");
+    f->pasc = cf_program(&f->sys, "pasc");
+    cf_exec(f->s,
+            "INSERT INTO team (id, name, program_id) VALUES (1, 'North HSS', %lld), "
+            "(2, 'South HSS', %lld), (3, 'NGH Transitions', %lld)",
+            (long long)f->hss, (long long)f->hss, (long long)f->ct_ngh);
     member(f, TEAM_NORTH, "nurse-a");
     member(f, TEAM_NORTH, "sched-a");
     member(f, TEAM_NORTH, "coach-a1");
@@ -196,11 +126,11 @@ static int setup(void **state)
     member(f, TEAM_SOUTH, "coach-b2");
     member(f, TEAM_NGH, "nurse-c");
     member(f, TEAM_NGH, "coach-c1");
-    exec_fmt(f,
-             "INSERT INTO team_cover (team_id, staff_id) VALUES (1, %lld), (1, %lld), "
-             "(2, %lld)",
-             (long long)sid(f, "pm1"), (long long)sid(f, "sw1"),
-             (long long)sid(f, "pm2"));
+    cf_exec(f->s,
+            "INSERT INTO team_cover (team_id, staff_id) VALUES (1, %lld), (1, %lld), "
+            "(2, %lld)",
+            (long long)cf_staff_id(f->s, "pm1"), (long long)cf_staff_id(f->s, "sw1"),
+            (long long)cf_staff_id(f->s, "pm2"));
     as(f, "coach-a1");
     *state = f;
     return 0;
@@ -224,28 +154,16 @@ static int64_t new_client(fixture *f)
         "Alvarez", "Brooks", "Chen",   "Dubois",   "Eriksen",   "Fofana", "Garcia",
         "Haddad",  "Ito",    "Jensen", "Kowalski", "Lindqvist", "Mensah"};
     cc_err err = {0};
-    client c;
     unsigned n = (unsigned)f->nclients++ % 13440u;
-    memset(&c, 0, sizeof c);
-    snprintf(c.family_name, sizeof c.family_name, "%s", fam[n % 13]);
+    client c = cf_client(fam[n % 13], "", "");
     snprintf(c.given_name, sizeof c.given_name, "Pat%c%c", 'a' + n % 26,
              'a' + n / 26 % 26);
     snprintf(c.dob, sizeof c.dob, "%u-%02u-%02u", 1920 + n % 40, 1 + n / 40 % 12,
              1 + n / 480 % 28);
-    snprintf(c.zip, sizeof c.zip, "20810");
-    snprintf(c.payer, sizeof c.payer, "medicare");
-    snprintf(c.language, sizeof c.language, "en");
-    snprintf(c.setting, sizeof c.setting, "home");
     if (client_create(&f->sys, &c, 0, NULL, &err) != CC_OK)
         print_error("client_create: %s\n", err.msg);
     assert_int_equal(err.code, CC_OK);
-    consent p;
-    memset(&p, 0, sizeof p);
-    p.client_id = c.id;
-    snprintf(p.kind, sizeof p.kind, "participation");
-    snprintf(p.decision, sizeof p.decision, "granted");
-    snprintf(p.signed_date, sizeof p.signed_date, "2026-11-01");
-    assert_int_equal(consent_record(&f->sys, &p, &err), CC_OK);
+    cf_consent(&f->sys, c.id, "2026-11-01");
     return c.id;
 }
 
@@ -270,8 +188,8 @@ static int64_t client_owned(fixture *f, const char *login, int64_t program_id)
 {
     cc_err err = {0};
     int64_t id = new_client(f);
-    assert_int_equal(client_assign(&f->sys, id, sid(f, login), program_id, &err),
-                     CC_OK);
+    assert_int_equal(
+        client_assign(&f->sys, id, cf_staff_id(f->s, login), program_id, &err), CC_OK);
     return id;
 }
 
@@ -329,23 +247,23 @@ static int64_t start_episode(fixture *f, int64_t client_id, int64_t program_id,
 static void load_coach(fixture *f, const char *login, int64_t program_id, int n,
                        int high)
 {
-    long long who = (long long)sid(f, login);
+    long long who = (long long)cf_staff_id(f->s, login);
     tu_exec(f->s, "BEGIN");
     for (int i = 0; i < n; i++) {
-        exec_fmt(
-            f,
+        cf_exec(
+            f->s,
             "INSERT INTO client (family_name, given_name, name_key, dob, zip, payer, "
             "setting, owner_id, program_id, created_at) VALUES ('Load', '%s%d', "
             "'load%s%d', '1940-01-01', '20810', 'medicare', 'home', %lld, %lld, '%s')",
             login, i, login, i, who, (long long)program_id, NOW);
-        exec_fmt(f,
-                 "INSERT INTO monitoring (client_id, program_id, since_date, "
-                 "rescreen_date) VALUES (last_insert_rowid(), %lld, '2026-11-01', "
-                 "'2027-01-30')",
-                 (long long)program_id);
+        cf_exec(f->s,
+                "INSERT INTO monitoring (client_id, program_id, since_date, "
+                "rescreen_date) VALUES (last_insert_rowid(), %lld, '2026-11-01', "
+                "'2027-01-30')",
+                (long long)program_id);
         if (i < high)
-            exec_fmt(
-                f,
+            cf_exec(
+                f->s,
                 "INSERT INTO assessment (client_id, program_id, questionnaire_id, at, "
                 "staff_id, setting, score, level, drivers) SELECT max(id), %lld, "
                 "(SELECT "
@@ -356,21 +274,12 @@ static void load_coach(fixture *f, const char *login, int64_t program_id, int n,
     tu_exec(f->s, "COMMIT");
 }
 
+/* casefix.c's release, naming the information released: a care summary. */
 static consent release_to(int64_t client_id, int64_t org, int substance_use,
                           const char *expires)
 {
-    consent c;
-    memset(&c, 0, sizeof c);
-    c.client_id = client_id;
-    snprintf(c.kind, sizeof c.kind, "release");
-    snprintf(c.decision, sizeof c.decision, "granted");
-    snprintf(c.purpose, sizeof c.purpose, "care coordination");
+    consent c = cf_release(client_id, org, substance_use, expires);
     snprintf(c.information, sizeof c.information, "care summary");
-    snprintf(c.signed_date, sizeof c.signed_date, "2026-11-01");
-    snprintf(c.expires_date, sizeof c.expires_date, "%s", expires ? expires : "");
-    c.substance_use = substance_use;
-    c.nrecipients = 1;
-    c.recipients[0] = org;
     return c;
 }
 
@@ -385,12 +294,6 @@ static int64_t grant_release(fixture *f, int64_t client_id, int64_t org, int su,
     return c.id;
 }
 
-static int64_t org_id(fixture *f, const char *code)
-{
-    return count_where(f, "SELECT id FROM organization WHERE facility_code = '%s'",
-                       code);
-}
-
 /* ---- caseloads --------------------------------------------------------- */
 
 /* Active = owned with an open episode or open monitoring; ended monitoring
@@ -402,13 +305,12 @@ static void test_caseload_counts_only_active_clients(void **state)
     int64_t ep_client = client_owned(f, "coach-a1", f->hss);
     start_episode(f, ep_client, f->hss, "2026-11-18", NULL);
     client_owned(f, "coach-a1", f->hss); /* neither episode nor monitoring */
-    exec_fmt(
-        f,
-        "UPDATE monitoring SET ended_date = '2026-11-19' WHERE client_id = (SELECT "
-        "min(id) FROM client WHERE owner_id = %lld)",
-        (long long)sid(f, "coach-a1"));
-    assert_int_equal(caseload_active(&f->sys, sid(f, "coach-a1")), 3);
-    assert_int_equal(caseload_active(&f->sys, sid(f, "coach-a2")), 0);
+    cf_exec(f->s,
+            "UPDATE monitoring SET ended_date = '2026-11-19' WHERE client_id = (SELECT "
+            "min(id) FROM client WHERE owner_id = %lld)",
+            (long long)cf_staff_id(f->s, "coach-a1"));
+    assert_int_equal(caseload_active(&f->sys, cf_staff_id(f->s, "coach-a1")), 3);
+    assert_int_equal(caseload_active(&f->sys, cf_staff_id(f->s, "coach-a2")), 0);
 }
 
 /* The least-loaded coach of the team is suggested; on equal load the one
@@ -423,7 +325,7 @@ static void test_caseload_suggest_least_loaded_ties_fewest_high(void **state)
     load_coach(f, "coach-a2", f->hss, 1, 1);
     load_coach(f, "coach-a3", f->hss, 1, 0);
     assert_int_equal(caseload_suggest(as(f, "pm1"), TEAM_NORTH, &e, &err), CC_OK);
-    assert_int_equal(e.staff_id, sid(f, "coach-a3"));
+    assert_int_equal(e.staff_id, cf_staff_id(f->s, "coach-a3"));
     assert_string_equal(e.login, "coach-a3");
     assert_int_equal(e.active, 1);
     assert_int_equal(e.high, 0);
@@ -451,11 +353,12 @@ static void test_caseload_suggest_team_without_coach_refused(void **state)
     fixture *f = *state;
     cc_err err = {0};
     caseload_entry e;
-    exec_fmt(f, "INSERT INTO team (id, name, program_id) VALUES (9, 'Empty', %lld)",
-             (long long)f->hss);
-    exec_fmt(f, "INSERT INTO team_member VALUES (9, %lld)", (long long)sid(f, "sup1"));
+    cf_exec(f->s, "INSERT INTO team (id, name, program_id) VALUES (9, 'Empty', %lld)",
+            (long long)f->hss);
+    cf_exec(f->s, "INSERT INTO team_member VALUES (9, %lld)",
+            (long long)cf_staff_id(f->s, "sup1"));
     assert_int_equal(caseload_suggest(as(f, "pm1"), 9, &e, &err), CC_EINPUT);
-    expect_msg(&err, "no coach");
+    cf_expect_msg(&err, "no coach");
 }
 
 /* 34 -> 35 is within capacity: no reason needed. */
@@ -464,13 +367,14 @@ static void test_caseload_assign_34_to_35_without_reason(void **state)
     fixture *f = *state;
     cc_err err = {0};
     load_coach(f, "coach-a1", f->hss, 34, 0);
-    assert_int_equal(caseload_active(&f->sys, sid(f, "coach-a1")), 34);
+    assert_int_equal(caseload_active(&f->sys, cf_staff_id(f->s, "coach-a1")), 34);
     int64_t cl = referred_client(f, f->hss);
-    if (caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a1"), NULL, &err) != CC_OK)
+    if (caseload_assign(as(f, "pm1"), cl, cf_staff_id(f->s, "coach-a1"), NULL, &err) !=
+        CC_OK)
         print_error("caseload_assign: %s\n", err.msg);
     assert_int_equal(err.code, CC_OK);
     client c = get_client(f, cl);
-    assert_int_equal(c.owner_id, sid(f, "coach-a1"));
+    assert_int_equal(c.owner_id, cf_staff_id(f->s, "coach-a1"));
     assert_int_equal(c.program_id, f->hss);
     assert_int_equal(audit_count(f, "caseload.assign"), 1);
 }
@@ -485,23 +389,25 @@ static void test_caseload_assign_35_to_36_needs_reason(void **state)
     load_coach(f, "coach-a1", f->hss, 35, 0);
     int64_t cl = referred_client(f, f->hss);
     as(f, "pm1");
-    assert_int_equal(caseload_assign(&f->ctx, cl, sid(f, "coach-a1"), NULL, &err),
-                     CC_EINPUT);
-    expect_msg(&err, "would carry 36/35");
+    assert_int_equal(
+        caseload_assign(&f->ctx, cl, cf_staff_id(f->s, "coach-a1"), NULL, &err),
+        CC_EINPUT);
+    cf_expect_msg(&err, "would carry 36/35");
     assert_int_equal(get_client(f, cl).owner_id, 0);
-    assert_int_equal(caseload_assign(&f->ctx, cl, sid(f, "coach-a1"), "", &err),
-                     CC_EINPUT);
+    assert_int_equal(
+        caseload_assign(&f->ctx, cl, cf_staff_id(f->s, "coach-a1"), "", &err),
+        CC_EINPUT);
     assert_int_equal(get_client(f, cl).owner_id, 0);
     assert_int_equal(audit_count(f, "caseload.assign"), 0);
 
     cc_err_clear(&err);
-    assert_int_equal(caseload_assign(&f->ctx, cl, sid(f, "coach-a1"),
+    assert_int_equal(caseload_assign(&f->ctx, cl, cf_staff_id(f->s, "coach-a1"),
                                      "only Spanish-speaking coach", &err),
                      CC_OK);
-    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, cl).owner_id, cf_staff_id(f->s, "coach-a1"));
     assert_int_equal(audit_count(f, "caseload.assign"), 1);
-    query_text(f, "SELECT details FROM audit WHERE action = 'caseload.assign'", details,
-               sizeof details);
+    cf_text(f->s, "SELECT details FROM audit WHERE action = 'caseload.assign'", details,
+            sizeof details);
     assert_non_null(strstr(details, "only Spanish-speaking coach"));
     assert_non_null(strstr(details, "36/35"));
 }
@@ -515,29 +421,33 @@ static void test_caseload_assign_scope_and_assignee(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t ngh = referred_client(f, f->ct_ngh); /* NGH's queue: pm1 covers North */
-    assert_int_equal(caseload_assign(as(f, "pm1"), ngh, sid(f, "coach-c1"), NULL, &err),
-                     CC_EREFUSED);
+    assert_int_equal(
+        caseload_assign(as(f, "pm1"), ngh, cf_staff_id(f->s, "coach-c1"), NULL, &err),
+        CC_EREFUSED);
     assert_int_equal(get_client(f, ngh).owner_id, 0);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM audit WHERE action = "
-                                 "'caseload.assign.refused' AND object = 'client:%lld'",
-                                 (long long)ngh),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = "
+                            "'caseload.assign.refused' AND object = 'client:%lld'",
+                            (long long)ngh),
                      1);
     int64_t cl = referred_client(f, f->hss);
     /* coach-c1 works for NGH, not for the client's program */
-    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-c1"), NULL, &err),
-                     CC_EINPUT);
-    expect_msg(&err, "not an active member");
-    exec_fmt(f, "UPDATE staff SET active = 0 WHERE login = 'coach-a2'");
-    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a2"), NULL, &err),
-                     CC_EINPUT);
-    /* a coach may not assign at all */
     assert_int_equal(
-        caseload_assign(as(f, "coach-a1"), cl, sid(f, "coach-a1"), NULL, &err),
-        CC_EREFUSED);
+        caseload_assign(as(f, "pm1"), cl, cf_staff_id(f->s, "coach-c1"), NULL, &err),
+        CC_EINPUT);
+    cf_expect_msg(&err, "not an active member");
+    cf_exec(f->s, "UPDATE staff SET active = 0 WHERE login = 'coach-a2'");
+    assert_int_equal(
+        caseload_assign(as(f, "pm1"), cl, cf_staff_id(f->s, "coach-a2"), NULL, &err),
+        CC_EINPUT);
+    /* a coach may not assign at all */
+    assert_int_equal(caseload_assign(as(f, "coach-a1"), cl,
+                                     cf_staff_id(f->s, "coach-a1"), NULL, &err),
+                     CC_EREFUSED);
     assert_int_equal(get_client(f, cl).owner_id, 0);
-    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a1"), NULL, &err),
-                     CC_OK);
+    assert_int_equal(
+        caseload_assign(as(f, "pm1"), cl, cf_staff_id(f->s, "coach-a1"), NULL, &err),
+        CC_OK);
 }
 
 /* A coach accepting a hand-off that takes them over capacity gives a reason,
@@ -549,16 +459,16 @@ static void test_handoff_accept_over_capacity_needs_reason(void **state)
     int64_t id;
     load_coach(f, "coach-a2", f->hss, 35, 0);
     int64_t cl = client_owned(f, "coach-a1", f->hss);
-    handoff_target t = to("staff", sid(f, "coach-a2"));
+    handoff_target t = to("staff", cf_staff_id(f->s, "coach-a2"));
     assert_int_equal(handoff_propose(as(f, "coach-a1"), cl, &t, NULL, 0, &id, &err),
                      CC_OK);
     assert_int_equal(handoff_accept(as(f, "coach-a2"), id, NULL, &err), CC_EINPUT);
-    expect_msg(&err, "would carry 36/35");
-    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
+    cf_expect_msg(&err, "would carry 36/35");
+    assert_int_equal(get_client(f, cl).owner_id, cf_staff_id(f->s, "coach-a1"));
     assert_string_equal(get_handoff(f, id).state, "proposed");
     assert_int_equal(
         handoff_accept(as(f, "coach-a2"), id, "covering a colleague", &err), CC_OK);
-    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a2"));
+    assert_int_equal(get_client(f, cl).owner_id, cf_staff_id(f->s, "coach-a2"));
     assert_string_equal(get_handoff(f, id).reason, "covering a colleague");
 }
 
@@ -569,15 +479,15 @@ static void test_handoff_expiry_takes_effect_on_read(void **state)
     cc_err err = {0};
     int64_t id;
     int64_t cl = client_owned(f, "coach-a1", f->hss);
-    handoff_target t = to("staff", sid(f, "coach-a2"));
+    handoff_target t = to("staff", cf_staff_id(f->s, "coach-a2"));
     assert_int_equal(handoff_propose(as(f, "coach-a1"), cl, &t, NULL, 0, &id, &err),
                      CC_OK);
     set_now("2026-11-26T12:00:01Z"); /* three business days after a Friday noon */
     handoff h;
     assert_int_equal(handoff_show(as(f, "coach-a2"), id, &h, NULL, &err), CC_OK);
     assert_string_equal(h.state, "expired");
-    assert_int_equal(count_where(f, "SELECT count(*) FROM handoff WHERE state = "
-                                    "'proposed'"),
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM handoff WHERE state = "
+                                  "'proposed'"),
                      1); /* not yet written down, but read as expired */
     assert_int_equal(handoff_accept(as(f, "coach-a2"), id, NULL, &err), CC_EINPUT);
 }
@@ -590,24 +500,26 @@ static void test_alert_resolution(void **state)
     cc_err err = {0};
     worklist_counts n;
     int64_t cl = client_owned(f, "coach-a1", f->hss);
-    exec_fmt(
-        f,
-        "INSERT INTO alert (client_id, kind, for_role, for_staff_id, details, "
-        "created_at) VALUES (%lld, 'risk-rise', 'nurse', %lld, 'moderate -> high', "
-        "'%s')",
-        (long long)cl, (long long)sid(f, "nurse-a"), NOW);
-    int64_t id = count_where(f, "SELECT max(id) FROM alert");
-    assert_int_equal(worklist_counts_for(as(f, "nurse-a"), sid(f, "nurse-a"), &n, &err),
-                     CC_OK);
+    cf_exec(f->s,
+            "INSERT INTO alert (client_id, kind, for_role, for_staff_id, details, "
+            "created_at) VALUES (%lld, 'risk-rise', 'nurse', %lld, 'moderate -> high', "
+            "'%s')",
+            (long long)cl, (long long)cf_staff_id(f->s, "nurse-a"), NOW);
+    int64_t id = cf_int(f->s, "SELECT max(id) FROM alert");
+    assert_int_equal(
+        worklist_counts_for(as(f, "nurse-a"), cf_staff_id(f->s, "nurse-a"), &n, &err),
+        CC_OK);
     assert_int_equal(n.alerts, 1);
     assert_int_equal(alert_resolve(as(f, "nurse-b"), id, "called", &err), CC_EREFUSED);
     assert_int_equal(alert_resolve(as(f, "nurse-a"), id, "", &err), CC_EINPUT);
     assert_int_equal(alert_acknowledge(as(f, "nurse-a"), id, &err), CC_OK);
-    assert_int_equal(worklist_counts_for(&f->ctx, sid(f, "nurse-a"), &n, &err), CC_OK);
+    assert_int_equal(
+        worklist_counts_for(&f->ctx, cf_staff_id(f->s, "nurse-a"), &n, &err), CC_OK);
     assert_int_equal(n.alerts, 1); /* seen, not yet dealt with */
     assert_int_equal(
         alert_resolve(&f->ctx, id, "called the client; PCP visit booked", &err), CC_OK);
-    assert_int_equal(worklist_counts_for(&f->ctx, sid(f, "nurse-a"), &n, &err), CC_OK);
+    assert_int_equal(
+        worklist_counts_for(&f->ctx, cf_staff_id(f->s, "nurse-a"), &n, &err), CC_OK);
     assert_int_equal(n.alerts, 0);
     assert_int_equal(alert_resolve(&f->ctx, id, "again", &err), CC_EINPUT);
     assert_int_equal(audit_count(f, "alert.resolve"), 1);
@@ -618,14 +530,16 @@ static void test_alert_resolution(void **state)
                                        "on call: client fell at home", 30, &grant,
                                        &err),
                      CC_OK);
-    int64_t bg = count_where(f, "SELECT max(id) FROM alert");
+    int64_t bg = cf_int(f->s, "SELECT max(id) FROM alert");
     assert_int_equal(alert_resolve(as(f, "sup1"), bg, "fine", &err), CC_EINPUT);
-    expect_msg(&err, "review");
-    assert_int_equal(worklist_counts_for(&f->ctx, sid(f, "sup1"), &n, &err), CC_OK);
+    cf_expect_msg(&err, "review");
+    assert_int_equal(worklist_counts_for(&f->ctx, cf_staff_id(f->s, "sup1"), &n, &err),
+                     CC_OK);
     assert_int_equal(n.alerts, 1);
     assert_int_equal(scope_review(&f->ctx, grant, "justified: on-call night", &err),
                      CC_OK);
-    assert_int_equal(worklist_counts_for(&f->ctx, sid(f, "sup1"), &n, &err), CC_OK);
+    assert_int_equal(worklist_counts_for(&f->ctx, cf_staff_id(f->s, "sup1"), &n, &err),
+                     CC_OK);
     assert_int_equal(n.alerts, 0);
 }
 
@@ -634,11 +548,11 @@ static void test_caseload_assign_owned_client_refused(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t cl = client_owned(f, "coach-a1", f->hss);
-    assert_int_equal(
-        caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a2"), "rebalancing", &err),
-        CC_EINPUT);
-    expect_msg(&err, "hand-off");
-    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(caseload_assign(as(f, "pm1"), cl, cf_staff_id(f->s, "coach-a2"),
+                                     "rebalancing", &err),
+                     CC_EINPUT);
+    cf_expect_msg(&err, "hand-off");
+    assert_int_equal(get_client(f, cl).owner_id, cf_staff_id(f->s, "coach-a1"));
 }
 
 /* ---- bulk reassignment ------------------------------------------------- */
@@ -652,31 +566,29 @@ static void test_bulk_handoff_one_batch_one_note(void **state)
     int64_t ids[3], batch = 0, batch2 = 0;
     for (int i = 0; i < 3; i++)
         ids[i] = client_owned(f, "coach-a1", f->hss);
-    handoff_target t = to("staff", sid(f, "coach-a2"));
+    handoff_target t = to("staff", cf_staff_id(f->s, "coach-a2"));
     assert_int_equal(handoff_bulk(as(f, "coach-a1"), ids, 3, &t,
                                   "coach-a1 leaves in December", &batch, &err),
                      CC_OK);
     assert_true(batch > 0);
-    assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM handoff WHERE batch = %lld AND state "
-                    "= 'proposed' AND note = 'coach-a1 leaves in December' AND "
-                    "to_staff_id = %lld",
-                    (long long)batch, (long long)sid(f, "coach-a2")),
-        3);
-    assert_int_equal(count_where(f, "SELECT count(DISTINCT client_id) FROM handoff"),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM handoff WHERE batch = %lld AND state "
+                            "= 'proposed' AND note = 'coach-a1 leaves in December' AND "
+                            "to_staff_id = %lld",
+                            (long long)batch, (long long)cf_staff_id(f->s, "coach-a2")),
                      3);
+    assert_int_equal(cf_int(f->s, "SELECT count(DISTINCT client_id) FROM handoff"), 3);
     for (int i = 0; i < 3; i++)
-        assert_int_equal(get_client(f, ids[i]).owner_id, sid(f, "coach-a1"));
+        assert_int_equal(get_client(f, ids[i]).owner_id, cf_staff_id(f->s, "coach-a1"));
     assert_int_equal(audit_count(f, "handoff.bulk"), 1);
 
     /* each one is accepted as its own warm hand-off */
     as(f, "coach-a2");
-    int64_t h0 = count_where(f, "SELECT id FROM handoff WHERE client_id = %lld",
-                             (long long)ids[0]);
+    int64_t h0 = cf_int(f->s, "SELECT id FROM handoff WHERE client_id = %lld",
+                        (long long)ids[0]);
     assert_int_equal(handoff_accept(&f->ctx, h0, NULL, &err), CC_OK);
-    assert_int_equal(get_client(f, ids[0]).owner_id, sid(f, "coach-a2"));
-    assert_int_equal(get_client(f, ids[1]).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, ids[0]).owner_id, cf_staff_id(f->s, "coach-a2"));
+    assert_int_equal(get_client(f, ids[1]).owner_id, cf_staff_id(f->s, "coach-a1"));
 
     /* a second bulk gets its own batch number */
     int64_t more[2] = {client_owned(f, "coach-a3", f->hss),
@@ -701,26 +613,26 @@ static void test_bulk_caseload_departing_coach(void **state)
     start_episode(f, ids[0], f->hss, "2026-11-18", NULL);
     int64_t other = client_owned(f, "coach-a1", f->hss);
     handoff_target t = to("team", TEAM_SOUTH);
-    assert_int_equal(handoff_bulk_caseload(as(f, "pm1"), sid(f, "coach-a3"), &t,
-                                           "coach-a3 retires", &batch, &count, &err),
+    assert_int_equal(handoff_bulk_caseload(as(f, "pm1"), cf_staff_id(f->s, "coach-a3"),
+                                           &t, "coach-a3 retires", &batch, &count,
+                                           &err),
                      CC_OK);
     assert_int_equal(count, 4);
-    assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM handoff WHERE batch = %lld AND "
-                    "to_team_id = %d AND state = 'proposed' AND from_staff_id "
-                    "= %lld AND note = 'coach-a3 retires'",
-                    (long long)batch, TEAM_SOUTH, (long long)sid(f, "coach-a3")),
-        4);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM handoff WHERE client_id = %lld",
-                                 (long long)other),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM handoff WHERE batch = %lld AND "
+                            "to_team_id = %d AND state = 'proposed' AND from_staff_id "
+                            "= %lld AND note = 'coach-a3 retires'",
+                            (long long)batch, TEAM_SOUTH,
+                            (long long)cf_staff_id(f->s, "coach-a3")),
+                     4);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM handoff WHERE client_id = %lld",
+                            (long long)other),
                      0);
-    int64_t h = count_where(f, "SELECT id FROM handoff WHERE client_id = %lld",
-                            (long long)ids[0]);
+    int64_t h = cf_int(f->s, "SELECT id FROM handoff WHERE client_id = %lld",
+                       (long long)ids[0]);
     assert_int_equal(handoff_accept(as(f, "coach-b1"), h, NULL, &err), CC_OK);
-    assert_int_equal(get_client(f, ids[0]).owner_id, sid(f, "coach-b1"));
-    assert_int_equal(get_client(f, ids[1]).owner_id, sid(f, "coach-a3"));
+    assert_int_equal(get_client(f, ids[0]).owner_id, cf_staff_id(f->s, "coach-b1"));
+    assert_int_equal(get_client(f, ids[1]).owner_id, cf_staff_id(f->s, "coach-a3"));
 }
 
 /* All or none: one client that cannot be proposed (an open hand-off
@@ -734,32 +646,33 @@ static void test_bulk_all_or_none(void **state)
     for (int i = 0; i < 3; i++)
         ids[i] = client_owned(f, "coach-a1", f->hss);
     as(f, "coach-a1");
-    propose(f, ids[1], to("staff", sid(f, "coach-a3")), "already moving");
-    long long before = count_where(f, "SELECT count(*) FROM handoff");
-    long long audits = count_where(f, "SELECT count(*) FROM audit");
-    handoff_target t = to("staff", sid(f, "coach-a2"));
+    propose(f, ids[1], to("staff", cf_staff_id(f->s, "coach-a3")), "already moving");
+    long long before = cf_int(f->s, "SELECT count(*) FROM handoff");
+    long long audits = cf_int(f->s, "SELECT count(*) FROM audit");
+    handoff_target t = to("staff", cf_staff_id(f->s, "coach-a2"));
     assert_int_not_equal(handoff_bulk(&f->ctx, ids, 3, &t, "bulk", &batch, &err),
                          CC_OK);
     snprintf(idtext, sizeof idtext, "%lld", (long long)ids[1]);
-    expect_msg(&err, idtext);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM handoff"), before);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM audit"), audits);
+    cf_expect_msg(&err, idtext);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM handoff"), before);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM audit"), audits);
 
     /* a client of someone else in the set: none moves either */
     int64_t mixed[3] = {ids[0], client_owned(f, "coach-b1", f->hss), ids[2]};
     cc_err_clear(&err);
     assert_int_equal(handoff_bulk(&f->ctx, mixed, 3, &t, "bulk", &batch, &err),
                      CC_EREFUSED);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM handoff"), before);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM handoff"), before);
 
     /* the departing coach's caseload with one client already moving */
     int count = 0;
-    assert_int_not_equal(handoff_bulk_caseload(as(f, "pm1"), sid(f, "coach-a1"), &t,
+    assert_int_not_equal(handoff_bulk_caseload(as(f, "pm1"),
+                                               cf_staff_id(f->s, "coach-a1"), &t,
                                                "bulk", &batch, &count, &err),
                          CC_OK);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM handoff"), before);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM handoff"), before);
     assert_int_equal(
-        count_where(f, "SELECT count(*) FROM handoff WHERE batch IS NOT NULL"), 0);
+        cf_int(f->s, "SELECT count(*) FROM handoff WHERE batch IS NOT NULL"), 0);
 }
 
 /* ---- warm hand-offs ---------------------------------------------------- */
@@ -771,26 +684,26 @@ static void test_handoff_to_staff_owner_moves_only_on_accept(void **state)
     cc_err err = {0};
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     as(f, "coach-a1");
-    int64_t h =
-        propose(f, cl, to("staff", sid(f, "coach-a2")), "family asks for Spanish");
+    int64_t h = propose(f, cl, to("staff", cf_staff_id(f->s, "coach-a2")),
+                        "family asks for Spanish");
     handoff got = get_handoff(f, h);
     assert_string_equal(got.state, "proposed");
-    assert_int_equal(got.from_staff_id, sid(f, "coach-a1"));
+    assert_int_equal(got.from_staff_id, cf_staff_id(f->s, "coach-a1"));
     assert_int_equal(got.from_program_id, f->hss);
     assert_string_equal(got.to.kind, "staff");
-    assert_int_equal(got.to.id, sid(f, "coach-a2"));
+    assert_int_equal(got.to.id, cf_staff_id(f->s, "coach-a2"));
     assert_string_equal(got.note, "family asks for Spanish");
     assert_string_equal(got.proposed_at, NOW);
-    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, cl).owner_id, cf_staff_id(f->s, "coach-a1"));
 
     set_now("2026-11-23T09:00:00Z");
     assert_int_equal(handoff_accept(as(f, "coach-a2"), h, NULL, &err), CC_OK);
     got = get_handoff(f, h);
     assert_string_equal(got.state, "accepted");
-    assert_int_equal(got.decided_by, sid(f, "coach-a2"));
+    assert_int_equal(got.decided_by, cf_staff_id(f->s, "coach-a2"));
     assert_string_equal(got.decided_at, "2026-11-23T09:00:00Z");
     client c = get_client(f, cl);
-    assert_int_equal(c.owner_id, sid(f, "coach-a2"));
+    assert_int_equal(c.owner_id, cf_staff_id(f->s, "coach-a2"));
     assert_int_equal(c.program_id, f->hss);
     assert_int_equal(audit_count(f, "handoff.decide"), 1);
 }
@@ -802,10 +715,10 @@ static void test_handoff_to_team_accepted_by_member(void **state)
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     as(f, "coach-a1");
     int64_t h = propose(f, cl, to("team", TEAM_SOUTH), "moved to the south side");
-    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, cl).owner_id, cf_staff_id(f->s, "coach-a1"));
     assert_int_equal(handoff_accept(as(f, "coach-b2"), h, NULL, &err), CC_OK);
     client c = get_client(f, cl);
-    assert_int_equal(c.owner_id, sid(f, "coach-b2"));
+    assert_int_equal(c.owner_id, cf_staff_id(f->s, "coach-b2"));
     assert_int_equal(c.program_id, f->hss);
     assert_string_equal(get_handoff(f, h).state, "accepted");
 }
@@ -819,7 +732,7 @@ static void test_handoff_to_program_accepted_by_team_member(void **state)
     int64_t h = propose(f, cl, to("program", f->hss), "senior at home: HSS");
     assert_int_equal(handoff_accept(as(f, "coach-b1"), h, NULL, &err), CC_OK);
     client c = get_client(f, cl);
-    assert_int_equal(c.owner_id, sid(f, "coach-b1"));
+    assert_int_equal(c.owner_id, cf_staff_id(f->s, "coach-b1"));
     assert_int_equal(c.program_id, f->hss);
 }
 
@@ -832,7 +745,7 @@ static void test_handoff_non_receiver_refused(void **state)
     int64_t c2 = client_owned(f, "coach-a1", f->hss);
     int64_t c3 = client_owned(f, "coach-a1", f->hss);
     as(f, "coach-a1");
-    int64_t h1 = propose(f, c1, to("staff", sid(f, "coach-a2")), NULL);
+    int64_t h1 = propose(f, c1, to("staff", cf_staff_id(f->s, "coach-a2")), NULL);
     int64_t h2 = propose(f, c2, to("team", TEAM_SOUTH), NULL);
     int64_t h3 = propose(f, c3, to("program", f->ct_ngh), NULL);
 
@@ -843,10 +756,10 @@ static void test_handoff_non_receiver_refused(void **state)
     assert_int_equal(handoff_decline(as(f, "coach-a3"), h1, "not mine", &err),
                      CC_EREFUSED);
     assert_int_equal(
-        count_where(f, "SELECT count(*) FROM handoff WHERE state = 'proposed'"), 3);
-    assert_int_equal(get_client(f, c1).owner_id, sid(f, "coach-a1"));
-    assert_int_equal(get_client(f, c2).owner_id, sid(f, "coach-a1"));
-    assert_int_equal(get_client(f, c3).owner_id, sid(f, "coach-a1"));
+        cf_int(f->s, "SELECT count(*) FROM handoff WHERE state = 'proposed'"), 3);
+    assert_int_equal(get_client(f, c1).owner_id, cf_staff_id(f->s, "coach-a1"));
+    assert_int_equal(get_client(f, c2).owner_id, cf_staff_id(f->s, "coach-a1"));
+    assert_int_equal(get_client(f, c3).owner_id, cf_staff_id(f->s, "coach-a1"));
 }
 
 /* Only the owner (or a program manager covering the owner's team) proposes. */
@@ -856,15 +769,15 @@ static void test_handoff_propose_only_owner_or_covering_pm(void **state)
     cc_err err = {0};
     int64_t id = 0;
     int64_t cl = client_owned(f, "coach-a1", f->hss);
-    handoff_target t = to("staff", sid(f, "coach-a3"));
+    handoff_target t = to("staff", cf_staff_id(f->s, "coach-a3"));
     assert_int_equal(handoff_propose(as(f, "coach-a2"), cl, &t, NULL, 0, &id, &err),
                      CC_EREFUSED);
     assert_int_equal(handoff_propose(as(f, "pm2"), cl, &t, NULL, 0, &id, &err),
                      CC_EREFUSED);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM handoff"), 0);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM handoff"), 0);
     cc_err_clear(&err);
     assert_int_equal(handoff_propose(as(f, "pm1"), cl, &t, NULL, 0, &id, &err), CC_OK);
-    assert_int_equal(get_handoff(f, id).from_staff_id, sid(f, "coach-a1"));
+    assert_int_equal(get_handoff(f, id).from_staff_id, cf_staff_id(f->s, "coach-a1"));
 
     int64_t unassigned = new_client(f); /* no owner, no referral: nobody's */
     assert_int_equal(
@@ -879,7 +792,7 @@ static void test_handoff_decline_with_reason_sender_keeps(void **state)
     cc_err err = {0};
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     as(f, "coach-a1");
-    int64_t h = propose(f, cl, to("staff", sid(f, "coach-a2")), NULL);
+    int64_t h = propose(f, cl, to("staff", cf_staff_id(f->s, "coach-a2")), NULL);
     as(f, "coach-a2");
     assert_int_equal(handoff_decline(&f->ctx, h, "", &err), CC_EINPUT);
     assert_int_equal(handoff_decline(&f->ctx, h, NULL, &err), CC_EINPUT);
@@ -889,8 +802,8 @@ static void test_handoff_decline_with_reason_sender_keeps(void **state)
     handoff got = get_handoff(f, h);
     assert_string_equal(got.state, "declined");
     assert_string_equal(got.reason, "caseload full this month");
-    assert_int_equal(got.decided_by, sid(f, "coach-a2"));
-    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(got.decided_by, cf_staff_id(f->s, "coach-a2"));
+    assert_int_equal(get_client(f, cl).owner_id, cf_staff_id(f->s, "coach-a1"));
 }
 
 /* The sender (not a receiver, not another coach) withdraws. */
@@ -900,13 +813,13 @@ static void test_handoff_withdraw_by_sender(void **state)
     cc_err err = {0};
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     as(f, "coach-a1");
-    int64_t h = propose(f, cl, to("staff", sid(f, "coach-a2")), NULL);
+    int64_t h = propose(f, cl, to("staff", cf_staff_id(f->s, "coach-a2")), NULL);
     assert_int_equal(handoff_withdraw(as(f, "coach-a2"), h, &err), CC_EREFUSED);
     assert_int_equal(handoff_withdraw(as(f, "coach-a3"), h, &err), CC_EREFUSED);
     assert_string_equal(get_handoff(f, h).state, "proposed");
     assert_int_equal(handoff_withdraw(as(f, "coach-a1"), h, &err), CC_OK);
     assert_string_equal(get_handoff(f, h).state, "withdrawn");
-    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, cl).owner_id, cf_staff_id(f->s, "coach-a1"));
 }
 
 /* A program manager who does not cover the sender's team is not the sender
@@ -916,12 +829,12 @@ static void test_handoff_withdraw_by_other_program_manager_refused(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t ho = 0;
-    int64_t payer = org_id(f, "PAY-KH");
+    int64_t payer = cf_org(f->s, "PAY-KH");
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     int64_t cl2 = client_owned(f, "coach-a1", f->hss);
     grant_release(f, cl2, payer, 0, NULL);
     as(f, "coach-a1");
-    int64_t h = propose(f, cl, to("staff", sid(f, "coach-a2")), NULL);
+    int64_t h = propose(f, cl, to("staff", cf_staff_id(f->s, "coach-a2")), NULL);
     handoff_target t = to("organization", payer);
     assert_int_equal(handoff_propose(&f->ctx, cl2, &t, NULL, 0, &ho, &err), CC_OK);
 
@@ -933,12 +846,12 @@ static void test_handoff_withdraw_by_other_program_manager_refused(void **state)
             "pm2 (covers South) acted as sender for a North coach: withdraw %d, "
             "record outside %d\n",
             rc_withdraw, rc_outside);
-    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, cl).owner_id, cf_staff_id(f->s, "coach-a1"));
     assert_int_equal(rc_withdraw, CC_EREFUSED);
     assert_string_equal(get_handoff(f, h).state, "proposed");
     assert_int_equal(rc_outside, CC_EREFUSED);
     assert_string_equal(get_handoff(f, ho).state, "proposed");
-    assert_int_equal(get_client(f, cl2).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, cl2).owner_id, cf_staff_id(f->s, "coach-a1"));
     assert_int_equal(handoff_withdraw(as(f, "coach-a1"), h, &err), CC_OK);
 }
 
@@ -960,17 +873,17 @@ static void test_handoff_decided_cannot_be_decided_again(void **state)
     assert_int_equal(handoff_accept(as(f, "coach-b2"), ha, NULL, &err), CC_ECONFLICT);
     assert_int_equal(handoff_decline(&f->ctx, ha, "too late", &err), CC_ECONFLICT);
     assert_int_equal(handoff_withdraw(as(f, "coach-a1"), ha, &err), CC_ECONFLICT);
-    assert_int_equal(get_client(f, c1).owner_id, sid(f, "coach-b1"));
+    assert_int_equal(get_client(f, c1).owner_id, cf_staff_id(f->s, "coach-b1"));
 
     assert_int_equal(handoff_decline(as(f, "coach-b2"), hd, "full", &err), CC_OK);
     assert_int_equal(handoff_accept(as(f, "coach-b1"), hd, NULL, &err), CC_ECONFLICT);
     assert_int_equal(handoff_withdraw(as(f, "coach-a1"), hd, &err), CC_ECONFLICT);
-    assert_int_equal(get_client(f, c2).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, c2).owner_id, cf_staff_id(f->s, "coach-a1"));
 
     assert_int_equal(handoff_withdraw(as(f, "coach-a1"), hw, &err), CC_OK);
     assert_int_equal(handoff_accept(as(f, "coach-b1"), hw, NULL, &err), CC_ECONFLICT);
     assert_int_equal(handoff_decline(&f->ctx, hw, "gone", &err), CC_ECONFLICT);
-    assert_int_equal(get_client(f, c3).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, c3).owner_id, cf_staff_id(f->s, "coach-a1"));
     assert_string_equal(get_handoff(f, hw).state, "withdrawn");
 }
 
@@ -982,15 +895,15 @@ static void test_handoff_one_open_per_client(void **state)
     int64_t id = 0;
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     as(f, "coach-a1");
-    int64_t h = propose(f, cl, to("staff", sid(f, "coach-a2")), NULL);
+    int64_t h = propose(f, cl, to("staff", cf_staff_id(f->s, "coach-a2")), NULL);
     handoff_target t = to("team", TEAM_SOUTH);
     assert_int_not_equal(handoff_propose(&f->ctx, cl, &t, NULL, 0, &id, &err), CC_OK);
-    expect_msg(&err, "hand-off");
-    assert_int_equal(count_where(f, "SELECT count(*) FROM handoff"), 1);
+    cf_expect_msg(&err, "hand-off");
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM handoff"), 1);
     assert_int_equal(handoff_withdraw(&f->ctx, h, &err), CC_OK);
     cc_err_clear(&err);
     assert_int_equal(handoff_propose(&f->ctx, cl, &t, NULL, 0, &id, &err), CC_OK);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM handoff"), 2);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM handoff"), 2);
 }
 
 /* Business days skip Saturday and Sunday; the count is a setting. */
@@ -1032,19 +945,19 @@ static void test_handoff_expires_after_three_business_days(void **state)
     int64_t c1 = client_owned(f, "coach-a1", f->hss);
     int64_t c2 = client_owned(f, "coach-a1", f->hss);
     as(f, "coach-a1");
-    int64_t h1 = propose(f, c1, to("staff", sid(f, "coach-a2")), NULL);
-    int64_t h2 = propose(f, c2, to("staff", sid(f, "coach-a2")), NULL);
+    int64_t h1 = propose(f, c1, to("staff", cf_staff_id(f->s, "coach-a2")), NULL);
+    int64_t h2 = propose(f, c2, to("staff", cf_staff_id(f->s, "coach-a2")), NULL);
     assert_string_equal(get_handoff(f, h1).expires_at, "2026-11-25T12:00:00Z");
 
     set_now("2026-11-25T11:59:59Z");
     assert_int_equal(handoff_accept(as(f, "coach-a2"), h1, NULL, &err), CC_OK);
-    assert_int_equal(get_client(f, c1).owner_id, sid(f, "coach-a2"));
+    assert_int_equal(get_client(f, c1).owner_id, cf_staff_id(f->s, "coach-a2"));
 
     set_now("2026-11-25T12:00:00Z");
     int rc = handoff_accept(&f->ctx, h2, NULL, &err);
     assert_int_not_equal(rc, CC_OK);
     assert_string_equal(get_handoff(f, h2).state, "expired");
-    assert_int_equal(get_client(f, c2).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, c2).owner_id, cf_staff_id(f->s, "coach-a1"));
     if (rc != CC_EINPUT)
         print_error("accept of an expired hand-off returned %d (%s), handoff.h says "
                     "CC_EINPUT\n",
@@ -1077,7 +990,7 @@ static void test_handoff_expire_due(void **state)
     assert_int_not_equal(handoff_withdraw(&f->ctx, h1, &err), CC_OK);
     assert_int_not_equal(handoff_decline(as(f, "coach-b1"), h1, "late", &err), CC_OK);
     assert_string_equal(get_handoff(f, h1).state, "expired");
-    assert_int_equal(get_client(f, c1).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, c1).owner_id, cf_staff_id(f->s, "coach-a1"));
 }
 
 /* ct-ngh -> hss: on acceptance the old program's open episode closes as
@@ -1089,11 +1002,10 @@ static void test_handoff_between_programs_transfers_episode(void **state)
     episode e;
     int64_t cl = client_owned(f, "coach-c1", f->ct_ngh);
     int64_t ep = start_episode(f, cl, f->ct_ngh, "2026-11-19", "2026-11-19T08:00:00Z");
-    long long tasks =
-        count_where(f,
-                    "SELECT count(*) FROM task WHERE episode_id = %lld AND "
-                    "completed_at IS NULL AND cancelled_at IS NULL",
-                    (long long)ep);
+    long long tasks = cf_int(f->s,
+                             "SELECT count(*) FROM task WHERE episode_id = %lld AND "
+                             "completed_at IS NULL AND cancelled_at IS NULL",
+                             (long long)ep);
     assert_true(tasks > 0);
     as(f, "coach-c1");
     int64_t h = propose(f, cl, to("team", TEAM_NORTH), "lives at home, 78: HSS");
@@ -1103,21 +1015,20 @@ static void test_handoff_between_programs_transfers_episode(void **state)
     set_now("2026-11-23T10:00:00Z");
     assert_int_equal(handoff_accept(as(f, "coach-a1"), h, NULL, &err), CC_OK);
     client c = get_client(f, cl);
-    assert_int_equal(c.owner_id, sid(f, "coach-a1"));
+    assert_int_equal(c.owner_id, cf_staff_id(f->s, "coach-a1"));
     assert_int_equal(c.program_id, f->hss);
     assert_int_equal(episode_get(&f->sys, ep, &e, &err), CC_OK);
     assert_string_equal(e.outcome, "transferred");
     assert_string_equal(e.closed_date, "2026-11-23");
-    assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM task WHERE episode_id = %lld AND "
-                    "cancelled_at = '2026-11-23T10:00:00Z'",
-                    (long long)ep),
-        tasks);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM task WHERE client_id = %lld AND "
-                                 "completed_at IS NULL AND cancelled_at IS NULL",
-                                 (long long)cl),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM task WHERE episode_id = %lld AND "
+                            "cancelled_at = '2026-11-23T10:00:00Z'",
+                            (long long)ep),
+                     tasks);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM task WHERE client_id = %lld AND "
+                            "completed_at IS NULL AND cancelled_at IS NULL",
+                            (long long)cl),
                      0);
     /* no longer active in ct-ngh: HSS may enroll */
     start_episode(f, cl, f->hss, "2026-11-23", NULL);
@@ -1150,25 +1061,24 @@ static void expect_outside_refused(fixture *f, int64_t cl, int64_t org, int su,
     assert_int_equal(
         handoff_propose(as(f, "coach-a1"), cl, &t, "to payer CM", su, &id, &err),
         CC_EREFUSED);
-    expect_msg(&err, needle);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM handoff WHERE client_id = %lld",
-                                 (long long)cl),
+    cf_expect_msg(&err, needle);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM handoff WHERE client_id = %lld",
+                            (long long)cl),
                      0);
-    assert_int_equal(
-        count_where(f, "SELECT count(*) FROM disclosure WHERE client_id = %lld",
-                    (long long)cl),
-        0);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM disclosure WHERE client_id = %lld",
+                            (long long)cl),
+                     0);
 }
 
 static void test_outside_handoff_missing_consent_refused(void **state)
 {
     fixture *f = *state;
-    int64_t payer = org_id(f, "PAY-KH");
+    int64_t payer = cf_org(f->s, "PAY-KH");
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     expect_outside_refused(f, cl, payer, 0, "release-of-information");
     expect_outside_refused(f, cl, payer, 0, "Keystone Health Plan Case Management");
-    grant_release(f, cl, org_id(f, "PCP-FV"), 0, NULL); /* names someone else */
+    grant_release(f, cl, cf_org(f->s, "PCP-FV"), 0, NULL); /* names someone else */
     expect_outside_refused(f, cl, payer, 0, "release-of-information");
 }
 
@@ -1178,7 +1088,7 @@ static void test_outside_handoff_expired_consent_refused(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t id = 0;
-    int64_t payer = org_id(f, "PAY-KH");
+    int64_t payer = cf_org(f->s, "PAY-KH");
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     grant_release(f, cl, payer, 0, "2026-11-19");
     expect_outside_refused(f, cl, payer, 0, "release-of-information");
@@ -1194,7 +1104,7 @@ static void test_outside_handoff_revoked_consent_refused(void **state)
 {
     fixture *f = *state;
     cc_err err = {0};
-    int64_t payer = org_id(f, "PAY-KH");
+    int64_t payer = cf_org(f->s, "PAY-KH");
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     int64_t cons = grant_release(f, cl, payer, 0, NULL);
     assert_int_equal(consent_revoke(&f->sys, cons, TODAY, "client asked", &err), CC_OK);
@@ -1207,7 +1117,7 @@ static void test_outside_handoff_substance_use_needs_its_consent(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t id = 0;
-    int64_t payer = org_id(f, "PAY-KH");
+    int64_t payer = cf_org(f->s, "PAY-KH");
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     grant_release(f, cl, payer, 0, NULL);
     expect_outside_refused(f, cl, payer, 1, "substance-use");
@@ -1220,10 +1130,10 @@ static void test_outside_handoff_substance_use_needs_its_consent(void **state)
                      CC_OK);
     assert_int_equal(get_handoff(f, id).substance_use, 1);
     assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM disclosure WHERE client_id = %lld AND "
-                    "substance_use = 1 AND handoff_id = %lld",
-                    (long long)cl2, (long long)id),
+        cf_int(f->s,
+               "SELECT count(*) FROM disclosure WHERE client_id = %lld AND "
+               "substance_use = 1 AND handoff_id = %lld",
+               (long long)cl2, (long long)id),
         1);
 }
 
@@ -1234,7 +1144,7 @@ static void test_outside_handoff_recorded_as_disclosure(void **state)
     cc_err err = {0};
     int64_t id = 0;
     char what[256], purpose[128], at[32];
-    int64_t payer = org_id(f, "PAY-KH");
+    int64_t payer = cf_org(f->s, "PAY-KH");
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     grant_release(f, cl, payer, 0, NULL);
     handoff_target t = to("organization", payer);
@@ -1246,21 +1156,21 @@ static void test_outside_handoff_recorded_as_disclosure(void **state)
     assert_string_equal(h.to.kind, "organization");
     assert_int_equal(h.to.id, payer);
     assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM disclosure WHERE client_id = %lld AND "
-                    "organization_id = %lld AND staff_id = %lld AND handoff_id "
-                    "= %lld",
-                    (long long)cl, (long long)payer, (long long)sid(f, "coach-a1"),
-                    (long long)id),
+        cf_int(f->s,
+               "SELECT count(*) FROM disclosure WHERE client_id = %lld AND "
+               "organization_id = %lld AND staff_id = %lld AND handoff_id "
+               "= %lld",
+               (long long)cl, (long long)payer,
+               (long long)cf_staff_id(f->s, "coach-a1"), (long long)id),
         1);
-    query_text(f, "SELECT what FROM disclosure", what, sizeof what);
-    query_text(f, "SELECT purpose FROM disclosure", purpose, sizeof purpose);
-    query_text(f, "SELECT at FROM disclosure", at, sizeof at);
+    cf_text(f->s, "SELECT what FROM disclosure", what, sizeof what);
+    cf_text(f->s, "SELECT purpose FROM disclosure", purpose, sizeof purpose);
+    cf_text(f->s, "SELECT at FROM disclosure", at, sizeof at);
     assert_true(what[0] != '\0');
     assert_true(purpose[0] != '\0');
     assert_string_equal(at, NOW);
     assert_int_equal(audit_count(f, "disclosure"), 1);
-    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, cl).owner_id, cf_staff_id(f->s, "coach-a1"));
 }
 
 /* The sender records the organization's acceptance: the client leaves the
@@ -1272,7 +1182,7 @@ static void test_outside_record_acceptance_client_leaves(void **state)
     cc_err err = {0};
     int64_t id = 0;
     episode e;
-    int64_t payer = org_id(f, "PAY-KH");
+    int64_t payer = cf_org(f->s, "PAY-KH");
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     int64_t ep = start_episode(f, cl, f->hss, "2026-11-18", NULL);
     grant_release(f, cl, payer, 0, NULL);
@@ -1288,7 +1198,7 @@ static void test_outside_record_acceptance_client_leaves(void **state)
     assert_int_equal(handoff_record_outside(&f->ctx, id, "J. Rivera RN", NULL, &err),
                      CC_EINPUT);
     assert_string_equal(get_handoff(f, id).state, "proposed");
-    assert_int_equal(get_client(f, cl).owner_id, sid(f, "coach-a1"));
+    assert_int_equal(get_client(f, cl).owner_id, cf_staff_id(f->s, "coach-a1"));
 
     set_now("2026-11-23T15:00:00Z");
     assert_int_equal(handoff_record_outside(&f->ctx, id, "J. Rivera RN",
@@ -1304,12 +1214,11 @@ static void test_outside_record_acceptance_client_leaves(void **state)
     assert_int_equal(episode_get(&f->sys, ep, &e, &err), CC_OK);
     assert_string_equal(e.outcome, "transferred");
     assert_string_equal(e.closed_date, "2026-11-23");
-    assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM task WHERE episode_id = %lld AND "
-                    "completed_at IS NULL AND cancelled_at IS NULL",
-                    (long long)ep),
-        0);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM task WHERE episode_id = %lld AND "
+                            "completed_at IS NULL AND cancelled_at IS NULL",
+                            (long long)ep),
+                     0);
     assert_int_equal(handoff_record_outside(&f->ctx, id, "again", "phone", &err),
                      CC_ECONFLICT);
 }
@@ -1320,13 +1229,13 @@ static void test_disclosure_append_only(void **state)
     fixture *f = *state;
     cc_err err = {0};
     int64_t id = 0;
-    int64_t payer = org_id(f, "PAY-KH");
+    int64_t payer = cf_org(f->s, "PAY-KH");
     int64_t cl = client_owned(f, "coach-a1", f->hss);
     grant_release(f, cl, payer, 0, NULL);
     handoff_target t = to("organization", payer);
     assert_int_equal(handoff_propose(as(f, "coach-a1"), cl, &t, NULL, 0, &id, &err),
                      CC_OK);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM disclosure"), 1);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM disclosure"), 1);
     sqlite3 *db = store_db(f->s);
     assert_int_not_equal(
         sqlite3_exec(db, "UPDATE disclosure SET purpose = 'x'", NULL, NULL, NULL),
@@ -1337,10 +1246,10 @@ static void test_disclosure_append_only(void **state)
         SQLITE_OK);
     assert_int_not_equal(sqlite3_exec(db, "DELETE FROM disclosure", NULL, NULL, NULL),
                          SQLITE_OK);
-    assert_int_equal(
-        count_where(f, "SELECT count(*) FROM disclosure WHERE purpose <> 'x' AND "
-                       "at = '" NOW "'"),
-        1);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM disclosure WHERE purpose <> 'x' AND "
+                            "at = '" NOW "'"),
+                     1);
 }
 
 /* ---- the summary snapshot ---------------------------------------------- */
@@ -1359,15 +1268,15 @@ static void test_handoff_summary_snapshot(void **state)
     char *json = NULL, *stored = NULL;
     handoff h;
     int64_t cl = client_owned(f, "coach-a1", f->hss);
-    exec_fmt(
-        f,
+    cf_exec(
+        f->s,
         "INSERT INTO assessment (client_id, program_id, questionnaire_id, at, "
         "staff_id, "
         "setting, score, level, drivers) VALUES (%lld, %lld, (SELECT id FROM "
         "questionnaire WHERE code = 'hra'), '2026-11-17T10:00:00Z', %lld, 'home', 12, "
         "'high', 'worsening chronic condition, falls')",
-        (long long)cl, (long long)f->hss, (long long)sid(f, "coach-a1"));
-    grant_release(f, cl, org_id(f, "PCP-FV"), 0, "2027-06-30");
+        (long long)cl, (long long)f->hss, (long long)cf_staff_id(f->s, "coach-a1"));
+    grant_release(f, cl, cf_org(f->s, "PCP-FV"), 0, "2027-06-30");
     start_episode(f, cl, f->hss, "2026-11-18", NULL);
     contact k;
     memset(&k, 0, sizeof k);
@@ -1421,24 +1330,23 @@ static void test_overlap_no_double_enrollment(void **state)
     int64_t e1 = start_episode(f, c1, f->hss, "2026-11-18", NULL);
     assert_int_equal(episode_start(&f->sys, c1, f->ct_ngh, TODAY, NULL, &ep, &err),
                      CC_EINPUT);
-    expect_msg(&err, "hss");
+    cf_expect_msg(&err, "hss");
     assert_int_equal(episode_open_for(&f->sys, c1, f->ct_ngh), 0);
 
     int64_t c2 = client_owned(f, "coach-c1", f->ct_ngh);
     start_episode(f, c2, f->ct_ngh, "2026-11-19", "2026-11-19T08:00:00Z");
     assert_int_equal(episode_start(&f->sys, c2, f->hss, TODAY, NULL, &ep, &err),
                      CC_EINPUT);
-    expect_msg(&err, "ct-ngh");
+    cf_expect_msg(&err, "ct-ngh");
 
     int64_t c3 = new_client(f);
-    exec_fmt(
-        f,
-        "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date) "
-        "VALUES (%lld, %lld, '2026-11-01', '2027-01-30')",
-        (long long)c3, (long long)f->ct_lmc);
+    cf_exec(f->s,
+            "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date) "
+            "VALUES (%lld, %lld, '2026-11-01', '2027-01-30')",
+            (long long)c3, (long long)f->ct_lmc);
     assert_int_equal(episode_start(&f->sys, c3, f->hss, TODAY, NULL, &ep, &err),
                      CC_EINPUT);
-    expect_msg(&err, "ct-lmc");
+    cf_expect_msg(&err, "ct-lmc");
 
     /* another group (pasc: 'specialty') is not an overlap */
     cc_err_clear(&err);
@@ -1480,7 +1388,8 @@ static void accept_child(const char *path, int go_fd, int64_t staff_id,
 static void test_two_receivers_accept_at_once_one_wins(void **state)
 {
     fixture *f = *state;
-    const int64_t b1 = sid(f, "coach-b1"), b2 = sid(f, "coach-b2");
+    const int64_t b1 = cf_staff_id(f->s, "coach-b1"),
+                  b2 = cf_staff_id(f->s, "coach-b2");
     int wins[2] = {0, 0};
     for (int round = 0; round < 20; round++) {
         int64_t cl = client_owned(f, "coach-a1", f->hss);
@@ -1526,10 +1435,10 @@ static void test_two_receivers_accept_at_once_one_wins(void **state)
         handoff got = get_handoff(f, h);
         assert_string_equal(got.state, "accepted");
         assert_int_equal(got.decided_by, who[w]);
-        assert_int_equal(count_where(f,
-                                     "SELECT count(*) FROM audit WHERE action = "
-                                     "'handoff.decide' AND object = 'handoff:%lld'",
-                                     (long long)h),
+        assert_int_equal(cf_int(f->s,
+                                "SELECT count(*) FROM audit WHERE action = "
+                                "'handoff.decide' AND object = 'handoff:%lld'",
+                                (long long)h),
                          1);
     }
     printf("# 20 rounds: coach-b1 won %d, coach-b2 won %d\n", wins[0], wins[1]);
@@ -1557,14 +1466,14 @@ static void test_inbox_withholds_names_outside_scope(void **state)
     cc_table t;
     int64_t north = client_owned(f, "coach-a1", f->hss);
     int64_t south = client_owned(f, "coach-b1", f->hss);
-    exec_fmt(
-        f,
-        "INSERT INTO alert (client_id, kind, for_role, details, created_at) VALUES "
-        "(%lld, 'risk-rise', 'nurse', 'north rose', '2026-11-20T10:00:00Z'), "
-        "(%lld, 'risk-rise', 'nurse', 'south rose', '2026-11-21T10:00:00Z')",
-        (long long)north, (long long)south);
-    assert_int_equal(worklist_inbox(as(f, "nurse-a"), sid(f, "nurse-a"), &t, &err),
-                     CC_OK);
+    cf_exec(f->s,
+            "INSERT INTO alert (client_id, kind, for_role, details, created_at) VALUES "
+            "(%lld, 'risk-rise', 'nurse', 'north rose', '2026-11-20T10:00:00Z'), "
+            "(%lld, 'risk-rise', 'nurse', 'south rose', '2026-11-21T10:00:00Z')",
+            (long long)north, (long long)south);
+    assert_int_equal(
+        worklist_inbox(as(f, "nurse-a"), cf_staff_id(f->s, "nurse-a"), &t, &err),
+        CC_OK);
     assert_int_equal(t.ncols, 6);
     assert_string_equal(t.cols[2], "name");
     int seen = 0;
@@ -1597,7 +1506,7 @@ static void test_scope_coach_own_and_team_not_other_team(void **state)
     expect_scope(f, "coach-a1", other, 0, CC_EREFUSED);
     expect_scope(f, "coach-a1", other, 1, CC_EREFUSED);
     assert_int_equal(scope_client(as(f, "coach-a1"), other, 0, &err), CC_EREFUSED);
-    expect_msg(&err, "break-glass");
+    cf_expect_msg(&err, "break-glass");
     expect_scope(f, "coach-b1", own, 0, CC_EREFUSED);
     expect_scope(f, "coach-c1", own, 0, CC_EREFUSED);
 }
@@ -1639,8 +1548,8 @@ static void test_scope_unassigned_client_by_referral(void **state)
 {
     fixture *f = *state;
     int64_t cl = new_client(f);
-    exec_fmt(
-        f,
+    cf_exec(
+        f->s,
         "INSERT INTO referral (client_id, program_id, source_type, received_date, "
         "status, status_at) VALUES (%lld, %lld, 'ems', '2026-11-19', 'received', '%s')",
         (long long)cl, (long long)f->ct_ngh, NOW);
@@ -1691,28 +1600,26 @@ static void test_client_view_audits_views_and_refusals(void **state)
 
     assert_int_equal(client_view(as(f, "coach-a2"), a, "consent", &out, &err), CC_OK);
     assert_int_equal(out.id, a);
-    assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM audit WHERE action = 'client.view' "
-                    "AND object = '%s' AND details = 'consent' AND staff_id = "
-                    "%lld",
-                    object, (long long)sid(f, "coach-a2")),
-        1);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = 'client.view' "
+                            "AND object = '%s' AND details = 'consent' AND staff_id = "
+                            "%lld",
+                            object, (long long)cf_staff_id(f->s, "coach-a2")),
+                     1);
     assert_int_equal(client_view(as(f, "sup1"), a, "summary", &out, &err), CC_OK);
     assert_int_equal(audit_count(f, "client.view"), 2);
 
     memset(&out, 0, sizeof out);
     assert_int_equal(client_view(as(f, "coach-b1"), a, "summary", &out, &err),
                      CC_EREFUSED);
-    expect_msg(&err, "break-glass");
+    cf_expect_msg(&err, "break-glass");
     assert_int_equal(out.id, 0);
-    assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM audit WHERE action = "
-                    "'client.view.refused' AND object = '%s' AND details = "
-                    "'summary' AND staff_id = %lld",
-                    object, (long long)sid(f, "coach-b1")),
-        1);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = "
+                            "'client.view.refused' AND object = '%s' AND details = "
+                            "'summary' AND staff_id = %lld",
+                            object, (long long)cf_staff_id(f->s, "coach-b1")),
+                     1);
     assert_int_equal(audit_count(f, "client.view"), 2);
     /* nothing is left open on the connection */
     assert_true(sqlite3_get_autocommit(store_db(f->s)));
@@ -1790,11 +1697,11 @@ static void test_access_matrix_every_denied_cell(void **state)
                 print_error("%s allowed %s\n", all_roles[r], matrix[a].action);
             assert_int_equal(rc, CC_EREFUSED);
             assert_int_equal(err.code, CC_EREFUSED);
-            expect_msg(&err, matrix[a].action);
+            cf_expect_msg(&err, matrix[a].action);
             char buf[160], *save = NULL;
             snprintf(buf, sizeof buf, "%s", matrix[a].allowed);
             for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
-                expect_msg(&err, w);
+                cf_expect_msg(&err, w);
             denied++;
         }
     }
@@ -1813,7 +1720,7 @@ static void test_access_unknown_action_or_role_refused(void **state)
     for (size_t r = 0; r < sizeof all_roles / sizeof *all_roles; r++) {
         assert_int_equal(access_check(all_roles[r], "client.delete", &err),
                          CC_EREFUSED);
-        expect_msg(&err, "client.delete");
+        cf_expect_msg(&err, "client.delete");
     }
     assert_int_equal(access_check("janitor", "program.view", &err), CC_EREFUSED);
     assert_int_equal(access_check("manager", "caseload.assign", &err), CC_EREFUSED);
@@ -1865,20 +1772,19 @@ static void test_break_glass_grants_until_expiry(void **state)
                      CC_OK);
     assert_true(grant > 0);
     assert_true(sqlite3_get_autocommit(store_db(f->s))); /* nothing left open */
-    query_text(f, "SELECT expires_at FROM access_grant", until, sizeof until);
+    cf_text(f->s, "SELECT expires_at FROM access_grant", until, sizeof until);
     assert_string_equal(until, "2026-11-20T12:30:00Z");
     assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM audit WHERE action = 'break-glass' AND "
-                    "object = '%s' AND staff_id = %lld",
-                    object, (long long)sid(f, "coach-a1")),
+        cf_int(f->s,
+               "SELECT count(*) FROM audit WHERE action = 'break-glass' AND "
+               "object = '%s' AND staff_id = %lld",
+               object, (long long)cf_staff_id(f->s, "coach-a1")),
         1);
-    assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM alert WHERE kind = 'break-glass' AND "
-                    "for_role = 'supervisor' AND client_id = %lld",
-                    (long long)cl),
-        1);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM alert WHERE kind = 'break-glass' AND "
+                            "for_role = 'supervisor' AND client_id = %lld",
+                            (long long)cl),
+                     1);
     expect_scope(f, "coach-a1", cl, 0, CC_OK);
     assert_int_equal(client_view(as(f, "coach-a1"), cl, "summary", &out, &err), CC_OK);
     expect_scope(f, "coach-a2", cl, 0, CC_EREFUSED); /* the grant is personal */
@@ -1902,14 +1808,14 @@ static void test_break_glass_needs_reason_and_limits(void **state)
     assert_int_equal(scope_break_glass(&f->ctx, cl, NULL, 30, &grant, &err), CC_EINPUT);
     assert_int_equal(scope_break_glass(&f->ctx, cl, "1234567", 30, &grant, &err),
                      CC_EINPUT);
-    expect_msg(&err, "reason");
+    cf_expect_msg(&err, "reason");
     assert_int_equal(scope_break_glass(&f->ctx, cl, "urgent call", 241, &grant, &err),
                      CC_EINPUT);
     assert_int_equal(scope_break_glass(&f->ctx, cl, "urgent call", -5, &grant, &err),
                      CC_EINPUT);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM access_grant"), 0);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM access_grant"), 0);
     assert_int_equal(audit_count(f, "break-glass"), 0);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM alert"), 0);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM alert"), 0);
     expect_scope(f, "coach-a1", cl, 0, CC_EREFUSED);
 
     /* exactly 8 characters is enough; no minutes means the default hour */
@@ -1917,7 +1823,7 @@ static void test_break_glass_needs_reason_and_limits(void **state)
     assert_int_equal(
         scope_break_glass(as(f, "coach-a1"), cl, "12345678", 0, &grant, &err), CC_OK);
     char until[32];
-    query_text(f, "SELECT expires_at FROM access_grant", until, sizeof until);
+    cf_text(f->s, "SELECT expires_at FROM access_grant", until, sizeof until);
     assert_string_equal(until, "2026-11-20T13:00:00Z");
 }
 
@@ -1930,7 +1836,7 @@ static void test_break_glass_admin_refused(void **state)
     assert_int_equal(scope_break_glass(as(f, "admin1"), cl, "checking a complaint", 30,
                                        &grant, &err),
                      CC_EREFUSED);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM access_grant"), 0);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM access_grant"), 0);
     expect_scope(f, "admin1", cl, 0, CC_EREFUSED);
 }
 
@@ -1948,21 +1854,21 @@ static void test_break_glass_review_by_supervisor_only(void **state)
     for (size_t i = 0; i < sizeof others / sizeof *others; i++)
         assert_int_equal(scope_review(as(f, others[i]), grant, "fine", &err),
                          CC_EREFUSED);
-    assert_int_equal(
-        count_where(f, "SELECT count(*) FROM access_grant WHERE reviewed_at IS "
-                       "NOT NULL"),
-        0);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM access_grant WHERE reviewed_at IS "
+                            "NOT NULL"),
+                     0);
     assert_int_equal(scope_review(as(f, "sup1"), grant, "", &err), CC_EINPUT);
 
     set_now("2026-11-23T08:00:00Z");
     assert_int_equal(
         scope_review(as(f, "sup1"), grant, "justified: weekend on-call", &err), CC_OK);
     assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM access_grant WHERE id = %lld AND "
-                    "reviewed_at = '2026-11-23T08:00:00Z' AND reviewed_by = %lld "
-                    "AND review_note = 'justified: weekend on-call'",
-                    (long long)grant, (long long)sid(f, "sup1")),
+        cf_int(f->s,
+               "SELECT count(*) FROM access_grant WHERE id = %lld AND "
+               "reviewed_at = '2026-11-23T08:00:00Z' AND reviewed_by = %lld "
+               "AND review_note = 'justified: weekend on-call'",
+               (long long)grant, (long long)cf_staff_id(f->s, "sup1")),
         1);
     assert_int_equal(audit_count(f, "break-glass.review"), 1);
     assert_int_not_equal(scope_review(&f->ctx, grant, "again", &err), CC_OK);
@@ -1987,8 +1893,9 @@ static int in_caseload(fixture *f, const char *login, int64_t client_id, char *c
     worklist_row *rows;
     int n, found = 0;
     cc_err err = {0};
-    assert_int_equal(worklist_caseload(as(f, login), sid(f, login), &rows, &n, &err),
-                     CC_OK);
+    assert_int_equal(
+        worklist_caseload(as(f, login), cf_staff_id(f->s, login), &rows, &n, &err),
+        CC_OK);
     for (int i = 0; i < n; i++)
         if (rows[i].client_id == client_id) {
             found = 1;
@@ -2014,7 +1921,7 @@ static void test_leave_cover_works_the_caseload_and_ends(void **state)
     task t;
     memset(&t, 0, sizeof t);
     t.client_id = cl;
-    t.owner_id = sid(f, "coach-a1");
+    t.owner_id = cf_staff_id(f->s, "coach-a1");
     snprintf(t.title, sizeof t.title, "Weekly call");
     snprintf(t.due_at, sizeof t.due_at, "2026-11-19T12:00:00Z");
     snprintf(t.origin, sizeof t.origin, "manual");
@@ -2029,42 +1936,43 @@ static void test_leave_cover_works_the_caseload_and_ends(void **state)
     assert_string_equal(who, "");
     worklist_counts k;
     assert_int_equal(
-        worklist_counts_for(as(f, "coach-a2"), sid(f, "coach-a2"), &k, &err), CC_OK);
+        worklist_counts_for(as(f, "coach-a2"), cf_staff_id(f->s, "coach-a2"), &k, &err),
+        CC_OK);
     assert_int_equal(k.overdue, 1);
     assert_int_equal(k.covering, 1);
     assert_int_equal(k.caseload, 0); /* their own load stays their own */
 
     assert_int_equal(client_view(as(f, "coach-a2"), cl, "summary", &c, &err), CC_OK);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM audit WHERE action = "
-                                 "'client.view' AND staff_id = %lld AND details LIKE "
-                                 "'%%covering for coach-a1'",
-                                 (long long)sid(f, "coach-a2")),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE action = "
+                            "'client.view' AND staff_id = %lld AND details LIKE "
+                            "'%%covering for coach-a1'",
+                            (long long)cf_staff_id(f->s, "coach-a2")),
                      1);
     /* a view of a client of their own is not noted */
     int64_t own = client_owned(f, "coach-a2", f->hss);
     assert_int_equal(client_view(as(f, "coach-a2"), own, "summary", &c, &err), CC_OK);
-    assert_int_equal(count_where(f,
-                                 "SELECT count(*) FROM audit WHERE object = "
-                                 "'client:%lld' AND details LIKE '%%covering%%'",
-                                 (long long)own),
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM audit WHERE object = "
+                            "'client:%lld' AND details LIKE '%%covering%%'",
+                            (long long)own),
                      0);
 
     int64_t other = client_owned(f, "coach-b1", f->hss);
     as(f, "coach-b1");
-    int64_t h = propose(f, other, to("staff", sid(f, "coach-a1")), "for a1");
+    int64_t h = propose(f, other, to("staff", cf_staff_id(f->s, "coach-a1")), "for a1");
     assert_int_equal(handoff_accept(as(f, "coach-a2"), h, NULL, &err), CC_OK);
-    assert_int_equal(get_client(f, other).owner_id, sid(f, "coach-a1"));
-    assert_int_equal(count_where(f, "SELECT count(*) FROM audit WHERE action = "
-                                    "'handoff.decide' AND details LIKE '%%covering for "
-                                    "coach-a1'"),
+    assert_int_equal(get_client(f, other).owner_id, cf_staff_id(f->s, "coach-a1"));
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM audit WHERE action = "
+                                  "'handoff.decide' AND details LIKE '%%covering for "
+                                  "coach-a1'"),
                      1);
 
     set_now("2026-11-28T12:00:00Z");
     assert_false(in_caseload(f, "coach-a2", cl, NULL));
     assert_int_equal(client_view(as(f, "coach-a2"), cl, "summary", &c, &err), CC_OK);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM audit WHERE action = "
-                                    "'client.view' AND details LIKE '%%covering%%'"),
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM audit WHERE action = "
+                                  "'client.view' AND details LIKE '%%covering%%'"),
                      1);
 }
 
@@ -2082,19 +1990,19 @@ static void test_leave_cover_rules(void **state)
     assert_int_equal(
         leave_add(as(f, "pm2"), "coach-a1", "coach-a2", TODAY, until, NULL, &id, &err),
         CC_EREFUSED); /* pm2 covers South only */
-    expect_msg(&err, "none of the teams you manage");
+    cf_expect_msg(&err, "none of the teams you manage");
     assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "nurse-a", TODAY, until,
                                NULL, &id, &err),
                      CC_EINPUT);
-    expect_msg(&err, "same role");
+    cf_expect_msg(&err, "same role");
     assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "coach-b1", TODAY, until,
                                NULL, &id, &err),
                      CC_EINPUT);
-    expect_msg(&err, "share no team");
+    cf_expect_msg(&err, "share no team");
     assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "coach-a2", "2026-11-10",
                                "2026-11-19", NULL, &id, &err),
                      CC_EINPUT);
-    expect_msg(&err, "over already");
+    cf_expect_msg(&err, "over already");
     assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "coach-a2", until, TODAY,
                                NULL, &id, &err),
                      CC_EINPUT);
@@ -2104,17 +2012,17 @@ static void test_leave_cover_rules(void **state)
     assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "coach-a2", TODAY,
                                "2027-11-30", NULL, &id, &err),
                      CC_EINPUT);
-    assert_int_equal(count_where(f, "SELECT count(*) FROM leave_cover"), 0);
+    assert_int_equal(cf_int(f->s, "SELECT count(*) FROM leave_cover"), 0);
 
     int64_t first = cover(f, "pm1", "coach-a1", "coach-a2", TODAY, until);
     assert_int_equal(leave_add(as(f, "admin1"), "coach-a1", "coach-a3", "2026-11-25",
                                "2026-12-05", NULL, &id, &err),
                      CC_EINPUT);
-    expect_msg(&err, "covered already");
+    cf_expect_msg(&err, "covered already");
     assert_int_equal(leave_add(as(f, "admin1"), "coach-a2", "coach-a3", "2026-11-25",
                                "2026-12-05", NULL, &id, &err),
                      CC_EINPUT); /* the one covering cannot be away too */
-    expect_msg(&err, "overlaps");
+    cf_expect_msg(&err, "overlaps");
     cc_table t;
     assert_int_equal(leave_list(as(f, "pm1"), &t, &err), CC_OK);
     assert_int_equal(t.nrows, 1);
@@ -2145,28 +2053,29 @@ static void test_team_capacity_on_assign_and_accept(void **state)
     load_coach(f, "coach-a1", f->hss, 1, 0);
     load_coach(f, "coach-a2", f->hss, 1, 0);
     int64_t cl = referred_client(f, f->hss);
-    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a3"), NULL, &err),
-                     CC_EINPUT);
-    expect_msg(&err, "team North HSS would carry 3/2");
+    assert_int_equal(
+        caseload_assign(as(f, "pm1"), cl, cf_staff_id(f->s, "coach-a3"), NULL, &err),
+        CC_EINPUT);
+    cf_expect_msg(&err, "team North HSS would carry 3/2");
     assert_int_equal(get_client(f, cl).owner_id, 0);
-    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a3"),
+    assert_int_equal(caseload_assign(as(f, "pm1"), cl, cf_staff_id(f->s, "coach-a3"),
                                      "the ACT team takes a crisis client", &err),
                      CC_OK);
-    query_text(f, "SELECT details FROM audit WHERE action = 'caseload.assign'", details,
-               sizeof details);
+    cf_text(f->s, "SELECT details FROM audit WHERE action = 'caseload.assign'", details,
+            sizeof details);
     assert_non_null(strstr(details, "team North HSS 3/2"));
 
     int64_t south = client_owned(f, "coach-b1", f->hss);
-    exec_fmt(
-        f,
-        "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date) "
-        "VALUES (%lld, %lld, '2026-11-01', '2027-01-30')",
-        (long long)south, (long long)f->hss);
+    cf_exec(f->s,
+            "INSERT INTO monitoring (client_id, program_id, since_date, rescreen_date) "
+            "VALUES (%lld, %lld, '2026-11-01', '2027-01-30')",
+            (long long)south, (long long)f->hss);
     as(f, "coach-b1");
-    int64_t h = propose(f, south, to("staff", sid(f, "coach-a3")), "moving north");
+    int64_t h =
+        propose(f, south, to("staff", cf_staff_id(f->s, "coach-a3")), "moving north");
     assert_int_equal(handoff_accept(as(f, "coach-a3"), h, NULL, &err), CC_EINPUT);
-    expect_msg(&err, "team North HSS would carry 3/2");
-    assert_int_equal(get_client(f, south).owner_id, sid(f, "coach-b1"));
+    cf_expect_msg(&err, "team North HSS would carry 3/2");
+    assert_int_equal(get_client(f, south).owner_id, cf_staff_id(f->s, "coach-b1"));
     assert_int_equal(team_set_capacity(as(f, "admin1"), TEAM_NORTH, 0, &err), CC_OK);
     assert_int_equal(handoff_accept(as(f, "coach-a3"), h, NULL, &err), CC_OK);
 }
@@ -2181,14 +2090,15 @@ static void test_offboard_to_a_colleague(void **state)
     fixture *f = *state;
     cc_err err = {0};
     offboard_result r;
-    handoff_target a2 = to("staff", sid(f, "coach-a2"));
+    handoff_target a2 = to("staff", cf_staff_id(f->s, "coach-a2"));
     int64_t c1 = client_owned(f, "coach-a1", f->hss);
     int64_t c2 = client_owned(f, "coach-a1", f->hss);
     int64_t c3 = client_owned(f, "coach-a3", f->hss);
     as(f, "coach-a1");
-    int64_t old = propose(f, c2, to("staff", sid(f, "coach-b1")), "before");
+    int64_t old = propose(f, c2, to("staff", cf_staff_id(f->s, "coach-b1")), "before");
     as(f, "coach-a3");
-    int64_t waiting = propose(f, c3, to("staff", sid(f, "coach-a1")), "to a1");
+    int64_t waiting =
+        propose(f, c3, to("staff", cf_staff_id(f->s, "coach-a1")), "to a1");
     cover(f, "admin1", "coach-a1", "coach-a2", TODAY, "2026-11-27");
 
     assert_int_equal(staff_offboard(as(f, "pm1"), "coach-a1", &a2, "leaving", &r, &err),
@@ -2197,16 +2107,16 @@ static void test_offboard_to_a_colleague(void **state)
                      CC_EREFUSED);
     assert_int_equal(staff_offboard(as(f, "admin1"), "coach-a1", &a2, "", &r, &err),
                      CC_EINPUT);
-    handoff_target payer = to("organization", org_id(f, "PAY-KH"));
+    handoff_target payer = to("organization", cf_org(f->s, "PAY-KH"));
     assert_int_equal(
         staff_offboard(as(f, "admin1"), "coach-a1", &payer, "to the payer", &r, &err),
         CC_EREFUSED); /* no release for the payer: the consent gate refuses */
-    expect_msg(&err, "nothing changed");
+    cf_expect_msg(&err, "nothing changed");
     assert_int_equal(r.handed, 0);
     assert_string_equal(get_handoff(f, old).state, "proposed");
     assert_string_equal(get_handoff(f, waiting).state, "proposed");
-    assert_int_equal(
-        count_where(f, "SELECT active FROM staff WHERE login = 'coach-a1'"), 1);
+    assert_int_equal(cf_int(f->s, "SELECT active FROM staff WHERE login = 'coach-a1'"),
+                     1);
     assert_int_equal(audit_count(f, "staff.offboard"), 0);
 
     assert_int_equal(staff_offboard(as(f, "admin1"), "coach-a1", &a2,
@@ -2219,31 +2129,28 @@ static void test_offboard_to_a_colleague(void **state)
     assert_true(r.batch > 0);
     assert_string_equal(get_handoff(f, old).state, "withdrawn");
     assert_string_equal(get_handoff(f, waiting).state, "declined");
-    assert_int_equal(
-        count_where(f,
-                    "SELECT count(*) FROM handoff WHERE state = 'proposed' "
-                    "AND to_staff_id = %lld AND batch = %lld",
-                    (long long)a2.id, (long long)r.batch),
-        2);
-    assert_int_equal(
-        count_where(f, "SELECT active FROM staff WHERE login = 'coach-a1'"), 0);
+    assert_int_equal(cf_int(f->s,
+                            "SELECT count(*) FROM handoff WHERE state = 'proposed' "
+                            "AND to_staff_id = %lld AND batch = %lld",
+                            (long long)a2.id, (long long)r.batch),
+                     2);
+    assert_int_equal(cf_int(f->s, "SELECT active FROM staff WHERE login = 'coach-a1'"),
+                     0);
     assert_int_equal(get_client(f, c1).owner_id,
-                     sid(f, "coach-a1")); /* until accepted */
+                     cf_staff_id(f->s, "coach-a1")); /* until accepted */
     assert_int_equal(audit_count(f, "staff.offboard"), 1);
     assert_int_equal(audit_count(f, "staff.disable"), 1);
 
-    int64_t h1 =
-        count_where(f,
-                    "SELECT id FROM handoff WHERE client_id = %lld AND state = "
-                    "'proposed'",
-                    (long long)c1);
-    int64_t h2 =
-        count_where(f,
-                    "SELECT id FROM handoff WHERE client_id = %lld AND state = "
-                    "'proposed'",
-                    (long long)c2);
+    int64_t h1 = cf_int(f->s,
+                        "SELECT id FROM handoff WHERE client_id = %lld AND state = "
+                        "'proposed'",
+                        (long long)c1);
+    int64_t h2 = cf_int(f->s,
+                        "SELECT id FROM handoff WHERE client_id = %lld AND state = "
+                        "'proposed'",
+                        (long long)c2);
     assert_int_equal(handoff_accept(as(f, "coach-a2"), h1, NULL, &err), CC_OK);
-    assert_int_equal(get_client(f, c1).owner_id, sid(f, "coach-a2"));
+    assert_int_equal(get_client(f, c1).owner_id, cf_staff_id(f->s, "coach-a2"));
     assert_int_equal(handoff_decline(as(f, "coach-a2"), h2, "full this month", &err),
                      CC_OK);
     assert_int_equal(get_client(f, c2).owner_id, 0); /* never back to one who left */
@@ -2265,7 +2172,7 @@ static void test_offboard_to_the_unassigned_queue(void **state)
     task k;
     memset(&k, 0, sizeof k);
     k.client_id = cl;
-    k.owner_id = sid(f, "coach-a1");
+    k.owner_id = cf_staff_id(f->s, "coach-a1");
     snprintf(k.title, sizeof k.title, "Home visit");
     snprintf(k.due_at, sizeof k.due_at, "2026-11-23T12:00:00Z");
     snprintf(k.origin, sizeof k.origin, "manual");
@@ -2288,11 +2195,12 @@ static void test_offboard_to_the_unassigned_queue(void **state)
     table_free(&t);
     assert_true(found);
 
-    assert_int_equal(caseload_assign(as(f, "pm1"), cl, sid(f, "coach-a3"), NULL, &err),
-                     CC_OK);
     assert_int_equal(
-        count_where(f, "SELECT owner_id FROM task WHERE id = %lld", (long long)k.id),
-        sid(f, "coach-a3"));
+        caseload_assign(as(f, "pm1"), cl, cf_staff_id(f->s, "coach-a3"), NULL, &err),
+        CC_OK);
+    assert_int_equal(
+        cf_int(f->s, "SELECT owner_id FROM task WHERE id = %lld", (long long)k.id),
+        cf_staff_id(f->s, "coach-a3"));
 }
 
 int main(void)

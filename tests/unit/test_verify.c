@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefix.h"
 #include "core/ctx.h"
 #include "core/reports.h"
 #include "core/staff.h"
@@ -44,15 +45,12 @@ static void as(fixture *f, const char *login, const char *role)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    cc_err err = {0};
     setenv("CARECOORD_NOW", NOW, 1);
     f->dir = tu_tmpdir();
     f->db = tu_path(f->dir, "verify.db");
     f->s = tu_create(f->db);
-    assert_int_equal(staff_add(f->s, 0, "sup1", "supervisor", "Sup One", NULL, 0, &err),
-                     CC_OK);
-    assert_int_equal(staff_add(f->s, 0, "coach1", "coach", "Coach One", NULL, 0, &err),
-                     CC_OK);
+    cf_person(f->s, "sup1", "supervisor", "Sup One");
+    cf_person(f->s, "coach1", "coach", "Coach One");
     as(f, "sup1", "supervisor");
     *state = f;
     return 0;
