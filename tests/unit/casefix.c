@@ -132,7 +132,18 @@ void cf_text(store *s, const char *sql, char *out, size_t outsz)
 
 int64_t cf_org(store *s, const char *code)
 {
-    return cf_int(s, "SELECT id FROM organization WHERE facility_code = '%s'", code);
+    sqlite3_stmt *st;
+    int64_t id = 0;
+    assert_int_equal(
+        sqlite3_prepare_v2(store_db(s),
+                           "SELECT id FROM organization WHERE facility_code = ?", -1,
+                           &st, NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
 }
 
 int64_t cf_program(cc_ctx *c, const char *code)
